@@ -1,0 +1,44 @@
+"""rosenblatt: deep learning from the building blocks up, on NumPy.
+
+Tensors with reverse-mode automatic differentiation and PyTorch's names:
+
+    >>> import rosenblatt as rb
+    >>> w = rb.randn(3, 1, requires_grad=True)
+    >>> x = rb.randn(8, 3)
+    >>> loss = ((x @ w) ** 2).mean()
+    >>> loss.backward()
+    >>> w.grad.shape
+    (3, 1)
+"""
+from __future__ import annotations
+
+from ._backend import bool_ as bool
+from ._backend import float16, float32, float64, int32, int64, uint8
+from .tensor import Tensor
+from . import autograd
+from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like,
+                       linspace, normal, ones, ones_like, rand, rand_like, randint, randint_like,
+                       randn, randn_like, randperm, tensor, zeros, zeros_like)
+from .ops import (abs, add, all, allclose, amax, amin, any, argmax, argmin, bmm, broadcast_to,
+                  cat, ceil, chunk, clamp, clip, clone, concat, concatenate, cos, cumsum, div,
+                  dot, einsum, eq, equal, exp, expm1, flatten, flip, floor, floor_divide, fmod,
+                  gather, ge, greater, greater_equal, gt, index_select, isclose, isfinite, isinf,
+                  isnan, le, lerp, less, less_equal, log, log1p, log2, log10, log_softmax,
+                  logical_and, logical_not, logical_or, logical_xor, logsumexp, lt, masked_fill,
+                  matmul, max, maximum, mean, min, minimum, mm, movedim, mul, ne, neg, norm,
+                  not_equal, outer, permute, pow, prod, reciprocal, relu, remainder, repeat,
+                  reshape, round, rsqrt, scatter_add, sigmoid, sign, sin, softmax, split, sqrt,
+                  square, squeeze, stack, std, sub, sum, swapaxes, t, tanh, transpose, tril,
+                  triu, trunc, unbind, unflatten, unsqueeze, var, where)
+from .ops.reduction import MaxResult
+from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed,
+                     seed, set_rng_state)
+
+__version__ = "0.1.0"
+
+divide = true_divide = div
+multiply = mul
+subtract = sub
+pad = None  # the PyTorch spelling is nn.functional.pad; see rosenblatt.ops.pad
+del pad

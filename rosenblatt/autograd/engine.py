@@ -1,0 +1,139 @@
+"""Reverse-mode traversal: from an output back to every leaf that requires grad.
+
+Iterative, so a graph 100,000 nodes deep needs no recursion.  Each node runs
+once, when every consumer has handed it its gradient (dependency counting, as
+PyTorch's engine does).  Broadcasting is undone here, once for all ops: a
+gradient whose shape differs from its node's output is summed down to it.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .._backend import xp
+from .function import Function
+
+_RELEASED = (
+    "Trying to backward through the graph a second time (or to read saved values after "
+    "they were freed). Saved arrays are released after backward; pass retain_graph=True "
+    "to the first backward() if you need to call it again."
+)
+
+
+def sum_to(grad: Any, shape: tuple) -> Any:
+    """Sum ``grad`` over the axes broadcasting added or stretched, giving ``shape``."""
+    if grad.shape == shape:
+        return grad
+    lead = grad.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        i + lead for i, n in enumerate(shape) if n == 1 and grad.shape[i + lead] != 1
+    )
+    out = grad.sum(axis=axes, keepdims=True) if axes else grad
+    if lead:
+        out = out.reshape(shape)
+    return out
+
+
+def _count_consumers(root: Any) -> dict:
+    """How many graph edges point at each node reachable from ``root``."""
+    consumers: dict = {}
+    stack = [root]
+    seen = {root}
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Tensor):
+            continue
+        parents = node.parents
+        if parents is None:
+            raise RuntimeError(_RELEASED)
+        for p in parents:
+            if p is not None:
+                consumers[p] = consumers.get(p, 0) + 1
+                if p not in seen:
+                    seen.add(p)
+                    stack.append(p)
+    return consumers
+
+
+def _check_versions(node: Function) -> None:
+    for tensor, version in node.versions:
+        if tensor._version != version:
+            raise RuntimeError(
+                f"one of the tensors needed for gradient computation has been modified by an "
+                f"in-place operation: a tensor of shape {tuple(tensor.shape)} saved by "
+                f"{type(node).__name__} is at version {tensor._version}, expected version "
+                f"{version}. Use an out-of-place op (x = x + y instead of x.add_(y)) or clone() "
+                f"the tensor before changing it."
+            )
+
+
+def _accumulate_leaf(leaf: Tensor, grad: Any, handed_out: set) -> None:
+    if leaf._hooks:
+        for hook in leaf._hooks:
+            result = hook(Tensor._wrap(grad))
+            if result is not None:
+                grad = result.data
+    data = leaf.data
+    if grad.shape != data.shape:
+        grad = sum_to(grad, data.shape)
+    if grad.dtype != data.dtype:
+        grad = grad.astype(data.dtype)
+    if leaf.grad is None:
+        # Gradients may be views of one another (add passes its gradient to both inputs);
+        # each leaf must own its .grad so an in-place change to one leaves the others alone.
+        base = grad if grad.base is None else grad.base
+        if id(base) in handed_out:
+            grad = grad.copy()
+        else:
+            handed_out.add(id(base))
+        leaf.grad = Tensor._wrap(grad)
+    else:
+        leaf.grad.data += grad
+
+
+def run_backward(tensor: Tensor, grad: Any, retain_graph: bool) -> None:
+    """Propagate ``grad`` (the gradient of some scalar w.r.t. ``tensor``) to the leaves."""
+    root = tensor._node if tensor._node is not None else tensor
+    consumers = _count_consumers(root)
+    grads = {root: grad}
+    handed_out = {id(grad if grad.base is None else grad.base)}
+    ready = [root]
+    while ready:
+        node = ready.pop()
+        g = grads.pop(node)
+        if isinstance(node, Tensor):
+            _accumulate_leaf(node, g, handed_out)
+            continue
+        if g.shape != node.shape:
+            g = sum_to(g, node.shape)
+        if node.hooks:
+            for hook in node.hooks:
+                result = hook(Tensor._wrap(g))
+                if result is not None:
+                    g = result.data
+        if node.retained is not None:
+            kept = node.retained()
+            if kept is not None:
+                kept.grad = Tensor._wrap(g if kept.grad is None else kept.grad.data + g)
+        if node.saves_inputs:
+            _check_versions(node)
+        input_grads = node.backward(g)
+        if type(input_grads) is not tuple:
+            input_grads = (input_grads,)
+        for parent, ig in zip(node.parents, input_grads):
+            if parent is None:
+                continue
+            if ig is None:  # a backward that skipped an input that turns out to need it
+                ig = xp.zeros(parent.shape, dtype=g.dtype)
+            if parent in grads:
+                grads[parent] = grads[parent] + ig
+            else:
+                grads[parent] = ig
+            left = consumers[parent] - 1
+            consumers[parent] = left
+            if not left:
+                ready.append(parent)
+        if not retain_graph:
+            node.__dict__.clear()  # frees saved arrays; class-level parents=None marks it released
+
+
+from ..tensor import Tensor  # noqa: E402

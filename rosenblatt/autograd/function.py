@@ -1,0 +1,128 @@
+"""``Function``: one differentiable op, forward and backward side by side.
+
+A Function subclass writes ``forward(self, *arrays, **options)`` on arrays and
+``backward(self, grad)`` returning the gradient for each input (one array for a
+one-input op, else a tuple).  ``forward`` keeps on ``self`` only what
+``backward`` needs; the instance is the graph node and is freed after backward.
+
+Positional arguments of ``apply`` are the op's inputs (tensors, numbers or
+lists); keyword arguments are options passed to ``forward`` unchanged.
+
+Example:
+    >>> import rosenblatt as rb
+    >>> from rosenblatt.autograd import Function
+    >>> class Cube(Function):
+    ...     def forward(self, x):
+    ...         self.x = x
+    ...         return x ** 3
+    ...     def backward(self, grad):
+    ...         return 3 * self.x ** 2 * grad
+    >>> x = rb.tensor([2.0], requires_grad=True)
+    >>> Cube.apply(x).sum().backward()
+    >>> x.grad
+    tensor([12.])
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .._backend import xp
+from .grad_mode import _state
+
+_new = object.__new__
+_ndarray = xp.ndarray
+_scalar_types = (int, float, bool)
+
+
+class Function:
+    #: graph nodes of the inputs, ``None`` where an input needs no gradient;
+    #: the class-level ``None`` shows through once backward has freed the node.
+    parents: tuple | None = None
+    #: False for ops whose output never carries a gradient (comparisons, argmax).
+    differentiable = True
+    #: indices of inputs whose arrays ``forward`` keeps for ``backward``; an
+    #: in-place change to one of them before backward is reported, not ignored.
+    saves_inputs: tuple[int, ...] = ()
+    #: True when ``forward`` keeps its output: an in-place change to it is refused.
+    saves_output = False
+    #: pre-hooks registered through ``Tensor.register_hook`` on the output.
+    hooks: list | None = None
+    #: a weak reference to the output when it asked for ``retain_grad()``.
+    retained = None
+
+    def forward(self, *arrays: Any, **options: Any) -> Any:
+        raise NotImplementedError
+
+    def backward(self, grad: Any) -> Any:
+        raise NotImplementedError
+
+    @classmethod
+    def apply(cls, *inputs: Any, **options: Any) -> "Tensor":
+        arrays = []
+        parents = []
+        needs_grad = False
+        for a in inputs:
+            if isinstance(a, Tensor):
+                arrays.append(a.data)
+                if a.requires_grad:
+                    needs_grad = True
+                    parents.append(a._node or a)  # a leaf is its own node
+                else:
+                    parents.append(None)
+            else:
+                arrays.append(a if isinstance(a, _scalar_types) else as_array(a, cls))
+                parents.append(None)
+        fn = _new(cls)
+        out = fn.forward(*arrays, **options)
+        if type(out) is not _ndarray:
+            out = xp.asarray(out)  # NumPy returns scalars from 0-d arithmetic
+        t = _new(Tensor)
+        t.data = out
+        t.grad = None
+        t._version = 0
+        t._hooks = None
+        if needs_grad and _state.enabled and cls.differentiable:
+            fn.parents = tuple(parents)
+            fn.shape = out.shape
+            if cls.saves_inputs:
+                fn.versions = tuple((inputs[i], inputs[i]._version) for i in cls.saves_inputs
+                                    if isinstance(inputs[i], Tensor))
+            t._node = fn
+            t.requires_grad = True
+        else:
+            t._node = None
+            t.requires_grad = False
+        return t
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}Backward>"
+
+
+def as_array(value: Any, op: Any = None) -> Any:
+    """Turn a tensor, array, number or (nested) list into an array with PyTorch's dtype rules.
+
+    Python floats become float32, ints int64, bools bool.  Strings and other
+    objects raise ``TypeError`` naming the op.
+    """
+    if isinstance(value, Tensor):
+        return value.data
+    if isinstance(value, (_ndarray, xp.generic)):
+        return value
+    if isinstance(value, (list, tuple, int, float, bool)):
+        arr = xp.asarray(value)
+        if arr.dtype.kind == "f":
+            return arr.astype(default_float, copy=False)
+        if arr.dtype.kind in "iu":
+            return arr.astype(int64, copy=False)
+        if arr.dtype.kind == "b":
+            return arr
+        # fall through: lists of strings or mixed objects
+    name = getattr(op, "__name__", op) or "tensor"
+    raise TypeError(
+        f"{str(name).lower()}: expected a Tensor, a number or a list of numbers, "
+        f"got {type(value).__name__} {value!r:.60}"
+    )
+
+
+from .._backend import default_float, int64  # noqa: E402
+from ..tensor import Tensor  # noqa: E402  (tensor.py imports this module at its end)

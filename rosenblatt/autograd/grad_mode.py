@@ -1,0 +1,73 @@
+"""Switch gradient recording on and off: ``no_grad`` and ``enable_grad``."""
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable, TypeVar
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _State:
+    """Holds the flag; ops read ``_state.enabled`` on every call, so it stays a plain attribute."""
+
+    enabled = True
+
+
+_state = _State()
+
+
+def is_grad_enabled() -> bool:
+    """Whether ops record the graph for backward."""
+    return _state.enabled
+
+
+class _GradMode:
+    mode = True
+
+    def __enter__(self) -> None:
+        self._prev = _state.enabled
+        _state.enabled = self.mode
+
+    def __exit__(self, *exc: object) -> None:
+        _state.enabled = self._prev
+
+    def __call__(self, func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with self.__class__():
+                return func(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+
+class no_grad(_GradMode):
+    """Context manager and decorator that stops ops from recording the graph.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x = rb.ones(2, requires_grad=True)
+        >>> with rb.no_grad():
+        ...     y = x * 2
+        >>> y.requires_grad
+        False
+    """
+
+    mode = False
+
+
+class enable_grad(_GradMode):
+    """Context manager and decorator that turns graph recording back on inside ``no_grad``."""
+
+    mode = True
+
+
+class set_grad_enabled(_GradMode):
+    """Set graph recording on or off, as a context manager or a plain call."""
+
+    def __init__(self, mode: bool) -> None:
+        self._prev = _state.enabled
+        self.mode = bool(mode)
+        _state.enabled = self.mode
+
+    def __enter__(self) -> None:
+        pass

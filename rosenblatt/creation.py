@@ -1,0 +1,169 @@
+"""Making tensors: from data (``tensor``, ``from_numpy``), filled, ranges and random.
+
+Float tensors default to float32, integers to int64, as in PyTorch.  Sizes may
+be given as varargs or one sequence: ``zeros(2, 3)`` and ``zeros((2, 3))``.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ._backend import default_float, xp
+from .autograd.function import as_array
+from .ops._dims import size_arg
+from .random import Generator, numpy_generator
+from .tensor import Tensor
+
+
+def _make(array: Any, requires_grad: bool) -> Tensor:
+    t = Tensor._wrap(array)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _float(dtype: Any) -> Any:
+    dtype = default_float if dtype is None else xp.dtype(dtype)
+    if dtype.kind != "f":
+        raise TypeError(f"expected a floating point dtype, got {dtype}")
+    return dtype
+
+
+def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """A new tensor holding a copy of ``data`` (a number, nested list, array or tensor).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.tensor([[1.0, 2.0], [3.0, 4.0]]).shape
+        (2, 2)
+    """
+    array = xp.array(as_array(data, "tensor"), copy=True)
+    if dtype is not None:
+        array = array.astype(dtype, copy=False)
+    return _make(array, requires_grad)
+
+
+def as_tensor(data: Any, dtype: Any = None) -> Tensor:
+    """``data`` as a tensor, sharing memory when it already is an array or tensor of ``dtype``."""
+    if isinstance(data, Tensor) and (dtype is None or data.dtype == xp.dtype(dtype)):
+        return data
+    array = as_array(data, "as_tensor")
+    return Tensor._wrap(array if dtype is None else array.astype(dtype, copy=False))
+
+
+def from_numpy(array: Any) -> Tensor:
+    """A tensor sharing memory with the NumPy array ``array`` (its dtype kept)."""
+    if not isinstance(array, xp.ndarray):
+        raise TypeError(f"from_numpy(): expected a numpy.ndarray, got {type(array).__name__}")
+    return Tensor._wrap(array)
+
+
+def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return _make(xp.zeros(size_arg(size, "zeros"), dtype=dtype or default_float), requires_grad)
+
+
+def ones(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return _make(xp.ones(size_arg(size, "ones"), dtype=dtype or default_float), requires_grad)
+
+
+def empty(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return _make(xp.empty(size_arg(size, "empty"), dtype=dtype or default_float), requires_grad)
+
+
+def full(size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of ``size`` filled with ``fill_value``; dtype follows the value (float -> float32)."""
+    if dtype is None:
+        dtype = as_array(fill_value).dtype
+    return _make(xp.full(size_arg((size,), "full"), fill_value, dtype=dtype), requires_grad)
+
+
+def _like(input: Tensor, dtype: Any) -> tuple[tuple, Any]:
+    return tuple(input.shape), input.dtype if dtype is None else xp.dtype(dtype)
+
+
+def zeros_like(input: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    shape, dtype = _like(input, dtype)
+    return _make(xp.zeros(shape, dtype=dtype), requires_grad)
+
+
+def ones_like(input: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    shape, dtype = _like(input, dtype)
+    return _make(xp.ones(shape, dtype=dtype), requires_grad)
+
+
+def empty_like(input: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    shape, dtype = _like(input, dtype)
+    return _make(xp.empty(shape, dtype=dtype), requires_grad)
+
+
+def full_like(input: Tensor, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    shape, dtype = _like(input, dtype)
+    return _make(xp.full(shape, fill_value, dtype=dtype), requires_grad)
+
+
+def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """``[start, start + step, ...)`` up to ``end``; int64 for int arguments, else float32."""
+    if end is None:
+        start, end = 0, start
+    if step == 0:
+        raise ValueError("arange(): step must be nonzero")
+    if dtype is None:
+        ints = all(isinstance(v, int) for v in (start, end, step))
+        dtype = xp.int64 if ints else default_float
+    return _make(xp.arange(start, end, step).astype(dtype), requires_grad)
+
+
+def linspace(start: float, end: float, steps: int, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """``steps`` evenly spaced values from ``start`` to ``end`` inclusive."""
+    if steps < 0:
+        raise ValueError(f"linspace(): number of steps must be non-negative, got {steps}")
+    return _make(xp.linspace(start, end, steps).astype(_float(dtype)), requires_grad)
+
+
+def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return _make(xp.eye(n, m, dtype=dtype or default_float), requires_grad)
+
+
+def rand(*size: Any, generator: Generator | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Uniform samples on ``[0, 1)``."""
+    dtype = _float(dtype)
+    array = numpy_generator(generator).random(size_arg(size, "rand"), dtype=dtype if dtype.itemsize >= 4 else xp.float32)
+    return _make(array.astype(dtype, copy=False), requires_grad)
+
+
+def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Standard normal samples."""
+    dtype = _float(dtype)
+    array = numpy_generator(generator).standard_normal(size_arg(size, "randn"), dtype=dtype if dtype.itemsize >= 4 else xp.float32)
+    return _make(array.astype(dtype, copy=False), requires_grad)
+
+
+def randint(low: int, high: int | None = None, size: Any = (), *, generator: Generator | None = None, dtype: Any = None) -> Tensor:
+    """Integers uniform on ``[low, high)``; ``randint(high, size)`` starts at 0."""
+    if high is None:
+        low, high = 0, low
+    if low >= high:
+        raise ValueError(f"randint(): expected low < high, got low={low}, high={high}")
+    array = numpy_generator(generator).integers(low, high, size_arg((size,), "randint"))
+    return Tensor._wrap(xp.asarray(array, dtype=dtype or xp.int64))
+
+
+def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None) -> Tensor:
+    """A random permutation of ``0 .. n-1``."""
+    return Tensor._wrap(numpy_generator(generator).permutation(n).astype(dtype or xp.int64))
+
+
+def rand_like(input: Tensor, generator: Generator | None = None, dtype: Any = None) -> Tensor:
+    return rand(input.shape, generator=generator, dtype=dtype or input.dtype)
+
+
+def randn_like(input: Tensor, generator: Generator | None = None, dtype: Any = None) -> Tensor:
+    return randn(input.shape, generator=generator, dtype=dtype or input.dtype)
+
+
+def randint_like(input: Tensor, low: int, high: int | None = None, generator: Generator | None = None) -> Tensor:
+    return randint(low, high, input.shape, generator=generator, dtype=input.dtype)
+
+
+def normal(mean: float, std: float, size: Any, *, generator: Generator | None = None, dtype: Any = None) -> Tensor:
+    array = numpy_generator(generator).normal(mean, std, size_arg((size,), "normal"))
+    return Tensor._wrap(array.astype(_float(dtype)))

@@ -1,0 +1,37 @@
+"""Dimension arguments, checked and normalised once for every op."""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+
+def dim_index(dim: int, ndim: int, op: str) -> int:
+    """``dim`` as a non-negative axis of an ``ndim``-dimensional tensor (negative counts from the end)."""
+    bound = max(ndim, 1)
+    if not -bound <= dim < bound:
+        raise IndexError(
+            f"{op}: dimension out of range (expected to be in range of [{-bound}, {bound - 1}], "
+            f"but got {dim})"
+        )
+    return dim % bound
+
+
+def dims(dim: Any, ndim: int, op: str) -> tuple[int, ...] | None:
+    """``dim`` (None, int or sequence of ints) as a sorted tuple of axes; None means all."""
+    if dim is None:
+        return None
+    if isinstance(dim, int):
+        return (dim_index(dim, ndim, op),)
+    axes = tuple(sorted(dim_index(int(d), ndim, op) for d in dim))
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"{op}: dim {tuple(dim)} names a dimension more than once")
+    return axes
+
+
+def size_arg(size: Sequence[Any], op: str) -> tuple[int, ...]:
+    """Sizes given either as varargs ``f(2, 3)`` or one sequence ``f((2, 3))``."""
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = size[0]
+    try:
+        return tuple(int(s) for s in size)
+    except TypeError:
+        raise TypeError(f"{op}: size must be ints or one sequence of ints, got {size!r}") from None

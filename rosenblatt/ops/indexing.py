@@ -1,0 +1,167 @@
+"""Indexing and scatter/gather: ``x[i]``, gather, scatter_add, index_select, masked_fill.
+
+Where an index repeats, backward accumulates (``add.at``) so each use of an
+element contributes its gradient.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .._backend import xp
+from ..autograd.function import Function, as_array
+from ..tensor import Tensor
+from ._dims import dim_index
+
+
+def _plain_index(index: Any) -> Any:
+    """Tensors and lists inside an index become arrays, as NumPy expects."""
+    if isinstance(index, tuple):
+        return tuple(_plain_index(i) for i in index)
+    if isinstance(index, Tensor):
+        return index.data
+    if isinstance(index, list):
+        return xp.asarray(index)
+    return index
+
+
+def _has_int_array(index: Any) -> bool:
+    parts = index if isinstance(index, tuple) else (index,)
+    return any(isinstance(p, xp.ndarray) and p.dtype.kind in "iu" for p in parts)
+
+
+class GetItem(Function):
+    def forward(self, x, index=None):
+        self.in_shape, self.dtype, self.index = x.shape, x.dtype, index
+        return x[index]
+
+    def backward(self, grad):
+        out = xp.zeros(self.in_shape, dtype=grad.dtype)
+        if _has_int_array(self.index):
+            xp.add.at(out, self.index, grad)  # repeated indices accumulate
+        else:
+            out[self.index] = grad
+        return out
+
+
+class IndexPut(Function):
+    """``x`` with ``x[index] = value``, out of place (the autograd form of ``x[index] = value``)."""
+
+    def forward(self, x, value, index=None):
+        self.index = index
+        out = x.copy()
+        out[index] = value
+        return out
+
+    def backward(self, grad):
+        gx = grad.copy()
+        gx[self.index] = 0
+        return gx, grad[self.index]
+
+
+class Gather(Function):
+    def forward(self, x, index, axis=0):
+        self.in_shape, self.where = x.shape, _along(index, axis)
+        return x[self.where]
+
+    def backward(self, grad):
+        out = xp.zeros(self.in_shape, dtype=grad.dtype)
+        xp.add.at(out, self.where, grad)
+        return out, None
+
+
+class ScatterAdd(Function):
+    def forward(self, x, index, src, axis=0):
+        self.where = _along(index, axis)
+        out = x.copy()
+        xp.add.at(out, self.where, src[tuple(slice(0, n) for n in index.shape)])
+        self.src_shape = src.shape
+        return out
+
+    def backward(self, grad):
+        gsrc = xp.zeros(self.src_shape, dtype=grad.dtype)
+        picked = grad[self.where]
+        gsrc[tuple(slice(0, n) for n in picked.shape)] = picked
+        return grad, None, gsrc
+
+
+class IndexSelect(Function):
+    def forward(self, x, index, axis=0):
+        self.in_shape, self.index, self.axis = x.shape, index, axis
+        return xp.take(x, index, axis=axis)
+
+    def backward(self, grad):
+        out = xp.zeros(self.in_shape, dtype=grad.dtype)
+        xp.add.at(out, (slice(None),) * self.axis + (self.index,), grad)
+        return out, None
+
+
+def _along(index: Any, axis: int) -> tuple:
+    """The full index tuple that picks ``index[i...]`` along ``axis`` (gather's addressing)."""
+    grids = list(xp.ogrid[tuple(slice(0, n) for n in index.shape)]) if index.ndim else []
+    grids[axis] = index
+    return tuple(grids)
+
+
+def _check_index(op: str, input: Any, index: Any, dim: int) -> tuple[Any, Any, int]:
+    data = input.data if isinstance(input, Tensor) else as_array(input)
+    idx = index.data if isinstance(index, Tensor) else as_array(index)
+    if idx.dtype.kind not in "iu":
+        raise TypeError(f"{op}(): index must be an integer tensor, got {idx.dtype}")
+    axis = dim_index(dim, data.ndim, op)
+    if idx.ndim != data.ndim and op != "index_select":
+        raise ValueError(f"{op}(): index has {idx.ndim} dims but input has {data.ndim}; they must match")
+    size = data.shape[axis] if data.ndim else 1
+    if idx.size and (idx.min() < -size or idx.max() >= size):
+        raise IndexError(f"{op}(): index out of range for dim {dim} of size {size} "
+                         f"(got values in [{idx.min()}, {idx.max()}])")
+    return data, idx, axis
+
+
+def getitem(input: Tensor, index: Any) -> Tensor:
+    """``input[index]`` with ints, slices, None, ..., integer arrays and boolean masks."""
+    return GetItem.apply(input, index=_plain_index(index))
+
+
+def index_put(input: Any, index: Any, value: Any) -> Tensor:
+    """``input`` with ``input[index] = value``, as a new tensor."""
+    return IndexPut.apply(input, value, index=_plain_index(index))
+
+
+def setitem_(input: Tensor, index: Any, value: Any) -> None:
+    from .inplace import inplace
+    inplace(input, index_put, index, value)
+
+
+def gather(input: Any, dim: int, index: Any) -> Tensor:
+    """``out[i][j] = input[index[i][j]][j]`` for ``dim = 0`` (and so on for other dims)."""
+    data, idx, axis = _check_index("gather", input, index, dim)
+    for d, (n, m) in enumerate(zip(idx.shape, data.shape)):
+        if d != axis and n > m:
+            raise ValueError(f"gather(): index shape {list(idx.shape)} is larger than input shape "
+                             f"{list(data.shape)} outside dim {dim}")
+    return Gather.apply(input, idx, axis=axis)
+
+
+def scatter_add(input: Any, dim: int, index: Any, src: Any) -> Tensor:
+    """``input`` plus ``src`` added at the positions ``index`` names along ``dim``."""
+    _, idx, axis = _check_index("scatter_add", input, index, dim)
+    return ScatterAdd.apply(input, idx, src, axis=axis)
+
+
+def index_select(input: Any, dim: int, index: Any) -> Tensor:
+    """The entries of ``input`` at positions ``index`` (1-d) along ``dim``."""
+    _, idx, axis = _check_index("index_select", input, index, dim)
+    if idx.ndim > 1:
+        raise ValueError(f"index_select(): index must be 0-d or 1-d, got shape {list(idx.shape)}")
+    return IndexSelect.apply(input, idx, axis=axis)
+
+
+def masked_fill(input: Any, mask: Any, value: Any) -> Tensor:
+    """``value`` where ``mask`` is True, else ``input``."""
+    from .arithmetic import where
+    m = mask.data if isinstance(mask, Tensor) else as_array(mask)
+    if m.dtype != xp.bool_:
+        raise TypeError(f"masked_fill(): mask must be a bool tensor, got {m.dtype}")
+    if isinstance(value, Tensor) and value.ndim:
+        raise ValueError(f"masked_fill(): value must be a number or a 0-d tensor, got shape {list(value.shape)}")
+    return where(mask, value, input)

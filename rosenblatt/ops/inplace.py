@@ -1,0 +1,73 @@
+"""In-place updates (``add_``, ``copy_``, ``x[i] = v``, ...) that never give a wrong gradient.
+
+Outside the graph (parameter updates under ``no_grad``) they write into the
+tensor's memory and bump its version, so a node that saved the old values
+reports the change at backward.  Inside the graph, the tensor takes the result
+and its history, as PyTorch's in-place ops do.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from .._backend import xp
+from ..autograd.grad_mode import _state, no_grad
+from ..tensor import Tensor
+
+
+def inplace(target: Tensor, op: Callable[..., Tensor], *args: Any, **kwargs: Any) -> Tensor:
+    """Apply ``op(target, *args, **kwargs)`` and store the result in ``target``."""
+    tracked = _state.enabled and (
+        target.requires_grad or any(isinstance(a, Tensor) and a.requires_grad for a in args)
+    )
+    if tracked:
+        if target._node is None and target.requires_grad:
+            raise RuntimeError(
+                "a leaf tensor that requires grad is being used in an in-place operation. Wrap "
+                "the update in `with rosenblatt.no_grad():` (as optimizers do) or use the "
+                "out-of-place form (x = x + y)."
+            )
+        result = op(target, *args, **kwargs)
+        # Fresh memory for the result: arrays saved by earlier nodes keep the old values.
+        target.data = _cast(result.data, target.dtype, op)
+        target._node, target.requires_grad = result._node, result.requires_grad
+        return target
+    node = target._node
+    if node is not None and node.saves_output and node.parents is not None:
+        raise RuntimeError(
+            f"an in-place operation changed the output of {type(node).__name__}, which backward "
+            f"still needs. Use an out-of-place op, or clone() the tensor before changing it."
+        )
+    with no_grad():
+        result = op(target, *args, **kwargs)
+    target.data[...] = _cast(result.data, target.dtype, op)
+    target._version += 1
+    return target
+
+
+def _cast(array: Any, dtype: Any, op: Any) -> Any:
+    if array.dtype == dtype:
+        return array
+    if not xp.can_cast(array.dtype, dtype, "same_kind"):
+        raise TypeError(f"{op.__name__}_(): result type {array.dtype} can't be cast to the "
+                        f"tensor's dtype {dtype}")
+    return array.astype(dtype)
+
+
+def copy_from(target: Tensor, src: Any) -> Tensor:
+    """``src`` broadcast to ``target``'s shape and dtype (the value ``copy_`` stores)."""
+    from .pointwise import to_dtype
+    from .shape import expand
+    src = src if isinstance(src, Tensor) else Tensor(src)
+    return expand(to_dtype(src, target.dtype), target.shape)
+
+
+copy_from.__name__ = "copy"
+
+
+def full_like_of(target: Tensor, value: Any) -> Tensor:
+    """A tensor of ``target``'s shape and dtype full of ``value`` (what ``fill_`` stores)."""
+    v = value.data if isinstance(value, Tensor) else value
+    return Tensor._wrap(xp.full(target.shape, v, dtype=target.dtype))
+
+
+full_like_of.__name__ = "fill"

@@ -1,0 +1,157 @@
+"""Matrix products: matmul (batched, broadcasting), bmm, einsum.
+
+Backward uses the transposed operands as views, so each gradient is one GEMM
+call on BLAS with no copies.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .._backend import xp
+from ..autograd.function import Function, as_array
+from ..tensor import Tensor
+
+
+class MatMul(Function):
+    saves_inputs = (0, 1)
+
+    def forward(self, x, y):
+        self.x, self.y = x, y
+        return xp.matmul(x, y)
+
+    def backward(self, grad):
+        x, y = self.x, self.y
+        # Treat 1-d operands as a row (x) or column (y) matrix, as matmul does.
+        x2 = x[None, :] if x.ndim == 1 else x
+        y2 = y[:, None] if y.ndim == 1 else y
+        if x.ndim == 1:
+            grad = xp.expand_dims(grad, -2)
+        if y.ndim == 1:
+            grad = xp.expand_dims(grad, -1)
+        gx = gy = None
+        if self.parents[0] is not None:
+            gx = xp.matmul(grad, xp.swapaxes(y2, -1, -2))
+            if x.ndim == 1:
+                gx = gx[..., 0, :]
+        if self.parents[1] is not None:
+            gy = xp.matmul(xp.swapaxes(x2, -1, -2), grad)
+            if y.ndim == 1:
+                gy = gy[..., 0]
+        return gx, gy
+
+
+class Einsum(Function):
+    def forward(self, *operands, inputs=(), output=""):
+        self.operands, self.inputs, self.output = operands, inputs, output
+        return xp.einsum(",".join(inputs) + "->" + output, *operands, optimize=len(operands) > 2)
+
+    def backward(self, grad):
+        grads = []
+        for i, (x, letters) in enumerate(zip(self.operands, self.inputs)):
+            if self.parents[i] is None:
+                grads.append(None)
+                continue
+            others = [s for j, s in enumerate(self.inputs) if j != i]
+            available = set(self.output).union(*others)
+            # Letters only this operand has were summed over: their gradient is a broadcast.
+            kept = "".join(c for c in letters if c in available)
+            g = xp.einsum(",".join([self.output] + others) + "->" + kept,
+                          grad, *[o for j, o in enumerate(self.operands) if j != i],
+                          optimize=len(self.operands) > 2)
+            for axis, c in enumerate(letters):
+                if c not in available:
+                    g = xp.expand_dims(g, axis)
+            grads.append(xp.broadcast_to(g, x.shape))
+        return tuple(grads)
+
+
+def _data(a: Any) -> Any:
+    return a.data if isinstance(a, Tensor) else as_array(a, "matmul")
+
+
+def matmul(input: Any, other: Any) -> Tensor:
+    """Matrix product with NumPy/PyTorch rules: 1-d operands, batching and broadcasting.
+
+    Shape: ``(*, n, k) @ (*, k, m) -> (*, n, m)`` with the ``*`` dims broadcast.
+    """
+    x, y = _data(input), _data(other)
+    if x.ndim == 0 or y.ndim == 0:
+        raise ValueError(f"matmul: both arguments must be at least 1-d, got shapes "
+                         f"{list(x.shape)} and {list(y.shape)}")
+    k_x, k_y = x.shape[-1], y.shape[-2] if y.ndim > 1 else y.shape[0]
+    if k_x != k_y:
+        raise ValueError(f"matmul: shapes {list(x.shape)} and {list(y.shape)} cannot be multiplied "
+                         f"({k_x} != {k_y}: the last dim of the first must equal the "
+                         f"{'first' if y.ndim == 1 else 'second-to-last'} dim of the second)")
+    try:
+        xp.broadcast_shapes(x.shape[:-2], y.shape[:-2])
+    except ValueError:
+        raise ValueError(f"matmul: batch dims of shapes {list(x.shape)} and {list(y.shape)} "
+                         f"do not broadcast") from None
+    return MatMul.apply(input, other)
+
+
+def mm(input: Any, mat2: Any) -> Tensor:
+    """Product of two matrices (2-d only)."""
+    if _data(input).ndim != 2 or _data(mat2).ndim != 2:
+        raise ValueError(f"mm: expected 2-d tensors, got shapes {list(_data(input).shape)} "
+                         f"and {list(_data(mat2).shape)}")
+    return matmul(input, mat2)
+
+
+def bmm(input: Any, mat2: Any) -> Tensor:
+    """Batched product ``(b, n, k) @ (b, k, m) -> (b, n, m)``; no broadcasting."""
+    x, y = _data(input), _data(mat2)
+    if x.ndim != 3 or y.ndim != 3 or x.shape[0] != y.shape[0]:
+        raise ValueError(f"bmm: expected 3-d tensors with equal batch sizes, got shapes "
+                         f"{list(x.shape)} and {list(y.shape)}")
+    return matmul(input, mat2)
+
+
+def dot(input: Any, other: Any) -> Tensor:
+    if _data(input).ndim != 1 or _data(other).ndim != 1:
+        raise ValueError("dot: expected 1-d tensors")
+    return matmul(input, other)
+
+
+def outer(input: Any, vec2: Any) -> Tensor:
+    from .shape import unsqueeze
+    return unsqueeze(input, 1) * unsqueeze(vec2, 0)
+
+
+def einsum(equation: str, *operands: Any) -> Tensor:
+    """Einstein summation, e.g. ``einsum('bij,bjk->bik', a, b)``; ``...`` and implicit output allowed."""
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    arrays = [_data(o) for o in operands]
+    inputs, output = _parse_einsum(equation.replace(" ", ""), arrays)
+    for letters, a in zip(inputs, arrays):
+        if len(set(letters)) != len(letters):
+            raise ValueError(f"einsum: repeated subscripts within one operand ({letters!r}, a "
+                             f"diagonal) are not supported; use diagonal() first")
+    return Einsum.apply(*operands, inputs=tuple(inputs), output=output)
+
+
+def _parse_einsum(equation: str, arrays: list) -> tuple[list[str], str]:
+    lhs, arrow, rhs = equation.partition("->")
+    inputs = lhs.split(",")
+    if len(inputs) != len(arrays):
+        raise ValueError(f"einsum: equation {equation!r} names {len(inputs)} operands, got {len(arrays)}")
+    used = set(c for c in equation if c.isalpha())
+    spare = [c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in used]
+    width = max((a.ndim - len(s.replace("...", "")) for s, a in zip(inputs, arrays) if "..." in s), default=0)
+    ell = "".join(spare[:width])
+    expanded = []
+    for s, a in zip(inputs, arrays):
+        if "..." in s:
+            n = a.ndim - len(s.replace("...", ""))
+            s = s.replace("...", ell[width - n:] if n else "")
+        if len(s) != a.ndim:
+            raise ValueError(f"einsum: subscripts {s!r} do not fit an operand of shape {list(a.shape)}")
+        expanded.append(s)
+    if arrow:
+        output = rhs.replace("...", ell)
+    else:
+        letters = "".join(expanded)
+        output = ell + "".join(sorted(c for c in set(letters) if letters.count(c) == 1 and c not in ell))
+    return expanded, output

@@ -1,0 +1,250 @@
+"""Element-wise math of one input: exp, log, trigonometry, activations.
+
+Each op keeps the cheapest thing its derivative needs: its output where the
+derivative is a function of the output (exp, tanh, sigmoid, sqrt), else its input.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .._backend import xp
+from ..autograd.function import Function, as_array
+from ..tensor import Tensor
+
+
+class Exp(Function):
+    saves_output = True
+
+    def forward(self, x):
+        self.out = xp.exp(x)
+        return self.out
+
+    def backward(self, grad):
+        return grad * self.out
+
+
+class Log(Function):
+    saves_inputs = (0,)
+
+    def forward(self, x):
+        self.x = x
+        return xp.log(x)  # log(0) = -inf, as in PyTorch
+
+    def backward(self, grad):
+        return grad / self.x
+
+
+class Log1p(Function):
+    saves_inputs = (0,)
+
+    def forward(self, x):
+        self.x = x
+        return xp.log1p(x)
+
+    def backward(self, grad):
+        return grad / (1 + self.x)
+
+
+class Expm1(Function):
+    saves_output = True
+
+    def forward(self, x):
+        self.out = xp.expm1(x)
+        return self.out
+
+    def backward(self, grad):
+        return grad * (self.out + 1)
+
+
+class Sqrt(Function):
+    saves_output = True
+
+    def forward(self, x):
+        self.out = xp.sqrt(x)
+        return self.out
+
+    def backward(self, grad):
+        return grad / (2 * self.out)
+
+
+class Rsqrt(Function):
+    saves_output = True
+
+    def forward(self, x):
+        self.out = 1 / xp.sqrt(x)
+        return self.out
+
+    def backward(self, grad):
+        return grad * (-0.5 * self.out ** 3)
+
+
+class Abs(Function):
+    saves_inputs = (0,)
+
+    def forward(self, x):
+        self.x = x
+        return xp.abs(x)
+
+    def backward(self, grad):
+        return grad * xp.sign(self.x)  # 0 at 0, as in PyTorch
+
+
+class Sin(Function):
+    saves_inputs = (0,)
+
+    def forward(self, x):
+        self.x = x
+        return xp.sin(x)
+
+    def backward(self, grad):
+        return grad * xp.cos(self.x)
+
+
+class Cos(Function):
+    saves_inputs = (0,)
+
+    def forward(self, x):
+        self.x = x
+        return xp.cos(x)
+
+    def backward(self, grad):
+        return -grad * xp.sin(self.x)
+
+
+class Tanh(Function):
+    saves_output = True
+
+    def forward(self, x):
+        self.out = xp.tanh(x)
+        return self.out
+
+    def backward(self, grad):
+        out = self.out
+        return grad * (1 - out * out)
+
+
+class Sigmoid(Function):
+    saves_output = True
+
+    def forward(self, x):
+        # exp(-|x|) never overflows: 1/(1+e) for x >= 0 and e/(1+e) below keep
+        # full relative precision at both tails (sigmoid(-1e4) is 0, not nan).
+        e = xp.exp(-xp.abs(x))
+        self.out = xp.where(x >= 0, 1, e) / (1 + e)
+        return self.out
+
+    def backward(self, grad):
+        out = self.out
+        return grad * (out * (1 - out))
+
+
+class Relu(Function):
+    def forward(self, x):
+        out = xp.maximum(x, 0)
+        self.positive = out > 0  # gradient 0 at 0, as in PyTorch
+        return out
+
+    def backward(self, grad):
+        return grad * self.positive
+
+
+class ToDtype(Function):
+    def forward(self, x, dtype=None):
+        self.source = x.dtype
+        return x.astype(dtype)
+
+    def backward(self, grad):
+        return grad.astype(self.source)
+
+
+def exp(input: Any) -> Tensor:
+    """``e ** input``."""
+    return Exp.apply(input)
+
+
+def log(input: Any) -> Tensor:
+    """Natural logarithm; ``log(0) = -inf`` and negative inputs give nan, as in PyTorch."""
+    return Log.apply(input)
+
+
+def log1p(input: Any) -> Tensor:
+    """``log(1 + input)``, accurate for small inputs."""
+    return Log1p.apply(input)
+
+
+def expm1(input: Any) -> Tensor:
+    """``exp(input) - 1``, accurate for small inputs."""
+    return Expm1.apply(input)
+
+
+def sqrt(input: Any) -> Tensor:
+    return Sqrt.apply(input)
+
+
+def rsqrt(input: Any) -> Tensor:
+    """``1 / sqrt(input)``."""
+    return Rsqrt.apply(input)
+
+
+def abs(input: Any) -> Tensor:
+    return Abs.apply(input)
+
+
+def sin(input: Any) -> Tensor:
+    return Sin.apply(input)
+
+
+def cos(input: Any) -> Tensor:
+    return Cos.apply(input)
+
+
+def tanh(input: Any) -> Tensor:
+    return Tanh.apply(input)
+
+
+def sigmoid(input: Any) -> Tensor:
+    """``1 / (1 + exp(-input))``, stable at any magnitude."""
+    return Sigmoid.apply(input)
+
+
+def relu(input: Any) -> Tensor:
+    """``max(input, 0)``."""
+    return Relu.apply(input)
+
+
+def log2(input: Any) -> Tensor:
+    return Log.apply(input) * (1 / xp.log(2.0)).item()
+
+
+def log10(input: Any) -> Tensor:
+    return Log.apply(input) * (1 / xp.log(10.0)).item()
+
+
+def reciprocal(input: Any) -> Tensor:
+    return 1 / input if isinstance(input, Tensor) else Tensor._wrap(1 / as_array(input))
+
+
+def to_dtype(input: Any, dtype: Any) -> Tensor:
+    """``input`` converted to ``dtype``; differentiable between floating dtypes."""
+    dtype = xp.dtype(dtype)
+    x = input if isinstance(input, Tensor) else Tensor(input)
+    if x.data.dtype == dtype:
+        return x
+    if dtype.kind != "f":
+        return Tensor._wrap(x.data.astype(dtype))
+    return ToDtype.apply(x, dtype=dtype)
+
+
+def _rounding(ufunc: Any, name: str) -> Any:
+    def rounding(input: Any) -> Tensor:
+        return Tensor._wrap(xp.asarray(ufunc(as_array(input))))
+
+    rounding.__name__ = rounding.__qualname__ = name
+    rounding.__doc__ = f"Element-wise ``{name}`` (not differentiable: its gradient is zero)."
+    return rounding
+
+
+floor = _rounding(xp.floor, "floor")
+ceil = _rounding(xp.ceil, "ceil")
+round = _rounding(xp.round, "round")
+trunc = _rounding(xp.trunc, "trunc")

@@ -1,0 +1,269 @@
+"""Reductions over one, several or all dimensions: sum, mean, max, var, norm, ...
+
+Every reduction takes ``dim`` (None, an int or a tuple; negative allowed) and
+``keepdim``, as in PyTorch.  Backward re-inserts the reduced axes and
+broadcasts the gradient back over them.
+"""
+from __future__ import annotations
+
+import builtins
+from typing import Any, NamedTuple
+
+from .._backend import xp
+from ..autograd.function import Function, as_array
+from ..tensor import Tensor
+from ._dims import dim_index, dims
+
+
+def _expand_back(grad: Any, in_shape: tuple, axes: tuple | None, keepdim: bool) -> Any:
+    """Reshape ``grad`` of a reduction so it broadcasts against the input."""
+    if axes is None:
+        axes = tuple(range(len(in_shape)))
+    if not keepdim:
+        grad = xp.expand_dims(grad, axes)
+    return grad
+
+
+class Sum(Function):
+    def forward(self, x, axes=None, keepdim=False, dtype=None):
+        self.in_shape, self.axes, self.keepdim = x.shape, axes, keepdim
+        return x.sum(axis=axes, keepdims=keepdim, dtype=dtype)
+
+    def backward(self, grad):
+        grad = _expand_back(grad, self.in_shape, self.axes, self.keepdim)
+        return xp.broadcast_to(grad, self.in_shape)
+
+
+class Mean(Function):
+    def forward(self, x, axes=None, keepdim=False):
+        self.in_shape, self.axes, self.keepdim = x.shape, axes, keepdim
+        out = x.mean(axis=axes, keepdims=keepdim)
+        self.count = x.size // builtins.max(out.size, 1) if x.size else 0
+        return out
+
+    def backward(self, grad):
+        grad = _expand_back(grad, self.in_shape, self.axes, self.keepdim) / self.count
+        return xp.broadcast_to(grad, self.in_shape)
+
+
+class Prod(Function):
+    saves_inputs = (0,)
+
+    def forward(self, x, axis=None, keepdim=False):
+        self.x, self.axis, self.keepdim = x, axis, keepdim
+        return x.prod(axis=axis, keepdims=keepdim)
+
+    def backward(self, grad):
+        # The product of all *other* elements, from exclusive cumulative products
+        # on both sides, so zeros in the input give exact gradients (no division).
+        x = self.x.reshape(-1) if self.axis is None else xp.moveaxis(self.x, self.axis, -1)
+        ones = xp.ones(x.shape[:-1] + (1,), dtype=x.dtype)
+        left = xp.cumprod(xp.concatenate([ones, x[..., :-1]], -1), -1)
+        right = xp.cumprod(xp.concatenate([ones, x[..., :0:-1]], -1), -1)[..., ::-1]
+        others = left * right
+        if self.axis is None:
+            return grad * others.reshape(self.x.shape)
+        grad = grad if self.keepdim else xp.expand_dims(grad, self.axis)
+        return grad * xp.moveaxis(others, -1, self.axis)
+
+
+class AlongDim(Function):
+    """max/min along one dim: values, with the gradient sent to the returned index."""
+
+    def forward(self, x, axis=0, keepdim=False, largest=True):
+        index = (xp.argmax if largest else xp.argmin)(x, axis=axis, keepdims=True)
+        self.in_shape, self.axis, self.index = x.shape, axis, index
+        out = xp.take_along_axis(x, index, axis=axis)
+        return out if keepdim else out.squeeze(axis)
+
+    def backward(self, grad):
+        out = xp.zeros(self.in_shape, dtype=grad.dtype)
+        if grad.ndim < len(self.in_shape):
+            grad = xp.expand_dims(grad, self.axis)
+        xp.put_along_axis(out, self.index, grad, axis=self.axis)
+        return out
+
+
+class Extreme(Function):
+    """amax/amin: ties share the gradient evenly, as in PyTorch."""
+
+    saves_inputs = (0,)
+
+    def forward(self, x, axes=None, keepdim=False, largest=True):
+        if x.size == 0 and axes is None:
+            raise RuntimeError("max(): expected a non-empty tensor for a reduction over all dims")
+        self.x, self.axes, self.keepdim = x, axes, keepdim
+        self.out = (x.max if largest else x.min)(axis=axes, keepdims=True)
+        return self.out if keepdim else self.out.squeeze(axes) if axes else self.out.reshape(())
+
+    def backward(self, grad):
+        hits = self.x == self.out
+        share = hits / hits.sum(axis=self.axes, keepdims=True)
+        return _expand_back(grad, self.x.shape, self.axes, self.keepdim) * share.astype(grad.dtype)
+
+
+class LogSumExp(Function):
+    def forward(self, x, axes=None, keepdim=False):
+        peak = x.max(axis=axes, keepdims=True)
+        peak = xp.where(xp.isfinite(peak), peak, 0)  # all -inf stays -inf, not nan
+        out = xp.log(xp.exp(x - peak).sum(axis=axes, keepdims=True)) + peak
+        self.softmax = xp.exp(x - out)
+        self.axes, self.keepdim = axes, keepdim
+        return out if keepdim else out.squeeze(axes) if axes else out.reshape(())
+
+    def backward(self, grad):
+        return _expand_back(grad, self.softmax.shape, self.axes, self.keepdim) * self.softmax
+
+
+class Norm2(Function):
+    def forward(self, x, axes=None, keepdim=False):
+        self.x, self.axes, self.keepdim = x, axes, keepdim
+        self.out = xp.sqrt((x * x).sum(axis=axes, keepdims=True))
+        return self.out if keepdim else self.out.squeeze(axes) if axes else self.out.reshape(())
+
+    def backward(self, grad):
+        grad = _expand_back(grad, self.x.shape, self.axes, self.keepdim)
+        # The norm's gradient x/|x| is taken as 0 at x = 0, as PyTorch does.
+        return grad * xp.where(self.out == 0, 0, self.x / xp.where(self.out == 0, 1, self.out))
+
+
+class Cumsum(Function):
+    def forward(self, x, axis=0):
+        self.axis = axis
+        return xp.cumsum(x, axis=axis)
+
+    def backward(self, grad):
+        flipped = xp.flip(grad, self.axis)
+        return xp.flip(xp.cumsum(flipped, axis=self.axis), self.axis)
+
+
+class MaxResult(NamedTuple):
+    """``(values, indices)`` returned by max/min/sort along a dim, like ``torch.return_types``."""
+
+    values: Tensor
+    indices: Tensor
+
+
+# ------------------------------------------------------------------ functions
+def _ndim(input: Any) -> int:
+    return input.ndim if isinstance(input, Tensor) else as_array(input).ndim
+
+
+def sum(input: Any, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    """Sum over ``dim`` (all dims when None).  Integer and bool inputs sum to int64, as in PyTorch."""
+    if dtype is None and getattr(input, "dtype", xp.dtype("f")).kind in "biu":
+        dtype = xp.int64
+    return Sum.apply(input, axes=dims(dim, _ndim(input), "sum"), keepdim=keepdim, dtype=dtype)
+
+
+def mean(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """Arithmetic mean over ``dim``; floating inputs only, as in PyTorch."""
+    if getattr(input, "dtype", xp.dtype("f")).kind not in "fc":
+        raise TypeError(f"mean(): expected a floating point tensor, got {input.dtype}; "
+                        f"convert it with .float() first")
+    return Mean.apply(input, axes=dims(dim, _ndim(input), "mean"), keepdim=keepdim)
+
+
+def prod(input: Any, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    axis = None if dim is None else dim_index(dim, _ndim(input), "prod")
+    return Prod.apply(input, axis=axis, keepdim=keepdim)
+
+
+def _extreme(input: Any, dim: Any, keepdim: bool, largest: bool, op: str) -> Any:
+    if dim is None:
+        return Extreme.apply(input, largest=largest)
+    if isinstance(dim, Tensor):  # torch.max(a, b) is the element-wise maximum
+        from .arithmetic import maximum, minimum
+        return (maximum if largest else minimum)(input, dim)
+    axis = dim_index(dim, _ndim(input), op)
+    data = input.data if isinstance(input, Tensor) else as_array(input)
+    if data.shape and data.shape[axis] == 0:
+        raise IndexError(f"{op}(): expected a non-empty dimension {dim}, got shape {data.shape}")
+    values = AlongDim.apply(input, axis=axis, keepdim=keepdim, largest=largest)
+    index = (xp.argmax if largest else xp.argmin)(data, axis=axis, keepdims=keepdim)
+    return MaxResult(values, Tensor._wrap(xp.asarray(index)))
+
+
+def max(input: Any, dim: Any = None, keepdim: bool = False) -> Any:
+    """The largest element; with ``dim``, ``(values, indices)`` along that dim."""
+    return _extreme(input, dim, keepdim, True, "max")
+
+
+def min(input: Any, dim: Any = None, keepdim: bool = False) -> Any:
+    """The smallest element; with ``dim``, ``(values, indices)`` along that dim."""
+    return _extreme(input, dim, keepdim, False, "min")
+
+
+def amax(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:
+    return Extreme.apply(input, axes=dims(dim, _ndim(input), "amax"), keepdim=keepdim, largest=True)
+
+
+def amin(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:
+    return Extreme.apply(input, axes=dims(dim, _ndim(input), "amin"), keepdim=keepdim, largest=False)
+
+
+def argmax(input: Any, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    data = as_array(input)
+    if dim is None:
+        return Tensor._wrap(xp.asarray(xp.argmax(data)))
+    return Tensor._wrap(xp.asarray(xp.argmax(data, axis=dim_index(dim, data.ndim, "argmax"), keepdims=keepdim)))
+
+
+def argmin(input: Any, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    data = as_array(input)
+    if dim is None:
+        return Tensor._wrap(xp.asarray(xp.argmin(data)))
+    return Tensor._wrap(xp.asarray(xp.argmin(data, axis=dim_index(dim, data.ndim, "argmin"), keepdims=keepdim)))
+
+
+def var(input: Any, dim: Any = None, *, correction: float = 1, keepdim: bool = False, unbiased: bool | None = None) -> Tensor:
+    """Variance ``sum((x - mean)^2) / (N - correction)``; ``correction=1`` is Bessel's."""
+    if unbiased is not None:
+        correction = 1 if unbiased else 0
+    input = input if isinstance(input, Tensor) else Tensor(input)
+    axes = dims(dim, input.ndim, "var")
+    centered = input - Mean.apply(input, axes=axes, keepdim=True)
+    n = input.numel() if axes is None else int(xp.prod([input.shape[a] for a in axes]))
+    return Sum.apply(centered * centered, axes=axes, keepdim=keepdim) / builtins.max(n - correction, 0)
+
+
+def std(input: Any, dim: Any = None, *, correction: float = 1, keepdim: bool = False, unbiased: bool | None = None) -> Tensor:
+    """Standard deviation, ``sqrt(var(input, dim, correction))``."""
+    from .pointwise import sqrt
+    return sqrt(var(input, dim, correction=correction, keepdim=keepdim, unbiased=unbiased))
+
+
+def logsumexp(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """``log(sum(exp(input)))`` over ``dim``, stable for inputs of any magnitude."""
+    return LogSumExp.apply(input, axes=dims(dim, _ndim(input), "logsumexp"), keepdim=keepdim)
+
+
+def norm(input: Any, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
+    """Vector p-norm over ``dim`` (all elements when None): p = 2/'fro', 1, inf, -inf or any number."""
+    axes = dims(dim, _ndim(input), "norm")
+    if p in ("fro", 2, 2.0):
+        return Norm2.apply(input, axes=axes, keepdim=keepdim)
+    from .pointwise import abs as abs_
+    if p == float("inf"):
+        return Extreme.apply(abs_(input), axes=axes, keepdim=keepdim, largest=True)
+    if p == float("-inf"):
+        return Extreme.apply(abs_(input), axes=axes, keepdim=keepdim, largest=False)
+    if p == 1:
+        return Sum.apply(abs_(input), axes=axes, keepdim=keepdim)
+    if isinstance(p, (int, float)) and p > 0:
+        return Sum.apply(abs_(input) ** p, axes=axes, keepdim=keepdim) ** (1 / p)
+    raise ValueError(f"norm(): p must be 'fro', inf, -inf or a positive number, got {p!r}")
+
+
+def cumsum(input: Any, dim: int) -> Tensor:
+    return Cumsum.apply(input, axis=dim_index(dim, _ndim(input), "cumsum"))
+
+
+def all(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:
+    data = as_array(input)
+    return Tensor._wrap(xp.asarray(data.all(axis=dims(dim, data.ndim, "all"), keepdims=keepdim)))
+
+
+def any(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:
+    data = as_array(input)
+    return Tensor._wrap(xp.asarray(data.any(axis=dims(dim, data.ndim, "any"), keepdims=keepdim)))

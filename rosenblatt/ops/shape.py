@@ -1,0 +1,384 @@
+"""Ops that move elements without changing them: reshape, permute, cat, pad, ...
+
+Views stay views where NumPy allows (reshape of contiguous data, transpose,
+expand); backward applies the inverse movement to the gradient.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Sequence
+
+from .._backend import xp
+from ..autograd.function import Function, as_array
+from ..tensor import Tensor
+from ._dims import dim_index, size_arg
+
+
+class Reshape(Function):
+    def forward(self, x, shape=()):
+        self.in_shape = x.shape
+        return x.reshape(shape)
+
+    def backward(self, grad):
+        return grad.reshape(self.in_shape)
+
+
+class Permute(Function):
+    def forward(self, x, axes=()):
+        self.axes = axes
+        return x.transpose(axes)
+
+    def backward(self, grad):
+        return grad.transpose(tuple(sorted(range(len(self.axes)), key=self.axes.__getitem__)))
+
+
+class Expand(Function):
+    def forward(self, x, shape=()):
+        return xp.broadcast_to(x, shape)  # a view; the engine sums the gradient back
+
+    def backward(self, grad):
+        return grad
+
+
+class Repeat(Function):
+    def forward(self, x, repeats=()):
+        self.in_shape = (1,) * (len(repeats) - x.ndim) + x.shape
+        self.repeats = repeats
+        return xp.tile(x, repeats)
+
+    def backward(self, grad):
+        # Split each axis into (repeat, size) and sum the repeats away.
+        split = [n for pair in zip(self.repeats, self.in_shape) for n in pair]
+        summed = grad.reshape(split).sum(axis=tuple(range(0, len(split), 2)))
+        return summed
+
+
+class Cat(Function):
+    def forward(self, *xs, axis=0):
+        self.axis = axis
+        self.bounds = list(xp.cumsum([x.shape[axis] for x in xs[:-1]]))
+        return xp.concatenate(xs, axis=axis)
+
+    def backward(self, grad):
+        return tuple(xp.split(grad, self.bounds, axis=self.axis))
+
+
+class Stack(Function):
+    def forward(self, *xs, axis=0):
+        self.axis = axis
+        return xp.stack(xs, axis=axis)
+
+    def backward(self, grad):
+        return tuple(xp.moveaxis(grad, self.axis, 0))
+
+
+class Pad(Function):
+    def forward(self, x, widths=(), mode="constant", value=0):
+        self.in_shape, self.widths, self.mode = x.shape, widths, mode
+        if mode == "constant":
+            return xp.pad(x, widths, mode="constant", constant_values=value)
+        return xp.pad(x, widths, mode=_NUMPY_PAD_MODE[mode])
+
+    def backward(self, grad):
+        if self.mode == "constant":
+            return grad[tuple(slice(lo, lo + n) for (lo, _), n in zip(self.widths, self.in_shape))]
+        # Pad a map of source positions the same way; each padded cell sends its
+        # gradient back to the position it was copied from.
+        size = math.prod(self.in_shape)
+        source = xp.pad(xp.arange(size).reshape(self.in_shape), self.widths, mode=_NUMPY_PAD_MODE[self.mode])
+        flat = xp.bincount(source.ravel(), weights=grad.ravel(), minlength=size)
+        return flat.reshape(self.in_shape).astype(grad.dtype)
+
+
+_NUMPY_PAD_MODE = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}
+
+
+class Triangle(Function):
+    def forward(self, x, diagonal=0, upper=False):
+        self.diagonal, self.upper = diagonal, upper
+        return (xp.triu if upper else xp.tril)(x, diagonal)
+
+    def backward(self, grad):
+        return (xp.triu if self.upper else xp.tril)(grad, self.diagonal)
+
+
+class Flip(Function):
+    def forward(self, x, axes=()):
+        self.axes = axes
+        return xp.flip(x, axes)
+
+    def backward(self, grad):
+        return xp.flip(grad, self.axes)
+
+
+class Clone(Function):
+    def forward(self, x):
+        return x.copy()
+
+    def backward(self, grad):
+        return grad
+
+
+# ------------------------------------------------------------------ functions
+def _data(input: Any) -> Any:
+    return input.data if isinstance(input, Tensor) else as_array(input)
+
+
+def _resolve_shape(in_shape: tuple, shape: tuple, op: str) -> tuple:
+    size = math.prod(in_shape)
+    if shape.count(-1) > 1:
+        raise ValueError(f"{op}: only one dimension can be inferred (-1), got shape {list(shape)}")
+    known = math.prod(s for s in shape if s != -1)
+    if -1 in shape:
+        if known == 0 or size % known:
+            raise ValueError(f"{op}: shape {list(shape)} is invalid for input of size {size} "
+                             f"(input shape {list(in_shape)})")
+        shape = tuple(size // known if s == -1 else s for s in shape)
+    elif known != size or any(s < 0 for s in shape):
+        raise ValueError(f"{op}: shape {list(shape)} is invalid for input of size {size} "
+                         f"(input shape {list(in_shape)})")
+    return shape
+
+
+def reshape(input: Any, *shape: Any) -> Tensor:
+    """The same elements in a new shape; one size may be -1 (inferred)."""
+    data = _data(input)
+    shape = _resolve_shape(data.shape, size_arg(shape, "reshape"), "reshape")
+    if shape == data.shape:
+        return input if isinstance(input, Tensor) else Tensor._wrap(data)
+    return Reshape.apply(input, shape=shape)
+
+
+def view(input: Any, *shape: Any) -> Tensor:
+    """Like ``reshape`` (NumPy copies where a view is impossible, so it never fails on layout)."""
+    if len(shape) == 1 and not isinstance(shape[0], (int, tuple, list)):
+        return to_dtype_view(input, shape[0])
+    return reshape(input, *shape)
+
+
+def to_dtype_view(input: Any, dtype: Any) -> Tensor:
+    return Tensor._wrap(_data(input).view(dtype))
+
+
+def flatten(input: Any, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Merge dims ``start_dim..end_dim`` into one."""
+    shape = _data(input).shape
+    if not shape:
+        return reshape(input, (1,))
+    start = dim_index(start_dim, len(shape), "flatten")
+    end = dim_index(end_dim, len(shape), "flatten")
+    if start > end:
+        raise ValueError(f"flatten(): start_dim {start_dim} comes after end_dim {end_dim}")
+    return reshape(input, shape[:start] + (math.prod(shape[start:end + 1]),) + shape[end + 1:])
+
+
+def unflatten(input: Any, dim: int, sizes: Sequence[int]) -> Tensor:
+    """Split dim ``dim`` into ``sizes`` (one may be -1)."""
+    shape = _data(input).shape
+    axis = dim_index(dim, len(shape), "unflatten")
+    sizes = _resolve_shape((shape[axis],), tuple(sizes), "unflatten")
+    return reshape(input, shape[:axis] + sizes + shape[axis + 1:])
+
+
+def squeeze(input: Any, dim: Any = None) -> Tensor:
+    """Remove dims of size 1 (only those in ``dim`` when given)."""
+    shape = _data(input).shape
+    if dim is None:
+        axes = [i for i, n in enumerate(shape) if n == 1]
+    else:
+        dims_ = (dim,) if isinstance(dim, int) else dim
+        axes = [dim_index(d, len(shape), "squeeze") for d in dims_]
+    return reshape(input, tuple(n for i, n in enumerate(shape) if not (i in axes and n == 1)))
+
+
+def unsqueeze(input: Any, dim: int) -> Tensor:
+    """Insert a dim of size 1 at ``dim``."""
+    shape = _data(input).shape
+    axis = dim_index(dim, len(shape) + 1, "unsqueeze")
+    return reshape(input, shape[:axis] + (1,) + shape[axis:])
+
+
+def permute(input: Any, *dims: Any) -> Tensor:
+    """Reorder dims: output dim i is input dim ``dims[i]``."""
+    ndim = _data(input).ndim
+    axes = tuple(dim_index(d, ndim, "permute") for d in size_arg(dims, "permute"))
+    if sorted(axes) != list(range(ndim)):
+        raise ValueError(f"permute(): dims {list(dims)} must name each of the {ndim} dims once")
+    return Permute.apply(input, axes=axes)
+
+
+def transpose(input: Any, dim0: int, dim1: int) -> Tensor:
+    """Swap dims ``dim0`` and ``dim1``."""
+    ndim = _data(input).ndim
+    axes = list(range(ndim))
+    if ndim:
+        a, b = dim_index(dim0, ndim, "transpose"), dim_index(dim1, ndim, "transpose")
+        axes[a], axes[b] = axes[b], axes[a]
+    return Permute.apply(input, axes=tuple(axes))
+
+
+swapaxes = transpose
+
+
+def t(input: Any) -> Tensor:
+    """Transpose a matrix (0-d and 1-d tensors come back unchanged)."""
+    return transpose(input, 0, 1) if _data(input).ndim == 2 else input
+
+
+def movedim(input: Any, source: int, destination: int) -> Tensor:
+    ndim = _data(input).ndim
+    order = list(range(ndim))
+    order.insert(dim_index(destination, ndim, "movedim"), order.pop(dim_index(source, ndim, "movedim")))
+    return Permute.apply(input, axes=tuple(order))
+
+
+def expand(input: Any, *sizes: Any) -> Tensor:
+    """Broadcast to ``sizes`` without copying; -1 keeps a dim's size."""
+    shape = _data(input).shape
+    sizes = size_arg(sizes, "expand")
+    if len(sizes) < len(shape):
+        raise ValueError(f"expand(): the number of sizes ({len(sizes)}) must be at least the "
+                         f"number of dims ({len(shape)})")
+    lead = len(sizes) - len(shape)
+    target = tuple(shape[i - lead] if s == -1 and i >= lead else s for i, s in enumerate(sizes))
+    for i, n in enumerate(shape):
+        if n != 1 and n != target[i + lead]:
+            raise ValueError(f"expand(): the size of dim {i} ({n}) must match the new size "
+                             f"{target[i + lead]} or be 1 (shape {list(shape)} -> {list(sizes)})")
+    return Expand.apply(input, shape=target)
+
+
+def expand_as(input: Any, other: Tensor) -> Tensor:
+    return expand(input, other.shape)
+
+
+def broadcast_to(input: Any, shape: Sequence[int]) -> Tensor:
+    return expand(input, tuple(shape))
+
+
+def repeat(input: Any, *repeats: Any) -> Tensor:
+    """Tile the tensor ``repeats[i]`` times along dim i."""
+    repeats = size_arg(repeats, "repeat")
+    if len(repeats) < _data(input).ndim:
+        raise ValueError(f"repeat(): {len(repeats)} repeats given for a {_data(input).ndim}-d tensor; "
+                         f"give at least one per dim")
+    return Repeat.apply(input, repeats=repeats)
+
+
+def _check_same_shapes(op: str, tensors: Sequence[Any], skip: int | None) -> tuple:
+    shapes = [tuple(_data(t).shape) for t in tensors]
+    if not shapes:
+        raise ValueError(f"{op}(): expected a non-empty list of tensors")
+    first = shapes[0]
+    for i, s in enumerate(shapes):
+        same = len(s) == len(first) and all(a == b for d, (a, b) in enumerate(zip(s, first)) if d != skip)
+        if not same:
+            what = "all dims except dim %d" % skip if skip is not None else "the same shape"
+            raise ValueError(f"{op}(): tensors must match in {what}; tensor 0 has shape "
+                             f"{list(first)} but tensor {i} has shape {list(s)}")
+    return first
+
+
+def cat(tensors: Sequence[Any], dim: int = 0) -> Tensor:
+    """Join tensors along an existing dim."""
+    tensors = [t for t in tensors if not (_data(t).ndim == 1 and _data(t).shape[0] == 0)] or list(tensors)[:1]
+    ndim = _data(tensors[0]).ndim if tensors else 0
+    axis = dim_index(dim, ndim, "cat")
+    _check_same_shapes("cat", tensors, axis)
+    return Cat.apply(*tensors, axis=axis)
+
+
+concat = concatenate = cat
+
+
+def stack(tensors: Sequence[Any], dim: int = 0) -> Tensor:
+    """Join same-shaped tensors along a new dim."""
+    first = _check_same_shapes("stack", list(tensors), None)
+    return Stack.apply(*tensors, axis=dim_index(dim, len(first) + 1, "stack"))
+
+
+def split(input: Any, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
+    """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the given sizes."""
+    size = _data(input).shape[dim_index(dim, _data(input).ndim, "split")]
+    if isinstance(split_size_or_sections, int):
+        step = split_size_or_sections
+        if step <= 0:
+            raise ValueError(f"split(): split_size must be positive, got {step}")
+        sections = [min(step, size - i) for i in range(0, size, step)] or [0]
+    else:
+        sections = list(split_size_or_sections)
+        if sum(sections) != size:
+            raise ValueError(f"split(): sizes {sections} sum to {sum(sections)}, but dim {dim} has "
+                             f"size {size}")
+    return narrow_all(input, sections, dim)
+
+
+def narrow_all(input: Any, sections: Sequence[int], dim: int) -> tuple[Tensor, ...]:
+    from .indexing import getitem
+    axis = dim_index(dim, _data(input).ndim, "split")
+    lead = (slice(None),) * axis
+    starts = [0] + list(xp.cumsum(sections)[:-1])
+    return tuple(getitem(input, lead + (slice(int(s), int(s) + n),)) for s, n in zip(starts, sections))
+
+
+def chunk(input: Any, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+    """Split into ``chunks`` pieces of equal size (the last may be smaller)."""
+    if chunks <= 0:
+        raise ValueError(f"chunk(): chunks must be positive, got {chunks}")
+    size = _data(input).shape[dim_index(dim, _data(input).ndim, "chunk")]
+    return split(input, max(-(-size // chunks), 1), dim)
+
+
+def unbind(input: Any, dim: int = 0) -> tuple[Tensor, ...]:
+    from .indexing import getitem
+    axis = dim_index(dim, _data(input).ndim, "unbind")
+    return tuple(getitem(input, (slice(None),) * axis + (i,)) for i in range(_data(input).shape[axis]))
+
+
+def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float = 0.0) -> Tensor:
+    """Pad the last ``len(pad) // 2`` dims: ``pad = (left_last, right_last, left_prev, ...)``.
+
+    Modes: 'constant' (negative widths crop), 'reflect', 'replicate', 'circular'.
+    """
+    data = _data(input)
+    if len(pad) % 2 or len(pad) // 2 > data.ndim:
+        raise ValueError(f"pad(): pad must have an even length of at most 2 * ndim = {2 * data.ndim}, "
+                         f"got {len(pad)}")
+    if mode not in ("constant",) + tuple(_NUMPY_PAD_MODE):
+        raise ValueError(f"pad(): mode must be 'constant', 'reflect', 'replicate' or 'circular', got {mode!r}")
+    widths = [(0, 0)] * data.ndim
+    for i in range(len(pad) // 2):
+        widths[data.ndim - 1 - i] = (int(pad[2 * i]), int(pad[2 * i + 1]))
+    if any(lo < 0 or hi < 0 for lo, hi in widths):
+        if mode != "constant":
+            raise ValueError(f"pad(): negative padding is only allowed in 'constant' mode, got {list(pad)}")
+        from .indexing import getitem
+        crop = tuple(slice(max(-lo, 0), n - max(-hi, 0)) for (lo, hi), n in zip(widths, data.shape))
+        input = getitem(input, crop)
+        widths = [(max(lo, 0), max(hi, 0)) for lo, hi in widths]
+    return Pad.apply(input, widths=tuple(widths), mode=mode, value=value)
+
+
+def tril(input: Any, diagonal: int = 0) -> Tensor:
+    """Zero the elements above the ``diagonal``-th diagonal of the last two dims."""
+    return Triangle.apply(input, diagonal=diagonal, upper=False)
+
+
+def triu(input: Any, diagonal: int = 0) -> Tensor:
+    """Zero the elements below the ``diagonal``-th diagonal of the last two dims."""
+    return Triangle.apply(input, diagonal=diagonal, upper=True)
+
+
+def flip(input: Any, dims: Any) -> Tensor:
+    ndim = _data(input).ndim
+    dims = (dims,) if isinstance(dims, int) else dims
+    return Flip.apply(input, axes=tuple(dim_index(d, ndim, "flip") for d in dims))
+
+
+def clone(input: Any) -> Tensor:
+    """A copy with its own memory, still in the graph."""
+    return Clone.apply(input)
+
+
+def contiguous(input: Any) -> Tensor:
+    return input

@@ -1,0 +1,465 @@
+"""``Tensor``: an n-dimensional array that records the ops made from it.
+
+A tensor wraps one array (``data``).  When it ``requires_grad``, every op that
+uses it records a node, and ``backward()`` walks those nodes in reverse to fill
+``.grad`` of each leaf.  Methods mirror PyTorch's names and semantics; the math
+lives in ``rosenblatt.ops`` and each method below only forwards to it.
+"""
+from __future__ import annotations
+
+import weakref
+from typing import Any, Callable, Iterator, Sequence
+
+from ._backend import xp
+
+_new = object.__new__
+_ndarray = xp.ndarray
+
+
+class Tensor:
+    """An array with reverse-mode automatic differentiation.
+
+    Args:
+        data: the array to wrap (kept as is, no copy).
+        requires_grad: record ops on this tensor so ``backward`` can fill ``.grad``.
+
+    Create tensors with :func:`rosenblatt.tensor`, :func:`rosenblatt.zeros` and
+    friends rather than with this constructor.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x = rb.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        >>> (x * x).sum().backward()
+        >>> x.grad
+        tensor([2., 4., 6.])
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "_node", "_version", "_hooks", "__weakref__")
+    # Comparisons return tensors, so identity decides dict and set membership, as in PyTorch.
+    __hash__ = object.__hash__
+    # Make NumPy defer to Tensor's reflected operators (array + tensor -> Tensor.__radd__).
+    __array_priority__ = 1000
+
+    def __init__(self, data: Any, requires_grad: bool = False) -> None:
+        self.data = data if isinstance(data, _ndarray) else as_array(data, "Tensor")
+        self.grad: Tensor | None = None
+        self._node = None
+        self._version = 0
+        self._hooks = None
+        self.requires_grad = False
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @staticmethod
+    def _wrap(array: Any) -> "Tensor":
+        """A tensor around ``array`` outside any graph (no checks: the hot path)."""
+        t = _new(Tensor)
+        t.data = array
+        t.grad = None
+        t.requires_grad = False
+        t._node = None
+        t._version = 0
+        t._hooks = None
+        return t
+
+    # ----------------------------------------------------------------- attributes
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def dtype(self) -> Any:
+        return self.data.dtype
+
+    @property
+    def device(self) -> str:
+        return "cpu"
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors the user made, False for results of recorded ops."""
+        return self._node is None
+
+    @property
+    def grad_fn(self) -> Any:
+        """The node that made this tensor, or None for a leaf."""
+        return self._node
+
+    @property
+    def T(self) -> "Tensor":
+        """The tensor with its dimensions reversed (``permute(n-1, ..., 0)``)."""
+        return ops.permute(self, tuple(range(self.ndim - 1, -1, -1)))
+
+    @property
+    def mT(self) -> "Tensor":
+        """The last two dimensions swapped."""
+        return ops.transpose(self, -2, -1)
+
+    def size(self, dim: int | None = None) -> Any:
+        return self.data.shape if dim is None else self.data.shape[dim]
+
+    def dim(self) -> int:
+        return self.data.ndim
+
+    def numel(self) -> int:
+        return int(self.data.size)
+
+    def element_size(self) -> int:
+        return self.data.itemsize
+
+    def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.data.shape[0]
+
+    # ---------------------------------------------------------------- conversion
+    def numpy(self) -> Any:
+        """The underlying array, sharing memory (like ``Tensor.numpy()`` in PyTorch)."""
+        if self.requires_grad:
+            raise RuntimeError(
+                "Can't call numpy() on a tensor that requires grad. Use tensor.detach().numpy()."
+            )
+        return self.data
+
+    def item(self) -> Any:
+        if self.data.size != 1:
+            raise ValueError(
+                f"item(): only a tensor with one element can be converted to a Python "
+                f"number, got shape {tuple(self.shape)}"
+            )
+        return self.data.item()
+
+    def tolist(self) -> Any:
+        return self.data.tolist()
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> Any:
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise RuntimeError(
+                f"Boolean value of a tensor with {self.data.size} elements is ambiguous; "
+                f"use .any() or .all()"
+            )
+        return bool(self.data.item())
+
+    def __index__(self) -> int:
+        if self.data.dtype.kind not in "iub" or self.data.size != 1:
+            raise TypeError("only integer tensors of a single element can be used as an index")
+        return int(self.data.item())
+
+    def astype(self, dtype: Any) -> "Tensor":
+        """This tensor in another dtype (differentiable between floating dtypes)."""
+        return ops.to_dtype(self, dtype)
+
+    def to(self, *args: Any, **kwargs: Any) -> "Tensor":
+        """``to(dtype)``; device strings other than ``'cpu'`` are not available yet."""
+        dtype = kwargs.get("dtype")
+        for a in args:
+            if isinstance(a, str) and a != "cpu":
+                raise ValueError(f"to(): device {a!r} is not available; only 'cpu' is")
+            if not isinstance(a, str):
+                dtype = a
+        return self if dtype is None else ops.to_dtype(self, dtype)
+
+    def type(self, dtype: Any) -> "Tensor":
+        return ops.to_dtype(self, dtype)
+
+    def float(self) -> "Tensor":
+        return ops.to_dtype(self, xp.float32)
+
+    def double(self) -> "Tensor":
+        return ops.to_dtype(self, xp.float64)
+
+    def half(self) -> "Tensor":
+        return ops.to_dtype(self, xp.float16)
+
+    def long(self) -> "Tensor":
+        return ops.to_dtype(self, xp.int64)
+
+    def int(self) -> "Tensor":
+        return ops.to_dtype(self, xp.int32)
+
+    def bool(self) -> "Tensor":
+        return ops.to_dtype(self, xp.bool_)
+
+    def is_floating_point(self) -> bool:
+        return self.data.dtype.kind == "f"
+
+    def cpu(self) -> "Tensor":
+        return self
+
+    # ------------------------------------------------------------------ autograd
+    def backward(self, gradient: Any = None, retain_graph: bool = False) -> None:
+        """Compute the gradient of this tensor w.r.t. every leaf that requires grad.
+
+        Args:
+            gradient: the gradient of the final scalar w.r.t. this tensor; may be
+                omitted only when this tensor has a single element.
+            retain_graph: keep the saved arrays so backward can run through the
+                graph again.
+        """
+        if not self.requires_grad:
+            raise RuntimeError(
+                "backward(): this tensor does not require grad and has no grad_fn. Create the "
+                "inputs with requires_grad=True, and don't compute it under no_grad()."
+            )
+        if gradient is None:
+            if self.data.size != 1:
+                raise RuntimeError(
+                    f"backward(): grad can be implicitly created only for scalar outputs, "
+                    f"got shape {tuple(self.shape)}; pass gradient= with that shape or "
+                    f"reduce first (e.g. loss.sum().backward())"
+                )
+            grad = xp.ones(self.data.shape, dtype=self.data.dtype)
+        else:
+            grad = as_array(gradient, "backward")
+            if grad.shape != self.data.shape:
+                raise ValueError(
+                    f"backward(): gradient has shape {tuple(grad.shape)} but the tensor has "
+                    f"shape {tuple(self.shape)}"
+                )
+            if grad.dtype != self.data.dtype:
+                grad = grad.astype(self.data.dtype)
+        run_backward(self, grad, retain_graph)
+
+    def detach(self) -> "Tensor":
+        """A tensor sharing this one's data, cut from the graph."""
+        return Tensor._wrap(self.data)
+
+    def detach_(self) -> "Tensor":
+        self._node = None
+        self.requires_grad = False
+        return self
+
+    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        if self._node is not None and not requires_grad:
+            raise RuntimeError(
+                "requires_grad_(False) is only valid on leaf tensors; use detach() for a "
+                "non-leaf tensor"
+            )
+        if requires_grad and self.data.dtype.kind not in "fc":
+            raise RuntimeError(
+                f"only tensors of floating point dtype can require gradients, got "
+                f"{self.data.dtype}"
+            )
+        self.requires_grad = requires_grad
+        return self
+
+    def retain_grad(self) -> None:
+        """Keep ``.grad`` for this non-leaf tensor after backward."""
+        if self._node is not None:
+            self._node.retained = weakref.ref(self)
+
+    def register_hook(self, hook: Callable[["Tensor"], "Tensor | None"]) -> Any:
+        """Call ``hook(grad)`` when this tensor's gradient is computed.
+
+        The hook may return a tensor to use in place of the gradient.  Returns a
+        handle whose ``remove()`` unregisters the hook.
+        """
+        if not self.requires_grad:
+            raise RuntimeError("register_hook(): cannot register a hook on a tensor that "
+                               "doesn't require gradient")
+        if self._node is not None:
+            if self._node.hooks is None:
+                self._node.hooks = []
+            hooks = self._node.hooks
+        else:
+            if self._hooks is None:
+                self._hooks = []
+            hooks = self._hooks
+        hooks.append(hook)
+        return _HookHandle(hooks, hook)
+
+    # ------------------------------------------------------------------- display
+    def __repr__(self) -> str:
+        body = xp.array2string(self.data, separator=", ", prefix="tensor(", precision=4)
+        extras = []
+        if self.data.dtype not in (xp.float32, xp.int64, xp.bool_):
+            extras.append(f"dtype={self.data.dtype}")
+        if self.data.size == 0:
+            extras.append(f"size={tuple(self.shape)}")
+        if self._node is not None:
+            extras.append(f"grad_fn={self._node!r}")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        return "tensor(" + ", ".join([body] + extras) + ")"
+
+    def __iter__(self) -> Iterator["Tensor"]:
+        if self.data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.data.shape[0]))
+
+    # --------------------------------------------------------------- arithmetic
+    def __add__(self, other: Any) -> "Tensor":
+        return Add.apply(self, other)
+
+    def __radd__(self, other: Any) -> "Tensor":
+        return Add.apply(other, self)
+
+    def __sub__(self, other: Any) -> "Tensor":
+        return Sub.apply(self, other)
+
+    def __rsub__(self, other: Any) -> "Tensor":
+        return Sub.apply(other, self)
+
+    def __mul__(self, other: Any) -> "Tensor":
+        return Mul.apply(self, other)
+
+    def __rmul__(self, other: Any) -> "Tensor":
+        return Mul.apply(other, self)
+
+    def __truediv__(self, other: Any) -> "Tensor":
+        return Div.apply(self, other)
+
+    def __rtruediv__(self, other: Any) -> "Tensor":
+        return Div.apply(other, self)
+
+    def __floordiv__(self, other: Any) -> "Tensor":
+        return ops.floor_divide(self, other)
+
+    def __rfloordiv__(self, other: Any) -> "Tensor":
+        return ops.floor_divide(other, self)
+
+    def __mod__(self, other: Any) -> "Tensor":
+        return ops.remainder(self, other)
+
+    def __rmod__(self, other: Any) -> "Tensor":
+        return ops.remainder(other, self)
+
+    def __pow__(self, other: Any) -> "Tensor":
+        return ops.pow(self, other)
+
+    def __rpow__(self, other: Any) -> "Tensor":
+        return ops.pow(other, self)
+
+    def __matmul__(self, other: Any) -> "Tensor":
+        return ops.matmul(self, other)
+
+    def __rmatmul__(self, other: Any) -> "Tensor":
+        return ops.matmul(other, self)
+
+    def __neg__(self) -> "Tensor":
+        return Neg.apply(self)
+
+    def __pos__(self) -> "Tensor":
+        return self
+
+    def __abs__(self) -> "Tensor":
+        return ops.abs(self)
+
+    def __invert__(self) -> "Tensor":
+        return ops.logical_not(self)
+
+    def __and__(self, other: Any) -> "Tensor":
+        return ops.logical_and(self, other)
+
+    def __or__(self, other: Any) -> "Tensor":
+        return ops.logical_or(self, other)
+
+    def __xor__(self, other: Any) -> "Tensor":
+        return ops.logical_xor(self, other)
+
+    def __eq__(self, other: Any) -> "Tensor":  # type: ignore[override]
+        return ops.eq(self, other)
+
+    def __ne__(self, other: Any) -> "Tensor":  # type: ignore[override]
+        return ops.ne(self, other)
+
+    def __lt__(self, other: Any) -> "Tensor":
+        return ops.lt(self, other)
+
+    def __le__(self, other: Any) -> "Tensor":
+        return ops.le(self, other)
+
+    def __gt__(self, other: Any) -> "Tensor":
+        return ops.gt(self, other)
+
+    def __ge__(self, other: Any) -> "Tensor":
+        return ops.ge(self, other)
+
+    # In-place operators update this tensor's memory (PyTorch semantics, so
+    # ``w -= lr * w.grad`` under no_grad() updates the parameter itself).
+    def __iadd__(self, other: Any) -> "Tensor":
+        return self.add_(other)
+
+    def __isub__(self, other: Any) -> "Tensor":
+        return self.sub_(other)
+
+    def __imul__(self, other: Any) -> "Tensor":
+        return self.mul_(other)
+
+    def __itruediv__(self, other: Any) -> "Tensor":
+        return self.div_(other)
+
+    def __getitem__(self, index: Any) -> "Tensor":
+        return ops.getitem(self, index)
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        ops.setitem_(self, index, value)
+
+    # ------------------------------------------------------------------ in-place
+    def add_(self, other: Any, alpha: Any = 1) -> "Tensor":
+        return ops.inplace(self, ops.add, other, alpha=alpha)
+
+    def sub_(self, other: Any, alpha: Any = 1) -> "Tensor":
+        return ops.inplace(self, ops.sub, other, alpha=alpha)
+
+    def mul_(self, other: Any) -> "Tensor":
+        return ops.inplace(self, ops.mul, other)
+
+    def div_(self, other: Any) -> "Tensor":
+        return ops.inplace(self, ops.div, other)
+
+    def pow_(self, exponent: Any) -> "Tensor":
+        return ops.inplace(self, ops.pow, exponent)
+
+    def clamp_(self, min: Any = None, max: Any = None) -> "Tensor":
+        return ops.inplace(self, ops.clamp, min=min, max=max)
+
+    def copy_(self, src: Any) -> "Tensor":
+        return ops.inplace(self, ops.copy_from, src)
+
+    def fill_(self, value: Any) -> "Tensor":
+        return ops.inplace(self, ops.full_like_of, value)
+
+    def zero_(self) -> "Tensor":
+        return ops.inplace(self, ops.full_like_of, 0)
+
+    def addcmul_(self, t1: Any, t2: Any, value: Any = 1) -> "Tensor":
+        return self.add_(ops.mul(t1, t2), alpha=value)
+
+    def addcdiv_(self, t1: Any, t2: Any, value: Any = 1) -> "Tensor":
+        return self.add_(ops.div(t1, t2), alpha=value)
+
+    def lerp_(self, end: Any, weight: Any) -> "Tensor":
+        return self.add_(ops.sub(end, self), alpha=weight)
+
+    def masked_fill_(self, mask: Any, value: Any) -> "Tensor":
+        return ops.inplace(self, ops.masked_fill, mask, value)
+
+
+class _HookHandle:
+    def __init__(self, hooks: list, hook: Callable) -> None:
+        self._hooks, self._hook = hooks, hook
+
+    def remove(self) -> None:
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
+
+
+from .autograd.function import as_array  # noqa: E402
+from .autograd.engine import run_backward  # noqa: E402
+from . import ops  # noqa: E402
+from .ops.arithmetic import Add, Sub, Mul, Div, Neg  # noqa: E402
+ops.install_methods(Tensor)
