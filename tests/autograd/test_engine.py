@@ -1,0 +1,386 @@
+"""The backward engine: accumulation, broadcasting, deep graphs, retain_graph, grad modes, hooks."""
+import numpy as np
+import pytest
+import torch
+
+import rosenblatt as rb
+
+
+def _pair(values, dtype=np.float64):
+    """The same leaf in rosenblatt and torch."""
+    a = np.asarray(values, dtype=dtype)
+    return rb.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+
+
+# ---------------------------------------------------------------- accumulation
+def test_tensor_used_twice_accumulates():
+    x, xt = _pair([1.0, -2.0, 3.0])
+    (x * x).sum().backward()
+    (xt * xt).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), xt.grad.numpy())
+    np.testing.assert_allclose(x.grad.numpy(), [2.0, -4.0, 6.0])
+
+
+def test_diamond_graph_sums_both_paths():
+    def f(lib, x):
+        a = lib.exp(x)        # shared node feeding two branches
+        b = a * 2.0
+        c = lib.sin(a)
+        return (b * c + a).sum()
+
+    x, xt = _pair([0.1, -0.5, 0.3])
+    f(rb, x).backward()
+    f(torch, xt).backward()
+    np.testing.assert_allclose(x.grad.numpy(), xt.grad.numpy(), rtol=1e-12)
+
+
+def test_backward_twice_into_same_leaf_accumulates_like_torch():
+    x, xt = _pair([1.0, 2.0])
+    for _ in range(2):
+        (x * 3.0).sum().backward()
+        (xt * 3.0).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), xt.grad.numpy())
+    np.testing.assert_allclose(x.grad.numpy(), [6.0, 6.0])
+
+
+@pytest.mark.parametrize("shape_a, shape_b", [((3, 4), (4,)), ((3, 1), (1, 4)), ((2, 3, 4), (3, 1)),
+                                              ((), (2, 3)), ((1,), (5,))])
+def test_broadcasting_is_undone(shape_a, shape_b):
+    rng = np.random.default_rng(0)
+    a_np, b_np = rng.standard_normal(shape_a), rng.standard_normal(shape_b)
+    a, at = _pair(a_np)
+    b, bt = _pair(b_np)
+    out_shape = np.broadcast_shapes(shape_a, shape_b)
+    up = rng.standard_normal(out_shape)
+    (a * b + a).backward(gradient=rb.tensor(up))
+    (at * bt + at).backward(gradient=torch.tensor(up))
+    assert a.grad.shape == shape_a and b.grad.shape == shape_b
+    np.testing.assert_allclose(a.grad.numpy(), at.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(b.grad.numpy(), bt.grad.numpy(), rtol=1e-12)
+
+
+def test_float32_leaf_gets_float32_grad():
+    x = rb.tensor([1.0, 2.0], requires_grad=True)
+    (x * x * 0.5).sum().backward()
+    assert x.grad.dtype == rb.float32
+
+
+# ------------------------------------------------------------------ deep graphs
+def test_deep_chain_backward_has_no_recursion_limit():
+    x = rb.tensor(1.5, requires_grad=True)
+    y = x
+    for _ in range(100_000):
+        y = y + 1.0
+    y.backward()
+    assert x.grad.item() == 1.0
+    assert y.item() == pytest.approx(100_001.5)
+
+
+def test_deep_chain_of_multiplications_gives_right_gradient():
+    x, xt = _pair(0.9)
+    y, yt = x, xt
+    for _ in range(2_000):
+        y = y * 1.0001
+        yt = yt * 1.0001
+    y.backward()
+    yt.backward()
+    np.testing.assert_allclose(x.grad.numpy(), xt.grad.numpy(), rtol=1e-10)
+
+
+# --------------------------------------------------------------- retain_graph
+def test_second_backward_raises_helpful_error():
+    x = rb.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    y.backward()
+    with pytest.raises(RuntimeError, match="retain_graph=True"):
+        y.backward()
+
+
+def test_retain_graph_allows_second_backward_and_accumulates():
+    x, xt = _pair([1.0, 2.0, -1.0])
+    y = (x * x.exp()).sum()
+    yt = (xt * xt.exp()).sum()
+    y.backward(retain_graph=True)
+    yt.backward(retain_graph=True)
+    first = x.grad.numpy().copy()
+    y.backward()
+    yt.backward()
+    np.testing.assert_allclose(x.grad.numpy(), 2 * first)
+    np.testing.assert_allclose(x.grad.numpy(), xt.grad.numpy(), rtol=1e-12)
+
+
+def test_backward_through_freed_shared_subgraph_raises():
+    x = rb.tensor([1.0, 2.0], requires_grad=True)
+    h = x * x
+    h.sum().backward()
+    with pytest.raises(RuntimeError, match="second time"):
+        (h * 2.0).sum().backward()
+
+
+# ---------------------------------------------------------------- grad modes
+def test_no_grad_context_manager_stops_recording():
+    x = rb.ones(2, requires_grad=True)
+    with rb.no_grad():
+        assert not rb.is_grad_enabled()
+        y = x * 2
+    assert rb.is_grad_enabled()
+    assert not y.requires_grad and y.grad_fn is None and y.is_leaf
+
+
+def test_no_grad_and_enable_grad_as_decorators():
+    x = rb.ones(2, requires_grad=True)
+
+    @rb.no_grad()
+    def off(t):
+        return t * 2
+
+    @rb.enable_grad()
+    def on(t):
+        return t * 2
+
+    assert not off(x).requires_grad
+    with rb.no_grad():
+        assert on(x).requires_grad
+        assert not rb.is_grad_enabled()  # the decorator restored the outer mode
+    assert off.__name__ == "off"
+
+
+def test_nested_grad_modes_restore_outer_mode():
+    x = rb.ones(2, requires_grad=True)
+    with rb.no_grad():
+        with rb.enable_grad():
+            assert (x * 2).requires_grad
+            with rb.no_grad():
+                assert not (x * 2).requires_grad
+            assert rb.is_grad_enabled()
+        assert not (x * 2).requires_grad
+    assert (x * 2).requires_grad
+
+
+def test_grad_mode_restored_after_exception():
+    with pytest.raises(ZeroDivisionError):
+        with rb.no_grad():
+            1 / 0
+    assert rb.is_grad_enabled()
+
+
+def test_set_grad_enabled_as_call_and_context_manager():
+    x = rb.ones(2, requires_grad=True)
+    try:
+        rb.set_grad_enabled(False)
+        assert not rb.is_grad_enabled()
+        assert not (x * 2).requires_grad
+    finally:
+        rb.set_grad_enabled(True)
+    assert rb.is_grad_enabled()
+    with rb.set_grad_enabled(False):
+        assert not (x * 2).requires_grad
+    assert rb.is_grad_enabled()
+    with rb.no_grad():
+        with rb.set_grad_enabled(True):
+            assert (x * 2).requires_grad
+        assert not rb.is_grad_enabled()
+
+
+# ---------------------------------------------------------------------- hooks
+def test_hook_on_leaf_sees_and_replaces_grad():
+    x = rb.tensor([1.0, 2.0], requires_grad=True)
+    seen = []
+
+    def hook(g):
+        seen.append(g.numpy().copy())
+        return g * 10.0
+
+    handle = x.register_hook(hook)
+    (x * 3.0).sum().backward()
+    np.testing.assert_allclose(seen[0], [3.0, 3.0])
+    np.testing.assert_allclose(x.grad.numpy(), [30.0, 30.0])
+    handle.remove()
+    x.grad = None
+    (x * 3.0).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [3.0, 3.0])
+    assert len(seen) == 1
+
+
+def test_hook_on_non_leaf_changes_upstream_gradient_like_torch():
+    def run(lib, x):
+        h = x * x
+        handle = h.register_hook(lambda g: g * 2.0 + 1.0)
+        (h.sin()).sum().backward()
+        return handle
+
+    x, xt = _pair([0.5, -1.0, 2.0])
+    handle = run(rb, x)
+    run(torch, xt)
+    np.testing.assert_allclose(x.grad.numpy(), xt.grad.numpy(), rtol=1e-12)
+    handle.remove()  # removing after use is harmless
+
+
+def test_removed_non_leaf_hook_is_not_called():
+    x = rb.tensor([1.0, 2.0], requires_grad=True)
+    h = x * 2.0
+    calls = []
+    handle = h.register_hook(lambda g: calls.append(1))
+    handle.remove()
+    h.sum().backward()
+    assert calls == []
+    np.testing.assert_allclose(x.grad.numpy(), [2.0, 2.0])
+
+
+def test_hook_returning_none_keeps_gradient():
+    x = rb.tensor([1.0, 2.0], requires_grad=True)
+    x.register_hook(lambda g: None)
+    (x * 4.0).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [4.0, 4.0])
+
+
+def test_register_hook_on_tensor_without_grad_raises():
+    with pytest.raises(RuntimeError, match="doesn't require"):
+        rb.ones(2).register_hook(lambda g: g)
+
+
+# --------------------------------------------------------------- retain_grad
+def test_retain_grad_keeps_non_leaf_grad():
+    x, xt = _pair([1.0, 2.0, 3.0])
+    h, ht = x * 2.0, xt * 2.0
+    h.retain_grad()
+    ht.retain_grad()
+    (h * h).sum().backward()
+    (ht * ht).sum().backward()
+    np.testing.assert_allclose(h.grad.numpy(), ht.grad.numpy())
+    np.testing.assert_allclose(x.grad.numpy(), xt.grad.numpy())
+
+
+def test_non_leaf_grad_is_none_without_retain_grad():
+    x = rb.tensor([1.0, 2.0], requires_grad=True)
+    h = x * 2.0
+    h.sum().backward()
+    assert h.grad is None
+
+
+def test_retain_grad_on_leaf_is_harmless():
+    x = rb.tensor([1.0, 2.0], requires_grad=True)
+    x.retain_grad()
+    (x * 2.0).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [2.0, 2.0])
+
+
+# ----------------------------------------------------------- backward options
+def test_backward_on_non_scalar_without_gradient_raises():
+    x = rb.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="scalar"):
+        (x * 2).backward()
+
+
+def test_backward_with_explicit_gradient_matches_torch():
+    rng = np.random.default_rng(1)
+    x, xt = _pair(rng.standard_normal((2, 3)))
+    up = rng.standard_normal((2, 3))
+    (x.tanh() * x).backward(gradient=rb.tensor(up))
+    (xt.tanh() * xt).backward(gradient=torch.tensor(up))
+    np.testing.assert_allclose(x.grad.numpy(), xt.grad.numpy(), rtol=1e-12)
+
+
+def test_backward_with_gradient_of_wrong_shape_raises():
+    x = rb.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(ValueError, match=r"\(3,\)"):
+        (x * 2).backward(gradient=rb.ones(3))
+
+
+def test_backward_on_tensor_without_grad_raises():
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        rb.ones(2).sum().backward()
+
+
+def test_backward_on_leaf_itself():
+    x = rb.tensor(3.0, requires_grad=True)
+    x.backward()
+    assert x.grad.item() == 1.0
+
+
+# ------------------------------------------------------------- grad aliasing
+def test_leaf_grads_do_not_alias_each_other():
+    a = rb.tensor([1.0, 2.0], requires_grad=True)
+    b = rb.tensor([3.0, 4.0], requires_grad=True)
+    (a + b).sum().backward()       # add hands the same gradient to both inputs
+    a.grad.add_(100.0)
+    np.testing.assert_allclose(b.grad.numpy(), [1.0, 1.0])
+    np.testing.assert_allclose(a.grad.numpy(), [101.0, 101.0])
+
+
+def test_leaf_grad_does_not_alias_explicit_gradient():
+    x = rb.tensor([1.0, 2.0], requires_grad=True)
+    up = rb.tensor([5.0, 6.0])
+    (x + 0.0).backward(gradient=up)
+    x.grad.mul_(0.0)
+    np.testing.assert_allclose(up.numpy(), [5.0, 6.0])
+
+
+def test_leaf_grad_does_not_alias_same_leaf_used_through_views():
+    a = rb.tensor([1.0, 2.0], requires_grad=True)
+    b = rb.tensor([1.0, 2.0], requires_grad=True)
+    y = a.reshape(2, 1) + b.reshape(2, 1)
+    y.sum().backward()
+    a.grad.zero_()
+    np.testing.assert_allclose(b.grad.numpy(), [1.0, 1.0])
+
+
+# ------------------------------------------------- requires_grad and the graph
+def test_requires_grad_propagation():
+    a = rb.tensor([1.0], requires_grad=True)
+    c = rb.tensor([2.0])
+    assert (a * c).requires_grad
+    assert not (c * c).requires_grad
+    assert (c + a).requires_grad
+    assert not (a > 0).requires_grad          # comparisons carry no gradient
+    assert not a.detach().requires_grad
+
+
+def test_is_leaf_and_grad_fn():
+    a = rb.tensor([1.0], requires_grad=True)
+    c = rb.tensor([2.0])
+    assert a.is_leaf and a.grad_fn is None
+    assert c.is_leaf and c.grad_fn is None
+    y = a * c
+    assert not y.is_leaf and y.grad_fn is not None
+    assert "Mul" in repr(y.grad_fn)
+    assert (c * c).is_leaf
+
+
+def test_input_without_requires_grad_gets_no_grad():
+    a = rb.tensor([1.0, 2.0], requires_grad=True)
+    c = rb.tensor([3.0, 4.0])
+    (a * c).sum().backward()
+    assert c.grad is None
+    np.testing.assert_allclose(a.grad.numpy(), [3.0, 4.0])
+
+
+def test_detach_shares_data_and_cuts_graph():
+    x = rb.tensor([1.0, 2.0], requires_grad=True)
+    d = x.detach()
+    assert d.is_leaf and not d.requires_grad
+    d.data[0] = 9.0
+    assert x.data[0] == 9.0
+    y = (x * d).sum()          # d is a constant: gradient flows to x only
+    y.backward()
+    np.testing.assert_allclose(x.grad.numpy(), [9.0, 2.0])
+
+
+def test_detach_in_middle_of_graph_stops_gradient():
+    x, xt = _pair([0.5, 1.5])
+    ((x * x).detach() * x).sum().backward()
+    ((xt * xt).detach() * xt).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), xt.grad.numpy())
+
+
+def test_requires_grad_on_int_tensor_raises():
+    with pytest.raises(RuntimeError, match="floating point"):
+        rb.tensor([1, 2]).requires_grad_()
+
+
+def test_autograd_grad_returns_gradients_without_touching_grad():
+    x, xt = _pair([1.0, 2.0])
+    (gx,) = rb.autograd.grad((x ** 3).sum(), [x])
+    (gxt,) = torch.autograd.grad((xt ** 3).sum(), [xt])
+    np.testing.assert_allclose(gx.numpy(), gxt.numpy())
+    assert x.grad is None
