@@ -7,7 +7,6 @@ lives in ``rosenblatt.ops`` and each method below only forwards to it.
 """
 from __future__ import annotations
 
-import weakref
 from typing import Any, Callable, Iterator, Sequence
 
 from ._backend import xp
@@ -258,8 +257,8 @@ class Tensor:
 
     def retain_grad(self) -> None:
         """Keep ``.grad`` for this non-leaf tensor after backward."""
-        if self._node is not None:
-            self._node.retained = weakref.ref(self)
+        if self._node is not None and not any(isinstance(h, RetainGrad) for h in self._node.hooks or ()):
+            self.register_hook(RetainGrad(self))
 
     def register_hook(self, hook: Callable[["Tensor"], "Tensor | None"]) -> Any:
         """Call ``hook(grad)`` when this tensor's gradient is computed.
@@ -459,7 +458,7 @@ class _HookHandle:
 
 
 from .autograd.function import as_array  # noqa: E402
-from .autograd.engine import run_backward  # noqa: E402
+from .autograd.engine import RetainGrad, run_backward  # noqa: E402
 from . import ops  # noqa: E402
 from .ops.arithmetic import Add, Sub, Mul, Div, Neg  # noqa: E402
 ops.install_methods(Tensor)

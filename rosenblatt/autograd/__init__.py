@@ -1,6 +1,6 @@
 """Reverse-mode automatic differentiation: Function, no_grad, gradcheck."""
 from .function import Function
-from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .grad_mode import enable_grad, is_grad_enabled, mark_modified, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck
 
 
@@ -20,5 +20,5 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=False):
             t.grad = g
 
 
-__all__ = ["Function", "GradcheckError", "enable_grad", "grad", "gradcheck", "is_grad_enabled",
+__all__ = ["Function", "GradcheckError", "enable_grad", "grad", "gradcheck", "is_grad_enabled", "mark_modified",
            "no_grad", "set_grad_enabled"]

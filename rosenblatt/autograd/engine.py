@@ -7,10 +7,12 @@ gradient whose shape differs from its node's output is summed down to it.
 """
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from .._backend import xp
 from .function import Function
+from .grad_mode import _state
 
 _RELEASED = (
     "Trying to backward through the graph a second time (or to read saved values after "
@@ -54,24 +56,21 @@ def _count_consumers(root: Any) -> dict:
     return consumers
 
 
-def _check_versions(node: Function) -> None:
-    for tensor, version in node.versions:
-        if tensor._version != version:
+def _check_saved_inputs(node: Function) -> None:
+    for i in node.saves_inputs:
+        tensor = node.inputs[i]
+        if isinstance(tensor, Tensor) and tensor._version > node.epoch:
             raise RuntimeError(
                 f"one of the tensors needed for gradient computation has been modified by an "
-                f"in-place operation: a tensor of shape {tuple(tensor.shape)} saved by "
-                f"{type(node).__name__} is at version {tensor._version}, expected version "
-                f"{version}. Use an out-of-place op (x = x + y instead of x.add_(y)) or clone() "
-                f"the tensor before changing it."
+                f"in-place operation: input {i} (shape {tuple(tensor.shape)}) of "
+                f"{type(node).__name__} was changed after the op saved it. Use an out-of-place "
+                f"op (x = x + y instead of x.add_(y)), or clone() the tensor before changing it."
             )
 
 
 def _accumulate_leaf(leaf: Tensor, grad: Any, handed_out: set) -> None:
     if leaf._hooks:
-        for hook in leaf._hooks:
-            result = hook(Tensor._wrap(grad))
-            if result is not None:
-                grad = result.data
+        grad = _run_hooks(leaf._hooks, grad)
     data = leaf.data
     if grad.shape != data.shape:
         grad = sum_to(grad, data.shape)
@@ -97,6 +96,7 @@ def run_backward(tensor: Tensor, grad: Any, retain_graph: bool) -> None:
     grads = {root: grad}
     handed_out = {id(grad if grad.base is None else grad.base)}
     ready = [root]
+    inplace_count = _state.inplace_count
     while ready:
         node = ready.pop()
         g = grads.pop(node)
@@ -105,17 +105,10 @@ def run_backward(tensor: Tensor, grad: Any, retain_graph: bool) -> None:
             continue
         if g.shape != node.shape:
             g = sum_to(g, node.shape)
-        if node.hooks:
-            for hook in node.hooks:
-                result = hook(Tensor._wrap(g))
-                if result is not None:
-                    g = result.data
-        if node.retained is not None:
-            kept = node.retained()
-            if kept is not None:
-                kept.grad = Tensor._wrap(g if kept.grad is None else kept.grad.data + g)
-        if node.saves_inputs:
-            _check_versions(node)
+        if node.hooks is not None:
+            g = _run_hooks(node.hooks, g)
+        if node.saves_inputs and node.epoch != inplace_count:
+            _check_saved_inputs(node)
         input_grads = node.backward(g)
         if type(input_grads) is not tuple:
             input_grads = (input_grads,)
@@ -134,6 +127,26 @@ def run_backward(tensor: Tensor, grad: Any, retain_graph: bool) -> None:
                 ready.append(parent)
         if not retain_graph:
             node.__dict__.clear()  # frees saved arrays; class-level parents=None marks it released
+
+
+def _run_hooks(hooks: list, grad: Any) -> Any:
+    for hook in hooks:
+        result = hook(Tensor._wrap(grad))
+        if result is not None:
+            grad = result.data
+    return grad
+
+
+class RetainGrad:
+    """The hook ``Tensor.retain_grad`` registers: it keeps the gradient on the tensor."""
+
+    def __init__(self, tensor: Tensor) -> None:
+        self.tensor = weakref.ref(tensor)  # the node must not keep its output alive
+
+    def __call__(self, grad: Tensor) -> None:
+        kept = self.tensor()
+        if kept is not None:
+            kept.grad = Tensor._wrap(grad.data if kept.grad is None else kept.grad.data + grad.data)
 
 
 from ..tensor import Tensor  # noqa: E402

@@ -45,10 +45,8 @@ class Function:
     saves_inputs: tuple[int, ...] = ()
     #: True when ``forward`` keeps its output: an in-place change to it is refused.
     saves_output = False
-    #: pre-hooks registered through ``Tensor.register_hook`` on the output.
+    #: hooks on the output's gradient (``Tensor.register_hook``, ``retain_grad``).
     hooks: list | None = None
-    #: a weak reference to the output when it asked for ``retain_grad()``.
-    retained = None
 
     def forward(self, *arrays: Any, **options: Any) -> Any:
         raise NotImplementedError
@@ -85,8 +83,8 @@ class Function:
             fn.parents = tuple(parents)
             fn.shape = out.shape
             if cls.saves_inputs:
-                fn.versions = tuple((inputs[i], inputs[i]._version) for i in cls.saves_inputs
-                                    if isinstance(inputs[i], Tensor))
+                fn.inputs = inputs
+                fn.epoch = _state.inplace_count
             t._node = fn
             t.requires_grad = True
         else:

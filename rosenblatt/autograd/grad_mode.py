@@ -8,9 +8,17 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _State:
-    """Holds the flag; ops read ``_state.enabled`` on every call, so it stays a plain attribute."""
+    """Global autograd state, read by every op call, so kept as plain attributes.
+
+    ``inplace_count`` counts in-place writes outside the graph.  A node that
+    saves inputs records it; a written tensor is stamped with it (``_version``).
+    At backward, a saved input stamped later than its node was changed after
+    being saved.  One counter costs each op a single read instead of a version
+    tuple per saved tensor.
+    """
 
     enabled = True
+    inplace_count = 0
 
 
 _state = _State()
@@ -71,3 +79,15 @@ class set_grad_enabled(_GradMode):
 
     def __enter__(self) -> None:
         pass
+
+
+def mark_modified(*tensors: Any) -> None:
+    """Record that ``tensors`` were written in place behind the ops' back.
+
+    Code that updates ``tensor.data`` directly (optimizer steps) calls this, so
+    a graph that saved the old values refuses to backward instead of giving a
+    wrong gradient.
+    """
+    _state.inplace_count += 1
+    for t in tensors:
+        t._version = _state.inplace_count

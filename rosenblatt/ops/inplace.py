@@ -1,8 +1,8 @@
 """In-place updates (``add_``, ``copy_``, ``x[i] = v``, ...) that never give a wrong gradient.
 
 Outside the graph (parameter updates under ``no_grad``) they write into the
-tensor's memory and bump its version, so a node that saved the old values
-reports the change at backward.  Inside the graph, the tensor takes the result
+tensor's memory and stamp it with the global in-place count (``_version``), so a
+node that saved the old values reports the change at backward.  Inside the graph, the tensor takes the result
 and its history, as PyTorch's in-place ops do.
 """
 from __future__ import annotations
@@ -40,7 +40,8 @@ def inplace(target: Tensor, op: Callable[..., Tensor], *args: Any, **kwargs: Any
     with no_grad():
         result = op(target, *args, **kwargs)
     target.data[...] = _cast(result.data, target.dtype, op)
-    target._version += 1
+    _state.inplace_count += 1
+    target._version = _state.inplace_count
     return target
 
 
