@@ -27,8 +27,15 @@ class Generator:
     def manual_seed(self, seed: int) -> "Generator":
         """Restart the stream from ``seed``; returns the generator."""
         self._seed = int(seed)
-        self.numpy = numpy.random.Generator(numpy.random.PCG64(self._seed))
+        self._numpy = None
         return self
+
+    @property
+    def numpy(self) -> Any:
+        """The ``numpy.random.Generator`` behind this one, made on first use (keeps import fast)."""
+        if self._numpy is None:
+            self._numpy = numpy.random.Generator(numpy.random.PCG64(self._seed))
+        return self._numpy
 
     def seed(self) -> int:
         """Reseed from fresh entropy and return the new seed."""
