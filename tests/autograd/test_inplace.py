@@ -1,0 +1,269 @@
+"""In-place ops: they write into the tensor's memory outside the graph and never give a wrong gradient."""
+import numpy as np
+import pytest
+import torch
+
+import rosenblatt as rb
+
+
+def _shared(values, dtype=np.float32):
+    array = np.array(values, dtype=dtype)
+    return array, rb.from_numpy(array)
+
+
+# ------------------------------------------------ memory updates under no_grad
+@pytest.mark.parametrize("name, args, expected", [
+    ("add_", (2.0,), [3.0, 4.0, 5.0]),
+    ("sub_", (0.5,), [0.5, 1.5, 2.5]),
+    ("mul_", (3.0,), [3.0, 6.0, 9.0]),
+    ("div_", (2.0,), [0.5, 1.0, 1.5]),
+    ("zero_", (), [0.0, 0.0, 0.0]),
+    ("fill_", (7.0,), [7.0, 7.0, 7.0]),
+    ("clamp_", (1.5, 2.5), [1.5, 2.0, 2.5]),
+    ("copy_", ([9.0, 8.0, 7.0],), [9.0, 8.0, 7.0]),
+    ("masked_fill_", ([True, False, True], -1.0), [-1.0, 2.0, -1.0]),
+])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_inplace_op_writes_into_shared_memory_and_keeps_dtype(name, args, expected, dtype):
+    array, t = _shared([1.0, 2.0, 3.0], dtype)
+    args = tuple(rb.tensor(a) if isinstance(a, list) else a for a in args)
+    with rb.no_grad():
+        out = getattr(t, name)(*args)
+    assert out is t
+    np.testing.assert_allclose(array, expected)
+    assert t.dtype == dtype and array.dtype == dtype
+
+
+def test_inplace_add_with_tensor_and_alpha_like_torch():
+    array, t = _shared([1.0, 2.0])
+    tt = torch.tensor([1.0, 2.0])
+    t.add_(rb.tensor([10.0, 20.0]), alpha=0.5)
+    tt.add_(torch.tensor([10.0, 20.0]), alpha=0.5)
+    np.testing.assert_allclose(array, tt.numpy())
+    t.sub_(rb.tensor([1.0, 1.0]), alpha=2)
+    tt.sub_(torch.tensor([1.0, 1.0]), alpha=2)
+    np.testing.assert_allclose(array, tt.numpy())
+
+
+def test_augmented_assignment_updates_same_memory():
+    array, t = _shared([1.0, 2.0])
+    before = t
+    with rb.no_grad():
+        t += 1.0
+        t -= rb.tensor([0.5, 0.5])
+        t *= 2.0
+        t /= 4.0
+    assert t is before
+    np.testing.assert_allclose(array, [0.75, 1.25])
+    assert t.dtype == rb.float32
+
+
+def test_parameter_update_under_no_grad_keeps_leaf_and_float32():
+    w = rb.tensor([1.0, 2.0], requires_grad=True)
+    (w * w).sum().backward()
+    with rb.no_grad():
+        w -= 0.1 * w.grad
+    assert w.is_leaf and w.requires_grad and w.dtype == rb.float32
+    np.testing.assert_allclose(w.detach().numpy(), [0.8, 1.6], rtol=1e-6)
+
+
+def test_int_tensor_inplace_keeps_int64():
+    array, t = _shared([1, 2, 3], np.int64)
+    t += 2
+    t.mul_(3)
+    np.testing.assert_array_equal(array, [9, 12, 15])
+    assert t.dtype == rb.int64
+
+
+def test_copy_broadcasts_and_casts_like_torch():
+    array, t = _shared(np.zeros((2, 3)))
+    t.copy_(rb.tensor([1.0, 2.0, 3.0], dtype=rb.float64))
+    tt = torch.zeros(2, 3).copy_(torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64))
+    np.testing.assert_allclose(array, tt.numpy())
+    assert t.dtype == rb.float32
+
+
+def test_copy_with_incompatible_shape_raises():
+    t = rb.zeros(2, 3)
+    with pytest.raises(ValueError):
+        t.copy_(rb.ones(4))
+
+
+def test_setitem_under_no_grad_writes_memory():
+    array, t = _shared(np.zeros((3, 2)))
+    t[1] = 5.0
+    t[:, 0] = rb.tensor([1.0, 2.0, 3.0])
+    t[t > 4.0] = -1.0
+    expected = torch.zeros(3, 2)
+    expected[1] = 5.0
+    expected[:, 0] = torch.tensor([1.0, 2.0, 3.0])
+    expected[expected > 4.0] = -1.0
+    np.testing.assert_allclose(array, expected.numpy())
+
+
+# ----------------------------------------------------------- refused updates
+def test_inplace_on_leaf_requiring_grad_raises_in_grad_mode():
+    w = rb.tensor([1.0, 2.0], requires_grad=True)
+    for update in (lambda: w.add_(1.0), lambda: w.mul_(2.0), lambda: w.zero_(),
+                   lambda: w.__setitem__(0, 5.0)):
+        with pytest.raises(RuntimeError, match="leaf"):
+            update()
+    np.testing.assert_allclose(w.detach().numpy(), [1.0, 2.0])
+
+
+def test_modifying_saved_input_raises_at_backward():
+    x = rb.tensor([1.0, 2.0], requires_grad=True)
+    w = rb.tensor([3.0, 4.0], requires_grad=True)
+    y = x * w
+    with rb.no_grad():
+        w.add_(1.0)
+    with pytest.raises(RuntimeError, match="in-place"):
+        y.sum().backward()
+
+
+def test_modifying_saved_input_through_setitem_raises():
+    x = rb.tensor([1.0, 2.0], requires_grad=True)
+    c = rb.tensor([3.0, 4.0])
+    y = x * c
+    c[0] = 0.0
+    with pytest.raises(RuntimeError, match="in-place"):
+        y.sum().backward()
+
+
+def test_modifying_unsaved_input_is_fine():
+    x = rb.tensor([1.0, 2.0], requires_grad=True)
+    c = rb.tensor([3.0, 4.0])
+    y = x + c          # add keeps neither input
+    c.add_(1.0)
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [1.0, 1.0])
+
+
+@pytest.mark.parametrize("name", ["exp", "tanh", "sigmoid"])
+def test_modifying_saved_output_under_no_grad_raises(name):
+    x = rb.tensor([0.5, 1.0], requires_grad=True)
+    y = getattr(x, name)()
+    with pytest.raises(RuntimeError, match="in-place"):
+        with rb.no_grad():
+            y.mul_(2.0)
+        y.sum().backward()
+
+
+# --------------------------------------------------------- inside the graph
+def _both(fn, values):
+    x = rb.tensor(np.asarray(values, dtype=np.float64), requires_grad=True)
+    xt = torch.tensor(np.asarray(values, dtype=np.float64), requires_grad=True)
+    y, yt = fn(x, rb), fn(xt, torch)
+    return x, xt, y, yt
+
+
+@pytest.mark.parametrize("fn", [
+    lambda x, lib: (x * 2.0).add_(x).mul_(x),
+    lambda x, lib: (x * 1.0).sub_(x * x, alpha=0.5).div_(x + 3.0),
+    lambda x, lib: (x * 1.0).clamp_(-0.5, 0.7),
+    lambda x, lib: (x * 3.0).masked_fill_(x > 0.2, 0.0),
+    lambda x, lib: (x + 1.0).copy_(x * x),
+    lambda x, lib: (x * 2.0).zero_().add_(x),
+    lambda x, lib: (x * 2.0).fill_(1.5) * x,
+], ids=["add_mul", "sub_div", "clamp", "masked_fill", "copy", "zero", "fill"])
+def test_inplace_on_non_leaf_gives_torch_gradients(fn):
+    x, xt, y, yt = _both(fn, [-1.0, 0.1, 0.5, 2.0])
+    np.testing.assert_allclose(y.detach().numpy(), yt.detach().numpy(), rtol=1e-12)
+    up = np.array([0.3, -1.2, 0.7, 2.0])
+    y.backward(gradient=rb.tensor(up))
+    yt.backward(gradient=torch.tensor(up))
+    np.testing.assert_allclose(x.grad.numpy(), xt.grad.numpy(), rtol=1e-12)
+
+
+def test_augmented_assignment_in_graph_gives_torch_gradients():
+    def fn(x, lib):
+        y = x * 2.0
+        y += x * x
+        y *= 3.0
+        y -= x
+        y /= 2.0
+        return y
+
+    x, xt, y, yt = _both(fn, [0.5, -1.5, 2.0])
+    y.sum().backward()
+    yt.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), xt.grad.numpy(), rtol=1e-12)
+
+
+def test_inplace_on_non_leaf_keeps_earlier_saved_values():
+    # z saved y's old values; torch refuses this backward, rosenblatt gives the true gradient
+    # of z + y (z from the old y) and must not mix in the updated values.
+    x = rb.tensor([1.0, 2.0], dtype=rb.float64, requires_grad=True)
+    y = x * 2.0
+    z = y * y
+    y.add_(100.0)
+    (z + y).sum().backward()
+    np.testing.assert_allclose(z.detach().numpy(), [4.0, 16.0])
+    np.testing.assert_allclose(x.grad.numpy(), 8.0 * np.array([1.0, 2.0]) + 2.0)
+
+
+def test_inplace_on_saved_output_in_graph_keeps_gradient_right():
+    x = rb.tensor([0.5, 1.0], dtype=rb.float64, requires_grad=True)
+    y = x.exp()
+    y.mul_(3.0)
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), 3.0 * np.exp([0.5, 1.0]))
+
+
+def test_inplace_with_grad_input_into_plain_tensor_joins_graph():
+    x, xt = (rb.tensor([1.0, 2.0], dtype=rb.float64, requires_grad=True),
+             torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True))
+    buf, buft = rb.zeros(2, dtype=rb.float64), torch.zeros(2, dtype=torch.float64)
+    buf.add_(x * x)
+    buft.add_(xt * xt)
+    assert buf.requires_grad and not buf.is_leaf
+    (buf * 3.0).sum().backward()
+    (buft * 3.0).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), xt.grad.numpy())
+
+
+# ---------------------------------------------------------------- setitem
+def test_setitem_in_graph_gives_grads_to_target_and_value():
+    rng = np.random.default_rng(0)
+    base, val = rng.standard_normal((4, 3)), rng.standard_normal((2, 3))
+    x = rb.tensor(base, requires_grad=True)
+    v = rb.tensor(val, requires_grad=True)
+    xt = torch.tensor(base, requires_grad=True)
+    vt = torch.tensor(val, requires_grad=True)
+    y, yt = x * 1.0, xt * 1.0
+    y[1:3] = v * 2.0
+    yt[1:3] = vt * 2.0
+    y[0, 0] = 7.0
+    yt[0, 0] = 7.0
+    up = rng.standard_normal((4, 3))
+    (y * y).backward(gradient=rb.tensor(up))
+    (yt * yt).backward(gradient=torch.tensor(up))
+    np.testing.assert_allclose(y.detach().numpy(), yt.detach().numpy())
+    np.testing.assert_allclose(x.grad.numpy(), xt.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(v.grad.numpy(), vt.grad.numpy(), rtol=1e-12)
+
+
+def test_setitem_of_grad_value_into_plain_tensor():
+    v, vt = (rb.tensor([1.0, 2.0], dtype=rb.float64, requires_grad=True),
+             torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True))
+    buf, buft = rb.zeros(2, 2, dtype=rb.float64), torch.zeros(2, 2, dtype=torch.float64)
+    buf[:, 1] = v.exp()
+    buft[:, 1] = vt.exp()
+    up = np.array([[1.0, 2.0], [3.0, 4.0]])
+    buf.backward(gradient=rb.tensor(up))
+    buft.backward(gradient=torch.tensor(up))
+    np.testing.assert_allclose(v.grad.numpy(), vt.grad.numpy())
+
+
+def test_setitem_with_broadcast_value_and_mask_in_graph():
+    base = np.array([[1.0, -2.0], [-3.0, 4.0]])
+    x, xt = rb.tensor(base, requires_grad=True), torch.tensor(base, requires_grad=True)
+    s, st = rb.tensor(0.5, dtype=rb.float64, requires_grad=True), torch.tensor(0.5, dtype=torch.float64, requires_grad=True)
+    y, yt = x * 1.0, xt * 1.0
+    y[y < 0] = s * 3.0
+    yt[yt < 0] = st * 3.0
+    up = np.array([[1.0, 2.0], [3.0, 4.0]])
+    y.backward(gradient=rb.tensor(up))
+    yt.backward(gradient=torch.tensor(up))
+    np.testing.assert_allclose(x.grad.numpy(), xt.grad.numpy())
+    np.testing.assert_allclose(s.grad.numpy(), st.grad.numpy())
