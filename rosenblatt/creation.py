@@ -139,6 +139,8 @@ def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, req
 
 def randint(low: int, high: int | None = None, size: Any = (), *, generator: Generator | None = None, dtype: Any = None) -> Tensor:
     """Integers uniform on ``[low, high)``; ``randint(high, size)`` starts at 0."""
+    if isinstance(high, (tuple, list)):  # randint(high, size), PyTorch's short form
+        low, high, size = 0, low, high
     if high is None:
         low, high = 0, low
     if low >= high:

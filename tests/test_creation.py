@@ -1,0 +1,269 @@
+"""Making tensors: from data, filled, ranges, random (with explicit generators), *_like."""
+import json
+
+import numpy as np
+import pytest
+import torch
+
+import rosenblatt as rb
+
+
+def _same_dtype(r, t):
+    assert str(r.dtype) == str(t.dtype).removeprefix("torch."), (r.dtype, t.dtype)
+
+
+# ---------------------------------------------------------------- from data
+@pytest.mark.parametrize("data", [1.5, 3, True, [1.0, 2.0], [[1, 2], [3, 4]], [True, False],
+                                  [1, 2.5], [], np.array([1.0, 2.0]), np.array([1, 2], dtype=np.int32),
+                                  np.float64(2.0)])
+def test_tensor_dtype_and_values_match_torch(data):
+    r, t = rb.tensor(data), torch.tensor(data)
+    _same_dtype(r, t)
+    assert r.shape == tuple(t.shape)
+    np.testing.assert_array_equal(r.numpy(), t.numpy())
+
+
+def test_tensor_copies_its_data():
+    a = np.array([1.0, 2.0])
+    t = rb.tensor(a)
+    a[0] = 9.0
+    assert t.numpy()[0] == 1.0
+    u = rb.tensor(t)
+    t.data[1] = 7.0
+    assert u.numpy()[1] == 2.0
+
+
+def test_tensor_with_dtype_and_requires_grad():
+    t = rb.tensor([[1, 2], [3, 4]], dtype=rb.float64, requires_grad=True)
+    assert t.dtype == rb.float64 and t.requires_grad and t.is_leaf
+
+
+def test_from_numpy_shares_memory_both_ways_and_keeps_dtype():
+    a = np.array([1.0, 2.0], dtype=np.float64)
+    t = rb.from_numpy(a)
+    assert t.dtype == rb.float64
+    a[0] = 5.0
+    assert t.tolist() == [5.0, 2.0]
+    t.add_(1.0)
+    np.testing.assert_array_equal(a, [6.0, 3.0])
+
+
+def test_from_numpy_rejects_lists():
+    with pytest.raises(TypeError, match="from_numpy"):
+        rb.from_numpy([1.0, 2.0])
+
+
+def test_as_tensor_shares_memory_when_it_can():
+    a = np.zeros(3, dtype=np.float32)
+    t = rb.as_tensor(a)
+    t.data[0] = 1.0
+    assert a[0] == 1.0
+    assert rb.as_tensor(t) is t
+    converted = rb.as_tensor(a, dtype=rb.float64)
+    assert converted.dtype == rb.float64
+    _same_dtype(rb.as_tensor([1, 2]), torch.as_tensor([1, 2]))
+    _same_dtype(rb.as_tensor([1.0, 2]), torch.as_tensor([1.0, 2]))
+
+
+# ------------------------------------------------------------------ filled
+@pytest.mark.parametrize("name", ["zeros", "ones", "empty"])
+@pytest.mark.parametrize("size", [(2, 3), ((2, 3),), ([4],), ((),), (0, 2)])
+def test_filled_accept_varargs_and_tuples(name, size):
+    r, t = getattr(rb, name)(*size), getattr(torch, name)(*size)
+    assert r.shape == tuple(t.shape)
+    _same_dtype(r, t)
+    if name != "empty":
+        np.testing.assert_array_equal(r.numpy(), t.numpy())
+
+
+@pytest.mark.parametrize("name", ["zeros", "ones", "empty"])
+@pytest.mark.parametrize("dtype", ["float64", "int64", "bool", "float32"])
+def test_filled_dtypes(name, dtype):
+    r = getattr(rb, name)(2, 2, dtype=getattr(rb, dtype if dtype != "bool" else "bool"))
+    t = getattr(torch, name)(2, 2, dtype=getattr(torch, dtype))
+    _same_dtype(r, t)
+
+
+@pytest.mark.parametrize("value", [7, 2.5, True, -3])
+def test_full_dtype_follows_fill_value_like_torch(value):
+    r, t = rb.full((2, 3), value), torch.full((2, 3), value)
+    _same_dtype(r, t)
+    np.testing.assert_array_equal(r.numpy(), t.numpy())
+
+
+def test_full_with_explicit_dtype_and_requires_grad():
+    r = rb.full((2,), 1, dtype=rb.float32, requires_grad=True)
+    assert r.dtype == rb.float32 and r.requires_grad
+
+
+def test_zeros_requires_grad_gives_leaf():
+    w = rb.zeros(3, requires_grad=True)
+    (w + 1.0).sum().backward()
+    np.testing.assert_array_equal(w.grad.numpy(), [1.0, 1.0, 1.0])
+
+
+# ------------------------------------------------------------------- ranges
+@pytest.mark.parametrize("args", [(5,), (2, 7), (10, 0, -3), (1, 2, 0.5), (0.0, 1.0, 0.1),
+                                  (5.0,), (1, 2.5), (0, 1, 0.3), (-1.5, 1.5, 0.25), (3, 3)])
+def test_arange_like_torch(args):
+    r, t = rb.arange(*args), torch.arange(*args)
+    _same_dtype(r, t)
+    assert r.shape == tuple(t.shape)
+    np.testing.assert_allclose(r.numpy(), t.numpy(), rtol=1e-6, atol=1e-7)
+
+
+def test_arange_with_dtype():
+    r = rb.arange(4, dtype=rb.float64)
+    assert r.dtype == rb.float64
+    np.testing.assert_array_equal(r.numpy(), [0.0, 1.0, 2.0, 3.0])
+
+
+def test_arange_zero_step_raises():
+    with pytest.raises(ValueError, match="step"):
+        rb.arange(0, 5, 0)
+
+
+@pytest.mark.parametrize("args", [(0, 1, 5), (-2.0, 3.0, 7), (1, 1, 1), (0, 1, 0), (3, -3, 4)])
+def test_linspace_like_torch(args):
+    r, t = rb.linspace(*args), torch.linspace(*args)
+    _same_dtype(r, t)
+    np.testing.assert_allclose(r.numpy(), t.numpy(), rtol=1e-6, atol=1e-6)
+
+
+def test_linspace_float64():
+    assert rb.linspace(0, 1, 3, dtype=rb.float64).dtype == rb.float64
+
+
+@pytest.mark.parametrize("args", [(3,), (2, 4), (4, 2), (0,)])
+def test_eye_like_torch(args):
+    r, t = rb.eye(*args), torch.eye(*args)
+    _same_dtype(r, t)
+    np.testing.assert_array_equal(r.numpy(), t.numpy())
+    assert rb.eye(2, dtype=rb.int64).dtype == rb.int64
+
+
+# ------------------------------------------------------------------- random
+RANDOM = {
+    "rand": lambda g: rb.rand(3, 4, generator=g),
+    "randn": lambda g: rb.randn((3, 4), generator=g),
+    "randint": lambda g: rb.randint(0, 100, (3, 4), generator=g),
+    "randperm": lambda g: rb.randperm(20, generator=g),
+    "normal": lambda g: rb.normal(1.0, 2.0, (3, 4), generator=g),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RANDOM))
+def test_same_seed_same_numbers_different_seed_different(name):
+    make = RANDOM[name]
+    a = make(rb.Generator(1)).numpy()
+    b = make(rb.Generator().manual_seed(1)).numpy()
+    c = make(rb.Generator(2)).numpy()
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, c)
+
+
+@pytest.mark.parametrize("name", sorted(RANDOM))
+def test_generator_advances_between_calls(name):
+    g = rb.Generator(0)
+    assert not np.array_equal(RANDOM[name](g).numpy(), RANDOM[name](g).numpy())
+
+
+@pytest.mark.parametrize("name", ["rand", "randn"])
+def test_manual_seed_drives_the_default_generator(name):
+    fn = getattr(rb, name)
+    rb.manual_seed(123)
+    a = fn(5).numpy()
+    rb.manual_seed(123)
+    b = fn(5).numpy()
+    rb.manual_seed(124)
+    c = fn(5).numpy()
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, c)
+    assert rb.initial_seed() == 124
+
+
+def test_explicit_generator_is_independent_of_default():
+    rb.manual_seed(0)
+    a = rb.randn(4).numpy()
+    rb.manual_seed(0)
+    rb.randn(4, generator=rb.Generator(99))
+    b = rb.randn(4).numpy()
+    np.testing.assert_array_equal(a, b)
+
+
+def test_random_dtypes_shapes_and_ranges():
+    g = rb.Generator(0)
+    u = rb.rand(1000, generator=g)
+    assert u.dtype == rb.float32 and u.shape == (1000,)
+    assert 0.0 <= u.numpy().min() and u.numpy().max() < 1.0
+    n = rb.randn(2, 3, generator=g, dtype=rb.float64)
+    assert n.dtype == rb.float64 and n.shape == (2, 3)
+    i = rb.randint(3, 7, (500,), generator=g)
+    assert i.dtype == rb.int64 and set(np.unique(i.numpy())) == {3, 4, 5, 6}
+    short = rb.randint(5, (2, 2), generator=g)          # torch's randint(high, size)
+    assert short.shape == (2, 2) and short.numpy().min() >= 0 and short.numpy().max() < 5
+    p = rb.randperm(10, generator=g)
+    assert p.dtype == rb.int64 and sorted(p.tolist()) == list(range(10))
+    assert rb.rand(3, requires_grad=True).requires_grad
+
+
+def test_normal_statistics():
+    x = rb.normal(3.0, 0.5, (20000,), generator=rb.Generator(0)).numpy()
+    assert abs(x.mean() - 3.0) < 0.02 and abs(x.std() - 0.5) < 0.02
+
+
+def test_random_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="low < high"):
+        rb.randint(5, 5, (2,))
+    with pytest.raises(TypeError, match="floating point"):
+        rb.rand(2, dtype=rb.int64)
+    with pytest.raises(TypeError, match="Generator"):
+        rb.rand(2, generator=np.random.default_rng(0))
+
+
+def test_generator_state_round_trips_through_json():
+    g = rb.Generator(5)
+    rb.rand(7, generator=g)
+    state = json.loads(json.dumps(g.get_state()))
+    a = rb.randn(6, generator=g).numpy()
+    h = rb.Generator(0).set_state(state)
+    b = rb.randn(6, generator=h).numpy()
+    g.set_state(state)
+    c = rb.randn(6, generator=g).numpy()
+    np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(a, c)
+    assert h.initial_seed() == 5
+
+
+def test_default_rng_state_round_trip():
+    rb.manual_seed(7)
+    state = json.loads(json.dumps(rb.get_rng_state()))
+    a = rb.rand(5).numpy()
+    rb.set_rng_state(state)
+    np.testing.assert_array_equal(rb.rand(5).numpy(), a)
+
+
+# -------------------------------------------------------------------- *_like
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64"])
+@pytest.mark.parametrize("name, args", [("zeros_like", ()), ("ones_like", ()), ("empty_like", ()),
+                                        ("full_like", (3,))])
+def test_filled_like_keep_shape_and_dtype(name, args, dtype):
+    src, srct = rb.zeros(2, 3, dtype=getattr(rb, dtype)), torch.zeros(2, 3, dtype=getattr(torch, dtype))
+    r, t = getattr(rb, name)(src, *args), getattr(torch, name)(srct, *args)
+    assert r.shape == (2, 3)
+    _same_dtype(r, t)
+    if name != "empty_like":
+        np.testing.assert_array_equal(r.numpy(), t.numpy())
+    assert getattr(rb, name)(src, *args, dtype=rb.float64).dtype == rb.float64
+
+
+def test_random_like():
+    src = rb.zeros(3, 2, dtype=rb.float64)
+    g = rb.Generator(0)
+    assert rb.rand_like(src, generator=g).dtype == rb.float64
+    assert rb.randn_like(src).shape == (3, 2)
+    assert rb.randn_like(rb.zeros(4)).dtype == rb.float32
+    a = rb.randn_like(src, generator=rb.Generator(3)).numpy()
+    np.testing.assert_array_equal(a, rb.randn_like(src, generator=rb.Generator(3)).numpy())
+    i = rb.randint_like(rb.zeros(50, dtype=rb.int64), 2, 4)
+    assert i.dtype == rb.int64 and set(np.unique(i.numpy())) <= {2, 3}
