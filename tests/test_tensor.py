@@ -1,0 +1,217 @@
+"""The Tensor API: dtypes, conversion, attributes, repr, iteration, truth value."""
+import numpy as np
+import pytest
+import torch
+
+import rosenblatt as rb
+
+
+# ------------------------------------------------------------------- dtypes
+def test_default_dtypes_like_torch():
+    assert rb.tensor(1.0).dtype == rb.float32 and torch.tensor(1.0).dtype == torch.float32
+    assert rb.tensor([1, 2]).dtype == rb.int64
+    assert rb.tensor([True]).dtype == rb.bool
+    assert rb.tensor(np.array([1.0], dtype=np.float64)).dtype == rb.float64
+    assert rb.Tensor([1.0, 2.0]).dtype == rb.float32
+    assert rb.Tensor(np.zeros(2, dtype=np.float64)).dtype == rb.float64
+
+
+def test_float32_stays_float32_through_ops():
+    x = rb.tensor([1.0, 2.0], requires_grad=True)
+    y = ((x * 2 + 1.5) / 3.0 - x ** 2).exp().sum()
+    assert y.dtype == rb.float32
+    y.backward()
+    assert x.grad.dtype == rb.float32
+
+
+def test_float64_is_kept():
+    x = rb.tensor([1.0, 2.0], dtype=rb.float64, requires_grad=True)
+    y = (x * 0.5 + 1).tanh().sum()
+    assert y.dtype == rb.float64
+    y.backward()
+    assert x.grad.dtype == rb.float64
+
+
+# ----------------------------------------------------------- requires_grad
+def test_requires_grad_and_grad_attribute():
+    x = rb.tensor([1.0, 2.0])
+    assert not x.requires_grad and x.grad is None
+    assert x.requires_grad_() is x and x.requires_grad
+    (x * 3.0).sum().backward()
+    assert isinstance(x.grad, rb.Tensor)
+    np.testing.assert_array_equal(x.grad.numpy(), [3.0, 3.0])
+    x.grad = None
+    assert x.grad is None
+    x.requires_grad_(False)
+    assert not (x * 2).requires_grad
+
+
+def test_requires_grad_false_on_non_leaf_raises():
+    y = rb.tensor([1.0], requires_grad=True) * 2
+    with pytest.raises(RuntimeError, match="detach"):
+        y.requires_grad_(False)
+
+
+def test_detach_():
+    y = rb.tensor([1.0], requires_grad=True) * 2
+    assert y.detach_() is y
+    assert y.is_leaf and not y.requires_grad
+
+
+# --------------------------------------------------------------- conversion
+def test_numpy_shares_memory():
+    t = rb.zeros(3)
+    a = t.numpy()
+    a[1] = 4.0
+    assert t.tolist() == [0.0, 4.0, 0.0]
+    t.add_(1.0)
+    np.testing.assert_array_equal(a, [1.0, 5.0, 1.0])
+
+
+def test_numpy_of_tensor_requiring_grad_raises_and_detach_works():
+    x = rb.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="detach"):
+        x.numpy()
+    np.testing.assert_array_equal(x.detach().numpy(), [1.0, 1.0])
+
+
+def test_item():
+    assert rb.tensor(2.5).item() == 2.5 and isinstance(rb.tensor(2.5).item(), float)
+    assert rb.tensor([[7]]).item() == 7 and isinstance(rb.tensor([[7]]).item(), int)
+    assert rb.tensor(True).item() is True
+    with pytest.raises(ValueError, match=r"\(2,\)"):
+        rb.tensor([1.0, 2.0]).item()
+    assert float(rb.tensor([1.5])) == 1.5 and int(rb.tensor(3)) == 3
+
+
+def test_tolist_like_torch():
+    data = [[1.0, 2.5], [3.0, -4.0]]
+    assert rb.tensor(data).tolist() == torch.tensor(data).tolist()
+    assert rb.tensor([[1, 2]]).tolist() == [[1, 2]]
+    assert rb.tensor(3.0).tolist() == 3.0
+
+
+@pytest.mark.parametrize("method, dtype", [("float", rb.float32), ("double", rb.float64),
+                                           ("long", rb.int64), ("int", rb.int32),
+                                           ("bool", rb.bool), ("half", rb.float16)])
+def test_dtype_conversion_methods(method, dtype):
+    t = getattr(rb.tensor([0.0, 1.5, -2.0]), method)()
+    tt = getattr(torch.tensor([0.0, 1.5, -2.0]), method)()
+    assert t.dtype == dtype
+    np.testing.assert_array_equal(t.numpy(), tt.numpy())
+
+
+def test_astype_and_to():
+    t = rb.tensor([1, 2])
+    assert t.astype(rb.float64).dtype == rb.float64
+    assert t.to(rb.float32).dtype == rb.float32
+    assert t.to(dtype=rb.float64).dtype == rb.float64
+    assert t.to("cpu") is t
+    assert t.astype(rb.int64) is t or t.astype(rb.int64).dtype == rb.int64
+    with pytest.raises(ValueError, match="cuda"):
+        t.to("cuda")
+
+
+def test_gradient_flows_through_float_double_conversions():
+    x = rb.tensor([1.0, -2.0], requires_grad=True)
+    xt = torch.tensor([1.0, -2.0], requires_grad=True)
+    ((x.double() ** 3).float() * 2.0).sum().backward()
+    ((xt.double() ** 3).float() * 2.0).sum().backward()
+    assert x.grad.dtype == rb.float32
+    np.testing.assert_allclose(x.grad.numpy(), xt.grad.numpy())
+
+    z = rb.tensor([0.5], dtype=rb.float64, requires_grad=True)
+    z.astype(rb.float32).exp().sum().backward()
+    assert z.grad.dtype == rb.float64
+    np.testing.assert_allclose(z.grad.numpy(), np.exp([0.5]), rtol=1e-6)
+
+
+def test_conversion_to_int_cuts_the_graph():
+    x = rb.tensor([1.5], requires_grad=True)
+    assert not x.long().requires_grad
+
+
+# --------------------------------------------------------------- attributes
+def test_shape_attributes_like_torch():
+    data = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
+    r, t = rb.tensor(data), torch.tensor(data)
+    assert r.shape == tuple(t.shape) == (2, 3, 4)
+    assert r.ndim == t.ndim == r.dim() == 3
+    assert r.size() == tuple(t.size())
+    assert r.size(1) == t.size(1) == 3 and r.size(-1) == t.size(-1) == 4
+    assert r.numel() == t.numel() == 24
+    assert len(r) == len(t) == 2
+    assert r.T.shape == (4, 3, 2)
+    np.testing.assert_array_equal(r.T.numpy(), data.transpose(2, 1, 0))
+    assert rb.zeros(2, 5).T.shape == (5, 2)
+    assert rb.zeros(3, 2, 5).mT.shape == (3, 5, 2)
+    assert r.device == "cpu" and r.is_floating_point() and not rb.tensor([1]).is_floating_point()
+
+
+def test_T_is_differentiable():
+    x = rb.tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
+    w = rb.tensor(np.arange(6.0).reshape(3, 2) + 1.0)
+    (x.T * w).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), w.numpy().T)
+
+
+def test_len_of_0d_raises():
+    with pytest.raises(TypeError, match="0-d"):
+        len(rb.tensor(1.0))
+
+
+# ------------------------------------------------------------------- repr
+def test_repr_shows_values_and_grad_info():
+    x = rb.tensor([1.0, 2.5], requires_grad=True)
+    assert "1." in repr(x) and "2.5" in repr(x)
+    assert "requires_grad=True" in repr(x)
+    y = x * 2
+    assert "grad_fn" in repr(y) and "Mul" in repr(y)
+    assert "grad_fn" not in repr(rb.tensor([1.0]))
+    assert "requires_grad" not in repr(rb.tensor([1.0]))
+    assert repr(rb.tensor([1, 2])).startswith("tensor(")
+    assert "float64" in repr(rb.tensor([1.0], dtype=rb.float64))
+    assert "float32" not in repr(rb.tensor([1.0]))
+    assert repr(rb.tensor(3.0)) == "tensor(3.)"
+
+
+# ------------------------------------------------------- iteration and bool
+def test_iteration_yields_rows_that_carry_gradient():
+    x = rb.tensor(np.arange(6.0).reshape(3, 2), requires_grad=True)
+    rows = list(x)
+    assert len(rows) == 3 and all(r.shape == (2,) for r in rows)
+    np.testing.assert_array_equal(rows[2].detach().numpy(), [4.0, 5.0])
+    (rows[0] * 1.0 + rows[2] * 3.0).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [[1.0, 1.0], [0.0, 0.0], [3.0, 3.0]])
+    with pytest.raises(TypeError):
+        iter(rb.tensor(1.0))
+
+
+def test_bool_like_torch():
+    assert bool(rb.tensor(1.0)) and not bool(rb.tensor([0.0]))
+    assert bool(rb.tensor([[True]]))
+    with pytest.raises(RuntimeError, match="ambiguous"):
+        bool(rb.tensor([1.0, 2.0]))
+    if rb.tensor(2.0) > 1.0:
+        hit = True
+    assert hit
+
+
+def test_tensor_as_index():
+    assert [10, 20, 30][rb.tensor(1)] == 20
+    with pytest.raises(TypeError):
+        [1, 2][rb.tensor(1.0)]
+
+
+def test_hash_is_identity():
+    a, b = rb.tensor([1.0]), rb.tensor([1.0])
+    assert len({a, b}) == 2
+    assert {a: 1}[a] == 1
+
+
+def test_numpy_array_conversion_and_reflected_ops():
+    t = rb.tensor([1.0, 2.0])
+    np.testing.assert_array_equal(np.asarray(t), [1.0, 2.0])
+    out = np.array([1.0, 1.0], dtype=np.float32) + t
+    assert isinstance(out, rb.Tensor)
+    np.testing.assert_array_equal(out.numpy(), [2.0, 3.0])
