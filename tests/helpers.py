@@ -72,15 +72,14 @@ def _as_list(out: Any) -> list:
 
 
 def _make_inputs(shapes: Sequence[Any] | None, inputs: Sequence[Any] | None, low: float,
-                 high: float, positive: bool, rng: numpy.random.Generator) -> list[numpy.ndarray]:
+                 high: float, positive: Any, rng: numpy.random.Generator) -> list[numpy.ndarray]:
     """The input arrays in float64 (floats) or their own dtype (ints, bools)."""
     if inputs is not None:
         arrays = [numpy.asarray(a) for a in inputs]
         return [a.astype(numpy.float64) if a.dtype.kind == "f" else a for a in arrays]
-    if positive:
-        low = max(low, 0.1)
-        high = max(high, low + 1.0)
-    return [rng.uniform(low, high, size=tuple(s)) for s in shapes]
+    flags = positive if isinstance(positive, (tuple, list)) else [positive] * len(shapes)
+    return [rng.uniform(max(low, 0.1), max(high, low + 1.0, 1.1), size=tuple(s)) if pos
+            else rng.uniform(low, high, size=tuple(s)) for s, pos in zip(shapes, flags)]
 
 
 def _cast(arrays: list[numpy.ndarray], dtype: str) -> list[numpy.ndarray]:
@@ -89,7 +88,7 @@ def _cast(arrays: list[numpy.ndarray], dtype: str) -> list[numpy.ndarray]:
 
 def check_op(shapes: Sequence[Any] | None, rb_fn: Callable[..., Any],
              torch_fn: Callable[..., Any] | None = None, *, low: float = -2.0, high: float = 2.0,
-             positive: bool = False, dtypes: Sequence[str] = ("float32", "float64"),
+             positive: bool | Sequence[bool] = False, dtypes: Sequence[str] = ("float32", "float64"),
              grad: bool = True, gradcheck: bool = True, atol: float | None = None,
              rtol: float | None = None, grad_atol: float | None = None,
              grad_rtol: float | None = None, gradcheck_atol: float = 1e-5,
@@ -101,7 +100,8 @@ def check_op(shapes: Sequence[Any] | None, rb_fn: Callable[..., Any],
         rb_fn: maps rosenblatt tensors to a tensor or a tuple of tensors.
         torch_fn: the same on torch tensors; defaults to ``rb_fn``.
         low, high: inputs are uniform in ``[low, high)``.
-        positive: draw inputs from ``[0.1, max(high, 1.1))`` (for log, sqrt, ...).
+        positive: draw inputs from ``[0.1, max(high, 1.1))`` (for log, sqrt, ...); a
+            sequence of bools chooses per input (``(False, True)`` for a divisor).
         dtypes: float dtypes to run; gradients are checked only in ``"float64"``.
         grad: compare gradients with PyTorch's.
         gradcheck: also run the numerical gradient check (needs ``grad``).

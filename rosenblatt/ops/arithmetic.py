@@ -16,7 +16,7 @@ _wrap = Tensor._wrap
 
 class Add(Function):
     def forward(self, x, y):
-        return x + y
+        return _torch_dtype(x + y, x, y)
 
     def backward(self, grad):
         return grad, grad
@@ -24,7 +24,7 @@ class Add(Function):
 
 class Sub(Function):
     def forward(self, x, y):
-        return x - y
+        return _torch_dtype(x - y, x, y)
 
     def backward(self, grad):
         return grad, (-grad if self.parents[1] is not None else None)
@@ -35,7 +35,7 @@ class Mul(Function):
 
     def forward(self, x, y):
         self.x, self.y = x, y
-        return x * y
+        return _torch_dtype(x * y, x, y)
 
     def backward(self, grad):
         p = self.parents
@@ -48,10 +48,7 @@ class Div(Function):
 
     def forward(self, x, y):
         self.x, self.y = x, y
-        out = x / y
-        if out.dtype == xp.float64 and _is_integral(x) and _is_integral(y):
-            out = out.astype(xp.float32)  # int / int is float32 in PyTorch, float64 in NumPy
-        return out
+        return _torch_dtype(x / y, x, y)
 
     def backward(self, grad):
         p = self.parents
@@ -72,10 +69,11 @@ class Pow(Function):
     saves_inputs = (0, 1)
 
     def forward(self, x, y):
+        base = x
         if not isinstance(x, xp.ndarray):
             x = xp.asarray(x, dtype=xp.result_type(x, y))  # keep 2 ** t in t's dtype
         self.x, self.y = x, y
-        self.out = x ** y
+        self.out = _torch_dtype(x ** y, base, y)
         return self.out
 
     def backward(self, grad):
@@ -90,6 +88,22 @@ class Pow(Function):
         if p[1] is not None:
             gy = grad * xp.where((x == 0) & (y >= 0), 0, self.out * xp.log(x))
         return gx, gy
+
+
+class RoundedDivide(Function):
+    """``x / y`` rounded toward -inf ('floor') or 0 ('trunc'); gradient zero, as in PyTorch."""
+
+    def forward(self, x, y, mode="floor"):
+        if mode == "floor":
+            out = xp.floor_divide(x, y)
+        else:
+            quotient = xp.trunc(_torch_dtype(x / y, x, y))
+            out = quotient.astype(xp.result_type(x, y), copy=False)
+        return _torch_dtype(out, x, y)
+
+    def backward(self, grad):
+        zero = xp.zeros_like(grad)
+        return tuple(zero if p is not None else None for p in self.parents)
 
 
 class Maximum(Function):
@@ -154,8 +168,17 @@ def _split_ties(grad, wins, ties):
     return grad * share, grad * (1 - share)
 
 
-def _is_integral(a: Any) -> bool:
-    return isinstance(a, int) or getattr(a, "dtype", xp.dtype("f")).kind in "iub"
+def _torch_dtype(out: Any, x: Any, y: Any) -> Any:
+    """``out`` in PyTorch's result dtype: float32 where NumPy says float64 without a float64 input.
+
+    NumPy turns int / int and int tensor with Python float into float64; PyTorch
+    gives its default float32 there.
+    """
+    if getattr(out, "dtype", None) != xp.float64:
+        return out
+    if getattr(x, "dtype", None) == xp.float64 or getattr(y, "dtype", None) == xp.float64:
+        return out
+    return out.astype(xp.float32)
 
 
 # ------------------------------------------------------------------ functions
@@ -178,10 +201,8 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
     """``input / other`` (true division; ``rounding_mode`` 'floor' or 'trunc' rounds)."""
     if rounding_mode is None:
         return Div.apply(input, other)
-    if rounding_mode == "floor":
-        return floor_divide(input, other)
-    if rounding_mode == "trunc":
-        return _constant(xp.trunc(_arr(input) / _arr(other)).astype(xp.result_type(_arr(input), _arr(other))))
+    if rounding_mode in ("floor", "trunc"):
+        return RoundedDivide.apply(input, other, mode=rounding_mode)
     raise ValueError(f"div(): rounding_mode must be None, 'floor' or 'trunc', got {rounding_mode!r}")
 
 
@@ -199,8 +220,8 @@ def square(input: Any) -> Tensor:
 
 
 def floor_divide(input: Any, other: Any) -> Tensor:
-    """``floor(input / other)``; not differentiable (its gradient is zero almost everywhere)."""
-    return _constant(xp.floor_divide(_arr(input), _arr(other)))
+    """``floor(input / other)``; its gradient is zero (almost everywhere), as in PyTorch."""
+    return RoundedDivide.apply(input, other, mode="floor")
 
 
 def remainder(input: Any, other: Any) -> Tensor:
@@ -209,7 +230,8 @@ def remainder(input: Any, other: Any) -> Tensor:
 
 
 def fmod(input: Any, other: Any) -> Tensor:
-    return sub(input, mul(_constant(xp.trunc(_arr(input) / _arr(other))), other))
+    """C-style remainder, sign of the dividend; differentiable in both arguments."""
+    return sub(input, mul(RoundedDivide.apply(input, other, mode="trunc"), other))
 
 
 def maximum(input: Any, other: Any) -> Tensor:

@@ -1,0 +1,253 @@
+"""Arithmetic, comparisons and selection against PyTorch."""
+import numpy
+import pytest
+import torch
+
+import rosenblatt as rb
+from helpers import assert_close, check_op, to_torch
+
+BROADCAST = [[(3, 4), (3, 4)], [(3, 1), (1, 4)], [(2, 3, 4), (4,)], [(), (3,)], [(2, 1, 3), (4, 1)]]
+
+
+@pytest.mark.parametrize("shapes", BROADCAST)
+@pytest.mark.parametrize("op", [lambda x, y: x + y, lambda x, y: x - y, lambda x, y: x * y],
+                         ids=["add", "sub", "mul"])
+def test_add_sub_mul(shapes, op):
+    check_op(shapes, op)
+
+
+@pytest.mark.parametrize("shapes", BROADCAST)
+def test_div(shapes):
+    check_op(shapes, lambda x, y: x / y, positive=(False, True))
+
+
+@pytest.mark.parametrize("op", [
+    lambda x: x + 1.5, lambda x: 1.5 + x, lambda x: x - 2, lambda x: 2 - x, lambda x: x * 3,
+    lambda x: 3 * x, lambda x: x / 4, lambda x: 4 / x, lambda x: -x, lambda x: +x,
+], ids=["add", "radd", "sub", "rsub", "mul", "rmul", "div", "rdiv", "neg", "pos"])
+def test_scalar_and_reflected(op):
+    check_op([(3, 4)], op, positive=True)
+
+
+@pytest.mark.parametrize("name", ["add", "sub", "mul", "div"])
+def test_functional_forms(name):
+    check_op([(2, 3), (3,)], getattr(rb, name), getattr(torch, name), positive=(False, True))
+
+
+def test_add_sub_alpha():
+    check_op([(2, 3), (2, 3)], lambda x, y: rb.add(x, y, alpha=2.5), lambda x, y: torch.add(x, y, alpha=2.5))
+    check_op([(2, 3), (3,)], lambda x, y: rb.sub(x, y, alpha=-3), lambda x, y: torch.sub(x, y, alpha=-3))
+
+
+@pytest.mark.parametrize("shapes", [[(3, 4), (3, 4)], [(3, 1), (1, 4)], [(), (3,)]])
+def test_floor_divide_and_remainder(shapes):
+    # Divisors kept away from 0 and quotients away from integers, where floor jumps.
+    # PyTorch has no derivative for floor_divide; here it is zero, like div(rounding_mode='floor').
+    check_op(shapes, lambda x, y: x // y, low=-5, high=5, positive=(False, True), grad=False)
+    check_op(shapes, lambda x, y: rb.div(x, y, rounding_mode="floor"),
+             lambda x, y: torch.div(x, y, rounding_mode="floor"), low=-5, high=5,
+             positive=(False, True), gradcheck=False)
+    check_op(shapes, lambda x, y: x % y, low=-5, high=5, positive=(False, True), gradcheck=False)
+    check_op(shapes, lambda x, y: x % -y, low=-5, high=5, positive=(False, True), gradcheck=False)
+
+
+def test_scalar_floor_divide_remainder_fmod():
+    check_op([(3, 4)], lambda x: x // 0.7, low=-5, high=5, grad=False)
+    check_op([(3, 4)], lambda x: x % 0.7, low=-5, high=5, gradcheck=False)
+    check_op([(3, 4)], lambda x: 3.0 % x, positive=True, grad=False)  # torch: no derivative
+    check_op([(3, 4)], lambda x: 3.0 // x, positive=True, grad=False)
+    check_op([(3, 4), (4,)], rb.fmod, torch.fmod, low=-5, high=5, positive=(False, True), gradcheck=False)
+    check_op([(3, 4), (4,)], rb.remainder, torch.remainder, low=-5, high=5, positive=(False, True),
+             gradcheck=False)
+
+
+def test_integer_arithmetic():
+    a = numpy.array([[7, -7, 3], [0, 5, -2]])
+    b = numpy.array([2, 3, -4])
+    for op in [lambda x, y: x + y, lambda x, y: x - y, lambda x, y: x * y, lambda x, y: x // y,
+               lambda x, y: x % y, lambda x, y: x / y, lambda x, y: x ** y.abs(),
+               lambda x, y: x + 2, lambda x, y: x * 2.5, lambda x, y: x / 2.5, lambda x, y: x - 2.5,
+               lambda x, y: 2.5 + x, lambda x, y: x // 2.5, lambda x, y: x % 2.5, lambda x, y: 2 ** y.abs(),
+               lambda x, y: x ** 2, lambda x, y: 2.5 ** y, lambda x, y: x ** 0.5]:
+        check_op(None, op, inputs=[a, b])
+
+
+def test_int_true_division_is_float32():
+    out = rb.tensor([1, 2, 3]) / rb.tensor([2, 2, 2])
+    assert out.dtype == rb.float32
+    assert_close(out, torch.tensor([1, 2, 3]) / torch.tensor([2, 2, 2]))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_dtype_preserved_with_python_scalars(dtype):
+    x = rb.ones(2, 3, dtype=dtype)
+    for out in [x + 1, 1 + x, x - 0.5, 0.5 - x, x * 2.5, x / 3, 3 / x, x ** 2, x ** 0.5, 2 ** x,
+                x // 2, x % 2, -x, rb.maximum(x, x), rb.clamp(x, 0.1, 0.5), rb.where(x > 0, x, 0.0),
+                rb.where(x > 0, 1.0, x)]:
+        assert out.dtype == dtype
+
+
+def test_bool_arithmetic():
+    a = numpy.array([True, False, True])
+    b = numpy.array([True, True, False])
+    check_op(None, lambda x, y: x + y, inputs=[a, b])
+    check_op(None, lambda x, y: x * y, inputs=[a, b])
+    check_op(None, lambda x, y: x & y, inputs=[a, b])
+    check_op(None, lambda x, y: x | y, inputs=[a, b])
+    check_op(None, lambda x, y: x ^ y, inputs=[a, b])
+    check_op(None, lambda x, y: ~x, inputs=[a, b])
+
+
+@pytest.mark.parametrize("shapes", [[(3, 4), (3, 4)], [(3, 1), (1, 4)], [(), (3,)]])
+def test_pow_tensor_exponent(shapes):
+    check_op(shapes, lambda x, y: x ** y, positive=(True, False))
+    check_op(shapes, rb.pow, torch.pow, positive=(True, False))
+
+
+@pytest.mark.parametrize("exponent", [2, 3, 0, 1, -1, 0.5, -1.5, 2.5])
+def test_pow_scalar_exponent(exponent):
+    check_op([(3, 4)], lambda x: x ** exponent, positive=exponent != int(exponent) or exponent < 0)
+
+
+@pytest.mark.parametrize("base", [2, 0.5, 3.0])
+def test_pow_scalar_base(base):
+    check_op([(3, 4)], lambda x: base ** x)
+
+
+def test_pow_zero_base():
+    # 0 ** 0 = 1 with gradient 0 for both; 0 ** 2 has base gradient 0; 0 ** y has exponent grad 0.
+    x = numpy.array([0.0, 0.0, 0.0, 2.0, 0.0])
+    y = numpy.array([0.0, 2.0, 1.0, 0.0, 0.5])
+    check_op(None, lambda a, b: a ** b, inputs=[x, y], gradcheck=False)
+    for e in [0, 2, 1, 3.0]:
+        check_op(None, lambda a: a ** e, inputs=[x], gradcheck=False)
+    check_op(None, lambda a: a.pow(2), inputs=[x], gradcheck=False)
+
+
+def test_pow_negative_base_integer_exponent():
+    check_op([(3, 4)], lambda x: x ** 3, low=-2, high=-0.5)
+    check_op([(3, 4)], lambda x: x ** 2.0, low=-2, high=-0.5)
+
+
+def test_square_lerp():
+    check_op([(3, 4)], rb.square, torch.square)
+    check_op([(3, 4), (3, 4), (4,)], rb.lerp, torch.lerp)
+    check_op([(3, 4), (3, 4)], lambda x, y: rb.lerp(x, y, 0.3), lambda x, y: torch.lerp(x, y, 0.3))
+
+
+@pytest.mark.parametrize("shapes", [[(3, 4), (3, 4)], [(3, 1), (1, 4)], [(), (3,)]])
+@pytest.mark.parametrize("op", [lambda x, y: x == y, lambda x, y: x != y, lambda x, y: x < y,
+                                lambda x, y: x <= y, lambda x, y: x > y, lambda x, y: x >= y],
+                         ids=["eq", "ne", "lt", "le", "gt", "ge"])
+def test_comparisons(shapes, op):
+    check_op(shapes, op)
+
+
+def test_comparisons_with_ties_and_scalars():
+    a = numpy.array([[1.0, 2.0, 3.0], [3.0, 2.0, 1.0]])
+    b = numpy.array([1.0, 3.0, 3.0])
+    for name in ["eq", "ne", "lt", "le", "gt", "ge", "greater", "less", "greater_equal",
+                 "less_equal", "not_equal"]:
+        check_op(None, getattr(rb, name), getattr(torch, name), inputs=[a, b])
+    for name in ["eq", "ne", "lt", "le", "gt", "ge"]:
+        check_op(None, lambda x: getattr(x, name)(2.0), inputs=[a])
+    check_op(None, lambda x, y: 2.0 < x, inputs=[a, b])
+    check_op(None, lambda x, y: 2 == x, inputs=[a, b])
+
+
+def test_logical_and_predicates():
+    a = numpy.array([True, False, True, False])
+    b = numpy.array([True, True, False, False])
+    for name in ["logical_and", "logical_or", "logical_xor"]:
+        check_op(None, getattr(rb, name), getattr(torch, name), inputs=[a, b])
+    check_op(None, rb.logical_not, torch.logical_not, inputs=[a])
+    x = numpy.array([1.0, numpy.nan, numpy.inf, -numpy.inf, 0.0])
+    for name in ["isnan", "isinf", "isfinite"]:
+        check_op(None, getattr(rb, name), getattr(torch, name), inputs=[x])
+
+
+def test_equal_allclose_isclose():
+    a = rb.tensor([1.0, 2.0, 3.0])
+    assert rb.equal(a, rb.tensor([1.0, 2.0, 3.0]))
+    assert not rb.equal(a, rb.tensor([1.0, 2.0]))
+    assert not rb.equal(a, rb.tensor([1.0, 2.0, 4.0]))
+    assert rb.allclose(a, a + 1e-7) and not rb.allclose(a, a + 1e-3)
+    b = rb.tensor([1.0, 2.001, 3.0])
+    assert_close(rb.isclose(a, b), torch.isclose(to_torch(a), to_torch(b)))
+
+
+def test_sign():
+    check_op([(3, 4)], rb.sign, torch.sign)
+    check_op(None, rb.sign, torch.sign, inputs=[numpy.array([-1.0, 0.0, 2.0])], gradcheck=False)
+
+
+@pytest.mark.parametrize("shapes", [[(3, 4), (3, 4)], [(3, 1), (1, 4)], [(), (3,)]])
+@pytest.mark.parametrize("name", ["maximum", "minimum"])
+def test_maximum_minimum(shapes, name):
+    check_op(shapes, getattr(rb, name), getattr(torch, name))
+
+
+@pytest.mark.parametrize("name", ["maximum", "minimum"])
+def test_maximum_minimum_ties_split_gradient(name):
+    a = numpy.array([[1.0, 2.0, 3.0], [0.5, 2.0, -1.0]])
+    b = numpy.array([1.0, 2.5, 3.0])
+    check_op(None, getattr(rb, name), getattr(torch, name), inputs=[a, b], gradcheck=False)
+    check_op(None, lambda x: getattr(rb, name)(x, x), lambda x: getattr(torch, name)(x, x), inputs=[a],
+             gradcheck=False)
+
+
+def test_max_min_of_two_tensors():
+    check_op([(3, 4), (4,)], lambda x, y: x.max(y), lambda x, y: x.max(y))
+    check_op([(3, 4), (4,)], lambda x, y: rb.min(x, y), lambda x, y: torch.min(x, y))
+
+
+@pytest.mark.parametrize("shapes", [[(3, 4), (3, 4), (3, 4)], [(3, 1), (1, 4), (4,)], [(3,), (), (3,)]])
+def test_where(shapes):
+    check_op(shapes, lambda c, x, y: rb.where(c > 0, x, y), lambda c, x, y: torch.where(c > 0, x, y))
+    check_op(shapes, lambda c, x, y: x.where(c > 0, y), lambda c, x, y: x.where(c > 0, y))
+
+
+def test_where_with_scalars():
+    check_op([(3, 4), (3, 4)], lambda c, x: rb.where(c > 0, x, 0.0), lambda c, x: torch.where(c > 0, x, 0.0))
+    check_op([(3, 4), (3, 4)], lambda c, x: rb.where(c > 0, 1.0, x), lambda c, x: torch.where(c > 0, 1.0, x))
+
+
+@pytest.mark.parametrize("bounds", [(-0.5, 0.5), (None, 0.3), (-0.2, None), (1, 2), (0.5, -0.5)])
+def test_clamp_numbers(bounds):
+    lo, hi = bounds
+    check_op([(4, 5)], lambda x: rb.clamp(x, lo, hi), lambda x: torch.clamp(x, lo, hi))
+    check_op([(4, 5)], lambda x: x.clip(lo, hi), lambda x: x.clip(lo, hi))
+
+
+def test_clamp_at_bounds_passes_gradient():
+    x = numpy.array([-1.0, -0.5, 0.0, 0.5, 1.0])
+    check_op(None, lambda a: a.clamp(-0.5, 0.5), inputs=[x], gradcheck=False)
+
+
+@pytest.mark.parametrize("shapes", [[(3, 4), (3, 4), (3, 4)], [(3, 4), (4,), (3, 1)]])
+def test_clamp_tensor_bounds(shapes):
+    check_op(shapes, lambda x, lo, hi: rb.clamp(x, lo - 1, hi + 1),
+             lambda x, lo, hi: torch.clamp(x, lo - 1, hi + 1))
+    check_op(shapes[:2], lambda x, lo: rb.clamp(x, min=lo), lambda x, lo: torch.clamp(x, min=lo))
+    check_op(shapes[:2], lambda x, hi: rb.clamp(x, max=hi), lambda x, hi: torch.clamp(x, max=hi))
+
+
+def test_clamp_needs_a_bound():
+    with pytest.raises(ValueError, match="clamp"):
+        rb.clamp(rb.ones(3))
+
+
+def test_div_rounding_modes():
+    a = numpy.array([7.0, -7.0, 7.5, -7.5])
+    b = numpy.array([2.0, 2.0, -2.0, 3.0])
+    for mode in ["floor", "trunc"]:
+        check_op(None, lambda x, y: rb.div(x, y, rounding_mode=mode),
+                 lambda x, y: torch.div(x, y, rounding_mode=mode), inputs=[a, b], gradcheck=False)
+    with pytest.raises(ValueError, match="rounding_mode"):
+        rb.div(rb.ones(2), rb.ones(2), rounding_mode="ceil")
+
+
+def test_division_by_zero_matches_torch():
+    x = numpy.array([1.0, -1.0, 0.0])
+    y = numpy.array([0.0, 0.0, 0.0])
+    check_op(None, lambda a, b: a / b, inputs=[x, y], gradcheck=False)
