@@ -170,6 +170,13 @@ def _sample(fn: Callable[[], Any], number: int, self_timed: bool, pause: float) 
             gc.enable()
 
 
+def _summary(rounds_s: list[float]) -> dict[str, Any]:
+    # The quartiles show how noisy the machine was; the median is what we compare.
+    q1, _, q3 = statistics.quantiles(rounds_s, n=4)
+    return {"rounds_s": rounds_s, "median_s": statistics.median(rounds_s),
+            "min_s": min(rounds_s), "q1_s": q1, "q3_s": q3}
+
+
 def measure(w: Workload, *, rounds: int, pause: float, warmup: int = 2, quick: bool = False,
             min_sample_s: float = 0.05) -> dict[str, Any]:
     """Time one workload; returns its JSON-ready result record."""
@@ -195,7 +202,7 @@ def measure(w: Workload, *, rounds: int, pause: float, warmup: int = 2, quick: b
         "name": w.name, "group": w.group, "baseline": w.baseline,
         "target": {"kind": w.target.kind, "value": w.target.value, "text": w.target.text()},
         "number": number, "rounds": rounds,
-        "contenders": {n: {"rounds_s": samples[n], "median_s": medians[n]} for n in order},
+        "contenders": {n: _summary(samples[n]) for n in order},
         "ratio": rb / base, "throughput_fraction": base / rb,
         "passed": w.target.passed(rb, base),
     }
