@@ -7,16 +7,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._backend import xp
+from .._backend import default_float, xp
 from ..autograd.function import Function, as_array
 from ..tensor import Tensor
+
+
+def _float(x):
+    """Integer and bool inputs of floating ops compute in float32, PyTorch's default (NumPy: float64)."""
+    return x.astype(default_float) if x.dtype.kind in "biu" else x
 
 
 class Exp(Function):
     saves_output = True
 
     def forward(self, x):
-        self.out = xp.exp(x)
+        self.out = xp.exp(_float(x))
         return self.out
 
     def backward(self, grad):
@@ -27,7 +32,7 @@ class Log(Function):
     saves_inputs = (0,)
 
     def forward(self, x):
-        self.x = x
+        self.x = x = _float(x)
         return xp.log(x)  # log(0) = -inf, as in PyTorch
 
     def backward(self, grad):
@@ -38,7 +43,7 @@ class Log1p(Function):
     saves_inputs = (0,)
 
     def forward(self, x):
-        self.x = x
+        self.x = x = _float(x)
         return xp.log1p(x)
 
     def backward(self, grad):
@@ -49,7 +54,7 @@ class Expm1(Function):
     saves_output = True
 
     def forward(self, x):
-        self.out = xp.expm1(x)
+        self.out = xp.expm1(_float(x))
         return self.out
 
     def backward(self, grad):
@@ -60,7 +65,7 @@ class Sqrt(Function):
     saves_output = True
 
     def forward(self, x):
-        self.out = xp.sqrt(x)
+        self.out = xp.sqrt(_float(x))
         return self.out
 
     def backward(self, grad):
@@ -71,7 +76,7 @@ class Rsqrt(Function):
     saves_output = True
 
     def forward(self, x):
-        self.out = 1 / xp.sqrt(x)
+        self.out = 1 / xp.sqrt(_float(x))
         return self.out
 
     def backward(self, grad):
@@ -93,7 +98,7 @@ class Sin(Function):
     saves_inputs = (0,)
 
     def forward(self, x):
-        self.x = x
+        self.x = x = _float(x)
         return xp.sin(x)
 
     def backward(self, grad):
@@ -104,7 +109,7 @@ class Cos(Function):
     saves_inputs = (0,)
 
     def forward(self, x):
-        self.x = x
+        self.x = x = _float(x)
         return xp.cos(x)
 
     def backward(self, grad):
@@ -115,7 +120,7 @@ class Tanh(Function):
     saves_output = True
 
     def forward(self, x):
-        self.out = xp.tanh(x)
+        self.out = xp.tanh(_float(x))
         return self.out
 
     def backward(self, grad):
@@ -129,6 +134,7 @@ class Sigmoid(Function):
     def forward(self, x):
         # exp(-|x|) never overflows: 1/(1+e) for x >= 0 and e/(1+e) below keep
         # full relative precision at both tails (sigmoid(-1e4) is 0, not nan).
+        x = _float(x)
         e = xp.exp(-xp.abs(x))
         self.out = xp.where(x >= 0, 1, e) / (1 + e)
         return self.out
@@ -235,12 +241,22 @@ def to_dtype(input: Any, dtype: Any) -> Tensor:
     return ToDtype.apply(x, dtype=dtype)
 
 
+class Rounding(Function):
+    """floor, ceil, round, trunc: piecewise constant, so the gradient is zero (as in PyTorch)."""
+
+    def forward(self, x, ufunc=None):
+        return ufunc(x)
+
+    def backward(self, grad):
+        return xp.zeros_like(grad)
+
+
 def _rounding(ufunc: Any, name: str) -> Any:
     def rounding(input: Any) -> Tensor:
-        return Tensor._wrap(xp.asarray(ufunc(as_array(input))))
+        return Rounding.apply(input, ufunc=ufunc)
 
     rounding.__name__ = rounding.__qualname__ = name
-    rounding.__doc__ = f"Element-wise ``{name}`` (not differentiable: its gradient is zero)."
+    rounding.__doc__ = f"Element-wise ``{name}``; its gradient is zero, as in PyTorch."
     return rounding
 
 
