@@ -184,7 +184,8 @@ def measure(w: Workload, *, rounds: int, pause: float, warmup: int = 2, quick: b
         raise ValueError(f"measure(): rounds must be >= {MIN_ROUNDS} for a stable median, "
                          f"got {rounds}")
     contenders = _call_setup(w, quick)
-    order = ["rosenblatt", w.baseline] + [n for n in contenders if n not in ("rosenblatt", w.baseline)]
+    order = ["rosenblatt", w.baseline]
+    order += [n for n in contenders if n not in order]
     last = {}
     for name in order:
         for _ in range(max(warmup, 1)):
@@ -293,8 +294,8 @@ def run(workloads: list[Workload], *, rounds: int = 7, pause: float = 0.25, warm
         Path(out).write_text(json.dumps(results, indent=2) + "\n")
     if echo:
         m = results["machine"]
-        echo(f"\nnumpy {m['numpy']}, BLAS {m['blas'].get('name') if isinstance(m['blas'], dict) else m['blas']}"
-             f", torch {m['torch']} ({m.get('torch_num_threads')} threads), {m['cpu_count']} CPUs; "
+        blas = m["blas"].get("name") if isinstance(m["blas"], dict) else m["blas"]
+        echo(f"\nnumpy {m['numpy']}, BLAS {blas}, torch {m['torch']} ({m.get('torch_num_threads')} threads), {m['cpu_count']} CPUs; "
              f"median of {rounds} interleaved rounds\n")
         echo(format_table(records))
         if out is not None:
