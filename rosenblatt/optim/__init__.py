@@ -1,0 +1,21 @@
+"""Optimizers and learning-rate schedules, with PyTorch's names and state dicts.
+
+Example:
+    >>> import rosenblatt as rb
+    >>> w = rb.tensor([3.0], requires_grad=True)
+    >>> opt = rb.optim.SGD([w], lr=0.25)
+    >>> for _ in range(3):
+    ...     opt.zero_grad()
+    ...     (w * w).sum().backward()
+    ...     opt.step()
+    >>> w
+    tensor([0.375], requires_grad=True)
+"""
+from . import lr_scheduler
+from .adagrad import Adagrad
+from .adam import Adam, AdamW
+from .optimizer import Optimizer
+from .rmsprop import RMSprop
+from .sgd import SGD
+
+__all__ = ["Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop", "SGD", "lr_scheduler"]

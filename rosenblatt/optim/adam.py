@@ -1,0 +1,118 @@
+"""Adam and AdamW: adaptive moment estimation, with L2 or decoupled weight decay."""
+from __future__ import annotations
+
+import math
+from typing import Any, Iterable
+
+from .._backend import xp
+from .optimizer import Optimizer
+
+
+class Adam(Optimizer):
+    r"""Adam (Kingma & Ba, 2014), optionally AMSGrad.
+
+    .. math::
+        g_t = \pm\nabla f(\theta_{t-1}) + \lambda\theta_{t-1}, \quad
+        m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t, \quad
+        v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2 \\
+        \theta_t = \theta_{t-1} - \frac{\gamma}{1-\beta_1^t}\,
+            \frac{m_t}{\sqrt{\hat v_t}/\sqrt{1-\beta_2^t} + \epsilon}
+
+    with :math:`\hat v_t = \max(\hat v_{t-1}, v_t)` under AMSGrad, else :math:`v_t`.
+    With ``decoupled_weight_decay`` (AdamW) the decay is
+    :math:`\theta \leftarrow \theta(1-\gamma\lambda)` instead of a gradient term.
+
+    Args:
+        params: tensors, or dicts of tensors with per-group options.
+        lr (float): learning rate :math:`\gamma`. Default: 1e-3.
+        betas (tuple[float, float]): :math:`(\beta_1, \beta_2)`. Default: (0.9, 0.999).
+        eps (float): added to the denominator. Default: 1e-8.
+        weight_decay (float): :math:`\lambda`. Default: 0.
+        amsgrad (bool): keep the running maximum of :math:`v_t`. Default: False.
+        maximize (bool): ascend the objective. Default: False.
+        decoupled_weight_decay (bool): AdamW's decay. Default: False.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> w = rb.tensor([1.0, -2.0], requires_grad=True)
+        >>> opt = rb.optim.Adam([w], lr=0.1)
+        >>> (w * w).sum().backward()
+        >>> opt.step()
+        >>> w
+        tensor([ 0.9, -1.9], requires_grad=True)
+    """
+
+    def __init__(self, params: Iterable[Any], lr: float = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, amsgrad: bool = False, *, maximize: bool = False,
+                 decoupled_weight_decay: bool = False) -> None:
+        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps,
+                                      weight_decay=weight_decay, amsgrad=amsgrad,
+                                      maximize=maximize,
+                                      decoupled_weight_decay=decoupled_weight_decay))
+
+    def _check(self, options: dict[str, Any]) -> None:
+        super()._check(options)
+        for i, beta in enumerate(options["betas"]):
+            if not 0.0 <= beta < 1.0:
+                raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
+
+    def _state_init(self, group: dict[str, Any]) -> dict[str, float]:
+        init = {"exp_avg": 0.0, "exp_avg_sq": 0.0}
+        if group["amsgrad"]:
+            init["max_exp_avg_sq"] = 0.0
+        return init
+
+    def _update(self, group: dict[str, Any], p: Any, g: Any, state: dict[str, Any],
+                step: int) -> None:
+        lr, wd, eps = group["lr"], group["weight_decay"], group["eps"]
+        beta1, beta2 = group["betas"]
+        m, v = state["exp_avg"], state["exp_avg_sq"]
+        tmp = xp.empty_like(g)
+        if group["maximize"]:
+            xp.negative(g, out=g)
+        if wd != 0:
+            if group["decoupled_weight_decay"]:
+                xp.multiply(p, 1 - lr * wd, out=p)
+            else:
+                xp.add(g, xp.multiply(p, wd, out=tmp), out=g)
+        # m.lerp_(g, 1 - beta1), as PyTorch writes it
+        xp.add(m, xp.multiply(xp.subtract(g, m, out=tmp), 1 - beta1, out=tmp), out=m)
+        xp.multiply(v, beta2, out=v)
+        xp.add(v, xp.multiply(xp.multiply(g, g, out=tmp), 1 - beta2, out=tmp), out=v)
+        # python-float scalars: NumPy keeps float32 arrays float32 with them
+        step_size = lr / (1 - beta1 ** step)
+        bias_correction2_sqrt = math.sqrt(1 - beta2 ** step)
+        if group["amsgrad"]:
+            v = xp.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
+        denom = xp.add(xp.divide(xp.sqrt(v, out=tmp), bias_correction2_sqrt, out=tmp), eps,
+                       out=tmp)
+        xp.subtract(p, xp.multiply(xp.divide(m, denom, out=tmp), step_size, out=tmp), out=p)
+
+
+class AdamW(Adam):
+    r"""Adam with decoupled weight decay (Loshchilov & Hutter, 2019).
+
+    Each step first shrinks the parameters, :math:`\theta \leftarrow \theta(1-\gamma\lambda)`,
+    then takes an Adam step without weight decay; see :class:`Adam` for the math.
+
+    Args:
+        params, lr, betas, eps, amsgrad, maximize: as in :class:`Adam`.
+        weight_decay (float): decoupled decay :math:`\lambda`. Default: 1e-2.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> w = rb.tensor([1.0], requires_grad=True)
+        >>> opt = rb.optim.AdamW([w], lr=0.1, weight_decay=0.5)
+        >>> (w * w).sum().backward()
+        >>> opt.step()
+        >>> w
+        tensor([0.85], requires_grad=True)
+    """
+
+    def __init__(self, params: Iterable[Any], lr: float = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 1e-2, amsgrad: bool = False, *,
+                 maximize: bool = False) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize,
+                         decoupled_weight_decay=True)

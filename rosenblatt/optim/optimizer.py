@@ -1,0 +1,305 @@
+"""``Optimizer``: parameter groups, per-parameter state and PyTorch-shaped state dicts.
+
+A subclass writes its update rule once, as ``_update(group, p, g, state, step)``
+on raw arrays with in-place ufuncs.  The base class calls it either once per
+group on flat, contiguous copies of all parameters and gradients (a handful of
+ufunc calls however many small parameters there are), or, when parameters of a
+group are at different steps, once per parameter.
+
+Why flat buffers: a model with hundreds of small tensors (biases, norms) would
+otherwise pay a dozen ufunc dispatches per tensor per step.  The state of a
+group lives in one flat array per state key (and per dtype); ``state[p]`` holds
+tensors that are views into it, so ``opt.state[p]['exp_avg']`` reads the live
+values.  The step never records autograd nodes: it writes into ``p.data``.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any, Callable, Iterable
+
+from .._backend import xp
+from ..autograd.grad_mode import enable_grad
+from ..tensor import Tensor
+
+
+class _Required:
+    def __repr__(self) -> str:
+        return "<required parameter>"
+
+
+#: marks a hyperparameter with no default (``SGD``'s lr in old PyTorch).
+required = _Required()
+
+
+class _Bucket:
+    """The parameters of one group with one dtype, and their flat state arrays."""
+
+    def __init__(self, params: list[Tensor], dtype: Any) -> None:
+        self.params = params
+        self.dtype = dtype
+        self.sizes = [p.data.size for p in params]
+        self.offsets = [0]
+        for n in self.sizes:
+            self.offsets.append(self.offsets[-1] + n)
+        self.numel = self.offsets[-1]
+        self.arrays: dict[str, Any] = {}
+        # by id: ``list.index`` would compare tensors with ``==``, an elementwise op
+        self.position = {id(p): j for j, p in enumerate(params)}
+
+    def view(self, key: str, i: int) -> Any:
+        p = self.params[i]
+        return self.arrays[key][self.offsets[i]:self.offsets[i + 1]].reshape(p.data.shape)
+
+    def gather(self, arrays: list[Any]) -> Any:
+        out = xp.empty(self.numel, dtype=self.dtype)
+        xp.concatenate([a.reshape(-1) for a in arrays], out=out)
+        return out
+
+
+class Optimizer:
+    """Base class of all optimizers.
+
+    Args:
+        params: an iterable of tensors, or of dicts each holding ``'params'``
+            and per-group options that override ``defaults``.
+        defaults: default options of every group (``lr``, ...).
+
+    Subclasses define ``_state_init(group) -> {key: initial value}`` and
+    ``_update(group, p, g, state, step)``, where ``p`` (updated in place), ``g``
+    (a scratch copy of the gradient it may overwrite) and ``state[key]`` are
+    arrays, and ``step`` counts this parameter's steps including this one.
+    """
+
+    #: False for optimizers whose state has no ``'step'`` entry (SGD).
+    _has_step = True
+
+    def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
+        if isinstance(params, Tensor):
+            raise TypeError(
+                f"{type(self).__name__}: params should be an iterable of Tensors or dicts, but "
+                f"got a Tensor; pass [tensor] or model.parameters()"
+            )
+        self.defaults = dict(defaults)
+        self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
+        self.param_groups: list[dict[str, Any]] = []
+        self._buckets: list[dict[Any, _Bucket]] = []
+        self._steps: dict[Tensor, int] = {}  # step counts of optimizers whose state has none
+        groups = list(params)
+        if len(groups) == 0:
+            raise ValueError(f"{type(self).__name__}: optimizer got an empty parameter list")
+        if not isinstance(groups[0], dict):
+            groups = [{"params": groups}]
+        for group in groups:
+            self.add_param_group(group)
+
+    def __repr__(self) -> str:
+        lines = [f"{type(self).__name__} ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            lines += [f"    {k}: {v}" for k, v in sorted(group.items()) if k != "params"]
+        return "\n".join(lines + [")"])
+
+    # ----------------------------------------------------------------- groups
+    def _check(self, options: dict[str, Any]) -> None:
+        """Raise ValueError for invalid hyperparameters (subclasses extend)."""
+        lr = options.get("lr")
+        if isinstance(lr, (int, float)) and lr < 0:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        wd = options.get("weight_decay")
+        if wd is not None and wd < 0:
+            raise ValueError(f"Invalid weight_decay value: {wd}")
+        eps = options.get("eps")
+        if eps is not None and eps < 0:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Add a group of parameters with its own options (e.g. a new layer to fine-tune).
+
+        Args:
+            param_group: ``{'params': tensors, **options}``; missing options
+                take the optimizer's defaults.
+        """
+        if not isinstance(param_group, dict):
+            raise TypeError(f"add_param_group(): param_group must be a dict, got "
+                            f"{type(param_group).__name__}")
+        group = dict(param_group)
+        params = group["params"]
+        group["params"] = [params] if isinstance(params, Tensor) else list(params)
+        for p in group["params"]:
+            if not isinstance(p, Tensor):
+                raise TypeError(f"{type(self).__name__} can only optimize Tensors, but one of the "
+                                f"params is {type(p).__name__}")
+            if not p.is_leaf:
+                raise ValueError(f"{type(self).__name__}: can't optimize a non-leaf Tensor "
+                                 f"(use .detach().requires_grad_() to make a leaf)")
+        if len(set(map(id, group["params"]))) != len(group["params"]):
+            raise ValueError("add_param_group(): a parameter appears twice in one group")
+        for name, default in self.defaults.items():
+            if default is required and name not in group:
+                raise ValueError(f"parameter group didn't specify a value of required "
+                                 f"optimization parameter {name}")
+            group.setdefault(name, default)
+        self._check(group)
+        seen = {id(p) for g in self.param_groups for p in g["params"]}
+        if any(id(p) in seen for p in group["params"]):
+            raise ValueError("some parameters appear in more than one parameter group")
+        self.param_groups.append(group)
+        self._buckets.append({})
+
+    # ------------------------------------------------------------------- step
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Reset the gradients of all parameters: to None (default) or to zeros."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                if set_to_none:
+                    p.grad = None
+                else:
+                    p.grad.data[...] = 0
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Update every parameter that has a gradient; returns ``closure()``'s loss if given."""
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        for i, group in enumerate(self.param_groups):
+            by_dtype: dict[Any, list[Tensor]] = {}
+            for p in group["params"]:
+                if p.grad is not None:
+                    by_dtype.setdefault(p.data.dtype, []).append(p)
+            for dtype, params in by_dtype.items():
+                self._step_bucket(group, self._bucket(i, group, dtype), params)
+        return loss
+
+    def _bucket(self, i: int, group: dict[str, Any], dtype: Any) -> _Bucket:
+        """The bucket of group ``i`` for ``dtype``, with an array for each current state key."""
+        bucket = self._buckets[i].get(dtype)
+        if bucket is None:
+            params = [p for p in group["params"] if p.data.dtype == dtype]
+            bucket = self._buckets[i][dtype] = _Bucket(params, dtype)
+        init = self._state_init(group)
+        if init.keys() != bucket.arrays.keys():  # options changed (e.g. momentum turned on)
+            for key, value in init.items():
+                if key not in bucket.arrays:
+                    bucket.arrays[key] = xp.full(bucket.numel, value, dtype=dtype)
+            for j, p in enumerate(bucket.params):
+                if p in self.state:
+                    self._attach(bucket, j, init)
+        return bucket
+
+    def _attach(self, bucket: _Bucket, j: int, keys: Iterable[str]) -> None:
+        state = self.state[bucket.params[j]]
+        for key in keys:
+            if key not in state:
+                state[key] = Tensor._wrap(bucket.view(key, j))
+        if self._has_step:
+            state.setdefault("step", 0)
+
+    def _count(self, p: Tensor) -> int:
+        return self.state[p]["step"] if self._has_step else self._steps.get(p, 0)
+
+    def _step_bucket(self, group: dict[str, Any], bucket: _Bucket, params: list[Tensor]) -> None:
+        init = self._state_init(group)
+        counts = []
+        for p in params:
+            if p not in self.state:
+                self._attach(bucket, bucket.position[id(p)], init)
+            counts.append(self._count(p))
+        if len(params) == len(bucket.params) and min(counts) == max(counts):
+            step = counts[0] + 1
+            flat = bucket.gather([p.data for p in params])
+            grad = bucket.gather([p.grad.data for p in params])
+            self._update(group, flat, grad, bucket.arrays, step)
+            for j, p in enumerate(params):
+                p.data[...] = flat[bucket.offsets[j]:bucket.offsets[j + 1]].reshape(p.data.shape)
+        else:  # parameters at different steps: bias corrections differ, so one at a time
+            for p, count in zip(params, counts):
+                j = bucket.position[id(p)]
+                arrays = {key: bucket.view(key, j) for key in init}
+                g = xp.array(p.grad.data, dtype=bucket.dtype, copy=True)
+                self._update(group, p.data, g, arrays, count + 1)
+        for p, count in zip(params, counts):
+            if self._has_step:
+                self.state[p]["step"] = count + 1
+            else:
+                self._steps[p] = count + 1
+
+    def _state_init(self, group: dict[str, Any]) -> dict[str, float]:
+        raise NotImplementedError
+
+    def _update(self, group: dict[str, Any], p: Any, g: Any, state: dict[str, Any],
+                step: int) -> None:
+        raise NotImplementedError
+
+    # ------------------------------------------------------------- state dict
+    def state_dict(self) -> dict[str, Any]:
+        """``{'state': {index: {...}}, 'param_groups': [{..., 'params': [indices]}]}`` (copies).
+
+        Parameters are numbered in order across groups, as in PyTorch, so the
+        dict loads into an optimizer built over the same parameters.
+        """
+        index: dict[int, int] = {}
+        groups = []
+        for group in self.param_groups:
+            ids = []
+            for p in group["params"]:
+                index.setdefault(id(p), len(index))
+                ids.append(index[id(p)])
+            groups.append({**{k: v for k, v in group.items() if k != "params"}, "params": ids})
+        state = {}
+        for group in self.param_groups:
+            for p in group["params"]:
+                if self.state.get(p):
+                    state[index[id(p)]] = {
+                        k: Tensor._wrap(v.data.copy()) if isinstance(v, Tensor) else v
+                        for k, v in self.state[p].items()
+                    }
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore options and state saved by :meth:`state_dict` (values copied in)."""
+        saved_groups = state_dict["param_groups"]
+        if len(saved_groups) != len(self.param_groups):
+            raise ValueError(f"load_state_dict(): loaded state dict has {len(saved_groups)} "
+                             f"parameter groups, the optimizer has {len(self.param_groups)}")
+        for i, (group, saved) in enumerate(zip(self.param_groups, saved_groups)):
+            if len(group["params"]) != len(saved["params"]):
+                raise ValueError(
+                    f"load_state_dict(): loaded parameter group {i} has {len(saved['params'])} "
+                    f"parameters, the optimizer's group has {len(group['params'])}"
+                )
+        by_index = {}
+        for i, (group, saved) in enumerate(zip(self.param_groups, saved_groups)):
+            for key, value in saved.items():
+                if key != "params":
+                    group[key] = tuple(value) if key == "betas" else value
+            by_index.update(zip(saved["params"], group["params"]))
+        self.state.clear()
+        self._steps.clear()
+        self._buckets = [{} for _ in self.param_groups]
+        saved_state = {int(k): v for k, v in state_dict["state"].items()}
+        for i, group in enumerate(self.param_groups):
+            init = self._state_init(group)
+            for pos, p in enumerate(group["params"]):
+                idx = saved_groups[i]["params"][pos]
+                if idx not in saved_state:
+                    continue
+                values = saved_state[idx]
+                bucket = self._bucket(i, group, p.data.dtype)
+                j = bucket.position[id(p)]
+                for key in init:
+                    if key in values and values[key] is not None:
+                        bucket.view(key, j)[...] = _array(values[key])
+                self._attach(bucket, j, [k for k in init if k in values])
+                count = int(float(values.get("step", 1 if values else 0)))
+                if self._has_step:
+                    self.state[p]["step"] = count
+                else:
+                    self._steps[p] = count
+
+
+def _array(value: Any) -> Any:
+    """A saved state value as an array (rosenblatt or torch tensor, array, list)."""
+    return value.data if isinstance(value, Tensor) else xp.asarray(value)
