@@ -1,0 +1,232 @@
+"""Shape ops against PyTorch: forward in float32 and float64, gradients and gradcheck in float64."""
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+import rosenblatt as rb
+from helpers import check_op
+
+
+# ----------------------------------------------------------- reshape family
+@pytest.mark.parametrize("shape, new", [((2, 3, 4), (6, 4)), ((2, 3, 4), (-1,)), ((2, 3, 4), (4, -1, 2)),
+                                        ((6,), (1, 6, 1)), ((), (1, 1)), ((1,), ())])
+def test_reshape_and_view(shape, new):
+    check_op([shape], lambda x: x.reshape(new))
+    check_op([shape], lambda x: x.view(new))
+    if new:  # torch has no varargs form for the 0-d shape
+        check_op([shape], lambda x: x.reshape(*new))
+        check_op([shape], lambda x: x.view(*new))
+    check_op([shape], lambda x: rb.reshape(x, new), lambda x: torch.reshape(x, new))
+
+
+def test_view_as_and_reshape_as():
+    other = rb.zeros(3, 2)
+    check_op([(2, 3)], lambda x: x.view_as(other), lambda x: x.view_as(torch.zeros(3, 2)))
+    check_op([(2, 3)], lambda x: x.reshape_as(other), lambda x: x.reshape_as(torch.zeros(3, 2)))
+
+
+@pytest.mark.parametrize("args", [(), (1,), (0, 1), (1, -1), (-2, -1), (2, 2)])
+def test_flatten(args):
+    check_op([(2, 3, 4)], lambda x: x.flatten(*args))
+
+
+def test_flatten_0d():
+    check_op([()], lambda x: x.flatten())
+
+
+@pytest.mark.parametrize("dim, sizes", [(1, (2, 2)), (-1, (3, -1)), (0, (1, 2))])
+def test_unflatten(dim, sizes):
+    check_op([(2, 4, 6)], lambda x: x.unflatten(dim, sizes))
+
+
+@pytest.mark.parametrize("dim", [None, 0, 2, -1, 1, (0, 2)])
+def test_squeeze(dim):
+    if dim is None:
+        check_op([(1, 3, 1, 2, 1)], lambda x: x.squeeze())
+    else:
+        check_op([(1, 3, 1, 2, 1)], lambda x: x.squeeze(dim))
+
+
+@pytest.mark.parametrize("dim", [0, 1, 3, -1, -2, -4])
+def test_unsqueeze(dim):
+    check_op([(2, 3, 4)], lambda x: x.unsqueeze(dim))
+    check_op([(2, 3, 4)], lambda x: rb.unsqueeze(x, dim), lambda x: torch.unsqueeze(x, dim))
+
+
+# ----------------------------------------------------------------- permute
+@pytest.mark.parametrize("d0, d1", [(0, 1), (0, 2), (-1, -2), (1, 1)])
+def test_transpose(d0, d1):
+    check_op([(2, 3, 4)], lambda x: x.transpose(d0, d1))
+    check_op([(2, 3, 4)], lambda x: rb.swapaxes(x, d0, d1), lambda x: torch.swapaxes(x, d0, d1))
+
+
+@pytest.mark.parametrize("dims", [(2, 0, 1), (0, 1, 2), (-1, 0, -2)])
+def test_permute(dims):
+    check_op([(2, 3, 4)], lambda x: x.permute(*dims))
+    check_op([(2, 3, 4)], lambda x: x.permute(dims))
+
+
+@pytest.mark.parametrize("shape", [(3,), (2, 3), (2, 3, 4)])
+def test_T(shape):
+    # torch deprecates .T on other than 2-d; permute(reversed) is what it means.
+    rev = tuple(range(len(shape) - 1, -1, -1))
+    check_op([shape], lambda x: x.T, lambda x: x.permute(*rev))
+
+
+def test_t_and_mT_and_movedim():
+    check_op([(2, 3)], lambda x: x.t())
+    check_op([(3,)], lambda x: x.t())
+    check_op([(2, 3, 4)], lambda x: x.mT)
+    check_op([(2, 3, 4)], lambda x: x.movedim(0, 2))
+    check_op([(2, 3, 4)], lambda x: x.movedim(-1, 0))
+
+
+# ------------------------------------------------------------ expand/repeat
+@pytest.mark.parametrize("shape, sizes", [((3, 1), (3, 4)), ((3, 1), (-1, 4)), ((1,), (2, 3, 5)),
+                                          ((2, 1, 3), (4, 2, 5, -1)), ((), (2, 2))])
+def test_expand(shape, sizes):
+    check_op([shape], lambda x: x.expand(*sizes))
+    check_op([shape], lambda x: x.expand(sizes))
+
+
+def test_expand_as_and_broadcast_to():
+    check_op([(3, 1), (2, 3, 4)], lambda x, y: x.expand_as(y) * y)
+    check_op([(3, 1)], lambda x: rb.broadcast_to(x, (2, 3, 4)), lambda x: torch.broadcast_to(x, (2, 3, 4)))
+
+
+@pytest.mark.parametrize("shape, reps", [((2, 3), (2, 1)), ((2, 3), (1, 3)), ((3,), (2, 2)),
+                                         ((2, 1), (3, 2, 2)), ((), (3,))])
+def test_repeat(shape, reps):
+    check_op([shape], lambda x: x.repeat(*reps))
+
+
+# ----------------------------------------------------------------- joining
+@pytest.mark.parametrize("shapes, dim", [([(2, 3), (4, 3)], 0), ([(2, 3), (2, 1), (2, 5)], 1),
+                                         ([(2, 3), (2, 2), (2, 4)], -1), ([(1, 2, 3)] * 4, -3),
+                                         ([(3,)], 0)])
+def test_cat(shapes, dim):
+    check_op(shapes, lambda *xs: rb.cat(xs, dim), lambda *xs: torch.cat(xs, dim))
+    check_op(shapes, lambda *xs: rb.cat(list(xs), dim=dim), lambda *xs: torch.cat(list(xs), dim=dim))
+
+
+def test_cat_aliases_and_mixed_requires_grad():
+    check_op([(2, 3), (2, 3)], lambda x, y: rb.concat([x, y], 1), lambda x, y: torch.concat([x, y], 1))
+    check_op([(2, 3), (2, 3)], lambda x, y: rb.concatenate([x, y]), lambda x, y: torch.concatenate([x, y]))
+    x = rb.tensor([1.0, 2.0], requires_grad=True)
+    out = rb.cat([rb.zeros(3), x, rb.ones(1)])
+    out.backward(gradient=rb.arange(6.0))
+    np.testing.assert_array_equal(x.grad.numpy(), [3.0, 4.0])
+
+
+def test_cat_same_tensor_twice_accumulates():
+    check_op([(2, 3)], lambda x: rb.cat([x, x * 2.0, x], 0), lambda x: torch.cat([x, x * 2.0, x], 0))
+
+
+@pytest.mark.parametrize("dim", [0, 1, 2, -1, -3])
+def test_stack(dim):
+    check_op([(2, 3), (2, 3), (2, 3)], lambda *xs: rb.stack(xs, dim), lambda *xs: torch.stack(xs, dim))
+
+
+def test_stack_of_scalars():
+    check_op([(), ()], lambda x, y: rb.stack([x, y]), lambda x, y: torch.stack([x, y]))
+
+
+# --------------------------------------------------------------- splitting
+@pytest.mark.parametrize("arg, dim", [(2, 0), (3, 1), (4, 1), ([1, 3, 1], 1), ([2, 3], 0), (1, -1),
+                                      ([5], 1), (10, 0)])
+def test_split(arg, dim):
+    check_op([(5, 5)], lambda x: x.split(arg, dim))
+    check_op([(5, 5)], lambda x: rb.split(x, arg, dim=dim), lambda x: torch.split(x, arg, dim=dim))
+
+
+def test_split_gradient_when_only_some_pieces_are_used():
+    check_op([(6, 2)], lambda x: x.split(2)[1] * x.split(4)[0][:2])
+
+
+@pytest.mark.parametrize("n, dim", [(2, 0), (3, 1), (4, 1), (5, 1), (1, 0), (6, -1)])
+def test_chunk(n, dim):
+    check_op([(4, 5)], lambda x: x.chunk(n, dim))
+
+
+@pytest.mark.parametrize("dim", [0, 1, -1])
+def test_unbind(dim):
+    check_op([(2, 3, 4)], lambda x: x.unbind(dim))
+    check_op([(2, 3, 4)], lambda x: rb.unbind(x, dim), lambda x: torch.unbind(x, dim))
+
+
+# --------------------------------------------------------------------- pad
+@pytest.mark.parametrize("pad", [(1, 2), (0, 0, 2, 1), (1, 1, 1, 1, 1, 0), (-1, 2), (2, -1, -1, 0),
+                                 (-2, -1, 0, 0), (3, 0)])
+def test_pad_constant(pad):
+    check_op([(2, 3, 4)], lambda x: rb.ops.pad(x, pad), lambda x: F.pad(x, pad))
+    check_op([(2, 3, 4)], lambda x: rb.ops.pad(x, pad, value=1.5), lambda x: F.pad(x, pad, value=1.5))
+
+
+@pytest.mark.parametrize("mode", ["reflect", "replicate", "circular"])
+@pytest.mark.parametrize("pad", [(1, 2), (2, 1, 0, 2), (3, 3)])
+def test_pad_modes(mode, pad):
+    shape = (2, 3, 4) if len(pad) == 2 else (1, 2, 3, 4)
+    check_op([shape], lambda x: rb.ops.pad(x, pad, mode=mode), lambda x: F.pad(x, pad, mode=mode))
+
+
+def test_pad_circular_wider_than_reflect_allows():
+    check_op([(1, 2, 3)], lambda x: rb.ops.pad(x, (3, 2), mode="circular"),
+             lambda x: F.pad(x, (3, 2), mode="circular"))
+
+
+# --------------------------------------------------------- triangle / flip
+@pytest.mark.parametrize("diagonal", [0, 1, -1, 2, -3, 5])
+@pytest.mark.parametrize("shape", [(4, 4), (3, 5), (2, 4, 3)])
+def test_tril_triu(diagonal, shape):
+    check_op([shape], lambda x: x.tril(diagonal))
+    check_op([shape], lambda x: x.triu(diagonal))
+    check_op([shape], lambda x: rb.tril(x, diagonal=diagonal), lambda x: torch.tril(x, diagonal=diagonal))
+
+
+@pytest.mark.parametrize("dims", [0, (1,), (0, 2), (-1,), (0, 1, 2)])
+def test_flip(dims):
+    dims_t = (dims,) if isinstance(dims, int) else dims
+    check_op([(2, 3, 4)], lambda x: rb.flip(x, dims), lambda x: torch.flip(x, dims_t))
+    check_op([(2, 3, 4)], lambda x: x.flip(dims_t))
+
+
+# -------------------------------------------------------------------- clone
+def test_clone():
+    check_op([(2, 3)], lambda x: x.clone() * x)
+
+
+def test_clone_has_own_memory_and_stays_in_graph():
+    x = rb.tensor([1.0, 2.0], requires_grad=True)
+    c = x.clone()
+    assert c.requires_grad and not c.is_leaf
+    with rb.no_grad():
+        c.add_(10.0)     # c is a non-leaf, so no_grad lets us write; x must not change
+    np.testing.assert_array_equal(x.detach().numpy(), [1.0, 2.0])
+    d = rb.tensor([1.0, 2.0]).clone()
+    d.data[0] = 5.0
+    assert d.is_leaf and not d.requires_grad
+
+
+def test_contiguous_returns_same_values():
+    check_op([(2, 3)], lambda x: x.transpose(0, 1).contiguous())
+
+
+# ------------------------------------------------------------ composition
+def test_chain_of_shape_ops():
+    def fn(x):
+        y = x.reshape(2, 3, 4).permute(2, 0, 1).unsqueeze(1)   # (4, 1, 2, 3)
+        y = y.expand(4, 2, 2, 3).flatten(0, 1)                 # (8, 2, 3)
+        return y.flip(0).transpose(1, 2).triu()[::2]
+    check_op([(24,)], fn)
+
+
+def test_shape_ops_keep_float32_and_int64():
+    x = rb.zeros(2, 3)
+    for y in (x.reshape(6), x.T, x.unsqueeze(0), rb.cat([x, x]), rb.stack([x, x]), x.flip(0),
+              rb.ops.pad(x, (1, 1)), rb.ops.pad(x, (1, 1), mode="reflect"), x.repeat(2, 1),
+              x.expand(4, 2, 3), x.tril(), x.split(1)[0]):
+        assert y.dtype == rb.float32
+    i = rb.arange(6).reshape(2, 3)
+    for y in (i.T, rb.cat([i, i]), i.flip(1), rb.ops.pad(i, (1, 0)), i.tril(), i.repeat(1, 2)):
+        assert y.dtype == rb.int64
