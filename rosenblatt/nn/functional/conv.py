@@ -1,0 +1,390 @@
+"""Convolutions: conv1d, conv2d, conv_transpose2d (NCHW at the API, PyTorch semantics).
+
+Each convolution is one GEMM on BLAS: ``as_strided`` builds a window view of the
+padded input, one copy turns it into the column matrix (im2col), ``matmul`` does
+the rest.  The input gradient is the reverse (col2im): ``kh * kw`` strided adds of
+kernel-offset slices into a zero buffer, never ``add.at``.
+
+Layouts are chosen per layer and carried in strides, not copies.  Few channels
+(LeNet) favour columns ordered ``(C, N, H, W)``; many channels favour ``(N, H, W, C)``
+rows.  Either way the result is returned as an NCHW *view* of that memory, so the
+next element-wise op and the next conv read it in place (NumPy ufuncs keep the
+memory order of their input).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..._backend import xp
+from ...autograd.function import Function
+from ...tensor import Tensor
+
+_as_strided = xp.lib.stride_tricks.as_strided
+#: channels per group from which rows ordered (N, H, W, C) beat columns ordered (C, N, H, W).
+NHWC_MIN_CHANNELS = 16
+
+
+def _pair(value: Any, name: str, op: str) -> tuple[int, int]:
+    if isinstance(value, int):
+        return value, value
+    if isinstance(value, (tuple, list)) and len(value) == 2 and all(isinstance(v, int) for v in value):
+        return int(value[0]), int(value[1])
+    if isinstance(value, (tuple, list)) and len(value) == 1 and isinstance(value[0], int):
+        return int(value[0]), int(value[0])
+    raise ValueError(f"{op}: {name} must be an int or a pair of ints, got {value!r}")
+
+
+def _alloc(shape: tuple, like: Any, zero: bool = True) -> Any:
+    """An array of ``shape`` whose axes lie in memory in the same order as ``like``'s."""
+    order = sorted(range(like.ndim), key=lambda a: -like.strides[a])
+    make = xp.zeros if zero else xp.empty
+    buf = make(tuple(shape[a] for a in order), dtype=like.dtype)
+    return buf.transpose(tuple(order.index(a) for a in range(like.ndim)))
+
+
+def pad2d(x: Any, top: int, bottom: int, left: int, right: int, value: float = 0.0) -> Any:
+    """``x`` (N, C, H, W) padded on H and W with ``value``, keeping its memory layout."""
+    if not (top or bottom or left or right):
+        return x
+    n, c, h, w = x.shape
+    buf = _alloc((n, c, h + top + bottom, w + left + right), x, zero=value == 0)
+    if value != 0:
+        buf.fill(value)
+    buf[:, :, top:top + h, left:left + w] = x
+    return buf
+
+
+def windows(x: Any, kernel: tuple, stride: tuple, dilation: tuple, out: tuple) -> Any:
+    """View (N, C, kh, kw, Ho, Wo) of the kernel windows of a padded ``x`` (N, C, Hp, Wp)."""
+    sn, sc, sh, sw = x.strides
+    shape = x.shape[:2] + tuple(kernel) + tuple(out)
+    strides = (sn, sc, sh * dilation[0], sw * dilation[1], sh * stride[0], sw * stride[1])
+    return _as_strided(x, shape, strides, writeable=False)
+
+
+def offset_slices(kernel: tuple, stride: tuple, dilation: tuple, out: tuple):
+    """For each kernel offset (i, j): the (rows, cols) slices of the padded input it reads."""
+    for i in range(kernel[0]):
+        for j in range(kernel[1]):
+            r0, c0 = i * dilation[0], j * dilation[1]
+            yield i, j, (slice(r0, r0 + stride[0] * (out[0] - 1) + 1, stride[0]),
+                         slice(c0, c0 + stride[1] * (out[1] - 1) + 1, stride[1]))
+
+
+def _im2col(xpad: Any, groups: int, kernel: tuple, stride: tuple, dilation: tuple,
+            out: tuple, nhwc: bool) -> Any:
+    """Columns of a padded input: (g, K, M) or, with ``nhwc``, (g, M, K); K is ordered (kh, kw, C/g)."""
+    n, c = xpad.shape[:2]
+    kh, kw = kernel
+    win = windows(xpad, kernel, stride, dilation, out).reshape(n, groups, c // groups, kh, kw, *out)
+    k, m = kh * kw * (c // groups), n * out[0] * out[1]
+    if nhwc:
+        return win.transpose(1, 0, 5, 6, 3, 4, 2).reshape(groups, m, k)
+    return win.transpose(1, 3, 4, 2, 0, 5, 6).reshape(groups, k, m)
+
+
+def _col2im(cols: Any, shape: tuple, groups: int, kernel: tuple, stride: tuple, dilation: tuple,
+            out: tuple, nhwc: bool) -> Any:
+    """Sum columns back into a padded (N, C, Hp, Wp) array (the adjoint of ``_im2col``)."""
+    n, c, hp, wp = shape
+    cg, (kh, kw) = c // groups, kernel
+    if nhwc:
+        cols = cols.reshape(groups, n, *out, kh, kw, cg)
+        buf = xp.zeros((n, hp, wp, groups, cg), dtype=cols.dtype)
+        for i, j, (rows, cs) in offset_slices(kernel, stride, dilation, out):
+            buf[:, rows, cs] += cols[:, :, :, :, i, j].transpose(1, 2, 3, 0, 4)
+        return buf.reshape(n, hp, wp, c).transpose(0, 3, 1, 2)
+    cols = cols.reshape(groups, kh, kw, cg, n, *out)
+    buf = xp.zeros((groups, cg, n, hp, wp), dtype=cols.dtype)
+    for i, j, (rows, cs) in offset_slices(kernel, stride, dilation, out):
+        buf[:, :, :, rows, cs] += cols[:, i, j]
+    return buf.reshape(c, n, hp, wp).transpose(1, 0, 2, 3)
+
+
+def _weight_matrix(w: Any, groups: int) -> Any:
+    """(O, C/g, kh, kw) -> (g, O/g, K) with K ordered (kh, kw, C/g), matching ``_im2col``."""
+    o = w.shape[0]
+    return w.transpose(0, 2, 3, 1).reshape(groups, o // groups, -1)
+
+
+def _from_weight_matrix(wm: Any, shape: tuple) -> Any:
+    o, cg, kh, kw = shape
+    return wm.reshape(o, kh, kw, cg).transpose(0, 3, 1, 2)
+
+
+def _out_matrix(y: Any, groups: int, nhwc: bool) -> Any:
+    """An NCHW array as the GEMM's output matrix: (g, M, O/g) or (g, O/g, M)."""
+    n, o = y.shape[:2]
+    if nhwc:
+        return y.transpose(0, 2, 3, 1).reshape(n * y.shape[2] * y.shape[3], groups, o // groups
+                                               ).transpose(1, 0, 2)
+    return y.transpose(1, 0, 2, 3).reshape(groups, o // groups, -1)
+
+
+def _from_out_matrix(ym: Any, n: int, out: tuple, nhwc: bool) -> Any:
+    """The inverse of ``_out_matrix``: an NCHW view when the memory allows it."""
+    g = ym.shape[0]
+    if nhwc:
+        og = ym.shape[2]
+        return ym.reshape(g, n, *out, og).transpose(1, 0, 4, 2, 3).reshape(n, g * og, *out)
+    og = ym.shape[1]
+    return ym.reshape(g * og, n, *out).transpose(1, 0, 2, 3)
+
+
+def _bias_grad(gm: Any, nhwc: bool) -> Any:
+    # A GEMV with a ones vector is ~10x faster than sum() over the long axis of a tall array.
+    if nhwc:
+        return (xp.ones(gm.shape[1], dtype=gm.dtype) @ gm).reshape(-1)
+    return (gm @ xp.ones(gm.shape[2], dtype=gm.dtype)).reshape(-1)
+
+
+class Conv2d(Function):
+    def forward(self, x, w, b=None, stride=(1, 1), padding=(0, 0, 0, 0), dilation=(1, 1),
+                groups=1, out=(1, 1)):
+        kernel = w.shape[2:]
+        xpad = pad2d(x, *padding)
+        nhwc = w.shape[1] >= NHWC_MIN_CHANNELS
+        cols = _im2col(xpad, groups, kernel, stride, dilation, out, nhwc)
+        wm = _weight_matrix(w, groups)
+        ym = cols @ wm.transpose(0, 2, 1) if nhwc else wm @ cols
+        if b is not None:
+            ym += b.reshape(groups, 1, -1) if nhwc else b.reshape(groups, -1, 1)
+        self.cols, self.wm, self.nhwc = cols, wm, nhwc
+        self.args = (xpad.shape, groups, kernel, stride, dilation, out, padding, w.shape, x.shape)
+        return _from_out_matrix(ym, x.shape[0], out, nhwc)
+
+    def backward(self, grad):
+        padshape, groups, kernel, stride, dilation, out, padding, wshape, xshape = self.args
+        nhwc = self.nhwc
+        gm = _out_matrix(grad, groups, nhwc)
+        gx = gw = gb = None
+        if self.parents[0] is not None:
+            gcols = gm @ self.wm if nhwc else self.wm.transpose(0, 2, 1) @ gm
+            gx = _col2im(gcols, padshape, groups, kernel, stride, dilation, out, nhwc)
+            top, _, left, _ = padding
+            gx = gx[:, :, top:top + xshape[2], left:left + xshape[3]]
+        if self.parents[1] is not None:
+            gwm = (gm.transpose(0, 2, 1) @ self.cols if nhwc
+                   else gm @ self.cols.transpose(0, 2, 1))
+            gw = _from_weight_matrix(gwm, wshape)
+        if len(self.parents) > 2 and self.parents[2] is not None:
+            gb = _bias_grad(gm, nhwc)
+        return gx, gw, gb
+
+
+class ConvTranspose2d(Function):
+    """The adjoint of Conv2d: forward is col2im of ``W^T x``, backward is an im2col conv."""
+
+    def forward(self, x, w, b=None, stride=(1, 1), padding=(0, 0), dilation=(1, 1), groups=1,
+                out=(1, 1)):
+        n, cin, h, wd = x.shape
+        cout = w.shape[1] * groups
+        kernel = w.shape[2:]
+        padshape = (n, cout, out[0] + 2 * padding[0], out[1] + 2 * padding[1])
+        # Weight (Cin, Cout/g, kh, kw) seen as a conv weight (Cout, Cin/g, ...) per group.
+        wm = w.reshape(groups, cin // groups, -1, *kernel).transpose(0, 1, 3, 4, 2).reshape(
+            groups, cin // groups, -1)  # (g, Cin/g, K) with K ordered (kh, kw, Cout/g)
+        xm = _out_matrix(x, groups, False)  # (g, Cin/g, M)
+        cols = wm.transpose(0, 2, 1) @ xm
+        y = _col2im(cols, padshape, groups, kernel, stride, dilation, (h, wd), False)
+        y = y[:, :, padding[0]:padding[0] + out[0], padding[1]:padding[1] + out[1]]
+        if b is not None:
+            y = y + b.reshape(1, -1, 1, 1)
+        self.x, self.wm = xm, wm
+        self.args = (groups, kernel, stride, dilation, (h, wd), padding, w.shape)
+        return y
+
+    def backward(self, grad):
+        groups, kernel, stride, dilation, hw, padding, wshape = self.args
+        ph, pw = padding
+        gpad = pad2d(grad, ph, ph, pw, pw)
+        cols = _im2col(gpad, groups, kernel, stride, dilation, hw, False)  # (g, K, M)
+        gx = gw = gb = None
+        if self.parents[0] is not None:
+            gx = _from_out_matrix(self.wm @ cols, grad.shape[0], hw, False)
+        if self.parents[1] is not None:
+            gwm = self.x @ cols.transpose(0, 2, 1)  # (g, Cin/g, K)
+            cin, cog, kh, kw = wshape
+            gw = gwm.reshape(cin, kh, kw, cog).transpose(0, 3, 1, 2)
+        if len(self.parents) > 2 and self.parents[2] is not None:
+            gb = grad.sum(axis=(0, 2, 3))
+        return gx, gw, gb
+
+
+def _check(op: str, x: Tensor, w: Tensor, b: Any, groups: int, in_axis: int) -> None:
+    if not isinstance(x, Tensor) or not isinstance(w, Tensor):
+        raise TypeError(f"{op}: input and weight must be Tensors, got {type(x).__name__} and "
+                        f"{type(w).__name__}")
+    if x.ndim != 4 or w.ndim != 4:
+        raise ValueError(f"{op}: expected a 4-d input (N, C, H, W) and a 4-d weight, got input "
+                         f"{list(x.shape)} and weight {list(w.shape)}")
+    if not isinstance(groups, int) or groups < 1:
+        raise ValueError(f"{op}: groups must be a positive int, got {groups!r}")
+    c = x.shape[1]
+    if c % groups:
+        raise ValueError(f"{op}: groups={groups} must divide the input channels, got input "
+                         f"{list(x.shape)} with {c} channels")
+    if in_axis == 1:  # conv: weight (O, C/g, kh, kw)
+        if w.shape[1] * groups != c:
+            raise ValueError(f"{op}: input {list(x.shape)} has {c} channels but weight "
+                             f"{list(w.shape)} with groups={groups} expects "
+                             f"{w.shape[1] * groups} (weight.shape[1] * groups)")
+        if w.shape[0] % groups:
+            raise ValueError(f"{op}: groups={groups} must divide the output channels, got "
+                             f"weight {list(w.shape)}")
+        out_channels = w.shape[0]
+    else:  # transposed conv: weight (Cin, Cout/g, kh, kw)
+        if w.shape[0] != c:
+            raise ValueError(f"{op}: input {list(x.shape)} has {c} channels but weight "
+                             f"{list(w.shape)} expects {w.shape[0]} (weight.shape[0])")
+        out_channels = w.shape[1] * groups
+    if b is not None and (not isinstance(b, Tensor) or tuple(b.shape) != (out_channels,)):
+        raise ValueError(f"{op}: bias must be a Tensor of shape [{out_channels}], got "
+                         f"{list(getattr(b, 'shape', [])) if isinstance(b, Tensor) else b!r}")
+
+
+def _same_padding(kernel: tuple, dilation: tuple) -> tuple[int, int, int, int]:
+    # Extra padding of an even kernel goes at the bottom/right, as PyTorch does.
+    th, tw = (d * (k - 1) for k, d in zip(kernel, dilation))
+    return th // 2, th - th // 2, tw // 2, tw - tw // 2
+
+
+def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
+           stride: int | tuple[int, int] = 1, padding: int | tuple[int, int] | str = 0,
+           dilation: int | tuple[int, int] = 1, groups: int = 1) -> Tensor:
+    """2-d cross-correlation over an (N, C, H, W) batch, as ``torch.nn.functional.conv2d``.
+
+    ``out[n, o, y, x] = b[o] + sum_{c, i, j} w[o, c, i, j] * in[n, g(o) * C/g + c,
+    y * s_h - p_h + i * d_h, x * s_w - p_w + j * d_w]`` (zero outside the input).
+
+    Args:
+        input: (N, C, H, W).
+        weight: (O, C / groups, kh, kw).
+        bias: (O,) or None.
+        stride: int or (sh, sw). Default 1.
+        padding: int, (ph, pw), ``'valid'`` (0) or ``'same'`` (output size = input size;
+            stride 1 only). Default 0.
+        dilation: int or (dh, dw). Default 1.
+        groups: split channels into this many independent convolutions
+            (``groups == C`` is a depthwise conv). Default 1.
+
+    Shape:
+        output: (N, O, Ho, Wo), ``Ho = (H + 2 p_h - d_h (kh - 1) - 1) // s_h + 1``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt.nn.functional.conv import conv2d
+        >>> conv2d(rb.randn(2, 3, 8, 8), rb.randn(4, 3, 3, 3), padding=1).shape
+        (2, 4, 8, 8)
+    """
+    _check("conv2d", input, weight, bias, groups, 1)
+    stride, dilation = _pair(stride, "stride", "conv2d"), _pair(dilation, "dilation", "conv2d")
+    kernel = tuple(weight.shape[2:])
+    if isinstance(padding, str):
+        if padding == "valid":
+            pads = (0, 0, 0, 0)
+        elif padding == "same":
+            if stride != (1, 1):
+                raise ValueError(f"conv2d: padding='same' needs stride 1, got stride={stride}; "
+                                 f"pass explicit padding for strided convolutions")
+            pads = _same_padding(kernel, dilation)
+        else:
+            raise ValueError(f"conv2d: padding must be an int, a pair, 'same' or 'valid', "
+                             f"got {padding!r}")
+    else:
+        ph, pw = _pair(padding, "padding", "conv2d")
+        pads = (ph, ph, pw, pw)
+    if min(stride) < 1 or min(dilation) < 1 or min(pads) < 0:
+        raise ValueError(f"conv2d: stride and dilation must be >= 1 and padding >= 0, got "
+                         f"stride={stride}, dilation={dilation}, padding={padding}")
+    hp, wp = input.shape[2] + pads[0] + pads[1], input.shape[3] + pads[2] + pads[3]
+    span = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
+    if span[0] > hp or span[1] > wp:
+        raise ValueError(f"conv2d: kernel {list(kernel)} (dilated extent {list(span)}) is larger "
+                         f"than the padded input {[hp, wp]} (input {list(input.shape)}, padding "
+                         f"{padding}); use a smaller kernel or more padding")
+    out = ((hp - span[0]) // stride[0] + 1, (wp - span[1]) // stride[1] + 1)
+    inputs = (input, weight) if bias is None else (input, weight, bias)
+    return Conv2d.apply(*inputs, stride=stride, padding=pads, dilation=dilation, groups=groups,
+                        out=out)
+
+
+def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: int = 1,
+           padding: int | str = 0, dilation: int = 1, groups: int = 1) -> Tensor:
+    """1-d cross-correlation over an (N, C, L) batch, as ``torch.nn.functional.conv1d``.
+
+    ``conv2d`` on a height-1 image: same arguments, each an int.
+
+    Args:
+        input: (N, C, L).  weight: (O, C / groups, k).  bias: (O,) or None.
+        stride, padding (int, ``'same'`` or ``'valid'``), dilation, groups: as ``conv2d``.
+
+    Shape:
+        output: (N, O, Lo), ``Lo = (L + 2 p - d (k - 1) - 1) // s + 1``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt.nn.functional.conv import conv1d
+        >>> conv1d(rb.randn(2, 3, 10), rb.randn(4, 3, 3)).shape
+        (2, 4, 8)
+    """
+    if input.ndim != 3 or weight.ndim != 3:
+        raise ValueError(f"conv1d: expected a 3-d input (N, C, L) and a 3-d weight (O, C/g, k), "
+                         f"got input {list(input.shape)} and weight {list(weight.shape)}")
+    one = lambda v: v[0] if isinstance(v, (tuple, list)) and len(v) == 1 else v  # noqa: E731
+    stride, dilation, padding = one(stride), one(dilation), one(padding)
+    pad2 = padding if isinstance(padding, str) else (0, padding)
+    out = conv2d(input.unsqueeze(2), weight.unsqueeze(2), bias, (1, stride), pad2, (1, dilation),
+                 groups)
+    return out.squeeze(2)
+
+
+def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
+                     stride: int | tuple[int, int] = 1, padding: int | tuple[int, int] = 0,
+                     output_padding: int | tuple[int, int] = 0, groups: int = 1,
+                     dilation: int | tuple[int, int] = 1) -> Tensor:
+    """Transposed 2-d convolution (the gradient of ``conv2d`` w.r.t. its input).
+
+    Each input pixel scatters ``w[c, o] * in[n, c, y, x]`` onto the output window at
+    ``(y * s_h - p_h + i * d_h, x * s_w - p_w + j * d_w)``.
+
+    Args:
+        input: (N, Cin, H, W).
+        weight: (Cin, Cout / groups, kh, kw).
+        bias: (Cout,) or None.
+        stride, padding, dilation: int or pair.
+        output_padding: int or pair, extra rows/cols on the bottom/right; each must be
+            smaller than the stride or the dilation.
+        groups: as in ``conv2d``.
+
+    Shape:
+        output: (N, Cout, Ho, Wo), ``Ho = (H - 1) s_h - 2 p_h + d_h (kh - 1) + op_h + 1``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt.nn.functional.conv import conv_transpose2d
+        >>> conv_transpose2d(rb.randn(1, 4, 5, 5), rb.randn(4, 2, 3, 3), stride=2).shape
+        (1, 2, 11, 11)
+    """
+    op = "conv_transpose2d"
+    _check(op, input, weight, bias, groups, 0)
+    stride, padding = _pair(stride, "stride", op), _pair(padding, "padding", op)
+    dilation, opad = _pair(dilation, "dilation", op), _pair(output_padding, "output_padding", op)
+    if min(stride) < 1 or min(dilation) < 1 or min(padding) < 0 or min(opad) < 0:
+        raise ValueError(f"{op}: stride and dilation must be >= 1, padding and output_padding "
+                         f">= 0, got stride={stride}, dilation={dilation}, padding={padding}, "
+                         f"output_padding={opad}")
+    for a in range(2):
+        if opad[a] >= max(stride[a], dilation[a]):
+            raise ValueError(f"{op}: output_padding {opad} must be smaller than either stride "
+                             f"{stride} or dilation {dilation}")
+    kernel = tuple(weight.shape[2:])
+    out = tuple((input.shape[2 + a] - 1) * stride[a] - 2 * padding[a]
+                + dilation[a] * (kernel[a] - 1) + opad[a] + 1 for a in range(2))
+    if min(out) < 1:
+        raise ValueError(f"{op}: input {list(input.shape)} with kernel {list(kernel)}, stride "
+                         f"{stride}, padding {padding} gives an empty output {list(out)}; "
+                         f"use less padding")
+    inputs = (input, weight) if bias is None else (input, weight, bias)
+    return ConvTranspose2d.apply(*inputs, stride=stride, padding=padding, dilation=dilation,
+                                 groups=groups, out=out)
