@@ -296,7 +296,8 @@ def run(workloads: list[Workload], *, rounds: int = 7, pause: float = 0.25, warm
         m = results["machine"]
         blas = m["blas"].get("name") if isinstance(m["blas"], dict) else m["blas"]
         echo(f"\nnumpy {m['numpy']}, BLAS {blas}, torch {m['torch']} "
-             f"({m.get('torch_num_threads')} threads), {m['cpu_count']} CPUs; median of {rounds} interleaved rounds\n")
+             f"({m.get('torch_num_threads')} threads), {m['cpu_count']} CPUs; "
+             f"median of {rounds} interleaved rounds\n")
         echo(format_table(records))
         if out is not None:
             echo(f"\nwrote {out}")
