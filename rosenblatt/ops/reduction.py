@@ -9,7 +9,7 @@ from __future__ import annotations
 import builtins
 from typing import Any, NamedTuple
 
-from .._backend import xp
+from .._backend import default_float, xp
 from ..autograd.function import Function, as_array
 from ..tensor import Tensor
 from ._dims import dim_index, dims
@@ -58,8 +58,9 @@ class Prod(Function):
         # on both sides, so zeros in the input give exact gradients (no division).
         x = self.x.reshape(-1) if self.axis is None else xp.moveaxis(self.x, self.axis, -1)
         ones = xp.ones(x.shape[:-1] + (1,), dtype=x.dtype)
-        left = xp.cumprod(xp.concatenate([ones, x[..., :-1]], -1), -1)
-        right = xp.cumprod(xp.concatenate([ones, x[..., :0:-1]], -1), -1)[..., ::-1]
+        n = x.shape[-1]  # the slices keep an empty dim empty (the concatenation adds one)
+        left = xp.cumprod(xp.concatenate([ones, x[..., :-1]], -1), -1)[..., :n]
+        right = xp.cumprod(xp.concatenate([ones, x[..., :0:-1]], -1), -1)[..., ::-1][..., :n]
         others = left * right
         if self.axis is None:
             return grad * others.reshape(self.x.shape)
@@ -104,7 +105,9 @@ class Extreme(Function):
 
 class LogSumExp(Function):
     def forward(self, x, axes=None, keepdim=False):
-        peak = x.max(axis=axes, keepdims=True)
+        if x.dtype.kind in "biu":
+            x = x.astype(default_float)  # PyTorch: integer inputs give float32
+        peak = x.max(axis=axes, keepdims=True, initial=-xp.inf)  # an empty dim sums to log(0)
         peak = xp.where(xp.isfinite(peak), peak, 0)  # all -inf stays -inf, not nan
         out = xp.log(xp.exp(x - peak).sum(axis=axes, keepdims=True)) + peak
         self.softmax = xp.exp(x - out)
@@ -130,9 +133,11 @@ class Norm2(Function):
 class Cumsum(Function):
     def forward(self, x, axis=0):
         self.axis = axis
-        return xp.cumsum(x, axis=axis)
+        return xp.cumsum(x, axis=axis).reshape(x.shape)  # NumPy makes a 0-d input 1-d
 
     def backward(self, grad):
+        if grad.ndim == 0:
+            return grad
         flipped = xp.flip(grad, self.axis)
         return xp.flip(xp.cumsum(flipped, axis=self.axis), self.axis)
 
@@ -149,11 +154,16 @@ def _ndim(input: Any) -> int:
     return input.ndim if isinstance(input, Tensor) else as_array(input).ndim
 
 
+def _axes(dim: Any, input: Any, op: str) -> tuple[int, ...] | None:
+    """Reduced axes, None for all; an empty ``dim`` also means all dims in PyTorch (not none)."""
+    return dims(dim, _ndim(input), op) or None
+
+
 def sum(input: Any, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """Sum over ``dim`` (all dims when None).  Integer and bool inputs sum to int64, as in PyTorch."""
     if dtype is None and getattr(input, "dtype", xp.dtype("f")).kind in "biu":
         dtype = xp.int64
-    return Sum.apply(input, axes=dims(dim, _ndim(input), "sum"), keepdim=keepdim, dtype=dtype)
+    return Sum.apply(input, axes=_axes(dim, input, "sum"), keepdim=keepdim, dtype=dtype)
 
 
 def mean(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:
@@ -161,7 +171,7 @@ def mean(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:
     if getattr(input, "dtype", xp.dtype("f")).kind not in "fc":
         raise TypeError(f"mean(): expected a floating point tensor, got {input.dtype}; "
                         f"convert it with .float() first")
-    return Mean.apply(input, axes=dims(dim, _ndim(input), "mean"), keepdim=keepdim)
+    return Mean.apply(input, axes=_axes(dim, input, "mean"), keepdim=keepdim)
 
 
 def prod(input: Any, dim: int | None = None, keepdim: bool = False) -> Tensor:
@@ -195,11 +205,11 @@ def min(input: Any, dim: Any = None, keepdim: bool = False) -> Any:
 
 
 def amax(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:
-    return Extreme.apply(input, axes=dims(dim, _ndim(input), "amax"), keepdim=keepdim, largest=True)
+    return Extreme.apply(input, axes=_axes(dim, input, "amax"), keepdim=keepdim, largest=True)
 
 
 def amin(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:
-    return Extreme.apply(input, axes=dims(dim, _ndim(input), "amin"), keepdim=keepdim, largest=False)
+    return Extreme.apply(input, axes=_axes(dim, input, "amin"), keepdim=keepdim, largest=False)
 
 
 def argmax(input: Any, dim: int | None = None, keepdim: bool = False) -> Tensor:
@@ -221,7 +231,7 @@ def var(input: Any, dim: Any = None, *, correction: float = 1, keepdim: bool = F
     if unbiased is not None:
         correction = 1 if unbiased else 0
     input = input if isinstance(input, Tensor) else Tensor(input)
-    axes = dims(dim, input.ndim, "var")
+    axes = _axes(dim, input, "var")
     centered = input - Mean.apply(input, axes=axes, keepdim=True)
     n = input.numel() if axes is None else int(xp.prod([input.shape[a] for a in axes]))
     return Sum.apply(centered * centered, axes=axes, keepdim=keepdim) / builtins.max(n - correction, 0)
@@ -235,12 +245,12 @@ def std(input: Any, dim: Any = None, *, correction: float = 1, keepdim: bool = F
 
 def logsumexp(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:
     """``log(sum(exp(input)))`` over ``dim``, stable for inputs of any magnitude."""
-    return LogSumExp.apply(input, axes=dims(dim, _ndim(input), "logsumexp"), keepdim=keepdim)
+    return LogSumExp.apply(input, axes=_axes(dim, input, "logsumexp"), keepdim=keepdim)
 
 
 def norm(input: Any, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
     """Vector p-norm over ``dim`` (all elements when None): p = 2/'fro', 1, inf, -inf or any number."""
-    axes = dims(dim, _ndim(input), "norm")
+    axes = _axes(dim, input, "norm")
     if p in ("fro", 2, 2.0):
         return Norm2.apply(input, axes=axes, keepdim=keepdim)
     from .pointwise import abs as abs_

@@ -1,0 +1,216 @@
+"""Reductions against PyTorch: every dim form, keepdim, ties, zeros and empty dims."""
+import numpy
+import pytest
+import torch
+
+import rosenblatt as rb
+from helpers import assert_close, check_op
+
+# (shape, dim) pairs: int, negative, tuple, negative tuple, all dims, and the empty tuple
+# (which PyTorch reads as "all dims").
+DIMS = [((3, 4), None), ((3, 4), 0), ((3, 4), -1), ((2, 3, 4), (0, 2)), ((2, 3, 4), (-1, -3)),
+        ((2, 3, 4), (0, 1, 2)), ((), None), ((5,), 0), ((2, 3), ())]
+ONE_DIM = [((3, 4), 0), ((3, 4), -1), ((2, 3, 4), 1), ((5,), 0), ((2, 3, 4), -3)]
+
+
+def _call(fn, dim, keepdim, **kw):
+    if dim is None:
+        return lambda x: fn(x, **kw)
+    return lambda x: fn(x, dim, keepdim=keepdim, **kw)
+
+
+@pytest.mark.parametrize("keepdim", [False, True])
+@pytest.mark.parametrize("shape, dim", DIMS)
+@pytest.mark.parametrize("name", ["sum", "mean", "amax", "amin", "logsumexp"])
+def test_multi_dim_reductions(name, shape, dim, keepdim):
+    if name == "logsumexp" and dim in (None, ()):
+        dim = tuple(range(len(shape)))  # torch.logsumexp requires dim
+    check_op([shape], _call(getattr(rb, name), dim, keepdim), _call(getattr(torch, name), dim, keepdim))
+
+
+@pytest.mark.parametrize("keepdim", [False, True])
+@pytest.mark.parametrize("shape, dim", DIMS)
+def test_method_forms(shape, dim, keepdim):
+    for name in ["sum", "mean", "amax", "amin"]:
+        check_op([shape], _call(lambda x, *a, **k: getattr(x, name)(*a, **k), dim, keepdim))
+
+
+@pytest.mark.parametrize("keepdim", [False, True])
+@pytest.mark.parametrize("shape, dim", [((3, 4), None)] + ONE_DIM)
+def test_prod(shape, dim, keepdim):
+    check_op([shape], _call(rb.prod, dim, keepdim), _call(torch.prod, dim, keepdim))
+
+
+@pytest.mark.parametrize("dim", [None, 0, 1])
+def test_prod_with_zeros(dim):
+    # One zero and two zeros in a row: the gradient needs the product of the others, not out / x.
+    x = numpy.array([[0.0, 2.0, 3.0], [0.0, 0.0, 1.5], [1.0, -2.0, 0.5], [4.0, 0.0, 2.0]])
+    check_op(None, _call(rb.prod, dim, False), _call(torch.prod, dim, False), inputs=[x])
+    check_op(None, _call(rb.prod, dim, True), _call(torch.prod, dim, True), inputs=[x])
+
+
+@pytest.mark.parametrize("keepdim", [False, True])
+@pytest.mark.parametrize("shape, dim", ONE_DIM)
+@pytest.mark.parametrize("name", ["max", "min"])
+def test_max_min_along_dim(name, shape, dim, keepdim):
+    check_op([shape], _call(getattr(rb, name), dim, keepdim), _call(getattr(torch, name), dim, keepdim))
+    out = getattr(rb, name)(rb.ones(shape), dim)
+    assert out.values is out[0] and out.indices is out[1]
+
+
+@pytest.mark.parametrize("name", ["max", "min"])
+def test_max_min_all(name):
+    check_op([(3, 4)], getattr(rb, name), getattr(torch, name))
+    check_op([()], getattr(rb, name), getattr(torch, name))
+
+
+@pytest.mark.parametrize("name", ["max", "min", "amax", "amin"])
+def test_ties(name):
+    # Along a dim the gradient goes to the returned index; over all dims and for
+    # amax/amin it is shared evenly among the ties, as PyTorch does.
+    x = numpy.array([[1.0, 3.0, 3.0], [2.0, 2.0, 2.0], [-1.0, 0.0, -1.0]])
+    fn, tfn = getattr(rb, name), getattr(torch, name)
+    check_op(None, fn, tfn, inputs=[x], gradcheck=False)
+    for dim in [0, 1, (0, 1)] if name.startswith("a") else [0, 1]:
+        check_op(None, lambda t: fn(t, dim), lambda t: tfn(t, dim), inputs=[x], gradcheck=False)
+
+
+@pytest.mark.parametrize("keepdim", [False, True])
+@pytest.mark.parametrize("name", ["argmax", "argmin"])
+def test_argmax_argmin(name, keepdim):
+    x = numpy.array([[1.0, 3.0, 3.0], [2.0, 2.0, -2.0], [-1.0, 0.0, -1.0]])
+    fn, tfn = getattr(rb, name), getattr(torch, name)
+    check_op(None, fn, tfn, inputs=[x])
+    for dim in [0, 1, -1]:
+        check_op(None, lambda t: fn(t, dim, keepdim=keepdim), lambda t: tfn(t, dim, keepdim=keepdim),
+                 inputs=[x])
+        check_op(None, lambda t: getattr(t, name)(dim), inputs=[x])
+    check_op([(2, 3, 4)], lambda t: fn(t, 1), lambda t: tfn(t, 1))
+
+
+@pytest.mark.parametrize("correction", [0, 1, 2])
+@pytest.mark.parametrize("shape, dim", [((3, 4), None), ((3, 4), 1), ((2, 3, 4), (0, 2)),
+                                        ((2, 3, 4), -2), ((5,), 0)])
+@pytest.mark.parametrize("name", ["var", "std"])
+def test_var_std(name, shape, dim, correction):
+    fn, tfn = getattr(rb, name), getattr(torch, name)
+    check_op([shape], lambda x: fn(x, dim, correction=correction),
+             lambda x: tfn(x, dim, correction=correction))
+    check_op([shape], lambda x: fn(x, dim, correction=correction, keepdim=True),
+             lambda x: tfn(x, dim, correction=correction, keepdim=True))
+
+
+def test_var_unbiased_flag_and_methods():
+    check_op([(3, 4)], lambda x: rb.var(x, 1, unbiased=False), lambda x: torch.var(x, 1, unbiased=False))
+    check_op([(3, 4)], lambda x: x.std(0), lambda x: x.std(0))
+    check_op([(3, 4)], lambda x: x.var(), lambda x: x.var())
+
+
+def test_var_with_too_few_elements():
+    # N - correction <= 0: PyTorch gives inf / nan, not an error.
+    check_op([(3, 1)], lambda x: rb.var(x, 1), lambda x: torch.var(x, 1), grad=False)
+    check_op([(3, 2)], lambda x: rb.var(x, 1, correction=2), lambda x: torch.var(x, 1, correction=2),
+             grad=False)
+
+
+def test_logsumexp_extremes():
+    ninf = -numpy.inf
+    x = numpy.array([[ninf, ninf, ninf], [1e4, -1e4, 0.0], [-1e4, -1e4, -1e4], [1.0, 2.0, ninf]])
+    check_op(None, lambda t: rb.logsumexp(t, 1), lambda t: torch.logsumexp(t, 1), inputs=[x],
+             gradcheck=False)
+    check_op(None, lambda t: rb.logsumexp(t, -1, keepdim=True), lambda t: torch.logsumexp(t, -1, keepdim=True),
+             inputs=[x], gradcheck=False)
+    big = numpy.array([[1e4, 1e4 - 1.0], [-1e4, -1e4 + 2.0]])
+    check_op(None, lambda t: rb.logsumexp(t, 1), lambda t: torch.logsumexp(t, 1), inputs=[big],
+             gradcheck=False)
+    check_op(None, lambda t: t.logsumexp(0), inputs=[big], gradcheck=False)
+
+
+@pytest.mark.parametrize("keepdim", [False, True])
+@pytest.mark.parametrize("p", [2, 1, float("inf"), "fro", 3, 2.5])
+@pytest.mark.parametrize("shape, dim", [((3, 4), None), ((3, 4), 1), ((2, 3, 4), (0, 2)), ((5,), -1)])
+def test_norm(p, shape, dim, keepdim):
+    check_op([shape], lambda x: rb.norm(x, p, dim, keepdim), lambda x: torch.norm(x, p, dim, keepdim))
+
+
+@pytest.mark.parametrize("p", [2, 1, float("inf"), "fro"])
+def test_norm_of_zero_vector_has_zero_gradient(p):
+    x = numpy.array([[0.0, 0.0, 0.0], [1.0, -2.0, 2.0]])
+    check_op(None, lambda t: rb.norm(t, p, 1), lambda t: torch.norm(t, p, 1), inputs=[x], gradcheck=False)
+    check_op(None, lambda t: t.norm(), lambda t: t.norm(), inputs=[x[:1]], gradcheck=False)
+
+
+def test_norm_inf_ties():
+    x = numpy.array([[1.0, -3.0, 3.0], [2.0, 2.0, -1.0]])
+    check_op(None, lambda t: rb.norm(t, float("inf"), 1), lambda t: torch.norm(t, float("inf"), 1),
+             inputs=[x], gradcheck=False)
+
+
+@pytest.mark.parametrize("shape, dim", [((3, 4), 0), ((3, 4), 1), ((3, 4), -1), ((2, 3, 4), 1), ((5,), 0),
+                                        ((), 0)])
+def test_cumsum(shape, dim):
+    check_op([shape], lambda x: rb.cumsum(x, dim), lambda x: torch.cumsum(x, dim))
+    check_op([shape], lambda x: x.cumsum(dim))
+
+
+def test_integer_and_bool_reductions():
+    i = numpy.array([[1, -2, 3], [4, 5, -6]])
+    b = numpy.array([[True, False, True], [True, True, True]])
+    for x in [i, b]:
+        check_op(None, lambda t: t.sum(), inputs=[x])
+        check_op(None, lambda t: t.sum(1), inputs=[x])
+        check_op(None, lambda t: t.cumsum(1), inputs=[x])
+        check_op(None, lambda t: rb.all(t, 1), lambda t: torch.all(t, 1), inputs=[x])
+        check_op(None, lambda t: rb.any(t, 0, keepdim=True), lambda t: torch.any(t, 0, keepdim=True),
+                 inputs=[x])
+        check_op(None, lambda t: t.all(), inputs=[x])
+    check_op(None, lambda t: t.prod(1), inputs=[i])
+    check_op(None, lambda t: t.amax(1), inputs=[i])
+    check_op(None, lambda t: t.max(1), inputs=[i])
+    check_op(None, lambda t: t.argmin(), inputs=[i])
+    check_op(None, lambda t: t.logsumexp(1), inputs=[i])
+
+
+def test_mean_of_integers_is_an_error():
+    with pytest.raises(TypeError, match="mean"):
+        rb.mean(rb.tensor([1, 2, 3]))
+
+
+def test_empty_reductions():
+    # Reducing over a dim of size 0 gives the identity, as in PyTorch.
+    x = numpy.zeros((3, 0))
+    check_op(None, lambda t: t.sum(1), inputs=[x], gradcheck=False)
+    check_op(None, lambda t: t.sum(0), inputs=[x], gradcheck=False)
+    check_op(None, lambda t: t.sum(), inputs=[x], gradcheck=False)
+    check_op(None, lambda t: t.prod(1), inputs=[x], gradcheck=False)
+    check_op(None, lambda t: t.mean(1), inputs=[x], gradcheck=False)
+    check_op(None, lambda t: t.logsumexp(1), inputs=[x], gradcheck=False)
+    check_op(None, lambda t: t.cumsum(1), inputs=[x], gradcheck=False)
+    check_op(None, lambda t: t.amax(0), inputs=[x], gradcheck=False)
+    check_op(None, lambda t: t.norm(dim=1), inputs=[x], gradcheck=False)
+
+
+def test_max_of_empty_dim_is_an_error():
+    with pytest.raises((IndexError, RuntimeError, ValueError)):
+        rb.max(rb.zeros(3, 0), 1)
+    with pytest.raises((IndexError, RuntimeError, ValueError)):
+        rb.amax(rb.zeros(3, 0))
+
+
+def test_bad_dim_is_an_index_error():
+    with pytest.raises(IndexError, match="sum"):
+        rb.sum(rb.ones(2, 3), 2)
+    with pytest.raises(ValueError, match="more than once"):
+        rb.sum(rb.ones(2, 3), (1, -1))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_dtype_preserved(dtype):
+    x = rb.rand(3, 4, dtype=dtype, requires_grad=True)
+    outs = [x.sum(), x.mean(1), x.prod(0), x.max(1).values, x.amin(), x.var(1), x.std(), x.logsumexp(1),
+            x.norm(), x.norm(1, 0), x.norm(float("inf")), x.norm(3), x.cumsum(0)]
+    for out in outs:
+        assert out.dtype == dtype
+    sum(o.sum() for o in outs).backward()
+    assert x.grad.dtype == dtype
+    assert_close(rb.tensor([1.0]).sum(), torch.tensor([1.0]).sum())
