@@ -1,0 +1,292 @@
+"""Optimizers follow PyTorch's trajectory step for step, keep float32, and round-trip state."""
+from __future__ import annotations
+
+import numpy
+import pytest
+import torch
+
+import rosenblatt as rb
+from rosenblatt import optim
+
+SHAPES = [(3, 4), (5,), (), (2, 1, 3)]
+STEPS = 12
+
+CASES = [
+    ("SGD", dict(lr=0.1)),
+    ("SGD", dict(lr=0.1, momentum=0.9)),
+    ("SGD", dict(lr=0.1, momentum=0.9, dampening=0.3)),
+    ("SGD", dict(lr=0.05, momentum=0.8, nesterov=True)),
+    ("SGD", dict(lr=0.1, weight_decay=0.1)),
+    ("SGD", dict(lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.05, maximize=True)),
+    ("Adam", dict(lr=0.01)),
+    ("Adam", dict(lr=0.01, amsgrad=True)),
+    ("Adam", dict(lr=0.01, betas=(0.8, 0.9), eps=1e-6, weight_decay=0.1)),
+    ("Adam", dict(lr=0.01, amsgrad=True, weight_decay=0.1, maximize=True)),
+    ("AdamW", dict(lr=0.01)),
+    ("AdamW", dict(lr=0.01, weight_decay=0.3, amsgrad=True)),
+    ("AdamW", dict(lr=0.01, weight_decay=0.1, maximize=True)),
+    ("RMSprop", dict(lr=0.01)),
+    ("RMSprop", dict(lr=0.01, centered=True)),
+    ("RMSprop", dict(lr=0.01, momentum=0.9)),
+    ("RMSprop", dict(lr=0.01, alpha=0.9, centered=True, momentum=0.5, weight_decay=0.1)),
+    ("RMSprop", dict(lr=0.01, maximize=True, eps=1e-4)),
+    ("Adagrad", dict(lr=0.1)),
+    ("Adagrad", dict(lr=0.1, lr_decay=0.05)),
+    ("Adagrad", dict(lr=0.1, weight_decay=0.1, initial_accumulator_value=0.5)),
+    ("Adagrad", dict(lr=0.1, lr_decay=0.01, weight_decay=0.05, eps=1e-6, maximize=True)),
+]
+
+
+def make_pair(rng, shapes=SHAPES, dtype=numpy.float32):
+    start = [rng.standard_normal(s).astype(dtype) for s in shapes]
+    ours = [rb.tensor(a, requires_grad=True) for a in start]
+    theirs = [torch.tensor(a, requires_grad=True) for a in start]
+    return ours, theirs
+
+
+def feed(ours, theirs, rng, skip=()):
+    """Give both sides the same random gradients (None for the indices in ``skip``)."""
+    for i, (p, q) in enumerate(zip(ours, theirs)):
+        if i in skip:
+            p.grad, q.grad = None, None
+            continue
+        g = rng.standard_normal(p.shape).astype(p.dtype)
+        p.grad = rb.tensor(g)
+        q.grad = torch.tensor(g)
+
+
+def assert_close(ours, theirs, dtype=numpy.float32):
+    tol = dict(rtol=2e-5, atol=2e-6) if dtype == numpy.float32 else dict(rtol=1e-12, atol=1e-12)
+    for p, q in zip(ours, theirs):
+        assert p.data.dtype == dtype
+        numpy.testing.assert_allclose(p.data, q.detach().numpy(), **tol)
+
+
+def assert_state_dtype(opt, dtype=numpy.float32):
+    for state in opt.state.values():
+        for key, value in state.items():
+            if isinstance(value, rb.Tensor):
+                assert value.dtype == dtype, key
+
+
+@pytest.mark.parametrize("name,options", CASES)
+def test_matches_torch_trajectory(name, options, rng):
+    ours, theirs = make_pair(rng)
+    opt, ref = getattr(optim, name)(ours, **options), getattr(torch.optim, name)(theirs, **options)
+    for _ in range(STEPS):
+        feed(ours, theirs, rng)
+        opt.step()
+        ref.step()
+        assert_close(ours, theirs)
+    assert_state_dtype(opt)
+    for p, q in zip(ours, theirs):  # the live state is exposed as in PyTorch
+        for key, value in ref.state[q].items():
+            numpy.testing.assert_allclose(numpy.asarray(opt.state[p][key].data if key != "step"
+                                                        else opt.state[p][key]),
+                                          value.numpy(), rtol=2e-5, atol=2e-6)
+
+
+def test_adagrad_initial_accumulator_value_per_group():
+    """Unlike PyTorch (which uses the constructor's value for every group), a group's own
+    initial_accumulator_value is honoured."""
+    a, b = rb.ones(2, requires_grad=True), rb.ones(2, requires_grad=True)
+    opt = optim.Adagrad([{"params": [a], "initial_accumulator_value": 3.0}, {"params": [b]}])
+    a.grad, b.grad = rb.ones(2), rb.ones(2)
+    opt.step()
+    numpy.testing.assert_allclose(opt.state[a]["sum"].data, [4.0, 4.0])
+    numpy.testing.assert_allclose(opt.state[b]["sum"].data, [1.0, 1.0])
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"])
+def test_param_groups_with_own_options(name, rng):
+    ours, theirs = make_pair(rng)
+    extra = {"SGD": dict(momentum=0.9, nesterov=True), "Adam": dict(amsgrad=True, betas=(0.5, 0.6)),
+             "AdamW": dict(weight_decay=0.5), "RMSprop": dict(centered=True, momentum=0.3),
+             "Adagrad": dict(lr_decay=0.1, eps=1e-3)}[name]
+
+    def groups(ps):
+        return [{"params": ps[:1], "lr": 0.05, **extra}, {"params": ps[1:3], "weight_decay": 0.1},
+                {"params": ps[3:], "maximize": True}]
+
+    opt = getattr(optim, name)(groups(ours), lr=0.01)
+    ref = getattr(torch.optim, name)(groups(theirs), lr=0.01)
+    for _ in range(STEPS):
+        feed(ours, theirs, rng)
+        opt.step()
+        ref.step()
+    assert_close(ours, theirs)
+    assert [len(g["params"]) for g in opt.param_groups] == [1, 2, 1]
+
+
+@pytest.mark.parametrize("name,options", [("Adam", dict(lr=0.01)), ("RMSprop", dict(momentum=0.5)),
+                                          ("SGD", dict(lr=0.1, momentum=0.9)),
+                                          ("Adagrad", dict(lr_decay=0.1))])
+def test_params_without_grad_are_skipped(name, options, rng):
+    """Parameters missing a gradient on some steps end up at different step counts."""
+    ours, theirs = make_pair(rng)
+    opt, ref = getattr(optim, name)(ours, **options), getattr(torch.optim, name)(theirs, **options)
+    for t in range(STEPS):
+        feed(ours, theirs, rng, skip={1} if t % 3 else {0, 2})
+        opt.step()
+        ref.step()
+        assert_close(ours, theirs)
+    assert opt.state_dict()["state"].keys() == ref.state_dict()["state"].keys()
+
+
+def test_float64_params_stay_float64(rng):
+    ours, theirs = make_pair(rng, dtype=numpy.float64)
+    opt, ref = optim.Adam(ours, lr=0.01, amsgrad=True), torch.optim.Adam(theirs, lr=0.01, amsgrad=True)
+    for _ in range(5):
+        feed(ours, theirs, rng)
+        opt.step()
+        ref.step()
+    assert_close(ours, theirs, dtype=numpy.float64)
+    assert_state_dtype(opt, numpy.float64)
+
+
+def test_mixed_dtypes_in_one_group(rng):
+    ours, theirs = make_pair(rng)
+    ours[1] = rb.tensor(ours[1].data.astype(numpy.float64), requires_grad=True)
+    theirs[1] = torch.tensor(ours[1].data, requires_grad=True)
+    opt, ref = optim.SGD(ours, lr=0.1, momentum=0.9), torch.optim.SGD(theirs, lr=0.1, momentum=0.9)
+    for _ in range(5):
+        feed(ours, theirs, rng)
+        opt.step()
+        ref.step()
+    assert ours[1].dtype == numpy.float64 and ours[0].dtype == numpy.float32
+    for p, q in zip(ours, theirs):
+        numpy.testing.assert_allclose(p.data, q.detach().numpy(), rtol=2e-5, atol=2e-6)
+
+
+def test_step_with_closure_and_real_backward():
+    """A least-squares fit driven by backward() and a closure reaches torch's solution."""
+    x = numpy.random.default_rng(1).standard_normal((16, 3)).astype(numpy.float32)
+    y = x @ numpy.array([[1.0], [-2.0], [0.5]], dtype=numpy.float32)
+    w, wt = rb.zeros(3, 1, requires_grad=True), torch.zeros(3, 1, requires_grad=True)
+    opt, ref = optim.Adam([w], lr=0.1), torch.optim.Adam([wt], lr=0.1)
+
+    def closure():
+        opt.zero_grad()
+        loss = ((rb.tensor(x) @ w - rb.tensor(y)) ** 2).mean()
+        loss.backward()
+        return loss
+
+    def ref_closure():
+        ref.zero_grad()
+        loss = ((torch.tensor(x) @ wt - torch.tensor(y)) ** 2).mean()
+        loss.backward()
+        return loss
+
+    for _ in range(20):
+        loss, ref_loss = opt.step(closure), ref.step(ref_closure)
+        assert float(loss) == pytest.approx(ref_loss.item(), rel=1e-4)
+    numpy.testing.assert_allclose(w.data, wt.detach().numpy(), rtol=1e-4, atol=1e-5)
+    assert w.requires_grad and w.is_leaf
+
+
+def test_zero_grad():
+    w = rb.ones(3, requires_grad=True)
+    opt = optim.SGD([w], lr=0.1)
+    w.grad = rb.ones(3)
+    opt.zero_grad(set_to_none=False)
+    assert w.grad is not None and not w.grad.data.any()
+    opt.zero_grad()
+    assert w.grad is None
+
+
+@pytest.mark.parametrize("name,options", [c for c in CASES if c[1].get("momentum", 1) or c[0] != "SGD"])
+def test_state_dict_round_trip_mid_training(name, options, rng):
+    ours, theirs = make_pair(rng)
+    opt, ref = getattr(optim, name)(ours, **options), getattr(torch.optim, name)(theirs, **options)
+    for _ in range(4):
+        feed(ours, theirs, rng)
+        opt.step()
+        ref.step()
+    saved, ref_saved = opt.state_dict(), ref.state_dict()
+    assert saved["state"].keys() == ref_saved["state"].keys()
+    for i in saved["state"]:
+        assert saved["state"][i].keys() == ref_saved["state"][i].keys()
+    assert [g["params"] for g in saved["param_groups"]] == [g["params"] for g in ref_saved["param_groups"]]
+
+    # a fresh optimizer over copies of the parameters continues identically
+    copies = [rb.tensor(p.data, requires_grad=True) for p in ours]
+    resumed = getattr(optim, name)(copies, lr=123.0)
+    resumed.load_state_dict(saved)
+    # and so does one loaded from PyTorch's own state dict
+    from_torch = [rb.tensor(p.data, requires_grad=True) for p in ours]
+    converted = getattr(optim, name)(from_torch, lr=123.0)
+    converted.load_state_dict(ref_saved)
+    for _ in range(4):
+        g = [rng.standard_normal(p.shape).astype(numpy.float32) for p in ours]
+        for group in (ours, copies, from_torch):
+            for p, gi in zip(group, g):
+                p.grad = rb.tensor(gi)
+        for p, gi in zip(theirs, g):
+            p.grad = torch.tensor(gi)
+        for o in (opt, resumed, converted, ref):
+            o.step()
+    for p, c, f in zip(ours, copies, from_torch):
+        numpy.testing.assert_array_equal(c.data, p.data)
+        numpy.testing.assert_allclose(f.data, p.data, rtol=1e-5, atol=1e-6)
+    assert_close(ours, theirs)
+    assert_state_dtype(converted)
+
+
+def test_state_dict_is_a_copy(rng):
+    ours, theirs = make_pair(rng)
+    opt = optim.Adam(ours)
+    feed(ours, theirs, rng)
+    opt.step()
+    saved = opt.state_dict()
+    before = saved["state"][0]["exp_avg"].data.copy()
+    feed(ours, theirs, rng)
+    opt.step()
+    numpy.testing.assert_array_equal(saved["state"][0]["exp_avg"].data, before)
+    assert saved["state"][0]["step"] == 1 and opt.state[ours[0]]["step"] == 2
+
+
+def test_add_param_group(rng):
+    ours, theirs = make_pair(rng)
+    opt, ref = optim.SGD(ours[:2], lr=0.1, momentum=0.9), torch.optim.SGD(theirs[:2], lr=0.1, momentum=0.9)
+    for t in range(6):
+        if t == 2:
+            opt.add_param_group({"params": ours[2:], "lr": 0.01})
+            ref.add_param_group({"params": theirs[2:], "lr": 0.01})
+        feed(ours, theirs, rng)
+        opt.step()
+        ref.step()
+    assert_close(ours, theirs)
+    with pytest.raises(ValueError, match="more than one parameter group"):
+        opt.add_param_group({"params": ours[:1]})
+
+
+@pytest.mark.parametrize("make,message", [
+    (lambda p: optim.SGD(p, lr=-0.1), "Invalid learning rate: -0.1"),
+    (lambda p: optim.SGD(p, momentum=-1), "Invalid momentum value: -1"),
+    (lambda p: optim.SGD(p, nesterov=True), "Nesterov momentum requires a momentum"),
+    (lambda p: optim.SGD(p, weight_decay=-2), "Invalid weight_decay value: -2"),
+    (lambda p: optim.Adam(p, betas=(0.9, 1.0)), "Invalid beta parameter at index 1: 1.0"),
+    (lambda p: optim.Adam(p, eps=-1e-8), "Invalid epsilon value: -1e-08"),
+    (lambda p: optim.AdamW([{"params": p, "lr": -1.0}]), "Invalid learning rate: -1.0"),
+    (lambda p: optim.RMSprop(p, alpha=-0.5), "Invalid alpha value: -0.5"),
+    (lambda p: optim.Adagrad(p, lr_decay=-0.5), "Invalid lr_decay value: -0.5"),
+    (lambda p: optim.Adagrad(p, initial_accumulator_value=-1), "Invalid initial_accumulator_value"),
+    (lambda p: optim.SGD([], lr=0.1), "empty parameter list"),
+    (lambda p: optim.SGD([p[0], p[0]], lr=0.1), "appears twice"),
+])
+def test_invalid_arguments(make, message):
+    with pytest.raises(ValueError, match=message):
+        make([rb.ones(2, requires_grad=True)])
+
+
+def test_bad_params_types():
+    w = rb.ones(2, requires_grad=True)
+    with pytest.raises(TypeError, match="iterable of Tensors"):
+        optim.SGD(w, lr=0.1)
+    with pytest.raises(TypeError, match="can only optimize Tensors"):
+        optim.SGD([numpy.ones(2)], lr=0.1)
+    with pytest.raises(ValueError, match="non-leaf"):
+        optim.SGD([w * 2], lr=0.1)
+    opt = optim.SGD([w], lr=0.1)
+    with pytest.raises(ValueError, match="has 2 parameter groups, the optimizer has 1"):
+        opt.load_state_dict({"state": {}, "param_groups": [{"params": [0]}, {"params": [1]}]})
