@@ -153,7 +153,8 @@ def index_select(input: Any, dim: int, index: Any) -> Tensor:
     _, idx, axis = _check_index("index_select", input, index, dim)
     if idx.ndim > 1:
         raise ValueError(f"index_select(): index must be 0-d or 1-d, got shape {list(idx.shape)}")
-    return IndexSelect.apply(input, idx, axis=axis)
+    # A 0-d index still keeps the dim (size 1), as in PyTorch; xp.take would drop it.
+    return IndexSelect.apply(input, idx.reshape(-1), axis=axis)
 
 
 def masked_fill(input: Any, mask: Any, value: Any) -> Tensor:

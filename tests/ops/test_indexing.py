@@ -1,0 +1,268 @@
+"""Indexing, gather/scatter and masked ops against PyTorch, with gradients (repeats accumulate)."""
+import numpy as np
+import pytest
+import torch
+
+import rosenblatt as rb
+from helpers import check_op
+
+
+def _both(array):
+    """An index/mask as (rosenblatt, torch) tensors."""
+    array = np.asarray(array)
+    return rb.tensor(array), torch.tensor(array)
+
+
+def _check_index(shape, index_rb, index_torch=None, **kw):
+    index_torch = index_rb if index_torch is None else index_torch
+    check_op([shape], lambda x: x[index_rb], lambda x: x[index_torch], **kw)
+
+
+# ------------------------------------------------------------- basic indexing
+@pytest.mark.parametrize("index", [
+    0, -1, (1, 2), (1, -1, 3), slice(None), slice(1, None), slice(None, None, 2),
+    (slice(None), slice(0, 3, 2)), (slice(None, None, 3), 1), (Ellipsis, 1), (1, Ellipsis),
+    (Ellipsis, slice(1, 3)), None, (None, 1), (slice(None), None, slice(1, 2)),
+    (1, None, Ellipsis, None), (slice(-3, -1),), (slice(5, 10),), (0, 0, 0),
+], ids=repr)
+def test_basic_index(index):
+    _check_index((3, 4, 5), index)
+
+
+def test_index_0d_and_1d():
+    _check_index((), None)
+    _check_index((), Ellipsis)
+    _check_index((5,), 3)
+    _check_index((5,), slice(None, None, 2))
+
+
+def test_index_negative_step_matches_flip():
+    check_op([(4, 5)], lambda x: x[::-1, 1::-2], lambda x: x.flip(0)[:, :2].flip(1)[:, ::2])
+
+
+# ---------------------------------------------------------- integer arrays
+@pytest.mark.parametrize("index", [
+    [0, 2], [2, 0, 2, 2], [[0, 1], [1, 1]], [-1, 0],
+])
+def test_integer_array_index(index):
+    r, t = _both(index)
+    _check_index((3, 4), r, t)
+    _check_index((3, 4), (slice(None), r), (slice(None), t))
+
+
+def test_repeated_indices_accumulate_gradient():
+    r, t = _both([1, 1, 1, 0])
+    _check_index((3, 2), r, t)
+    x = rb.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    x[rb.tensor([2, 2, 0, 2])].sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [1.0, 0.0, 3.0])
+
+
+def test_python_list_index():
+    check_op([(4, 3)], lambda x: x[[3, 0, 3]])
+
+
+@pytest.mark.parametrize("make", [
+    lambda i, j: (i, j),
+    lambda i, j: (slice(None), i, j),
+    lambda i, j: (i, slice(None), j),
+    lambda i, j: (Ellipsis, i),
+    lambda i, j: (1, i),
+    lambda i, j: (i, None),
+    lambda i, j: (slice(0, 2), i, 0),
+], ids=["pair", "slice-pair", "split-pair", "ellipsis", "int-array", "array-none", "slice-array-int"])
+def test_mixed_advanced_index(make):
+    (ir, it), (jr, jt) = _both([0, 2, 2]), _both([1, 1, 2])
+    _check_index((3, 3, 4), make(ir, jr), make(it, jt))
+
+
+# ----------------------------------------------------------------- masks
+def test_boolean_mask_index():
+    rng = np.random.default_rng(0)
+    mask = rng.random((3, 4)) > 0.4
+    r, t = _both(mask)
+    _check_index((3, 4), r, t)
+    row_r, row_t = _both([True, False, True])
+    _check_index((3, 4), row_r, row_t)
+    _check_index((3, 4), (slice(None), _both([False, True, True, False])[0]),
+                 (slice(None), _both([False, True, True, False])[1]))
+
+
+def test_mask_from_comparison():
+    check_op([(3, 4)], lambda x: x[x > 0.5] * 2.0)
+
+
+def test_all_false_mask_gives_empty():
+    r, t = _both(np.zeros((2, 3), dtype=bool))
+    _check_index((2, 3), r, t, gradcheck=False)
+
+
+# ----------------------------------------------------------------- gather
+@pytest.mark.parametrize("dim, index", [
+    (0, [[0, 1, 2, 0], [2, 2, 1, 0]]),
+    (1, [[0, 0], [3, 1], [2, 2]]),
+    (-1, [[3], [0], [1]]),
+    (1, [[1, 1, 1, 1, 1], [0, 3, 0, 3, 0], [2, 2, 2, 2, 2]]),
+])
+def test_gather(dim, index):
+    r, t = _both(index)
+    check_op([(3, 4)], lambda x: x.gather(dim, r), lambda x: x.gather(dim, t))
+    check_op([(3, 4)], lambda x: rb.gather(x, dim, r), lambda x: torch.gather(x, dim, t))
+
+
+def test_gather_3d():
+    rng = np.random.default_rng(1)
+    r, t = _both(rng.integers(0, 4, (2, 3, 5)))
+    check_op([(2, 3, 4)], lambda x: x.gather(2, r), lambda x: x.gather(2, t))
+
+
+# ------------------------------------------------------------- scatter_add
+@pytest.mark.parametrize("dim, index, src_shape", [
+    (0, [[0, 1, 2, 0], [0, 0, 0, 0]], (2, 4)),
+    (1, [[0, 0], [3, 1], [2, 2]], (3, 2)),
+    (-1, [[1, 1, 1], [0, 0, 0], [3, 2, 1]], (3, 3)),
+])
+def test_scatter_add(dim, index, src_shape):
+    r, t = _both(index)
+    check_op([(3, 4), src_shape], lambda x, s: x.scatter_add(dim, r, s),
+             lambda x, s: x.scatter_add(dim, t, s))
+    check_op([(3, 4), src_shape], lambda x, s: rb.scatter_add(x, dim, r, s),
+             lambda x, s: torch.scatter_add(x, dim, t, s))
+
+
+def test_scatter_add_with_src_larger_than_index():
+    # Only src's leading index.shape block is added.  torch's own backward rejects this case,
+    # so the forward is compared with torch and the gradients by central differences.
+    r, t = _both([[0, 0], [3, 1]])
+    check_op([(3, 4), (3, 3)], lambda x, s: x.scatter_add(1, r, s),
+             lambda x, s: x.scatter_add(1, t, s), grad=False)
+    g = rb.Generator(0)
+    x = rb.randn(3, 4, generator=g, dtype=rb.float64, requires_grad=True)
+    s = rb.randn(3, 3, generator=g, dtype=rb.float64, requires_grad=True)
+    assert rb.autograd.gradcheck(lambda a, b: a.scatter_add(1, r, b), [x, s])
+
+
+# ------------------------------------------------------------ index_select
+@pytest.mark.parametrize("dim, index", [(0, [2, 0]), (1, [3, 3, 0, 1]), (-1, [1]), (0, [1, 1, 1])])
+def test_index_select(dim, index):
+    r, t = _both(index)
+    check_op([(3, 4)], lambda x: x.index_select(dim, r), lambda x: x.index_select(dim, t))
+    check_op([(3, 4)], lambda x: rb.index_select(x, dim, r), lambda x: torch.index_select(x, dim, t))
+
+
+def test_index_select_0d_index():
+    r, t = _both(2)
+    check_op([(3, 4)], lambda x: x.index_select(1, r), lambda x: x.index_select(1, t))
+
+
+# ------------------------------------------------------------- masked_fill
+@pytest.mark.parametrize("mask_shape", [(3, 4), (1, 4), (3, 1), (4,)])
+@pytest.mark.parametrize("value", [0.0, -1e4, 2.5])
+def test_masked_fill(mask_shape, value):
+    rng = np.random.default_rng(2)
+    r, t = _both(rng.random(mask_shape) > 0.5)
+    check_op([(3, 4)], lambda x: x.masked_fill(r, value), lambda x: x.masked_fill(t, value))
+    check_op([(3, 4)], lambda x: rb.masked_fill(x, r, value), lambda x: torch.masked_fill(x, t, value))
+
+
+def test_masked_fill_with_huge_value():
+    # -1e9 (attention masks) would swamp the float64 central differences, so no gradcheck.
+    r, t = _both([[True, False], [False, True]])
+    check_op([(2, 2)], lambda x: x.masked_fill(r, -1e9), lambda x: x.masked_fill(t, -1e9),
+             gradcheck=False)
+
+
+def test_masked_fill_with_0d_tensor_value():
+    r, t = _both([[True, False], [False, True]])
+    check_op([(2, 2), ()], lambda x, v: x.masked_fill(r, v), lambda x, v: x.masked_fill(t, v))
+
+
+def test_masked_fill_keeps_dtype():
+    mask = rb.tensor([True, False])
+    assert rb.zeros(2).masked_fill(mask, 1.0).dtype == rb.float32
+    assert rb.zeros(2, dtype=rb.float64).masked_fill(mask, 1.0).dtype == rb.float64
+    assert rb.zeros(2, dtype=rb.int64).masked_fill(mask, 3).dtype == rb.int64
+
+
+# ---------------------------------------------------------------- setitem
+SET_CASES = [
+    (1, (4,)),
+    ((slice(None), 2), (3,)),
+    ((slice(0, 2), slice(1, 3)), (2, 2)),
+    ((Ellipsis, 0), (1,)),
+    ("int-array", (2, 4)),
+    ("mask", ()),
+]
+
+
+def _set_index(kind, lib):
+    if kind == "int-array":
+        return lib.tensor([2, 0])
+    if kind == "mask":
+        return lib.tensor([[True, False, False, True], [False, False, True, False],
+                           [True, True, False, False]])
+    return kind
+
+
+@pytest.mark.parametrize("kind, value_shape", SET_CASES, ids=lambda c: repr(c))
+def test_setitem_in_graph_grads_to_target_and_value(kind, value_shape):
+    def fn(lib):
+        def f(x, v):
+            y = x * 1.0
+            y[_set_index(kind, lib)] = v * 2.0
+            return y * y
+        return f
+
+    check_op([(3, 4), value_shape], fn(rb), fn(torch))
+
+
+@pytest.mark.parametrize("kind, value_shape", SET_CASES, ids=lambda c: repr(c))
+def test_setitem_under_no_grad_matches_torch(kind, value_shape):
+    rng = np.random.default_rng(3)
+    base, value = rng.standard_normal((3, 4)), rng.standard_normal(value_shape)
+    x, xt = rb.tensor(base), torch.tensor(base)
+    array = x.numpy()
+    with rb.no_grad():
+        x[_set_index(kind, rb)] = rb.tensor(value)
+    xt[_set_index(kind, torch)] = torch.tensor(value)
+    np.testing.assert_array_equal(x.numpy(), xt.numpy())
+    assert x.numpy() is array          # written into the same memory
+    assert x.dtype == rb.float64
+
+
+def test_setitem_of_number_and_list():
+    x, xt = rb.zeros(2, 3), torch.zeros(2, 3)
+    x[0] = 1.5
+    xt[0] = 1.5
+    x[1, :] = [1.0, 2.0, 3.0]
+    xt[1, :] = torch.tensor([1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(x.numpy(), xt.numpy())
+    assert x.dtype == rb.float32
+
+
+def test_setitem_into_leaf_requiring_grad_raises():
+    w = rb.zeros(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="leaf"):
+        w[0] = 1.0
+    with rb.no_grad():
+        w[0] = 1.0
+    np.testing.assert_array_equal(w.detach().numpy(), [1.0, 0.0, 0.0])
+
+
+# ----------------------------------------------------------- misc semantics
+def test_basic_index_is_a_view_outside_the_graph():
+    x = rb.zeros(3, 4)
+    row = x[1]
+    x.add_(1.0)                        # in-place writes into the shared memory
+    np.testing.assert_array_equal(row.numpy(), [1.0] * 4)
+
+
+def test_index_keeps_dtype():
+    assert rb.arange(6).reshape(2, 3)[:, [0, 2]].dtype == rb.int64
+    assert rb.zeros(2, 3)[rb.tensor([True, False])].dtype == rb.float32
+
+
+def test_gather_same_position_twice_accumulates():
+    x = rb.tensor([[1.0, 2.0, 3.0]], requires_grad=True)
+    x.gather(1, rb.tensor([[2, 2, 2, 0]])).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [[1.0, 0.0, 3.0]])
