@@ -1,0 +1,161 @@
+"""Every schedule produces PyTorch's lr (and momentum) sequence, and resumes from its state dict."""
+from __future__ import annotations
+
+import numpy
+import pytest
+import torch
+
+import rosenblatt as rb
+from rosenblatt import optim
+from rosenblatt.optim import lr_scheduler as ours_sched
+
+EPOCHS = 60
+
+
+def pair(opt_name="SGD", groups=2, **options):
+    """The same optimizer on both sides: ``groups`` param groups with lrs 0.1, 0.05, ..."""
+    options = options or dict(momentum=0.9)
+    ours = getattr(optim, opt_name)([{"params": [rb.zeros(2, requires_grad=True)], "lr": 0.1 / (i + 1)}
+                                     for i in range(groups)], **options)
+    theirs = getattr(torch.optim, opt_name)([{"params": [torch.zeros(2, requires_grad=True)],
+                                              "lr": 0.1 / (i + 1)} for i in range(groups)], **options)
+    return ours, theirs
+
+
+def run(opt, sched, epochs=EPOCHS, metrics=None):
+    """The lrs (and momenta) after construction and after each step."""
+    def snapshot():
+        extra = [g["betas"][0] if "betas" in g else g.get("momentum") for g in opt.param_groups]
+        return sched.get_last_lr() + [g["lr"] for g in opt.param_groups] + extra
+
+    seen = [snapshot()]
+    for t in range(epochs):
+        opt.step()
+        sched.step(*([metrics[t]] if metrics is not None else []))
+        seen.append(snapshot())
+    return seen
+
+
+def same(a, b):
+    numpy.testing.assert_allclose(numpy.array(a, dtype=float), numpy.array(b, dtype=float),
+                                  rtol=1e-12, atol=1e-15)
+
+
+SCHEDULES = [
+    ("StepLR", dict(step_size=7, gamma=0.5)),
+    ("MultiStepLR", dict(milestones=[5, 20, 20, 41], gamma=0.3)),
+    ("ExponentialLR", dict(gamma=0.93)),
+    ("CosineAnnealingLR", dict(T_max=17)),
+    ("CosineAnnealingLR", dict(T_max=10, eta_min=0.001)),
+    ("LinearLR", dict(start_factor=0.25, end_factor=0.9, total_iters=12)),
+    ("LinearLR", dict()),
+    ("LambdaLR", dict(lr_lambda=lambda epoch: 0.97 ** epoch / (1 + epoch % 4))),
+    ("LambdaLR", dict(lr_lambda=[lambda e: 1 / (e + 1), lambda e: min(1.0, (e + 1) / 10)])),
+    ("OneCycleLR", dict(max_lr=1.0, total_steps=EPOCHS)),
+    ("OneCycleLR", dict(max_lr=[0.5, 2.0], total_steps=EPOCHS, anneal_strategy="linear",
+                        pct_start=0.25, div_factor=10.0, final_div_factor=100.0)),
+    ("OneCycleLR", dict(max_lr=0.3, epochs=6, steps_per_epoch=10, three_phase=True,
+                        base_momentum=0.8, max_momentum=0.9)),
+    ("OneCycleLR", dict(max_lr=0.3, total_steps=EPOCHS, cycle_momentum=False)),
+]
+
+
+@pytest.mark.parametrize("name,options", SCHEDULES)
+@pytest.mark.parametrize("opt_name", ["SGD", "Adam"])
+def test_sequence_matches_torch(name, options, opt_name):
+    ours, theirs = pair(opt_name, **({} if opt_name == "SGD" else {"betas": (0.9, 0.99)}))
+    a = run(ours, getattr(ours_sched, name)(ours, **options))
+    b = run(theirs, getattr(torch.optim.lr_scheduler, name)(theirs, **options))
+    same(a, b)
+    assert len({tuple(x) for x in a}) > 2  # the schedule did move
+
+
+def test_onecycle_needs_momentum():
+    opt = optim.Adagrad([rb.zeros(1, requires_grad=True)])
+    with pytest.raises(ValueError, match="cycle_momentum"):
+        ours_sched.OneCycleLR(opt, max_lr=1.0, total_steps=10)
+    sched = ours_sched.OneCycleLR(optim.SGD([rb.zeros(1, requires_grad=True)]), max_lr=1.0, total_steps=2)
+    sched.step()
+    sched.step()
+    with pytest.raises(ValueError, match="total_steps is 2"):
+        sched.step()
+
+
+def test_sequential_lr():
+    def build(mod, opt):
+        warm = mod.LinearLR(opt, start_factor=0.1, total_iters=5)
+        mid = mod.StepLR(opt, step_size=3, gamma=0.5)
+        cos = mod.CosineAnnealingLR(opt, T_max=20, eta_min=1e-3)
+        return mod.SequentialLR(opt, [warm, mid, cos], milestones=[5, 15])
+
+    ours, theirs = pair()
+    a = run(ours, build(ours_sched, ours))
+    b = run(theirs, build(torch.optim.lr_scheduler, theirs))
+    same(a, b)
+
+
+@pytest.mark.parametrize("options", [
+    dict(),
+    dict(mode="max", factor=0.5, patience=2, threshold=0.1, threshold_mode="abs", cooldown=2),
+    dict(patience=1, cooldown=1, min_lr=[0.02, 0.004], threshold=0.05),
+    dict(mode="max", patience=0, threshold_mode="rel", min_lr=0.01, factor=0.7),
+])
+def test_reduce_on_plateau(options):
+    metrics = [1.0, 0.9, 0.91, 0.9, 0.95, 0.89, 0.89, 0.9, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0] * 4
+    ours, theirs = pair()
+    a = run(ours, ours_sched.ReduceLROnPlateau(ours, **options), len(metrics), metrics)
+    b = run(theirs, torch.optim.lr_scheduler.ReduceLROnPlateau(theirs, **options), len(metrics), metrics)
+    same(a, b)
+    assert len({tuple(x) for x in a}) > 1
+
+
+@pytest.mark.parametrize("name,options", SCHEDULES[:6] + SCHEDULES[9:12])
+def test_state_dict_resume(name, options):
+    """A schedule rebuilt from its state dict (and the optimizer's) continues the same sequence."""
+    opt, _ = pair()
+    sched = getattr(ours_sched, name)(opt, **options)
+    for _ in range(20):
+        opt.step()
+        sched.step()
+    saved, opt_saved = sched.state_dict(), opt.state_dict()
+    assert "optimizer" not in saved and saved["last_epoch"] == 20
+    rest = run(opt, sched, 25)
+
+    opt2, _ = pair()
+    opt2.load_state_dict(opt_saved)
+    sched2 = getattr(ours_sched, name)(opt2, **options)
+    sched2.load_state_dict(saved)
+    opt2.load_state_dict(opt_saved)  # building the schedule reset the lrs
+    same(run(opt2, sched2, 25), rest)
+
+
+def test_sequential_and_plateau_state_dicts():
+    opt, _ = pair()
+    parts = [ours_sched.ExponentialLR(opt, 0.9), ours_sched.StepLR(opt, 4)]
+    seq = ours_sched.SequentialLR(opt, parts, milestones=[6])
+    for _ in range(8):
+        seq.step()
+    saved = seq.state_dict()
+    assert [s["last_epoch"] for s in saved["_schedulers"]] == [parts[0].last_epoch, parts[1].last_epoch]
+    plateau = ours_sched.ReduceLROnPlateau(opt, patience=0)
+    for m in [3.0, 2.0, 2.5]:
+        plateau.step(m)
+    again = ours_sched.ReduceLROnPlateau(opt)
+    again.load_state_dict(plateau.state_dict())
+    assert (again.best, again.patience, again.last_epoch) == (2.0, 0, 3)
+
+
+def test_base_lrs_and_errors():
+    opt, _ = pair()
+    sched = ours_sched.StepLR(opt, step_size=2)
+    assert sched.base_lrs == [0.1, 0.05] and sched.last_epoch == 0
+    with pytest.raises(TypeError, match="is not an Optimizer"):
+        ours_sched.StepLR(object(), step_size=2)
+    with pytest.raises(KeyError, match="initial_lr"):
+        ours_sched.StepLR(pair()[0], step_size=2, last_epoch=3)
+    with pytest.raises(ValueError, match="factor should be < 1.0"):
+        ours_sched.ReduceLROnPlateau(opt, factor=1.5)
+    with pytest.raises(ValueError, match="ReduceLROnPlateau"):
+        ours_sched.SequentialLR(opt, [sched, ours_sched.ReduceLROnPlateau(opt)], milestones=[3])
+    with pytest.raises(ValueError, match="2 lr_lambdas"):
+        ours_sched.LambdaLR(opt, [lambda e: 1.0])
