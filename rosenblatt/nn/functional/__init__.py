@@ -1,0 +1,21 @@
+"""Stateless neural-network functions: ``import rosenblatt.nn.functional as F``.
+
+Layers in ``rosenblatt.nn`` own parameters and call these.  The core ops
+(relu, sigmoid, tanh, softmax, log_softmax, pad, one_hot) are the ones in
+``rosenblatt.ops``, re-exported here under PyTorch's ``F.`` names.
+"""
+from __future__ import annotations
+
+from ...ops import log_softmax, one_hot, pad, relu, sigmoid, softmax, tanh
+from .activation import elu, erf, gelu, leaky_relu, relu_, silu, softplus
+from .linear import dropout, embedding, linear
+from .loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy,
+                   huber_loss, kl_div, l1_loss, mse_loss, nll_loss, smooth_l1_loss)
+from .normalization import batch_norm, layer_norm, rms_norm
+
+__all__ = [
+    "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
+    "dropout", "elu", "embedding", "erf", "gelu", "huber_loss", "kl_div", "l1_loss", "layer_norm",
+    "leaky_relu", "linear", "log_softmax", "mse_loss", "nll_loss", "one_hot", "pad", "relu",
+    "relu_", "rms_norm", "sigmoid", "silu", "smooth_l1_loss", "softmax", "softplus", "tanh",
+]

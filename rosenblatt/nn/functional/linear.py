@@ -1,0 +1,130 @@
+"""linear, embedding and dropout: the functional forms behind Linear, Embedding, Dropout."""
+from __future__ import annotations
+
+from typing import Any
+
+from ..._backend import xp
+from ...autograd.function import Function
+from ...ops import inplace, mul
+from ...random import Generator, numpy_generator
+from ...tensor import Tensor
+
+
+class Linear(Function):
+    """``x @ W.T + b`` in one node: backward is two GEMMs and a column sum (the MLP hot path)."""
+
+    saves_inputs = (0, 1)
+
+    def forward(self, x, w, b=None):
+        self.x, self.w = x, w
+        out = x @ w.T
+        if b is not None:
+            out += b  # fresh array from the matmul, so adding in place is safe
+        return out
+
+    def backward(self, grad):
+        x, w = self.x, self.w
+        parents = self.parents
+        gx = grad @ w if parents[0] is not None else None
+        gw = gb = None
+        if parents[1] is not None or (len(parents) > 2 and parents[2] is not None):
+            g2 = grad.reshape(-1, grad.shape[-1])
+            if parents[1] is not None:
+                gw = g2.T @ x.reshape(-1, x.shape[-1])
+            if len(parents) > 2 and parents[2] is not None:
+                gb = g2.sum(axis=0)
+        if len(parents) == 2:
+            return gx, gw
+        return gx, gw, gb
+
+
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """Affine map ``y = x W^T + b``.
+
+    Args:
+        input: ``(*, in_features)``.
+        weight: ``(out_features, in_features)``.
+        bias: ``(out_features,)`` or None.
+
+    Shape: ``(*, in_features) -> (*, out_features)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.functional.linear(rb.ones(2, 3), rb.ones(4, 3)).shape
+        (2, 4)
+    """
+    x = input.data if isinstance(input, Tensor) else xp.asarray(input)
+    w = weight.data if isinstance(weight, Tensor) else xp.asarray(weight)
+    if x.ndim == 0 or w.ndim != 2 or x.shape[-1] != w.shape[1]:
+        raise ValueError(f"linear(): input of shape {tuple(x.shape)} does not match weight of shape "
+                         f"{tuple(w.shape)}: expected input (*, {w.shape[-1] if w.ndim else '?'}) "
+                         f"and weight (out_features, in_features)")
+    if bias is None:
+        return Linear.apply(input, weight)
+    return Linear.apply(input, weight, bias)
+
+
+class Embedding(Function):
+    def forward(self, weight, indices=None, padding_idx=None):
+        self.indices, self.num, self.padding_idx = indices, weight.shape[0], padding_idx
+        return weight[indices]
+
+    def backward(self, grad):
+        dim = grad.shape[-1]
+        flat = self.indices.reshape(-1)
+        g = xp.zeros((self.num, dim), dtype=grad.dtype)
+        xp.add.at(g, flat, grad.reshape(-1, dim))
+        if self.padding_idx is not None:
+            g[self.padding_idx] = 0
+        return g
+
+
+def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None) -> Tensor:
+    """Rows of ``weight`` picked by the integer indices ``input``.
+
+    Args:
+        input: integer tensor of any shape, values in ``[0, num_embeddings)``.
+        weight: ``(num_embeddings, embedding_dim)``.
+        padding_idx: this row receives no gradient.
+
+    Shape: ``(*) -> (*, embedding_dim)``.
+    """
+    idx = input.data if isinstance(input, Tensor) else xp.asarray(input)
+    if idx.dtype.kind not in "iu":
+        raise TypeError(f"embedding(): indices must be an integer tensor, got dtype {idx.dtype}")
+    n = weight.shape[0]
+    if idx.size and (idx.min() < 0 or idx.max() >= n):
+        bad = idx.max() if idx.max() >= n else idx.min()
+        raise ValueError(f"embedding(): index {int(bad)} is out of range for an embedding with "
+                         f"{n} rows (valid: 0 to {n - 1})")
+    if padding_idx is not None and padding_idx < 0:
+        padding_idx += n
+    return Embedding.apply(weight, indices=idx, padding_idx=padding_idx)
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
+            generator: Generator | None = None) -> Tensor:
+    """Zero each element with probability ``p`` and scale the rest by ``1 / (1 - p)``.
+
+    Identity when ``training`` is False.  Masks come from ``generator`` (the
+    default generator when None), so a seeded generator gives the same masks.
+    """
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0:
+        return input
+    data = input.data
+    if p == 1.0:
+        mask = xp.zeros(data.shape, dtype=data.dtype)
+    else:
+        rng = numpy_generator(generator)
+        draw_dtype = data.dtype if data.dtype in (xp.float32, xp.float64) else xp.float32
+        mask = (rng.random(data.shape, dtype=draw_dtype) >= p).astype(data.dtype)
+        mask *= 1.0 / (1.0 - p)
+    if inplace:
+        return _inplace(input, mask)
+    return mul(input, Tensor._wrap(mask))
+
+
+def _inplace(input: Tensor, mask: Any) -> Tensor:
+    return inplace(input, mul, Tensor._wrap(mask))

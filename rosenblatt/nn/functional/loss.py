@@ -1,0 +1,348 @@
+"""Loss functions with PyTorch's options and reductions.
+
+``cross_entropy`` is one fused, stable Function (log-softmax and NLL together,
+gradient ``softmax - target``); the regression losses are built from base ops.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..._backend import xp
+from ...autograd.function import Function
+from ...ops import abs as abs_, exp, log, mul, sub, where
+from ...tensor import Tensor
+
+_REDUCTIONS = ("none", "mean", "sum")
+
+
+def _reduce(loss: Tensor, reduction: str, op: str) -> Tensor:
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    if reduction == "none":
+        return loss
+    raise ValueError(f"{op}(): reduction must be 'none', 'mean' or 'sum', got {reduction!r}")
+
+
+def _data(t: Any) -> Any:
+    return t.data if isinstance(t, Tensor) else xp.asarray(t)
+
+
+def _same_shape(input: Any, target: Any, op: str) -> None:
+    if tuple(input.shape) != tuple(target.shape):
+        raise ValueError(f"{op}(): target shape {tuple(target.shape)} must equal input shape "
+                         f"{tuple(input.shape)}; reshape one of them (e.g. target.view(-1, 1)) "
+                         f"instead of relying on broadcasting")
+
+
+# ------------------------------------------------------------------ classification
+def _class_last(x: Any) -> Any:
+    """``(N, C, d1, ...)`` -> ``(N * d1 * ..., C)``; ``(C,)`` -> ``(1, C)``."""
+    if x.ndim == 1:
+        return x[None, :]
+    if x.ndim > 2:
+        x = xp.moveaxis(x, 1, -1)
+    return x.reshape(-1, x.shape[-1])
+
+
+def _class_back(g2: Any, shape: tuple) -> Any:
+    """Inverse of ``_class_last`` for a gradient of the original ``shape``."""
+    if len(shape) == 1:
+        return g2[0]
+    if len(shape) > 2:
+        moved = (shape[0],) + tuple(shape[2:]) + (shape[1],)
+        return xp.moveaxis(g2.reshape(moved), -1, 1)
+    return g2
+
+
+class _ClassLoss(Function):
+    """``loss_i = -sum_c A_ic logp_ic`` with ``logp`` = log_softmax (cross entropy) or the input (NLL).
+
+    ``A`` is given sparsely (``coef_i`` at class ``t_i``) plus a dense smoothing
+    term ``smooth_i * w_c``, or densely (probability targets).  With
+    log_softmax, ``d loss_i / d z = p_i * sum_c A_ic - A_i``.
+    """
+
+    def forward(self, x, target=None, coef=None, dense=None, smooth=None, w=None, denom=1.0,
+                reduction="mean", softmax=True, out_shape=()):
+        self.in_shape, self.softmax = x.shape, softmax
+        z = _class_last(x)
+        if softmax:
+            shifted = z - z.max(axis=1, keepdims=True)
+            lse = xp.log(xp.exp(shifted).sum(axis=1, keepdims=True))
+            logp = shifted - lse
+            self.p = xp.exp(logp)
+        else:
+            logp = z
+        rows = xp.arange(z.shape[0])
+        if dense is not None:
+            loss = -(dense * logp).sum(axis=1)
+        else:
+            loss = -coef * logp[rows, target]
+            if smooth is not None:
+                wlogp = logp if w is None else logp * w
+                loss = loss - smooth * wlogp.sum(axis=1)
+        self.target, self.coef, self.dense, self.smooth, self.w = target, coef, dense, smooth, w
+        self.denom, self.reduction, self.rows = denom, reduction, rows
+        if reduction == "none":
+            return loss.reshape(out_shape).astype(x.dtype, copy=False)
+        total = loss.sum()
+        return xp.asarray(total / denom if reduction == "mean" else total, dtype=x.dtype)
+
+    def backward(self, grad):
+        if self.reduction == "none":
+            g = grad.reshape(-1)
+        else:
+            g = xp.full(self.rows.shape[0], grad / self.denom if self.reduction == "mean" else grad,
+                        dtype=grad.dtype)
+        if self.dense is not None:
+            a = self.dense * g[:, None]
+            gz = (self.p * a.sum(axis=1, keepdims=True) - a) if self.softmax else -a
+        else:
+            c = self.coef * g
+            total = c
+            if self.softmax:
+                if self.smooth is not None:
+                    s = self.smooth * g
+                    wsum = self.w.sum() if self.w is not None else self.p.shape[1]
+                    total = c + s * wsum
+                    gz = self.p * total[:, None] - s[:, None] * (1.0 if self.w is None else self.w)
+                else:
+                    gz = self.p * total[:, None]
+            else:
+                n_classes = self.in_shape[1 if len(self.in_shape) > 1 else 0]
+                gz = xp.zeros((self.rows.shape[0], n_classes), dtype=grad.dtype)
+            gz[self.rows, self.target] -= c
+        return _class_back(gz.astype(grad.dtype, copy=False), self.in_shape)
+
+
+def _check_class_input(input: Any, target: Any, op: str) -> tuple[int, tuple]:
+    """Validate shapes; return the number of classes and the per-element output shape."""
+    x, t = input.shape, target.shape
+    if len(x) == 0:
+        raise ValueError(f"{op}(): input must have a class dim, got a 0-d tensor")
+    n_classes = x[0] if len(x) == 1 else x[1]
+    if target.dtype.kind == "f":
+        if tuple(t) != tuple(x):
+            raise ValueError(f"{op}(): probability targets must have the input's shape "
+                             f"{tuple(x)}, got {tuple(t)}")
+        return n_classes, tuple(x[:1]) + tuple(x[2:]) if len(x) > 1 else ()
+    want = tuple(x[:1]) + tuple(x[2:]) if len(x) > 1 else ()
+    if tuple(t) != want:
+        raise ValueError(f"{op}(): expected class-index target of shape {want} for input of shape "
+                         f"{tuple(x)} (classes in dim {0 if len(x) == 1 else 1}), got {tuple(t)}")
+    return n_classes, want
+
+
+def _index_terms(t: Any, n_classes: int, weight: Any, ignore_index: int, op: str,
+                 dtype: Any) -> tuple[Any, Any, Any]:
+    """Flat targets (ignored ones set to 0), per-row weight of the target class, validity mask."""
+    t = t.reshape(-1).astype(xp.int64, copy=False)
+    valid = t != ignore_index
+    bad = valid & ((t < 0) | (t >= n_classes))
+    if bad.any():
+        raise ValueError(f"{op}(): target {int(t[bad][0])} is out of bounds for {n_classes} "
+                         f"classes (valid: 0 to {n_classes - 1}, or ignore_index={ignore_index})")
+    safe = xp.where(valid, t, 0)
+    wt = valid.astype(dtype) if weight is None else weight[safe] * valid
+    return safe, wt, valid
+
+
+def _weight_array(weight: Any, n_classes: int, dtype: Any, op: str) -> Any:
+    if weight is None:
+        return None
+    w = _data(weight).astype(dtype, copy=False)
+    if w.shape != (n_classes,):
+        raise ValueError(f"{op}(): weight must have shape ({n_classes},) (one per class), "
+                         f"got {tuple(w.shape)}")
+    return w
+
+
+def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                  ignore_index: int = -100, reduction: str = "mean",
+                  label_smoothing: float = 0.0) -> Tensor:
+    """Cross entropy between ``softmax(input)`` over dim 1 and the target (one fused, stable op).
+
+    ``loss_n = -sum_c w_c y_nc log softmax(x_n)_c``, with ``y`` one-hot of the
+    class index (or the given probabilities), smoothed to
+    ``(1 - label_smoothing) * y + label_smoothing / C``.
+
+    Args:
+        input: logits ``(N, C)``, ``(C,)`` or ``(N, C, d1, ...)``.
+        target: class indices ``(N)`` / ``()`` / ``(N, d1, ...)`` (int), or class
+            probabilities of the input's shape (float).
+        weight: ``(C,)`` rescaling per class.
+        ignore_index: index targets equal to it add nothing (and don't count in the mean).
+        reduction: 'none' | 'mean' | 'sum'.  'mean' divides by the summed target weights.
+        label_smoothing: in ``[0, 1]``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> logits = rb.tensor([[2.0, 0.0, 0.0]])
+        >>> round(rb.nn.functional.cross_entropy(logits, rb.tensor([0])).item(), 4)
+        0.2395
+    """
+    return _class_loss(input, target, weight, ignore_index, reduction, label_smoothing,
+                       softmax=True, op="cross_entropy")
+
+
+def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, ignore_index: int = -100,
+             reduction: str = "mean") -> Tensor:
+    """Negative log-likelihood of class indices given log-probabilities ``input`` (dim 1).
+
+    ``loss_n = -w_{t_n} input[n, t_n]``; 'mean' divides by the summed weights.
+    """
+    target_data = _data(target)
+    if target_data.dtype.kind not in "iu":
+        raise TypeError(f"nll_loss(): target must hold integer class indices, got {target_data.dtype}")
+    return _class_loss(input, target, weight, ignore_index, reduction, 0.0, softmax=False,
+                       op="nll_loss")
+
+
+def _class_loss(input: Tensor, target: Any, weight: Any, ignore_index: int, reduction: str,
+                label_smoothing: float, softmax: bool, op: str) -> Tensor:
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{op}(): reduction must be 'none', 'mean' or 'sum', got {reduction!r}")
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"{op}(): label_smoothing must be in [0, 1], got {label_smoothing}")
+    x, t = input.data, _data(target)
+    dtype = x.dtype
+    n_classes, out_shape = _check_class_input(x, t, op)
+    w = _weight_array(weight, n_classes, dtype, op)
+    eps = label_smoothing
+    if t.dtype.kind == "f":
+        y = _class_last(t.astype(dtype, copy=False))
+        if eps:
+            y = y * (1.0 - eps) + eps / n_classes
+        dense = y if w is None else y * w
+        return _ClassLoss.apply(input, dense=dense, denom=float(y.shape[0]), reduction=reduction,
+                                softmax=softmax, out_shape=out_shape)
+    safe, wt, valid = _index_terms(t, n_classes, w, ignore_index, op, dtype)
+    coef = (wt * (1.0 - eps)).astype(dtype, copy=False)
+    smooth = (valid * (eps / n_classes)).astype(dtype) if eps else None
+    denom = float(wt.sum())
+    return _ClassLoss.apply(input, target=safe, coef=coef, smooth=smooth, w=w, denom=denom,
+                            reduction=reduction, softmax=softmax, out_shape=out_shape)
+
+
+class _BCE(Function):
+    def forward(self, x, y, w=None):
+        self.x, self.y, self.w = x, y, w
+        self.log_x = xp.maximum(xp.log(x), -100.0)
+        self.log_1mx = xp.maximum(xp.log1p(-x), -100.0)
+        loss = -(y * self.log_x + (1.0 - y) * self.log_1mx)
+        return loss if w is None else loss * w
+
+    def backward(self, grad):
+        x, y = self.x, self.y
+        g = grad if self.w is None else grad * self.w
+        # PyTorch clamps the denominator the same way, so the gradient at x = 0 or 1 is finite.
+        gx = g * (x - y) / xp.maximum((1.0 - x) * x, 1e-12)
+        gy = g * (self.log_1mx - self.log_x) if self.parents[1] is not None else None
+        return gx, gy
+
+
+def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                         reduction: str = "mean") -> Tensor:
+    """``-w (y log x + (1 - y) log(1 - x))`` for probabilities ``x``; each log is clamped to >= -100."""
+    _same_shape(input, target, "binary_cross_entropy")
+    x = input.data
+    if x.size and (x.min() < 0 or x.max() > 1):
+        raise ValueError(f"binary_cross_entropy(): all elements of input should be between 0 and 1, "
+                         f"got values in [{float(x.min())}, {float(x.max())}]; use "
+                         f"binary_cross_entropy_with_logits for logits")
+    w = None if weight is None else xp.broadcast_to(_data(weight), x.shape).astype(x.dtype)
+    return _reduce(_BCE.apply(input, target, w=w), reduction, "binary_cross_entropy")
+
+
+class _BCEWithLogits(Function):
+    def forward(self, x, y, w=None, pos_weight=None):
+        # softplus(-x) = max(-x, 0) + log1p(exp(-|x|)), finite for any x.
+        e = xp.exp(-xp.abs(x))
+        sp = xp.maximum(-x, 0) + xp.log1p(e)
+        self.sig_neg = xp.where(x < 0, 1.0, e) / (1.0 + e)  # sigmoid(-x)
+        self.x, self.y, self.w, self.pw, self.sp = x, y, w, pos_weight, sp
+        lw = 1.0 if pos_weight is None else (pos_weight - 1.0) * y + 1.0
+        self.lw = lw
+        loss = (1.0 - y) * x + lw * sp
+        return loss if w is None else loss * w
+
+    def backward(self, grad):
+        g = grad if self.w is None else grad * self.w
+        gx = g * ((1.0 - self.y) - self.lw * self.sig_neg)
+        gy = None
+        if self.parents[1] is not None:
+            gy = g * (-self.x + (0.0 if self.pw is None else (self.pw - 1.0) * self.sp))
+        return gx, gy
+
+
+def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                                     reduction: str = "mean",
+                                     pos_weight: Tensor | None = None) -> Tensor:
+    """Sigmoid and binary cross entropy in one stable op (no log of 0 for logits of +-1e4).
+
+    ``loss = -w [p y log sigmoid(x) + (1 - y) log(1 - sigmoid(x))]`` with ``p = pos_weight``
+    broadcast over the last (class) dim.  ``weight`` and ``pos_weight`` get no gradient.
+    """
+    _same_shape(input, target, "binary_cross_entropy_with_logits")
+    dtype = input.dtype
+    w = None if weight is None else _data(weight).astype(dtype, copy=False)
+    pw = None if pos_weight is None else _data(pos_weight).astype(dtype, copy=False)
+    loss = _BCEWithLogits.apply(input, target, w=w, pos_weight=pw)
+    return _reduce(loss, reduction, "binary_cross_entropy_with_logits")
+
+
+# ---------------------------------------------------------------------- regression
+def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
+    """Mean squared error ``(x - y)^2``."""
+    _same_shape(input, target, "mse_loss")
+    d = sub(input, target)
+    return _reduce(mul(d, d), reduction, "mse_loss")
+
+
+def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
+    """Mean absolute error ``|x - y|``."""
+    _same_shape(input, target, "l1_loss")
+    return _reduce(abs_(sub(input, target)), reduction, "l1_loss")
+
+
+def smooth_l1_loss(input: Tensor, target: Tensor, reduction: str = "mean",
+                   beta: float = 1.0) -> Tensor:
+    """``0.5 d^2 / beta`` where ``|d| < beta``, else ``|d| - 0.5 beta`` (``d = x - y``)."""
+    _same_shape(input, target, "smooth_l1_loss")
+    if beta < 0:
+        raise ValueError(f"smooth_l1_loss(): beta must be non-negative, got {beta}")
+    a = abs_(sub(input, target))
+    if beta == 0:
+        return _reduce(a, reduction, "smooth_l1_loss")
+    return _reduce(where(a < beta, a * a * (0.5 / beta), a - 0.5 * beta), reduction, "smooth_l1_loss")
+
+
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0) -> Tensor:
+    """``0.5 d^2`` where ``|d| < delta``, else ``delta (|d| - 0.5 delta)``."""
+    _same_shape(input, target, "huber_loss")
+    if delta <= 0:
+        raise ValueError(f"huber_loss(): delta must be positive, got {delta}")
+    a = abs_(sub(input, target))
+    return _reduce(where(a < delta, a * a * 0.5, (a - 0.5 * delta) * delta), reduction, "huber_loss")
+
+
+def kl_div(input: Tensor, target: Tensor, reduction: str = "mean", log_target: bool = False) -> Tensor:
+    """KL divergence with ``input`` as log-probabilities: ``y (log y - x)`` (0 where y = 0).
+
+    ``reduction='batchmean'`` divides the sum by the batch size (the true KL);
+    'mean' divides by the number of elements, as PyTorch does.
+    """
+    _same_shape(input, target, "kl_div")
+    if log_target:
+        loss = mul(exp(target), sub(target, input))
+    else:
+        y = target if isinstance(target, Tensor) else Tensor._wrap(xp.asarray(target))
+        positive = Tensor._wrap(y.data > 0)
+        safe = where(positive, y, 1.0)
+        loss = where(positive, mul(y, log(safe)), 0.0) - mul(y, input)
+    if reduction == "batchmean":
+        return loss.sum() / (input.shape[0] if input.ndim else 1)
+    return _reduce(loss, reduction, "kl_div")
+

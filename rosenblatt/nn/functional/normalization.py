@@ -1,0 +1,154 @@
+"""layer_norm, batch_norm (fused Functions) and rms_norm (built from base ops).
+
+The fused backward of a normalisation is the classic
+``dx = rstd * (g - mean(g) - xhat * mean(g * xhat))`` with ``g = dy * weight``:
+one pass instead of the dozen nodes the composed version records.
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from ..._backend import xp
+from ...autograd.function import Function
+from ...ops import mean, mul, rsqrt
+from ...tensor import Tensor
+
+
+class _Normalize(Function):
+    """``(x - mean) * rstd * weight + bias``; statistics over ``axes``, affine over ``param_shape``.
+
+    ``stats`` given (batch norm in eval mode) means the statistics are constants.
+    """
+
+    def forward(self, x, *affine, axes=(), param_shape=(), reduce_axes=(), eps=1e-5,
+                has_weight=False, stats=None):
+        if stats is None:
+            mu = x.mean(axis=axes, keepdims=True)
+            xc = x - mu
+            var = (xc * xc).mean(axis=axes, keepdims=True)
+            self.batch_mean, self.batch_var = mu, var
+        else:
+            mu, var = stats
+            xc = x - mu
+        rstd = 1.0 / xp.sqrt(var + eps)
+        xhat = xc * rstd
+        self.xhat, self.rstd, self.axes, self.fixed = xhat, rstd, axes, stats is not None
+        self.reduce_axes = reduce_axes
+        self.flat = tuple(s for i, s in enumerate(param_shape) if i not in reduce_axes)
+        self.weight = affine[0].reshape(param_shape) if has_weight else None
+        out = xhat
+        if has_weight:
+            out = out * self.weight
+        if len(affine) > int(has_weight):
+            out = out + affine[-1].reshape(param_shape)
+        return out.astype(x.dtype, copy=False)
+
+    def backward(self, grad):
+        xhat, parents = self.xhat, self.parents
+        g = grad if self.weight is None else grad * self.weight
+        gx = None
+        if parents[0] is not None:
+            if self.fixed:
+                gx = g * self.rstd
+            else:
+                axes = self.axes
+                gx = self.rstd * (g - g.mean(axis=axes, keepdims=True)
+                                  - xhat * (g * xhat).mean(axis=axes, keepdims=True))
+        grads = [gx]
+        flat = self.flat
+        if len(parents) > 1 and self.weight is not None:
+            grads.append(None if parents[1] is None else
+                         (grad * xhat).sum(axis=self.reduce_axes).reshape(flat))
+        if len(parents) > len(grads):
+            grads.append(None if parents[-1] is None else grad.sum(axis=self.reduce_axes).reshape(flat))
+        return tuple(grads)
+
+
+def _norm_shape(normalized_shape: Any) -> tuple[int, ...]:
+    return (int(normalized_shape),) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+
+
+def layer_norm(input: Tensor, normalized_shape: Sequence[int] | int, weight: Tensor | None = None,
+               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+    """Normalise over the last ``len(normalized_shape)`` dims, then scale and shift.
+
+    ``y = (x - E[x]) / sqrt(Var[x] + eps) * weight + bias`` (biased variance).
+
+    Shape: ``(*, *normalized_shape)`` in and out.
+    """
+    shape = _norm_shape(normalized_shape)
+    k = len(shape)
+    if tuple(input.shape[input.ndim - k:]) != shape or input.ndim < k:
+        raise ValueError(f"layer_norm(): input of shape {tuple(input.shape)} does not end with "
+                         f"normalized_shape {shape}")
+    axes = tuple(range(input.ndim - k, input.ndim))
+    param_shape = (1,) * (input.ndim - k) + shape
+    affine = [t for t in (weight, bias) if t is not None]
+    return _Normalize.apply(input, *affine, axes=axes, param_shape=param_shape,
+                            reduce_axes=tuple(range(input.ndim - k)), eps=eps,
+                            has_weight=weight is not None)
+
+
+def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
+               weight: Tensor | None = None, bias: Tensor | None = None, training: bool = False,
+               momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """Normalise each channel (dim 1) over the batch and any trailing dims.
+
+    Training uses the batch statistics and updates ``running_mean``/``running_var``
+    in place: ``running = (1 - momentum) * running + momentum * batch`` with the
+    unbiased batch variance, as PyTorch does.  Eval uses the running statistics.
+
+    Shape: ``(N, C)`` or ``(N, C, *)``.
+    """
+    x = input.data
+    if x.ndim < 2:
+        raise ValueError(f"batch_norm(): expected input of at least 2 dims (N, C, ...), got shape "
+                         f"{tuple(x.shape)}")
+    axes = (0,) + tuple(range(2, x.ndim))
+    param_shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
+    affine = [t for t in (weight, bias) if t is not None]
+    use_batch = training or running_mean is None or running_var is None
+    if use_batch:
+        count = x.size // x.shape[1]
+        if training and count <= 1:
+            raise ValueError(f"batch_norm(): expected more than 1 value per channel when training, "
+                             f"got input of shape {tuple(x.shape)}")
+        out = _Normalize.apply(input, *affine, axes=axes, param_shape=param_shape,
+                               reduce_axes=axes, eps=eps, has_weight=weight is not None)
+        if training and running_mean is not None and running_var is not None:
+            node_mean, node_var = _batch_stats(out, x, axes)
+            unbiased = node_var * (count / max(count - 1, 1))
+            for buf, stat in ((running_mean, node_mean), (running_var, unbiased)):
+                buf.data *= 1.0 - momentum
+                buf.data += (momentum * stat.reshape(-1)).astype(buf.dtype, copy=False)
+        return out
+    stats = (running_mean.data.reshape(param_shape), running_var.data.reshape(param_shape))
+    return _Normalize.apply(input, *affine, axes=axes, param_shape=param_shape,
+                            reduce_axes=axes, eps=eps, has_weight=weight is not None, stats=stats)
+
+
+def _batch_stats(out: Tensor, x: Any, axes: tuple) -> tuple[Any, Any]:
+    node = out._node
+    if node is not None:
+        return node.batch_mean, node.batch_var
+    mu = x.mean(axis=axes, keepdims=True)
+    return mu, ((x - mu) ** 2).mean(axis=axes, keepdims=True)
+
+
+def rms_norm(input: Tensor, normalized_shape: Sequence[int] | int, weight: Tensor | None = None,
+             eps: float | None = None) -> Tensor:
+    """``x / sqrt(mean(x^2) + eps) * weight`` over the last ``len(normalized_shape)`` dims.
+
+    ``eps=None`` uses the machine epsilon of the input's dtype, as PyTorch does.
+    """
+    shape = _norm_shape(normalized_shape)
+    k = len(shape)
+    if tuple(input.shape[input.ndim - k:]) != shape or input.ndim < k:
+        raise ValueError(f"rms_norm(): input of shape {tuple(input.shape)} does not end with "
+                         f"normalized_shape {shape}")
+    if eps is None:
+        eps = float(xp.finfo(input.dtype).eps)
+    axes = tuple(range(input.ndim - k, input.ndim))
+    out = mul(input, rsqrt(mean(mul(input, input), dim=axes, keepdim=True) + eps))
+    return out if weight is None else mul(out, weight)
+

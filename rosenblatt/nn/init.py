@@ -1,0 +1,170 @@
+"""Parameter initialisation, in place, with PyTorch's names and distributions.
+
+Every function fills its tensor under ``no_grad``, returns it, and takes
+``generator=`` (a ``rosenblatt.Generator``; the default generator otherwise),
+so a seeded generator gives the same weights every run.
+
+Example:
+    >>> import rosenblatt as rb
+    >>> from rosenblatt.nn import init
+    >>> w = rb.empty(64, 32)
+    >>> _ = init.kaiming_uniform_(w, nonlinearity="relu", generator=rb.Generator(0))
+    >>> bool(w.abs().max() <= (6 / 32) ** 0.5)
+    True
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .._backend import xp
+from ..autograd.grad_mode import no_grad
+from ..random import Generator, numpy_generator
+from ..tensor import Tensor
+
+
+def _fill(tensor: Tensor, values: Any) -> Tensor:
+    with no_grad():
+        tensor.copy_(Tensor._wrap(xp.asarray(values).astype(tensor.dtype, copy=False)))
+    return tensor
+
+
+def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
+    """The gain PyTorch recommends for ``nonlinearity`` (sqrt(2) for relu, 5/3 for tanh, ...)."""
+    linear = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+              "conv_transpose3d", "sigmoid")
+    if nonlinearity in linear:
+        return 1.0
+    if nonlinearity == "tanh":
+        return 5.0 / 3
+    if nonlinearity == "relu":
+        return math.sqrt(2.0)
+    if nonlinearity == "leaky_relu":
+        if param is None:
+            slope = 0.01
+        elif isinstance(param, (int, float)) and not isinstance(param, bool):
+            slope = param
+        else:
+            raise ValueError(f"calculate_gain(): negative_slope {param!r} is not a valid number")
+        return math.sqrt(2.0 / (1 + slope ** 2))
+    if nonlinearity == "selu":
+        return 3.0 / 4
+    raise ValueError(f"calculate_gain(): unsupported nonlinearity {nonlinearity!r}")
+
+
+def _calculate_fan_in_and_fan_out(tensor: Tensor) -> tuple[int, int]:
+    """``(fan_in, fan_out)``: ``(in, out)`` times the receptive field size (dims past 2)."""
+    if tensor.ndim < 2:
+        raise ValueError(f"Fan in and fan out can not be computed for tensor with fewer than 2 "
+                         f"dimensions, got shape {tuple(tensor.shape)}")
+    receptive = math.prod(tensor.shape[2:]) if tensor.ndim > 2 else 1
+    return tensor.shape[1] * receptive, tensor.shape[0] * receptive
+
+
+def _calculate_correct_fan(tensor: Tensor, mode: str) -> int:
+    if mode not in ("fan_in", "fan_out"):
+        raise ValueError(f"mode {mode!r} not supported, please use one of 'fan_in', 'fan_out'")
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    return fan_in if mode == "fan_in" else fan_out
+
+
+def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0,
+             generator: Generator | None = None) -> Tensor:
+    """Fill with samples of U(a, b)."""
+    return _fill(tensor, numpy_generator(generator).uniform(a, b, tensor.shape))
+
+
+def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0,
+            generator: Generator | None = None) -> Tensor:
+    """Fill with samples of N(mean, std^2)."""
+    return _fill(tensor, numpy_generator(generator).normal(mean, std, tensor.shape))
+
+
+def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0,
+                  b: float = 2.0, generator: Generator | None = None) -> Tensor:
+    """Fill with N(mean, std^2) samples redrawn until they fall in ``[a, b]`` (absolute bounds)."""
+    if not a < b:
+        raise ValueError(f"trunc_normal_(): expected a < b, got a={a}, b={b}")
+    rng = numpy_generator(generator)
+    values = rng.normal(mean, std, tensor.shape)
+    bad = (values < a) | (values > b)
+    while bad.any():
+        values[bad] = rng.normal(mean, std, int(bad.sum()))
+        bad = (values < a) | (values > b)
+    return _fill(tensor, values)
+
+
+def constant_(tensor: Tensor, val: float) -> Tensor:
+    """Fill with ``val``."""
+    return _fill(tensor, xp.full(tensor.shape, val))
+
+
+def zeros_(tensor: Tensor) -> Tensor:
+    return constant_(tensor, 0.0)
+
+
+def ones_(tensor: Tensor) -> Tensor:
+    return constant_(tensor, 1.0)
+
+
+def eye_(tensor: Tensor) -> Tensor:
+    """Fill a 2-d tensor with the identity matrix."""
+    if tensor.ndim != 2:
+        raise ValueError(f"eye_(): only 2-d tensors are supported, got shape {tuple(tensor.shape)}")
+    return _fill(tensor, xp.eye(*tensor.shape))
+
+
+def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator: Generator | None = None) -> Tensor:
+    """U(-a, a) with ``a = gain * sqrt(6 / (fan_in + fan_out))`` (Glorot & Bengio, 2010)."""
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    bound = gain * math.sqrt(6.0 / float(fan_in + fan_out))
+    return uniform_(tensor, -bound, bound, generator)
+
+
+def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator: Generator | None = None) -> Tensor:
+    """N(0, std^2) with ``std = gain * sqrt(2 / (fan_in + fan_out))``."""
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / float(fan_in + fan_out)), generator)
+
+
+def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
+                     nonlinearity: str = "leaky_relu", generator: Generator | None = None) -> Tensor:
+    """U(-b, b) with ``b = gain * sqrt(3 / fan)`` (He et al., 2015).
+
+    Args:
+        a: negative slope of the leaky_relu that follows (only for 'leaky_relu').
+        mode: 'fan_in' keeps the forward variance, 'fan_out' the backward one.
+        nonlinearity: name passed to ``calculate_gain``.
+    """
+    gain = calculate_gain(nonlinearity, a)
+    bound = math.sqrt(3.0) * gain / math.sqrt(_calculate_correct_fan(tensor, mode))
+    return uniform_(tensor, -bound, bound, generator)
+
+
+def kaiming_normal_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
+                    nonlinearity: str = "leaky_relu", generator: Generator | None = None) -> Tensor:
+    """N(0, std^2) with ``std = gain / sqrt(fan)``."""
+    gain = calculate_gain(nonlinearity, a)
+    std = gain / math.sqrt(_calculate_correct_fan(tensor, mode))
+    return normal_(tensor, 0.0, std, generator)
+
+
+def orthogonal_(tensor: Tensor, gain: float = 1.0, generator: Generator | None = None) -> Tensor:
+    """A (semi-)orthogonal matrix from the QR decomposition of a Gaussian one (Saxe et al., 2013).
+
+    Dims past the first are flattened: rows = shape[0], cols = prod(shape[1:]).
+    """
+    if tensor.ndim < 2:
+        raise ValueError(f"orthogonal_(): only tensors with 2 or more dimensions are supported, "
+                         f"got shape {tuple(tensor.shape)}")
+    rows = tensor.shape[0]
+    cols = tensor.numel() // rows if rows else 0
+    flat = numpy_generator(generator).normal(0.0, 1.0, (rows, cols))
+    if rows < cols:
+        flat = flat.T
+    q, r = xp.linalg.qr(flat)
+    # Sign fix makes the distribution uniform (Haar) over orthogonal matrices.
+    q = q * xp.sign(xp.diag(r))
+    if rows < cols:
+        q = q.T
+    return _fill(tensor, gain * q.reshape(tensor.shape))

@@ -1,0 +1,102 @@
+"""BatchNorm1d and BatchNorm2d."""
+from __future__ import annotations
+
+from typing import Any
+
+from ..._backend import default_float, xp
+from ...tensor import Tensor
+from .. import init
+from ..functional.normalization import batch_norm
+from ..parameter import Parameter
+from .module import Module
+
+
+class _BatchNorm(Module):
+    _dims: tuple[int, ...] = ()
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
+                 affine: bool = True, track_running_stats: bool = True, device: Any = None,
+                 dtype: Any = None) -> None:
+        super().__init__()
+        self.num_features, self.eps, self.momentum = num_features, eps, momentum
+        self.affine, self.track_running_stats = affine, track_running_stats
+        dtype = default_float if dtype is None else xp.dtype(dtype)
+        if affine:
+            self.weight = Parameter(xp.ones(num_features, dtype=dtype))
+            self.bias = Parameter(xp.zeros(num_features, dtype=dtype))
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+        if track_running_stats:
+            self.register_buffer("running_mean", Tensor._wrap(xp.zeros(num_features, dtype=dtype)))
+            self.register_buffer("running_var", Tensor._wrap(xp.ones(num_features, dtype=dtype)))
+            self.register_buffer("num_batches_tracked", Tensor._wrap(xp.array(0, dtype=xp.int64)))
+        else:
+            self.register_buffer("running_mean", None)
+            self.register_buffer("running_var", None)
+            self.register_buffer("num_batches_tracked", None)
+
+    def reset_running_stats(self) -> None:
+        if self.track_running_stats:
+            self.running_mean.data[...] = 0
+            self.running_var.data[...] = 1
+            self.num_batches_tracked.data[...] = 0
+
+    def reset_parameters(self) -> None:
+        self.reset_running_stats()
+        if self.affine:
+            init.ones_(self.weight)
+            init.zeros_(self.bias)
+
+    def forward(self, input: Tensor) -> Tensor:
+        if input.ndim not in self._dims:
+            dims = " or ".join(f"{d}D" for d in self._dims)
+            raise ValueError(f"{type(self).__name__}: expected {dims} input (got {input.ndim}D input "
+                             f"of shape {tuple(input.shape)})")
+        if input.shape[1] != self.num_features:
+            raise ValueError(f"{type(self).__name__}: expected {self.num_features} channels in dim 1, "
+                             f"got input of shape {tuple(input.shape)}")
+        momentum = 0.0 if self.momentum is None else self.momentum
+        if self.training and self.track_running_stats:
+            self.num_batches_tracked.data += 1
+            if self.momentum is None:  # cumulative moving average
+                momentum = 1.0 / float(self.num_batches_tracked.data)
+        use_batch = self.training or not self.track_running_stats
+        return batch_norm(input, self.running_mean, self.running_var, self.weight, self.bias,
+                          use_batch, momentum, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+                f"affine={self.affine}, track_running_stats={self.track_running_stats}")
+
+
+class BatchNorm1d(_BatchNorm):
+    """Batch normalisation over ``(N, C)`` or ``(N, C, L)`` input (Ioffe & Szegedy, 2015).
+
+    ``y = (x - E[x]) / sqrt(Var[x] + eps) * weight + bias`` per channel; in
+    training the batch statistics are used and folded into ``running_mean`` /
+    ``running_var`` (unbiased variance) with ``momentum`` (None: cumulative
+    average); in eval the running statistics are used.
+
+    Args:
+        num_features: C.
+        eps: added to the variance (default 1e-5).
+        momentum: weight of the new batch in the running statistics (default 0.1).
+        affine: learn ``weight`` (ones) and ``bias`` (zeros).
+        track_running_stats: keep running statistics; if False, batch statistics are
+            used in eval mode too.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> bn = rb.nn.BatchNorm1d(3)
+        >>> bn(rb.randn(8, 3)).shape
+        (8, 3)
+    """
+
+    _dims = (2, 3)
+
+
+class BatchNorm2d(_BatchNorm):
+    """Batch normalisation over ``(N, C, H, W)`` input; see ``BatchNorm1d``."""
+
+    _dims = (4,)
