@@ -21,6 +21,9 @@ class MatMul(Function):
 
     def backward(self, grad):
         x, y = self.x, self.y
+        if x.ndim == 1 and y.ndim == 1:  # a dot product: grad is 0-d
+            return (grad * y if self.parents[0] is not None else None,
+                    grad * x if self.parents[1] is not None else None)
         # Treat 1-d operands as a row (x) or column (y) matrix, as matmul does.
         x2 = x[None, :] if x.ndim == 1 else x
         y2 = y[:, None] if y.ndim == 1 else y
@@ -61,7 +64,8 @@ class Einsum(Function):
             for axis, c in enumerate(letters):
                 if c not in available:
                     g = xp.expand_dims(g, axis)
-            grads.append(xp.broadcast_to(g, x.shape))
+            # Ellipsis dims may broadcast (size 1 here, n in g): the engine sums those back.
+            grads.append(xp.broadcast_to(g, xp.broadcast_shapes(g.shape, x.shape)))
         return tuple(grads)
 
 

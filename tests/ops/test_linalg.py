@@ -1,0 +1,87 @@
+"""matmul, mm, bmm, dot, outer and einsum against PyTorch."""
+import pytest
+import torch
+
+import rosenblatt as rb
+from helpers import check_op
+
+
+@pytest.mark.parametrize("shapes", [
+    [(3, 4), (4, 5)], [(4,), (4, 5)], [(3, 4), (4,)], [(4,), (4,)], [(2, 3, 4), (2, 4, 5)],
+    [(2, 3, 4), (4, 5)], [(3, 4), (2, 4, 5)], [(2, 1, 3, 4), (5, 4, 2)], [(4,), (2, 4, 5)],
+    [(2, 3, 4), (4,)], [(1, 3, 4), (2, 4, 5)],
+])
+def test_matmul(shapes):
+    check_op(shapes, lambda x, y: x @ y)
+    check_op(shapes, rb.matmul, torch.matmul)
+
+
+def test_matmul_method_and_reflected():
+    check_op([(3, 4), (4, 2)], lambda x, y: x.matmul(y))
+    check_op([(3, 4), (4, 2)], lambda x, y: y.__rmatmul__(x))
+
+
+def test_mm_bmm_dot_outer():
+    check_op([(3, 4), (4, 5)], rb.mm, torch.mm)
+    check_op([(2, 3, 4), (2, 4, 5)], rb.bmm, torch.bmm)
+    check_op([(4,), (4,)], rb.dot, torch.dot)
+    check_op([(3,), (4,)], rb.outer, torch.outer)
+    check_op([(3, 4), (4, 5)], lambda x, y: x.mm(y))
+    check_op([(2, 3, 4), (2, 4, 5)], lambda x, y: x.bmm(y))
+
+
+def test_shape_errors_name_the_op():
+    with pytest.raises(ValueError, match="matmul"):
+        rb.ones(3, 4) @ rb.ones(3, 4)
+    with pytest.raises(ValueError, match="matmul"):
+        rb.matmul(rb.ones(()), rb.ones(3))
+    with pytest.raises(ValueError, match="matmul"):
+        rb.ones(2, 3, 4) @ rb.ones(3, 4, 5)
+    with pytest.raises(ValueError, match="bmm"):
+        rb.bmm(rb.ones(2, 3, 4), rb.ones(3, 4, 5))
+    with pytest.raises(ValueError, match="mm"):
+        rb.mm(rb.ones(3), rb.ones(3, 4))
+
+
+@pytest.mark.parametrize("equation, shapes", [
+    ("ij,jk->ik", [(3, 4), (4, 5)]),
+    ("ij,jk", [(3, 4), (4, 5)]),
+    ("bij,bjk->bik", [(2, 3, 4), (2, 4, 5)]),
+    ("i,i->", [(4,), (4,)]),
+    ("i,j->ij", [(3,), (4,)]),
+    ("ij->ji", [(3, 4)]),
+    ("ij->", [(3, 4)]),
+    ("ij->j", [(3, 4)]),
+    ("ij", [(3, 4)]),
+    ("ba", [(3, 4)]),
+    ("ij,ij->ij", [(3, 4), (3, 4)]),
+    ("...ij,...jk->...ik", [(2, 3, 4), (2, 4, 5)]),
+    ("...ij,...jk", [(2, 2, 3, 4), (4, 5)]),
+    ("...ij,...jk->...ik", [(1, 3, 4), (2, 4, 5)]),
+    ("b...d,bd->b...", [(2, 3, 5, 4), (2, 4)]),
+    ("bhqd,bhkd->bhqk", [(2, 3, 4, 5), (2, 3, 6, 5)]),
+    ("ij,jk,kl->il", [(2, 3), (3, 4), (4, 5)]),
+    ("i,jk->ijk", [(2,), (3, 4)]),
+    ("ik,jk->", [(2, 3), (4, 3)]),
+])
+def test_einsum(equation, shapes):
+    check_op(shapes, lambda *xs: rb.einsum(equation, *xs), lambda *xs: torch.einsum(equation, *xs))
+    check_op(shapes, lambda *xs: rb.einsum(equation, list(xs)), lambda *xs: torch.einsum(equation, list(xs)),
+             dtypes=("float32",))
+
+
+def test_einsum_errors():
+    with pytest.raises(ValueError, match="einsum"):
+        rb.einsum("ij,jk->ik", rb.ones(3, 4))
+    with pytest.raises(ValueError, match="einsum"):
+        rb.einsum("ijk->i", rb.ones(3, 4))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_dtype_preserved(dtype):
+    x = rb.rand(2, 3, 4, dtype=dtype, requires_grad=True)
+    y = rb.rand(4, 5, dtype=dtype, requires_grad=True)
+    outs = [x @ y, rb.einsum("bij,jk->bik", x, y), rb.bmm(x, x.transpose(1, 2))]
+    sum(o.sum() for o in outs).backward()
+    assert all(o.dtype == dtype for o in outs)
+    assert x.grad.dtype == dtype and y.grad.dtype == dtype
