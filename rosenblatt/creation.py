@@ -36,17 +36,28 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
         >>> rb.tensor([[1.0, 2.0], [3.0, 4.0]]).shape
         (2, 2)
     """
-    array = xp.array(as_array(data, "tensor"), copy=True)
+    array = xp.array(_as_array(data, dtype, "tensor"), copy=True)
     if dtype is not None:
         array = array.astype(dtype, copy=False)
     return _make(array, requires_grad)
+
+
+def _as_array(data: Any, dtype: Any, op: str) -> Any:
+    """``as_array(data)``, but Python numbers go straight to ``dtype`` when one is given.
+
+    Going through the float32 default first would round ``tensor([0.1], dtype=float64)``.
+    """
+    array = as_array(data, op)
+    if dtype is not None and not isinstance(data, (Tensor, xp.ndarray, xp.generic)):
+        array = xp.asarray(data, dtype=dtype)
+    return array
 
 
 def as_tensor(data: Any, dtype: Any = None) -> Tensor:
     """``data`` as a tensor, sharing memory when it already is an array or tensor of ``dtype``."""
     if isinstance(data, Tensor) and (dtype is None or data.dtype == xp.dtype(dtype)):
         return data
-    array = as_array(data, "as_tensor")
+    array = _as_array(data, dtype, "as_tensor")
     return Tensor._wrap(array if dtype is None else array.astype(dtype, copy=False))
 
 

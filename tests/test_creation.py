@@ -38,6 +38,19 @@ def test_tensor_with_dtype_and_requires_grad():
     assert t.dtype == rb.float64 and t.requires_grad and t.is_leaf
 
 
+def test_python_floats_with_float64_dtype_are_not_rounded_through_float32():
+    for make in (rb.tensor, rb.as_tensor):
+        assert make([0.1, 1 / 3], dtype=rb.float64).tolist() == torch.tensor([0.1, 1 / 3], dtype=torch.float64).tolist()
+    assert rb.tensor(0.1, dtype=rb.float64).item() == 0.1
+
+
+def test_tensor_from_list_of_0d_tensors():
+    r = rb.tensor([rb.tensor(1.0), rb.tensor(2.0)])
+    t = torch.tensor([torch.tensor(1.0), torch.tensor(2.0)])
+    _same_dtype(r, t)
+    np.testing.assert_array_equal(r.numpy(), t.numpy())
+
+
 def test_from_numpy_shares_memory_both_ways_and_keeps_dtype():
     a = np.array([1.0, 2.0], dtype=np.float64)
     t = rb.from_numpy(a)
