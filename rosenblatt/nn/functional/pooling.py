@@ -1,0 +1,365 @@
+"""Pooling and channel dropout: max/avg pools (fixed and adaptive windows), dropout2d.
+
+Fixed-window pools never build window arrays: they combine the ``kh * kw``
+strided sub-grids of the padded input (one per kernel offset) with
+``maximum``/``+=``, which is ~10x faster than reshape + max and keeps the memory
+layout of the input (the conv layers may hand over CNHW or NHWC memory).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..._backend import xp
+from ...autograd.function import Function
+from ...random import Generator, numpy_generator
+from ...tensor import Tensor
+from .conv import _pair, offset_slices, pad2d
+from .sampling import separable_map
+
+
+def _pool_size(n: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> int:
+    span = d * (k - 1) + 1
+    out = (n + 2 * p - span + (s - 1 if ceil_mode else 0)) // s + 1
+    if ceil_mode and (out - 1) * s >= n + p:
+        out -= 1  # the last window must start inside the input or its left padding
+    return out
+
+
+def _geometry(op: str, x: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
+              ceil_mode: bool) -> tuple:
+    if not isinstance(x, Tensor) or x.ndim != 4:
+        raise ValueError(f"{op}: expected a 4-d Tensor (N, C, H, W), got "
+                         f"{list(x.shape) if isinstance(x, Tensor) else type(x).__name__}")
+    kernel = _pair(kernel_size, "kernel_size", op)
+    stride = kernel if stride is None or stride == () else _pair(stride, "stride", op)
+    padding, dilation = _pair(padding, "padding", op), _pair(dilation, "dilation", op)
+    if min(kernel) < 1 or min(stride) < 1 or min(dilation) < 1 or min(padding) < 0:
+        raise ValueError(f"{op}: kernel_size, stride and dilation must be >= 1 and padding >= 0, "
+                         f"got kernel_size={kernel}, stride={stride}, dilation={dilation}, "
+                         f"padding={padding}")
+    if padding[0] > kernel[0] // 2 or padding[1] > kernel[1] // 2:
+        raise ValueError(f"{op}: padding {padding} must be at most half the kernel size {kernel}")
+    out = tuple(_pool_size(x.shape[2 + a], kernel[a], stride[a], padding[a], dilation[a],
+                           ceil_mode) for a in range(2))
+    if min(out) < 1:
+        raise ValueError(f"{op}: kernel {list(kernel)} (dilation {list(dilation)}) is larger than "
+                         f"the padded input {[x.shape[2] + 2 * padding[0], x.shape[3] + 2 * padding[1]]} "
+                         f"(input {list(x.shape)}); use a smaller kernel or more padding")
+    # Padding on the bottom/right so the last (ceil_mode) window fits in the buffer.
+    extra = tuple(max(0, (out[a] - 1) * stride[a] + dilation[a] * (kernel[a] - 1) + 1
+                      - x.shape[2 + a] - padding[a]) for a in range(2))
+    return kernel, stride, padding, dilation, out, extra
+
+
+def _disjoint(kernel: tuple, stride: tuple, dilation: tuple) -> bool:
+    """True when no input pixel lies in two windows (each gradient slot is written once)."""
+    return all(s >= d * (k - 1) + 1 for k, s, d in zip(kernel, stride, dilation))
+
+
+class MaxPool2d(Function):
+    def forward(self, x, kernel=(1, 1), stride=(1, 1), padding=(0, 0), dilation=(1, 1),
+                out=(1, 1), extra=(0, 0)):
+        xpad = pad2d(x, padding[0], extra[0], padding[1], extra[1], -xp.inf)
+        slices = [s for _, _, s in offset_slices(kernel, stride, dilation, out)]
+        best = xpad[:, :, slices[0][0], slices[0][1]].copy(order="K")
+        arg = xp.zeros(best.shape, dtype=xp.int8 if len(slices) < 128 else xp.int32)
+        larger = xp.empty(best.shape, dtype=bool)
+        for k, (rows, cols) in enumerate(slices[1:], 1):
+            v = xpad[:, :, rows, cols]
+            xp.greater(v, best, out=larger)  # strictly: ties keep the first offset, as PyTorch
+            xp.copyto(arg, k, where=larger)
+            xp.maximum(best, v, out=best)
+        self.arg, self.slices, self.padshape = arg, slices, xpad.shape
+        self.geometry = (x.shape, padding, _disjoint(kernel, stride, dilation))
+        return best
+
+    def backward(self, grad):
+        xshape, padding, disjoint = self.geometry
+        gpad = xp.zeros(self.padshape, dtype=grad.dtype)
+        for k, (rows, cols) in enumerate(self.slices):
+            if disjoint:
+                xp.multiply(grad, self.arg == k, out=gpad[:, :, rows, cols])
+            else:
+                gpad[:, :, rows, cols] += grad * (self.arg == k)
+        return gpad[:, :, padding[0]:padding[0] + xshape[2], padding[1]:padding[1] + xshape[3]]
+
+    def indices(self, kernel: tuple, stride: tuple, dilation: tuple) -> Any:
+        """Flat ``h * W + w`` input index of each maximum, as PyTorch's return_indices."""
+        (n, c, h, w), padding, _ = self.geometry
+        ho, wo = self.arg.shape[2:]
+        ki, kj = xp.divmod(self.arg.astype(xp.int64), kernel[1])
+        rows = xp.arange(ho).reshape(-1, 1) * stride[0] - padding[0] + ki * dilation[0]
+        cols = xp.arange(wo) * stride[1] - padding[1] + kj * dilation[1]
+        return rows * w + cols
+
+
+def max_pool2d(input: Tensor, kernel_size: int | tuple[int, int],
+               stride: int | tuple[int, int] | None = None, padding: int | tuple[int, int] = 0,
+               dilation: int | tuple[int, int] = 1, ceil_mode: bool = False,
+               return_indices: bool = False) -> Tensor | tuple[Tensor, Tensor]:
+    """Max over sliding windows of an (N, C, H, W) batch, as ``torch.nn.functional.max_pool2d``.
+
+    ``out[n, c, y, x] = max_{i, j} in[n, c, y s_h - p_h + i d_h, x s_w - p_w + j d_w]``
+    (padding is -inf).  The gradient goes to the first maximum of each window.
+
+    Args:
+        input: (N, C, H, W).
+        kernel_size: int or (kh, kw).
+        stride: int or pair; default ``kernel_size``.
+        padding: int or pair, at most half the kernel. Default 0.
+        dilation: int or pair. Default 1.
+        ceil_mode: round the output size up (a last, partial window). Default False.
+        return_indices: also return the flat ``h * W + w`` index of each maximum (int64).
+
+    Shape:
+        output: (N, C, Ho, Wo), ``Ho = floor_or_ceil((H + 2 p - d (k - 1) - 1) / s) + 1``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt.nn.functional.pooling import max_pool2d
+        >>> max_pool2d(rb.randn(1, 2, 6, 6), 2).shape
+        (1, 2, 3, 3)
+    """
+    kernel, stride, padding, dilation, out, extra = _geometry(
+        "max_pool2d", input, kernel_size, stride, padding, dilation, ceil_mode)
+    y = MaxPool2d.apply(input, kernel=kernel, stride=stride, padding=padding, dilation=dilation,
+                        out=out, extra=extra)
+    if not return_indices:
+        return y
+    # The node is only kept when a gradient is recorded; recompute the argmax otherwise.
+    node = y._node if y._node is not None else _forward_node(input, kernel, stride, padding,
+                                                             dilation, out, extra)
+    return y, Tensor._wrap(node.indices(kernel, stride, dilation))
+
+
+def _forward_node(x: Tensor, kernel, stride, padding, dilation, out, extra) -> MaxPool2d:
+    node = object.__new__(MaxPool2d)
+    node.forward(x.data, kernel=kernel, stride=stride, padding=padding, dilation=dilation,
+                 out=out, extra=extra)
+    return node
+
+
+def max_pool1d(input: Tensor, kernel_size: int, stride: int | None = None, padding: int = 0,
+               dilation: int = 1, ceil_mode: bool = False,
+               return_indices: bool = False) -> Tensor | tuple[Tensor, Tensor]:
+    """Max over sliding windows of an (N, C, L) batch: ``max_pool2d`` on a height-1 image.
+
+    Args: as ``max_pool2d``, each an int.  Indices index L.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt.nn.functional.pooling import max_pool1d
+        >>> max_pool1d(rb.randn(2, 3, 8), 2).shape
+        (2, 3, 4)
+    """
+    if not isinstance(input, Tensor) or input.ndim != 3:
+        raise ValueError(f"max_pool1d: expected a 3-d Tensor (N, C, L), got "
+                         f"{list(input.shape) if isinstance(input, Tensor) else type(input).__name__}")
+    one = lambda v: v[0] if isinstance(v, (tuple, list)) and len(v) == 1 else v  # noqa: E731
+    stride = one(kernel_size) if stride is None or stride == () else one(stride)
+    result = max_pool2d(input.unsqueeze(2), (1, one(kernel_size)), (1, stride), (0, one(padding)),
+                        (1, one(dilation)), ceil_mode, return_indices)
+    if return_indices:
+        return result[0].squeeze(2), result[1].squeeze(2)
+    return result.squeeze(2)
+
+
+class AvgPool2d(Function):
+    def forward(self, x, scale=None, kernel=(1, 1), stride=(1, 1), padding=(0, 0), out=(1, 1),
+                extra=(0, 0)):
+        xpad = pad2d(x, padding[0], extra[0], padding[1], extra[1])
+        slices = [s for _, _, s in offset_slices(kernel, stride, (1, 1), out)]
+        total = xpad[:, :, slices[0][0], slices[0][1]].copy(order="K")
+        for rows, cols in slices[1:]:
+            total += xpad[:, :, rows, cols]
+        total *= scale
+        self.scale, self.slices, self.padshape = scale, slices, xpad.shape
+        self.crop = (padding, x.shape)
+        return total
+
+    def backward(self, grad):
+        (ph, pw), shape = self.crop
+        g = grad * self.scale
+        gpad = xp.zeros(self.padshape, dtype=grad.dtype)
+        for rows, cols in self.slices:
+            gpad[:, :, rows, cols] += g
+        return gpad[:, :, ph:ph + shape[2], pw:pw + shape[3]]
+
+
+def _window_counts(n: int, k: int, s: int, p: int, out: int, include_pad: bool) -> Any:
+    """Elements of each window along one axis, counted as PyTorch's avg_pool2d does."""
+    start = xp.arange(out) * s - p
+    end = xp.minimum(start + k, n + p)  # padding counts, the ceil_mode overhang does not
+    if not include_pad:
+        start, end = xp.maximum(start, 0), xp.minimum(end, n)
+    return end - start
+
+
+def avg_pool2d(input: Tensor, kernel_size: int | tuple[int, int],
+               stride: int | tuple[int, int] | None = None, padding: int | tuple[int, int] = 0,
+               ceil_mode: bool = False, count_include_pad: bool = True,
+               divisor_override: int | None = None) -> Tensor:
+    """Mean over sliding windows of an (N, C, H, W) batch, as ``torch.nn.functional.avg_pool2d``.
+
+    ``out[n, c, y, x] = sum_{i, j} in[n, c, y s_h - p_h + i, x s_w - p_w + j] / divisor``
+    (padding is 0).
+
+    Args:
+        input: (N, C, H, W).
+        kernel_size: int or (kh, kw).
+        stride: int or pair; default ``kernel_size``.
+        padding: int or pair, at most half the kernel. Default 0.
+        ceil_mode: round the output size up. Default False.
+        count_include_pad: count padded zeros in the divisor. Default True.
+        divisor_override: divide every window by this instead. Default None.
+
+    Shape:
+        output: (N, C, Ho, Wo), ``Ho = floor_or_ceil((H + 2 p - k) / s) + 1``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt.nn.functional.pooling import avg_pool2d
+        >>> avg_pool2d(rb.ones(1, 1, 4, 4), 2).tolist()
+        [[[[1.0, 1.0], [1.0, 1.0]]]]
+    """
+    kernel, stride, padding, _, out, extra = _geometry(
+        "avg_pool2d", input, kernel_size, stride, padding, 1, ceil_mode)
+    if divisor_override is not None:
+        if not isinstance(divisor_override, int) or divisor_override == 0:
+            raise ValueError(f"avg_pool2d: divisor_override must be a non-zero int, "
+                             f"got {divisor_override!r}")
+        scale = xp.asarray(1.0 / divisor_override, dtype=input.dtype)
+    else:
+        counts = [_window_counts(input.shape[2 + a], kernel[a], stride[a], padding[a], out[a],
+                                 count_include_pad) for a in range(2)]
+        scale = (1.0 / (counts[0][:, None] * counts[1][None, :])).astype(input.dtype)
+    return AvgPool2d.apply(input, scale=scale, kernel=kernel, stride=stride, padding=padding,
+                           out=out, extra=extra)
+
+
+def _adaptive_bounds(n: int, out: int) -> tuple[Any, Any]:
+    i = xp.arange(out)
+    return (i * n) // out, -((-(i + 1) * n) // out)  # floor(i n / o), ceil((i + 1) n / o)
+
+
+def _adaptive_size(op: str, x: Tensor, output_size: Any) -> tuple[int, int]:
+    if not isinstance(x, Tensor) or x.ndim != 4:
+        raise ValueError(f"{op}: expected a 4-d Tensor (N, C, H, W), got "
+                         f"{list(x.shape) if isinstance(x, Tensor) else type(x).__name__}")
+    size = output_size if isinstance(output_size, (tuple, list)) else (output_size, output_size)
+    size = tuple(x.shape[2 + a] if s is None else s for a, s in enumerate(size))
+    if len(size) != 2 or not all(isinstance(s, int) and s >= 1 for s in size):
+        raise ValueError(f"{op}: output_size must be an int or a pair of positive ints (or None), "
+                         f"got {output_size!r}")
+    return size
+
+
+def adaptive_avg_pool2d(input: Tensor, output_size: int | tuple[int | None, int | None]) -> Tensor:
+    """Mean over the window ``[floor(i H / Ho), ceil((i + 1) H / Ho))`` of each output cell.
+
+    Separable: ``out = P_h @ x @ P_w^T`` with averaging matrices, two GEMMs.
+
+    Args:
+        input: (N, C, H, W).
+        output_size: (Ho, Wo), one int for both, None keeps that input size.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt.nn.functional.pooling import adaptive_avg_pool2d
+        >>> adaptive_avg_pool2d(rb.randn(2, 3, 7, 5), 1).shape
+        (2, 3, 1, 1)
+    """
+    size = _adaptive_size("adaptive_avg_pool2d", input, output_size)
+    mats = []
+    for n, o in zip(input.shape[2:], size):
+        start, end = _adaptive_bounds(n, o)
+        cells = xp.arange(n)
+        inside = (cells >= start[:, None]) & (cells < end[:, None])
+        mats.append(inside / (end - start)[:, None])
+    return separable_map(input, *mats)
+
+
+class AdaptiveMaxPool2d(Function):
+    def forward(self, x, size=(1, 1)):
+        n, c, h, w = x.shape
+        (h0, h1), (w0, w1) = _adaptive_bounds(h, size[0]), _adaptive_bounds(w, size[1])
+        out = xp.empty((n, c) + size, dtype=x.dtype)
+        idx = xp.empty((n, c) + size, dtype=xp.int64)
+        for i in range(size[0]):
+            for j in range(size[1]):
+                region = x[:, :, h0[i]:h1[i], w0[j]:w1[j]]
+                flat = region.reshape(n, c, -1)
+                k = flat.argmax(axis=2)  # first maximum; nan wins, as in PyTorch
+                out[:, :, i, j] = xp.take_along_axis(flat, k[:, :, None], 2)[:, :, 0]
+                rw = w1[j] - w0[j]
+                idx[:, :, i, j] = (h0[i] + k // rw) * w + w0[j] + k % rw
+        self.idx, self.xshape = idx, x.shape
+        return out
+
+    def backward(self, grad):
+        n, c, h, w = self.xshape
+        # Windows overlap, so one input can be the max of several cells: bincount sums them.
+        flat = self.idx.reshape(n * c, -1) + (xp.arange(n * c) * (h * w))[:, None]
+        g = xp.bincount(flat.ravel(), weights=grad.reshape(-1), minlength=n * c * h * w)
+        return g.astype(grad.dtype).reshape(self.xshape)
+
+
+def adaptive_max_pool2d(input: Tensor, output_size: int | tuple[int | None, int | None],
+                        return_indices: bool = False) -> Tensor | tuple[Tensor, Tensor]:
+    """Max over the window ``[floor(i H / Ho), ceil((i + 1) H / Ho))`` of each output cell.
+
+    Args:
+        input: (N, C, H, W).
+        output_size: (Ho, Wo), one int for both, None keeps that input size.
+        return_indices: also return the flat ``h * W + w`` index of each maximum (int64).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt.nn.functional.pooling import adaptive_max_pool2d
+        >>> adaptive_max_pool2d(rb.randn(2, 3, 7, 5), (2, 3)).shape
+        (2, 3, 2, 3)
+    """
+    size = _adaptive_size("adaptive_max_pool2d", input, output_size)
+    y = AdaptiveMaxPool2d.apply(input, size=size)
+    if not return_indices:
+        return y
+    node = y._node
+    if node is None:
+        node = object.__new__(AdaptiveMaxPool2d)
+        node.forward(input.data, size=size)
+    return y, Tensor._wrap(node.idx)
+
+
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
+              generator: Generator | None = None) -> Tensor:
+    """Zero whole channels with probability ``p``, scaling the kept ones by ``1 / (1 - p)``.
+
+    ``out[n, c] = in[n, c] * m[n, c] / (1 - p)`` with ``m[n, c] ~ Bernoulli(1 - p)``;
+    identity when ``training`` is False.
+
+    Args:
+        input: (N, C, H, W), or (N, C, L) (one mask value per channel either way).
+        p: probability of dropping a channel, in [0, 1].
+        training: apply dropout (True) or return ``input`` (False).
+        inplace: not supported (the result is a new tensor); must be False.
+        generator: ``rosenblatt.Generator`` to draw the mask from; default generator if None.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt.nn.functional.pooling import dropout2d
+        >>> dropout2d(rb.ones(2, 4, 3, 3), 0.5, generator=rb.Generator().manual_seed(0)).shape
+        (2, 4, 3, 3)
+    """
+    if not isinstance(input, Tensor) or input.ndim not in (3, 4):
+        raise ValueError(f"dropout2d: expected a 4-d (N, C, H, W) or 3-d (N, C, L) Tensor, got "
+                         f"{list(input.shape) if isinstance(input, Tensor) else type(input).__name__}")
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout2d: p must be a probability in [0, 1], got {p}")
+    if inplace:
+        raise ValueError("dropout2d: inplace=True is not supported; use out = dropout2d(x, p)")
+    if not training or p == 0.0:
+        return input
+    shape = input.shape[:2] + (1,) * (input.ndim - 2)
+    keep = numpy_generator(generator).random(shape) >= p
+    scale = 0.0 if p == 1.0 else 1.0 / (1.0 - p)
+    return input * Tensor._wrap((keep * scale).astype(input.dtype))
