@@ -72,15 +72,16 @@ def gradcheck(fn: Callable[..., Any], inputs: Any, *, eps: float = 1e-6, atol: f
     for i, t in enumerate(checked):
         analytic = numpy.zeros(t.shape) if t.grad is None else t.grad.data
         numeric = numpy.zeros(t.shape)
-        flat = t.data.reshape(-1)
-        for j in range(flat.size):
-            orig = flat[j]
-            flat[j] = orig + eps
+        # Index t.data itself: reshape(-1) of a non-contiguous array is a copy, and
+        # perturbing a copy would silently give a zero numerical gradient.
+        for j in numpy.ndindex(t.shape):
+            orig = t.data[j]
+            t.data[j] = orig + eps
             plus = scalar()
-            flat[j] = orig - eps
+            t.data[j] = orig - eps
             minus = scalar()
-            flat[j] = orig
-            numeric.reshape(-1)[j] = (plus - minus) / (2 * eps)
+            t.data[j] = orig
+            numeric[j] = (plus - minus) / (2 * eps)
         if not numpy.allclose(analytic, numeric, atol=atol, rtol=rtol, equal_nan=True):
             worst = numpy.abs(analytic - numeric).max()
             msg = (f"gradcheck: gradient of input {i} (shape {list(t.shape)}) differs from the "
