@@ -91,6 +91,17 @@ def test_pad_errors():
         rb.ops.pad(rb.zeros(2, 3), (-1, 1), mode="reflect")
 
 
+@pytest.mark.parametrize("mode, pad", [("reflect", (2, 0)), ("reflect", (0, 3)), ("circular", (3, 0))])
+def test_pad_wider_than_torch_allows_raises(mode, pad):
+    with pytest.raises(ValueError, match=rf"pad.*{mode}.*size 2"):
+        rb.ops.pad(rb.zeros(1, 2, 2), pad, mode=mode)
+
+
+def test_expand_with_minus_one_in_new_dim_raises():
+    with pytest.raises(ValueError, match=r"expand.*\[-1, 3\]"):
+        rb.zeros(3).expand(-1, 3)
+
+
 def test_permute_errors():
     with pytest.raises(ValueError, match="permute"):
         rb.zeros(2, 3).permute(0, 0)

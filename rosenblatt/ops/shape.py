@@ -240,6 +240,10 @@ def expand(input: Any, *sizes: Any) -> Tensor:
         raise ValueError(f"expand(): the number of sizes ({len(sizes)}) must be at least the "
                          f"number of dims ({len(shape)})")
     lead = len(sizes) - len(shape)
+    if any(s < 0 for s in sizes[:lead]) or any(s < -1 for s in sizes):
+        raise ValueError(f"expand(): sizes {list(sizes)} are invalid for shape {list(shape)}: -1 "
+                         f"(keep the size) is only allowed for existing dims, other sizes must "
+                         f"be non-negative")
     target = tuple(shape[i - lead] if s == -1 and i >= lead else s for i, s in enumerate(sizes))
     for i, n in enumerate(shape):
         if n != 1 and n != target[i + lead]:
@@ -356,6 +360,15 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float = 0
         crop = tuple(slice(max(-lo, 0), n - max(-hi, 0)) for (lo, hi), n in zip(widths, data.shape))
         input = getitem(input, crop)
         widths = [(max(lo, 0), max(hi, 0)) for lo, hi in widths]
+    elif mode in ("reflect", "circular"):
+        # NumPy would reflect/wrap more than once; PyTorch refuses, and so do we.
+        limit = "less than" if mode == "reflect" else "at most"
+        for (lo, hi), n in zip(widths, data.shape):
+            too_wide = max(lo, hi) >= n if mode == "reflect" else max(lo, hi) > n
+            if (lo or hi) and (too_wide or n == 0):
+                raise ValueError(f"pad(): {mode} padding must be {limit} the size of the padded "
+                                 f"dim, got padding ({lo}, {hi}) for a dim of size {n} "
+                                 f"(input shape {list(data.shape)})")
     return Pad.apply(input, widths=tuple(widths), mode=mode, value=value)
 
 
