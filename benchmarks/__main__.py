@@ -9,6 +9,7 @@ import argparse
 import importlib
 import pkgutil
 import sys
+import traceback
 from pathlib import Path
 
 from . import harness
@@ -55,16 +56,23 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--rounds must be >= {harness.MIN_ROUNDS}, got {rounds}")
     pause = args.pause if args.pause is not None else (0.1 if args.quick else 0.25)
 
+    broken = []
     for name in args.groups or available:
-        importlib.import_module(f"{__package__}.{name}")
+        try:
+            importlib.import_module(f"{__package__}.{name}")
+        except Exception:  # a half-written module must not stop the others
+            broken.append(name)
+            traceback.print_exc()
+            print(f"skipping benchmarks/{name}.py: it failed to import (above)\n", file=sys.stderr)
     selected = [w for w in harness.REGISTRY.workloads
                 if (not args.groups or w.group in args.groups)
                 and (args.keyword is None or args.keyword.lower() in w.name.lower())]
     if not selected:
         parser.error("no workload matches the filters")
     results = harness.run(selected, rounds=rounds, pause=pause, quick=args.quick, out=args.out)
+    errors = broken or [r for r in results["workloads"] if "error" in r]
     missed = [r["name"] for r in results["workloads"] if not r["passed"]]
-    return 1 if args.strict and missed else 0
+    return 1 if errors or (args.strict and missed) else 0
 
 
 if __name__ == "__main__":

@@ -249,6 +249,10 @@ def format_table(records: list[dict[str, Any]]) -> str:
     head = ("workload", "rosenblatt", "baseline", "ratio", "target", "result")
     rows, notes = [], []
     for rec in records:
+        if "error" in rec:
+            rows.append((rec["name"], "-", f"- ({rec['baseline']})", "-", "-", "ERROR"))
+            notes.append([rec["error"][:200]])
+            continue
         c = rec["contenders"]
         rows.append((rec["name"], _fmt_s(c["rosenblatt"]["median_s"]),
                      f"{_fmt_s(c[rec['baseline']]['median_s'])} ({rec['baseline']})",
@@ -282,7 +286,13 @@ def run(workloads: list[Workload], *, rounds: int = 7, pause: float = 0.25, warm
     for w in workloads:
         if echo:
             echo(f"[{w.group}] {w.name} ...")
-        records.append(measure(w, rounds=rounds, pause=pause, warmup=warmup, quick=quick))
+        try:
+            records.append(measure(w, rounds=rounds, pause=pause, warmup=warmup, quick=quick))
+        except Exception as exc:  # one broken workload must not hide the others' numbers
+            if echo:
+                echo(f"    ERROR: {exc!r}")
+            records.append({"name": w.name, "group": w.group, "baseline": w.baseline,
+                            "error": repr(exc), "passed": False})
     results = {
         "timestamp": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "machine": machine_info(),

@@ -45,5 +45,19 @@ def test_too_few_rounds_and_missing_baseline_are_rejected():
         measure(w, rounds=5, pause=0.0)
 
 
+def test_a_raising_workload_becomes_an_error_row(tmp_path):
+    reg = _registry()
+
+    @reg.workload("broken", target=Target.ratio_at_most(1.0), baseline="python")
+    def broken():
+        raise RuntimeError("setup failed")
+
+    results = run(reg.workloads, rounds=5, pause=0.0, out=tmp_path / "r.json", echo=None)
+    ok, bad = results["workloads"]
+    assert ok["passed"] is True and "error" not in ok
+    assert bad["passed"] is False and "setup failed" in bad["error"]
+    assert "ERROR" in format_table(results["workloads"])
+
+
 def test_workload_modules_are_discovered():
     assert "core" in groups() and "harness" not in groups()
