@@ -1,0 +1,201 @@
+"""``save`` and ``load``: checkpoints in the safetensors format, never pickle.
+
+Tensors go into safetensors entries; everything around them (nested dicts and
+lists, numbers, strings, ``None``) goes into the file's metadata as JSON, with
+each tensor replaced by its entry name.  So a model state dict saved here is a
+plain safetensors file any reader (``safetensors.torch.load_file``) opens, and a
+whole training checkpoint comes back with its exact structure::
+
+    {"model": model.state_dict(), "optimizer": opt.state_dict(), "epoch": 3}
+
+Why no pickle: unpickling runs arbitrary code from the file.  Why atomic
+writes: a crash during ``save`` must not destroy the last good checkpoint, so
+the file is written beside the target, flushed to disk, then renamed over it.
+
+The JSON nodes are tagged so nothing is ambiguous: ``{"t": name}`` a tensor,
+``{"d": [[key, value], ...]}`` a dict (keys keep their type: ``0`` stays an int),
+``{"u": [...]}`` a tuple; lists, strings, numbers, booleans and null are themselves.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import zlib
+from typing import Any
+
+from ._backend import xp
+from .tensor import Tensor
+
+#: the metadata key holding the JSON structure of a rosenblatt checkpoint.
+_KEY = "rosenblatt"
+_FORMAT = 1
+_Path = str | os.PathLike
+
+
+def _safetensors() -> Any:
+    try:
+        import safetensors
+        import safetensors.numpy  # noqa: F401
+    except ImportError as e:  # optional dependency
+        raise ImportError("rosenblatt.save/load need the 'safetensors' package: "
+                          "pip install safetensors") from e
+    return safetensors
+
+
+class _Encoder:
+    """Walks the object, collecting tensors into ``arrays`` and returning the JSON tree."""
+
+    def __init__(self) -> None:
+        self.arrays: dict[str, Any] = {}
+
+    def name(self, path: list[str]) -> str:
+        name = ".".join(path) or "tensor"
+        if name in self.arrays:  # {"a.b": x, "a": {"b": y}} flatten to the same name
+            i = 1
+            while f"{name}#{i}" in self.arrays:
+                i += 1
+            name = f"{name}#{i}"
+        return name
+
+    def encode(self, obj: Any, path: list[str]) -> Any:
+        if isinstance(obj, Tensor):
+            obj = obj.data
+        if isinstance(obj, xp.ndarray):
+            if obj.dtype.kind not in "biuf":
+                raise TypeError(f"save(): the array at {_where(path)} has dtype {obj.dtype}; "
+                                f"only bool, integer and floating dtypes can be saved")
+            name = self.name(path)
+            # safetensors writes raw memory: a strided view must be made contiguous
+            # (not with ascontiguousarray, which turns 0-d arrays into 1-d ones)
+            self.arrays[name] = obj if obj.flags.c_contiguous else obj.copy(order="C")
+            return {"t": name}
+        if obj is None or isinstance(obj, (bool, int, float, str)):
+            return obj
+        if isinstance(obj, xp.generic):  # NumPy scalars: their Python value
+            return obj.item()
+        if isinstance(obj, dict):
+            items = []
+            for k, v in obj.items():
+                if not (k is None or isinstance(k, (str, int, float, bool))):
+                    raise TypeError(f"save(): dict key {k!r} at {_where(path)} is a "
+                                    f"{type(k).__name__}; keys must be str, int, float or bool")
+                items.append([k, self.encode(v, path + [str(k)])])
+            return {"d": items}
+        if isinstance(obj, (list, tuple)):
+            seq = [self.encode(v, path + [str(i)]) for i, v in enumerate(obj)]
+            return {"u": seq} if isinstance(obj, tuple) else seq
+        raise TypeError(
+            f"save(): can't store a {type(obj).__name__} at {_where(path)}; a checkpoint holds "
+            f"tensors, arrays, dicts, lists, tuples, str, int, float, bool and None"
+        )
+
+
+def _where(path: list[str]) -> str:
+    return repr(".".join(path)) if path else "the top level"
+
+
+def _decode(node: Any, tensors: dict[str, Any]) -> Any:
+    if isinstance(node, list):
+        return [_decode(v, tensors) for v in node]
+    if not isinstance(node, dict):
+        return node
+    if "t" in node:
+        return Tensor._wrap(tensors[node["t"]])
+    if "u" in node:
+        return tuple(_decode(v, tensors) for v in node["u"])
+    return {k: _decode(v, tensors) for k, v in node["d"]}
+
+
+def _checksum(array: Any) -> int:
+    return zlib.crc32(memoryview(array).cast("B")) if array.size else 0
+
+
+def save(obj: Any, f: _Path) -> None:
+    """Save tensors, or a nested checkpoint of them, to the safetensors file ``f``, atomically.
+
+    Args:
+        obj: a tensor, a state dict (``name -> tensor``), or any nesting of dicts,
+            lists and tuples holding tensors, NumPy arrays, str, int, float, bool
+            and None (dict keys: str, int, float or bool).
+        f: the file path.  Written to a temporary file in the same directory,
+            synced, then renamed over ``f``: a failed save leaves an older ``f`` intact.
+
+    Example:
+        >>> import os, tempfile
+        >>> import rosenblatt as rb
+        >>> path = os.path.join(tempfile.mkdtemp(), "ckpt.safetensors")
+        >>> rb.save({"w": rb.ones(2), "epoch": 3, "state": {0: {"step": 5}}}, path)
+        >>> rb.load(path)["state"][0]["step"]
+        5
+    """
+    safetensors = _safetensors()
+    path = os.fspath(f)
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
+    os.close(fd)
+    try:
+        encoder = _Encoder()
+        tree = encoder.encode(obj, [])
+        checksums = {name: _checksum(a) for name, a in encoder.arrays.items()}
+        meta = json.dumps({"format": _FORMAT, "tree": tree, "crc32": checksums})
+        safetensors.numpy.save_file(encoder.arrays, tmp, metadata={_KEY: meta})
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+    try:  # make the rename itself durable; not every platform can open a directory
+        dir_fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+def load(f: _Path) -> Any:
+    """Load what :func:`save` wrote, or any safetensors file (as a flat ``name -> Tensor`` dict).
+
+    Tensors come back as rosenblatt tensors with their saved dtypes; dict keys,
+    ints, tuples and the nesting come back exactly.
+
+    Raises:
+        ValueError: ``f`` is truncated or corrupted (it names the file).
+
+    Example:
+        >>> import os, tempfile
+        >>> import rosenblatt as rb
+        >>> path = os.path.join(tempfile.mkdtemp(), "w.safetensors")
+        >>> rb.save({"weight": rb.zeros(2, 3)}, path)
+        >>> rb.load(path)["weight"].shape
+        (2, 3)
+    """
+    safetensors = _safetensors()
+    path = os.fspath(f)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"load(): no such file: {path!r}")
+    try:
+        with safetensors.safe_open(path, framework="numpy") as fh:
+            meta = fh.metadata() or {}
+            tensors = {name: fh.get_tensor(name) for name in fh.keys()}
+    except safetensors.SafetensorError as e:
+        raise ValueError(f"load(): {path!r} is not a readable safetensors file (truncated or "
+                         f"corrupted?): {e}") from e
+    if _KEY not in meta:
+        return {name: Tensor._wrap(array) for name, array in tensors.items()}
+    try:
+        info = json.loads(meta[_KEY])
+        checksums = info["crc32"]
+        for name, array in tensors.items():
+            if checksums.get(name) != _checksum(array):
+                raise ValueError(f"load(): {path!r} is corrupted: the data of tensor {name!r} "
+                                 f"does not match its checksum")
+        return _decode(info["tree"], tensors)
+    except (KeyError, TypeError, AttributeError, json.JSONDecodeError) as e:
+        raise ValueError(f"load(): {path!r} has corrupted rosenblatt metadata: {e!r}") from e
