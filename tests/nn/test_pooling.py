@@ -1,0 +1,142 @@
+"""Pooling (max, avg, adaptive) and dropout2d against torch.nn.functional."""
+from __future__ import annotations
+
+import numpy
+import pytest
+import torch
+import torch.nn.functional as F
+from helpers import assert_close, check_op, from_torch
+
+import rosenblatt as rb
+from rosenblatt.nn.functional.pooling import (adaptive_avg_pool2d, adaptive_max_pool2d,
+                                              avg_pool2d, dropout2d, max_pool1d, max_pool2d)
+
+OURS = {"max_pool2d": max_pool2d, "max_pool1d": max_pool1d, "avg_pool2d": avg_pool2d,
+        "adaptive_avg_pool2d": adaptive_avg_pool2d, "adaptive_max_pool2d": adaptive_max_pool2d}
+
+
+def _op(name: str, *args, **kwargs):
+    def op(x):
+        fn = OURS[name] if isinstance(x, rb.Tensor) else getattr(F, name)
+        return fn(x, *args, **kwargs)
+    return op
+
+
+MAX_CASES = [
+    ((2, 3, 8, 8), (2,), {}),
+    ((1, 2, 9, 7), (3,), {"stride": 2, "padding": 1}),
+    ((2, 2, 9, 7), ((3, 2),), {"stride": (2, 1), "padding": (1, 1)}),  # non-square
+    ((2, 2, 9, 8), (3,), {"stride": 2, "ceil_mode": True}),
+    ((2, 2, 10, 9), (3,), {"stride": 2, "padding": 1, "dilation": 2, "ceil_mode": True}),
+    ((2, 2, 7, 7), (2,), {"stride": 1}),  # overlapping windows
+    ((2, 2, 5, 5), (5,), {}),  # kernel = input
+]
+
+
+@pytest.mark.parametrize("shape, args, kwargs", MAX_CASES)
+def test_max_pool2d_matches_torch(shape, args, kwargs):
+    check_op([shape], _op("max_pool2d", *args, **kwargs), gradcheck_atol=1e-4)
+
+
+@pytest.mark.parametrize("shape, args, kwargs", MAX_CASES)
+def test_max_pool2d_indices_match_torch(shape, args, kwargs):
+    x = torch.randn(*shape)
+    ty, ti = F.max_pool2d(x, *args, return_indices=True, **kwargs)
+    ry, ri = max_pool2d(from_torch(x), *args, return_indices=True, **kwargs)
+    assert_close(ry, ty)
+    assert_close(ri, ti)
+    # and with a graph recorded (the node keeps the argmax)
+    _, ri_grad = max_pool2d(from_torch(x, requires_grad=True), *args, return_indices=True, **kwargs)
+    assert_close(ri_grad, ti)
+
+
+def test_max_pool2d_ties_send_the_gradient_to_the_first_maximum():
+    x = torch.tensor([[[[1.0, 1.0, 0.0], [1.0, 1.0, 2.0], [0.0, 2.0, 2.0]]]], dtype=torch.float64)
+    check_op(None, _op("max_pool2d", 2, stride=1), inputs=[x.numpy()], gradcheck=False)
+    relu_zeros = torch.zeros(1, 1, 4, 4, dtype=torch.float64)
+    check_op(None, _op("max_pool2d", 2), inputs=[relu_zeros.numpy()], gradcheck=False)
+
+
+@pytest.mark.parametrize("shape, args, kwargs", [
+    ((2, 3, 10), (2,), {}),
+    ((1, 2, 11), (3,), {"stride": 2, "padding": 1, "ceil_mode": True}),
+    ((2, 2, 12), (3,), {"dilation": 2, "stride": 1}),
+])
+def test_max_pool1d_matches_torch(shape, args, kwargs):
+    check_op([shape], _op("max_pool1d", *args, **kwargs), gradcheck_atol=1e-4)
+    x = torch.randn(*shape)
+    _, ti = F.max_pool1d(x, *args, return_indices=True, **kwargs)
+    _, ri = max_pool1d(from_torch(x), *args, return_indices=True, **kwargs)
+    assert_close(ri, ti)
+
+
+@pytest.mark.parametrize("shape, args, kwargs", [
+    ((2, 3, 8, 8), (2,), {}),
+    ((1, 2, 9, 7), (3,), {"stride": 2, "padding": 1}),
+    ((2, 2, 9, 7), ((3, 2),), {"stride": (2, 3), "padding": (1, 1)}),
+    ((2, 2, 9, 8), (3,), {"stride": 2, "padding": 1, "ceil_mode": True}),
+    ((2, 2, 9, 8), (3,), {"stride": 2, "padding": 1, "ceil_mode": True, "count_include_pad": False}),
+    ((2, 2, 7, 6), (3,), {"stride": 2, "padding": 1, "count_include_pad": False}),
+    ((2, 2, 7, 6), (3,), {"stride": 2, "padding": 1, "divisor_override": 4}),
+    ((2, 2, 7, 7), (2,), {"stride": 1, "ceil_mode": True}),
+])
+def test_avg_pool2d_matches_torch(shape, args, kwargs):
+    check_op([shape], _op("avg_pool2d", *args, **kwargs))
+
+
+@pytest.mark.parametrize("shape, size", [
+    ((2, 3, 8, 8), 1), ((2, 3, 8, 8), (4, 2)), ((1, 2, 9, 7), (4, 3)), ((2, 2, 5, 7), (7, 3)),
+    ((2, 2, 6, 5), (None, 2)),
+])
+def test_adaptive_pools_match_torch(shape, size):
+    check_op([shape], _op("adaptive_avg_pool2d", size))
+    check_op([shape], _op("adaptive_max_pool2d", size), gradcheck_atol=1e-4)
+    x = torch.randn(*shape)
+    _, ti = F.adaptive_max_pool2d(x, size, return_indices=True)
+    _, ri = adaptive_max_pool2d(from_torch(x), size, return_indices=True)
+    assert_close(ri, ti)
+
+
+def test_pools_keep_float32_and_layout_of_a_strided_input():
+    x = numpy.random.default_rng(0).standard_normal((3, 2, 9, 8)).astype(numpy.float32)
+    strided = rb.Tensor(numpy.ascontiguousarray(x.transpose(1, 0, 2, 3))).permute(1, 0, 2, 3)
+    tx = torch.from_numpy(x)
+    pairs = [(max_pool2d(strided, 2), F.max_pool2d(tx, 2)),
+             (avg_pool2d(strided, 3, 2, 1), F.avg_pool2d(tx, 3, 2, 1)),
+             (adaptive_avg_pool2d(strided, 3), F.adaptive_avg_pool2d(tx, 3)),
+             (adaptive_max_pool2d(strided, 3), F.adaptive_max_pool2d(tx, 3))]
+    for ours, theirs in pairs:
+        assert_close(ours, theirs)  # dtype float32 included
+
+
+def test_dropout2d_drops_whole_channels_and_scales():
+    x = rb.ones(8, 16, 3, 3, requires_grad=True)
+    y = dropout2d(x, 0.25, generator=rb.Generator().manual_seed(0))
+    per_channel = y.data.reshape(8, 16, -1)
+    assert y.dtype == rb.float32
+    assert numpy.all(per_channel.min(-1) == per_channel.max(-1))  # one value per channel
+    assert set(numpy.unique(per_channel).tolist()) <= {0.0, numpy.float32(1 / 0.75)}
+    assert 0 < (per_channel[:, :, 0] == 0).sum() < 128
+    y.sum().backward()
+    numpy.testing.assert_array_equal(x.grad.data, y.data)  # d(x * m)/dx = m
+    same = dropout2d(rb.ones(8, 16, 3, 3), 0.25, generator=rb.Generator().manual_seed(0))
+    numpy.testing.assert_array_equal(same.data, y.data)
+    assert dropout2d(x, 0.5, training=False) is x
+    assert float(dropout2d(x, 1.0).abs().sum()) == 0.0
+    three_d = dropout2d(rb.ones(4, 6, 5), 0.5, generator=rb.Generator().manual_seed(1)).data
+    assert numpy.all(three_d.min(-1) == three_d.max(-1))
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: max_pool2d(rb.randn(1, 1, 3, 3), 2, padding=2), r"padding \(2, 2\).*half"),
+    (lambda: max_pool2d(rb.randn(1, 1, 3, 3), 4), r"kernel \[4, 4\].*larger.*\[1, 1, 3, 3\]"),
+    (lambda: max_pool2d(rb.randn(3, 3), 2), r"4-d.*\[3, 3\]"),
+    (lambda: avg_pool2d(rb.randn(1, 1, 4, 4), 2, divisor_override=0), "divisor_override"),
+    (lambda: max_pool1d(rb.randn(1, 4, 4, 4), 2), r"3-d.*\[1, 4, 4, 4\]"),
+    (lambda: adaptive_avg_pool2d(rb.randn(1, 1, 4, 4), (0, 2)), "output_size"),
+    (lambda: dropout2d(rb.randn(1, 1, 4, 4), 1.5), r"\[0, 1\]"),
+    (lambda: dropout2d(rb.randn(4, 4), 0.5), r"\[4, 4\]"),
+])
+def test_bad_input_raises_value_error(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
