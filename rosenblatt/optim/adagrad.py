@@ -54,9 +54,8 @@ class Adagrad(Optimizer):
         return {"sum": group["initial_accumulator_value"]}
 
     def _update(self, group: dict[str, Any], p: Any, g: Any, state: dict[str, Any],
-                step: int) -> None:
+                step: int, tmp: Any) -> None:
         wd, total = group["weight_decay"], state["sum"]
-        tmp = xp.empty_like(g)
         if group["maximize"]:
             xp.negative(g, out=g)
         if wd != 0:

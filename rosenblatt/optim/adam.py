@@ -64,11 +64,10 @@ class Adam(Optimizer):
         return init
 
     def _update(self, group: dict[str, Any], p: Any, g: Any, state: dict[str, Any],
-                step: int) -> None:
+                step: int, tmp: Any) -> None:
         lr, wd, eps = group["lr"], group["weight_decay"], group["eps"]
         beta1, beta2 = group["betas"]
         m, v = state["exp_avg"], state["exp_avg_sq"]
-        tmp = xp.empty_like(g)
         if group["maximize"]:
             xp.negative(g, out=g)
         if wd != 0:

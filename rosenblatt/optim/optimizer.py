@@ -1,10 +1,11 @@
 """``Optimizer``: parameter groups, per-parameter state and PyTorch-shaped state dicts.
 
-A subclass writes its update rule once, as ``_update(group, p, g, state, step)``
-on raw arrays with in-place ufuncs.  The base class calls it either once per
-group on flat, contiguous copies of all parameters and gradients (a handful of
-ufunc calls however many small parameters there are), or, when parameters of a
-group are at different steps, once per parameter.
+A subclass writes its update rule once, as ``_update(group, p, g, state, step, tmp)``
+on raw arrays with in-place ufuncs.  The base class calls it once per group on
+flat, contiguous copies of all small parameters and gradients (a handful of
+ufunc calls however many biases and norms there are), and once per large
+parameter directly on its own array (or per parameter when they are at
+different steps).
 
 Why flat buffers: a model with hundreds of small tensors (biases, norms) would
 otherwise pay a dozen ufunc dispatches per tensor per step.  The state of a
@@ -31,29 +32,40 @@ class _Required:
 required = _Required()
 
 
+#: parameters with fewer elements than this are updated together on flat copies;
+#: larger ones in place, one by one (copying them would cost more than the
+#: dozen ufunc dispatches it saves).
+SMALL = 1 << 15
+
+
 class _Bucket:
-    """The parameters of one group with one dtype, and their flat state arrays."""
+    """The parameters of one group with one dtype, and their flat state arrays.
+
+    Small parameters come first, so their state is one contiguous prefix
+    ``[:small_numel]`` of each state array, updated with one ufunc call per op.
+    """
 
     def __init__(self, params: list[Tensor], dtype: Any) -> None:
-        self.params = params
+        small = [p for p in params if p.data.size < SMALL]
+        self.params = small + [p for p in params if p.data.size >= SMALL]
+        self.n_small = len(small)
         self.dtype = dtype
-        self.sizes = [p.data.size for p in params]
         self.offsets = [0]
-        for n in self.sizes:
-            self.offsets.append(self.offsets[-1] + n)
+        for p in self.params:
+            self.offsets.append(self.offsets[-1] + p.data.size)
         self.numel = self.offsets[-1]
+        self.small_numel = self.offsets[self.n_small]
         self.arrays: dict[str, Any] = {}
         # by id: ``list.index`` would compare tensors with ``==``, an elementwise op
-        self.position = {id(p): j for j, p in enumerate(params)}
+        self.position = {id(p): j for j, p in enumerate(self.params)}
+        # scratch reused every step: fresh large arrays would page-fault each time
+        width = max([self.small_numel] + [p.data.size for p in self.params])
+        self.flat = xp.empty(self.small_numel, dtype=dtype)
+        self.grad = xp.empty(width, dtype=dtype)
+        self.tmp = xp.empty(width, dtype=dtype)
 
-    def view(self, key: str, i: int) -> Any:
-        p = self.params[i]
-        return self.arrays[key][self.offsets[i]:self.offsets[i + 1]].reshape(p.data.shape)
-
-    def gather(self, arrays: list[Any]) -> Any:
-        out = xp.empty(self.numel, dtype=self.dtype)
-        xp.concatenate([a.reshape(-1) for a in arrays], out=out)
-        return out
+    def view(self, key: str, j: int) -> Any:
+        return self.arrays[key][self.offsets[j]:self.offsets[j + 1]].reshape(self.params[j].data.shape)
 
 
 class Optimizer:
@@ -65,9 +77,10 @@ class Optimizer:
         defaults: default options of every group (``lr``, ...).
 
     Subclasses define ``_state_init(group) -> {key: initial value}`` and
-    ``_update(group, p, g, state, step)``, where ``p`` (updated in place), ``g``
-    (a scratch copy of the gradient it may overwrite) and ``state[key]`` are
-    arrays, and ``step`` counts this parameter's steps including this one.
+    ``_update(group, p, g, state, step, tmp)``, where ``p`` (updated in place),
+    ``g`` (a scratch copy of the gradient it may overwrite), ``state[key]`` and
+    ``tmp`` (scratch) are arrays of one shape, and ``step`` counts this
+    parameter's steps including this one.
     """
 
     #: False for optimizers whose state has no ``'step'`` entry (SGD).
@@ -202,35 +215,44 @@ class Optimizer:
 
     def _step_bucket(self, group: dict[str, Any], bucket: _Bucket, params: list[Tensor]) -> None:
         init = self._state_init(group)
-        counts = []
+        counts = {}
         for p in params:
             if p not in self.state:
                 self._attach(bucket, bucket.position[id(p)], init)
-            counts.append(self._count(p))
-        if len(params) == len(bucket.params) and min(counts) == max(counts):
-            step = counts[0] + 1
-            flat = bucket.gather([p.data for p in params])
-            grad = bucket.gather([p.grad.data for p in params])
-            self._update(group, flat, grad, bucket.arrays, step)
-            for j, p in enumerate(params):
+            counts[id(p)] = self._count(p)
+        small = [p for p in params if bucket.position[id(p)] < bucket.n_small]
+        one = [p for p in params if bucket.position[id(p)] >= bucket.n_small]
+        small_counts = {counts[id(p)] for p in small}
+        if len(small) == bucket.n_small and len(small_counts) == 1:
+            n = bucket.small_numel
+            flat, grad = bucket.flat, bucket.grad[:n]
+            xp.concatenate([p.data.reshape(-1) for p in small], out=flat)
+            xp.concatenate([p.grad.data.reshape(-1) for p in small], out=grad)
+            state = {key: bucket.arrays[key][:n] for key in init}
+            self._update(group, flat, grad, state, small_counts.pop() + 1, bucket.tmp[:n])
+            for j, p in enumerate(small):
                 p.data[...] = flat[bucket.offsets[j]:bucket.offsets[j + 1]].reshape(p.data.shape)
-        else:  # parameters at different steps: bias corrections differ, so one at a time
-            for p, count in zip(params, counts):
-                j = bucket.position[id(p)]
-                arrays = {key: bucket.view(key, j) for key in init}
-                g = xp.array(p.grad.data, dtype=bucket.dtype, copy=True)
-                self._update(group, p.data, g, arrays, count + 1)
-        for p, count in zip(params, counts):
+        else:  # some lack a gradient or are at another step (bias corrections differ)
+            one = small + one
+        for p in one:
+            j = bucket.position[id(p)]
+            shape, size = p.data.shape, p.data.size
+            grad = bucket.grad[:size].reshape(shape)
+            xp.copyto(grad, p.grad.data, casting="same_kind")
+            state = {key: bucket.view(key, j) for key in init}
+            self._update(group, p.data, grad, state, counts[id(p)] + 1,
+                         bucket.tmp[:size].reshape(shape))
+        for p in params:
             if self._has_step:
-                self.state[p]["step"] = count + 1
+                self.state[p]["step"] = counts[id(p)] + 1
             else:
-                self._steps[p] = count + 1
+                self._steps[p] = counts[id(p)] + 1
 
     def _state_init(self, group: dict[str, Any]) -> dict[str, float]:
         raise NotImplementedError
 
     def _update(self, group: dict[str, Any], p: Any, g: Any, state: dict[str, Any],
-                step: int) -> None:
+                step: int, tmp: Any) -> None:
         raise NotImplementedError
 
     # ------------------------------------------------------------- state dict

@@ -61,10 +61,9 @@ class RMSprop(Optimizer):
         return init
 
     def _update(self, group: dict[str, Any], p: Any, g: Any, state: dict[str, Any],
-                step: int) -> None:
+                step: int, tmp: Any) -> None:
         lr, alpha, wd, momentum = group["lr"], group["alpha"], group["weight_decay"], group["momentum"]
         square_avg = state["square_avg"]
-        tmp = xp.empty_like(g)
         if group["maximize"]:
             xp.negative(g, out=g)
         if wd != 0:

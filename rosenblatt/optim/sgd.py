@@ -55,9 +55,8 @@ class SGD(Optimizer):
         return {"momentum_buffer": 0.0} if group["momentum"] != 0 else {}
 
     def _update(self, group: dict[str, Any], p: Any, g: Any, state: dict[str, Any],
-                step: int) -> None:
+                step: int, tmp: Any) -> None:
         lr, momentum, wd = group["lr"], group["momentum"], group["weight_decay"]
-        tmp = xp.empty_like(g)
         if group["maximize"]:
             xp.negative(g, out=g)
         if wd != 0:

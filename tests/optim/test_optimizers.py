@@ -8,7 +8,8 @@ import torch
 import rosenblatt as rb
 from rosenblatt import optim
 
-SHAPES = [(3, 4), (5,), (), (2, 1, 3)]
+# the last one is large enough (>= optimizer.SMALL) to be updated in place, not on a flat copy
+SHAPES = [(3, 4), (5,), (), (2, 1, 3), (180, 200)]
 STEPS = 12
 
 CASES = [
@@ -106,7 +107,7 @@ def test_param_groups_with_own_options(name, rng):
 
     def groups(ps):
         return [{"params": ps[:1], "lr": 0.05, **extra}, {"params": ps[1:3], "weight_decay": 0.1},
-                {"params": ps[3:], "maximize": True}]
+                {"params": ps[3:], "maximize": True, "lr": 0.02}]
 
     opt = getattr(optim, name)(groups(ours), lr=0.01)
     ref = getattr(torch.optim, name)(groups(theirs), lr=0.01)
@@ -115,7 +116,7 @@ def test_param_groups_with_own_options(name, rng):
         opt.step()
         ref.step()
     assert_close(ours, theirs)
-    assert [len(g["params"]) for g in opt.param_groups] == [1, 2, 1]
+    assert [len(g["params"]) for g in opt.param_groups] == [1, 2, 2]
 
 
 @pytest.mark.parametrize("name,options", [("Adam", dict(lr=0.01)), ("RMSprop", dict(momentum=0.5)),
