@@ -83,12 +83,13 @@ class LeakyRelu(Function):
 class Elu(Function):
     def forward(self, x, alpha=1.0):
         self.positive, self.alpha = x > 0, alpha
-        # expm1 of the clamped value: exp of a large positive x would overflow even though unused.
-        self.neg = alpha * xp.expm1(xp.minimum(x, 0))
-        return xp.where(self.positive, x, self.neg)
+        # Clamp before exp: exp of a large positive x would overflow even though unused.
+        self.neg_x = xp.minimum(x, 0)
+        return xp.where(self.positive, x, alpha * xp.expm1(self.neg_x))
 
     def backward(self, grad):
-        return xp.where(self.positive, grad, grad * (self.neg + self.alpha))
+        # alpha * exp(x), not elu(x) + alpha: that cancels to 0 below x = -17 in float32.
+        return xp.where(self.positive, grad, grad * (self.alpha * xp.exp(self.neg_x)))
 
 
 class Silu(Function):

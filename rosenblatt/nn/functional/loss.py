@@ -229,8 +229,9 @@ def _class_loss(input: Tensor, target: Any, weight: Any, ignore_index: int, redu
 class _BCE(Function):
     def forward(self, x, y, w=None):
         self.x, self.y, self.w = x, y, w
-        self.log_x = xp.maximum(xp.log(x), -100.0)
-        self.log_1mx = xp.maximum(xp.log1p(-x), -100.0)
+        with xp.errstate(divide="ignore"):  # log(0) = -inf, clamped to -100 just below
+            self.log_x = xp.maximum(xp.log(x), -100.0)
+            self.log_1mx = xp.maximum(xp.log1p(-x), -100.0)
         loss = -(y * self.log_x + (1.0 - y) * self.log_1mx)
         return loss if w is None else loss * w
 

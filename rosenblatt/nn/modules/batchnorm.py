@@ -16,14 +16,17 @@ class _BatchNorm(Module):
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
                  affine: bool = True, track_running_stats: bool = True, device: Any = None,
-                 dtype: Any = None) -> None:
+                 dtype: Any = None, *, bias: bool = True) -> None:
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         dtype = default_float if dtype is None else xp.dtype(dtype)
         if affine:
             self.weight = Parameter(xp.ones(num_features, dtype=dtype))
-            self.bias = Parameter(xp.zeros(num_features, dtype=dtype))
+            if bias:
+                self.bias = Parameter(xp.zeros(num_features, dtype=dtype))
+            else:
+                self.register_parameter("bias", None)
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
@@ -46,7 +49,8 @@ class _BatchNorm(Module):
         self.reset_running_stats()
         if self.affine:
             init.ones_(self.weight)
-            init.zeros_(self.bias)
+            if self.bias is not None:
+                init.zeros_(self.bias)
 
     def forward(self, input: Tensor) -> Tensor:
         if input.ndim not in self._dims:
@@ -67,7 +71,7 @@ class _BatchNorm(Module):
 
     def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-                f"affine={self.affine}, track_running_stats={self.track_running_stats}")
+                f"affine={self.affine}, bias={self.bias is not None}, track_running_stats={self.track_running_stats}")
 
 
 class BatchNorm1d(_BatchNorm):
@@ -83,6 +87,7 @@ class BatchNorm1d(_BatchNorm):
         eps: added to the variance (default 1e-5).
         momentum: weight of the new batch in the running statistics (default 0.1).
         affine: learn ``weight`` (ones) and ``bias`` (zeros).
+        bias: learn ``bias`` (only with ``affine``; keyword-only, as in PyTorch).
         track_running_stats: keep running statistics; if False, batch statistics are
             used in eval mode too.
 

@@ -134,12 +134,12 @@ class Module:
         if isinstance(value, Parameter):
             if "_parameters" not in d:
                 raise AttributeError("cannot assign parameters before Module.__init__() call")
-            self._drop(name)
+            self._drop(name, "_parameters")
             d["_parameters"][name] = value
         elif isinstance(value, Module):
             if "_modules" not in d:
                 raise AttributeError("cannot assign module before Module.__init__() call")
-            self._drop(name)
+            self._drop(name, "_modules")
             d["_modules"][name] = value
         elif "_parameters" in d and name in d["_parameters"]:
             if value is not None:
@@ -167,11 +167,13 @@ class Module:
                 return
         object.__delattr__(self, name)
 
-    def _drop(self, name: str) -> None:
+    def _drop(self, name: str, keep: str) -> None:
+        """Forget ``name`` everywhere but the ``keep`` store (a replaced entry keeps its order)."""
         d = self.__dict__
         d.pop(name, None)
         for store in ("_parameters", "_buffers", "_modules"):
-            d[store].pop(name, None)
+            if store != keep:
+                d[store].pop(name, None)
         d["_non_persistent_buffers_set"].discard(name)
 
     def _check_name(self, name: str, kind: str, store: str) -> None:
@@ -188,7 +190,7 @@ class Module:
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(f"cannot assign '{type(param).__name__}' object to parameter '{name}' "
                             f"(nn.Parameter or None required)")
-        self._drop(name)
+        self._drop(name, "_parameters")
         self._parameters[name] = param
 
     def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
@@ -200,7 +202,7 @@ class Module:
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(f"cannot assign '{type(tensor).__name__}' object to buffer '{name}' "
                             f"(Tensor or None required)")
-        self._drop(name)
+        self._drop(name, "_buffers")
         self._buffers[name] = tensor
         if not persistent:
             self._non_persistent_buffers_set.add(name)
@@ -210,7 +212,7 @@ class Module:
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{type(module).__name__} is not a Module subclass")
         self._check_name(name, "module", "_modules")
-        self._drop(name)
+        self._drop(name, "_modules")
         self._modules[name] = module
 
     register_module = add_module

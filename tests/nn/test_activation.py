@@ -1,0 +1,86 @@
+"""Activation layers and functions against PyTorch, including +-1e4 stability."""
+import numpy
+import pytest
+import torch
+
+import rosenblatt as rb
+from rosenblatt import nn
+import rosenblatt.nn.functional as F
+from helpers import check_op
+
+from .layer_helpers import check_layer
+
+LAYERS = [
+    ("ReLU", (), {}), ("LeakyReLU", (0.2,), {}), ("LeakyReLU", (), {}), ("ELU", (), {}),
+    ("ELU", (0.5,), {}), ("GELU", (), {}), ("GELU", (), {"approximate": "tanh"}), ("SiLU", (), {}),
+    ("Sigmoid", (), {}), ("Tanh", (), {}), ("Softplus", (), {}),
+    ("Softplus", (), {"beta": 2.0, "threshold": 3.0}), ("Softmax", (), {"dim": 1}),
+    ("LogSoftmax", (), {"dim": -1}), ("Softmax", (), {"dim": 0}),
+]
+
+
+@pytest.mark.parametrize("name, args, kwargs", LAYERS)
+def test_activation_layer_contract_and_repr(name, args, kwargs):
+    check_layer(lambda: getattr(nn, name)(*args, **kwargs),
+                lambda: getattr(torch.nn, name)(*args, **kwargs), (4, 5), low=-4, high=4)
+    assert repr(getattr(nn, name)(*args, **kwargs)) == repr(getattr(torch.nn, name)(*args, **kwargs))
+
+
+FUNCTIONS = [
+    ("gelu", lambda F: (lambda x: F.gelu(x))),
+    ("gelu_tanh", lambda F: (lambda x: F.gelu(x, approximate="tanh"))),
+    ("leaky_relu", lambda F: (lambda x: F.leaky_relu(x, 0.1))),
+    ("elu", lambda F: (lambda x: F.elu(x, alpha=1.5))),
+    ("silu", lambda F: F.silu),
+    ("softplus", lambda F: (lambda x: F.softplus(x, beta=0.5, threshold=1.5))),
+    ("relu", lambda F: F.relu), ("sigmoid", lambda F: F.sigmoid), ("tanh", lambda F: F.tanh),
+]
+
+
+@pytest.mark.parametrize("name, make", FUNCTIONS)
+def test_activation_functions_match_torch_and_gradcheck(name, make):
+    # Avoid the kinks (0 for relu-likes) where a numerical gradient is meaningless.
+    inputs = [numpy.array([[-3.1, -1.2, -0.3, 0.25], [0.7, 1.9, 4.2, -7.5]])]
+    check_op(None, make(F), make(torch.nn.functional), inputs=inputs)
+    check_op([(3, 4)], make(F), make(torch.nn.functional), low=-6, high=6, gradcheck=False)
+
+
+@pytest.mark.parametrize("name, make", FUNCTIONS)
+@pytest.mark.parametrize("dtype", [numpy.float32, numpy.float64])
+def test_activations_are_finite_and_exact_at_extremes(name, make, dtype):
+    values = numpy.array([-1e4, -100.0, -30.0, 30.0, 100.0, 1e4], dtype=dtype)
+    x = rb.tensor(values, requires_grad=True)
+    tx = torch.from_numpy(values.copy()).requires_grad_(True)
+    y, ty = make(F)(x), make(torch.nn.functional)(tx)
+    assert y.dtype == dtype
+    assert numpy.isfinite(y.data).all()
+    numpy.testing.assert_allclose(y.data, ty.detach().numpy(), rtol=1e-6, atol=1e-30)
+    y.sum().backward()
+    ty.sum().backward()
+    assert numpy.isfinite(x.grad.data).all()
+    numpy.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-6, atol=1e-30)
+
+
+def test_gelu_erf_is_exact_in_float64():
+    x = numpy.linspace(-9, 9, 2001)
+    numpy.testing.assert_allclose(F.erf(x), torch.special.erf(torch.from_numpy(x)).numpy(),
+                                  rtol=1e-14, atol=2e-16)
+    x32 = x.astype(numpy.float32)
+    numpy.testing.assert_allclose(F.erf(x32), torch.special.erf(torch.from_numpy(x32)).numpy(),
+                                  rtol=0, atol=1.2e-7)
+    assert F.erf(x32).dtype == numpy.float32
+
+
+def test_inplace_activations_write_into_the_input():
+    for fn in (lambda t: nn.ReLU(inplace=True)(t), lambda t: F.leaky_relu(t, 0.5, inplace=True),
+               lambda t: F.silu(t, inplace=True), lambda t: F.elu(t, inplace=True)):
+        x = rb.tensor([-1.0, 2.0])
+        assert fn(x) is x
+        assert x.data[1] == pytest.approx(fn(rb.tensor([-1.0, 2.0])).data[1])
+
+
+def test_bad_gelu_approximate_raises():
+    with pytest.raises(ValueError, match="approximate"):
+        nn.GELU("fast")
+    with pytest.raises(ValueError, match="approximate"):
+        F.gelu(rb.ones(2), approximate="erf")

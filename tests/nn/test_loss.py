@@ -1,0 +1,221 @@
+"""Every loss and option against PyTorch: forward, input gradients, modules, errors."""
+import numpy
+import pytest
+import torch
+
+import rosenblatt as rb
+from rosenblatt import nn
+import rosenblatt.nn.functional as F
+from helpers import assert_close, check_op
+
+TF = torch.nn.functional
+
+
+def _compare(rb_fn, torch_fn, x, *others, grad_others=(), atol=1e-9, rtol=1e-7, seed=0):
+    """Forward and gradient w.r.t. ``x`` (and the float ``others`` listed in ``grad_others``)."""
+    rng = numpy.random.default_rng(seed)
+    rb_args = [rb.tensor(x, requires_grad=True)]
+    t_args = [torch.from_numpy(x.copy()).requires_grad_(True)]
+    for i, o in enumerate(others):
+        needs = i in grad_others
+        rb_args.append(rb.tensor(o, requires_grad=needs))
+        t_args.append(torch.from_numpy(numpy.array(o, copy=True)).requires_grad_(needs))
+    out, want = rb_fn(*rb_args), torch_fn(*t_args)
+    assert_close(out, want, atol=atol, rtol=rtol)
+    upstream = rng.standard_normal(tuple(want.shape))
+    want.backward(torch.from_numpy(upstream))
+    out.backward(rb.tensor(upstream))
+    for i, (r, t) in enumerate(zip(rb_args, t_args)):
+        if t.requires_grad:
+            assert_close(r.grad, t.grad, atol=atol, rtol=rtol, what=f"grad of argument {i}")
+
+
+REDUCTIONS = ["mean", "sum", "none"]
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("weight", [False, True])
+@pytest.mark.parametrize("smoothing", [0.0, 0.2])
+@pytest.mark.parametrize("shape", [(6, 4), (4,), (3, 4, 2, 5)])
+def test_cross_entropy_index_targets(shape, reduction, weight, smoothing):
+    rng = numpy.random.default_rng(1)
+    x = rng.standard_normal(shape) * 3
+    c = shape[0] if len(shape) == 1 else shape[1]
+    t_shape = () if len(shape) == 1 else (shape[0],) + shape[2:]
+    t = rng.integers(0, c, t_shape)
+    if t.ndim:
+        t.reshape(-1)[::3] = -100  # some ignored targets
+    w = rng.uniform(0.2, 2.0, c) if weight else None
+    kwargs = dict(reduction=reduction, label_smoothing=smoothing)
+    _compare(lambda x, t: F.cross_entropy(x, t, weight=None if w is None else rb.tensor(w), **kwargs),
+             lambda x, t: TF.cross_entropy(x, t, weight=None if w is None else torch.from_numpy(w), **kwargs),
+             x, t)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("weight", [False, True])
+@pytest.mark.parametrize("smoothing", [0.0, 0.3])
+@pytest.mark.parametrize("shape", [(5, 3), (2, 3, 4)])
+def test_cross_entropy_probability_targets(shape, reduction, weight, smoothing):
+    rng = numpy.random.default_rng(2)
+    x = rng.standard_normal(shape)
+    p = rng.uniform(size=shape)
+    p /= p.sum(axis=1, keepdims=True)
+    w = rng.uniform(0.2, 2.0, shape[1]) if weight else None
+    kwargs = dict(reduction=reduction, label_smoothing=smoothing)
+    _compare(lambda x, t: F.cross_entropy(x, t, weight=None if w is None else rb.tensor(w), **kwargs),
+             lambda x, t: TF.cross_entropy(x, t, weight=None if w is None else torch.from_numpy(w), **kwargs),
+             x, p)
+
+
+def test_cross_entropy_custom_ignore_index_float32_and_stability():
+    x = numpy.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 3.0], [0.5, 0.2, 0.1]], dtype=numpy.float32)
+    t = numpy.array([1, 1, 2])
+    for ignore in (-100, 2):
+        out = F.cross_entropy(rb.tensor(x, requires_grad=True), rb.tensor(t), ignore_index=ignore)
+        want = TF.cross_entropy(torch.from_numpy(x), torch.from_numpy(t), ignore_index=ignore)
+        assert out.dtype == numpy.float32 and numpy.isfinite(out.data)
+        assert_close(out, want, rtol=1e-6)
+    _compare(lambda x, t: F.cross_entropy(x, t, ignore_index=2),
+             lambda x, t: TF.cross_entropy(x, t, ignore_index=2), x.astype(numpy.float64), t)
+
+
+def test_cross_entropy_gradcheck():
+    t = numpy.array([2, 0, 1, 1])
+    check_op(None, lambda x: F.cross_entropy(x, rb.tensor(t), label_smoothing=0.1),
+             lambda x: TF.cross_entropy(x, torch.from_numpy(t), label_smoothing=0.1),
+             inputs=[numpy.random.default_rng(0).standard_normal((4, 3))])
+
+
+def test_cross_entropy_bad_targets_name_the_numbers():
+    x = rb.randn(4, 3)
+    with pytest.raises(ValueError, match=r"target 3 is out of bounds for 3 classes"):
+        F.cross_entropy(x, rb.tensor([0, 1, 3, 0]))
+    with pytest.raises(ValueError, match=r"target -2 is out of bounds"):
+        F.cross_entropy(x, rb.tensor([0, 1, -2, 0]))
+    with pytest.raises(ValueError, match=r"expected class-index target of shape \(4,\).*got \(4, 1\)"):
+        F.cross_entropy(x, rb.tensor([[0], [1], [2], [0]]))
+    with pytest.raises(ValueError, match=r"probability targets must have the input's shape"):
+        F.cross_entropy(x, rb.rand(4, 2))
+    with pytest.raises(ValueError, match=r"weight must have shape \(3,\)"):
+        F.cross_entropy(x, rb.tensor([0, 1, 2, 0]), weight=rb.ones(4))
+    with pytest.raises(ValueError, match="reduction"):
+        F.cross_entropy(x, rb.tensor([0, 1, 2, 0]), reduction="avg")
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("weight", [False, True])
+@pytest.mark.parametrize("shape", [(6, 4), (3, 4, 5)])
+def test_nll_loss(shape, reduction, weight):
+    rng = numpy.random.default_rng(3)
+    x = rng.standard_normal(shape)
+    t = rng.integers(0, shape[1], (shape[0],) + shape[2:])
+    t.reshape(-1)[1] = 1
+    t.reshape(-1)[0] = -1  # ignore_index below
+    w = rng.uniform(0.5, 2, shape[1]) if weight else None
+    _compare(lambda x, t: F.nll_loss(x, t, weight=None if w is None else rb.tensor(w),
+                                     ignore_index=-1, reduction=reduction),
+             lambda x, t: TF.nll_loss(x, t, weight=None if w is None else torch.from_numpy(w),
+                                      ignore_index=-1, reduction=reduction), x, t)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("weight", [False, True])
+def test_binary_cross_entropy(reduction, weight):
+    rng = numpy.random.default_rng(4)
+    x = rng.uniform(0.05, 0.95, (5, 3))
+    y = rng.uniform(size=(5, 3))
+    w = rng.uniform(0.5, 2, (3,)) if weight else None
+    _compare(lambda x, y: F.binary_cross_entropy(x, y, None if w is None else rb.tensor(w), reduction),
+             lambda x, y: TF.binary_cross_entropy(x, y, None if w is None else torch.from_numpy(w),
+                                                  reduction=reduction), x, y, grad_others=(0,))
+
+
+def test_binary_cross_entropy_clamps_log_like_torch():
+    x = numpy.array([0.0, 1.0, 1e-50, 0.5])
+    y = numpy.array([1.0, 0.0, 1.0, 1.0])
+    _compare(lambda x, y: F.binary_cross_entropy(x, y, reduction="none"),
+             lambda x, y: TF.binary_cross_entropy(x, y, reduction="none"), x, y)
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        F.binary_cross_entropy(rb.tensor([1.5]), rb.tensor([1.0]))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("weight", [False, True])
+@pytest.mark.parametrize("pos_weight", [False, True])
+def test_binary_cross_entropy_with_logits(reduction, weight, pos_weight):
+    rng = numpy.random.default_rng(5)
+    x = rng.standard_normal((4, 3)) * 4
+    x[0, :2] = [1e4, -1e4]
+    y = rng.uniform(size=(4, 3))
+    w = rng.uniform(0.5, 2, (4, 1)) if weight else None
+    pw = rng.uniform(0.5, 3, (3,)) if pos_weight else None
+    _compare(lambda x, y: F.binary_cross_entropy_with_logits(
+                 x, y, None if w is None else rb.tensor(w), reduction,
+                 None if pw is None else rb.tensor(pw)),
+             lambda x, y: TF.binary_cross_entropy_with_logits(
+                 x, y, None if w is None else torch.from_numpy(w), reduction=reduction,
+                 pos_weight=None if pw is None else torch.from_numpy(pw)),
+             x, y, grad_others=(0,))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("name, kwargs", [("mse_loss", {}), ("l1_loss", {}), ("smooth_l1_loss", {}),
+                                          ("smooth_l1_loss", {"beta": 0.5}),
+                                          ("smooth_l1_loss", {"beta": 0.0}), ("huber_loss", {}),
+                                          ("huber_loss", {"delta": 0.3})])
+def test_regression_losses(name, kwargs, reduction):
+    rng = numpy.random.default_rng(6)
+    x, y = rng.standard_normal((4, 5)), rng.standard_normal((4, 5))
+    _compare(lambda x, y: getattr(F, name)(x, y, reduction=reduction, **kwargs),
+             lambda x, y: getattr(TF, name)(x, y, reduction=reduction, **kwargs), x, y,
+             grad_others=(0,))
+
+
+def test_regression_loss_rejects_broadcasting_targets():
+    with pytest.raises(ValueError, match=r"mse_loss\(\): target shape \(4,\) must equal input shape \(4, 1\)"):
+        F.mse_loss(rb.randn(4, 1), rb.randn(4))
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none", "batchmean"])
+@pytest.mark.parametrize("log_target", [False, True])
+def test_kl_div(reduction, log_target):
+    rng = numpy.random.default_rng(7)
+    x = numpy.log(rng.dirichlet(numpy.ones(4), size=3))
+    p = rng.dirichlet(numpy.ones(4), size=3)
+    p[0, 1] = 0.0  # 0 * log 0 = 0
+    t = numpy.log(p + 1e-3) if log_target else p
+    _compare(lambda x, t: F.kl_div(x, t, reduction=reduction, log_target=log_target),
+             lambda x, t: TF.kl_div(x, t, reduction=reduction, log_target=log_target), x, t)
+
+
+MODULES = [
+    ("MSELoss", {}), ("L1Loss", {"reduction": "sum"}), ("SmoothL1Loss", {"beta": 0.5}),
+    ("HuberLoss", {"delta": 2.0}), ("KLDivLoss", {"reduction": "batchmean"}),
+    ("BCEWithLogitsLoss", {}),
+]
+
+
+@pytest.mark.parametrize("name, kwargs", MODULES)
+def test_loss_modules(name, kwargs):
+    rng = numpy.random.default_rng(8)
+    x, y = rng.standard_normal((3, 4)), rng.uniform(size=(3, 4))
+    ours, theirs = getattr(nn, name)(**kwargs), getattr(torch.nn, name)(**kwargs)
+    assert repr(ours) == repr(theirs)
+    _compare(ours, theirs, x, y)
+
+
+def test_classification_loss_modules_and_weight_buffers():
+    w = numpy.array([0.5, 1.0, 2.0])
+    ours = nn.CrossEntropyLoss(weight=rb.tensor(w), ignore_index=1, label_smoothing=0.1)
+    theirs = torch.nn.CrossEntropyLoss(weight=torch.from_numpy(w), ignore_index=1, label_smoothing=0.1)
+    assert list(ours.state_dict()) == list(theirs.state_dict()) == ["weight"]
+    t = numpy.array([0, 1, 2, 2])
+    _compare(ours, theirs, numpy.random.default_rng(9).standard_normal((4, 3)), t)
+    _compare(nn.NLLLoss(weight=rb.tensor(w)), torch.nn.NLLLoss(weight=torch.from_numpy(w)),
+             numpy.random.default_rng(9).standard_normal((4, 3)), t)
+    x = numpy.random.default_rng(9).uniform(0.1, 0.9, (4, 3))
+    _compare(nn.BCELoss(), torch.nn.BCELoss(), x, x[::-1].copy())
+    pw = numpy.array([1.0, 2.0, 3.0])
+    bce = nn.BCEWithLogitsLoss(pos_weight=rb.tensor(pw))
+    assert list(bce.state_dict()) == list(torch.nn.BCEWithLogitsLoss(pos_weight=torch.from_numpy(pw)).state_dict())

@@ -1,0 +1,99 @@
+"""LayerNorm, RMSNorm and BatchNorm1d/2d against PyTorch."""
+import numpy
+import pytest
+import torch
+
+import rosenblatt as rb
+from rosenblatt import nn
+import rosenblatt.nn.functional as F
+from helpers import assert_close, check_op
+
+from .layer_helpers import check_layer
+
+
+def _randomise(rb_layer, torch_layer, seed=0):
+    """Non-trivial affine parameters (ones/zeros would hide weight-gradient bugs)."""
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for p in torch_layer.parameters():
+            p.copy_(torch.randn(p.shape, generator=g, dtype=p.dtype))
+    return torch_layer
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"elementwise_affine": False}, {"bias": False},
+                                    {"eps": 1e-3}])
+@pytest.mark.parametrize("shape, normalized", [((4, 6), 6), ((2, 3, 4, 5), (4, 5)), ((6,), [6])])
+def test_layer_norm_contract(shape, normalized, kwargs):
+    check_layer(lambda: nn.LayerNorm(normalized, **kwargs),
+                lambda: _randomise(None, torch.nn.LayerNorm(normalized, **kwargs)), shape)
+    assert repr(nn.LayerNorm(normalized, **kwargs)) == repr(torch.nn.LayerNorm(normalized, **kwargs))
+
+
+def test_layer_norm_functional_gradcheck():
+    check_op([(3, 5), (5,), (5,)], lambda x, w, b: F.layer_norm(x, (5,), w, b),
+             lambda x, w, b: torch.nn.functional.layer_norm(x, (5,), w, b))
+    check_op([(2, 3, 4)], lambda x: F.layer_norm(x, (3, 4)),
+             lambda x: torch.nn.functional.layer_norm(x, (3, 4)))
+
+
+def test_layer_norm_bad_shape():
+    with pytest.raises(ValueError, match=r"layer_norm\(\).*\(2, 5\).*\(4,\)"):
+        nn.LayerNorm(4)(rb.randn(2, 5))
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"eps": 1e-4}, {"elementwise_affine": False}])
+def test_rms_norm_contract(kwargs):
+    check_layer(lambda: nn.RMSNorm(6, **kwargs),
+                lambda: _randomise(None, torch.nn.RMSNorm(6, **kwargs)), (3, 2, 6))
+    check_layer(lambda: nn.RMSNorm((2, 6), **kwargs),
+                lambda: _randomise(None, torch.nn.RMSNorm((2, 6), **kwargs)), (3, 2, 6))
+    assert repr(nn.RMSNorm(6, **kwargs)) == repr(torch.nn.RMSNorm(6, **kwargs))
+
+
+@pytest.mark.parametrize("shape", [(8, 3), (4, 3, 5)])
+@pytest.mark.parametrize("kwargs", [{}, {"affine": False}, {"momentum": None}, {"bias": False},
+                                    {"track_running_stats": False}, {"momentum": 0.3, "eps": 1e-3}])
+@pytest.mark.parametrize("train", [True, False])
+def test_batch_norm1d_contract(shape, kwargs, train):
+    check_layer(lambda: nn.BatchNorm1d(3, **kwargs),
+                lambda: _randomise(None, torch.nn.BatchNorm1d(3, **kwargs)), shape, train=train)
+    assert repr(nn.BatchNorm1d(3, **kwargs)) == repr(torch.nn.BatchNorm1d(3, **kwargs))
+
+
+@pytest.mark.parametrize("momentum", [0.1, None])
+def test_batch_norm_running_stats_follow_torch_over_steps(momentum):
+    ours, theirs = nn.BatchNorm1d(4, momentum=momentum), torch.nn.BatchNorm1d(4, momentum=momentum)
+    rng = numpy.random.default_rng(0)
+    for step in range(5):
+        x = (rng.standard_normal((6, 4, 3)) * (step + 1) + step).astype(numpy.float32)
+        ours(rb.tensor(x))
+        theirs(torch.from_numpy(x))
+    for name, buf in theirs.named_buffers():
+        assert_close(getattr(ours, name), buf, what=name)
+    assert int(ours.num_batches_tracked.item()) == 5
+    assert ours.running_var.dtype == numpy.float32
+    ours.eval()
+    theirs.eval()
+    x = rng.standard_normal((5, 4, 3)).astype(numpy.float32)
+    assert_close(ours(rb.tensor(x)), theirs(torch.from_numpy(x)))
+
+
+def test_batch_norm2d_contract():
+    check_layer(lambda: nn.BatchNorm2d(3), lambda: _randomise(None, torch.nn.BatchNorm2d(3)),
+                (2, 3, 4, 5))
+
+
+def test_batch_norm_functional_gradcheck():
+    check_op([(6, 3), (3,), (3,)],
+             lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True),
+             lambda x, w, b: torch.nn.functional.batch_norm(x, None, None, w, b, training=True))
+
+
+def test_batch_norm_errors():
+    with pytest.raises(ValueError, match=r"expected 2D or 3D input \(got 4D"):
+        nn.BatchNorm1d(3)(rb.randn(2, 3, 4, 5))
+    with pytest.raises(ValueError, match="more than 1 value per channel"):
+        nn.BatchNorm1d(3)(rb.randn(1, 3))
+    with pytest.raises(ValueError, match="expected 3 channels"):
+        nn.BatchNorm1d(3)(rb.randn(4, 5))
+    nn.BatchNorm1d(3).eval()(rb.randn(1, 3))  # one sample is fine in eval mode
