@@ -40,5 +40,13 @@ __version__ = "0.1.0"
 divide = true_divide = div
 multiply = mul
 subtract = sub
-pad = None  # the PyTorch spelling is nn.functional.pad; see rosenblatt.ops.pad
-del pad
+
+# Subpackages load on first use, so `import rosenblatt` stays close to NumPy's own import time.
+_SUBMODULES = {"nn", "optim", "data", "datasets", "models", "recipes", "ops"}
+
+
+def __getattr__(name: str):
+    if name in _SUBMODULES:
+        import importlib
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module 'rosenblatt' has no attribute {name!r}")
