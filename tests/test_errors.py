@@ -181,3 +181,12 @@ def test_index_out_of_range_raises_index_error():
 def test_item_of_many_elements_raises():
     with pytest.raises(ValueError, match="one element"):
         rb.zeros(3).item()
+
+
+def test_broadcast_error_names_the_op_and_shapes():
+    import pytest
+    import rosenblatt as rb
+    with pytest.raises(ValueError, match=r"add: shapes \[2, 3\] and \[4\] cannot be broadcast"):
+        rb.zeros(2, 3) + rb.zeros(4)
+    with pytest.raises(ValueError, match=r"mul: shapes \[5\] and \[2, 3\]"):
+        rb.zeros(5) * rb.zeros(2, 3)

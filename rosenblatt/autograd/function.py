@@ -71,7 +71,14 @@ class Function:
                 arrays.append(a if isinstance(a, _scalar_types) else as_array(a, cls))
                 parents.append(None)
         fn = _new(cls)
-        out = fn.forward(*arrays, **options)
+        try:
+            out = fn.forward(*arrays, **options)
+        except ValueError as error:
+            if "broadcast" not in str(error):
+                raise
+            shapes = " and ".join(str(list(getattr(a, "shape", ()))) for a in arrays)
+            raise ValueError(f"{cls.__name__.lower()}: shapes {shapes} cannot be broadcast "
+                             f"together (sizes must match or be 1, aligned from the last dim)") from None
         if type(out) is not _ndarray:
             out = xp.asarray(out)  # NumPy returns scalars from 0-d arithmetic
         t = _new(Tensor)

@@ -32,6 +32,12 @@ def is_grad_enabled() -> bool:
 class _GradMode:
     mode = True
 
+    def __new__(cls, *args: Any) -> Any:
+        # Bare decorator form, @no_grad without parentheses, as PyTorch 2 accepts.
+        if cls is not set_grad_enabled and len(args) == 1 and callable(args[0]):
+            return cls()(args[0])
+        return super().__new__(cls)
+
     def __enter__(self) -> None:
         self._prev = _state.enabled
         _state.enabled = self.mode

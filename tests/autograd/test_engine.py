@@ -384,3 +384,15 @@ def test_autograd_grad_returns_gradients_without_touching_grad():
     (gxt,) = torch.autograd.grad((xt ** 3).sum(), [xt])
     np.testing.assert_allclose(gx.numpy(), gxt.numpy())
     assert x.grad is None
+
+
+def test_no_grad_works_as_a_bare_decorator():
+    import rosenblatt as rb
+
+    @rb.no_grad
+    def double(x):
+        return x * 2
+
+    out = double(rb.ones(2, requires_grad=True))
+    assert not out.requires_grad
+    assert rb.is_grad_enabled()
