@@ -217,6 +217,11 @@ class Optimizer:
         init = self._state_init(group)
         counts = {}
         for p in params:
+            if id(p) not in bucket.position:
+                raise RuntimeError(
+                    f"{type(self).__name__}.step(): a parameter of shape {tuple(p.shape)} was put "
+                    f"into a param group's 'params' after the first step; add parameters with "
+                    f"add_param_group() instead")
             if p not in self.state:
                 self._attach(bucket, bucket.position[id(p)], init)
             counts[id(p)] = self._count(p)

@@ -291,3 +291,15 @@ def test_bad_params_types():
     opt = optim.SGD([w], lr=0.1)
     with pytest.raises(ValueError, match="has 2 parameter groups, the optimizer has 1"):
         opt.load_state_dict({"state": {}, "param_groups": [{"params": [0]}, {"params": [1]}]})
+
+
+def test_param_slipped_into_group_after_first_step():
+    w = rb.ones(2, requires_grad=True)
+    opt = optim.Adam([w])
+    w.grad = rb.ones(2)
+    opt.step()
+    extra = rb.ones(3, requires_grad=True)
+    extra.grad = rb.ones(3)
+    opt.param_groups[0]["params"].append(extra)
+    with pytest.raises(RuntimeError, match="add_param_group"):
+        opt.step()
