@@ -14,6 +14,7 @@ import os
 import pickle
 import queue
 import random
+import signal
 import traceback
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
@@ -72,6 +73,8 @@ def _worker_loop(fetcher: Any, index_queue: Any, result_queue: Any, done: Any, w
     import numpy
 
     from .. import random as rb_random
+    # Ctrl-C reaches the whole process group; the main process handles it and shuts workers down.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     result_queue.cancel_join_thread()  # never block exit on results nobody will read
     parent = os.getppid()
     random.seed(seed)
