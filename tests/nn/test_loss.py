@@ -219,3 +219,18 @@ def test_classification_loss_modules_and_weight_buffers():
     pw = numpy.array([1.0, 2.0, 3.0])
     bce = nn.BCEWithLogitsLoss(pos_weight=rb.tensor(pw))
     assert list(bce.state_dict()) == list(torch.nn.BCEWithLogitsLoss(pos_weight=torch.from_numpy(pw)).state_dict())
+
+
+def test_nll_loss_errors_and_one_dim_input():
+    with pytest.raises(ValueError, match=r"target 5 is out of bounds for 3 classes"):
+        F.nll_loss(rb.randn(2, 3), rb.tensor([0, 5]))
+    with pytest.raises(TypeError, match="integer class indices"):
+        F.nll_loss(rb.randn(2, 3), rb.tensor([0.0, 1.0]))
+    _compare(lambda x, t: F.nll_loss(x, t), lambda x, t: TF.nll_loss(x, t),
+             numpy.array([-1.0, -0.5, -2.0]), numpy.array(1))
+
+
+def test_functional_reexports_core_ops():
+    assert F.pad is rb.ops.pad and F.one_hot is rb.ops.one_hot and F.softmax is rb.softmax
+    assert F.relu is rb.relu and F.log_softmax is rb.log_softmax
+    numpy.testing.assert_array_equal(F.one_hot(rb.tensor([0, 2]), 3).data, [[1, 0, 0], [0, 0, 1]])

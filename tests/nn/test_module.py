@@ -205,3 +205,21 @@ def test_parameter_basics_and_pickle():
 def test_missing_forward_raises():
     with pytest.raises(NotImplementedError, match="forward"):
         nn.Module()(1)
+
+
+def test_deepcopy_and_safetensors_checkpoint_from_torch(tmp_path):
+    import copy
+    from safetensors.numpy import load_file
+    from safetensors.torch import save_file
+    theirs = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.BatchNorm1d(4), torch.nn.Linear(4, 2))
+    save_file(theirs.state_dict(), str(tmp_path / "model.safetensors"))
+    ours = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.Linear(4, 2))
+    ours.load_state_dict(load_file(str(tmp_path / "model.safetensors")))
+    twin = copy.deepcopy(ours)
+    assert twin[0].weight is not ours[0].weight and isinstance(twin[0].weight, nn.Parameter)
+    x = numpy.random.default_rng(0).standard_normal((5, 3)).astype(numpy.float32)
+    want = theirs.eval()(torch.from_numpy(x)).detach()
+    for model in (ours.eval(), twin.eval()):
+        numpy.testing.assert_allclose(model(rb.tensor(x)).data, want.numpy(), rtol=1e-5, atol=1e-6)
+    twin[0].weight.data[...] = 0
+    assert (ours[0].weight.data != 0).any()
