@@ -58,6 +58,17 @@ def test_conv2d_nhwc_path_matches_torch(monkeypatch):
         check_op([x_shape] + shapes, op, gradcheck=False)
 
 
+@pytest.mark.parametrize("x_shape, pad", [((2, 3, 7, 6), 1), ((1, 2, 6, 6), 0), ((2, 3, 5, 8), (2, 0)),
+                                          ((2, 2, 6, 7), "same")])
+def test_conv2d_winograd_matches_torch(monkeypatch, x_shape, pad):
+    """Stride-1 3x3 convs can take Winograd F(2x2, 3x3); force it on small shapes (odd sizes too)."""
+    monkeypatch.setattr(conv_module, "WINOGRAD_MIN_CHANNELS", 1)
+    op, shapes = _conv2d_op((4, x_shape[1], 3, 3), {"padding": pad}, True)
+    rx = rb.randn(*x_shape, requires_grad=True)
+    assert type(op(rx, rb.randn(*shapes[0]), rb.randn(4))._node).__name__ == "Conv2dWinograd"
+    check_op([x_shape] + shapes, op, atol=1e-4)
+
+
 def test_conv2d_float32_and_layout_chain():
     """float32 stays float32, and a conv output (a strided view) feeds the next conv correctly."""
     rng = numpy.random.default_rng(0)

@@ -18,10 +18,15 @@ from typing import Any
 from ..._backend import xp
 from ...autograd.function import Function
 from ...tensor import Tensor
+from ._winograd import Conv2dWinograd
 
 _as_strided = xp.lib.stride_tricks.as_strided
 #: channels per group from which rows ordered (N, H, W, C) beat columns ordered (C, N, H, W).
 NHWC_MIN_CHANNELS = 16
+#: input channels from which a stride-1 3x3 conv uses Winograd F(2x2, 3x3) instead of im2col;
+#: None: never.  Off by default: on OpenBLAS its 16 GEMMs with K = C ran ~3x slower per flop
+#: than im2col's one GEMM with K = 9 C, which ate the 2.25x saving (64 channels, 2 cores).
+WINOGRAD_MIN_CHANNELS: int | None = None
 
 
 def _pair(value: Any, name: str, op: str) -> tuple[int, int]:
@@ -42,12 +47,24 @@ def _alloc(shape: tuple, like: Any, zero: bool = True) -> Any:
     return buf.transpose(tuple(order.index(a) for a in range(like.ndim)))
 
 
-def pad2d(x: Any, top: int, bottom: int, left: int, right: int, value: float = 0.0) -> Any:
-    """``x`` (N, C, H, W) padded on H and W with ``value``, keeping its memory layout."""
+def pad2d(x: Any, top: int, bottom: int, left: int, right: int, value: float = 0.0,
+          channels_last: bool = False) -> Any:
+    """``x`` (N, C, H, W) padded on H and W with ``value``.
+
+    The result keeps ``x``'s memory layout, or lies in (N, H, W, C) memory with
+    ``channels_last`` (whose im2col copy then reads whole channel rows).
+    """
+    n, c, h, w = x.shape
+    shape = (n, c, h + top + bottom, w + left + right)
+    if channels_last:
+        buf = xp.zeros((n, shape[2], shape[3], c), dtype=x.dtype).transpose(0, 3, 1, 2)
+        if value != 0:
+            buf.fill(value)
+        buf[:, :, top:top + h, left:left + w] = x
+        return buf
     if not (top or bottom or left or right):
         return x
-    n, c, h, w = x.shape
-    buf = _alloc((n, c, h + top + bottom, w + left + right), x, zero=value == 0)
+    buf = _alloc(shape, x, zero=value == 0)
     if value != 0:
         buf.fill(value)
     buf[:, :, top:top + h, left:left + w] = x
@@ -142,8 +159,8 @@ class Conv2d(Function):
     def forward(self, x, w, b=None, stride=(1, 1), padding=(0, 0, 0, 0), dilation=(1, 1),
                 groups=1, out=(1, 1)):
         kernel = w.shape[2:]
-        xpad = pad2d(x, *padding)
         nhwc = w.shape[1] >= NHWC_MIN_CHANNELS
+        xpad = pad2d(x, *padding, channels_last=nhwc and x.strides[1] != x.itemsize)
         cols = _im2col(xpad, groups, kernel, stride, dilation, out, nhwc)
         wm = _weight_matrix(w, groups)
         ym = cols @ wm.transpose(0, 2, 1) if nhwc else wm @ cols
@@ -158,7 +175,9 @@ class Conv2d(Function):
         nhwc = self.nhwc
         gm = _out_matrix(grad, groups, nhwc)
         gx = gw = gb = None
-        if self.parents[0] is not None:
+        if self.parents[0] is not None and nhwc and _transposable(kernel, stride, dilation, padding):
+            gx = _input_grad_by_conv(grad, self.wm, wshape, groups, dilation, padding, xshape)
+        elif self.parents[0] is not None:
             gcols = gm @ self.wm if nhwc else self.wm.transpose(0, 2, 1) @ gm
             gx = _col2im(gcols, padshape, groups, kernel, stride, dilation, out, nhwc)
             top, _, left, _ = padding
@@ -170,6 +189,30 @@ class Conv2d(Function):
         if len(self.parents) > 2 and self.parents[2] is not None:
             gb = _bias_grad(gm, nhwc)
         return gx, gw, gb
+
+
+def _transposable(kernel: tuple, stride: tuple, dilation: tuple, padding: tuple) -> bool:
+    """Whether the input gradient is a plain stride-1 conv of the (padded) output gradient."""
+    spans = (dilation[0] * (kernel[0] - 1),) * 2 + (dilation[1] * (kernel[1] - 1),) * 2
+    return stride == (1, 1) and all(p <= s for p, s in zip(padding, spans))
+
+
+def _input_grad_by_conv(grad: Any, wm: Any, wshape: tuple, groups: int, dilation: tuple,
+                        padding: tuple, xshape: tuple) -> Any:
+    """Input gradient of a stride-1 conv as a conv of the gradient with the flipped kernel.
+
+    One im2col + GEMM like the forward, instead of a GEMM into a kh*kw times larger
+    column matrix and kh*kw strided adds (col2im).
+    """
+    o, cg, kh, kw = wshape
+    top, bottom, left, right = padding
+    sh, sw = dilation[0] * (kh - 1), dilation[1] * (kw - 1)
+    gpad = pad2d(grad, sh - top, sh - bottom, sw - left, sw - right, channels_last=True)
+    # (g, O/g, K) with K = (kh, kw, C/g) -> flipped kernel as a (g, C/g, K') matrix, K' = (kh, kw, O/g)
+    w = wm.reshape(groups, o // groups, kh, kw, cg)[:, :, ::-1, ::-1]
+    wt = w.transpose(0, 4, 2, 3, 1).reshape(groups, cg, -1)
+    cols = _im2col(gpad, groups, (kh, kw), (1, 1), dilation, xshape[2:], True)
+    return _from_out_matrix(cols @ wt.transpose(0, 2, 1), xshape[0], xshape[2:], True)
 
 
 class ConvTranspose2d(Function):
@@ -305,6 +348,9 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
                          f"{padding}); use a smaller kernel or more padding")
     out = ((hp - span[0]) // stride[0] + 1, (wp - span[1]) // stride[1] + 1)
     inputs = (input, weight) if bias is None else (input, weight, bias)
+    if (kernel == (3, 3) and stride == (1, 1) and dilation == (1, 1) and groups == 1
+            and WINOGRAD_MIN_CHANNELS is not None and input.shape[1] >= WINOGRAD_MIN_CHANNELS):
+        return Conv2dWinograd.apply(*inputs, padding=pads, out=out)
     return Conv2d.apply(*inputs, stride=stride, padding=pads, dilation=dilation, groups=groups,
                         out=out)
 
