@@ -1,0 +1,222 @@
+"""RNN, LSTM, GRU and their cells against PyTorch with copied weights, plus gradchecks and errors."""
+from __future__ import annotations
+
+import math
+
+import numpy
+import pytest
+import torch
+
+import rosenblatt as rb
+from helpers import assert_close
+from rosenblatt.autograd import gradcheck
+from rosenblatt.nn.modules.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
+
+I, H, T, B = 3, 4, 5, 2
+TOL = dict(atol=1e-10, rtol=1e-8)
+
+LAYERS = {"LSTM": (LSTM, torch.nn.LSTM), "GRU": (GRU, torch.nn.GRU),
+          "RNN_TANH": (RNN, torch.nn.RNN), "RNN_RELU": (RNN, torch.nn.RNN)}
+CELLS = {"LSTM": (LSTMCell, torch.nn.LSTMCell), "GRU": (GRUCell, torch.nn.GRUCell),
+         "RNN_TANH": (RNNCell, torch.nn.RNNCell), "RNN_RELU": (RNNCell, torch.nn.RNNCell)}
+
+
+def _pair(kind: str, table: dict, **kwargs) -> tuple:
+    """A rosenblatt and a torch layer (float64) holding the same weights."""
+    ours, theirs = table[kind]
+    if kind.startswith("RNN"):
+        kwargs["nonlinearity"] = kind[4:].lower()
+    torch_layer = theirs(I, H, **kwargs).double()
+    rb_layer = ours(I, H, **kwargs).double()
+    state = {k: v.detach().numpy().copy() for k, v in torch_layer.state_dict().items()}
+    assert list(rb_layer.state_dict()) == list(state)
+    rb_layer.load_state_dict(state)
+    return rb_layer, torch_layer
+
+
+def _tensors(array: numpy.ndarray) -> tuple:
+    return rb.tensor(array.copy(), requires_grad=True), torch.from_numpy(array.copy()).requires_grad_()
+
+
+def _flatten(out) -> list:
+    if isinstance(out, (tuple, list)):
+        return [t for o in out for t in _flatten(o)]
+    return [out]
+
+
+def _backward_both(ours: list, theirs: list, rng: numpy.random.Generator) -> None:
+    """Compare the outputs, then backpropagate the same random upstream gradients."""
+    loss_t = 0
+    grads = []
+    for i, (a, b) in enumerate(zip(ours, theirs)):
+        assert_close(a, b, **TOL, what=f"output {i}")
+        g = rng.standard_normal(tuple(b.shape))
+        loss_t = loss_t + (b * torch.from_numpy(g)).sum()
+        grads.append(g)
+    loss_r = sum((a * rb.tensor(g)).sum() for a, g in zip(ours, grads))
+    loss_t.backward()
+    loss_r.backward()
+
+
+def _check_param_grads(rb_layer, torch_layer) -> None:
+    theirs = dict(torch_layer.named_parameters())
+    for name, p in rb_layer.named_parameters():
+        assert p.grad is not None, f"{name}: no gradient"
+        assert_close(p.grad, theirs[name].grad, **TOL, what=f"grad of {name}")
+
+
+@pytest.mark.parametrize("kind", list(LAYERS))
+@pytest.mark.parametrize("num_layers,bidirectional,batch_first,with_state", [
+    (1, False, False, False), (1, False, True, True), (2, False, False, True),
+    (1, True, False, True), (2, True, True, False), (2, True, False, True)])
+def test_layer_matches_torch(kind, num_layers, bidirectional, batch_first, with_state, rng):
+    rb_layer, torch_layer = _pair(kind, LAYERS, num_layers=num_layers, bidirectional=bidirectional,
+                                  batch_first=batch_first)
+    x, tx = _tensors(rng.standard_normal((B, T, I) if batch_first else (T, B, I)))
+    args_r, args_t, leaves = [x], [tx], [(x, tx)]
+    if with_state:
+        shape = (num_layers * (2 if bidirectional else 1), B, H)
+        h, th = _tensors(rng.standard_normal(shape))
+        leaves.append((h, th))
+        if kind == "LSTM":
+            c, tc = _tensors(rng.standard_normal(shape))
+            leaves.append((c, tc))
+            args_r.append((h, c))
+            args_t.append((th, tc))
+        else:
+            args_r.append(h)
+            args_t.append(th)
+    _backward_both(_flatten(rb_layer(*args_r)), _flatten(torch_layer(*args_t)), rng)
+    for i, (ours, theirs) in enumerate(leaves):
+        assert_close(ours.grad, theirs.grad, **TOL, what=f"grad of input {i}")
+    _check_param_grads(rb_layer, torch_layer)
+
+
+@pytest.mark.parametrize("kind", list(LAYERS))
+def test_unbatched_input_and_no_bias(kind, rng):
+    rb_layer, torch_layer = _pair(kind, LAYERS, num_layers=2, bidirectional=True, bias=False)
+    x, tx = _tensors(rng.standard_normal((T, I)))
+    h, th = _tensors(rng.standard_normal((4, H)))
+    state_r, state_t = ((h, h * 0.5), (th, th * 0.5)) if kind == "LSTM" else (h, th)
+    _backward_both(_flatten(rb_layer(x, state_r)), _flatten(torch_layer(tx, state_t)), rng)
+    assert_close(x.grad, tx.grad, **TOL, what="input grad")
+    assert_close(h.grad, th.grad, **TOL, what="h_0 grad")
+    _check_param_grads(rb_layer, torch_layer)
+
+
+@pytest.mark.parametrize("kind", list(LAYERS))
+def test_float32_forward_stays_float32(kind, rng):
+    ours, theirs = LAYERS[kind]
+    kwargs = {"nonlinearity": kind[4:].lower()} if kind.startswith("RNN") else {}
+    torch_layer, rb_layer = theirs(I, H, **kwargs), ours(I, H, **kwargs)
+    rb_layer.load_state_dict({k: v.detach().numpy().copy() for k, v in torch_layer.state_dict().items()})
+    x = rng.standard_normal((T, B, I)).astype(numpy.float32)
+    out = rb_layer(rb.tensor(x))
+    with torch.no_grad():
+        want = torch_layer(torch.from_numpy(x))
+    for a, b in zip(_flatten(out), _flatten(want)):
+        assert_close(a, b, atol=1e-5, rtol=1e-4)
+    out[0].sum().backward()
+    assert all(p.grad.dtype == numpy.float32 for p in rb_layer.parameters())
+
+
+@pytest.mark.parametrize("kind", list(CELLS))
+@pytest.mark.parametrize("batched,with_state", [(True, True), (True, False), (False, True)])
+def test_cell_matches_torch(kind, batched, with_state, rng):
+    rb_cell, torch_cell = _pair(kind, CELLS)
+    x, tx = _tensors(rng.standard_normal((B, I) if batched else (I,)))
+    args_r, args_t, leaves = [x], [tx], [(x, tx)]
+    if with_state:
+        shape = (B, H) if batched else (H,)
+        h, th = _tensors(rng.standard_normal(shape))
+        leaves.append((h, th))
+        if kind == "LSTM":
+            c, tc = _tensors(rng.standard_normal(shape))
+            leaves.append((c, tc))
+            args_r.append((h, c))
+            args_t.append((th, tc))
+        else:
+            args_r.append(h)
+            args_t.append(th)
+    _backward_both(_flatten(rb_cell(*args_r)), _flatten(torch_cell(*args_t)), rng)
+    for i, (ours, theirs) in enumerate(leaves):
+        assert_close(ours.grad, theirs.grad, **TOL, what=f"grad of input {i}")
+    _check_param_grads(rb_cell, torch_cell)
+
+
+@pytest.mark.parametrize("kind", list(CELLS))
+def test_cell_gradcheck(kind, rng):
+    ours, _ = CELLS[kind]
+    kwargs = {"nonlinearity": kind[4:].lower()} if kind.startswith("RNN") else {}
+    cell = ours(2, 3, generator=rb.Generator(1), **kwargs).double()
+    x = rb.tensor(rng.standard_normal((2, 2)), requires_grad=True)
+    h = rb.tensor(rng.standard_normal((2, 3)), requires_grad=True)
+    c = rb.tensor(rng.standard_normal((2, 3)), requires_grad=True)
+    params = list(cell.parameters())
+    if kind == "LSTM":
+        assert gradcheck(lambda x, h, c, *p: cell(x, (h, c)), [x, h, c, *params])
+    else:
+        assert gradcheck(lambda x, h, *p: cell(x, h), [x, h, *params])
+
+
+@pytest.mark.parametrize("kind", ["LSTM", "GRU", "RNN_TANH"])
+def test_sequence_gradcheck_bidirectional(kind, rng):
+    ours, _ = LAYERS[kind]
+    layer = ours(2, 2, bidirectional=True, generator=rb.Generator(2)).double()
+    x = rb.tensor(rng.standard_normal((3, 2, 2)), requires_grad=True)
+    assert gradcheck(lambda x, *p: layer(x)[0], [x, *layer.parameters()])
+
+
+@pytest.mark.parametrize("kind", list(LAYERS))
+def test_parameters_names_shapes_and_init(kind):
+    ours, theirs = LAYERS[kind]
+    kwargs = {"nonlinearity": kind[4:].lower()} if kind.startswith("RNN") else {}
+    layer = ours(I, 16, num_layers=2, bidirectional=True, **kwargs)
+    want = theirs(I, 16, num_layers=2, bidirectional=True, **kwargs)
+    assert [(n, tuple(p.shape)) for n, p in layer.named_parameters()] == \
+        [(n, tuple(p.shape)) for n, p in want.named_parameters()]
+    bound = 1 / math.sqrt(16)
+    values = numpy.concatenate([p.data.ravel() for p in layer.parameters()])
+    assert values.dtype == numpy.float32
+    assert values.min() >= -bound and values.max() <= bound and values.std() > bound / 3
+
+
+def test_same_generator_same_weights():
+    a, b = LSTM(3, 4, generator=rb.Generator(7)), LSTM(3, 4, generator=rb.Generator(7))
+    for p, q in zip(a.parameters(), b.parameters()):
+        numpy.testing.assert_array_equal(p.data, q.data)
+
+
+def test_dropout_between_layers_is_generator_driven(rng):
+    x = rb.tensor(rng.standard_normal((T, B, I)))
+    outs = []
+    for _ in range(2):
+        layer = GRU(I, H, num_layers=2, dropout=0.5, generator=rb.Generator(3))
+        outs.append(layer(x)[0].data)
+    numpy.testing.assert_array_equal(outs[0], outs[1])
+    no_drop = layer.eval()(x)[0].data
+    assert not numpy.allclose(outs[0], no_drop)
+    layer.train()
+    assert not numpy.allclose(layer(x)[0].data, outs[0])  # masks differ from call to call
+
+
+@pytest.mark.parametrize("make,x_shape,state,message", [
+    (lambda: LSTM(3, 4), (5, 2, 6), None, "Expected 3, got 6"),
+    (lambda: GRU(3, 4), (5, 2, 3), (1, 3, 4), r"h_0|hx"),
+    (lambda: GRU(3, 4, num_layers=2), (5, 2, 3), (1, 2, 4), r"\(2, 2, 4\), got \(1, 2, 4\)"),
+    (lambda: RNN(3, 4), (5, 2, 2, 3), None, "2 \\(unbatched\\) or 3"),
+    (lambda: GRUCell(3, 4), (2, 5), None, "got 5, expected 3"),
+    (lambda: RNNCell(3, 4), (2, 3), (3, 4), r"\(2, 4\), got \(3, 4\)"),
+])
+def test_bad_shapes_raise_value_error(make, x_shape, state, message):
+    layer = make()
+    args = [rb.zeros(*x_shape)]
+    if state is not None:
+        args.append(rb.zeros(*state))
+    with pytest.raises(ValueError, match=message):
+        layer(*args)
+
+
+def test_lstm_bad_cell_state_shape():
+    with pytest.raises(ValueError, match=r"c_0.*\(1, 2, 4\), got \(1, 2, 5\)"):
+        LSTM(3, 4)(rb.zeros(5, 2, 3), (rb.zeros(1, 2, 4), rb.zeros(1, 2, 5)))
