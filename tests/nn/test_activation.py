@@ -61,13 +61,13 @@ def test_activations_are_finite_and_exact_at_extremes(name, make, dtype):
     numpy.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-6, atol=1e-30)
 
 
-def test_gelu_erf_is_exact_in_float64():
+def test_erf_exact_in_float64_and_within_5e7_in_float32():
     x = numpy.linspace(-9, 9, 2001)
     numpy.testing.assert_allclose(F.erf(x), torch.special.erf(torch.from_numpy(x)).numpy(),
                                   rtol=1e-14, atol=2e-16)
     x32 = x.astype(numpy.float32)
     numpy.testing.assert_allclose(F.erf(x32), torch.special.erf(torch.from_numpy(x32)).numpy(),
-                                  rtol=0, atol=1.2e-7)
+                                  rtol=0, atol=5e-7)
     assert F.erf(x32).dtype == numpy.float32
 
 

@@ -19,16 +19,39 @@ _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 
 
-def erf(x: Any) -> Any:
-    """The error function of an array, to the precision of its dtype (NumPy has none).
+# Numerical Recipes' Chebyshev fit of erfc (``erfcc``): relative error < 1.2e-7 everywhere.
+_ERFC_COEFFS = (-1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806, 0.27886807,
+                -1.13520398, 1.48851587, -0.82215223, 0.17087277)
 
-    |x| < 2: the all-positive series erf(x) = 2/sqrt(pi) e^{-x^2} sum (2x^2)^n x / (2n+1)!!
-    (no cancellation); |x| >= 2: the continued fraction of erfc, evaluated bottom-up.
+
+def erf(x: Any) -> Any:
+    """The error function of an array (NumPy has none).
+
+    float32 and smaller: Numerical Recipes' erfc fit, evaluated in float32 with
+    in-place ops (absolute error < 5e-7, about 20 array passes: GELU is a hot op).
+    float64: exact to ~1 ulp via the all-positive series
+    erf(x) = 2/sqrt(pi) e^{-x^2} sum (2x^2)^n x / (2n+1)!! for |x| < 2 (no
+    cancellation) and the continued fraction of erfc beyond; several times
+    slower, meant for gradient checks and float64 models.
     """
-    double = x.dtype.itemsize >= 8
-    dtype = x.dtype
-    # Sum in float64 even for float32 inputs: the series' rounding would otherwise cost ~8 ulp.
-    x = x.astype(xp.float64, copy=False)
+    if x.dtype.itemsize < 8:
+        dtype = x.dtype
+        x = x.astype(xp.float32, copy=False)
+        z = xp.abs(x)
+        t = z * 0.5
+        t += 1.0
+        xp.reciprocal(t, out=t)
+        poly = t * _ERFC_COEFFS[-1]
+        for c in _ERFC_COEFFS[-2:0:-1]:
+            poly += c
+            poly *= t
+        poly += _ERFC_COEFFS[0]
+        xp.multiply(z, z, out=z)
+        poly -= z
+        xp.exp(poly, out=poly)
+        poly *= t  # erfc(|x|)
+        xp.subtract(1.0, poly, out=poly)
+        return xp.copysign(poly, x, out=poly).astype(dtype, copy=False)
     out = xp.empty_like(x)
     ax = xp.abs(x)
     small = ax < 2.0
@@ -37,7 +60,7 @@ def erf(x: Any) -> Any:
         x2 = xs * xs
         term = xs.copy()
         total = xs.copy()
-        for n in range(1, 36 if double else 24):
+        for n in range(1, 36):
             term = term * (2.0 * x2) / (2 * n + 1)
             total += term
         out[small] = _TWO_OVER_SQRT_PI * xp.exp(-x2) * total
@@ -45,11 +68,11 @@ def erf(x: Any) -> Any:
     xl = ax[large]
     if xl.size:
         frac = xl.copy()
-        for k in range(60 if double else 40, 0, -1):
+        for k in range(60, 0, -1):
             frac = xl + (0.5 * k) / frac
         erfc = xp.exp(-xl * xl) / (math.sqrt(math.pi) * frac)
         out[large] = xp.copysign(1.0 - erfc, x[large])
-    return out.astype(dtype, copy=False)
+    return out
 
 
 class Gelu(Function):
@@ -58,8 +81,11 @@ class Gelu(Function):
         if approximate == "tanh":
             self.t = xp.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x * x * x))
             return 0.5 * x * (1.0 + self.t)
-        self.cdf = 0.5 * (1.0 + erf(x * _SQRT_HALF))
-        return x * self.cdf
+        cdf = erf(x * _SQRT_HALF)
+        cdf += 1.0
+        cdf *= 0.5
+        self.cdf = cdf
+        return x * cdf
 
     def backward(self, grad):
         x = self.x
@@ -67,7 +93,14 @@ class Gelu(Function):
             t = self.t
             inner = _SQRT_2_OVER_PI * (1.0 + 3 * 0.044715 * x * x)
             return grad * (0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * inner)
-        return grad * (self.cdf + x * _INV_SQRT_2PI * xp.exp(-0.5 * x * x))
+        d = x * x  # d = cdf + x * pdf, built in place (GELU is a hot op in transformers)
+        d *= -0.5
+        xp.exp(d, out=d)
+        d *= x
+        d *= _INV_SQRT_2PI
+        d += self.cdf
+        d *= grad
+        return d
 
 
 class LeakyRelu(Function):
