@@ -70,9 +70,11 @@ class _ClassLoss(Function):
         z = _class_last(x)
         if softmax:
             shifted = z - z.max(axis=1, keepdims=True)
-            lse = xp.log(xp.exp(shifted).sum(axis=1, keepdims=True))
-            logp = shifted - lse
-            self.p = xp.exp(logp)
+            e = xp.exp(shifted)
+            total = e.sum(axis=1, keepdims=True)
+            logp = shifted - xp.log(total)
+            e /= total  # softmax, reusing the exponentials (one exp pass, not two)
+            self.p = e
         else:
             logp = z
         rows = xp.arange(z.shape[0])
