@@ -22,6 +22,10 @@ try:
     from .sampling import interpolate
 except ImportError:  # pragma: no cover
     pass
+try:
+    from .attention import scaled_dot_product_attention
+except ImportError:  # pragma: no cover
+    pass
 
 __all__ = [
     "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",

@@ -19,3 +19,28 @@ __all__ = [
     "ModuleList", "NLLLoss", "RMSNorm", "ReLU", "RemovableHandle", "Sequential", "SiLU", "Sigmoid",
     "SmoothL1Loss", "Softmax", "Softplus", "Tanh", "Unflatten",
 ]
+
+# Layers written in other parts of nn (attention, recurrent, transformer, positions);
+# each group is re-exported once its file exists, so the package imports without them.
+try:
+    from .attention import MultiheadAttention
+    __all__ += ["MultiheadAttention"]
+except ImportError:  # pragma: no cover
+    pass
+try:
+    from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
+    __all__ += ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNBase", "RNNCell", "RNNCellBase"]
+except ImportError:  # pragma: no cover
+    pass
+try:
+    from .transformer import (Transformer, TransformerDecoder, TransformerDecoderLayer,
+                              TransformerEncoder, TransformerEncoderLayer)
+    __all__ += ["Transformer", "TransformerDecoder", "TransformerDecoderLayer",
+                "TransformerEncoder", "TransformerEncoderLayer"]
+except ImportError:  # pragma: no cover
+    pass
+try:
+    from .positional import LearnedPositionalEmbedding, RotaryEmbedding, SinusoidalPositionalEncoding
+    __all__ += ["LearnedPositionalEmbedding", "RotaryEmbedding", "SinusoidalPositionalEncoding"]
+except ImportError:  # pragma: no cover
+    pass
