@@ -103,7 +103,7 @@ class RNNBase(Module):
         mask = None
         if packed:
             x, lengths = pad_packed_sequence(input)  # (T, B, I), original batch order
-            mask = (xp.arange(x.shape[0])[:, None] < lengths.data[None, :]).astype(x.dtype)[:, :, None]
+            mask = (xp.arange(x.shape[0])[:, None] < lengths.data[None, :]).astype(x.dtype)  # (T, B)
             batched = True
         else:
             if not isinstance(input, Tensor):
