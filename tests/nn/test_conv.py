@@ -50,9 +50,12 @@ def test_conv2d_gradcheck(x_shape, w_shape, opts):
     check_op([x_shape] + shapes, op, dtypes=("float64",))
 
 
-def test_conv2d_nhwc_path_matches_torch(monkeypatch):
-    """Many channels take the (N, H, W, C) GEMM; force it on small shapes, groups included."""
+@pytest.mark.parametrize("chunk", [1, 1 << 20])
+def test_conv2d_rows_path_matches_torch(monkeypatch, chunk):
+    """Many channels take the (N, H, W) x (kh, kw, C) GEMMs in batch chunks; force them on small
+    shapes, groups included, one image per chunk and the whole batch in one."""
     monkeypatch.setattr(conv_module, "NHWC_MIN_CHANNELS", 1)
+    monkeypatch.setattr(conv_module, "CHUNK_ELEMENTS", chunk)
     for x_shape, w_shape, opts in CONV2D_CASES:
         op, shapes = _conv2d_op(w_shape, opts, True)
         check_op([x_shape] + shapes, op, gradcheck=False)

@@ -27,6 +27,8 @@ NHWC_MIN_CHANNELS = 16
 #: None: never.  Off by default: on OpenBLAS its 16 GEMMs with K = C ran ~3x slower per flop
 #: than im2col's one GEMM with K = 9 C, which ate the 2.25x saving (64 channels, 2 cores).
 WINOGRAD_MIN_CHANNELS: int | None = None
+#: values in one batch chunk's column matrix (16 MiB of float32): measured best of 8-128 MiB.
+CHUNK_ELEMENTS = 1 << 22
 
 
 def _pair(value: Any, name: str, op: str) -> tuple[int, int]:
@@ -148,15 +150,17 @@ def _from_out_matrix(ym: Any, n: int, out: tuple, nhwc: bool) -> Any:
     return ym.reshape(g * og, n, *out).transpose(1, 0, 2, 3)
 
 
-def _mm(a: Any, b: Any) -> Any:
+def _mm(a: Any, b: Any, out: Any = None) -> Any:
     """Per-group matrix product of (g, n, k) and (g, k, m) stacks.
 
     One group goes to BLAS as a plain 2-d product: NumPy's stacked matmul on
     transposed views was measured 3-9x slower for the same shapes.
     """
     if a.shape[0] == 1:
-        return (a[0] @ b[0])[None]
-    return xp.matmul(a, b)
+        if out is None:
+            return (a[0] @ b[0])[None]
+        return xp.matmul(a[0], b[0], out=out[0])
+    return xp.matmul(a, b, out=out)
 
 
 def _bias_grad(gm: Any, nhwc: bool) -> Any:
@@ -167,38 +171,105 @@ def _bias_grad(gm: Any, nhwc: bool) -> Any:
 
 
 class Conv2d(Function):
+    """Columns ordered (C, N, H, W): few channels, one GEMM ``(O, K) @ (K, N H W)``."""
+
     def forward(self, x, w, b=None, stride=(1, 1), padding=(0, 0, 0, 0), dilation=(1, 1),
                 groups=1, out=(1, 1)):
         kernel = w.shape[2:]
-        nhwc = w.shape[1] >= NHWC_MIN_CHANNELS
-        xpad = pad2d(x, *padding, channels_last=nhwc and x.strides[1] != x.itemsize)
-        cols = _im2col(xpad, groups, kernel, stride, dilation, out, nhwc)
+        xpad = pad2d(x, *padding)
+        cols = _im2col(xpad, groups, kernel, stride, dilation, out, False)
         wm = _weight_matrix(w, groups)
-        ym = _mm(cols, wm.transpose(0, 2, 1)) if nhwc else _mm(wm, cols)
+        ym = _mm(wm, cols)
         if b is not None:
-            ym += b.reshape(groups, 1, -1) if nhwc else b.reshape(groups, -1, 1)
-        self.cols, self.wm, self.nhwc = cols, wm, nhwc
+            ym += b.reshape(groups, -1, 1)
+        self.cols, self.wm = cols, wm
         self.args = (xpad.shape, groups, kernel, stride, dilation, out, padding, w.shape, x.shape)
-        return _from_out_matrix(ym, x.shape[0], out, nhwc)
+        return _from_out_matrix(ym, x.shape[0], out, False)
 
     def backward(self, grad):
         padshape, groups, kernel, stride, dilation, out, padding, wshape, xshape = self.args
-        nhwc = self.nhwc
-        gm = _out_matrix(grad, groups, nhwc)
+        gm = _out_matrix(grad, groups, False)
         gx = gw = gb = None
-        if self.parents[0] is not None and nhwc and _transposable(kernel, stride, dilation, padding):
-            gx = _input_grad_by_conv(grad, self.wm, wshape, groups, dilation, padding, xshape)
-        elif self.parents[0] is not None:
-            gcols = _mm(gm, self.wm) if nhwc else _mm(self.wm.transpose(0, 2, 1), gm)
-            gx = _col2im(gcols, padshape, groups, kernel, stride, dilation, out, nhwc)
+        if self.parents[0] is not None:
+            gcols = _mm(self.wm.transpose(0, 2, 1), gm)
+            gx = _col2im(gcols, padshape, groups, kernel, stride, dilation, out, False)
             top, _, left, _ = padding
             gx = gx[:, :, top:top + xshape[2], left:left + xshape[3]]
         if self.parents[1] is not None:
-            gwm = (_mm(self.cols.transpose(0, 2, 1), gm).transpose(0, 2, 1) if nhwc
-                   else _mm(gm, self.cols.transpose(0, 2, 1)))
-            gw = _from_weight_matrix(gwm, wshape)
+            gw = _from_weight_matrix(_mm(gm, self.cols.transpose(0, 2, 1)), wshape)
         if len(self.parents) > 2 and self.parents[2] is not None:
-            gb = _bias_grad(gm, nhwc)
+            gb = _bias_grad(gm, False)
+        return gx, gw, gb
+
+
+def _chunks(n: int, per_image: int):
+    """Batch slices whose column matrices hold about ``CHUNK_ELEMENTS`` values each."""
+    step = max(1, CHUNK_ELEMENTS // max(per_image, 1))
+    for n0 in range(0, n, step):
+        yield n0, min(n, n0 + step)
+
+
+class Conv2dRows(Function):
+    """Rows ordered (N, H, W), K = (kh, kw, C): many channels, GEMMs ``(rows, K) @ (K, O)``.
+
+    The batch is processed in chunks: each chunk's column matrix is written and
+    read by its GEMM while still in cache, and only the padded input is saved
+    (backward rebuilds the columns), not a kh*kw times larger column matrix.
+    """
+
+    def forward(self, x, w, b=None, stride=(1, 1), padding=(0, 0, 0, 0), dilation=(1, 1),
+                groups=1, out=(1, 1)):
+        kernel = w.shape[2:]
+        n, o = x.shape[0], w.shape[0]
+        xpad = pad2d(x, *padding, channels_last=x.strides[1] != x.itemsize)
+        wm = _weight_matrix(w, groups)
+        wmt = wm.transpose(0, 2, 1)
+        hw = out[0] * out[1]
+        ym = xp.empty((groups, n * hw, o // groups), dtype=x.dtype)
+        for n0, n1 in _chunks(n, wm.shape[2] * hw):
+            cols = _im2col(xpad[n0:n1], groups, kernel, stride, dilation, out, True)
+            _mm(cols, wmt, out=ym[:, n0 * hw:n1 * hw])
+        if b is not None:
+            ym += b.reshape(groups, 1, -1)
+        self.xpad, self.wm = xpad, wm
+        self.args = (groups, kernel, stride, dilation, out, padding, w.shape, x.shape)
+        return _from_out_matrix(ym, n, out, True)
+
+    def backward(self, grad):
+        groups, kernel, stride, dilation, out, padding, wshape, xshape = self.args
+        n, c, h, w = xshape
+        gm = _out_matrix(grad, groups, True)  # (g, N Ho Wo, O/g)
+        hw, k = out[0] * out[1], self.wm.shape[2]
+        need_x, need_w = self.parents[0] is not None, self.parents[1] is not None
+        by_conv = need_x and _transposable(kernel, stride, dilation, padding)
+        if by_conv:
+            gpad, wt = _flipped_conv_inputs(grad, self.wm, wshape, groups, dilation, padding)
+            gxm = xp.empty((groups, n * h * w, c // groups), dtype=grad.dtype)
+        elif need_x:
+            gxpad = _alloc(self.xpad.shape, self.xpad)
+        gwt = xp.zeros((groups, k, wshape[0] // groups), dtype=grad.dtype) if need_w else None
+        for n0, n1 in _chunks(n, k * hw):
+            rows = slice(n0 * hw, n1 * hw)
+            if need_w:
+                cols = _im2col(self.xpad[n0:n1], groups, kernel, stride, dilation, out, True)
+                gwt += _mm(cols.transpose(0, 2, 1), gm[:, rows])
+            if by_conv:
+                gcols = _im2col(gpad[n0:n1], groups, kernel, (1, 1), dilation, (h, w), True)
+                _mm(gcols, wt, out=gxm[:, n0 * h * w:n1 * h * w])
+            elif need_x:
+                shape = (n1 - n0,) + self.xpad.shape[1:]
+                gxpad[n0:n1] = _col2im(_mm(gm[:, rows], self.wm), shape, groups, kernel, stride,
+                                       dilation, out, True)
+        gx = gw = gb = None
+        if by_conv:
+            gx = _from_out_matrix(gxm, n, (h, w), True)
+        elif need_x:
+            top, _, left, _ = padding
+            gx = gxpad[:, :, top:top + h, left:left + w]
+        if need_w:
+            gw = _from_weight_matrix(gwt.transpose(0, 2, 1), wshape)
+        if len(self.parents) > 2 and self.parents[2] is not None:
+            gb = _bias_grad(gm, True)
         return gx, gw, gb
 
 
@@ -208,9 +279,9 @@ def _transposable(kernel: tuple, stride: tuple, dilation: tuple, padding: tuple)
     return stride == (1, 1) and all(p <= s for p, s in zip(padding, spans))
 
 
-def _input_grad_by_conv(grad: Any, wm: Any, wshape: tuple, groups: int, dilation: tuple,
-                        padding: tuple, xshape: tuple) -> Any:
-    """Input gradient of a stride-1 conv as a conv of the gradient with the flipped kernel.
+def _flipped_conv_inputs(grad: Any, wm: Any, wshape: tuple, groups: int, dilation: tuple,
+                         padding: tuple) -> tuple[Any, Any]:
+    """The padded gradient and the (g, K', C/g) weight whose stride-1 conv is the input gradient.
 
     One im2col + GEMM like the forward, instead of a GEMM into a kh*kw times larger
     column matrix and kh*kw strided adds (col2im).
@@ -219,11 +290,9 @@ def _input_grad_by_conv(grad: Any, wm: Any, wshape: tuple, groups: int, dilation
     top, bottom, left, right = padding
     sh, sw = dilation[0] * (kh - 1), dilation[1] * (kw - 1)
     gpad = pad2d(grad, sh - top, sh - bottom, sw - left, sw - right, channels_last=True)
-    # (g, O/g, K) with K = (kh, kw, C/g) -> flipped kernel as a (g, C/g, K') matrix, K' = (kh, kw, O/g)
+    # (g, O/g, K) with K = (kh, kw, C/g) -> the flipped kernel with K' = (kh, kw, O/g)
     w = wm.reshape(groups, o // groups, kh, kw, cg)[:, :, ::-1, ::-1]
-    wt = w.transpose(0, 4, 2, 3, 1).reshape(groups, cg, -1)
-    cols = _im2col(gpad, groups, (kh, kw), (1, 1), dilation, xshape[2:], True)
-    return _from_out_matrix(_mm(cols, wt.transpose(0, 2, 1)), xshape[0], xshape[2:], True)
+    return gpad, w.transpose(0, 2, 3, 1, 4).reshape(groups, -1, cg)
 
 
 class ConvTranspose2d(Function):
@@ -362,7 +431,8 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
     if (kernel == (3, 3) and stride == (1, 1) and dilation == (1, 1) and groups == 1
             and WINOGRAD_MIN_CHANNELS is not None and input.shape[1] >= WINOGRAD_MIN_CHANNELS):
         return Conv2dWinograd.apply(*inputs, padding=pads, out=out)
-    return Conv2d.apply(*inputs, stride=stride, padding=pads, dilation=dilation, groups=groups,
+    fn = Conv2dRows if weight.shape[1] >= NHWC_MIN_CHANNELS else Conv2d
+    return fn.apply(*inputs, stride=stride, padding=pads, dilation=dilation, groups=groups,
                         out=out)
 
 
