@@ -10,7 +10,7 @@ TESTSTAMP := $(VENV)/.installed-test
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e .
+	$(PY) -m pip install -q -e ".[all]"
 	touch $@
 
 $(TESTSTAMP): $(STAMP) pyproject.toml

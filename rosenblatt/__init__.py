@@ -34,6 +34,7 @@ from .ops import (abs, add, all, allclose, amax, amin, any, argmax, argmin, bmm,
 from .ops.reduction import MaxResult
 from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed,
                      seed, set_rng_state)
+from .serialization import load, save
 
 __version__ = "0.1.0"
 

@@ -1,0 +1,111 @@
+"""Neural-network building blocks: an MLP training epoch, an optimizer step, the loader's cost."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy
+import torch
+
+import rosenblatt as rb
+from rosenblatt import nn, optim
+from rosenblatt.data import DataLoader, TensorDataset
+
+from .harness import Target, workload
+
+SAMPLES, BATCH = 60_000, 128  # one epoch of MNIST-shaped random data
+
+
+def _mnist_shaped() -> tuple[numpy.ndarray, numpy.ndarray]:
+    rng = numpy.random.default_rng(0)
+    return (rng.random((SAMPLES, 784), dtype=numpy.float32),
+            rng.integers(0, 10, SAMPLES).astype(numpy.int64))
+
+
+def _rb_mlp() -> Any:
+    return nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU(),
+                         nn.Linear(256, 10))
+
+
+def _torch_mlp() -> Any:
+    return torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU(),
+                               torch.nn.Linear(512, 256), torch.nn.ReLU(), torch.nn.Linear(256, 10))
+
+
+def _epoch(lib: Any, model: Any, opt: Any, x: Any, y: Any) -> None:
+    # The same hand-written loop for both libraries: slicing arrays by hand.
+    for i in range(0, SAMPLES, BATCH):
+        loss = lib.nn.functional.cross_entropy(model(x[i:i + BATCH]), y[i:i + BATCH])
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+
+@workload("MLP epoch 784-512-256-10, batch 128, SGD momentum", target=Target.ratio_at_most(0.9))
+def mlp_epoch() -> dict[str, Callable[[], Any]]:
+    x, y = _mnist_shaped()
+    rmodel, tmodel = _rb_mlp(), _torch_mlp()
+    rmodel.load_state_dict({k: v.detach().numpy() for k, v in tmodel.state_dict().items()})
+    ropt = optim.SGD(rmodel.parameters(), lr=0.01, momentum=0.9)
+    topt = torch.optim.SGD(tmodel.parameters(), lr=0.01, momentum=0.9)
+    rx, ry, tx, ty = rb.from_numpy(x), rb.from_numpy(y), torch.from_numpy(x), torch.from_numpy(y)
+    return {"rosenblatt": lambda: _epoch(rb, rmodel, ropt, rx, ry),
+            "torch": lambda: _epoch(torch, tmodel, topt, tx, ty)}
+
+
+def _hundred_parameters(lib: Any) -> list:
+    # A realistic mix: 50 weight matrices and 50 bias vectors of a mid-sized network.
+    rng = numpy.random.default_rng(1)
+    params = []
+    for i in range(50):
+        for shape in ((256, 256), (256,)):
+            value = rng.standard_normal(shape).astype(numpy.float32)
+            p = lib.nn.Parameter(lib.from_numpy(value))
+            p.grad = lib.from_numpy(rng.standard_normal(shape).astype(numpy.float32))
+            params.append(p)
+    return params
+
+
+def _optimizer_step(name: str, **options: Any) -> dict[str, Callable[[], Any]]:
+    ropt = getattr(optim, name)(_hundred_parameters(rb), **options)
+    topt = getattr(torch.optim, name)(_hundred_parameters(torch), foreach=True, **options)
+    return {"rosenblatt": ropt.step, "torch": topt.step}
+
+
+@workload("Adam step over 100 parameter tensors", target=Target.ratio_at_most(1.0))
+def adam_step() -> dict[str, Callable[[], Any]]:
+    return _optimizer_step("Adam", lr=1e-3)
+
+
+@workload("SGD momentum step over 100 parameter tensors", target=Target.ratio_at_most(1.0))
+def sgd_step() -> dict[str, Callable[[], Any]]:
+    return _optimizer_step("SGD", lr=1e-2, momentum=0.9)
+
+
+@workload("DataLoader vs slicing by hand: MLP epoch", target=Target.ratio_at_most(1.05),
+          baseline="hand slicing")
+def loader_overhead() -> dict[str, Callable[[], Any]]:
+    x, y = _mnist_shaped()
+    model = _rb_mlp()
+    opt = optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    rx, ry = rb.from_numpy(x), rb.from_numpy(y)
+    loader = DataLoader(TensorDataset(rx, ry), batch_size=BATCH, shuffle=True,
+                        generator=rb.Generator(0))
+    order = numpy.random.default_rng(0)
+
+    def with_loader() -> None:
+        for xb, yb in loader:
+            loss = nn.functional.cross_entropy(model(xb), yb)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+
+    def by_hand() -> None:
+        perm = order.permutation(SAMPLES)
+        for i in range(0, SAMPLES, BATCH):
+            idx = perm[i:i + BATCH]
+            loss = nn.functional.cross_entropy(model(rb.from_numpy(x[idx])), rb.from_numpy(y[idx]))
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+
+    return {"rosenblatt": with_loader, "hand slicing": by_hand}
