@@ -9,8 +9,6 @@ from __future__ import annotations
 import math
 from typing import Any, Sequence
 
-
-
 from ..._backend import xp
 from ...autograd.function import Function
 from ...tensor import Tensor
