@@ -1,49 +1,165 @@
-"""``python -m rosenblatt`` and the ``rosenblatt`` console script."""
+"""``python -m rosenblatt`` and the ``rosenblatt`` console script.
+
+    rosenblatt demo [--epochs N] [--out DIR] [--dataset digits|mnist]
+    rosenblatt train RECIPE [--epochs N] [--batch-size N] [--lr LR] [--seed S] [--data-dir DIR] [--out DIR]
+    rosenblatt info
+
+Bad arguments print a usage message and exit with status 2 (argparse's
+convention), never a traceback; Ctrl-C exits with 130.
+"""
 from __future__ import annotations
 
 import argparse
+import inspect
+import os
 import sys
+from typing import Any
 
 
-def demo() -> None:
-    """Fit a small network on a generated dataset and print the loss falling.
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
-    Until the training-loop issue replaces it, this is the main job: a 2-16-1
-    MLP learns the XOR-like "two moons"-style rule sign(x0 * x1) by plain
-    gradient descent, written with rosenblatt tensors alone.
-    """
-    import rosenblatt as rb
 
-    g = rb.Generator().manual_seed(0)
-    x = rb.randn(256, 2, generator=g)
-    y = ((x[:, 0] * x[:, 1]) > 0).float().unsqueeze(1)
-    w1 = (rb.randn(2, 16, generator=g) * 0.7).requires_grad_()
-    b1 = rb.zeros(16, requires_grad=True)
-    w2 = (rb.randn(16, 1, generator=g) * 0.25).requires_grad_()
-    b2 = rb.zeros(1, requires_grad=True)
-    params = [w1, b1, w2, b2]
-    for step in range(301):
-        p = ((x @ w1 + b1).tanh() @ w2 + b2).sigmoid()
-        loss = -(y * (p + 1e-7).log() + (1 - y) * (1 - p + 1e-7).log()).mean()
-        for t in params:
-            t.grad = None
-        loss.backward()
-        with rb.no_grad():
-            for t in params:
-                t -= 0.5 * t.grad
-        if step % 50 == 0:
-            accuracy = ((p > 0.5).float() == y).float().mean().item()
-            print(f"step {step:3d}  loss {loss.item():.4f}  accuracy {accuracy:.1%}")
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+    return value
+
+
+def _recipe_names() -> list[str]:
+    from .recipes import RECIPES
+    return sorted(RECIPES)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rosenblatt", description="rosenblatt: deep learning on NumPy with PyTorch's API.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = sub.add_parser("demo", help="train a small CNN to read handwritten digits (offline, ~30 s)",
+                          description="Train a small CNN on scikit-learn's 8x8 digits (or MNIST), print "
+                                      "progress and held-out accuracy, and write the metrics log, "
+                                      "checkpoints and plots into --out.")
+    demo.add_argument("--dataset", choices=["digits", "mnist"], default="digits",
+                      help="digits: bundled with scikit-learn, no download (default); mnist: from "
+                           "--data-dir, downloaded when missing")
+    demo.add_argument("--epochs", type=_positive_int, default=None,
+                      help="training epochs (default: 15 for digits, 2 for mnist)")
+    demo.add_argument("--batch-size", type=_positive_int, default=64, help="default: 64")
+    demo.add_argument("--lr", type=_positive_float, default=0.005, help="Adam learning rate (default: 0.005)")
+    demo.add_argument("--seed", type=int, default=0, help="seed for the split, weights and order (default: 0)")
+    demo.add_argument("--data-dir", default=None, help="dataset folder for --dataset mnist")
+    demo.add_argument("--out", default=os.path.join("runs", "demo"),
+                      help="run folder for metrics.csv, checkpoints and PNG plots (default: runs/demo)")
+    demo.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
+
+    train = sub.add_parser("train", help="run a training recipe (rosenblatt train --help lists them)",
+                           description="Run a training recipe: " + ", ".join(_recipe_names()) + ".")
+    train.add_argument("recipe", metavar="RECIPE", help="one of: " + ", ".join(_recipe_names()))
+    train.add_argument("--epochs", type=_positive_int, help="training epochs (recipe default if omitted)")
+    train.add_argument("--batch-size", type=_positive_int, help="batch size (recipe default if omitted)")
+    train.add_argument("--lr", type=_positive_float, help="learning rate (recipe default if omitted)")
+    train.add_argument("--seed", type=int, help="random seed (recipe default if omitted)")
+    train.add_argument("--data-dir", help="dataset folder (default: $ROSENBLATT_DATA or ~/.cache/rosenblatt)")
+    train.add_argument("--out", help="run folder for logs and checkpoints, where the recipe writes them")
+
+    sub.add_parser("info", help="versions, BLAS and threads", description="Print rosenblatt's version, "
+                   "NumPy's version and BLAS, the thread count and the array backend.")
+    parser.set_defaults(subparsers={"demo": demo, "train": train})
+    return parser
+
+
+def demo(args: argparse.Namespace) -> int:
+    from .recipes.demo import train
+    result = train(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
+                   data_dir=args.data_dir, out=args.out, dataset=args.dataset, plots=not args.no_plots)
+    return 130 if result.get("interrupted") else 0
+
+
+def train(args: argparse.Namespace) -> int:
+    from .recipes import RECIPES, get
+    parser = args.subparsers["train"]
+    if args.recipe not in RECIPES:
+        parser.error(f"unknown recipe {args.recipe!r}; choose one of: {', '.join(sorted(RECIPES))}")
+    fn = get(args.recipe)
+    options = {k: v for k, v in (("epochs", args.epochs), ("batch_size", args.batch_size), ("lr", args.lr),
+                                 ("seed", args.seed), ("data_dir", args.data_dir), ("out", args.out))
+               if v is not None}
+    accepted = inspect.signature(fn).parameters
+    if not any(p.kind is p.VAR_KEYWORD for p in accepted.values()):
+        unknown = sorted(set(options) - set(accepted))
+        if unknown:
+            flags = ", ".join("--" + k.replace("_", "-") for k in unknown)
+            parser.error(f"recipe {args.recipe!r} does not take {flags}")
+    result = fn(**options)
+    print("result: " + ", ".join(f"{k} {_show(v)}" for k, v in result.items()))
+    return 130 if result.get("interrupted") else 0
+
+
+def _show(value: Any) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def info() -> int:
+    import platform
+
+    import numpy
+
+    import rosenblatt
+    from rosenblatt import _backend
+    print(f"rosenblatt {rosenblatt.__version__}")
+    print(f"Python     {platform.python_version()} ({platform.machine()}, {platform.system()})")
+    print(f"NumPy      {numpy.__version__}")
+    print(f"BLAS       {_blas()}")
+    print(f"threads    {_threads()}")
+    print(f"backend    {getattr(_backend.xp, '__name__', type(_backend.xp).__name__)}")
+    return 0
+
+
+def _blas() -> str:
+    import numpy
+    try:
+        config = numpy.show_config(mode="dicts")
+        blas = config["Build Dependencies"]["blas"]
+        return f"{blas.get('name', '?')} {blas.get('version', '')}".strip()
+    except Exception:  # numpy < 1.26 has no dict mode; report what we can rather than fail
+        return "unknown (numpy.show_config() prints the build details)"
+
+
+def _threads() -> str:
+    cores = os.cpu_count() or 1
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else cores
+    limits = [f"{k}={os.environ[k]}" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+              if k in os.environ]
+    return f"{usable} usable of {cores} CPU cores" + (f" ({', '.join(limits)})" if limits else "")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="rosenblatt", description="rosenblatt command line")
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("demo", help="fit a small network and print the loss falling")
+    parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command == "demo":
-        demo()
-    return 0
+    try:
+        if args.command == "demo":
+            return demo(args)
+        if args.command == "train":
+            return train(args)
+        return info()
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+    except (FloatingPointError, ImportError, FileNotFoundError) as e:
+        # expected failures (a diverged run, a missing optional package or dataset): the message, no traceback
+        print(f"rosenblatt {args.command}: error: {e}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -1,0 +1,102 @@
+"""A small CNN for 8x8 (or 28x28) grey images: the demo's image recogniser.
+
+Two conv-ReLU-maxpool blocks and a linear classifier::
+
+    (N, 1, H, W) -conv3x3-> (N, 16, H, W) -pool-> (N, 16, H/2, W/2)
+                 -conv3x3-> (N, 32, H/2, W/2) -pool-> (N, 32, H/4, W/4) -> flatten -> Linear -> (N, 10)
+
+On scikit-learn's 8x8 digits it reaches about 98-99% held-out accuracy in a
+few seconds of NumPy.  ``nn.Conv2d``/``nn.MaxPool2d`` are used when the library
+has them; otherwise the two tiny modules below call the functional ops.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .. import nn
+from ..nn.functional.conv import conv2d
+from ..nn.functional.pooling import max_pool2d
+from ..random import Generator
+from ..tensor import Tensor
+
+
+class _Conv2d(nn.Module):
+    """Stand-in for ``nn.Conv2d`` (same parameter names and PyTorch's initialisation)."""
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: int, padding: int = 0,
+                 generator: Generator | None = None) -> None:
+        super().__init__()
+        from ..creation import empty
+        self.padding = padding
+        self.weight = nn.Parameter(empty(out_channels, in_channels, kernel_size, kernel_size).data)
+        self.bias = nn.Parameter(empty(out_channels).data)
+        nn.init.kaiming_uniform_(self.weight, a=math.sqrt(5), generator=generator)
+        bound = 1 / math.sqrt(in_channels * kernel_size * kernel_size)
+        nn.init.uniform_(self.bias, -bound, bound, generator=generator)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return conv2d(x, self.weight, self.bias, padding=self.padding)
+
+
+class _MaxPool2d(nn.Module):
+    def __init__(self, kernel_size: int) -> None:
+        super().__init__()
+        self.kernel_size = kernel_size
+
+    def forward(self, x: Tensor) -> Tensor:
+        return max_pool2d(x, self.kernel_size)
+
+
+def _conv(cin: int, cout: int) -> nn.Module:
+    if hasattr(nn, "Conv2d"):
+        return nn.Conv2d(cin, cout, 3, padding=1)
+    return _Conv2d(cin, cout, 3, padding=1)
+
+
+def _pool() -> nn.Module:
+    return nn.MaxPool2d(2) if hasattr(nn, "MaxPool2d") else _MaxPool2d(2)
+
+
+@dataclass
+class SimpleCNNConfig:
+    image_size: int = 8        # 8 for sklearn digits, 28 for MNIST; must be divisible by 4
+    in_channels: int = 1
+    channels: tuple[int, int] = (16, 32)  # enough for ~99% on digits; wider buys little
+    num_classes: int = 10
+    dropout: float = 0.1       # light: 1,437 training images overfit without it
+
+
+class SimpleCNN(nn.Module):
+    """Conv(3x3)-ReLU-MaxPool twice, then Dropout and Linear to class scores.
+
+    Args:
+        config: a ``SimpleCNNConfig`` (defaults fit the 8x8 digits).
+
+    Shape: ``(N, in_channels, S, S) -> (N, num_classes)`` with ``S = config.image_size``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> SimpleCNN()(rb.randn(2, 1, 8, 8)).shape
+        (2, 10)
+    """
+
+    def __init__(self, config: SimpleCNNConfig | None = None) -> None:
+        super().__init__()
+        c = self.config = config or SimpleCNNConfig()
+        if c.image_size % 4:
+            raise ValueError(f"SimpleCNN: image_size must be divisible by 4 (two 2x2 poolings), "
+                             f"got {c.image_size}")
+        c1, c2 = c.channels
+        self.features = nn.Sequential(_conv(c.in_channels, c1), nn.ReLU(), _pool(),
+                                      _conv(c1, c2), nn.ReLU(), _pool())
+        self.dropout = nn.Dropout(c.dropout)
+        self.classifier = nn.Linear(c2 * (c.image_size // 4) ** 2, c.num_classes)
+
+    def forward(self, x: Tensor) -> Tensor:
+        h = self.features(x)                     # (N, c2, S/4, S/4)
+        h = self.dropout(h.flatten(1))           # (N, c2 * S/4 * S/4)
+        return self.classifier(h)                # (N, num_classes)
+
+
+__all__ = ["SimpleCNN", "SimpleCNNConfig"]

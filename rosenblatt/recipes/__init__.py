@@ -1,0 +1,18 @@
+"""Training recipes: one readable function per headline result, run by ``rosenblatt train NAME``."""
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any, Callable
+
+#: recipe name -> module defining ``train(**options) -> dict`` of results.
+RECIPES = {
+    "demo": "rosenblatt.recipes.demo",
+    "mnist-mlp": "rosenblatt.recipes.mnist_mlp",
+}
+
+
+def get(name: str) -> Callable[..., dict[str, Any]]:
+    """The ``train`` function of recipe ``name``."""
+    if name not in RECIPES:
+        raise ValueError(f"unknown recipe {name!r}; choose one of: {', '.join(sorted(RECIPES))}")
+    return import_module(RECIPES[name]).train

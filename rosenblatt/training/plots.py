@@ -1,0 +1,136 @@
+"""PNG plots of a run: loss and metric curves, a confusion matrix, a grid of sample predictions.
+
+matplotlib is an optional dependency, imported when a plot is drawn.  The
+figures are drawn with the Agg canvas directly (no pyplot), so plotting never
+switches the backend of a notebook or GUI session and works without a display.
+
+Example:
+    >>> import os, tempfile
+    >>> history = [{"epoch": 1, "loss": 1.0, "val_loss": 1.1}, {"epoch": 2, "loss": 0.5, "val_loss": 0.7}]
+    >>> path = plot_history(history, os.path.join(tempfile.mkdtemp(), "curves.png"))
+    >>> open(path, "rb").read(8) == b"\\x89PNG\\r\\n\\x1a\\n"
+    True
+"""
+from __future__ import annotations
+
+import os
+from typing import Any, Sequence
+
+import numpy
+
+
+def _figure(width: float, height: float) -> Any:
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise ImportError("rosenblatt's plots need matplotlib, which is not installed: "
+                          "pip install matplotlib") from None
+    fig = Figure(figsize=(width, height), dpi=100)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _save(fig: Any, path: str | os.PathLike) -> str:
+    path = os.fspath(path)
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    fig.savefig(path, format="png", bbox_inches="tight")
+    return path
+
+
+def _array(x: Any) -> numpy.ndarray:
+    return numpy.asarray(getattr(x, "data", x))
+
+
+def plot_history(history: Sequence[dict[str, float]], path: str | os.PathLike,
+                 metrics: Sequence[str] | None = None) -> str:
+    """Curves of ``loss`` and each metric per epoch, training solid and validation dashed.
+
+    Args:
+        history: ``Trainer.history`` (a list of per-epoch dicts).
+        path: the PNG file to write.
+        metrics: keys to plot besides ``loss`` (default: every key with a ``val_`` twin
+            or a training value, except epoch, lr and seconds).
+
+    Returns: ``path``.
+    """
+    if not history:
+        raise ValueError("plot_history: the history is empty; train at least one epoch first")
+    skip = {"epoch", "lr", "seconds", "loss"}
+    if metrics is None:
+        keys = list(dict.fromkeys(k[4:] if k.startswith("val_") else k for row in history for k in row))
+        metrics = [k for k in keys if k not in skip]
+    names = ["loss"] + list(metrics)
+    fig = _figure(4.2 * len(names), 3.4)
+    epochs = [row.get("epoch", i + 1) for i, row in enumerate(history)]
+    for i, name in enumerate(names):
+        ax = fig.add_subplot(1, len(names), i + 1)
+        for key, style, label in ((name, "-", "train"), (f"val_{name}", "--", "validation")):
+            points = [(e, row[key]) for e, row in zip(epochs, history) if key in row]
+            if points:
+                ax.plot(*zip(*points), style, marker="o", markersize=3, label=label)
+        ax.set_xlabel("epoch")
+        ax.set_title(name)
+        ax.grid(alpha=0.3)
+        ax.legend()
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def plot_confusion_matrix(matrix: Any, path: str | os.PathLike,
+                          class_names: Sequence[str] | None = None, title: str = "confusion matrix") -> str:
+    """Heat map of ``matrix[true, predicted]`` with the counts written in each cell.
+
+    Returns: ``path``.
+    """
+    m = _array(matrix)
+    if m.ndim != 2 or m.shape[0] != m.shape[1]:
+        raise ValueError(f"plot_confusion_matrix: expected a square (C, C) matrix, got shape {list(m.shape)}")
+    c = m.shape[0]
+    names = [str(i) for i in range(c)] if class_names is None else list(class_names)
+    fig = _figure(1.0 + 0.5 * c, 0.6 + 0.5 * c)
+    ax = fig.add_subplot(1, 1, 1)
+    image = ax.imshow(m, cmap="Blues")
+    fig.colorbar(image, ax=ax, fraction=0.046)
+    threshold = m.max() / 2 if m.size else 0
+    for i in range(c):
+        for j in range(c):
+            ax.text(j, i, str(int(m[i, j])), ha="center", va="center", fontsize=8,
+                    color="white" if m[i, j] > threshold else "black")
+    ax.set_xticks(range(c), names)
+    ax.set_yticks(range(c), names)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    ax.set_title(title)
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def plot_predictions(images: Any, targets: Any, predictions: Any, path: str | os.PathLike,
+                     count: int = 32, columns: int = 8, class_names: Sequence[str] | None = None) -> str:
+    """A grid of the first ``count`` images titled ``predicted (true)``: green when right, red when wrong.
+
+    Args:
+        images: (N, H, W) or (N, 1, H, W) grey images (any value range).
+        targets, predictions: (N,) class indices.
+
+    Returns: ``path``.
+    """
+    x = _array(images)
+    if x.ndim == 4 and x.shape[1] == 1:
+        x = x[:, 0]
+    if x.ndim != 3:
+        raise ValueError(f"plot_predictions: expected images (N, H, W) or (N, 1, H, W), got {list(x.shape)}")
+    t, p = _array(targets).ravel(), _array(predictions).ravel()
+    n = min(count, len(x))
+    rows = max(1, -(-n // columns))
+    fig = _figure(1.3 * columns, 1.5 * rows)
+    name = (lambda k: str(k)) if class_names is None else (lambda k: class_names[k])
+    for i in range(n):
+        ax = fig.add_subplot(rows, columns, i + 1)
+        ax.imshow(x[i], cmap="gray_r")
+        ax.set_title(f"{name(p[i])} ({name(t[i])})", fontsize=9, color="green" if p[i] == t[i] else "red")
+        ax.axis("off")
+    fig.suptitle("predicted (true)")
+    fig.tight_layout()
+    return _save(fig, path)
