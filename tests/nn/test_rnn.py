@@ -232,3 +232,12 @@ def test_char_lstm_learns_tiny_shakespeare():
     assert result["val_loss"] < 2.9, result["curve"]
     assert result["losses"][-1] < 2.9
     assert isinstance(result["sample"], str) and len(result["sample"]) == 41  # prompt + 40 sampled
+
+
+def test_changing_weights_in_place_before_backward_is_reported(rng):
+    layer = LSTM(I, H)
+    out, _ = layer(rb.tensor(rng.standard_normal((T, B, I)).astype(numpy.float32)))
+    with rb.no_grad():
+        layer.weight_hh_l0.mul_(2.0)
+    with pytest.raises(RuntimeError, match="modified by an in-place operation"):
+        out.sum().backward()

@@ -151,6 +151,7 @@ class LSTMSequence(_Recurrent):
     """
 
     gates, sigmoid_rows, perm = 4, 3, (0, 1, 3, 2)  # inside: i, f, o, g
+    saves_inputs = (0, 3, 4)  # x, w_ih, w_hh (the states are copied)
 
     def forward(self, x, h0, c0, w_ih, w_hh, b_ih=None, b_hh=None, reverse=False, mask=None):
         self._setup(x, w_ih, w_hh, b_ih, reverse, mask)
@@ -251,6 +252,7 @@ class GRUSequence(_Recurrent):
     """
 
     gates, sigmoid_rows = 3, 2
+    saves_inputs = (0, 2, 3)  # x, w_ih, w_hh (the state is copied)
 
     def forward(self, x, h0, w_ih, w_hh, b_ih=None, b_hh=None, reverse=False, mask=None):
         self._setup(x, w_ih, w_hh, b_ih, reverse, mask)
@@ -343,6 +345,8 @@ class GRUSequence(_Recurrent):
 
 class RNNSequence(_Recurrent):
     """A single-layer, single-direction Elman RNN: ``h' = act(x W_ih^T + b_ih + h W_hh^T + b_hh)``."""
+
+    saves_inputs = (0, 2, 3)  # x, w_ih, w_hh (the state is copied)
 
     def forward(self, x, h0, w_ih, w_hh, b_ih=None, b_hh=None, reverse=False, mask=None,
                 nonlinearity="tanh"):
