@@ -55,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
                            "--data-dir, downloaded when missing")
     demo.add_argument("--epochs", type=_positive_int, default=None,
                       help="training epochs (default: 15 for digits, 2 for mnist)")
-    demo.add_argument("--batch-size", type=_positive_int, default=64, help="default: 64")
+    demo.add_argument("--batch-size", type=_positive_int, default=32, help="default: 32")
     demo.add_argument("--lr", type=_positive_float, default=0.005, help="Adam learning rate (default: 0.005)")
     demo.add_argument("--seed", type=int, default=0, help="seed for the split, weights and order (default: 0)")
     demo.add_argument("--data-dir", default=None, help="dataset folder for --dataset mnist")

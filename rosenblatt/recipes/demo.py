@@ -66,7 +66,7 @@ def mnist_data(data_dir: str | None) -> tuple[TensorDataset, TensorDataset]:
     return make(True), make(False)
 
 
-def train(epochs: int | None = None, batch_size: int = 64, lr: float = 0.005, seed: int = 0,
+def train(epochs: int | None = None, batch_size: int = 32, lr: float = 0.005, seed: int = 0,
           data_dir: str | None = None, out: str = os.path.join("runs", "demo"), dataset: str = "digits",
           plots: bool = True, progress: bool = True, log: Callable[[str], Any] | None = print) -> dict[str, Any]:
     """Train the demo CNN; returns ``{'test_accuracy', 'seconds', 'epochs', 'out', 'files'}``."""
