@@ -1,0 +1,139 @@
+"""GPT workloads: one training step of the baby char-level GPT, and causal attention forward+backward.
+
+The training step is the full loop body of ``rosenblatt.models.gpt.train`` at batch 32:
+forward, cross-entropy, backward, gradient clipping to 1.0 and an AdamW step.  The
+PyTorch side is the same architecture written the nanoGPT way (``F.scaled_dot_product_attention``,
+tied embeddings, bias-free pre-norm blocks), with rosenblatt's initial weights copied in.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy
+import torch
+
+import rosenblatt as rb
+from rosenblatt.models.gpt import GPT, GPTConfig
+from rosenblatt.nn.functional.attention import scaled_dot_product_attention
+
+from .harness import Target, workload
+
+BATCH = 32
+TF = torch.nn.functional
+
+
+class _TorchBlock(torch.nn.Module):
+    def __init__(self, c: GPTConfig) -> None:
+        super().__init__()
+        self.ln_1 = torch.nn.LayerNorm(c.n_embd, bias=c.bias)
+        self.c_attn = torch.nn.Linear(c.n_embd, 3 * c.n_embd, bias=c.bias)
+        self.attn_proj = torch.nn.Linear(c.n_embd, c.n_embd, bias=c.bias)
+        self.ln_2 = torch.nn.LayerNorm(c.n_embd, bias=c.bias)
+        self.c_fc = torch.nn.Linear(c.n_embd, 4 * c.n_embd, bias=c.bias)
+        self.mlp_proj = torch.nn.Linear(4 * c.n_embd, c.n_embd, bias=c.bias)
+        self.n_head = c.n_head
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        B, T, C = x.shape
+        q, k, v = self.c_attn(self.ln_1(x)).split(C, dim=2)
+        q, k, v = (t.view(B, T, self.n_head, C // self.n_head).transpose(1, 2) for t in (q, k, v))
+        y = TF.scaled_dot_product_attention(q, k, v, is_causal=True).transpose(1, 2).reshape(B, T, C)
+        x = x + self.attn_proj(y)
+        return x + self.mlp_proj(TF.gelu(self.c_fc(self.ln_2(x))))
+
+
+class _TorchGPT(torch.nn.Module):
+    def __init__(self, c: GPTConfig) -> None:
+        super().__init__()
+        self.wte = torch.nn.Embedding(c.vocab_size, c.n_embd)
+        self.wpe = torch.nn.Embedding(c.block_size, c.n_embd)
+        self.h = torch.nn.ModuleList([_TorchBlock(c) for _ in range(c.n_layer)])
+        self.ln_f = torch.nn.LayerNorm(c.n_embd, bias=c.bias)
+        self.lm_head = torch.nn.Linear(c.n_embd, c.vocab_size, bias=False)
+        self.wte.weight = self.lm_head.weight
+
+    def forward(self, idx: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        T = idx.shape[1]
+        x = self.wte(idx) + self.wpe(torch.arange(T))
+        for block in self.h:
+            x = block(x)
+        logits = self.lm_head(self.ln_f(x))
+        return TF.cross_entropy(logits.view(-1, logits.shape[-1]), targets.view(-1))
+
+    def load_from(self, model: GPT) -> None:
+        """Copy rosenblatt's weights (names differ only by nanoGPT's module nesting)."""
+        src = {k: torch.from_numpy(v.data.copy()) for k, v in model.state_dict().items()}
+        with torch.no_grad():
+            self.wte.weight.copy_(src["transformer.wte.weight"])
+            self.wpe.weight.copy_(src["transformer.wpe.weight"])
+            self.ln_f.weight.copy_(src["transformer.ln_f.weight"])
+            for i, b in enumerate(self.h):
+                p = f"transformer.h.{i}."
+                for mine, theirs in [("ln_1", "ln_1"), ("c_attn", "attn.c_attn"), ("attn_proj", "attn.c_proj"),
+                                     ("ln_2", "ln_2"), ("c_fc", "mlp.c_fc"), ("mlp_proj", "mlp.c_proj")]:
+                    getattr(b, mine).weight.copy_(src[p + theirs + ".weight"])
+
+
+def _torch_optimizer(model: torch.nn.Module) -> torch.optim.AdamW:
+    params = list(model.parameters())
+    return torch.optim.AdamW([{"params": [p for p in params if p.dim() >= 2], "weight_decay": 0.1},
+                              {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0}],
+                             lr=1e-3, betas=(0.9, 0.99))
+
+
+def gpt_step_pair(batch: int = BATCH) -> dict[str, Callable[[], Any]]:
+    config = GPTConfig()
+    rb.manual_seed(0)
+    model = GPT(config)
+    tmodel = _TorchGPT(config)
+    tmodel.load_from(model)
+    opt = model.configure_optimizers(0.1, 1e-3, (0.9, 0.99))
+    topt = _torch_optimizer(tmodel)
+    rng = numpy.random.default_rng(0)
+    data = rng.integers(0, config.vocab_size, size=(batch, config.block_size + 1))
+    x, y = rb.Tensor(data[:, :-1].copy()), rb.Tensor(data[:, 1:].copy())
+    tx, ty = torch.from_numpy(data[:, :-1].copy()), torch.from_numpy(data[:, 1:].copy())
+
+    def rb_step() -> float:
+        _, loss = model(x, y)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        rb.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        return loss.item()
+
+    def torch_step() -> float:
+        loss = tmodel(tx, ty)
+        topt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(tmodel.parameters(), 1.0)
+        topt.step()
+        return loss.item()
+
+    return {"rosenblatt": rb_step, "torch": torch_step}
+
+
+@workload("gpt_char_train_step_b32", target=Target.ratio_at_most(1.1), per_label="step")
+def gpt_char_train_step() -> dict[str, Callable[[], Any]]:
+    return gpt_step_pair()
+
+
+@workload("causal_sdpa_fwd_bwd_32x4x64x32", target=Target.ratio_at_most(1.1))
+def causal_sdpa() -> dict[str, Callable[[], Any]]:
+    rng = numpy.random.default_rng(0)
+    shape = (BATCH, 4, 64, 32)
+    arrays = [rng.standard_normal(shape).astype(numpy.float32) for _ in range(4)]
+    rq, rk, rv = (rb.Tensor(a, requires_grad=True) for a in arrays[:3])
+    tq, tk, tv = (torch.from_numpy(a).requires_grad_() for a in arrays[:3])
+    rg, tg = rb.Tensor(arrays[3]), torch.from_numpy(arrays[3])
+
+    def rb_run() -> None:
+        rq.grad = rk.grad = rv.grad = None
+        scaled_dot_product_attention(rq, rk, rv, is_causal=True).backward(rg)
+
+    def torch_run() -> None:
+        tq.grad = tk.grad = tv.grad = None
+        TF.scaled_dot_product_attention(tq, tk, tv, is_causal=True).backward(tg)
+
+    return {"rosenblatt": rb_run, "torch": torch_run}
+
