@@ -1,1 +1,1 @@
-"""Model definitions: one readable file per model (``gpt``: nanoGPT-style GPT)."""
+"""Model definitions: one readable file per model (``gpt``, ``char_lstm``, ...)."""

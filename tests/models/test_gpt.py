@@ -119,10 +119,10 @@ def test_bad_input_raises_with_numbers():
         train(n_layers=2)
 
 
-def test_short_training_run_learns(tmp_path):
+def test_short_training_run_learns(data_dir):
     """150 iterations of a smaller GPT on a slice: the loss falls far below log(65) (uniform guessing)."""
     lines = []
-    result = train(log=lines.append, data_root="/work/shared/data", data_limit=50_000, max_iters=150,
+    result = train(log=lines.append, data_root=str(data_dir), data_limit=50_000, max_iters=150,
                    batch_size=8, block_size=32, n_layer=2, n_embd=64, eval_interval=75, eval_iters=4,
                    warmup_iters=10, lr_decay_iters=150, learning_rate=3e-3, sample_tokens=20)
     assert result["curve"][0]["val"] > 4.0  # starts at chance: log(65) = 4.17
