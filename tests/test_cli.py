@@ -75,3 +75,11 @@ def test_demo_short_run_learns_and_writes_its_files(tmp_path, capsys):
     last = load(out / "last.safetensors")
     assert last["epoch"] == 4
     assert last["history"][-1]["val_accuracy"] == pytest.approx(accuracy, abs=1e-4)  # printed as xx.xx%
+
+
+def test_train_runs_a_registered_recipe(tmp_path, capsys):
+    assert main(["train", "demo", "--epochs", "1", "--batch-size", "64", "--seed", "1",
+                 "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "result: test_accuracy" in out and "epochs 1" in out
+    assert load(tmp_path / "last.safetensors")["epoch"] == 1

@@ -1,6 +1,7 @@
 """Progress bars with the live loss and samples/second: tqdm when installed, plain lines otherwise.
 
-tqdm is an optional dependency.  Without it (or with ``plain=True``), a line is
+tqdm is an optional dependency.  Without it, with ``plain=True`` or when the
+stream is not a terminal, a line is
 printed about every ``every`` seconds (the trainer prints the epoch summary),
 which also reads well in log files and CI output where a redrawn bar does not.
 """
@@ -44,7 +45,8 @@ class ProgressBar:
         self.loss_sum = 0.0
         self.start = self._last_print = time.perf_counter()
         self._tqdm = None
-        if not plain and _has_tqdm():
+        # a redrawn bar is noise in a log file or CI output: tqdm only on a terminal
+        if not plain and _has_tqdm() and getattr(self.file, "isatty", lambda: False)():
             from tqdm.auto import tqdm
             self._tqdm = tqdm(total=total, desc=desc, file=self.file, unit="batch",
                               leave=False, dynamic_ncols=True)

@@ -220,3 +220,23 @@ def test_bad_options():
     with pytest.raises(ValueError, match="epochs"):
         Trainer(model, opt, nn.CrossEntropyLoss()).fit([], epochs=-1)
     assert math.isnan(Accuracy().compute())
+
+
+class SendSigint(Callback):
+    def on_batch_end(self, trainer, batch, loss):
+        if (trainer.epoch, batch) == (1, 2):
+            import signal
+            os.kill(os.getpid(), signal.SIGINT)  # a real Ctrl-C, delivered to the trainer's handler
+
+
+def test_ctrl_c_finishes_the_batch_saves_and_restores_the_handler(tmp_path):
+    import signal
+    before = signal.getsignal(signal.SIGINT)
+    messages = []
+    trainer, loader, val = setup(checkpoint_dir=tmp_path, callbacks=[SendSigint()])
+    trainer._log = messages.append
+    trainer.fit(loader, val, epochs=3)
+    assert trainer.interrupted and trainer.epoch == 1 and trainer._batch == 3
+    assert load(tmp_path / "interrupted.safetensors")["batch"] == 3
+    assert any("Ctrl-C" in m for m in messages) and any("checkpoint saved" in m for m in messages)
+    assert signal.getsignal(signal.SIGINT) is before
