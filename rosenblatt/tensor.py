@@ -257,7 +257,7 @@ class Tensor:
 
     def retain_grad(self) -> None:
         """Keep ``.grad`` for this non-leaf tensor after backward."""
-        if self._node is not None and not any(isinstance(h, RetainGrad) for h in self._node.hooks or ()):
+        if self._node is not None and not any(isinstance(h, RetainGrad) for h in self._node._hooks or ()):
             self.register_hook(RetainGrad(self))
 
     def register_hook(self, hook: Callable[["Tensor"], "Tensor | None"]) -> Any:
@@ -270,9 +270,9 @@ class Tensor:
             raise RuntimeError("register_hook(): cannot register a hook on a tensor that "
                                "doesn't require gradient")
         if self._node is not None:
-            if self._node.hooks is None:
-                self._node.hooks = []
-            hooks = self._node.hooks
+            if self._node._hooks is None:
+                self._node._hooks = []
+            hooks = self._node._hooks
         else:
             if self._hooks is None:
                 self._hooks = []

@@ -58,8 +58,8 @@ def _count_consumers(root: Any) -> dict:
 
 def _check_saved_inputs(node: Function) -> None:
     for i in node.saves_inputs:
-        tensor = node.inputs[i]
-        if isinstance(tensor, Tensor) and tensor._version > node.epoch:
+        tensor = node._inputs[i]
+        if isinstance(tensor, Tensor) and tensor._version > node._epoch:
             raise RuntimeError(
                 f"one of the tensors needed for gradient computation has been modified by an "
                 f"in-place operation: input {i} (shape {tuple(tensor.shape)}) of "
@@ -103,11 +103,11 @@ def run_backward(tensor: Tensor, grad: Any, retain_graph: bool) -> None:
         if isinstance(node, Tensor):
             _accumulate_leaf(node, g, handed_out)
             continue
-        if g.shape != node.shape:
-            g = sum_to(g, node.shape)
-        if node.hooks is not None:
-            g = _run_hooks(node.hooks, g)
-        if node.saves_inputs and node.epoch != inplace_count:
+        if g.shape != node._shape:
+            g = sum_to(g, node._shape)
+        if node._hooks is not None:
+            g = _run_hooks(node._hooks, g)
+        if node.saves_inputs and node._epoch != inplace_count:
             _check_saved_inputs(node)
         input_grads = node.backward(g)
         if type(input_grads) is not tuple:
@@ -116,7 +116,7 @@ def run_backward(tensor: Tensor, grad: Any, retain_graph: bool) -> None:
             if parent is None:
                 continue
             if ig is None:  # a backward that skipped an input that turns out to need it
-                ig = xp.zeros(parent.shape, dtype=g.dtype)
+                ig = xp.zeros(parent._shape if isinstance(parent, Function) else parent.shape, dtype=g.dtype)
             if parent in grads:
                 grads[parent] = grads[parent] + ig
             else:

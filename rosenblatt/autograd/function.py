@@ -8,6 +8,10 @@ one-input op, else a tuple).  ``forward`` keeps on ``self`` only what
 Positional arguments of ``apply`` are the op's inputs (tensors, numbers or
 lists); keyword arguments are options passed to ``forward`` unchanged.
 
+The graph keeps ``parents`` (read it in backward to skip unneeded gradients)
+and the underscored ``_shape``, ``_inputs``, ``_epoch``, ``_hooks`` on each
+node; a subclass must not use those names for its own state.
+
 Example:
     >>> import rosenblatt as rb
     >>> from rosenblatt.autograd import Function
@@ -46,7 +50,7 @@ class Function:
     #: True when ``forward`` keeps its output: an in-place change to it is refused.
     saves_output = False
     #: hooks on the output's gradient (``Tensor.register_hook``, ``retain_grad``).
-    hooks: list | None = None
+    _hooks: list | None = None
 
     def forward(self, *arrays: Any, **options: Any) -> Any:
         raise NotImplementedError
@@ -88,10 +92,10 @@ class Function:
         t._hooks = None
         if needs_grad and _state.enabled and cls.differentiable:
             fn.parents = tuple(parents)
-            fn.shape = out.shape
+            fn._shape = out.shape
             if cls.saves_inputs:
-                fn.inputs = inputs
-                fn.epoch = _state.inplace_count
+                fn._inputs = inputs
+                fn._epoch = _state.inplace_count
             t._node = fn
             t.requires_grad = True
         else:
