@@ -4,11 +4,10 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from .._backend import xp
-from ..data.dataset import Dataset
-from ..tensor import Tensor
+from ._arrays import LabelledArrays
 
 
-class Digits(Dataset):
+class Digits(LabelledArrays):
     """The UCI 8x8 digits as shipped inside scikit-learn (no download needed).
 
     ``dataset[i]`` is ``(image, label)``: a float32 array (8, 8) with values
@@ -34,23 +33,5 @@ class Digits(Dataset):
         except ImportError:
             raise ImportError("Digits needs scikit-learn, which is not installed: pip install scikit-learn") from None
         bunch = load_digits()
-        self._images = xp.asarray(bunch.images, dtype=xp.float32)
-        self._labels = xp.asarray(bunch.target, dtype=xp.int64)
-        self.data, self.targets = Tensor._wrap(self._images), Tensor._wrap(self._labels)
-        self.transform, self.target_transform = transform, target_transform
-        if transform is None and target_transform is None:
-            self.__getbatch__ = self._getbatch
-
-    def __len__(self) -> int:
-        return len(self._labels)
-
-    def __getitem__(self, index: int) -> tuple[Any, Any]:
-        image, label = self._images[index].copy(), int(self._labels[index])
-        if self.transform is not None:
-            image = self.transform(image)
-        if self.target_transform is not None:
-            label = self.target_transform(label)
-        return image, label
-
-    def _getbatch(self, indices: Any) -> list:
-        return [Tensor._wrap(self._images[indices]), Tensor._wrap(self._labels[indices])]
+        self._set_arrays(xp.asarray(bunch.images, dtype=xp.float32),
+                         xp.asarray(bunch.target, dtype=xp.int64), transform, target_transform)

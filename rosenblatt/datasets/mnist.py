@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .._backend import xp
-from ..data.dataset import Dataset
-from ..tensor import Tensor
+from ._arrays import LabelledArrays
 from ._files import Resource, cached_parse, data_root, fetch
 
 
@@ -26,7 +25,7 @@ def read_idx(path: Path) -> Any:
     return array.reshape(shape)  # frombuffer on bytes: read-only, so the process-wide cache stays intact
 
 
-class MNIST(Dataset):
+class MNIST(LabelledArrays):
     """The MNIST handwritten digits: 60000 training and 10000 test images.
 
     ``dataset[i]`` is ``(image, label)``: a uint8 array (28, 28) (after
@@ -73,33 +72,11 @@ class MNIST(Dataset):
                  download: bool = True) -> None:
         self.root = data_root(root)
         self.train = train
-        self.transform, self.target_transform = transform, target_transform
         resources = [Resource(name, size, sha, tuple(m + name for m in self.mirrors))
                      for name, size, sha in self.resources[bool(train)]]
         images, labels = fetch(self.root / self.folder, resources, type(self).__name__, download)
-        self._images = cached_parse(images, read_idx)
-        self._labels = cached_parse(labels, read_idx).astype(xp.int64)
-        if len(self._images) != len(self._labels):
-            raise ValueError(f"{type(self).__name__}: {len(self._images)} images but {len(self._labels)} labels")
-        self.data = Tensor._wrap(self._images)
-        self.targets = Tensor._wrap(self._labels)
-        if transform is None and target_transform is None:
-            self.__getbatch__ = self._getbatch
-
-    def __len__(self) -> int:
-        return len(self._labels)
-
-    def __getitem__(self, index: int) -> tuple[Any, Any]:
-        # A copy: the cached arrays are shared and read-only, and transforms may write in place.
-        image, label = self._images[index].copy(), int(self._labels[index])
-        if self.transform is not None:
-            image = self.transform(image)
-        if self.target_transform is not None:
-            label = self.target_transform(label)
-        return image, label
-
-    def _getbatch(self, indices: Any) -> list:
-        return [Tensor._wrap(self._images[indices]), Tensor._wrap(self._labels[indices])]
+        self._set_arrays(cached_parse(images, read_idx),
+                         cached_parse(labels, read_idx).astype(xp.int64), transform, target_transform)
 
     @property
     def class_to_idx(self) -> dict[str, int]:
