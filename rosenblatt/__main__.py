@@ -54,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="digits: bundled with scikit-learn, no download (default); mnist: from "
                            "--data-dir, downloaded when missing")
     demo.add_argument("--epochs", type=_positive_int, default=None,
-                      help="training epochs (default: 15 for digits, 2 for mnist)")
+                      help="training epochs (default: 15 for digits, 1 for mnist)")
     demo.add_argument("--batch-size", type=_positive_int, default=32, help="default: 32")
     demo.add_argument("--lr", type=_positive_float, default=0.005, help="Adam learning rate (default: 0.005)")
     demo.add_argument("--seed", type=int, default=0, help="seed for the split, weights and order (default: 0)")
