@@ -13,11 +13,7 @@ from __future__ import annotations
 from . import functional, init
 from .modules import *  # noqa: F401,F403  (the layer list is modules.__all__)
 from .modules import __all__ as _modules_all
+from . import utils
 from .parameter import Parameter
 
-try:  # nn.utils (clip_grad_norm_, ...) is its own package; import it once it exists
-    from . import utils
-except ImportError:  # pragma: no cover
-    pass
-
-__all__ = ["Parameter", "functional", "init"] + list(_modules_all)
+__all__ = ["Parameter", "functional", "init", "utils"] + list(_modules_all)

@@ -13,21 +13,16 @@ from .loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross
                    huber_loss, kl_div, l1_loss, mse_loss, nll_loss, smooth_l1_loss)
 from .normalization import batch_norm, layer_norm, rms_norm
 
-# Convolution, pooling and resampling live in their own files (another part of nn);
-# re-exported here so ``F.conv2d`` works, and skipped while those files are absent.
-try:
-    from .conv import conv1d, conv2d, conv_transpose2d
-    from .pooling import (adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, dropout2d,
-                          max_pool1d, max_pool2d)
-    from .sampling import interpolate
-except ImportError:  # pragma: no cover
-    pass
-try:
-    from .attention import scaled_dot_product_attention
-except ImportError:  # pragma: no cover
-    pass
+from .attention import scaled_dot_product_attention
+from .conv import conv1d, conv2d, conv_transpose2d
+from .pooling import (adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, dropout2d,
+                      max_pool1d, max_pool2d)
+from .sampling import interpolate
 
 __all__ = [
+    "adaptive_avg_pool2d", "adaptive_max_pool2d", "avg_pool2d", "conv1d", "conv2d",
+    "conv_transpose2d", "dropout2d", "interpolate", "max_pool1d", "max_pool2d",
+    "scaled_dot_product_attention",
     "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
     "dropout", "elu", "embedding", "erf", "gelu", "huber_loss", "kl_div", "l1_loss", "layer_norm",
     "leaky_relu", "linear", "log_softmax", "mse_loss", "nll_loss", "one_hot", "pad", "relu",
