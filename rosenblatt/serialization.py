@@ -33,6 +33,12 @@ _FORMAT = 1
 _Path = str | os.PathLike
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _safetensors() -> Any:
     try:
         import safetensors
@@ -142,6 +148,7 @@ def save(obj: Any, f: _Path) -> None:
         safetensors.numpy.save_file(encoder.arrays, tmp, metadata={_KEY: meta})
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes files private (0600); give the usual mode
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

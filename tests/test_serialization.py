@@ -175,3 +175,16 @@ def test_loads_a_state_dict_saved_by_torch(tmp_path):
         numpy.testing.assert_array_equal(back[name].data, value.numpy())
     assert back["1.num_batches_tracked"].dtype == numpy.int64
     assert back["2.weight"].dtype == numpy.float64
+
+
+def test_saved_files_get_the_usual_permissions_not_private_temp_ones(tmp_path):
+    import os
+    import stat
+    import rosenblatt as rb
+    mask = os.umask(0o022)
+    try:
+        path = tmp_path / "ckpt.safetensors"
+        rb.save({"w": rb.ones(2)}, path)
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o644
+    finally:
+        os.umask(mask)
