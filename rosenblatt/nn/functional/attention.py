@@ -32,9 +32,9 @@ class ScaledDotProductAttention(Function):
     """Inputs ``q, k, v`` and optionally an additive float mask (which then gets a gradient)."""
 
     saves_inputs = (0, 1, 2)
+    saves_output = True
 
     def forward(self, q, k, v, float_mask=None, bool_mask=None, causal=False, scale=1.0, keep=None):
-        self.q, self.k, self.v, self.scale = q, k, v, scale
         s = q @ xp.swapaxes(k, -1, -2)  # (..., L, S)
         s *= scale
         masked = causal or bool_mask is not None or float_mask is not None
@@ -54,14 +54,15 @@ class ScaledDotProductAttention(Function):
         if masked:
             denom[denom == 0] = 1
         p /= denom
-        self.p, self.keep = p, keep
+        self.q, self.k, self.v, self.p, self.keep, self.scale = q, k, v, p, keep, scale
         if keep is not None:
             p = p * keep  # keep: the dropout mask, already scaled by 1 / (1 - dropout_p)
         self.pd = p
-        return p @ v
+        self.out = p @ v
+        return self.out
 
     def backward(self, grad):
-        q, k, v, p, scale = self.q, self.k, self.v, self.p, self.scale
+        q, k, v, p = self.q, self.k, self.v, self.p
         parents = self.parents
         dv = None
         if parents[2] is not None:
@@ -69,14 +70,15 @@ class ScaledDotProductAttention(Function):
         dp = grad @ xp.swapaxes(v, -1, -2)  # (..., L, S), a fresh array
         if self.keep is not None:
             dp *= self.keep
-        # softmax Jacobian: ds = p * (dp - sum(dp * p))
-        dp -= (dp * p).sum(axis=-1, keepdims=True)
+        # Softmax Jacobian: ds = p * (dp - rowsum(dp * p)), and rowsum(dp * p) = rowsum(grad * out)
+        # (FlashAttention's trick): an (L, Ev) product instead of an (L, S) one, dropout or not.
+        dp -= xp.einsum("...i,...i->...", grad, self.out)[..., None]
         dp *= p
         dmask = None
         if len(parents) > 3 and parents[3] is not None:
-            dmask, ds = dp, dp * scale
+            dmask, ds = dp, dp * self.scale  # the mask is added after the scale
         else:
-            dp *= scale
+            dp *= self.scale
             ds = dp
         dq = ds @ k if parents[0] is not None else None
         dk = xp.swapaxes(ds, -1, -2) @ q if parents[1] is not None else None
