@@ -1,0 +1,185 @@
+"""Pooling layers (MaxPool1d/2d, AvgPool2d, adaptive pools) and Dropout2d.
+
+Each holds its window geometry and calls the op in ``functional.pooling``.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ...random import Generator
+from ...tensor import Tensor
+from ..functional.pooling import (adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, dropout2d,
+                                  max_pool1d, max_pool2d)
+from .module import Module
+
+
+class _MaxPoolNd(Module):
+    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+                 return_indices: bool = False, ceil_mode: bool = False) -> None:
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = kernel_size if stride is None else stride  # PyTorch's default
+        self.padding, self.dilation = padding, dilation
+        self.return_indices, self.ceil_mode = return_indices, ceil_mode
+
+    def extra_repr(self) -> str:
+        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
+                f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+
+
+class MaxPool2d(_MaxPoolNd):
+    """Max over sliding ``kernel_size`` windows of an (N, C, H, W) batch.
+
+    ``out[n, c, y, x] = max_{i, j} in[n, c, y s_h - p_h + i d_h, x s_w - p_w + j d_w]``.
+
+    Args:
+        kernel_size: int or (kh, kw).
+        stride: int or pair (default ``kernel_size``).
+        padding: implicit -inf padding, at most half the kernel (default 0).
+        dilation: spacing of the window's elements (default 1).
+        return_indices: also return the flat ``h * W + w`` argmax indices.
+        ceil_mode: round the output size up.
+
+    Shape: ``(N, C, H, W) -> (N, C, Ho, Wo)``, ``Ho = (H + 2p - d(k - 1) - 1) // s + 1``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.MaxPool2d(2)(rb.randn(1, 3, 28, 28)).shape
+        (1, 3, 14, 14)
+    """
+
+    def forward(self, input: Tensor) -> Any:
+        return max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation,
+                          self.ceil_mode, self.return_indices)
+
+
+class MaxPool1d(_MaxPoolNd):
+    """Max over sliding windows of an (N, C, L) batch; arguments as ``MaxPool2d`` with ints.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.MaxPool1d(2)(rb.randn(1, 3, 10)).shape
+        (1, 3, 5)
+    """
+
+    def forward(self, input: Tensor) -> Any:
+        return max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation,
+                          self.ceil_mode, self.return_indices)
+
+
+class AvgPool2d(Module):
+    """Mean over sliding ``kernel_size`` windows of an (N, C, H, W) batch.
+
+    Args:
+        kernel_size, stride (default ``kernel_size``), padding, ceil_mode: as ``MaxPool2d``.
+        count_include_pad: the zero padding counts in the divisor (default True).
+        divisor_override: divide every window by this instead.
+
+    Shape: ``(N, C, H, W) -> (N, C, Ho, Wo)``, ``Ho = (H + 2p - k) // s + 1``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.AvgPool2d(2)(rb.randn(1, 3, 8, 8)).shape
+        (1, 3, 4, 4)
+    """
+
+    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
+                 ceil_mode: bool = False, count_include_pad: bool = True,
+                 divisor_override: int | None = None) -> None:
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = kernel_size if stride is None else stride
+        self.padding, self.ceil_mode = padding, ceil_mode
+        self.count_include_pad, self.divisor_override = count_include_pad, divisor_override
+
+    def forward(self, input: Tensor) -> Tensor:
+        return avg_pool2d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                          self.count_include_pad, self.divisor_override)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AdaptiveAvgPool2d(Module):
+    """Mean-pool an (N, C, H, W) batch to ``output_size`` whatever H and W are.
+
+    Output cell ``i`` averages rows ``floor(i H / Ho) .. ceil((i + 1) H / Ho) - 1``.
+
+    Args:
+        output_size: int or (Ho, Wo); None in a slot keeps that input size.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.AdaptiveAvgPool2d(1)(rb.randn(2, 8, 7, 7)).shape
+        (2, 8, 1, 1)
+    """
+
+    def __init__(self, output_size: Any) -> None:
+        super().__init__()
+        self.output_size = output_size
+
+    def forward(self, input: Tensor) -> Tensor:
+        return adaptive_avg_pool2d(input, self.output_size)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveMaxPool2d(Module):
+    """Max-pool an (N, C, H, W) batch to ``output_size``; windows as ``AdaptiveAvgPool2d``.
+
+    Args:
+        output_size: int or (Ho, Wo); None in a slot keeps that input size.
+        return_indices: also return the flat ``h * W + w`` argmax indices.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.AdaptiveMaxPool2d((2, 3))(rb.randn(1, 4, 7, 9)).shape
+        (1, 4, 2, 3)
+    """
+
+    def __init__(self, output_size: Any, return_indices: bool = False) -> None:
+        super().__init__()
+        self.output_size, self.return_indices = output_size, return_indices
+
+    def forward(self, input: Tensor) -> Any:
+        return adaptive_max_pool2d(input, self.output_size, self.return_indices)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
+
+
+class Dropout2d(Module):
+    """Zero whole channels with probability ``p`` in training, scaling the rest by ``1/(1-p)``.
+
+    Identity in eval mode.  Adjacent pixels of a feature map are strongly
+    correlated, so dropping single pixels (``Dropout``) barely regularises a CNN.
+
+    Args:
+        p: probability of zeroing a channel (default 0.5).
+        inplace: must be False (kept for PyTorch's signature).
+        generator: the ``rosenblatt.Generator`` for the masks (default generator if None).
+
+    Shape: ``(N, C, H, W)`` or ``(N, C, L)``, unchanged.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.Dropout2d(0.5)(rb.ones(2, 4, 3, 3)).shape
+        (2, 4, 3, 3)
+    """
+
+    def __init__(self, p: float = 0.5, inplace: bool = False, generator: Generator | None = None) -> None:
+        super().__init__()
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"Dropout2d: dropout probability has to be between 0 and 1, but got {p}")
+        self.p, self.inplace, self.generator = p, inplace, generator
+
+    def forward(self, input: Tensor) -> Tensor:
+        return dropout2d(input, self.p, self.training, self.inplace, generator=self.generator)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}, inplace={self.inplace}"
+
+
+__all__ = ["AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "AvgPool2d", "Dropout2d", "MaxPool1d",
+           "MaxPool2d"]

@@ -1,0 +1,46 @@
+"""Upsample: a layer around ``functional.interpolate``."""
+from __future__ import annotations
+
+from typing import Any
+
+from ...tensor import Tensor
+from ..functional.sampling import interpolate
+from .module import Module
+
+
+class Upsample(Module):
+    """Resize an (N, C, H, W) batch to ``size`` or by ``scale_factor``.
+
+    ``'nearest'`` copies input row ``floor(i H / Ho)``; ``'bilinear'`` mixes the
+    two rows around ``(i + 0.5) H / Ho - 0.5`` (see ``functional.interpolate``).
+
+    Args:
+        size: output (Ho, Wo) or one int for both; give this or ``scale_factor``.
+        scale_factor: multiplier of H and W.
+        mode: ``'nearest'`` (default) or ``'bilinear'``.
+        align_corners: bilinear only: map corner pixel centres onto each other.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.Upsample(scale_factor=2)(rb.randn(1, 3, 7, 7)).shape
+        (1, 3, 14, 14)
+    """
+
+    def __init__(self, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
+                 align_corners: bool | None = None) -> None:
+        super().__init__()
+        if (size is None) == (scale_factor is None):
+            raise ValueError(f"Upsample: give exactly one of size and scale_factor, got "
+                             f"size={size!r}, scale_factor={scale_factor!r}")
+        self.size, self.mode, self.align_corners = size, mode, align_corners
+        self.scale_factor = float(scale_factor) if isinstance(scale_factor, (int, float)) else scale_factor
+
+    def forward(self, input: Tensor) -> Tensor:
+        return interpolate(input, self.size, self.scale_factor, self.mode, self.align_corners)
+
+    def extra_repr(self) -> str:
+        info = f"size={self.size}" if self.size is not None else f"scale_factor={self.scale_factor}"
+        return f"{info}, mode={self.mode!r}"
+
+
+__all__ = ["Upsample"]
