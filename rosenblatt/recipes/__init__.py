@@ -7,6 +7,8 @@ from typing import Any, Callable
 #: recipe name -> module defining ``train(**options) -> dict`` of results.
 RECIPES = {
     "demo": "rosenblatt.recipes.demo",
+    "fashion-cnn": "rosenblatt.recipes.fashion_cnn",
+    "mnist-lenet": "rosenblatt.recipes.mnist_lenet",
     "mnist-mlp": "rosenblatt.recipes.mnist_mlp",
 }
 
