@@ -72,7 +72,8 @@ def test_conv_transpose2d_contract(args, kwargs, shape):
 
 
 def test_conv_transpose2d_output_size_picks_output_padding():
-    layer, ref = nn.ConvTranspose2d(3, 2, 3, stride=2, padding=1), torch.nn.ConvTranspose2d(3, 2, 3, stride=2, padding=1)
+    layer = nn.ConvTranspose2d(3, 2, 3, stride=2, padding=1)
+    ref = torch.nn.ConvTranspose2d(3, 2, 3, stride=2, padding=1)
     layer.load_state_dict({k: v.numpy() for k, v in ref.state_dict().items()})
     x = numpy.random.default_rng(0).standard_normal((1, 3, 4, 4)).astype(numpy.float32)
     out = layer(rb.tensor(x), output_size=(8, 8))
@@ -110,6 +111,8 @@ def test_conv_bad_arguments_raise():
         nn.Conv2d(3, 4, 3, groups=2)
     with pytest.raises(ValueError, match=r"Conv2d.*padding_mode.*'mirror'"):
         nn.Conv2d(3, 4, 3, padding_mode="mirror")
+    with pytest.raises(ValueError, match=r"Conv2d: padding='same' needs stride 1"):
+        nn.Conv2d(3, 4, 3, stride=2, padding="same")
     with pytest.raises(ValueError, match=r"Conv2d: expected input \(N, 3, H, W\).*\(2, 4, 5, 5\)"):
         nn.Conv2d(3, 4, 3)(rb.randn(2, 4, 5, 5))
     with pytest.raises(ValueError, match=r"Conv1d: expected input \(N, 3, L\)"):

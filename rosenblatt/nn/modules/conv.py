@@ -52,6 +52,9 @@ class _ConvNd(Module):
                                  f"got {padding!r}")
             if self._transposed:
                 raise ValueError(f"{name}: padding={padding!r} is not supported; give ints")
+            if padding == "same" and _ntuple(stride, n, "stride", name) != (1,) * n:
+                raise ValueError(f"{name}: padding='same' needs stride 1, got stride={stride!r}; "
+                                 f"give explicit padding for a strided convolution")
         self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
         self.kernel_size = _ntuple(kernel_size, n, "kernel_size", name)
         self.stride = _ntuple(stride, n, "stride", name)
