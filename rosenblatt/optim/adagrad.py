@@ -55,11 +55,7 @@ class Adagrad(Optimizer):
 
     def _update(self, group: dict[str, Any], p: Any, g: Any, state: dict[str, Any],
                 step: int, tmp: Any) -> None:
-        wd, total = group["weight_decay"], state["sum"]
-        if group["maximize"]:
-            xp.negative(g, out=g)
-        if wd != 0:
-            xp.add(g, xp.multiply(p, wd, out=tmp), out=g)
+        total = state["sum"]
         clr = group["lr"] / (1 + (step - 1) * group["lr_decay"])
         xp.add(total, xp.multiply(g, g, out=tmp), out=total)
         std = xp.add(xp.sqrt(total, out=tmp), group["eps"], out=tmp)

@@ -63,18 +63,16 @@ class Adam(Optimizer):
             init["max_exp_avg_sq"] = 0.0
         return init
 
+    def _l2_weight_decay(self, group: dict[str, Any]) -> float:
+        return 0 if group["decoupled_weight_decay"] else group["weight_decay"]
+
     def _update(self, group: dict[str, Any], p: Any, g: Any, state: dict[str, Any],
                 step: int, tmp: Any) -> None:
         lr, wd, eps = group["lr"], group["weight_decay"], group["eps"]
         beta1, beta2 = group["betas"]
         m, v = state["exp_avg"], state["exp_avg_sq"]
-        if group["maximize"]:
-            xp.negative(g, out=g)
-        if wd != 0:
-            if group["decoupled_weight_decay"]:
-                xp.multiply(p, 1 - lr * wd, out=p)
-            else:
-                xp.add(g, xp.multiply(p, wd, out=tmp), out=g)
+        if wd != 0 and group["decoupled_weight_decay"]:
+            xp.multiply(p, 1 - lr * wd, out=p)
         # m.lerp_(g, 1 - beta1), as PyTorch writes it
         xp.add(m, xp.multiply(xp.subtract(g, m, out=tmp), 1 - beta1, out=tmp), out=m)
         xp.multiply(v, beta2, out=v)

@@ -234,7 +234,9 @@ class Optimizer:
             xp.concatenate([p.data.reshape(-1) for p in small], out=flat)
             xp.concatenate([p.grad.data.reshape(-1) for p in small], out=grad)
             state = {key: bucket.arrays[key][:n] for key in init}
-            self._update(group, flat, grad, state, small_counts.pop() + 1, bucket.tmp[:n])
+            tmp = bucket.tmp[:n]
+            grad = self._gradient(group, flat, grad, grad, tmp)
+            self._update(group, flat, grad, state, small_counts.pop() + 1, tmp)
             for j, p in enumerate(small):
                 p.data[...] = flat[bucket.offsets[j]:bucket.offsets[j + 1]].reshape(p.data.shape)
         else:  # some lack a gradient or are at another step (bias corrections differ)
@@ -242,22 +244,44 @@ class Optimizer:
         for p in one:
             j = bucket.position[id(p)]
             shape, size = p.data.shape, p.data.size
-            grad = bucket.grad[:size].reshape(shape)
-            xp.copyto(grad, p.grad.data, casting="same_kind")
+            tmp = bucket.tmp[:size].reshape(shape)
+            grad = self._gradient(group, p.data, p.grad.data, bucket.grad[:size].reshape(shape), tmp)
             state = {key: bucket.view(key, j) for key in init}
-            self._update(group, p.data, grad, state, counts[id(p)] + 1,
-                         bucket.tmp[:size].reshape(shape))
+            self._update(group, p.data, grad, state, counts[id(p)] + 1, tmp)
         for p in params:
             if self._has_step:
                 self.state[p]["step"] = counts[id(p)] + 1
             else:
                 self._steps[p] = counts[id(p)] + 1
 
+    def _gradient(self, group: dict[str, Any], p: Any, g: Any, out: Any, tmp: Any) -> Any:
+        """The gradient the update rule follows: negated to maximize, plus L2 decay ``wd * p``.
+
+        Returns ``g`` itself, never written, when neither applies (the common
+        case costs no copy); else the result in ``out``.
+        """
+        wd = self._l2_weight_decay(group)
+        if not group["maximize"] and wd == 0:
+            return g
+        if group["maximize"]:
+            xp.negative(g, out=out)
+        elif out is not g:
+            xp.copyto(out, g)
+        if wd != 0:
+            xp.add(out, xp.multiply(p, wd, out=tmp), out=out)
+        return out
+
+    def _l2_weight_decay(self, group: dict[str, Any]) -> float:
+        """The weight decay added to the gradient (AdamW's decoupled decay is not)."""
+        return group["weight_decay"]
+
     def _state_init(self, group: dict[str, Any]) -> dict[str, float]:
         raise NotImplementedError
 
     def _update(self, group: dict[str, Any], p: Any, g: Any, state: dict[str, Any],
                 step: int, tmp: Any) -> None:
+        """Update ``p`` in place from gradient ``g`` (read-only: it may be ``p.grad``'s own
+        memory) and ``state``; ``tmp`` is scratch of ``p``'s shape."""
         raise NotImplementedError
 
     # ------------------------------------------------------------- state dict

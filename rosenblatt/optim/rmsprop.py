@@ -62,12 +62,8 @@ class RMSprop(Optimizer):
 
     def _update(self, group: dict[str, Any], p: Any, g: Any, state: dict[str, Any],
                 step: int, tmp: Any) -> None:
-        lr, alpha, wd, momentum = group["lr"], group["alpha"], group["weight_decay"], group["momentum"]
+        lr, alpha, momentum = group["lr"], group["alpha"], group["momentum"]
         square_avg = state["square_avg"]
-        if group["maximize"]:
-            xp.negative(g, out=g)
-        if wd != 0:
-            xp.add(g, xp.multiply(p, wd, out=tmp), out=g)
         xp.multiply(square_avg, alpha, out=square_avg)
         xp.add(square_avg, xp.multiply(xp.multiply(g, g, out=tmp), 1 - alpha, out=tmp),
                out=square_avg)

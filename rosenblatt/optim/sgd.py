@@ -56,20 +56,16 @@ class SGD(Optimizer):
 
     def _update(self, group: dict[str, Any], p: Any, g: Any, state: dict[str, Any],
                 step: int, tmp: Any) -> None:
-        lr, momentum, wd = group["lr"], group["momentum"], group["weight_decay"]
-        if group["maximize"]:
-            xp.negative(g, out=g)
-        if wd != 0:
-            xp.add(g, xp.multiply(p, wd, out=tmp), out=g)
+        lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
         if momentum != 0:
             buf = state["momentum_buffer"]
             if step == 1:  # the first buffer is the gradient itself, undamped
                 buf[...] = g
             else:
                 xp.multiply(buf, momentum, out=buf)
-                xp.add(buf, xp.multiply(g, 1 - group["dampening"], out=tmp), out=buf)
+                xp.add(buf, g if dampening == 0 else xp.multiply(g, 1 - dampening, out=tmp), out=buf)
             if group["nesterov"]:
-                xp.add(g, xp.multiply(buf, momentum, out=tmp), out=g)
+                g = xp.add(g, xp.multiply(buf, momentum, out=tmp), out=tmp)
             else:
                 g = buf
         xp.subtract(p, xp.multiply(g, lr, out=tmp), out=p)
