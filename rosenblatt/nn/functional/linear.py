@@ -17,7 +17,8 @@ class Linear(Function):
 
     def forward(self, x, w, b=None):
         self.x, self.w = x, w
-        out = x @ w.T
+        # One 2-D GEMM for any leading dims: NumPy's matmul would loop over a 3-D batch.
+        out = (x.reshape(-1, x.shape[-1]) @ w.T).reshape(x.shape[:-1] + (w.shape[0],))
         if b is not None:
             out += b  # fresh array from the matmul, so adding in place is safe
         return out
