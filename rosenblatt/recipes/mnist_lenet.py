@@ -2,9 +2,11 @@
 
 LeNet-5 reported 0.95% test error (LeCun et al., 1998, without distortions);
 this recipe's target is <= 0.95%.  The 15 default epochs reached 0.54% (99.46%
-accuracy) in 580 s (seed 0, a heavily loaded 2-core CPU, one OpenBLAS thread).  The loop is mnist_mlp's (SGD with Nesterov
-momentum, cosine schedule, weight decay) plus random shifts of up to 2 pixels,
-the cheapest augmentation that helps a small CNN on digits.
+accuracy) in 580 s (seed 0, a heavily loaded 2-core CPU, one OpenBLAS thread).
+
+The loop is mnist_mlp's (SGD with Nesterov momentum, cosine schedule, weight
+decay) plus random shifts of up to 2 pixels, the cheapest augmentation that
+helps a small CNN on digits.
 
 Run: ``rosenblatt train mnist-lenet`` (or ``python -m rosenblatt train mnist-lenet``).
 """
