@@ -7,6 +7,8 @@ import sys
 
 import pytest
 
+from rosenblatt.recipes import RECIPES
+
 from rosenblatt.__main__ import main
 from rosenblatt.serialization import load
 
@@ -31,7 +33,8 @@ def test_help_everywhere():
     ([], "required: COMMAND"),
     (["fly"], "invalid choice: 'fly'"),
     (["train"], "required: RECIPE"),
-    (["train", "no-such-recipe"], "unknown recipe 'no-such-recipe'; choose one of: demo, mnist-mlp"),
+    (["train", "no-such-recipe"], "unknown recipe 'no-such-recipe'; choose one of: "
+                                  + ", ".join(sorted(RECIPES))),
     (["train", "mnist-mlp", "--epochs", "0"], "--epochs: must be at least 1, got 0"),
     (["train", "mnist-mlp", "--lr", "fast"], "--lr: expected a number, got 'fast'"),
     (["demo", "--dataset", "cifar"], "invalid choice: 'cifar'"),
