@@ -86,3 +86,32 @@ def test_train_runs_a_registered_recipe(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "result: test_accuracy" in out and "epochs 1" in out
     assert load(tmp_path / "last.safetensors")["epoch"] == 1
+
+
+@pytest.mark.parametrize("recipe", ["shakespeare-gpt", "shakespeare-lstm"])
+def test_language_model_recipes_take_the_cli_options_and_refuse_epochs(recipe, capsys):
+    from rosenblatt.recipes import get
+    import inspect
+    accepted = inspect.signature(get(recipe)).parameters
+    assert {"batch_size", "lr", "seed", "data_dir"} <= set(accepted)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["train", recipe, "--epochs", "2"])
+    assert exit_info.value.code == 2
+    assert "does not take --epochs" in capsys.readouterr().err
+
+
+def test_language_model_options_reach_the_model(data_dir):
+    from rosenblatt.models import gpt
+    from rosenblatt.recipes._language_model import run
+    seen = {}
+
+    def short_gpt(log, **options):
+        seen.update(options)
+        return gpt.train(log=log, max_iters=3, eval_interval=3, eval_iters=1, data_limit=5000,
+                         sample_tokens=5, **options)
+
+    lines = []
+    result = run(short_gpt, batch_size=4, lr=1e-3, seed=0, data_dir=str(data_dir), log=lines.append)
+    assert seen == {"batch_size": 4, "learning_rate": 1e-3, "seed": 0, "data_root": str(data_dir)}
+    assert set(result) == {"val_loss", "train_loss", "seconds"} and result["val_loss"] > 0
+    assert any(line.startswith("sample:") for line in lines)

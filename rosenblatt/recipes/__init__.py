@@ -10,6 +10,8 @@ RECIPES = {
     "fashion-cnn": "rosenblatt.recipes.fashion_cnn",
     "mnist-lenet": "rosenblatt.recipes.mnist_lenet",
     "mnist-mlp": "rosenblatt.recipes.mnist_mlp",
+    "shakespeare-gpt": "rosenblatt.recipes.shakespeare_gpt",
+    "shakespeare-lstm": "rosenblatt.recipes.shakespeare_lstm",
 }
 
 
