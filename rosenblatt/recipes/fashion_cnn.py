@@ -14,7 +14,7 @@ from typing import Any
 import rosenblatt as rb
 from rosenblatt.datasets import FashionMNIST
 from rosenblatt.models.resnet_small import ResNetSmall
-from rosenblatt.recipes.mnist_lenet import fit, image_tensors
+from ._classification import fit, image_tensors
 
 FASHION_MEAN, FASHION_STD = 0.2860, 0.3530
 

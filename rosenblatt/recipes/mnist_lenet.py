@@ -12,26 +12,15 @@ Run: ``rosenblatt train mnist-lenet`` (or ``python -m rosenblatt train mnist-len
 """
 from __future__ import annotations
 
-import time
-from typing import Any, Callable
+from typing import Any
 
 import rosenblatt as rb
-from rosenblatt import nn, optim
 from rosenblatt._backend import xp
-from rosenblatt.data import DataLoader, TensorDataset
 from rosenblatt.datasets import MNIST
 from rosenblatt.models.lenet import LeNet5
-from rosenblatt.recipes.mnist_mlp import evaluate
 
-MNIST_MEAN, MNIST_STD = 0.1307, 0.3081
-
-
-def image_tensors(dataset_class: type, root: str | None, train: bool, mean: float, std: float,
-                  limit: int | None = None) -> TensorDataset:
-    """A 28x28 dataset as standardised float32 images (N, 1, 28, 28) and int64 labels."""
-    ds = dataset_class(root, train=train)
-    images = rb.as_tensor(ds.data[:limit]).float().unsqueeze(1) / 255.0
-    return TensorDataset((images - mean) / std, rb.as_tensor(ds.targets[:limit]).long())
+from ._classification import fit, image_tensors
+from .mnist_mlp import MNIST_MEAN, MNIST_STD
 
 
 def random_shift(x: rb.Tensor, max_shift: int, rng: Any) -> rb.Tensor:
@@ -48,36 +37,6 @@ def random_shift(x: rb.Tensor, max_shift: int, rng: Any) -> rb.Tensor:
     out = padded[xp.arange(n)[:, None, None, None], xp.arange(c)[None, :, None, None],
                  rows[:, None, :, None], cols[:, None, None, :]]          # (N, C, H, W)
     return rb.as_tensor(out)
-
-
-def fit(model: nn.Module, train_set: TensorDataset, test_set: TensorDataset, *, epochs: int,
-        batch_size: int, lr: float, weight_decay: float, seed: int, augment: Callable | None,
-        log: Any) -> dict[str, Any]:
-    """SGD (Nesterov, cosine schedule) over ``train_set``; test accuracy logged every epoch."""
-    loader = DataLoader(train_set, batch_size=batch_size, shuffle=True, generator=rb.Generator(seed))
-    test_loader = DataLoader(test_set, batch_size=1000)
-    opt = optim.SGD(model.parameters(), lr=lr, momentum=0.9, nesterov=True,
-                    weight_decay=weight_decay)
-    sched = optim.lr_scheduler.CosineAnnealingLR(opt, T_max=epochs * len(loader))
-    rng = xp.random.default_rng(seed)
-    start = time.perf_counter()
-    accuracy = 0.0
-    for epoch in range(epochs):
-        total = 0.0
-        for x, y in loader:
-            if augment is not None:
-                x = augment(x, rng)
-            loss = nn.functional.cross_entropy(model(x), y)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            sched.step()
-            total += loss.item()
-        accuracy = evaluate(model, test_loader)
-        log(f"epoch {epoch + 1:2d}/{epochs}  train loss {total / len(loader):.4f}  "
-            f"test accuracy {accuracy:.2%}  ({time.perf_counter() - start:.0f} s)")
-    return {"test_accuracy": accuracy, "test_error": 1.0 - accuracy,
-            "seconds": time.perf_counter() - start, "epochs": epochs}
 
 
 def train(epochs: int = 15, batch_size: int = 128, lr: float = 0.05, seed: int = 0,
