@@ -68,6 +68,21 @@ def _calculate_correct_fan(tensor: Tensor, mode: str) -> int:
     return fan_in if mode == "fan_in" else fan_out
 
 
+def default_affine_(weight: Tensor, bias: Tensor | None = None,
+                    generator: Generator | None = None) -> None:
+    """PyTorch's default init of Linear and Conv layers, in place.
+
+    ``weight`` gets ``kaiming_uniform_(a=sqrt(5))``, i.e. U(-1/sqrt(fan_in),
+    1/sqrt(fan_in)), and ``bias`` the same bound, with ``fan_in`` from
+    :func:`_calculate_fan_in_and_fan_out` (dim 1 times the kernel size).
+    """
+    kaiming_uniform_(weight, a=math.sqrt(5), generator=generator)
+    if bias is not None:
+        fan_in, _ = _calculate_fan_in_and_fan_out(weight)
+        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+        uniform_(bias, -bound, bound, generator=generator)
+
+
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0,
              generator: Generator | None = None) -> Tensor:
     """Fill with samples of U(a, b)."""

@@ -1,7 +1,6 @@
 """Conv1d, Conv2d and ConvTranspose2d: layers that own a kernel and call ``functional.conv``."""
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from ..._backend import default_float, xp
@@ -73,13 +72,8 @@ class _ConvNd(Module):
         self.reset_parameters(generator)
 
     def reset_parameters(self, generator: Generator | None = None) -> None:
-        # PyTorch's default: U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for both, where
-        # fan_in is weight.shape[1] * prod(kernel) (for a transposed conv too).
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5), generator=generator)
-        if self.bias is not None:
-            fan_in = self.weight.shape[1] * math.prod(self.kernel_size)
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-            init.uniform_(self.bias, -bound, bound, generator=generator)
+        # fan_in is weight.shape[1] * prod(kernel), for a transposed conv too, as in PyTorch.
+        init.default_affine_(self.weight, self.bias, generator)
 
     def _padded(self, input: Tensor) -> tuple[Tensor, Any]:
         """The input padded by ``padding_mode`` and the padding left to the conv op."""

@@ -1,7 +1,6 @@
 """Linear, Identity, Flatten and Unflatten."""
 from __future__ import annotations
 
-import math
 from typing import Any, Sequence
 
 from ..._backend import default_float, xp
@@ -63,11 +62,7 @@ class Linear(Module):
         self.reset_parameters(generator)
 
     def reset_parameters(self, generator: Generator | None = None) -> None:
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5), generator=generator)
-        if self.bias is not None:
-            fan_in = self.in_features
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-            init.uniform_(self.bias, -bound, bound, generator=generator)
+        init.default_affine_(self.weight, self.bias, generator)
 
     def forward(self, input: Tensor) -> Tensor:
         # The functional wrapper's shape check is repeated by NumPy anyway; call the
