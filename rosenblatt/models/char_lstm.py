@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import rosenblatt as rb
 from rosenblatt import nn, optim
 from rosenblatt._backend import xp
 from rosenblatt.nn.modules.rnn import LSTM
+from rosenblatt.models._options import split_options
 
 F = nn.functional
 State = tuple[rb.Tensor, rb.Tensor]
@@ -162,13 +163,7 @@ def train(log: Callable[[str], Any] = print, **options: Any) -> dict[str, Any]:
     ``options`` are any ``CharLSTMConfig`` or ``TrainConfig`` field, e.g.
     ``train(steps=300, data_limit=100_000)`` for a quick run.
     """
-    names = {f.name for f in fields(CharLSTMConfig)}
-    unknown = set(options) - names - {f.name for f in fields(TrainConfig)}
-    if unknown:
-        raise TypeError(f"char_lstm.train(): unknown options {sorted(unknown)}; see CharLSTMConfig "
-                        f"and TrainConfig")
-    model_cfg = CharLSTMConfig(**{k: v for k, v in options.items() if k in names})
-    cfg = TrainConfig(**{k: v for k, v in options.items() if k not in names})
+    model_cfg, cfg = split_options("char_lstm.train()", options, CharLSTMConfig, TrainConfig)
     from rosenblatt.datasets import TinyShakespeare  # only training needs the data
 
     text = TinyShakespeare(cfg.data_root, split="train")  # train_data: first 90%, val_data: last 10%

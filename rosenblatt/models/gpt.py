@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import rosenblatt as rb
 from rosenblatt import nn, optim
 from rosenblatt._backend import xp
 from rosenblatt.nn.functional.attention import scaled_dot_product_attention
+from rosenblatt.models._options import split_options
 
 F = nn.functional
 
@@ -250,12 +251,7 @@ def train(log: Callable[[str], Any] = print, **options: Any) -> dict[str, Any]:
     ``options`` are any ``GPTConfig`` or ``TrainConfig`` field, e.g.
     ``train(max_iters=150, data_limit=100_000)`` for a quick run.
     """
-    names = {f.name for f in fields(GPTConfig)}
-    unknown = set(options) - names - {f.name for f in fields(TrainConfig)}
-    if unknown:
-        raise TypeError(f"gpt.train(): unknown options {sorted(unknown)}; see GPTConfig and TrainConfig")
-    gpt_cfg = GPTConfig(**{k: v for k, v in options.items() if k in names})
-    cfg = TrainConfig(**{k: v for k, v in options.items() if k not in names})
+    gpt_cfg, cfg = split_options("gpt.train()", options, GPTConfig, TrainConfig)
     from rosenblatt.datasets import TinyShakespeare  # only training needs the data
 
     text = TinyShakespeare(cfg.data_root, split="train")
