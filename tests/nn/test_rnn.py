@@ -65,6 +65,28 @@ def _check_param_grads(rb_layer, torch_layer) -> None:
         assert_close(p.grad, theirs[name].grad, **TOL, what=f"grad of {name}")
 
 
+def _compare_with_states(kind, ours, theirs, x_shape, state_shape, rng) -> None:
+    """Run both modules on the same input (and initial states when ``state_shape`` is given),
+    backward a random upstream gradient, and compare every input and parameter gradient."""
+    x, tx = _tensors(rng.standard_normal(x_shape))
+    args_r, args_t, leaves = [x], [tx], [(x, tx)]
+    if state_shape is not None:
+        h, th = _tensors(rng.standard_normal(state_shape))
+        leaves.append((h, th))
+        if kind.startswith("LSTM"):
+            c, tc = _tensors(rng.standard_normal(state_shape))
+            leaves.append((c, tc))
+            args_r.append((h, c))
+            args_t.append((th, tc))
+        else:
+            args_r.append(h)
+            args_t.append(th)
+    _backward_both(_flatten(ours(*args_r)), _flatten(theirs(*args_t)), rng)
+    for i, (mine, torch_leaf) in enumerate(leaves):
+        assert_close(mine.grad, torch_leaf.grad, **TOL, what=f"grad of input {i}")
+    _check_param_grads(ours, theirs)
+
+
 @pytest.mark.parametrize("kind", list(LAYERS))
 @pytest.mark.parametrize("num_layers,bidirectional,batch_first,with_state", [
     (1, False, False, False), (1, False, True, True), (2, False, False, True),
@@ -72,24 +94,9 @@ def _check_param_grads(rb_layer, torch_layer) -> None:
 def test_layer_matches_torch(kind, num_layers, bidirectional, batch_first, with_state, rng):
     rb_layer, torch_layer = _pair(kind, LAYERS, num_layers=num_layers, bidirectional=bidirectional,
                                   batch_first=batch_first)
-    x, tx = _tensors(rng.standard_normal((B, T, I) if batch_first else (T, B, I)))
-    args_r, args_t, leaves = [x], [tx], [(x, tx)]
-    if with_state:
-        shape = (num_layers * (2 if bidirectional else 1), B, H)
-        h, th = _tensors(rng.standard_normal(shape))
-        leaves.append((h, th))
-        if kind == "LSTM":
-            c, tc = _tensors(rng.standard_normal(shape))
-            leaves.append((c, tc))
-            args_r.append((h, c))
-            args_t.append((th, tc))
-        else:
-            args_r.append(h)
-            args_t.append(th)
-    _backward_both(_flatten(rb_layer(*args_r)), _flatten(torch_layer(*args_t)), rng)
-    for i, (ours, theirs) in enumerate(leaves):
-        assert_close(ours.grad, theirs.grad, **TOL, what=f"grad of input {i}")
-    _check_param_grads(rb_layer, torch_layer)
+    state = (num_layers * (2 if bidirectional else 1), B, H) if with_state else None
+    _compare_with_states(kind, rb_layer, torch_layer, (B, T, I) if batch_first else (T, B, I),
+                         state, rng)
 
 
 @pytest.mark.parametrize("kind", list(LAYERS))
@@ -124,24 +131,8 @@ def test_float32_forward_stays_float32(kind, rng):
 @pytest.mark.parametrize("batched,with_state", [(True, True), (True, False), (False, True)])
 def test_cell_matches_torch(kind, batched, with_state, rng):
     rb_cell, torch_cell = _pair(kind, CELLS)
-    x, tx = _tensors(rng.standard_normal((B, I) if batched else (I,)))
-    args_r, args_t, leaves = [x], [tx], [(x, tx)]
-    if with_state:
-        shape = (B, H) if batched else (H,)
-        h, th = _tensors(rng.standard_normal(shape))
-        leaves.append((h, th))
-        if kind == "LSTM":
-            c, tc = _tensors(rng.standard_normal(shape))
-            leaves.append((c, tc))
-            args_r.append((h, c))
-            args_t.append((th, tc))
-        else:
-            args_r.append(h)
-            args_t.append(th)
-    _backward_both(_flatten(rb_cell(*args_r)), _flatten(torch_cell(*args_t)), rng)
-    for i, (ours, theirs) in enumerate(leaves):
-        assert_close(ours.grad, theirs.grad, **TOL, what=f"grad of input {i}")
-    _check_param_grads(rb_cell, torch_cell)
+    state = ((B, H) if batched else (H,)) if with_state else None
+    _compare_with_states(kind, rb_cell, torch_cell, (B, I) if batched else (I,), state, rng)
 
 
 @pytest.mark.parametrize("kind", list(CELLS))
