@@ -6,6 +6,7 @@ from typing import Any, Callable
 
 #: recipe name -> module defining ``train(**options) -> dict`` of results.
 RECIPES = {
+    "cartpole": "rosenblatt.recipes.cartpole",
     "demo": "rosenblatt.recipes.demo",
     "fashion-cnn": "rosenblatt.recipes.fashion_cnn",
     "mnist-lenet": "rosenblatt.recipes.mnist_lenet",

@@ -134,3 +134,50 @@ def plot_predictions(images: Any, targets: Any, predictions: Any, path: str | os
     fig.suptitle("predicted (true)")
     fig.tight_layout()
     return _save(fig, path)
+
+
+def plot_learning_curve(returns: Sequence[float], path: str | os.PathLike, window: int = 100,
+                        checks: Sequence[tuple[int, float]] | None = None,
+                        threshold: float | None = None) -> str:
+    """A reinforcement-learning curve: the return of every training episode and its moving average.
+
+    The moving average at episode ``i`` is the mean return of episodes ``max(1, i - window + 1) .. i``.
+
+    Args:
+        returns: the return of each training episode, in order.
+        path: the PNG file to write.
+        window: episodes in the moving average. Default: 100.
+        checks: optional ``(episodes trained, mean greedy return)`` pairs from evaluations
+            during training, drawn as markers.
+        threshold: optional return drawn as a dashed line (e.g. the "solved" level).
+
+    Returns: ``path``.
+
+    Example:
+        >>> import os, tempfile
+        >>> path = plot_learning_curve([9.0, 12.0, 30.0], os.path.join(tempfile.mkdtemp(), "curve.png"))
+    """
+    r = numpy.asarray(returns, dtype=numpy.float64)
+    if r.ndim != 1 or r.size == 0:
+        raise ValueError(f"plot_learning_curve: expected a non-empty sequence of returns, got shape "
+                         f"{list(r.shape)}; finish at least one episode first")
+    if window < 1:
+        raise ValueError(f"plot_learning_curve: window must be at least 1, got {window}")
+    sums = numpy.concatenate([[0.0], numpy.cumsum(r)])
+    episodes = numpy.arange(1, r.size + 1)
+    starts = numpy.maximum(0, episodes - window)
+    average = (sums[episodes] - sums[starts]) / (episodes - starts)
+    fig = _figure(7.0, 4.0)
+    ax = fig.add_subplot(1, 1, 1)
+    ax.plot(episodes, r, alpha=0.35, linewidth=0.8, label="episode return")
+    ax.plot(episodes, average, linewidth=2, label=f"moving average ({window} episodes)")
+    if checks:
+        ax.plot(*zip(*checks), "o", markersize=4, label="greedy evaluation")
+    if threshold is not None:
+        ax.axhline(threshold, color="gray", linestyle="--", linewidth=1, label=f"target {threshold:g}")
+    ax.set_xlabel("training episode")
+    ax.set_ylabel("return")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    return _save(fig, path)
