@@ -119,17 +119,89 @@ class TopKAccuracy(Metric):
         self.correct, self.total = 0, 0
 
     def update(self, output: Any, target: Any) -> None:
-        output, target = _array(output), _array(target)
-        if output.ndim != 2 or output.shape[1] < self.k or target.shape != output.shape[:1]:
-            raise ValueError(f"TopKAccuracy(k={self.k}): expected output (N, C) with C >= {self.k} "
-                             f"and target (N,), got {list(output.shape)} and {list(target.shape)}")
-        # a target scored strictly below k others is a miss; ties count as hits, as torch.topk may
-        above = (output > numpy.take_along_axis(output, target[:, None], 1)).sum(1)
-        self.correct += int((above < self.k).sum())
-        self.total += int(target.size)
+        rank = _rank(self, output, target)
+        self.correct += int((rank < self.k).sum())
+        self.total += int(rank.size)
 
     def compute(self) -> float:
         return self.correct / self.total if self.total else float("nan")
+
+
+def _rank(metric: Any, output: Any, target: Any) -> numpy.ndarray:
+    """0-based rank of each target among its row's scores: how many score strictly higher.
+
+    Ties count in the target's favour (as ``torch.topk`` may order them).
+    """
+    output, target = _array(output), _array(target)
+    if output.ndim != 2 or output.shape[1] < metric.k or target.shape != output.shape[:1]:
+        raise ValueError(f"{type(metric).__name__}(k={metric.k}): expected output (N, C) with C >= {metric.k} "
+                         f"and target (N,), got {list(output.shape)} and {list(target.shape)}")
+    return (output > numpy.take_along_axis(output, target[:, None], 1)).sum(1)
+
+
+class HitRate(TopKAccuracy):
+    """Hit rate@k for top-N recommendation: the fraction of users whose held-out item ranks in the top k.
+
+    Each row of ``output`` scores one held-out (relevant) item and sampled
+    negatives, and ``target`` is the held-out item's column; with one relevant
+    item per row this is top-k accuracy.  Random scores give ``k / C``.
+
+    Args:
+        k: the length of the recommendation list. Default 10.
+        name: key in the history. Default ``f"hit_rate@{k}"``.
+
+    Shape: output (N, C) with C >= k; target (N,).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> hr = HitRate(k=1)
+        >>> hr.update(rb.tensor([[0.9, 0.1, 0.5], [0.2, 0.8, 0.3]]), rb.tensor([0, 2]))
+        >>> hr.compute()
+        0.5
+    """
+
+    def __init__(self, k: int = 10, name: str | None = None) -> None:
+        super().__init__(k, name or f"hit_rate@{k}")
+
+
+class NDCG(Metric):
+    """Normalised discounted cumulative gain at k with one relevant item per row.
+
+    ``NDCG@k = (1/N) sum_n [rank_n < k] / log2(rank_n + 2)`` where ``rank_n`` is
+    the 0-based rank of the relevant item ``target[n]`` among the row's scores
+    (the ideal list puts it first, so the normaliser is 1).  Ties count in the
+    item's favour, as in ``HitRate``.
+
+    Args:
+        k: the length of the recommendation list. Default 10.
+        name: key in the history. Default ``f"ndcg@{k}"``.
+
+    Shape: output (N, C) with C >= k; target (N,).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> ndcg = NDCG(k=2)
+        >>> ndcg.update(rb.tensor([[0.9, 0.1, 0.5], [0.2, 0.8, 0.3]]), rb.tensor([0, 2]))
+        >>> round(ndcg.compute(), 4)    # (1 + 1/log2(3)) / 2
+        0.8155
+    """
+
+    def __init__(self, k: int = 10, name: str | None = None) -> None:
+        if not isinstance(k, int) or k < 1:
+            raise ValueError(f"NDCG: k must be a positive int, got {k!r}")
+        self.k, self.name = k, name or f"ndcg@{k}"
+        super().__init__()
+
+    def reset(self) -> None:
+        self.total_gain, self.total = 0.0, 0
+
+    def update(self, output: Any, target: Any) -> None:
+        rank = _rank(self, output, target)
+        self.total_gain += float((1.0 / numpy.log2(rank[rank < self.k] + 2.0)).sum())
+        self.total += int(rank.size)
+
+    def compute(self) -> float:
+        return self.total_gain / self.total if self.total else float("nan")
 
 
 class RMSE(Metric):
@@ -146,15 +218,42 @@ class RMSE(Metric):
         self.sum_squares, self.count = 0.0, 0
 
     def update(self, output: Any, target: Any) -> None:
-        output, target = _array(output), _array(target)
-        if output.shape != target.shape and output.shape == target.shape + (1,):
-            output = output[..., 0]  # (N, 1) predictions against (N,) targets
-        diff = output.astype(numpy.float64) - target
+        diff = _difference(output, target)
         self.sum_squares += float((diff * diff).sum())
         self.count += int(diff.size)
 
     def compute(self) -> float:
         return float(numpy.sqrt(self.sum_squares / self.count)) if self.count else float("nan")
+
+
+def _difference(output: Any, target: Any) -> numpy.ndarray:
+    """``output - target`` in float64, with (N, 1) predictions taken against (N,) targets."""
+    output, target = _array(output), _array(target)
+    if output.shape != target.shape and output.shape == target.shape + (1,):
+        output = output[..., 0]
+    return output.astype(numpy.float64) - target
+
+
+class MAE(Metric):
+    """Mean absolute error over every element: ``sum |output - target| / count``.
+
+    Shape: output and target broadcastable to the same shape ((N, 1) against (N,) is allowed).
+    """
+
+    def __init__(self, name: str = "mae") -> None:
+        self.name = name
+        super().__init__()
+
+    def reset(self) -> None:
+        self.sum_abs, self.count = 0.0, 0
+
+    def update(self, output: Any, target: Any) -> None:
+        diff = _difference(output, target)
+        self.sum_abs += float(numpy.abs(diff).sum())
+        self.count += int(diff.size)
+
+    def compute(self) -> float:
+        return self.sum_abs / self.count if self.count else float("nan")
 
 
 class ConfusionMatrix(Metric):
@@ -186,3 +285,87 @@ class ConfusionMatrix(Metric):
 
     def compute(self) -> numpy.ndarray:
         return self.matrix.copy()
+
+
+# Whole-array metrics of binary classifiers: they need every score at once (a ranking, bins), so they
+# are functions over the collected outputs rather than running sums.
+
+def _binary(op: str, target: Any, score: Any) -> tuple[numpy.ndarray, numpy.ndarray]:
+    target, score = _array(target).ravel(), _array(score).astype(numpy.float64).ravel()
+    if target.shape != score.shape or not numpy.isin(target, (0, 1)).all():
+        raise ValueError(f"{op}: expected targets of 0s and 1s and one score each, got {target.size} "
+                         f"targets with values {numpy.unique(target)[:5].tolist()} and {score.size} scores")
+    return target.astype(numpy.int64), score
+
+
+def roc_auc_score(target: Any, score: Any) -> float:
+    """Area under the ROC curve: the probability that a random positive scores above a random negative.
+
+    ``AUC = (sum of the positives' ranks - P (P + 1) / 2) / (P N)`` with ranks
+    1..P+N over all scores and tied scores sharing their mean rank (so a tie
+    counts one half), as ``sklearn.metrics.roc_auc_score``.
+
+    Args:
+        target: (N,) 0/1 labels, both present.
+        score: (N,) scores or probabilities of class 1.
+
+    Example:
+        >>> roc_auc_score([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
+        0.75
+    """
+    target, score = _binary("roc_auc_score", target, score)
+    positives = int(target.sum())
+    negatives = target.size - positives
+    if positives == 0 or negatives == 0:
+        raise ValueError(f"roc_auc_score: needs both classes, got {positives} positives and {negatives} negatives")
+    order = numpy.argsort(score, kind="stable")
+    sorted_scores = score[order]
+    # mean 1-based rank of each run of equal scores
+    starts = numpy.flatnonzero(numpy.r_[True, sorted_scores[1:] != sorted_scores[:-1]])
+    ends = numpy.r_[starts[1:], score.size]
+    ranks = numpy.empty(score.size)
+    ranks[order] = numpy.repeat((starts + ends + 1) / 2.0, ends - starts)
+    return float((ranks[target == 1].sum() - positives * (positives + 1) / 2) / (positives * negatives))
+
+
+def calibration_curve(target: Any, prob: Any, n_bins: int = 10) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """Observed frequency of class 1 against the mean predicted probability, per probability bin.
+
+    Probabilities are cut into ``n_bins`` equal-width bins of [0, 1]; empty bins
+    are left out, as in ``sklearn.calibration.calibration_curve``.  A calibrated
+    model's points lie on the diagonal.
+
+    Returns: ``(prob_true, prob_pred)``, each (number of non-empty bins,).
+
+    Example:
+        >>> calibration_curve([0, 0, 1, 1], [0.1, 0.2, 0.7, 0.9], n_bins=2)
+        (array([0., 1.]), array([0.15, 0.8 ]))
+    """
+    target, prob = _binary("calibration_curve", target, prob)
+    if not isinstance(n_bins, int) or n_bins < 1:
+        raise ValueError(f"calibration_curve: n_bins must be a positive int, got {n_bins!r}")
+    if prob.size and (prob.min() < 0 or prob.max() > 1):
+        raise ValueError(f"calibration_curve: probabilities must lie in [0, 1], got [{prob.min()}, {prob.max()}]; "
+                         f"apply a sigmoid to logits first")
+    bins = numpy.searchsorted(numpy.linspace(0.0, 1.0, n_bins + 1)[1:-1], prob)
+    count = numpy.bincount(bins, minlength=n_bins)
+    full = count > 0
+    prob_true = numpy.bincount(bins, weights=target, minlength=n_bins)[full] / count[full]
+    prob_pred = numpy.bincount(bins, weights=prob, minlength=n_bins)[full] / count[full]
+    return prob_true, prob_pred
+
+
+def sensitivity_specificity(matrix: Any) -> tuple[float, float]:
+    """``(TP / (TP + FN), TN / (TN + FP))`` from a 2x2 ``ConfusionMatrix`` (rows true, columns predicted).
+
+    Class 1 is the positive class: sensitivity is the share of true positives
+    found, specificity the share of true negatives cleared.
+
+    Example:
+        >>> sensitivity_specificity([[8, 2], [1, 9]])
+        (0.9, 0.8)
+    """
+    m = _array(matrix)
+    if m.shape != (2, 2):
+        raise ValueError(f"sensitivity_specificity: expected a 2x2 confusion matrix, got shape {list(m.shape)}")
+    return float(m[1, 1] / m[1].sum()), float(m[0, 0] / m[0].sum())
