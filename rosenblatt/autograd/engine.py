@@ -8,7 +8,7 @@ gradient whose shape differs from its node's output is summed down to it.
 from __future__ import annotations
 
 import weakref
-from typing import Any
+from typing import Any, Callable
 
 from .._backend import xp
 from .function import Function
@@ -89,8 +89,33 @@ def _accumulate_leaf(leaf: Tensor, grad: Any, handed_out: set) -> None:
         leaf.grad.data += grad
 
 
+_queued_callbacks: list = []
+
+
+def queue_callback(callback: Callable[[], None]) -> None:
+    """Call ``callback()`` once, when the backward pass now running has reached every leaf.
+
+    PyTorch's ``Variable._execution_engine.queue_callback``: a gradient hook
+    that starts work (``DistributedDataParallel``'s non-blocking all-reduces)
+    queues the wait for it here.  Callbacks queued by a backward that raises
+    are dropped.
+    """
+    _queued_callbacks.append(callback)
+
+
 def run_backward(tensor: Tensor, grad: Any, retain_graph: bool) -> None:
     """Propagate ``grad`` (the gradient of some scalar w.r.t. ``tensor``) to the leaves."""
+    start = len(_queued_callbacks)  # a backward run inside a hook keeps its caller's callbacks
+    try:
+        _propagate(tensor, grad, retain_graph)
+    except BaseException:
+        del _queued_callbacks[start:]
+        raise
+    while len(_queued_callbacks) > start:
+        _queued_callbacks.pop(start)()
+
+
+def _propagate(tensor: Tensor, grad: Any, retain_graph: bool) -> None:
     root = tensor._node if tensor._node is not None else tensor
     consumers = _count_consumers(root)
     grads = {root: grad}

@@ -13,7 +13,7 @@ from __future__ import annotations
 from . import functional, init
 from .modules import *  # noqa: F401,F403  (the layer list is modules.__all__)
 from .modules import __all__ as _modules_all
-from . import utils
+from . import parallel, utils
 from .parameter import Parameter
 
-__all__ = ["Parameter", "functional", "init", "utils"] + list(_modules_all)
+__all__ = ["Parameter", "functional", "init", "parallel", "utils"] + list(_modules_all)

@@ -1,0 +1,204 @@
+"""The process group: every rank of an MPI job, and what happens when one fails.
+
+``init()`` reads the rank and world size from MPI when the script runs under
+``mpiexec`` (MPICH, Open MPI, any MPI that ``mpi4py`` was built against), and
+gives rank 0 of a world of 1 otherwise, without importing ``mpi4py`` at all.
+
+Failures.  MPI's default when one rank raises is that the others wait forever
+in their next collective.  ``init()`` therefore installs a ``sys.excepthook``
+that (1) prints the traceback and ``rank R of N failed: ...``, (2) sends that
+line to every other rank, and (3) after a short grace period calls
+``MPI_Abort``, which stops the whole job.  A rank waiting in a rosenblatt
+collective (or a ``DistributedDataParallel`` gradient reduction) polls for
+such a notice, so it stops with ``DistributedError: rank 0: stopping because
+rank 1 failed: ...`` instead of hanging.  Every wait also has a ``timeout``
+(default 30 minutes, PyTorch's): a rank that stops without a word (a ``kill
+-9``, a hung peer) ends the wait with a ``DistributedError`` that names the
+collective.  ``mpiexec`` itself stops all ranks as soon as one process dies.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from typing import Any
+
+# Environment variables the common MPI launchers set in every rank.
+_LAUNCHER_VARIABLES = ("PMI_RANK", "PMI_SIZE", "PMIX_RANK", "OMPI_COMM_WORLD_SIZE")
+_FAILURE_TAG = 77
+_GRACE_S = 1.0  # how long a failing rank lets the others print its notice before MPI_Abort
+
+
+class DistributedError(RuntimeError):
+    """A collective could not finish: a peer rank failed (``failed_rank``), or the wait timed out."""
+
+    def __init__(self, message: str, failed_rank: int | None = None) -> None:
+        super().__init__(message)
+        self.failed_rank = failed_rank
+
+
+class _Group:
+    """The initialized state: rank, world size and the communicators."""
+
+    def __init__(self) -> None:
+        self.rank, self.world_size = 0, 1
+        self.MPI: Any = None      # the mpi4py.MPI module, None for a world of 1 without MPI
+        self.comm: Any = None     # collectives on tensors
+        self.notices: Any = None  # failure notices, apart so they never match a collective
+        self.timeout = 1800.0
+        self.failed = False       # set once this rank has reported a failure
+
+
+_group: _Group | None = None
+
+
+def launched_by_mpi() -> bool:
+    """True when this process was started by ``mpiexec``/``mpirun``."""
+    return any(v in os.environ for v in _LAUNCHER_VARIABLES)
+
+
+def init(timeout: float = 1800.0) -> None:
+    """Join the process group (PyTorch: ``init_process_group``); a no-op after the first call.
+
+    Under ``mpiexec`` this initializes MPI through ``mpi4py``; under a plain
+    ``python`` it gives a world of one process.  ``get_rank()``, the
+    collectives, ``DistributedDataParallel`` and ``DistributedSampler`` call it
+    themselves, so an explicit call is needed only to set ``timeout``.
+
+    Args:
+        timeout: seconds a collective may wait for the other ranks before it
+            raises ``DistributedError`` (default 1800, PyTorch's 30 minutes).
+
+    Raises:
+        ImportError: launched by ``mpiexec`` but ``mpi4py`` is missing.
+
+    Example:
+        >>> from rosenblatt import distributed as dist
+        >>> dist.init()
+        >>> dist.get_rank(), dist.get_world_size()   # a plain python process
+        (0, 1)
+    """
+    global _group
+    if not timeout > 0:
+        raise ValueError(f"distributed.init: timeout must be positive seconds, got {timeout!r}")
+    if _group is not None:
+        _group.timeout = float(timeout)
+        return
+    group = _Group()
+    group.timeout = float(timeout)
+    if launched_by_mpi():
+        try:
+            from mpi4py import MPI
+        except ImportError as e:
+            raise ImportError("rosenblatt.distributed: this process was started by mpiexec but mpi4py "
+                              "is not installed; pip install 'rosenblatt[distributed]' (mpi4py and the "
+                              "mpich wheels) or mpi4py built against your cluster's MPI") from e
+        group.MPI = MPI
+        group.comm = MPI.COMM_WORLD.Dup()
+        group.notices = MPI.COMM_WORLD.Dup()
+        group.rank, group.world_size = group.comm.Get_rank(), group.comm.Get_size()
+        if group.world_size > 1:
+            _install_excepthook()
+    _group = group
+
+
+def is_initialized() -> bool:
+    return _group is not None
+
+
+def group() -> _Group:
+    """The process group, initialized on first use."""
+    if _group is None:
+        init()
+    assert _group is not None
+    return _group
+
+
+def get_rank() -> int:
+    """This process's rank, 0 .. world size - 1 (0 without MPI)."""
+    return group().rank
+
+
+def get_world_size() -> int:
+    """The number of processes in the job (1 without MPI)."""
+    return group().world_size
+
+
+def wait(request: Any, what: str) -> None:
+    """Wait for a non-blocking MPI request, watching for failed peers and the timeout.
+
+    Polls instead of blocking in ``MPI_Wait``, so a failure notice from another
+    rank or the timeout can end the wait.  Polls spin at first (a reduction
+    of a few buffers takes microseconds), then sleep briefly between polls, so
+    more ranks than cores don't starve one another.
+    """
+    if request.Test():
+        return
+    g = group()
+    deadline = time.monotonic() + g.timeout
+    polls = 0
+    while not request.Test():
+        polls += 1
+        if polls % 256 == 0:
+            check_peers(what)
+            if time.monotonic() > deadline:
+                raise DistributedError(
+                    f"rank {g.rank}: {what} waited more than {g.timeout:g} s for the other ranks; a "
+                    f"rank may have stopped or hung (see its output), or init(timeout=...) is too short")
+        if polls > 2048:
+            time.sleep(0.0001)
+
+
+def check_peers(what: str) -> None:
+    """Raise ``DistributedError`` if another rank has sent a failure notice."""
+    g = group()
+    if g.notices is None:
+        return
+    status = g.MPI.Status()
+    if g.notices.Iprobe(source=g.MPI.ANY_SOURCE, tag=_FAILURE_TAG, status=status):
+        message = bytearray(status.Get_count(g.MPI.BYTE))
+        g.notices.Recv([message, g.MPI.BYTE], source=status.Get_source(), tag=_FAILURE_TAG)
+        raise DistributedError(f"rank {g.rank}: stopping during {what} because "
+                               f"{message.decode(errors='replace')}", failed_rank=status.Get_source())
+
+
+def report_failure(message: str, notify: bool = True) -> None:
+    """Tell every rank that this one failed with ``message``, then stop the job (``MPI_Abort``).
+
+    Prints ``rank R of N failed: message`` to stderr first.  ``notify=False``
+    (a rank stopping because another rank failed) only prints and aborts.
+    """
+    g = group()
+    if g.world_size == 1 or g.failed:
+        return
+    g.failed = True
+    line = f"rank {g.rank} of {g.world_size} failed: {message}"
+    print(f"rosenblatt.distributed: {line if notify else message}", file=sys.stderr, flush=True)
+    if notify:
+        data = bytearray(line.encode())
+        requests = [g.notices.Isend([data, g.MPI.BYTE], dest=r, tag=_FAILURE_TAG)
+                    for r in range(g.world_size) if r != g.rank]
+        deadline = time.monotonic() + _GRACE_S
+        while time.monotonic() < deadline and not g.MPI.Request.Testall(requests):
+            time.sleep(0.01)
+        time.sleep(_GRACE_S)  # let the others print why they stop
+    g.comm.Abort(1)
+
+
+def _install_excepthook() -> None:
+    previous = sys.excepthook
+
+    def excepthook(kind: type, value: BaseException, tb: Any) -> None:
+        if getattr(value, "failed_rank", None) is not None:  # the failed rank prints its own traceback
+            report_failure(str(value), notify=False)
+        previous(kind, value, tb)
+        report_failure(f"{kind.__name__}: {value}")
+
+    sys.excepthook = excepthook
+
+
+def barrier() -> None:
+    """Wait until every rank reaches this point."""
+    g = group()
+    if g.comm is not None:
+        wait(g.comm.Ibarrier(), "barrier")

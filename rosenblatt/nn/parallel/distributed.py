@@ -1,0 +1,223 @@
+"""``DistributedDataParallel``: one model replica per rank, gradients averaged during backward.
+
+How the gradients travel (PyTorch's reducer design):
+
+- the parameters are grouped, in reverse registration order (about the
+  order backward produces their gradients), into buckets of at most
+  ``bucket_cap_mb``; each bucket owns one flat, contiguous array;
+- a gradient hook on every parameter copies the parameter's accumulated
+  gradient (its ``.grad`` plus this backward's contribution) into its slice
+  of the bucket; when a bucket is full it starts a non-blocking
+  ``MPI_Iallreduce`` on the flat array, so the reduction runs while backward
+  computes the earlier layers' gradients;
+- buckets start in index order on every rank (a full bucket waits for the
+  earlier ones), so all ranks issue the same collectives in the same order;
+- when backward has finished (``autograd.engine.queue_callback``), the
+  remaining buckets start, all are waited for, divided by the world size, and
+  copied into each parameter's ``.grad``.
+
+A parameter that got no gradient on this rank contributes its ``.grad`` (or
+zeros), so a model with parameters unused on some ranks needs no
+``find_unused_parameters`` flag; such a parameter gets the average like all
+others, zeros if no rank used it.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import time
+from typing import Any, Iterator
+
+from ..._backend import xp
+from ...autograd.engine import queue_callback, sum_to
+from ...tensor import Tensor
+from ..modules.module import Module
+
+
+class _Bucket:
+    """A group of parameters of one dtype whose gradients share one flat array."""
+
+    def __init__(self, params: list, dtype: Any) -> None:
+        self.params = params
+        self.flat = xp.empty(sum(p.data.size for p in params), dtype=dtype)
+        self.views, offset = [], 0
+        for p in params:
+            self.views.append(self.flat[offset:offset + p.data.size].reshape(p.shape))
+            offset += p.data.size
+        self.filled = [False] * len(params)
+        self.count = 0          # filled slots
+        self.request: Any = None
+
+
+class DistributedDataParallel(Module):
+    """Data-parallel training: every rank runs ``module`` on its own shard of the batch.
+
+    At construction rank 0's parameters and buffers are broadcast to all ranks;
+    after each ``backward`` every parameter's ``.grad`` is the average over the
+    ranks, so identical optimizer steps keep the replicas identical.  With ``N``
+    ranks of batch ``B`` a step equals one process's step on batch ``N * B``
+    (for losses that average over the batch; use ``SyncBatchNorm`` for batch
+    norm).  In a world of one process it is a plain wrapper.
+
+    ``state_dict()`` is the wrapped module's, without PyTorch's ``module.``
+    prefix, so checkpoints load into the bare model and on any number of ranks;
+    ``load_state_dict`` accepts both forms.
+
+    Args:
+        module: the model; its parameters must have the same shapes on every rank.
+        bucket_cap_mb: the most megabytes (2**20 bytes) of gradients per all-reduce
+            bucket (default 25, PyTorch's). Larger buckets mean fewer, longer messages.
+        broadcast_buffers: broadcast rank 0's buffers (batch-norm running statistics)
+            before every forward. Default True.
+
+    Attributes:
+        module: the wrapped model.
+        comm_seconds: seconds this rank has spent starting and waiting for gradient
+            reductions (the communication that backward did not hide).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt import nn
+        >>> model = nn.parallel.DistributedDataParallel(nn.Linear(4, 2))
+        >>> model(rb.randn(8, 4)).sum().backward()     # .grad: averaged over the ranks
+        >>> model.module.weight.grad.shape
+        (2, 4)
+    """
+
+    def __init__(self, module: Module, bucket_cap_mb: float = 25.0, broadcast_buffers: bool = True) -> None:
+        super().__init__()
+        if not isinstance(module, Module):
+            raise TypeError(f"DistributedDataParallel: module must be an nn.Module, got {type(module).__name__}")
+        if not bucket_cap_mb > 0:
+            raise ValueError(f"DistributedDataParallel: bucket_cap_mb must be positive, got {bucket_cap_mb!r}")
+        from ... import distributed as dist
+        self._dist = dist
+        self._group = dist.process_group.group()
+        self.module = module
+        self.bucket_cap_mb = bucket_cap_mb
+        self.broadcast_buffers = broadcast_buffers
+        self.require_backward_grad_sync = True
+        self.comm_seconds = 0.0
+        self._buckets: list[_Bucket] = []
+        self._next = 0          # the next bucket to start
+        self._pending = False   # a backward has filled slots whose reduction hasn't finished
+        if self._group.world_size > 1:
+            self._comm = self._group.comm.Dup()  # its own order of collectives, apart from SyncBatchNorm's
+            for t in list(module.parameters()) + list(module.buffers()):
+                dist.broadcast(t, src=0)
+            self._build_buckets(int(bucket_cap_mb * 2**20))
+
+    def _build_buckets(self, cap_bytes: int) -> None:
+        params = [p for p in self.module.parameters() if p.requires_grad]
+        groups: list[list] = []
+        size = 0
+        for p in reversed(params):
+            if not groups or groups[-1][0].dtype != p.dtype or size + p.data.nbytes > cap_bytes:
+                groups.append([])
+                size = 0
+            groups[-1].append(p)
+            size += p.data.nbytes
+        self._buckets = [_Bucket(ps, ps[0].dtype) for ps in groups]
+        for b, bucket in enumerate(self._buckets):
+            for i, p in enumerate(bucket.params):
+                p.register_hook(functools.partial(self._on_grad, b, i))
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        if self._pending:  # the last backward raised before its reduction finished
+            self._reset()
+        if self.broadcast_buffers and self._group.world_size > 1:
+            for t in self.module.buffers():
+                self._dist.broadcast(t, src=0)
+        return self.module(*args, **kwargs)
+
+    @contextlib.contextmanager
+    def no_sync(self) -> Iterator[None]:
+        """Inside this context backward only accumulates ``.grad`` locally (gradient accumulation).
+
+        The first backward after the context averages the accumulated gradients.
+
+        Example:
+            >>> # with ddp.no_sync():
+            >>> #     ddp(x1).sum().backward()     # local
+            >>> # ddp(x2).sum().backward()         # averages the sum of both
+        """
+        previous = self.require_backward_grad_sync
+        self.require_backward_grad_sync = False
+        try:
+            yield
+        finally:
+            self.require_backward_grad_sync = previous
+
+    # ------------------------------------------------------------- the reducer
+    def _on_grad(self, b: int, i: int, grad: Tensor) -> None:
+        if not self.require_backward_grad_sync:
+            return
+        if not self._pending:
+            self._pending = True
+            queue_callback(self._finish)
+        bucket = self._buckets[b]
+        p, view = bucket.params[i], bucket.views[i]
+        g = grad.data if grad.shape == p.shape else sum_to(grad.data, p.shape)
+        if p.grad is None:
+            view[...] = g
+        else:
+            xp.add(p.grad.data, g, out=view)
+        if not bucket.filled[i]:
+            bucket.filled[i] = True
+            bucket.count += 1
+        self._start_ready()
+
+    def _start_ready(self) -> None:
+        """Start the full buckets in index order; poll the started ones so MPI makes progress."""
+        start = time.perf_counter()
+        op = self._group.MPI.SUM
+        while self._next < len(self._buckets):
+            bucket = self._buckets[self._next]
+            if bucket.count < len(bucket.params):
+                break
+            bucket.request = self._comm.Iallreduce(self._group.MPI.IN_PLACE, bucket.flat, op)
+            self._next += 1
+        for bucket in self._buckets[:self._next]:
+            bucket.request.Test()
+        self.comm_seconds += time.perf_counter() - start
+
+    def _finish(self) -> None:
+        """After backward: fill the slots no gradient reached, reduce the rest, write ``.grad``."""
+        for bucket in self._buckets[self._next:]:
+            for i, p in enumerate(bucket.params):
+                if not bucket.filled[i]:
+                    bucket.views[i][...] = 0 if p.grad is None else p.grad.data
+                    bucket.filled[i] = True
+            bucket.count = len(bucket.params)
+        self._start_ready()
+        start = time.perf_counter()
+        scale = 1.0 / self._group.world_size
+        for bucket in self._buckets:
+            self._dist.process_group.wait(bucket.request, "DistributedDataParallel gradient all-reduce")
+            bucket.flat *= bucket.flat.dtype.type(scale)
+            for p, view in zip(bucket.params, bucket.views):
+                if p.grad is None:
+                    p.grad = Tensor._wrap(view.copy())  # .grad must not alias the bucket, refilled next step
+                else:
+                    p.grad.data[...] = view
+        self.comm_seconds += time.perf_counter() - start
+        self._reset()
+
+    def _reset(self) -> None:
+        for bucket in self._buckets:
+            bucket.filled = [False] * len(bucket.params)
+            bucket.count = 0
+            bucket.request = None
+        self._next, self._pending = 0, False
+
+    # ------------------------------------------------------------- checkpoints
+    def state_dict(self, *, destination: dict | None = None, prefix: str = "",
+                   keep_vars: bool = False) -> Any:
+        """The wrapped module's state dict: no ``module.`` prefix, so it loads on any number of ranks."""
+        return self.module.state_dict(destination=destination, prefix=prefix, keep_vars=keep_vars)
+
+    def load_state_dict(self, state_dict: Any, strict: bool = True, assign: bool = False) -> Any:
+        """Load into the wrapped module; keys with PyTorch DDP's ``module.`` prefix are accepted too."""
+        if state_dict and all(k.startswith("module.") for k in state_dict):
+            state_dict = {k[len("module."):]: v for k, v in state_dict.items()}
+        return self.module.load_state_dict(state_dict, strict=strict, assign=assign)
