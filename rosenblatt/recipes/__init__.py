@@ -13,6 +13,9 @@ RECIPES = {
     "mnist-mlp": "rosenblatt.recipes.mnist_mlp",
     "shakespeare-gpt": "rosenblatt.recipes.shakespeare_gpt",
     "shakespeare-lstm": "rosenblatt.recipes.shakespeare_lstm",
+    "spoken-digits": "rosenblatt.recipes.spoken_digits",
+    "spoken-digits-gru": "rosenblatt.recipes.spoken_digits_gru",
+    "spoken-digits-speakers": "rosenblatt.recipes.spoken_digits_speakers",
 }
 
 
