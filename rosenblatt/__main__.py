@@ -2,6 +2,8 @@
 
     rosenblatt demo [--epochs N] [--out DIR] [--dataset digits|mnist]
     rosenblatt train RECIPE [--epochs N] [--batch-size N] [--lr LR] [--seed S] [--data-dir DIR] [--out DIR]
+                            [--nproc N]
+    rosenblatt transcribe FILE.wav [--model PATH]
     rosenblatt info
 
 Bad arguments print a usage message and exit with status 2 (argparse's
@@ -72,6 +74,17 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--seed", type=int, help="random seed (recipe default if omitted)")
     train.add_argument("--data-dir", help="dataset folder (default: $ROSENBLATT_DATA or ~/.cache/rosenblatt)")
     train.add_argument("--out", help="run folder for logs and checkpoints, where the recipe writes them")
+    train.add_argument("--nproc", type=_positive_int, default=1,
+                       help="data-parallel ranks on this machine, started through mpiexec with one BLAS "
+                            "thread each (default: 1); --batch-size stays the global batch")
+
+    transcribe = sub.add_parser("transcribe", help="say which digit a recording speaks (after "
+                                "rosenblatt train spoken-digits)",
+                                description="Print the digit a spoken-digit model hears in a mono 16-bit "
+                                            "8 kHz WAV recording, and its probability.")
+    transcribe.add_argument("file", metavar="FILE.wav", help="the recording")
+    transcribe.add_argument("--model", metavar="PATH", help="a model file written by rosenblatt train spoken-digits "
+                                            "(default: runs/spoken-digits/model.safetensors)")
 
     sub.add_parser("info", help="versions, BLAS and threads", description="Print rosenblatt's version, "
                    "NumPy's version and BLAS, the thread count and the array backend.")
@@ -101,9 +114,27 @@ def train(args: argparse.Namespace) -> int:
         if unknown:
             flags = ", ".join("--" + k.replace("_", "-") for k in unknown)
             parser.error(f"recipe {args.recipe!r} does not take {flags}")
+    from .distributed import get_rank, launched_by_mpi
+    if args.nproc > 1 and not launched_by_mpi():  # relaunch as nproc ranks; each runs the lines below
+        from .distributed.launch import launch
+        passed = [f for k, v in options.items() for f in ("--" + k.replace("_", "-"), str(v))]
+        return launch(args.nproc, ["train", args.recipe, *passed])
     result = fn(**options)
+    if get_rank() != 0:
+        return 0
     print("result: " + ", ".join(f"{k} {_show(v)}" for k, v in result.items()))
     return 130 if result.get("interrupted") else 0
+
+
+def transcribe(args: argparse.Namespace) -> int:
+    from .recipes.spoken_digits import transcribe
+    try:
+        digit, probability = transcribe(args.file, *([args.model] if args.model else []))
+    except ValueError as e:  # not a WAV, a wrong rate, not a model file: the message, no traceback
+        print(f"rosenblatt transcribe: error: {e}", file=sys.stderr)
+        return 1
+    print(f"{digit} (probability {probability:.3f})")
+    return 0
 
 
 def _show(value: Any) -> str:
@@ -152,6 +183,8 @@ def main(argv: list[str] | None = None) -> int:
             return demo(args)
         if args.command == "train":
             return train(args)
+        if args.command == "transcribe":
+            return transcribe(args)
         return info()
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
@@ -159,6 +192,9 @@ def main(argv: list[str] | None = None) -> int:
     except (FloatingPointError, ImportError, FileNotFoundError) as e:
         # expected failures (a diverged run, a missing optional package or dataset): the message, no traceback
         print(f"rosenblatt {args.command}: error: {e}", file=sys.stderr)
+        ranks = sys.modules.get("rosenblatt.distributed.process_group")
+        if ranks is not None and ranks.is_initialized():  # under mpiexec: stop the other ranks too
+            ranks.report_failure(f"{type(e).__name__}: {e}")
         return 1
 
 

@@ -17,6 +17,12 @@ at the start of the epoch and after the last finished batch).  A resumed run
 replays the interrupted epoch's shuffle, skips the finished batches and ends
 with the same weights, bit for bit, as a run never stopped.
 
+Data-parallel runs (``mpiexec -n N``, a ``DistributedDataParallel`` model and a
+``DistributedSampler``): the trainer sets the sampler's epoch, reports the
+loss over every rank's samples (metrics are this rank's), stops all ranks
+together, and lets rank 0 alone log, show progress and write checkpoints.
+An end-of-epoch checkpoint resumes on any number of ranks.
+
 Ctrl-C: the first press finishes the current batch, saves
 ``interrupted.safetensors`` in ``checkpoint_dir`` (or the ``ModelCheckpoint``
 folder) and returns from ``fit`` with ``trainer.interrupted = True``; a second
@@ -32,6 +38,7 @@ import threading
 import time
 from typing import Any, Callable, Iterable, Sequence
 
+from .._backend import xp
 from ..autograd import no_grad
 from ..random import get_rng_state, set_rng_state
 from ..tensor import Tensor
@@ -119,9 +126,12 @@ class Trainer:
         self._loss_sum, self._samples = 0.0, 0
         self._rng = self._loader_rng = self._epoch_rng = self._epoch_loader_rng = None
         self._sigint = False
+        from ..distributed import get_rank, get_world_size
+        # data-parallel (mpiexec): rank 0 alone logs, shows progress and writes checkpoints
+        self.rank, self.world_size = get_rank(), get_world_size()
 
     def log(self, message: str) -> None:
-        if self._log is not None:
+        if self._log is not None and self.rank == 0:
             self._log(message)
 
     # ---------------------------------------------------------------- the loop
@@ -199,12 +209,15 @@ class Trainer:
             set_rng_state(self._epoch_rng)
             if gen is not None and self._epoch_loader_rng is not None:
                 gen.set_state(self._epoch_loader_rng)
+        sampler = getattr(loader, "sampler", None)
+        if hasattr(sampler, "set_epoch"):  # DistributedSampler: this epoch's order, also after a resume
+            sampler.set_epoch(self.epoch)
         for cb in self.callbacks:
             cb.on_epoch_begin(self, self.epoch)
         self.model.train()
         total = len(loader) if hasattr(loader, "__len__") else None
         start = time.perf_counter()
-        show = self.progress and self._log is not None
+        show = self.progress and self._log is not None and self.rank == 0
         with ProgressBar(total, f"epoch {self.epoch + 1}/{epochs}", plain=not show,
                          every=5.0 if show else math.inf) as bar:
             for i, batch in enumerate(loader):
@@ -236,6 +249,11 @@ class Trainer:
                  + f"  ({rate:,.0f} samples/s, {logs['seconds']:.1f} s)")
         for cb in self.callbacks:
             cb.on_epoch_end(self, self.epoch, logs)
+        if self.world_size > 1:  # stop together: a rank that stopped alone would leave the others waiting
+            from ..distributed import ReduceOp, all_reduce
+            stop = Tensor._wrap(xp.array([int(self.stop_training)]))
+            all_reduce(stop, op=ReduceOp.MAX)
+            self.stop_training = bool(stop.item())
 
     def _train_step(self, batch: Any, i: int, total: int | None) -> tuple[float, int]:
         loss, output, target = self.compute_loss(batch)
@@ -263,8 +281,14 @@ class Trainer:
         return value, n
 
     def _epoch_logs(self, val_loader: Iterable | None) -> dict[str, float]:
+        loss_sum, samples = self._loss_sum, self._samples
+        if self.world_size > 1:  # the loss over every rank's samples; metrics stay this rank's
+            from ..distributed import all_reduce
+            both = Tensor._wrap(xp.array([loss_sum, samples], dtype=xp.float64))
+            all_reduce(both)
+            loss_sum, samples = both.tolist()
         logs: dict[str, float] = {"epoch": self.epoch + 1,
-                                  "loss": self._loss_sum / self._samples if self._samples else math.nan}
+                                  "loss": loss_sum / samples if samples else math.nan}
         for m in self.metrics:
             value = m.compute()
             if isinstance(value, (int, float)):
@@ -338,6 +362,7 @@ class Trainer:
             "loss_sum": self._loss_sum, "samples": self._samples,
             "metrics": [m.state_dict() for m in self.metrics],
             "callbacks": [[type(c).__name__, c.state_dict()] for c in self.callbacks],
+            "world_size": self.world_size,
         }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
@@ -349,6 +374,11 @@ class Trainer:
         if kinds != saved:
             raise ValueError(f"Trainer.load_state_dict: the checkpoint was written with callbacks {saved}, "
                              f"this trainer has {kinds}; resume with the same callbacks")
+        saved_world = state.get("world_size", 1)
+        if state["batch"] and saved_world != self.world_size:
+            raise ValueError(f"Trainer.load_state_dict: this checkpoint stopped inside an epoch on {saved_world} "
+                             f"rank(s); resume it on {saved_world}, or resume an end-of-epoch checkpoint "
+                             f"(ModelCheckpoint's) on any number of ranks")
         self.model.load_state_dict(state["model"])
         self.optimizer.load_state_dict(state["optimizer"])
         if self.scheduler is not None and state["scheduler"] is not None:
@@ -370,7 +400,9 @@ class Trainer:
                 gen.set_state(self._loader_rng)
 
     def save_checkpoint(self, path: str | os.PathLike) -> None:
-        """Write ``state_dict()`` to ``path`` with ``rosenblatt.save`` (atomic safetensors)."""
+        """Write ``state_dict()`` to ``path`` with ``rosenblatt.save`` (atomic safetensors); rank 0 only."""
+        if self.rank != 0:  # the replicas are identical; one writer
+            return
         from ..serialization import save
         save(self.state_dict(), path)
 

@@ -162,8 +162,27 @@ def die() -> None:
         ddp(rb.randn(4, 3)).sum().backward()
 
 
+def trainer(out: str, epochs: str, resume: str = "") -> None:
+    """Trainer with DDP: global batch 32 on any number of ranks; end-of-epoch checkpoints in ``out``.
+
+    Saves the final weights to ``out/final.safetensors``.  With ``resume``, continues that checkpoint.
+    """
+    from rosenblatt.training import ModelCheckpoint, Trainer
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((256, 5)).astype(np.float32)
+    ds = TensorDataset(rb.tensor(x), rb.tensor((x[:, 0] + x[:, 1] > 0).astype(np.int64)))
+    loader = DataLoader(ds, batch_size=32 // dist.get_world_size(), sampler=DistributedSampler(ds, seed=0))
+    rb.manual_seed(0)
+    model = DistributedDataParallel(nn.Sequential(nn.Linear(5, 16), nn.ReLU(), nn.Linear(16, 2)))
+    t = Trainer(model, optim.SGD(model.parameters(), lr=0.1, momentum=0.9), nn.CrossEntropyLoss(),
+                callbacks=[ModelCheckpoint(out, monitor="loss")], progress=False)
+    t.fit(loader, epochs=int(epochs), resume=resume or None)
+    if dist.get_rank() == 0:
+        rb.save(model.state_dict(), os.path.join(out, "final.safetensors"))
+
+
 if __name__ == "__main__":
     name = sys.argv[1]
     dist.init(timeout=float(os.environ.get("TEST_TIMEOUT", 60)))
-    globals()[name]()
+    globals()[name](*sys.argv[2:])
     print(f"ok {name} rank {dist.get_rank()}", flush=True)

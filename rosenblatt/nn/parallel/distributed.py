@@ -87,9 +87,11 @@ class DistributedDataParallel(Module):
     def __init__(self, module: Module, bucket_cap_mb: float = 25.0, broadcast_buffers: bool = True) -> None:
         super().__init__()
         if not isinstance(module, Module):
-            raise TypeError(f"DistributedDataParallel: module must be an nn.Module, got {type(module).__name__}")
+            raise TypeError(f"DistributedDataParallel: module must be an nn.Module, "
+                            f"got {type(module).__name__}")
         if not bucket_cap_mb > 0:
-            raise ValueError(f"DistributedDataParallel: bucket_cap_mb must be positive, got {bucket_cap_mb!r}")
+            raise ValueError(f"DistributedDataParallel: bucket_cap_mb must be positive megabytes, "
+                             f"got {bucket_cap_mb!r}")
         from ... import distributed as dist
         self._dist = dist
         self._group = dist.process_group.group()
