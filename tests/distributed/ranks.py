@@ -162,6 +162,24 @@ def die() -> None:
         ddp(rb.randn(4, 3)).sum().backward()
 
 
+def hang() -> None:
+    """Rank 1 stops talking (alive, busy elsewhere): rank 0's collective must time out, not hang."""
+    if dist.get_rank() == 1:
+        time.sleep(120)
+    dist.all_reduce(rb.zeros(3))
+
+
+def overlap() -> None:
+    """Buckets start during backward: by the time the first layer's gradient arrives (the last one),
+    the later layers' buckets are already being reduced."""
+    model = nn.Sequential(nn.Linear(8, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 2))
+    started = []
+    model[0].weight.register_hook(lambda grad: started.append(ddp._next))  # runs before DDP's own hook
+    ddp = DistributedDataParallel(model, bucket_cap_mb=0.01)
+    ddp(rb.randn(4, 8)).sum().backward()
+    assert len(ddp._buckets) == 3 and started == [2], (len(ddp._buckets), started)
+
+
 def trainer(out: str, epochs: str, resume: str = "") -> None:
     """Trainer with DDP: global batch 32 on any number of ranks; end-of-epoch checkpoints in ``out``.
 

@@ -26,8 +26,10 @@ from rosenblatt.serialization import load
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def mpiexec(*args: str, n: int = 2, timeout: float = 60) -> subprocess.CompletedProcess:
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", TEST_TIMEOUT="30")
+def mpiexec(*args: str, n: int = 2, timeout: float = 60,
+            wait_limit: float = 30) -> subprocess.CompletedProcess:
+    """Run ranks.py's scenario ``args[0]`` on ``n`` ranks; ``wait_limit``: their dist.init(timeout=...)."""
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", TEST_TIMEOUT=str(wait_limit))
     command = [find_mpiexec(), "-n", str(n), sys.executable, "-m", "tests.distributed.ranks", *args]
     return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, timeout=timeout)
 
@@ -144,10 +146,11 @@ def test_mpiexec_comes_with_the_distributed_extra():
     assert os.access(find_mpiexec(), os.X_OK)
 
 
-@pytest.mark.parametrize("scenario", ["collectives", "mlp", "cnn", "no_sync", "sampler"])
+@pytest.mark.parametrize("scenario", ["collectives", "mlp", "cnn", "no_sync", "overlap", "sampler"])
 def test_two_ranks(scenario):
     """mlp/cnn: 2 ranks of batch B reach one process's parameters on batch 2B after 10 steps;
-    sampler: every sample exactly once per epoch; collectives, no_sync: values checked on each rank."""
+    sampler: every sample exactly once per epoch; overlap: buckets start during backward;
+    collectives, no_sync: values checked on each rank."""
     result = mpiexec(scenario)
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"ok {scenario} rank 0" in result.stdout and f"ok {scenario} rank 1" in result.stdout
@@ -161,6 +164,14 @@ def test_a_rank_that_raises_stops_every_rank_naming_it():
     assert "rank 1 of 2 failed: ValueError: rank one's data is bad" in result.stderr
     assert "rank 0: stopping during DistributedDataParallel gradient all-reduce because rank 1 of 2 failed" \
         in result.stderr
+
+
+def test_a_rank_that_stops_talking_times_the_others_out():
+    start = time.monotonic()
+    result = mpiexec("hang", wait_limit=2)
+    assert result.returncode != 0
+    assert time.monotonic() - start < 30  # rank 1 sleeps 120 s: the abort ended it
+    assert "rank 0: all_reduce waited more than 2 s for the other ranks" in result.stderr
 
 
 def test_a_rank_that_dies_ends_the_job():
