@@ -6,11 +6,14 @@ from typing import Any, Callable
 
 #: recipe name -> module defining ``train(**options) -> dict`` of results.
 RECIPES = {
+    "breast-cancer": "rosenblatt.recipes.breast_cancer",
     "cartpole": "rosenblatt.recipes.cartpole",
     "demo": "rosenblatt.recipes.demo",
     "fashion-cnn": "rosenblatt.recipes.fashion_cnn",
     "mnist-lenet": "rosenblatt.recipes.mnist_lenet",
     "mnist-mlp": "rosenblatt.recipes.mnist_mlp",
+    "movielens-mf": "rosenblatt.recipes.movielens_mf",
+    "movielens-ncf": "rosenblatt.recipes.movielens_ncf",
     "shakespeare-gpt": "rosenblatt.recipes.shakespeare_gpt",
     "shakespeare-lstm": "rosenblatt.recipes.shakespeare_lstm",
     "spoken-digits": "rosenblatt.recipes.spoken_digits",

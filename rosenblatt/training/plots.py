@@ -181,3 +181,42 @@ def plot_learning_curve(returns: Sequence[float], path: str | os.PathLike, windo
     ax.legend()
     fig.tight_layout()
     return _save(fig, path)
+
+
+def plot_calibration_curve(target: Any, prob: Any, path: str | os.PathLike, n_bins: int = 10,
+                           title: str = "calibration") -> str:
+    """Reliability diagram: observed frequency of class 1 per probability bin, against the diagonal.
+
+    Above it, the model under-states the risk; below it, over-states it.  A
+    second panel counts the cases per bin (a point from five cases says little).
+
+    Args:
+        target: (N,) 0/1 labels.
+        prob: (N,) predicted probabilities of class 1.
+        n_bins: equal-width bins of [0, 1] (``metrics.calibration_curve``). Default 10.
+
+    Returns: ``path``.
+
+    Example:
+        >>> import os, tempfile
+        >>> path = plot_calibration_curve([0, 0, 1, 1], [0.1, 0.3, 0.6, 0.9], os.path.join(tempfile.mkdtemp(), "c.png"))
+    """
+    from .metrics import calibration_curve
+    prob_true, prob_pred = calibration_curve(target, prob, n_bins)
+    fig = _figure(5.0, 6.0)
+    ax = fig.add_subplot(2, 1, 1)
+    ax.plot([0, 1], [0, 1], "--", color="gray", linewidth=1, label="perfectly calibrated")
+    ax.plot(prob_pred, prob_true, "o-", label="model")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("mean predicted probability")
+    ax.set_ylabel("observed frequency")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    counts = fig.add_subplot(2, 1, 2)
+    counts.hist(_array(prob).ravel(), bins=n_bins, range=(0, 1))
+    counts.set_xlabel("predicted probability")
+    counts.set_ylabel("cases")
+    fig.tight_layout()
+    return _save(fig, path)
