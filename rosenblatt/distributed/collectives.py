@@ -49,6 +49,18 @@ def _buffer(tensor: Any, op: str) -> Any:
     return array
 
 
+def _one_block_per_rank(whole: Tensor, whole_name: str, block: Tensor, block_name: str,
+                        op: str) -> tuple[Any, Any]:
+    """The arrays of ``whole`` and ``block``, checked that ``whole`` holds one ``block`` per rank."""
+    w, b = _buffer(whole, op), _buffer(block, op)
+    world = group().world_size
+    if w.size != b.size * world or w.dtype != b.dtype:
+        raise ValueError(f"{op}: {whole_name} must hold world_size ({world}) {block_name}s of the same "
+                         f"dtype: got {whole_name} {tuple(w.shape)} {w.dtype}, {block_name} "
+                         f"{tuple(b.shape)} {b.dtype}")
+    return w, b
+
+
 def _mpi_op(op: ReduceOp, array: Any, name: str) -> Any:
     if not isinstance(op, ReduceOp):
         raise TypeError(f"{name}: op must be a distributed.ReduceOp, got {op!r}")
@@ -92,12 +104,8 @@ def all_gather_into_tensor(output: Tensor, input: Tensor) -> None:
 
     Shape: ``input`` ``(n, *)`` on every rank; ``output`` ``(world_size * n, *)``.
     """
-    out, inp = _buffer(output, "all_gather_into_tensor"), _buffer(input, "all_gather_into_tensor")
+    out, inp = _one_block_per_rank(output, "output", input, "input", "all_gather_into_tensor")
     g = group()
-    if out.size != inp.size * g.world_size or out.dtype != inp.dtype:
-        raise ValueError(f"all_gather_into_tensor: output must hold world_size ({g.world_size}) inputs of "
-                         f"the same dtype: got output {tuple(out.shape)} {out.dtype}, input "
-                         f"{tuple(inp.shape)} {inp.dtype}")
     if g.comm is None:
         out.reshape(-1)[...] = inp.reshape(-1)
         return
@@ -127,13 +135,8 @@ def reduce_scatter_tensor(output: Tensor, input: Tensor, op: ReduceOp = ReduceOp
 
     Shape: ``input`` ``(world_size * n, *)`` on every rank; ``output`` ``(n, *)``.
     """
-    out, inp = _buffer(output, "reduce_scatter_tensor"), _buffer(input, "reduce_scatter_tensor")
-    g = group()
-    if inp.size != out.size * g.world_size or out.dtype != inp.dtype:
-        raise ValueError(f"reduce_scatter_tensor: input must hold world_size ({g.world_size}) outputs of "
-                         f"the same dtype: got input {tuple(inp.shape)} {inp.dtype}, output "
-                         f"{tuple(out.shape)} {out.dtype}")
-    mpi_op = _mpi_op(op, inp, "reduce_scatter")
+    inp, out = _one_block_per_rank(input, "input", output, "output", "reduce_scatter_tensor")
+    g, mpi_op = group(), _mpi_op(op, inp, "reduce_scatter")
     if g.comm is None:
         out.reshape(-1)[...] = inp.reshape(-1)
         return

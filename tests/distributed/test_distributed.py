@@ -64,6 +64,9 @@ def test_collective_errors_name_the_op_and_the_fix():
         dist.broadcast(rb.zeros(2), src=1)
     with pytest.raises(ValueError, match=r"all_gather: tensor_list needs one tensor per rank \(1\), got 2"):
         dist.all_gather([rb.zeros(2), rb.zeros(2)], rb.zeros(2))
+    with pytest.raises(ValueError, match=r"reduce_scatter_tensor: input must hold world_size \(1\) outputs of "
+                                         r"the same dtype: got input \(4,\) float32, output \(2,\) float32"):
+        dist.reduce_scatter_tensor(rb.zeros(2), rb.zeros(4))
 
 
 def test_import_rosenblatt_does_not_import_mpi4py():
