@@ -100,7 +100,7 @@ def demo(args: argparse.Namespace) -> int:
 
 
 def train(args: argparse.Namespace) -> int:
-    from .recipes import RECIPES, get
+    from .recipes import DATA_PARALLEL, RECIPES, get
     parser = args.subparsers["train"]
     if args.recipe not in RECIPES:
         parser.error(f"unknown recipe {args.recipe!r}; choose one of: {', '.join(sorted(RECIPES))}")
@@ -114,6 +114,9 @@ def train(args: argparse.Namespace) -> int:
         if unknown:
             flags = ", ".join("--" + k.replace("_", "-") for k in unknown)
             parser.error(f"recipe {args.recipe!r} does not take {flags}")
+    if args.nproc > 1 and args.recipe not in DATA_PARALLEL:
+        parser.error(f"recipe {args.recipe!r} does not train data-parallel; --nproc works with: "
+                     f"{', '.join(sorted(DATA_PARALLEL))}")
     from .distributed import get_rank, launched_by_mpi
     if args.nproc > 1 and not launched_by_mpi():  # relaunch as nproc ranks; each runs the lines below
         from .distributed.launch import launch

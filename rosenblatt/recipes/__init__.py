@@ -21,6 +21,9 @@ RECIPES = {
     "spoken-digits-speakers": "rosenblatt.recipes.spoken_digits_speakers",
 }
 
+#: recipes that train data-parallel under ``rosenblatt train NAME --nproc N`` (DistributedDataParallel).
+DATA_PARALLEL = {"fashion-cnn", "mnist-lenet", "mnist-mlp"}
+
 
 def get(name: str) -> Callable[..., dict[str, Any]]:
     """The ``train`` function of recipe ``name``."""

@@ -210,3 +210,10 @@ def test_cli_nproc_trains_a_recipe_data_parallel(data_dir):
     assert result.stdout.count("result: ") == 1 and result.stdout.count("epoch  1/1") == 1
     accuracy = float(result.stdout.split("test_accuracy ")[1].split(",")[0])
     assert accuracy > 0.7, result.stdout  # chance is 0.1; one epoch of 29 steps of the global batch 2048
+
+
+def test_cli_nproc_refuses_a_recipe_that_is_not_data_parallel():
+    result = subprocess.run([sys.executable, "-m", "rosenblatt", "train", "shakespeare-gpt", "--nproc", "2"],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "recipe 'shakespeare-gpt' does not train data-parallel; --nproc works with: fashion-cnn" in result.stderr
