@@ -4,6 +4,7 @@
     rosenblatt train RECIPE [--epochs N] [--batch-size N] [--lr LR] [--seed S] [--data-dir DIR] [--out DIR]
                             [--nproc N]
     rosenblatt transcribe FILE.wav [--model PATH]
+    rosenblatt recommend --user ID [--run DIR] [--data-dir DIR] [--count N]
     rosenblatt info
 
 Bad arguments print a usage message and exit with status 2 (argparse's
@@ -86,6 +87,18 @@ def build_parser() -> argparse.ArgumentParser:
     transcribe.add_argument("--model", metavar="PATH", help="a model file written by rosenblatt train spoken-digits "
                                             "(default: runs/spoken-digits/model.safetensors)")
 
+    recommend = sub.add_parser("recommend", help="a MovieLens user's top unseen movies (after rosenblatt "
+                               "train movielens-mf)",
+                               description="Print the movies a MovieLens user has not rated with the highest "
+                                           "ratings the trained model predicts, titles from u.item.")
+    recommend.add_argument("--user", type=int, required=True, metavar="ID", help="user id as in u.data")
+    recommend.add_argument("--run", default=os.path.join("runs", "movielens-mf"), metavar="DIR",
+                           help="run folder of rosenblatt train movielens-mf (or movielens-ncf) holding "
+                                "model.safetensors (default: runs/movielens-mf)")
+    recommend.add_argument("--data-dir", help="dataset folder with movielens/ml-100k/u.data "
+                                              "(default: $ROSENBLATT_DATA or ~/.cache/rosenblatt)")
+    recommend.add_argument("--count", type=_positive_int, default=10, help="how many movies (default: 10)")
+
     sub.add_parser("info", help="versions, BLAS and threads", description="Print rosenblatt's version, "
                    "NumPy's version and BLAS, the thread count and the array backend.")
     parser.set_defaults(subparsers={"demo": demo, "train": train})
@@ -140,6 +153,19 @@ def transcribe(args: argparse.Namespace) -> int:
     return 0
 
 
+def recommend(args: argparse.Namespace) -> int:
+    from .recipes._recommendation import recommend
+    try:
+        rows = recommend(args.user, args.run, args.data_dir, args.count)
+    except ValueError as e:  # an unknown user, a model trained on other data: the message, no traceback
+        print(f"rosenblatt recommend: error: {e}", file=sys.stderr)
+        return 1
+    print(f"top {len(rows)} unseen items for user {args.user} (predicted rating, title):")
+    for rank, (item, title, rating) in enumerate(rows, 1):
+        print(f"{rank:3d}. {rating:.2f}  {title}  [item {item}]")
+    return 0
+
+
 def _show(value: Any) -> str:
     return f"{value:.4g}" if isinstance(value, float) else str(value)
 
@@ -188,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
             return train(args)
         if args.command == "transcribe":
             return transcribe(args)
+        if args.command == "recommend":
+            return recommend(args)
         return info()
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
