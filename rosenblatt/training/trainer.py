@@ -40,6 +40,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from .._backend import xp
 from ..autograd import no_grad
+from ..distributed import ReduceOp, all_reduce, get_rank, get_world_size
 from ..random import get_rng_state, set_rng_state
 from ..tensor import Tensor
 from .callbacks import Callback, ModelCheckpoint
@@ -126,7 +127,6 @@ class Trainer:
         self._loss_sum, self._samples = 0.0, 0
         self._rng = self._loader_rng = self._epoch_rng = self._epoch_loader_rng = None
         self._sigint = False
-        from ..distributed import get_rank, get_world_size
         # data-parallel (mpiexec): rank 0 alone logs, shows progress and writes checkpoints
         self.rank, self.world_size = get_rank(), get_world_size()
 
@@ -250,7 +250,6 @@ class Trainer:
         for cb in self.callbacks:
             cb.on_epoch_end(self, self.epoch, logs)
         if self.world_size > 1:  # stop together: a rank that stopped alone would leave the others waiting
-            from ..distributed import ReduceOp, all_reduce
             stop = Tensor._wrap(xp.array([int(self.stop_training)]))
             all_reduce(stop, op=ReduceOp.MAX)
             self.stop_training = bool(stop.item())
@@ -283,7 +282,6 @@ class Trainer:
     def _epoch_logs(self, val_loader: Iterable | None) -> dict[str, float]:
         loss_sum, samples = self._loss_sum, self._samples
         if self.world_size > 1:  # the loss over every rank's samples; metrics stay this rank's
-            from ..distributed import all_reduce
             both = Tensor._wrap(xp.array([loss_sum, samples], dtype=xp.float64))
             all_reduce(both)
             loss_sum, samples = both.tolist()

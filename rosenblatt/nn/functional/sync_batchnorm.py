@@ -14,12 +14,12 @@ from typing import Any
 
 from ..._backend import xp
 from ...autograd.function import Function
+from ...distributed import all_gather_into_tensor, all_reduce, get_world_size
 from ...tensor import Tensor
 
 
 class _SyncBatchNorm(Function):
     def forward(self, x, *affine, eps=1e-5, has_weight=False, stats=None):
-        from ...distributed import all_gather_into_tensor, get_world_size
         axes = (0,) + tuple(range(2, x.ndim))
         param_shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
         count = x.size // x.shape[1]
@@ -43,7 +43,6 @@ class _SyncBatchNorm(Function):
         return out.astype(x.dtype, copy=False)
 
     def backward(self, grad):
-        from ...distributed import all_reduce
         xhat, axes, parents = self.xhat, self.axes, self.parents
         g = grad if self.weight is None else grad * self.weight
         gx = None

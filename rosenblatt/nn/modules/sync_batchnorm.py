@@ -1,6 +1,7 @@
 """SyncBatchNorm: batch norm whose training statistics span every rank's batch."""
 from __future__ import annotations
 
+from ...distributed import get_world_size
 from ...tensor import Tensor
 from ..functional.sync_batchnorm import sync_batch_norm
 from .batchnorm import _BatchNorm
@@ -30,7 +31,6 @@ class SyncBatchNorm(_BatchNorm):
     _dims = (2, 3, 4, 5)
 
     def forward(self, input: Tensor) -> Tensor:
-        from ...distributed import get_world_size
         if not self.training or get_world_size() == 1:
             return super().forward(input)
         if input.ndim < 2 or input.shape[1] != self.num_features:

@@ -30,6 +30,7 @@ from typing import Any, Iterator
 
 from ..._backend import xp
 from ...autograd.engine import queue_callback, sum_to
+from ...distributed import broadcast, process_group
 from ...tensor import Tensor
 from ..modules.module import Module
 
@@ -92,9 +93,7 @@ class DistributedDataParallel(Module):
         if not bucket_cap_mb > 0:
             raise ValueError(f"DistributedDataParallel: bucket_cap_mb must be positive megabytes, "
                              f"got {bucket_cap_mb!r}")
-        from ... import distributed as dist
-        self._dist = dist
-        self._group = dist.process_group.group()
+        self._group = process_group.group()
         self.module = module
         self.bucket_cap_mb = bucket_cap_mb
         self.broadcast_buffers = broadcast_buffers
@@ -106,7 +105,7 @@ class DistributedDataParallel(Module):
         if self._group.world_size > 1:
             self._comm = self._group.comm.Dup()  # its own order of collectives, apart from SyncBatchNorm's
             for t in list(module.parameters()) + list(module.buffers()):
-                dist.broadcast(t, src=0)
+                broadcast(t, src=0)
             self._build_buckets(int(bucket_cap_mb * 2**20))
 
     def _build_buckets(self, cap_bytes: int) -> None:
@@ -129,7 +128,7 @@ class DistributedDataParallel(Module):
             self._reset()
         if self.broadcast_buffers and self._group.world_size > 1:
             for t in self.module.buffers():
-                self._dist.broadcast(t, src=0)
+                broadcast(t, src=0)
         return self.module(*args, **kwargs)
 
     @contextlib.contextmanager
@@ -195,7 +194,7 @@ class DistributedDataParallel(Module):
         start = time.perf_counter()
         scale = 1.0 / self._group.world_size
         for bucket in self._buckets:
-            self._dist.process_group.wait(bucket.request, "DistributedDataParallel gradient all-reduce")
+            process_group.wait(bucket.request, "DistributedDataParallel gradient all-reduce")
             bucket.flat *= bucket.flat.dtype.type(scale)
             for p, view in zip(bucket.params, bucket.views):
                 if p.grad is None:
