@@ -189,6 +189,8 @@ class MetricsLogger(Callback):
             raise ValueError(f"MetricsLogger: path must end in .csv or .json, got {self.path!r}")
 
     def on_epoch_end(self, trainer: "Trainer", epoch: int, logs: dict[str, float]) -> None:
+        if trainer.rank != 0:  # data-parallel: rank 0 alone writes the log
+            return
         directory = os.path.dirname(os.path.abspath(self.path))
         os.makedirs(directory, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(self.path)}.", dir=directory)
