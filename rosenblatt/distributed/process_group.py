@@ -11,10 +11,12 @@ line to every other rank, and (3) after a short grace period calls
 ``MPI_Abort``, which stops the whole job.  A rank waiting in a rosenblatt
 collective (or a ``DistributedDataParallel`` gradient reduction) polls for
 such a notice, so it stops with ``DistributedError: rank 0: stopping because
-rank 1 failed: ...`` instead of hanging.  Every wait also has a ``timeout``
-(default 30 minutes, PyTorch's): a rank that stops without a word (a ``kill
--9``, a hung peer) ends the wait with a ``DistributedError`` that names the
-collective.  ``mpiexec`` itself stops all ranks as soon as one process dies.
+rank 1 failed: ...`` instead of hanging.  A rank that dies without a word
+(``kill -9``, ``os._exit``) is handled by ``mpiexec``: it stops every rank at
+once and exits with the dead process's status (MPICH names its PID).  A rank
+that hangs or stops taking part is caught by the ``timeout`` every wait has
+(default 30 minutes, PyTorch's): the waiting ranks raise a
+``DistributedError`` that names the collective.
 """
 from __future__ import annotations
 
