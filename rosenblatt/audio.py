@@ -9,7 +9,8 @@ The pipeline, for a waveform ``x`` sampled at ``sample_rate``::
                                    mel(f) = 2595 log10(1 + f / 700)
     log      L      = log(M + 1e-6)                           the floor keeps silence finite
     MFCC     C      = D^T L        D: (n_mels, n_mfcc) orthonormal DCT-II,
-                                   D[m, k] = s_k cos(pi k (m + 1/2) / n_mels), s_0 = sqrt(1/n_mels), s_k = sqrt(2/n_mels)
+                                   D[m, k] = s_k cos(pi k (m + 1/2) / n_mels),
+                                   s_0 = sqrt(1 / n_mels), s_k = sqrt(2 / n_mels) for k > 0
 
 Names and layouts follow torchaudio (``melscale_fbanks``, ``create_dct``, features as
 ``(..., channels, time)``).  These are preprocessing, not graph ops: they take and return

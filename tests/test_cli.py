@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -21,7 +22,7 @@ def run(*args):
 
 
 def test_help_everywhere():
-    for args in ([], ["demo"], ["train"], ["info"]):
+    for args in ([], ["demo"], ["train"], ["info"], ["transcribe"]):
         result = run(*args, "--help")
         assert result.returncode == 0, result.stderr
         assert result.stdout.startswith("usage: rosenblatt")
@@ -115,3 +116,52 @@ def test_language_model_options_reach_the_model(data_dir):
     assert seen == {"batch_size": 4, "learning_rate": 1e-3, "seed": 0, "data_root": str(data_dir)}
     assert set(result) == {"val_loss", "train_loss", "seconds"} and result["val_loss"] > 0
     assert any(line.startswith("sample:") for line in lines)
+
+
+@pytest.fixture
+def spoken_digit_files(tmp_path, data_dir):
+    """An (untrained) spoken-digits model file, a real FSDD recording, a 16 kHz WAV and a text file."""
+    import tarfile
+    import wave
+    from rosenblatt.models.mel_cnn import MelCNN
+    from rosenblatt.recipes.spoken_digits import save_model
+    save_model(MelCNN(), "cnn", str(tmp_path / "model.safetensors"))
+    with tarfile.open(data_dir / "fsdd" / "recordings.tar") as tar:
+        (tmp_path / "seven.wav").write_bytes(tar.extractfile("recordings/7_theo_0.wav").read())
+    with wave.open(str(tmp_path / "16k.wav"), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes(bytes(3200))
+    (tmp_path / "notes.wav").write_text("not audio")
+    return tmp_path
+
+
+def test_transcribe_prints_the_digit_and_its_probability(spoken_digit_files, capsys):
+    d = spoken_digit_files
+    assert main(["transcribe", str(d / "seven.wav"), "--model", str(d / "model.safetensors")]) == 0
+    digit, probability = re.fullmatch(r"(\d) \(probability (\d\.\d{3})\)\n", capsys.readouterr().out).groups()
+    assert 0.1 <= float(probability) <= 1.0   # the most likely of ten classes
+
+
+@pytest.mark.parametrize("file, model, message", [
+    ("missing.wav", "model.safetensors", "No such file or directory"),
+    ("notes.wav", "model.safetensors", "is not a readable WAV file"),
+    ("16k.wav", "model.safetensors", "is sampled at 16000 Hz; the model expects 8000 Hz"),
+    ("seven.wav", "missing.safetensors", "no trained model at"),
+    ("seven.wav", "notes.wav", "is not a readable safetensors file"),
+])
+def test_transcribe_bad_input_gives_a_message_and_exit_1(spoken_digit_files, file, model, message, capsys):
+    d = spoken_digit_files
+    assert main(["transcribe", str(d / file), "--model", str(d / model)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("rosenblatt transcribe: error: ") and message in err
+
+
+def test_transcribe_without_a_trained_model_says_how_to_train_one(spoken_digit_files):
+    # a real process in a folder with no runs/: the default model path is missing
+    result = subprocess.run([sys.executable, "-m", "rosenblatt", "transcribe", "seven.wav"], capture_output=True,
+                            text=True, cwd=spoken_digit_files)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "no trained model at runs/spoken-digits/model.safetensors" in result.stderr
+    assert "rosenblatt train spoken-digits" in result.stderr
