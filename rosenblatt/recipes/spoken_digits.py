@@ -41,8 +41,7 @@ from rosenblatt.training import Accuracy, ConfusionMatrix, Trainer
 
 #: model name -> (class, config class)
 MODELS = {"cnn": (MelCNN, MelCNNConfig), "gru": (MFCCGRU, MFCCGRUConfig)}
-SAMPLE_RATE = SpokenDigits.sample_rate
-NUM_SAMPLES = SAMPLE_RATE          # 1 s holds 99.3% of the recordings whole
+NUM_SAMPLES = SpokenDigits.sample_rate     # 1 s holds 99.3% of the recordings whole
 MODEL_FILE = "model.safetensors"
 DEFAULT_OUT = os.path.join("runs", "spoken-digits")
 
@@ -85,10 +84,10 @@ class _AugmentingTrainer(Trainer):
 
 
 def splits(data: dict[str, Any], evaluate: str) -> list[tuple[str, Any]]:
-    """``(name, test mask)`` per evaluation: the official split, or one fold per held-out speaker."""
+    """``(name, test mask)`` per evaluation: ``"official"``, or one fold per held-out speaker (their name)."""
     if evaluate == "official":
-        return [("official split", data["indices"] < 5)]
-    return [(f"held-out speaker {s}", data["speakers"] == s) for s in sorted(set(data["speakers"]))]
+        return [("official", data["indices"] < 5)]
+    return [(s, data["speakers"] == s) for s in sorted(set(data["speakers"]))]
 
 
 def _dataset(data: dict[str, Any], mask: Any) -> TensorDataset:
@@ -123,7 +122,7 @@ def train(epochs: int = 12, batch_size: int = 32, lr: float = 3e-3, seed: int = 
 
     Returns ``{'test_accuracy', 'seconds', 'out', 'files'}``; for ``evaluate='speakers'``
     ``test_accuracy`` is the mean over the six held-out speakers and ``speaker_accuracy``
-    maps each fold's name to its accuracy.
+    maps each speaker to the accuracy on their recordings.
     """
     if model not in MODELS or evaluate not in ("official", "speakers"):
         raise ValueError(f"spoken-digits: model must be one of {sorted(MODELS)} and evaluate 'official' "
@@ -137,16 +136,18 @@ def train(epochs: int = 12, batch_size: int = 32, lr: float = 3e-3, seed: int = 
         train_idx = numpy.flatnonzero(~test)
         if limit is not None:
             train_idx = numpy.sort(numpy.random.default_rng(seed).permutation(train_idx)[:limit])
-        say(f"spoken digits, {name}: {len(train_idx)} training and {int(test.sum())} test recordings; "
+        say(f"spoken digits, {'official split' if name == 'official' else 'held-out speaker ' + name}: "
+            f"{len(train_idx)} training and {int(test.sum())} test recordings; "
             f"{model}, AdamW lr {lr}, {epochs} epochs of batch {batch_size}")
-        trainer = fit(model, _dataset(data, train_idx), _dataset(data, test), epochs=epochs,
-                      batch_size=batch_size, lr=lr, seed=seed, log=log)
-        loader = DataLoader(_dataset(data, test), batch_size=500)
+        test_set = _dataset(data, test)
+        trainer = fit(model, _dataset(data, train_idx), test_set, epochs=epochs, batch_size=batch_size,
+                      lr=lr, seed=seed, log=log)
+        loader = DataLoader(test_set, batch_size=500)
         matrix = matrix + trainer.evaluate(loader, metrics=[ConfusionMatrix(10)])["confusion_matrix"]
         accuracy[name] = trainer.history[-1]["val_accuracy"]
     if evaluate == "official":
         save_model(trainer.model, model, os.path.join(out, MODEL_FILE))
-        result: dict[str, Any] = {"test_accuracy": accuracy["official split"]}
+        result: dict[str, Any] = {"test_accuracy": accuracy["official"]}
     else:
         result = {"test_accuracy": float(numpy.mean(list(accuracy.values()))), "speaker_accuracy": accuracy}
     files = _plots(trainer.history if evaluate == "official" else None, matrix, out, say) if plots else []
