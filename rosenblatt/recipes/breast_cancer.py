@@ -64,7 +64,8 @@ def stratified_folds(labels: numpy.ndarray, k: int, seed: int) -> list[numpy.nda
     return [test for _, test in splitter.split(numpy.zeros(len(labels)), labels)]
 
 
-def train(epochs: int = 100, batch_size: int = 32, lr: float = 1e-3, seed: int = 0,
+# 30 epochs: 100 gain ~0.3% accuracy but push most probabilities to 0 or 1 (out-of-fold log loss 0.093 vs 0.069)
+def train(epochs: int = 30, batch_size: int = 32, lr: float = 1e-3, seed: int = 0,
           out: str = os.path.join("runs", "breast-cancer"), folds: int = 5, hidden: tuple[int, ...] = (32, 16),
           dropout: float = 0.2, weight_decay: float = 1e-2, plots: bool = True,
           log: Callable[[str], Any] = print) -> dict[str, Any]:
