@@ -25,6 +25,10 @@ of 475 over 100 episodes; a random policy averages about 22.
 The run folder gets ``learning_curve.png`` (return per training episode, its
 moving average and the epoch checks) and ``best.safetensors`` (the kept network).
 
+Measured with the defaults: mean test return 500.0 +- 0.0 (every episode hits
+the time limit) for each of seeds 0, 1 and 2, with the network of epoch 7, 8
+and 8; 704 s on a heavily loaded shared 2-core machine, of which 85 s of CPU.
+
 Run: ``rosenblatt train cartpole`` (needs ``pip install rosenblatt[control]``).
 
 Example (a few seconds of training; the full run is ``train()``):

@@ -1,4 +1,4 @@
-"""PNG plots of a run: loss and metric curves, a confusion matrix, a grid of sample predictions.
+"""PNG plots of a run: loss and metric curves, a confusion matrix, a grid of sample predictions, forecasts.
 
 matplotlib is an optional dependency, imported when a plot is drawn.  The
 figures are drawn with the Agg canvas directly (no pyplot), so plotting never
@@ -172,7 +172,7 @@ def plot_learning_curve(returns: Sequence[float], path: str | os.PathLike, windo
     ax.plot(episodes, r, alpha=0.35, linewidth=0.8, label="episode return")
     ax.plot(episodes, average, linewidth=2, label=f"moving average ({window} episodes)")
     if checks:
-        ax.plot(*zip(*checks), "o", markersize=4, label="greedy evaluation")
+        ax.plot(*zip(*checks), "o", markersize=4, label="mean greedy return (check)")
     if threshold is not None:
         ax.axhline(threshold, color="gray", linestyle="--", linewidth=1, label=f"target {threshold:g}")
     ax.set_xlabel("training episode")
@@ -218,5 +218,48 @@ def plot_calibration_curve(target: Any, prob: Any, path: str | os.PathLike, n_bi
     counts.hist(_array(prob).ravel(), bins=n_bins, range=(0, 1))
     counts.set_xlabel("predicted probability")
     counts.set_ylabel("cases")
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def plot_forecast(context: Any, truth: Any, forecast: Any, path: str | os.PathLike,
+                  baseline: Any = None, baseline_label: str = "naive (last value)") -> str:
+    """Time-series forecasts against the truth: one panel per example.
+
+    Each panel draws the input window, then (from where it ends) the true
+    continuation, the forecast and, when given, a baseline forecast.
+
+    Args:
+        context: ``(K, W)`` input windows.
+        truth, forecast: ``(K, F)`` true and forecast values of the next ``F`` steps.
+        path: the PNG file to write.
+        baseline: optional ``(K, F)`` forecasts of a baseline, drawn dotted.
+
+    Returns: ``path``.
+
+    Example:
+        >>> import os, tempfile
+        >>> path = plot_forecast([[0.0, 1.0, 2.0]], [[3.0, 4.0]], [[3.1, 3.8]],
+        ...                      os.path.join(tempfile.mkdtemp(), "forecast.png"))
+    """
+    past, true, pred = _array(context), _array(truth), _array(forecast)
+    if past.ndim != 2 or true.ndim != 2 or pred.shape != true.shape or len(past) != len(true):
+        raise ValueError(f"plot_forecast: expected context (K, W) and truth/forecast (K, F) with the same K, "
+                         f"got {list(past.shape)}, {list(true.shape)} and {list(pred.shape)}")
+    k, w = past.shape
+    after = numpy.arange(w, w + true.shape[1])
+    fig = _figure(8.0, 2.2 * k)
+    for i in range(k):
+        ax = fig.add_subplot(k, 1, i + 1)
+        ax.plot(numpy.arange(w), past[i], color="gray", label="input")
+        ax.plot(after, true[i], color="black", label="truth")
+        ax.plot(after, pred[i], color="tab:blue", linewidth=2, label="forecast")
+        if baseline is not None:
+            ax.plot(after, _array(baseline)[i], ":", color="tab:red", label=baseline_label)
+        ax.axvline(w - 0.5, color="gray", linewidth=0.8, linestyle="--")
+        ax.grid(alpha=0.3)
+        if i == 0:
+            ax.legend(loc="upper left", fontsize=8, ncol=4)
+    ax.set_xlabel("step")
     fig.tight_layout()
     return _save(fig, path)

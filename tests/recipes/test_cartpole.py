@@ -1,8 +1,12 @@
-"""The CartPole DQN: its TD target, its replay buffer, same seed same run, and a shortened run that learns."""
+"""The CartPole DQN: TD target, replay buffer, same seed same run, a shortened run that learns, the CLI."""
+import inspect
+
 import numpy
 import pytest
 
 import rosenblatt as rb
+from rosenblatt.__main__ import main
+from rosenblatt.recipes import get
 from rosenblatt.recipes.cartpole import DQNConfig, ReplayBuffer, q_network, td_loss, train
 from rosenblatt.serialization import load
 
@@ -68,3 +72,11 @@ def test_cartpole_short_run_learns_to_balance(tmp_path):
     assert (tmp_path / "learning_curve.png").read_bytes()[:8] == PNG
     model = q_network()  # the kept network loads back into the recipe's architecture
     model.load_state_dict(load(tmp_path / "best.safetensors"))
+
+
+def test_cli_maps_its_options_and_refuses_a_data_dir(capsys):
+    assert {"epochs", "batch_size", "lr", "seed", "out"} <= set(inspect.signature(get("cartpole")).parameters)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["train", "cartpole", "--data-dir", "somewhere"])
+    assert exit_info.value.code == 2
+    assert "does not take --data-dir" in capsys.readouterr().err
