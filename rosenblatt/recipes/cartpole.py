@@ -13,14 +13,16 @@ action, a lagged copy, the target network, values it):
 with Adam and gradient-norm clipping.  Hitting the 500-step time limit is
 truncation, not termination, so those transitions still bootstrap.  The
 settings (:class:`DQNConfig`, and ``train``'s 50,000 steps, batch 64, lr
-2.3e-3) are rl-baselines3-zoo's tuned CartPole-v1 DQN hyperparameters.
+2.3e-3) are rl-baselines3-zoo's tuned CartPole-v1 DQN hyperparameters
+(``hyperparams/dqn.yml``), with the Double-DQN target in place of DQN's.
 
 An *epoch* is ``steps_per_epoch`` environment steps followed by a greedy
 (epsilon 0) check on ``check_episodes`` (50) episodes; the network with the
 best check is kept, since CartPole DQN is known to forget late in training.
 That network is then tested on ``eval_episodes`` (100) fresh episodes whose
-seeds neither training nor the checks used.  gymnasium calls CartPole-v1 solved at an average return
-of 475 over 100 episodes; a random policy averages about 22.
+seeds neither training nor the checks used.  gymnasium calls CartPole-v1
+solved at an average return of 475 over 100 episodes; a random policy
+averages about 22.
 
 The run folder gets ``learning_curve.png`` (return per training episode, its
 moving average and the epoch checks) and ``best.safetensors`` (the kept network).
