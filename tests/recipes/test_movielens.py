@@ -65,7 +65,7 @@ def movielens(tmp_path_factory):
 
 
 # 7,200 training ratings are 29 steps an epoch: larger steps than on MovieLens' 80,000
-@pytest.mark.parametrize("train, lr", [(train_mf, 2.0), (train_ncf, 0.01)], ids=["mf", "ncf"])
+@pytest.mark.parametrize("train, lr", [(train_mf, 2.0), (train_ncf, 0.02)], ids=["mf", "ncf"])
 def test_recipe_recovers_held_out_ratings(movielens, train, lr, tmp_path):
     root, _, baseline = movielens
     lines = []
@@ -75,8 +75,9 @@ def test_recipe_recovers_held_out_ratings(movielens, train, lr, tmp_path):
     # the global mean's RMSE is ~0.82; the generating model (noise 0.25 plus rounding) ~0.36; the fitted models ~0.5
     assert baseline > 0.8
     assert result["rmse"] < 0.7 * baseline and result["mae"] < result["rmse"]
-    # random ranking: 0.10 and ~0.045; the generating model itself: ~0.74 and ~0.50
-    assert result["hit_rate@10"] > 0.45 and result["ndcg@10"] > 0.25
+    # random ranking: 0.10 and ~0.045; by popularity ~0.43; the generating model itself: ~0.74 and ~0.50
+    assert result["hit_rate@10"] > 0.5 and result["ndcg@10"] > 0.3
+    assert result["hit_rate@10"] > result["popularity_hit_rate@10"] + 0.1
 
 
 def test_recipes_are_registered():
