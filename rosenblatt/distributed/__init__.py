@@ -5,6 +5,10 @@ Run the same script as ``N`` processes with ``mpiexec -n N python train.py``
 the world size from MPI, through ``mpi4py`` (``pip install
 'rosenblatt[distributed]'``; any cluster's MPI works too).  Under a plain
 ``python`` the world is one process and everything below still works.
+``rosenblatt train --nproc`` starts every rank behind ``guard.py``, which
+names a rank that dies without a word (``kill -9``, a segfault); put it in
+front of your own script the same way:
+``mpiexec -n N python -m rosenblatt.distributed.guard python train.py``.
 
     >>> import rosenblatt as rb
     >>> from rosenblatt import distributed as dist, nn

@@ -12,14 +12,18 @@ line to every other rank, and (3) after a short grace period calls
 collective (or a ``DistributedDataParallel`` gradient reduction) polls for
 such a notice, so it stops with ``DistributedError: rank 0: stopping because
 rank 1 failed: ...`` instead of hanging.  A rank that dies without a word
-(``kill -9``, ``os._exit``) is handled by ``mpiexec``: it stops every rank at
-once and exits with the dead process's status (MPICH names its PID).  A rank
+(``kill -9``, ``os._exit``, a segfault) cannot say anything, and ``mpiexec``
+stops every rank at once; ``guard.py``, which ``rosenblatt train --nproc``
+puts in front of every rank, names it (``rank 1 of 2 (pid ...) was killed by
+signal 9 (SIGKILL)``).  So that the guard stays quiet about a rank that said
+why it ended, ``init()`` and ``report_failure`` tell it so.  A rank
 that hangs or stops taking part is caught by the ``timeout`` every wait has
 (default 30 minutes, PyTorch's): the waiting ranks raise a
 ``DistributedError`` that names the collective.
 """
 from __future__ import annotations
 
+import atexit
 import os
 import sys
 import time
@@ -102,6 +106,7 @@ def init(timeout: float = 1800.0) -> None:
         group.rank, group.world_size = group.comm.Get_rank(), group.comm.Get_size()
         if group.world_size > 1:
             _install_excepthook()
+        atexit.register(_tell_guard)  # a normal exit, a traceback or sys.exit: Python said why
     _group = group
 
 
@@ -186,7 +191,21 @@ def report_failure(message: str, notify: bool = True) -> None:
         while time.monotonic() < deadline and not g.MPI.Request.Testall(requests):
             time.sleep(0.01)
         time.sleep(_GRACE_S)  # let the others print why they stop
+    _tell_guard()
     g.comm.Abort(1)
+
+
+def _tell_guard() -> None:
+    """Tell ``guard.py``, where it started this rank, that the rank says itself why it ends."""
+    # imported here, not at the top: `python -m rosenblatt.distributed.guard` imports this package
+    # first, and runpy warns if that has imported the guard already
+    from .guard import FD_VARIABLE
+    fd = os.environ.get(FD_VARIABLE)
+    if fd is not None:
+        try:
+            os.write(int(fd), b"!")
+        except OSError:  # the guard's pipe is not open in this process
+            pass
 
 
 def _install_excepthook() -> None:

@@ -8,6 +8,7 @@ process: a plain model trained on the whole batch of every rank together.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 
@@ -153,11 +154,13 @@ def fail() -> None:
         time.sleep(0.01)
 
 
-def die() -> None:
-    """Rank 1 dies without a word: the job must end, not hang."""
+def die(how: str = "exit") -> None:
+    """Rank 1 dies without a word (``os._exit(9)``, or ``kill`` for SIGKILL): the job must end naming it."""
     ddp = DistributedDataParallel(nn.Linear(3, 2))
     for step in range(1000):
         if dist.get_rank() == 1 and step == 3:
+            if how == "kill":
+                os.kill(os.getpid(), signal.SIGKILL)
             os._exit(9)
         ddp(rb.randn(4, 3)).sum().backward()
 

@@ -1,7 +1,8 @@
 """rosenblatt.distributed: a world of one process in this process; two ranks through mpiexec.
 
 The two-rank tests start ``mpiexec -n 2 python -m tests.distributed.ranks NAME``
-(the scenarios are in ranks.py) and read what the ranks print.
+(the scenarios are in ranks.py), each rank behind guard.py as ``rosenblatt
+train --nproc`` runs them, and read what the ranks print.
 """
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ import rosenblatt as rb
 from rosenblatt import distributed as dist
 from rosenblatt import nn
 from rosenblatt.data import DistributedSampler
-from rosenblatt.distributed.launch import find_mpiexec
+from rosenblatt.distributed import guard
+from rosenblatt.distributed.launch import find_mpiexec, mpiexec_command
 from rosenblatt.nn.functional.sync_batchnorm import sync_batch_norm
 from rosenblatt.nn.parallel import DistributedDataParallel
 from rosenblatt.serialization import load
@@ -30,7 +32,7 @@ def mpiexec(*args: str, n: int = 2, timeout: float = 60,
             wait_limit: float = 30) -> subprocess.CompletedProcess:
     """Run ranks.py's scenario ``args[0]`` on ``n`` ranks; ``wait_limit``: their dist.init(timeout=...)."""
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", TEST_TIMEOUT=str(wait_limit))
-    command = [find_mpiexec(), "-n", str(n), sys.executable, "-m", "tests.distributed.ranks", *args]
+    command = mpiexec_command(n, [sys.executable, "-m", "tests.distributed.ranks", *args])
     return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, timeout=timeout)
 
 
@@ -167,6 +169,7 @@ def test_a_rank_that_raises_stops_every_rank_naming_it():
     assert "rank 1 of 2 failed: ValueError: rank one's data is bad" in result.stderr
     assert "rank 0: stopping during DistributedDataParallel gradient all-reduce because rank 1 of 2 failed" \
         in result.stderr
+    assert "exited with status" not in result.stderr  # both ranks said why: the guards stay quiet
 
 
 def test_a_rank_that_stops_talking_times_the_others_out():
@@ -177,11 +180,39 @@ def test_a_rank_that_stops_talking_times_the_others_out():
     assert "rank 0: all_reduce waited more than 2 s for the other ranks" in result.stderr
 
 
-def test_a_rank_that_dies_ends_the_job():
+@pytest.mark.parametrize("how, ending", [("exit", "exited with status 9"),
+                                          ("kill", "was killed by signal 9 (SIGKILL)")])
+def test_a_rank_that_dies_silently_ends_the_job_naming_it(how, ending):
+    """mpiexec SIGKILLs the other ranks at once and names a PID; guard.py names the rank."""
     start = time.monotonic()
-    result = mpiexec("die")
+    result = mpiexec("die", how)
     assert result.returncode != 0 and "ok die" not in result.stdout
     assert time.monotonic() - start < 30
+    named = [line for line in result.stderr.splitlines() if line.startswith("rosenblatt.distributed: rank")]
+    assert len(named) == 1 and named[0].startswith("rosenblatt.distributed: rank 1 of 2 (pid "), result.stderr
+    assert named[0].endswith(f") {ending}; mpiexec stops the other ranks")
+
+
+def test_the_rank_dies_with_its_guard():
+    """mpiexec stops a job by killing the guards: their ranks must not live on."""
+    rank = "import os, time; print(os.getpid(), flush=True); time.sleep(60)"
+    process = subprocess.Popen([sys.executable, guard.__file__, sys.executable, "-c", rank], stdout=subprocess.PIPE,
+                               text=True)
+    pid = int(process.stdout.readline())
+    process.kill()
+    process.wait()
+
+    def running() -> bool:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                return f.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+        except FileNotFoundError:
+            return False
+
+    deadline = time.monotonic() + 10
+    while running() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not running()
 
 
 def test_resume_on_another_number_of_ranks_continues_where_it_stopped(tmp_path):
