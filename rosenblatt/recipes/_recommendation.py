@@ -189,6 +189,9 @@ def load_model(run_dir: str | os.PathLike) -> nn.Module:
         raise FileNotFoundError(f"recommend: no trained model at {path}; train one first with "
                                 f"`rosenblatt train movielens-mf --out {run_dir}`")
     saved = rb.load(path)
+    if not isinstance(saved, dict) or saved.get("architecture") not in ARCHITECTURES:
+        raise ValueError(f"recommend: {path} was not saved by a MovieLens recipe (expected one of the "
+                         f"architectures {sorted(ARCHITECTURES)}); point --run at a movielens-mf run folder")
     model_class, config_class = ARCHITECTURES[saved["architecture"]]
     model = model_class(config_class(**saved["config"]))
     model.load_state_dict(saved["model"])
@@ -212,7 +215,7 @@ def recommend(user: int, run_dir: str | os.PathLike, data_dir: str | None = None
     """
     model = load_model(run_dir)
     ratings = MovieLens(data_dir, download=False)
-    if user not in set(ratings.users.tolist()):
+    if not (ratings.users == user).any():
         raise ValueError(f"recommend: unknown user {user}; users in {ratings.root} have ids "
                          f"{int(ratings.users.min())}-{int(ratings.users.max())} and at least one rating")
     if user >= model.config.num_users:

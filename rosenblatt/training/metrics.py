@@ -140,11 +140,11 @@ def _rank(metric: Any, output: Any, target: Any) -> numpy.ndarray:
 
 
 class HitRate(TopKAccuracy):
-    """Hit rate@k for top-N recommendation: the fraction of users whose held-out item ranks in the top k.
+    """Hit rate@k for top-N recommendation: the fraction of rows whose relevant item ranks in the top k.
 
-    Each row of ``output`` scores one held-out (relevant) item and sampled
-    negatives, and ``target`` is the held-out item's column; with one relevant
-    item per row this is top-k accuracy.  Random scores give ``k / C``.
+    Each row of ``output`` scores one held-out relevant item (for one user) and
+    sampled negatives, and ``target`` is the relevant item's column; with one
+    relevant item per row this is top-k accuracy.  Random scores give ``k / C``.
 
     Args:
         k: the length of the recommendation list. Default 10.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import rosenblatt as rb
 from rosenblatt.__main__ import main
 from rosenblatt.models.matrix_factorization import MatrixFactorization
 from rosenblatt.recipes import get
@@ -112,3 +113,7 @@ def test_train_and_recommend_through_the_cli(movielens, tmp_path, capsys):
     assert "unknown user 999; users in" in capsys.readouterr().err
     assert main(["recommend", "--user", "1", "--run", str(tmp_path / "nothing"), "--data-dir", str(root)]) == 1
     assert "no trained model at" in capsys.readouterr().err
+    (tmp_path / "other").mkdir()
+    rb.save({"model": {"weight": rb.zeros(2)}}, tmp_path / "other" / "model.safetensors")
+    assert main(["recommend", "--user", "1", "--run", str(tmp_path / "other"), "--data-dir", str(root)]) == 1
+    assert "was not saved by a MovieLens recipe" in capsys.readouterr().err
