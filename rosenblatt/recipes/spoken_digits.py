@@ -136,8 +136,8 @@ def train(epochs: int = 12, batch_size: int = 32, lr: float = 3e-3, seed: int = 
         train_idx = numpy.flatnonzero(~test)
         if limit is not None:
             train_idx = numpy.sort(numpy.random.default_rng(seed).permutation(train_idx)[:limit])
-        say(f"spoken digits, {'official split' if name == 'official' else 'held-out speaker ' + name}: "
-            f"{len(train_idx)} training and {int(test.sum())} test recordings; "
+        label = "official split" if name == "official" else f"held-out speaker {name}"
+        say(f"spoken digits, {label}: {len(train_idx)} training and {int(test.sum())} test recordings; "
             f"{model}, AdamW lr {lr}, {epochs} epochs of batch {batch_size}")
         test_set = _dataset(data, test)
         trainer = fit(model, _dataset(data, train_idx), test_set, epochs=epochs, batch_size=batch_size,
@@ -145,6 +145,7 @@ def train(epochs: int = 12, batch_size: int = 32, lr: float = 3e-3, seed: int = 
         loader = DataLoader(test_set, batch_size=500)
         matrix = matrix + trainer.evaluate(loader, metrics=[ConfusionMatrix(10)])["confusion_matrix"]
         accuracy[name] = trainer.history[-1]["val_accuracy"]
+        say(f"{label}: test accuracy {accuracy[name]:.2%}")
     if evaluate == "official":
         save_model(trainer.model, model, os.path.join(out, MODEL_FILE))
         result: dict[str, Any] = {"test_accuracy": accuracy["official"]}
