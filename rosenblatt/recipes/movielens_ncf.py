@@ -6,6 +6,11 @@ the same loop, folds and measurements as ``movielens-mf`` (see
 hit rate@10 and NDCG@10 of each liked test item among 99 unrated ones.
 AdamW's weight decay holds back the MLP's weights, ``reg`` the embeddings.
 
+Measured (defaults, seed 0): mean RMSE 0.9328 (folds 0.9399, 0.9363, 0.9295,
+0.9299, 0.9282), MAE 0.7351, hit rate@10 0.282, NDCG@10 0.135, in 271 s on a
+loaded 2-core CPU: behind biased MF (0.9124) on these 80,000-rating folds,
+and, like it, behind ranking by popularity on top-N (0.615 and 0.364).
+
 Run: ``rosenblatt train movielens-ncf`` (downloads ml-100k.zip from GroupLens when missing).
 """
 from __future__ import annotations
