@@ -10,6 +10,7 @@ RECIPES = {
     "cartpole": "rosenblatt.recipes.cartpole",
     "demo": "rosenblatt.recipes.demo",
     "fashion-cnn": "rosenblatt.recipes.fashion_cnn",
+    "forecast": "rosenblatt.recipes.forecast",
     "mnist-lenet": "rosenblatt.recipes.mnist_lenet",
     "mnist-mlp": "rosenblatt.recipes.mnist_mlp",
     "movielens-mf": "rosenblatt.recipes.movielens_mf",
