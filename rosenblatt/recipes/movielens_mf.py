@@ -1,20 +1,20 @@
 """MovieLens 100K rating prediction with biased matrix factorisation, the classic "SVD" recommender.
 
 ``r_hat(u, i) = mu + b_u + b_i + p_u . q_i`` (``rosenblatt.models.matrix_factorization``),
-trained on each of GroupLens' five official folds (u1-u5 base/test) with
-SGD (momentum 0.9, cosine schedule) on squared error plus ``reg`` times the squared norms of the biases and
-vectors each rating touches.  Target: mean test RMSE <= 0.92 over the five
-folds; the Surprise library reports 0.934 for its SVD and 0.919 for SVD++.
-Also reported: MAE, and hit rate@10 / NDCG@10 of each liked test item (rated
-4-5) among 99 unrated ones.  See ``_recommendation`` for the loop.
+trained on each of GroupLens' five official folds (u1-u5 base/test) with SGD
+(momentum 0.9, cosine schedule) on squared error plus ``reg`` times the squared
+norms of the biases and vectors each rating touches.  Target: mean test RMSE
+<= 0.92 over the five folds; the Surprise library reports 0.934 for its SVD and
+0.919 for SVD++.  Also reported: MAE, and hit rate@10 / NDCG@10 of each liked
+test item (rated 4-5) among 99 unrated ones.  See ``_recommendation`` for the loop.
 
 Measured (defaults, seed 0): mean RMSE 0.9124 (folds 0.9237, 0.9136, 0.9074,
 0.9078, 0.9094), MAE 0.7211, hit rate@10 0.394, NDCG@10 0.209, in 436 s for
 the five folds and the final model on a loaded 2-core CPU (1198 s under heavier
-load; the same numbers both times).  Ranking
-items by their number of ratings scores higher on top-N (0.615 and 0.364): a
-model of explicit ratings predicts how much a user would like a movie, not
-whether they would watch it.  ``reg`` 0.1 beat 0.05 and 0.15 on fold 1.
+load; the same numbers both times).  Ranking items by their number of ratings
+scores higher on top-N (0.615 and 0.364): a model of explicit ratings predicts
+how much a user would like a movie, not whether they would watch it.  ``reg``
+0.1 beat 0.05 and 0.15 on fold 1.
 
 Then a model fitted to all 100,000 ratings is saved in ``out``, and
 ``rosenblatt recommend --user 1`` lists the user's top 10 unseen movies.
