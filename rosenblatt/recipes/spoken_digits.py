@@ -87,7 +87,7 @@ def splits(data: dict[str, Any], evaluate: str) -> list[tuple[str, Any]]:
     """``(name, test mask)`` per evaluation: ``"official"``, or one fold per held-out speaker (their name)."""
     if evaluate == "official":
         return [("official", data["indices"] < 5)]
-    return [(s, data["speakers"] == s) for s in sorted(set(data["speakers"]))]
+    return [(str(s), data["speakers"] == s) for s in sorted(set(data["speakers"]))]
 
 
 def _dataset(data: dict[str, Any], mask: Any) -> TensorDataset:
