@@ -7,7 +7,9 @@ one batch to the next and detached (truncated backpropagation through time),
 so the model sees context longer than one window without backpropagating
 through all of it.  Gradients are clipped by global norm.
 
-Run: ``python -m rosenblatt.models.char_lstm`` (the full run, about 20 minutes on 2 cores).
+Run: ``python -m rosenblatt.models.char_lstm`` (the full run: about 14 minutes with one BLAS
+thread, 3.7 steps/s).  Measured: validation loss 1.534 nats/char over the whole val split;
+``python -m benchmarks.reference.char_lstm_torch``, the same run with ``torch.nn.LSTM``, 1.531.
 
 Example:
     >>> import rosenblatt as rb
@@ -48,7 +50,7 @@ class CharLSTMConfig:
 class TrainConfig:
     """Training options (all overridable through ``train(**options)``)."""
 
-    steps: int = 3000  # about 20 minutes on 2 cores
+    steps: int = 3000  # ~6 passes over the training text; about 14 minutes on one core
     batch_size: int = 32  # parallel streams of text
     seq_len: int = 64  # truncated-BPTT window
     learning_rate: float = 2e-3  # Adam at char-rnn's rate
