@@ -18,10 +18,10 @@ Two evaluations:
   interface, which hears voices it never trained on.  Writes the summed
   ``confusion_matrix.png``.
 
-Measured with the defaults (12 epochs, seed 0; a heavily loaded 2-core CPU, one
-OpenBLAS thread): official split, MelCNN 99.67% (299/300) in 765 s, MFCCGRU 99.67%
-in 282 s; leaving one speaker out, MelCNN 84.1% on average (george 74.6%, jackson
-84.4%, lucas 82.0%, nicolas 78.6%, theo 92.0%, yweweler 93.2%) in 2463 s, MFCCGRU 72.3%.
+Measured with the defaults (12 epochs, seed 0; a shared 2-core CPU at load ~2, one
+OpenBLAS thread): official split, MelCNN 99.67% (299/300) in 72 s, MFCCGRU 99.67% in
+26 s; leaving one speaker out, MelCNN 84.1% on average (george 74.6%, jackson 84.4%,
+lucas 82.0%, nicolas 78.6%, theo 92.0%, yweweler 93.2%) in 444 s, MFCCGRU 72.3% in 125 s.
 
 Run: ``rosenblatt train spoken-digits`` (MelCNN), ``rosenblatt train spoken-digits-gru``,
 ``rosenblatt train spoken-digits-speakers``; then ``rosenblatt transcribe FILE.wav``.
