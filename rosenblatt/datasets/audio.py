@@ -57,9 +57,9 @@ class SpokenDigits(Dataset):
     """The Free Spoken Digit Dataset (FSDD): six speakers saying 0-9, 50 times each.
 
     Recordings ``{digit}_{speaker}_{index}.wav`` are read straight from the
-    archive with the standard library.  The official split puts
-    ``index`` 0-4 in the test set (500 recordings) and 5-49 in the training
-    set (2500).  ``dataset[i]`` is ``(waveform, label)``: a float32 array in
+    archive with the standard library.  The official split puts ``index``
+    0-4 in the test set (300 recordings: 10 digits x 6 speakers x 5) and 5-49
+    in the training set (2700).  ``dataset[i]`` is ``(waveform, label)``: a float32 array in
     [-1, 1] of the recording's length (1148 to 18262 samples), and an int.
     Lengths differ, so batch with ``collate_fn=pad_collate``.
 
@@ -81,7 +81,7 @@ class SpokenDigits(Dataset):
     Example:
         >>> ds = SpokenDigits(train=False)             # doctest: +SKIP
         >>> len(ds), ds.sample_rate                    # doctest: +SKIP
-        (500, 8000)
+        (300, 8000)
     """
 
     folder = "fsdd"
