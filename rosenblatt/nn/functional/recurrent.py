@@ -346,7 +346,7 @@ class GRUSequence(_Recurrent):
             xp.multiply(dn, r, out=dhw[S:])
             xp.matmul(whhT, dhw, out=dh)
             dh += direct
-        # dG holds gradients of the unscaled pre-activations (D is s(1-s), the true
+        # dG holds gradients of the unscaled pre-activations (d is s(1-s), the true
         # derivative), so the 0.5 pre-scaling of the weights needs no undoing.
         dx, dWih, _, flat = self._weight_grads(dG, None, hidden=False)
         flat_hw = dHW.reshape(dHW.shape[0], -1)
