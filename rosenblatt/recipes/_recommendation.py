@@ -214,7 +214,12 @@ def recommend(user: int, run_dir: str | os.PathLike, data_dir: str | None = None
     Uses the model saved in ``run_dir`` and the ratings in ``u.data`` (the data it was trained on).
     """
     model = load_model(run_dir)
-    ratings = MovieLens(data_dir, download=False)
+    try:
+        ratings = MovieLens(data_dir, download=False)
+    except FileNotFoundError as e:  # the loader's hint (download=True) is for the Python API
+        raise FileNotFoundError(f"recommend: the MovieLens ratings the model was trained on are "
+                                f"missing; pass --data-dir (the folder `rosenblatt train movielens-mf` "
+                                f"read), or train first, which downloads them. ({e})") from None
     if not (ratings.users == user).any():
         raise ValueError(f"recommend: unknown user {user}; users in {ratings.root} have ids "
                          f"{int(ratings.users.min())}-{int(ratings.users.max())} and at least one rating")

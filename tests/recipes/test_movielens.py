@@ -117,3 +117,6 @@ def test_train_and_recommend_through_the_cli(movielens, tmp_path, capsys):
     rb.save({"model": {"weight": rb.zeros(2)}}, tmp_path / "other" / "model.safetensors")
     assert main(["recommend", "--user", "1", "--run", str(tmp_path / "other"), "--data-dir", str(root)]) == 1
     assert "was not saved by a MovieLens recipe" in capsys.readouterr().err
+    # a trained model but no ratings where --data-dir points: the CLI's fix, not the API's download=True
+    assert main(["recommend", "--user", "1", "--run", str(run), "--data-dir", str(tmp_path / "empty")]) == 1
+    assert "pass --data-dir" in capsys.readouterr().err
