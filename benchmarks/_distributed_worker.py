@@ -2,7 +2,11 @@
 
 Prints one JSON line from rank 0: the epoch's seconds (after two warm-up steps,
 between barriers) and the gradient communication per step that backward did
-not hide (``DistributedDataParallel.comm_seconds``).
+not hide (``DistributedDataParallel.comm_seconds``), split in two: in each step
+the rank that finished backward last waits only for the all-reduce itself
+(``allreduce_per_step_s``: the mean over steps of the smallest wait of the
+ranks), the others also wait for it (``skew_per_step_s``: the mean over steps
+of the largest wait minus the smallest).
 """
 from __future__ import annotations
 
@@ -22,22 +26,27 @@ BATCH = 128  # per rank, as in PyTorch DDP: N ranks take N * BATCH samples per s
 def main(samples: int) -> None:
     rank, world = dist.get_rank(), dist.get_world_size()
     rng = numpy.random.default_rng(0)
-    x = rng.random((samples, 784), dtype=numpy.float32)[rank::world]
-    y = rng.integers(0, 10, samples)[rank::world]
+    # each rank's shard contiguous, as a DataLoader's batches are (and as the 1-rank run's rows are)
+    x = numpy.ascontiguousarray(rng.random((samples, 784), dtype=numpy.float32)[rank::world])
+    y = numpy.ascontiguousarray(rng.integers(0, 10, samples)[rank::world])
     rb.manual_seed(0)
     model = nn.parallel.DistributedDataParallel(nn.Sequential(
         nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU(), nn.Linear(256, 10)))
     opt = optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
     xs, ys = rb.from_numpy(x), rb.from_numpy(y)
+    waits = []  # this rank's communication in each timed step
 
     def step(i: int) -> None:
+        before = model.comm_seconds
         loss = nn.functional.cross_entropy(model(xs[i:i + BATCH]), ys[i:i + BATCH])
         opt.zero_grad()
         loss.backward()
         opt.step()
+        waits.append(model.comm_seconds - before)
 
     for i in (0, BATCH):  # warm-up
         step(i)
+    waits.clear()
     model.comm_seconds = 0.0
     dist.barrier()
     start = time.perf_counter()
@@ -46,8 +55,13 @@ def main(samples: int) -> None:
         step(i)
     dist.barrier()
     seconds = time.perf_counter() - start
+    every = [rb.zeros(len(waits), dtype=rb.float64) for _ in range(world)]
+    dist.all_gather(every, rb.tensor(waits, dtype=rb.float64))
+    per_rank = numpy.stack([w.numpy() for w in every])  # (ranks, steps)
     if rank == 0:
         print(json.dumps({"seconds": seconds, "comm_per_step_s": model.comm_seconds / len(steps),
+                          "allreduce_per_step_s": per_rank.min(0).mean(),
+                          "skew_per_step_s": (per_rank.max(0) - per_rank.min(0)).mean(),
                           "steps": len(steps), "world_size": world}))
 
 

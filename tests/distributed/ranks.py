@@ -115,6 +115,12 @@ def no_sync() -> None:
         (reference(x.reshape(-1, 3)).sum() / world).backward()
     assert not np.allclose(local * world, reference.weight.grad.numpy())  # the first was not synced
     np.testing.assert_allclose(ddp.module.weight.grad.numpy(), reference.weight.grad.numpy(), rtol=1e-5, atol=1e-6)
+    # .grad is a slice of the reduced bucket: the next backward must not write into it
+    kept = ddp.module.weight.grad
+    ddp.module.weight.grad = None
+    ddp(xs[0][rank]).sum().backward()
+    np.testing.assert_allclose(kept.numpy(), reference.weight.grad.numpy(), rtol=1e-5, atol=1e-6)
+    assert not np.allclose(ddp.module.weight.grad.numpy(), kept.numpy())
 
 
 def sampler() -> None:

@@ -5,16 +5,19 @@ How the gradients travel (PyTorch's reducer design):
 - the parameters are grouped, in reverse registration order (about the
   order backward produces their gradients), into buckets of at most
   ``bucket_cap_mb``; each bucket owns one flat, contiguous array;
-- a gradient hook on every parameter copies the parameter's accumulated
-  gradient (its ``.grad`` plus this backward's contribution) into its slice
-  of the bucket; when a bucket is full it starts a non-blocking
+- a gradient hook on every parameter writes the parameter's accumulated
+  gradient (its ``.grad`` plus this backward's contribution), divided by the
+  world size, into its slice of the bucket, so the all-reduce's sum is the
+  average; when a bucket is full it starts a non-blocking
   ``MPI_Iallreduce`` on the flat array, so the reduction runs while backward
   computes the earlier layers' gradients;
 - buckets start in index order on every rank (a full bucket waits for the
   earlier ones), so all ranks issue the same collectives in the same order;
 - when backward has finished (``autograd.engine.queue_callback``), the
-  remaining buckets start, all are waited for, divided by the world size, and
-  copied into each parameter's ``.grad``.
+  remaining buckets start and all are waited for; each parameter's ``.grad``
+  becomes its slice of the reduced array, and the bucket takes a fresh array
+  for the next backward.  So a gradient is copied once (into the bucket), and
+  ``.grad`` never aliases an array a later backward writes.
 
 A parameter that got no gradient on this rank contributes its ``.grad`` (or
 zeros), so a model with parameters unused on some ranks needs no
@@ -40,14 +43,18 @@ class _Bucket:
 
     def __init__(self, params: list, dtype: Any) -> None:
         self.params = params
-        self.flat = xp.empty(sum(p.data.size for p in params), dtype=dtype)
-        self.views, offset = [], 0
-        for p in params:
-            self.views.append(self.flat[offset:offset + p.data.size].reshape(p.shape))
-            offset += p.data.size
         self.filled = [False] * len(params)
         self.count = 0          # filled slots
         self.request: Any = None
+        self.renew(dtype)
+
+    def renew(self, dtype: Any) -> None:
+        """A fresh flat array (the last one now holds the parameters' ``.grad``) and its views."""
+        self.flat = xp.empty(sum(p.data.size for p in self.params), dtype=dtype)
+        self.views, offset = [], 0
+        for p in self.params:
+            self.views.append(self.flat[offset:offset + p.data.size].reshape(p.shape))
+            offset += p.data.size
 
 
 class DistributedDataParallel(Module):
@@ -102,6 +109,7 @@ class DistributedDataParallel(Module):
         self._buckets: list[_Bucket] = []
         self._next = 0          # the next bucket to start
         self._pending = False   # a backward has filled slots whose reduction hasn't finished
+        self._scale = 1.0 / self._group.world_size  # applied before the sum, so the sum is the mean
         if self._group.world_size > 1:
             self._comm = self._group.comm.Dup()  # its own order of collectives, apart from SyncBatchNorm's
             for t in list(module.parameters()) + list(module.buffers()):
@@ -160,9 +168,10 @@ class DistributedDataParallel(Module):
         p, view = bucket.params[i], bucket.views[i]
         g = grad.data if grad.shape == p.shape else sum_to(grad.data, p.shape)
         if p.grad is None:
-            view[...] = g
+            xp.multiply(g, self._scale, out=view)
         else:
             xp.add(p.grad.data, g, out=view)
+            view *= self._scale
         if not bucket.filled[i]:
             bucket.filled[i] = True
             bucket.count += 1
@@ -183,25 +192,25 @@ class DistributedDataParallel(Module):
         self.comm_seconds += time.perf_counter() - start
 
     def _finish(self) -> None:
-        """After backward: fill the slots no gradient reached, reduce the rest, write ``.grad``."""
+        """After backward: fill the slots no gradient reached, reduce the rest, hand out ``.grad``."""
         for bucket in self._buckets[self._next:]:
             for i, p in enumerate(bucket.params):
                 if not bucket.filled[i]:
-                    bucket.views[i][...] = 0 if p.grad is None else p.grad.data
+                    if p.grad is None:
+                        bucket.views[i][...] = 0
+                    else:
+                        xp.multiply(p.grad.data, self._scale, out=bucket.views[i])
                     bucket.filled[i] = True
             bucket.count = len(bucket.params)
         self._start_ready()
         start = time.perf_counter()
-        scale = 1.0 / self._group.world_size
         for bucket in self._buckets:
             process_group.wait(bucket.request, "DistributedDataParallel gradient all-reduce")
-            bucket.flat *= bucket.flat.dtype.type(scale)
-            for p, view in zip(bucket.params, bucket.views):
-                if p.grad is None:
-                    p.grad = Tensor._wrap(view.copy())  # .grad must not alias the bucket, refilled next step
-                else:
-                    p.grad.data[...] = view
         self.comm_seconds += time.perf_counter() - start
+        for bucket in self._buckets:
+            for p, view in zip(bucket.params, bucket.views):
+                p.grad = Tensor._wrap(view)
+            bucket.renew(bucket.flat.dtype)
         self._reset()
 
     def _reset(self) -> None:
