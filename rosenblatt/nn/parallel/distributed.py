@@ -109,6 +109,7 @@ class DistributedDataParallel(Module):
         self._buckets: list[_Bucket] = []
         self._next = 0          # the next bucket to start
         self._pending = False   # a backward has filled slots whose reduction hasn't finished
+        self._abandoned: list = []  # (request, array) of reductions a raising backward left running
         self._scale = 1.0 / self._group.world_size  # applied before the sum, so the sum is the mean
         if self._group.world_size > 1:
             self._comm = self._group.comm.Dup()  # its own order of collectives, apart from SyncBatchNorm's
@@ -133,6 +134,7 @@ class DistributedDataParallel(Module):
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         if self._pending:  # the last backward raised before its reduction finished
+            self._abandon_started()
             self._reset()
         if self.broadcast_buffers and self._group.world_size > 1:
             for t in self.module.buffers():
@@ -212,6 +214,18 @@ class DistributedDataParallel(Module):
                 p.grad = Tensor._wrap(view)
             bucket.renew(bucket.flat.dtype)
         self._reset()
+
+    def _abandon_started(self) -> None:
+        """Give started buckets fresh arrays: MPI may still write into the old ones.
+
+        The old array and its request stay referenced until the request completes,
+        so that memory is never freed or reused under a running all-reduce.
+        """
+        self._abandoned = [(r, a) for r, a in self._abandoned if not r.Test()]
+        for bucket in self._buckets:
+            if bucket.request is not None:
+                self._abandoned.append((bucket.request, bucket.flat))
+                bucket.renew(bucket.flat.dtype)
 
     def _reset(self) -> None:
         for bucket in self._buckets:
