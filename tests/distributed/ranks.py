@@ -189,6 +189,36 @@ def overlap() -> None:
     assert len(ddp._buckets) == 3 and started == [2], (len(ddp._buckets), started)
 
 
+def recover() -> None:
+    """A backward that raises after some buckets started: the started reductions keep arrays of their
+    own (never the ones the next backward fills), and the next backward averages correctly."""
+    rank = dist.get_rank()
+    layers = lambda: nn.Sequential(nn.Linear(8, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 2))
+    model, reference = layers(), layers()
+    ddp = DistributedDataParallel(model, bucket_cap_mb=0.01)  # broadcasts rank 0's weights...
+    reference.load_state_dict(model.state_dict())              # ...which the reference copies
+    failures = [RuntimeError("bad gradient")]
+
+    def raise_once(grad):  # registered after DDP's hooks: the later layers' buckets have started
+        if failures:
+            raise failures.pop()
+    model[0].weight.register_hook(raise_once)
+    x = rb.randn(4, 8, generator=rb.Generator().manual_seed(rank))
+    try:
+        ddp(x).sum().backward()
+        raise AssertionError("the hook did not raise")
+    except RuntimeError:
+        pass
+    model.zero_grad()  # drop what the failed backward accumulated
+    ddp(x).sum().backward()
+    assert ddp._abandoned, "the raising backward started no reduction: the test checks nothing"
+    assert all(a is not b.flat for _, a in ddp._abandoned for b in ddp._buckets)
+    reference(x).sum().backward()
+    for p, q in zip(model.parameters(), reference.parameters()):
+        dist.all_reduce(q.grad, op=dist.ReduceOp.AVG)
+        assert np.allclose(p.grad.numpy(), q.grad.numpy(), atol=1e-6), p.shape
+
+
 def trainer(out: str, epochs: str, resume: str = "") -> None:
     """Trainer with DDP: global batch 32 on any number of ranks; end-of-epoch checkpoints in ``out``.
 

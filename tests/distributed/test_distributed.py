@@ -151,10 +151,11 @@ def test_mpiexec_comes_with_the_distributed_extra():
     assert os.access(find_mpiexec(), os.X_OK)
 
 
-@pytest.mark.parametrize("scenario", ["collectives", "mlp", "cnn", "no_sync", "overlap", "sampler"])
+@pytest.mark.parametrize("scenario", ["collectives", "mlp", "cnn", "no_sync", "overlap", "sampler", "recover"])
 def test_two_ranks(scenario):
     """mlp/cnn: 2 ranks of batch B reach one process's parameters on batch 2B after 10 steps;
     sampler: every sample exactly once per epoch; overlap: buckets start during backward;
+    recover: a backward that raised mid-reduction leaves the next one correct;
     collectives, no_sync: values checked on each rank."""
     result = mpiexec(scenario)
     assert result.returncode == 0, result.stdout + result.stderr
