@@ -59,9 +59,10 @@ def _class_back(g2: Any, shape: tuple) -> Any:
 class _ClassLoss(Function):
     """``loss_i = -sum_c A_ic logp_ic`` with ``logp`` = log_softmax (cross entropy) or the input (NLL).
 
-    ``A`` is given sparsely (``coef_i`` at class ``t_i``) plus a dense smoothing
-    term ``smooth_i * w_c``, or densely (probability targets).  With
-    log_softmax, ``d loss_i / d z = p_i * sum_c A_ic - A_i``.
+    ``A`` is given sparsely (``coef_i`` at class ``t_i``; ``coef=None`` means 1
+    for every row, the plain case) plus a dense smoothing term ``smooth_i * w_c``,
+    or densely (probability targets).  With log_softmax,
+    ``d loss_i / d z = p_i * sum_c A_ic - A_i``.
     """
 
     def forward(self, x, target=None, coef=None, dense=None, smooth=None, w=None, denom=1.0,
@@ -81,7 +82,7 @@ class _ClassLoss(Function):
         if dense is not None:
             loss = -(dense * logp).sum(axis=1)
         else:
-            loss = -coef * logp[rows, target]
+            loss = -logp[rows, target] if coef is None else -coef * logp[rows, target]
             if smooth is not None:
                 wlogp = logp if w is None else logp * w
                 loss = loss - smooth * wlogp.sum(axis=1)
@@ -93,29 +94,27 @@ class _ClassLoss(Function):
         return xp.asarray(total / denom if reduction == "mean" else total, dtype=x.dtype)
 
     def backward(self, grad):
+        # the gradient of each row's loss: a column, or one number shared by all rows
         if self.reduction == "none":
-            g = grad.reshape(-1)
+            g = grad.reshape(-1, 1)
         else:
-            g = xp.full(self.rows.shape[0], grad / self.denom if self.reduction == "mean" else grad,
-                        dtype=grad.dtype)
+            g = grad / self.denom if self.reduction == "mean" else grad
         if self.dense is not None:
-            a = self.dense * g[:, None]
+            a = self.dense * g
             gz = (self.p * a.sum(axis=1, keepdims=True) - a) if self.softmax else -a
         else:
-            c = self.coef * g
-            total = c
+            c = g if self.coef is None else self.coef[:, None] * g
             if self.softmax:
                 if self.smooth is not None:
-                    s = self.smooth * g
+                    s = self.smooth[:, None] * g
                     wsum = self.w.sum() if self.w is not None else self.p.shape[1]
-                    total = c + s * wsum
-                    gz = self.p * total[:, None] - s[:, None] * (1.0 if self.w is None else self.w)
+                    gz = self.p * (c + s * wsum) - s * (1.0 if self.w is None else self.w)
                 else:
-                    gz = self.p * total[:, None]
+                    gz = self.p * c
             else:
                 n_classes = self.in_shape[1 if len(self.in_shape) > 1 else 0]
                 gz = xp.zeros((self.rows.shape[0], n_classes), dtype=grad.dtype)
-            gz[self.rows, self.target] -= c
+            gz[self.rows, self.target] -= c.reshape(-1) if c.ndim else c
         return _class_back(gz.astype(grad.dtype, copy=False), self.in_shape)
 
 
@@ -220,6 +219,12 @@ def _class_loss(input: Tensor, target: Any, weight: Any, ignore_index: int, redu
         dense = y if w is None else y * w
         return _ClassLoss.apply(input, dense=dense, denom=float(y.shape[0]), reduction=reduction,
                                 softmax=softmax, out_shape=out_shape)
+    if w is None and not eps and reduction != "none" and t.size:
+        flat = t.reshape(-1)
+        if (not 0 <= ignore_index < n_classes and flat.min() >= 0
+                and flat.max() < n_classes):  # nothing ignored or out of range: every row counts once
+            return _ClassLoss.apply(input, target=flat, denom=float(flat.size), reduction=reduction,
+                                    softmax=softmax, out_shape=out_shape)
     safe, wt, valid = _index_terms(t, n_classes, w, ignore_index, op, dtype)
     coef = (wt * (1.0 - eps)).astype(dtype, copy=False)
     smooth = (valid * (eps / n_classes)).astype(dtype) if eps else None
