@@ -18,9 +18,7 @@ The JSON nodes are tagged so nothing is ambiguous: ``{"t": name}`` a tensor,
 """
 from __future__ import annotations
 
-import json
 import os
-import tempfile
 import zlib
 from typing import Any
 
@@ -135,6 +133,9 @@ def save(obj: Any, f: _Path) -> None:
         >>> rb.load(path)["state"][0]["step"]
         5
     """
+    import json  # here, not at the top: with tempfile they add ~10 ms to `import rosenblatt`
+    import tempfile
+
     safetensors = _safetensors()
     path = os.fspath(f)
     directory = os.path.dirname(os.path.abspath(path))
@@ -183,6 +184,8 @@ def load(f: _Path) -> Any:
         >>> rb.load(path)["weight"].shape
         (2, 3)
     """
+    import json  # here, not at the top: it adds to `import rosenblatt`
+
     safetensors = _safetensors()
     path = os.fspath(f)
     if not os.path.exists(path):
