@@ -142,12 +142,18 @@ def train(args: argparse.Namespace) -> int:
     return 130 if result.get("interrupted") else 0
 
 
+def _error(command: str, e: BaseException) -> None:
+    """``rosenblatt COMMAND: error: MESSAGE`` on stderr, the command not repeated when the
+    library's message already starts with it (``recommend: unknown user 9999; ...``)."""
+    print(f"rosenblatt {command}: error: {str(e).removeprefix(f'{command}: ')}", file=sys.stderr)
+
+
 def transcribe(args: argparse.Namespace) -> int:
     from .recipes.spoken_digits import transcribe
     try:
         digit, probability = transcribe(args.file, *([args.model] if args.model else []))
     except ValueError as e:  # not a WAV, a wrong rate, not a model file: the message, no traceback
-        print(f"rosenblatt transcribe: error: {e}", file=sys.stderr)
+        _error("transcribe", e)
         return 1
     print(f"{digit} (probability {probability:.3f})")
     return 0
@@ -158,7 +164,7 @@ def recommend(args: argparse.Namespace) -> int:
     try:
         rows = recommend(args.user, args.run, args.data_dir, args.count)
     except ValueError as e:  # an unknown user, a model trained on other data: the message, no traceback
-        print(f"rosenblatt recommend: error: {e}", file=sys.stderr)
+        _error("recommend", e)
         return 1
     print(f"top {len(rows)} unseen items for user {args.user} (predicted rating, title):")
     for rank, (item, title, rating) in enumerate(rows, 1):
@@ -222,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except (FloatingPointError, ImportError, FileNotFoundError) as e:
         # expected failures (a diverged run, a missing optional package or dataset): the message, no traceback
-        print(f"rosenblatt {args.command}: error: {e}", file=sys.stderr)
+        _error(args.command, e)
         ranks = sys.modules.get("rosenblatt.distributed.process_group")
         if ranks is not None and ranks.is_initialized():  # under mpiexec: stop the other ranks too
             ranks.report_failure(f"{type(e).__name__}: {e}")

@@ -110,7 +110,7 @@ def test_train_and_recommend_through_the_cli(movielens, tmp_path, capsys):
     assert [r for _, _, r in rows] == sorted((r for _, _, r in rows), reverse=True)
 
     assert main(["recommend", "--user", "999", "--run", str(run), "--data-dir", str(root)]) == 1
-    assert "unknown user 999; users in" in capsys.readouterr().err
+    assert capsys.readouterr().err.startswith("rosenblatt recommend: error: unknown user 999; users in")
     assert main(["recommend", "--user", "1", "--run", str(tmp_path / "nothing"), "--data-dir", str(root)]) == 1
     assert "no trained model at" in capsys.readouterr().err
     (tmp_path / "other").mkdir()
