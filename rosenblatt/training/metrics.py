@@ -99,7 +99,37 @@ class Accuracy(Metric):
         return self.correct / self.total if self.total else float("nan")
 
 
-class TopKAccuracy(Metric):
+class _RankMetric(Metric):
+    """A score summed over rows from the 0-based rank of each row's target, averaged at the end.
+
+    Subclasses give ``_gain(hits) -> float``, the summed score of a batch's ranks
+    below ``k`` (the others score 0), and the history key's ``_default_name``.
+    """
+
+    _default_name = "{k}"
+
+    def __init__(self, k: int, name: str | None = None) -> None:
+        if not isinstance(k, int) or k < 1:
+            raise ValueError(f"{type(self).__name__}: k must be a positive int, got {k!r}")
+        self.k, self.name = k, name or self._default_name.format(k=k)
+        super().__init__()
+
+    def reset(self) -> None:
+        self.score, self.total = 0.0, 0
+
+    def update(self, output: Any, target: Any) -> None:
+        rank = _rank(self, output, target)
+        self.score += self._gain(rank[rank < self.k])
+        self.total += int(rank.size)
+
+    def compute(self) -> float:
+        return self.score / self.total if self.total else float("nan")
+
+    def _gain(self, hits: numpy.ndarray) -> float:
+        raise NotImplementedError
+
+
+class TopKAccuracy(_RankMetric):
     """Fraction of samples whose target is among the ``k`` highest scores.
 
     Args:
@@ -109,22 +139,13 @@ class TopKAccuracy(Metric):
     Shape: output (N, C) with C >= k; target (N,).
     """
 
+    _default_name = "top{k}_accuracy"
+
     def __init__(self, k: int = 5, name: str | None = None) -> None:
-        if not isinstance(k, int) or k < 1:
-            raise ValueError(f"TopKAccuracy: k must be a positive int, got {k!r}")
-        self.k, self.name = k, name or f"top{k}_accuracy"
-        super().__init__()
+        super().__init__(k, name)
 
-    def reset(self) -> None:
-        self.correct, self.total = 0, 0
-
-    def update(self, output: Any, target: Any) -> None:
-        rank = _rank(self, output, target)
-        self.correct += int((rank < self.k).sum())
-        self.total += int(rank.size)
-
-    def compute(self) -> float:
-        return self.correct / self.total if self.total else float("nan")
+    def _gain(self, hits: numpy.ndarray) -> float:
+        return float(hits.size)
 
 
 def _rank(metric: Any, output: Any, target: Any) -> numpy.ndarray:
@@ -160,11 +181,13 @@ class HitRate(TopKAccuracy):
         0.5
     """
 
+    _default_name = "hit_rate@{k}"
+
     def __init__(self, k: int = 10, name: str | None = None) -> None:
-        super().__init__(k, name or f"hit_rate@{k}")
+        super().__init__(k, name)
 
 
-class NDCG(Metric):
+class NDCG(_RankMetric):
     """Normalised discounted cumulative gain at k with one relevant item per row.
 
     ``NDCG@k = (1/N) sum_n [rank_n < k] / log2(rank_n + 2)`` where ``rank_n`` is
@@ -186,22 +209,13 @@ class NDCG(Metric):
         0.8155
     """
 
+    _default_name = "ndcg@{k}"
+
     def __init__(self, k: int = 10, name: str | None = None) -> None:
-        if not isinstance(k, int) or k < 1:
-            raise ValueError(f"NDCG: k must be a positive int, got {k!r}")
-        self.k, self.name = k, name or f"ndcg@{k}"
-        super().__init__()
+        super().__init__(k, name)
 
-    def reset(self) -> None:
-        self.total_gain, self.total = 0.0, 0
-
-    def update(self, output: Any, target: Any) -> None:
-        rank = _rank(self, output, target)
-        self.total_gain += float((1.0 / numpy.log2(rank[rank < self.k] + 2.0)).sum())
-        self.total += int(rank.size)
-
-    def compute(self) -> float:
-        return self.total_gain / self.total if self.total else float("nan")
+    def _gain(self, hits: numpy.ndarray) -> float:
+        return float((1.0 / numpy.log2(hits + 2.0)).sum())
 
 
 class RMSE(Metric):
