@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy
 import pytest
@@ -125,6 +126,31 @@ def test_float32_forward_stays_float32(kind, rng):
         assert_close(a, b, atol=1e-5, rtol=1e-4)
     out[0].sum().backward()
     assert all(p.grad.dtype == numpy.float32 for p in rb_layer.parameters())
+
+
+@pytest.mark.parametrize("kind", ["LSTM", "GRU"])
+def test_saturated_gates_match_torch_without_warnings(kind, rng):
+    """Weights x 300 give pre-activations in the hundreds: ``exp`` (sigmoid through exp)
+    overflows to inf in float32 and the gates must still saturate to 0 and 1 as PyTorch's,
+    with finite gradients and no RuntimeWarning."""
+    ours, theirs = LAYERS[kind]
+    torch_layer, rb_layer = theirs(I, H), ours(I, H)
+    with torch.no_grad():
+        for p in torch_layer.parameters():
+            p.mul_(300.0)
+    rb_layer.load_state_dict({k: v.detach().numpy().copy() for k, v in torch_layer.state_dict().items()})
+    x = rng.standard_normal((T, B, I)).astype(numpy.float32)
+    g = rng.standard_normal((T, B, H)).astype(numpy.float32)
+    rx, tx = rb.tensor(x.copy(), requires_grad=True), torch.from_numpy(x.copy()).requires_grad_()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = rb_layer(rx)[0]
+        out.backward(rb.tensor(g))
+    want = torch_layer(tx)[0]
+    want.backward(torch.from_numpy(g))
+    assert_close(out, want, atol=1e-5, rtol=1e-4, what="output")
+    assert numpy.isfinite(rx.grad.data).all()
+    assert_close(rx.grad, tx.grad, atol=1e-3, rtol=1e-4, what="input grad")
 
 
 @pytest.mark.parametrize("kind", list(CELLS))
