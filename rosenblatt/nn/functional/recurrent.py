@@ -272,7 +272,8 @@ class LSTMSequence(_Recurrent):
         A, CT, TC = self.A, self.CT, self.TC
         T, H = self.T, self.H
         S = 3 * H
-        whhT = self._internal(self.w_hh).T  # (H, 4H), a view: BLAS reads it transposed
+        whhT = self.w_hh.T[:, self.rows]  # (H, 4H), internal gate order, contiguous: BLAS's per-step
+        # GEMM ran 3-6% faster on it than on the transposed view (the gather copies W_hh either way)
         dh, dc = grad[T].T.copy(), grad[T + 1].T.copy()
         tmp = xp.empty_like(dh)
         d = xp.empty((4 * H, self.B), dtype=A.dtype)  # the step's activation derivatives
