@@ -35,23 +35,22 @@ def sum_to(grad: Any, shape: tuple) -> Any:
     return out
 
 
-def _count_consumers(root: Any) -> dict:
-    """How many graph edges point at each node reachable from ``root``."""
+def _count_consumers(root: Function) -> dict:
+    """How many graph edges point at each node and leaf reachable from ``root``."""
     consumers: dict = {}
     stack = [root]
-    seen = {root}
     while stack:
-        node = stack.pop()
-        if isinstance(node, Tensor):
-            continue
-        parents = node.parents
+        parents = stack.pop().parents
         if parents is None:
             raise RuntimeError(_RELEASED)
         for p in parents:
-            if p is not None:
-                consumers[p] = consumers.get(p, 0) + 1
-                if p not in seen:
-                    seen.add(p)
+            if p is None:
+                continue
+            if p in consumers:
+                consumers[p] += 1
+            else:
+                consumers[p] = 1
+                if not isinstance(p, Tensor):
                     stack.append(p)
     return consumers
 
@@ -116,18 +115,18 @@ def run_backward(tensor: Tensor, grad: Any, retain_graph: bool) -> None:
 
 
 def _propagate(tensor: Tensor, grad: Any, retain_graph: bool) -> None:
-    root = tensor._node if tensor._node is not None else tensor
+    handed_out = {id(grad if grad.base is None else grad.base)}
+    root = tensor._node
+    if root is None:  # backward() on a leaf
+        _accumulate_leaf(tensor, grad, handed_out)
+        return
     consumers = _count_consumers(root)
     grads = {root: grad}
-    handed_out = {id(grad if grad.base is None else grad.base)}
     ready = [root]
     inplace_count = _state.inplace_count
     while ready:
         node = ready.pop()
         g = grads.pop(node)
-        if isinstance(node, Tensor):
-            _accumulate_leaf(node, g, handed_out)
-            continue
         if g.shape != node._shape:
             g = sum_to(g, node._shape)
         if node._hooks is not None:
@@ -143,12 +142,16 @@ def _propagate(tensor: Tensor, grad: Any, retain_graph: bool) -> None:
             if ig is None:  # a backward that skipped an input that turns out to need it
                 ig = xp.zeros(parent._shape if isinstance(parent, Function) else parent.shape, dtype=g.dtype)
             if parent in grads:
-                grads[parent] = grads[parent] + ig
+                ig = grads[parent] + ig
+            left = consumers[parent] - 1
+            if left:  # more gradients to come
+                grads[parent] = ig
+                consumers[parent] = left
+            elif isinstance(parent, Tensor):  # a leaf has all its gradient: accumulate it now
+                grads.pop(parent, None)
+                _accumulate_leaf(parent, ig, handed_out)
             else:
                 grads[parent] = ig
-            left = consumers[parent] - 1
-            consumers[parent] = left
-            if not left:
                 ready.append(parent)
         if not retain_graph:
             node.__dict__.clear()  # frees saved arrays; class-level parents=None marks it released

@@ -6,7 +6,9 @@ one-input op, else a tuple).  ``forward`` keeps on ``self`` only what
 ``backward`` needs; the instance is the graph node and is freed after backward.
 
 Positional arguments of ``apply`` are the op's inputs (tensors, numbers or
-lists); keyword arguments are options passed to ``forward`` unchanged.
+lists); keyword arguments are options passed to ``forward`` unchanged.  The
+node is made by calling the subclass with no arguments, so a subclass takes its
+inputs in ``forward``, never in ``__init__``.
 
 The graph keeps ``parents`` (read it in backward to skip unneeded gradients)
 and the underscored ``_shape``, ``_inputs``, ``_epoch``, ``_hooks`` on each
@@ -42,8 +44,6 @@ class Function:
     #: graph nodes of the inputs, ``None`` where an input needs no gradient;
     #: the class-level ``None`` shows through once backward has freed the node.
     parents: tuple | None = None
-    #: False for ops whose output never carries a gradient (comparisons, argmax).
-    differentiable = True
     #: indices of inputs whose arrays ``forward`` keeps for ``backward``; an
     #: in-place change to one of them before backward is reported, not ignored.
     saves_inputs: tuple[int, ...] = ()
@@ -60,27 +60,30 @@ class Function:
 
     @classmethod
     def apply(cls, *inputs: Any, **options: Any) -> "Tensor":
-        arrays = []
-        parents = []
-        needs_grad = False
-        for a in inputs:
-            if isinstance(a, Tensor):
-                arrays.append(a.data)
-                if a.requires_grad:
-                    needs_grad = True
-                    parents.append(a._node or a)  # a leaf is its own node
-                else:
-                    parents.append(None)
-            else:
-                arrays.append(a if isinstance(a, _scalar_types) else as_array(a, cls))
-                parents.append(None)
-        fn = _new(cls)
+        fn = cls()  # cheaper than object.__new__(cls): no argument tuple
+        n = len(inputs)
         try:
-            out = fn.forward(*arrays, **options)
+            # One or two tensors and no options, nearly every call: the arrays go to forward
+            # positionally, without the lists and *args call of the general case (measured
+            # on 8x8 tensors: 0.3 us of the 2.3 us an op took).
+            if n == 2 and not options and isinstance(inputs[0], Tensor) and isinstance(inputs[1], Tensor):
+                a, b = inputs
+                out = fn.forward(a.data, b.data)
+                needs_grad = a.requires_grad or b.requires_grad
+                parents = ((a._node or a) if a.requires_grad else None,  # a leaf is its own node
+                           (b._node or b) if b.requires_grad else None)
+            elif n == 1 and not options and isinstance(inputs[0], Tensor):
+                a = inputs[0]
+                out = fn.forward(a.data)
+                needs_grad = a.requires_grad
+                parents = (a._node or a,)  # only read when a requires grad
+            else:
+                arrays, parents, needs_grad = _unpack(inputs, cls)
+                out = fn.forward(*arrays, **options)
         except ValueError as error:
             if "broadcast" not in str(error):
                 raise
-            shapes = " and ".join(str(list(getattr(a, "shape", ()))) for a in arrays)
+            shapes = " and ".join(str(list(xp.shape(as_array(a, cls)))) for a in inputs)
             raise ValueError(f"{cls.__name__.lower()}: shapes {shapes} cannot be broadcast "
                              f"together (sizes must match or be 1, aligned from the last dim)") from None
         if type(out) is not _ndarray:
@@ -90,8 +93,8 @@ class Function:
         t.grad = None
         t._version = 0
         t._hooks = None
-        if needs_grad and _state.enabled and cls.differentiable:
-            fn.parents = tuple(parents)
+        if needs_grad and _state.enabled:
+            fn.parents = parents
             fn._shape = out.shape
             if cls.saves_inputs:
                 fn._inputs = inputs
@@ -105,6 +108,25 @@ class Function:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}Backward>"
+
+
+def _unpack(inputs: tuple, op: Any) -> tuple[list, tuple, bool]:
+    """The arrays of ``inputs``, their graph nodes, and whether any needs a gradient."""
+    arrays = []
+    parents = []
+    needs_grad = False
+    for a in inputs:
+        if isinstance(a, Tensor):
+            arrays.append(a.data)
+            if a.requires_grad:
+                needs_grad = True
+                parents.append(a._node or a)  # a leaf is its own node
+            else:
+                parents.append(None)
+        else:
+            arrays.append(a if isinstance(a, _scalar_types) else as_array(a, op))
+            parents.append(None)
+    return arrays, tuple(parents), needs_grad
 
 
 def as_array(value: Any, op: Any = None) -> Any:

@@ -12,6 +12,9 @@ from ..autograd.function import Function, as_array
 from ..tensor import Tensor
 
 _wrap = Tensor._wrap
+# A dtype compared by identity: ``dtype != xp.float64`` turns the type into a dtype on every
+# call (0.15 us of an 8x8 add).
+_float64 = xp.dtype(xp.float64)
 
 
 class Add(Function):
@@ -174,7 +177,7 @@ def _torch_dtype(out: Any, x: Any, y: Any) -> Any:
     NumPy turns int / int and int tensor with Python float into float64; PyTorch
     gives its default float32 there.
     """
-    if getattr(out, "dtype", None) != xp.float64:
+    if getattr(out, "dtype", None) is not _float64:
         return out
     if getattr(x, "dtype", None) == xp.float64 or getattr(y, "dtype", None) == xp.float64:
         return out
