@@ -121,12 +121,11 @@ def _propagate(tensor: Tensor, grad: Any, retain_graph: bool) -> None:
         _accumulate_leaf(tensor, grad, handed_out)
         return
     consumers = _count_consumers(root)
-    grads = {root: grad}
-    ready = [root]
+    partial: dict = {}  # gradient sums of nodes and leaves still waiting for consumers
+    ready = [(root, grad)]  # nodes with their complete gradient
     inplace_count = _state.inplace_count
     while ready:
-        node = ready.pop()
-        g = grads.pop(node)
+        node, g = ready.pop()
         if g.shape != node._shape:
             g = sum_to(g, node._shape)
         if node._hooks is not None:
@@ -141,18 +140,16 @@ def _propagate(tensor: Tensor, grad: Any, retain_graph: bool) -> None:
                 continue
             if ig is None:  # a backward that skipped an input that turns out to need it
                 ig = xp.zeros(parent._shape if isinstance(parent, Function) else parent.shape, dtype=g.dtype)
-            if parent in grads:
-                ig = grads[parent] + ig
+            if parent in partial:
+                ig = partial.pop(parent) + ig
             left = consumers[parent] - 1
             if left:  # more gradients to come
-                grads[parent] = ig
+                partial[parent] = ig
                 consumers[parent] = left
             elif isinstance(parent, Tensor):  # a leaf has all its gradient: accumulate it now
-                grads.pop(parent, None)
                 _accumulate_leaf(parent, ig, handed_out)
             else:
-                grads[parent] = ig
-                ready.append(parent)
+                ready.append((parent, ig))
         if not retain_graph:
             node.__dict__.clear()  # frees saved arrays; class-level parents=None marks it released
 
