@@ -3,9 +3,9 @@
 Each Function runs a whole sequence with one GEMM per step for all gates and
 writes gate activations into preallocated buffers.  The LSTM's step GEMM is
 ``[W_hh | W_ih | b] @ [h; x_t; 1]``: the input projection and the bias ride along
-(K = H + I + 1 instead of H), which took 1.5 ms off a forward of B 32, T 64,
-I 64, H 256 with one BLAS thread and 2 ms with two, because the 64 small
-per-step input GEMMs of a separate projection do not gain from threads.  GRU
+(K = H + I + 1 instead of H), which took about 1.5 ms off a forward of B 32,
+T 64, I 64, H 256 with one BLAS thread and 2 ms with two: the 64 small
+per-step input GEMMs of a separate projection did not gain from threads.  GRU
 and RNN do the input projection of all steps in one batched GEMM up front
 (GRU must: its ``r`` multiplies only the hidden part).  Backward
 walks the steps in reverse (``_reverse_steps``, shared by the three layers)
@@ -25,9 +25,10 @@ is ``c_n``; the caller slices them apart.  ``reverse=True`` runs from
 ``t = T-1`` down to ``0``.
 
 Internal layout is feature-major: a step's gates are ``(G*H, B)`` and its state
-``(H, B)``.  Two reasons: OpenBLAS runs ``(4H, H) @ (H, B)`` about 1.5x faster
-than ``(B, H) @ (H, 4H)`` for small ``B``, and each gate is then a contiguous
-row block, so the gate math runs on contiguous memory with scalar operands.
+``(H, B)``.  Two reasons: with two threads OpenBLAS runs ``(4H, H) @ (H, B)``
+about 1.4x faster than ``(B, H) @ (H, 4H)`` for small ``B`` (one thread: the
+same), and each gate is then a contiguous row block, so the gate math runs on
+contiguous memory with scalar operands.
 The LSTM's gates are reordered to ``i, f, o, g`` inside, so the three sigmoid
 gates form one block.
 
@@ -36,9 +37,9 @@ weights: the sigmoid gates' rows of the weights and biases are pre-scaled by -1
 (``gate_scale``), so a step's gates need one ``exp`` pass, ``+ 1`` and one
 reciprocal.  The LSTM's ``g = tanh(z) = 2 sigmoid(2 z) - 1`` rides in the same
 passes with its rows pre-scaled by -2.  NumPy's float32 ``exp`` is about 1.7x
-faster than its ``tanh`` here (tanh was 0.5 tanh(0.5 z) + 0.5 before), which
-took 3 ms off the LSTM forward above.  Overflow of ``exp`` to ``inf`` is
-harmless (``1 / inf = 0``) and silenced.
+faster than its ``tanh`` (AVX2; both cost 10-20x a multiply), and this took
+3 ms off the LSTM forward above (sigmoid was 0.5 tanh(0.5 z) + 0.5 before).
+Overflow of ``exp`` to ``inf`` is harmless (``1 / inf = 0``) and silenced.
 
 ``mask`` (``(T, B)`` of 0/1, for packed sequences) freezes the state of a
 sequence outside its valid steps and zeroes its output there, so the final
