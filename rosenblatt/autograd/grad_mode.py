@@ -17,8 +17,11 @@ class _State:
     tuple per saved tensor.
     """
 
-    enabled = True
-    inplace_count = 0
+    def __init__(self) -> None:
+        # Instance attributes, not class ones: Python 3.11 reads those with its fast
+        # specialised lookup, and every op reads ``enabled``.
+        self.enabled = True
+        self.inplace_count = 0
 
 
 _state = _State()
