@@ -3,8 +3,9 @@
 Iterative, so a graph 100,000 nodes deep needs no recursion.  Each node runs
 once, when every consumer has handed it its gradient (dependency counting, as
 PyTorch's engine does); a leaf's ``.grad`` is filled as soon as its last
-consumer has run, so its hooks fire during the pass.  Broadcasting is undone here, once for all ops: a
-gradient whose shape differs from its node's output is summed down to it.
+consumer has run, so its hooks fire during the pass.  Broadcasting is undone
+here, once for all ops: a gradient whose shape differs from its node's output
+is summed down to it.
 """
 from __future__ import annotations
 
