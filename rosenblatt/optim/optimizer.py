@@ -69,8 +69,13 @@ class _Bucket:
         self.grad = xp.empty(width, dtype=dtype)
         self.tmp = xp.empty(min(width, CHUNK), dtype=dtype)
 
+    def state_slice(self, key: str, j: int) -> Any:
+        """Parameter ``j``'s slice of state array ``key``, 1-D."""
+        return self.arrays[key][self.offsets[j]:self.offsets[j + 1]]
+
     def view(self, key: str, j: int) -> Any:
-        return self.arrays[key][self.offsets[j]:self.offsets[j + 1]].reshape(self.params[j].data.shape)
+        """The same, in the parameter's shape."""
+        return self.state_slice(key, j).reshape(self.params[j].data.shape)
 
 
 class Optimizer:
@@ -247,7 +252,7 @@ class Optimizer:
         for p in one:
             j = bucket.position[id(p)]
             data = p.data.reshape(-1)  # a view; a copy, written back below, if p isn't contiguous
-            state = {key: bucket.arrays[key][bucket.offsets[j]:bucket.offsets[j + 1]] for key in init}
+            state = {key: bucket.state_slice(key, j) for key in init}
             self._update_flat(group, data, p.grad.data.reshape(-1), bucket.grad[:data.size], state,
                               counts[id(p)] + 1, bucket.tmp)
             if not p.data.flags.c_contiguous:
