@@ -101,6 +101,8 @@ def test_cross_entropy_bad_targets_name_the_numbers():
         F.cross_entropy(x, rb.tensor([0, 1, 2, 0]), weight=rb.ones(4))
     with pytest.raises(ValueError, match="reduction"):
         F.cross_entropy(x, rb.tensor([0, 1, 2, 0]), reduction="avg")
+    with pytest.raises(TypeError, match=r"integer class indices or float class probabilities, got bool"):
+        F.cross_entropy(x, rb.tensor([True, False, True, True]))
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)

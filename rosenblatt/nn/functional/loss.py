@@ -219,6 +219,9 @@ def _class_loss(input: Tensor, target: Any, weight: Any, ignore_index: int, redu
         dense = y if w is None else y * w
         return _ClassLoss.apply(input, dense=dense, denom=float(y.shape[0]), reduction=reduction,
                                 softmax=softmax, out_shape=out_shape)
+    if t.dtype.kind not in "iu":
+        raise TypeError(f"{op}(): target must hold integer class indices or float class "
+                        f"probabilities, got {t.dtype}; convert it with .long()")
     if w is None and not eps and reduction != "none" and t.size:
         flat = t.reshape(-1)
         if (not 0 <= ignore_index < n_classes and flat.min() >= 0
