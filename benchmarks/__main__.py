@@ -12,6 +12,8 @@ import sys
 import traceback
 from pathlib import Path
 
+import rosenblatt
+
 from . import harness
 
 NOT_WORKLOADS = {"harness", "__main__"}
@@ -56,6 +58,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--rounds must be >= {harness.MIN_ROUNDS}, got {rounds}")
     pause = args.pause if args.pause is not None else (0.1 if args.quick else 0.25)
 
+    # Both libraries share this process's malloc: freed blocks stay in it for the next step
+    # instead of returning to the kernel and page-faulting back in (benchmarks/README.md).
+    rosenblatt.keep_freed_memory()
     broken = []
     for name in args.groups or available:
         try:

@@ -135,6 +135,8 @@ def train(args: argparse.Namespace) -> int:
         from .distributed.launch import launch
         passed = [f for k, v in options.items() for f in ("--" + k.replace("_", "-"), str(v))]
         return launch(args.nproc, ["train", args.recipe, *passed])
+    from ._backend import keep_freed_memory
+    keep_freed_memory()  # each step reuses the last one's freed temporaries without page faults
     result = fn(**options)
     if get_rank() != 0:
         return 0
