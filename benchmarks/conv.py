@@ -1,4 +1,5 @@
-"""Convolutional workloads: a LeNet-5 training step and a 64->64 3x3 conv forward+backward.
+"""Convolutional workloads: a LeNet-5 training step (its time and its peak memory) and a
+64->64 3x3 conv forward+backward.
 
 Both sides run the same model written from functional ops: conv, relu, max-pool,
 ``x @ w.T + b`` linear layers, a log-softmax + gather cross-entropy, and a plain
@@ -15,6 +16,7 @@ import rosenblatt as rb
 from rosenblatt.nn.functional.conv import conv2d
 from rosenblatt.nn.functional.pooling import max_pool2d
 
+from ._peak_memory import peak_bytes_in_child
 from .harness import Target, workload
 
 LR = 0.01
@@ -76,13 +78,27 @@ def lenet_inputs(batch: int = 128, seed: int = 1) -> tuple[numpy.ndarray, numpy.
             rng.integers(0, 10, size=(batch, 1)))
 
 
-@workload("lenet5_train_step", target=Target.ratio_at_most(1.2), per_label="step")
-def lenet5_train_step() -> dict[str, Callable[[], Any]]:
+def lenet_step(library: str) -> Callable[[], None]:
+    """A LeNet-5 training step at batch 128 of ``"rosenblatt"`` or ``"torch"``, ready to call."""
     rp, tp = _params(LENET_SHAPES)
     x, y = lenet_inputs()
-    rx, ry = rb.Tensor(x), rb.Tensor(y)
+    if library == "rosenblatt":
+        rx, ry = rb.Tensor(x), rb.Tensor(y)
+        return lambda: _rb_step(rp, rx, ry)
     tx, ty = torch.from_numpy(x), torch.from_numpy(y)
-    return {"rosenblatt": lambda: _rb_step(rp, rx, ry), "torch": lambda: _torch_step(tp, tx, ty)}
+    return lambda: _torch_step(tp, tx, ty)
+
+
+@workload("lenet5_train_step", target=Target.ratio_at_most(1.2), per_label="step")
+def lenet5_train_step() -> dict[str, Callable[[], Any]]:
+    return {name: lenet_step(name) for name in ("rosenblatt", "torch")}
+
+
+@workload("lenet5_train_step peak memory", target=Target.ratio_at_most(2.0), unit="bytes")
+def lenet5_step_peak_memory() -> dict[str, Callable[[], float]]:
+    # each library's step in a fresh process: what one steady-state step adds at its peak
+    return {name: peak_bytes_in_child("benchmarks.conv:lenet_step", name)
+            for name in ("rosenblatt", "torch")}
 
 
 @workload("conv3x3_64_fwd_bwd", target=Target.ratio_at_most(1.2))

@@ -17,6 +17,10 @@ Method, per workload (see benchmarks/README.md for why):
    garbage collector off (as ``timeit`` does);
 3. the median over rounds per contender, and ratio = rosenblatt / baseline.
 
+A workload with ``unit="bytes"`` compares sizes instead of times: each call
+returns a measured size (peak memory, measured in a fresh process that does
+its own warm-up), so it gets no warm-up calls here, and the table shows MiB.
+
 Example:
     >>> from benchmarks.harness import Registry, Target, run
     >>> reg = Registry()
@@ -102,6 +106,8 @@ class Workload:
             (used for timing things in a subprocess); ``number`` is then 1.
         per: report the median divided by this count too (per-op time).
         per_label: what ``per`` counts ("op", "step", ...).
+        unit: ``"s"`` (times) or ``"bytes"``: the callables return a size in bytes,
+            compared like a time (the median over rounds, the ratio, the target).
     """
 
     name: str
@@ -113,6 +119,7 @@ class Workload:
     self_timed: bool = False
     per: int | None = None
     per_label: str = "op"
+    unit: str = "s"
 
 
 @dataclass
@@ -123,12 +130,15 @@ class Registry:
 
     def workload(self, name: str, *, target: Target, baseline: str = "torch",
                  number: int | None = None, self_timed: bool = False, per: int | None = None,
-                 per_label: str = "op") -> Callable:
+                 per_label: str = "op", unit: str = "s") -> Callable:
         """Register ``setup`` as a workload; see ``Workload`` for the arguments."""
+        if unit not in ("s", "bytes"):
+            raise ValueError(f"workload {name!r}: unit must be 's' or 'bytes', got {unit!r}")
+
         def register(setup: Callable) -> Callable:
             group = setup.__module__.rpartition(".")[2]
             self.workloads.append(Workload(name, setup, target, baseline, group, number,
-                                           self_timed, per, per_label))
+                                           self_timed, per, per_label, unit))
             return setup
         return register
 
@@ -170,11 +180,11 @@ def _sample(fn: Callable[[], Any], number: int, self_timed: bool, pause: float) 
             gc.enable()
 
 
-def _summary(rounds_s: list[float]) -> dict[str, Any]:
+def _summary(rounds: list[float], unit: str) -> dict[str, Any]:
     # The quartiles show how noisy the machine was; the median is what we compare.
-    q1, _, q3 = statistics.quantiles(rounds_s, n=4)
-    return {"rounds_s": rounds_s, "median_s": statistics.median(rounds_s),
-            "min_s": min(rounds_s), "q1_s": q1, "q3_s": q3}
+    q1, _, q3 = statistics.quantiles(rounds, n=4)
+    return {f"rounds_{unit}": rounds, f"median_{unit}": statistics.median(rounds),
+            f"min_{unit}": min(rounds), f"q1_{unit}": q1, f"q3_{unit}": q3}
 
 
 def measure(w: Workload, *, rounds: int, pause: float, warmup: int = 2, quick: bool = False,
@@ -186,24 +196,26 @@ def measure(w: Workload, *, rounds: int, pause: float, warmup: int = 2, quick: b
     contenders = _call_setup(w, quick)
     order = ["rosenblatt", w.baseline]
     order += [n for n in contenders if n not in order]
+    self_measured = w.self_timed or w.unit == "bytes"  # the callables return the value
     last = {}
-    for name in order:
-        for _ in range(max(warmup, 1)):
-            last[name] = _sample(contenders[name], 1, w.self_timed, 0.0)
-    number = 1 if w.self_timed else w.number
+    if w.unit == "s":  # a size is measured in a fresh process, after that process's warm-up
+        for name in order:
+            for _ in range(max(warmup, 1)):
+                last[name] = _sample(contenders[name], 1, self_measured, 0.0)
+    number = 1 if self_measured else w.number
     if number is None:
         number = max(1, min(1000, math.ceil(min_sample_s / max(min(last.values()), 1e-9))))
     samples: dict[str, list[float]] = {name: [] for name in order}
     for r in range(rounds):
         for name in (order if r % 2 == 0 else order[::-1]):
-            samples[name].append(_sample(contenders[name], number, w.self_timed, pause))
+            samples[name].append(_sample(contenders[name], number, self_measured, pause))
     medians = {name: statistics.median(s) for name, s in samples.items()}
     rb, base = medians["rosenblatt"], medians[w.baseline]
     record = {
         "name": w.name, "group": w.group, "baseline": w.baseline,
         "target": {"kind": w.target.kind, "value": w.target.value, "text": w.target.text()},
-        "number": number, "rounds": rounds,
-        "contenders": {n: _summary(samples[n]) for n in order},
+        "number": number, "rounds": rounds, "unit": w.unit,
+        "contenders": {n: _summary(samples[n], w.unit) for n in order},
         "ratio": rb / base, "throughput_fraction": base / rb,
         "passed": w.target.passed(rb, base),
     }
@@ -244,6 +256,12 @@ def _fmt_s(seconds: float) -> str:
     return f"{seconds * 1e6:.1f} us"
 
 
+def _fmt(value: float, unit: str) -> str:
+    if unit == "bytes":
+        return f"{value / 2**20:.1f} MiB"
+    return _fmt_s(value)
+
+
 def format_table(records: list[dict[str, Any]]) -> str:
     """The results as a fixed-width text table, with reference timings below each row."""
     head = ("workload", "rosenblatt", "baseline", "ratio", "target", "result")
@@ -253,13 +271,12 @@ def format_table(records: list[dict[str, Any]]) -> str:
             rows.append((rec["name"], "-", f"- ({rec['baseline']})", "-", "-", "ERROR"))
             notes.append([rec["error"][:200]])
             continue
-        c = rec["contenders"]
-        rows.append((rec["name"], _fmt_s(c["rosenblatt"]["median_s"]),
-                     f"{_fmt_s(c[rec['baseline']]['median_s'])} ({rec['baseline']})",
+        c, unit = rec["contenders"], rec["unit"]
+        fmt = lambda name: _fmt(c[name][f"median_{unit}"], unit)
+        rows.append((rec["name"], fmt("rosenblatt"), f"{fmt(rec['baseline'])} ({rec['baseline']})",
                      f"{rec['ratio']:.2f}x", rec["target"]["text"],
                      "PASS" if rec["passed"] else "FAIL"))
-        extra = [f"{n} {_fmt_s(v['median_s'])}" for n, v in c.items()
-                 if n not in ("rosenblatt", rec["baseline"])]
+        extra = [f"{n} {fmt(n)}" for n in c if n not in ("rosenblatt", rec["baseline"])]
         if rec["target"]["kind"] == "throughput":
             extra.insert(0, f"throughput {rec['throughput_fraction']:.0%} of {rec['baseline']}")
         if "per" in rec:

@@ -1,10 +1,16 @@
-"""The benchmark harness runs a trivial pair and writes valid JSON (no timing asserted)."""
+"""The benchmark harness runs a trivial pair and writes valid JSON (no timing asserted); the
+peak-memory measurement reads what a step holds."""
 import json
+from typing import Callable
 
+import numpy
 import pytest
 
+from benchmarks._peak_memory import peak_bytes_in_child
 from benchmarks.__main__ import groups
 from benchmarks.harness import Registry, Target, format_table, measure, run
+
+MiB = 1 << 20
 
 
 def _registry() -> Registry:
@@ -61,3 +67,50 @@ def test_a_raising_workload_becomes_an_error_row(tmp_path):
 
 def test_workload_modules_are_discovered():
     assert "core" in groups() and "harness" not in groups()
+
+
+def test_a_bytes_workload_compares_median_sizes_without_warm_up_calls():
+    reg, calls = Registry(), []
+    sizes = {"rosenblatt": 3 * MiB, "python": 2 * MiB}
+
+    @reg.workload("tiny peak", target=Target.ratio_at_most(2.0), baseline="python", unit="bytes")
+    def tiny_peak():
+        def measured(name):
+            return lambda: calls.append(name) or sizes[name]
+        return {name: measured(name) for name in sizes}
+
+    (rec,) = run(reg.workloads, rounds=5, pause=0.0, out=None, echo=None)["workloads"]
+    assert calls.count("rosenblatt") == calls.count("python") == 5  # each call is a measurement
+    assert rec["unit"] == "bytes" and rec["contenders"]["python"]["median_bytes"] == 2 * MiB
+    assert rec["ratio"] == 1.5 and rec["passed"] is True
+    row = format_table([rec]).splitlines()[-1].split()
+    assert row[2:] == ["3.0", "MiB", "2.0", "MiB", "(python)", "1.50x", "ratio", "<=", "2", "PASS"]
+    with pytest.raises(ValueError, match="unit must be 's' or 'bytes', got 'MB'"):
+        reg.workload("bad", target=Target.ratio_at_most(1.0), unit="MB")
+
+
+def holding_step(library: str, mib: str) -> Callable[[], None]:
+    """A small step (a 256x256 matmul) that holds a written ``mib`` MiB array while it runs."""
+    if library == "torch":
+        import torch
+        a, ones = torch.ones(256, 256), torch.ones
+    else:
+        a, ones = numpy.ones((256, 256), numpy.float32), numpy.ones
+
+    def step() -> None:
+        held = ones(int(mib) * MiB // 4, dtype=a.dtype)
+        a @ a
+        del held
+
+    return step
+
+
+@pytest.mark.parametrize("library, mib", [("numpy", 0), ("numpy", 24), ("numpy", 96),
+                                          ("torch", 24)])
+def test_peak_memory_of_a_step_counts_the_array_it_holds(library, mib):
+    # 24 MiB is below keep_freed_memory's mmap threshold: the warm-up's freed array stays in
+    # glibc's heap, and numpy's read 0 when it was not handed back before the measured step.
+    # 96 MiB is mapped and unmapped by every step.  torch's C++ allocations count like numpy's.
+    # The matmul adds 0.25 MiB; the kernel's counters are good to a few hundred KiB.
+    peak = peak_bytes_in_child("tests.test_benchmarks_harness:holding_step", library, str(mib))()
+    assert (mib - 0.5) * MiB < peak < (mib + 1) * MiB
