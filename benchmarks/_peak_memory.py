@@ -27,7 +27,8 @@ Method, and why:
   count.
 - The process calls ``rosenblatt.keep_freed_memory()``, as ``python -m
   benchmarks`` and ``rosenblatt train`` do, so the step runs under the malloc
-  settings of the timing rows (without it the LeNet-5 numbers move by < 1%).
+  settings of the timing rows (without it, rosenblatt's LeNet-5 number moved by
+  0.3%, PyTorch's by less than its spread from process to process, 13-19 MiB).
 
 What counts is memory the step touches, not what it reserves (an array that is
 allocated and never written costs no resident memory).  The kernel's per-CPU
@@ -35,8 +36,8 @@ counters make the numbers good to a few hundred KiB.  Needs Linux and glibc.
 
 Example:
     >>> from benchmarks._peak_memory import peak_bytes_in_child
-    >>> measure = peak_bytes_in_child("benchmarks.conv:lenet_step", "rosenblatt")
-    >>> 1 << 20 < measure() < 1 << 30  # a fresh process: ~3 s
+    >>> peak = peak_bytes_in_child("benchmarks.conv:lenet_step", "rosenblatt")
+    >>> 1 << 20 < peak() < 1 << 30  # a fresh process: ~3 s
     True
 """
 from __future__ import annotations
