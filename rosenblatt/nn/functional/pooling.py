@@ -3,7 +3,7 @@
 Fixed-window pools never build window arrays: they combine the ``kh * kw``
 strided sub-grids of the padded input (one per kernel offset) with
 ``maximum``/``+=``, which is ~10x faster than reshape + max and keeps the memory
-layout of the input (the conv layers may hand over CNHW or NHWC memory).
+layout of the input (the conv layers may hand over CHWN or NHWC memory).
 """
 from __future__ import annotations
 
