@@ -20,6 +20,7 @@ from typing import Any
 from ..._backend import xp
 from ...autograd.function import Function
 from ...tensor import Tensor
+from ._layout import MEMORY_ORDERS, alloc, copy_channels_last, memory_order
 from ._winograd import Conv2dWinograd
 
 _as_strided = xp.lib.stride_tricks.as_strided
@@ -43,37 +44,6 @@ def _pair(value: Any, name: str, op: str) -> tuple[int, int]:
     raise ValueError(f"{op}: {name} must be an int or a pair of ints, got {value!r}")
 
 
-#: the memory order of the (N, C, H, W) axes in each layout ``pad2d`` can lay out.
-MEMORY_ORDERS = {"channels_last": (0, 2, 3, 1), "batch_last": (1, 2, 3, 0)}
-
-
-def memory_order(a: Any) -> tuple:
-    """``a``'s axes from the one with the largest stride to the smallest."""
-    return tuple(sorted(range(a.ndim), key=lambda axis: -a.strides[axis]))
-
-
-def _alloc(shape: tuple, order: tuple, dtype: Any, zero: bool = True) -> Any:
-    """An array of ``shape`` whose axes lie in memory in ``order`` (outermost first)."""
-    make = xp.zeros if zero else xp.empty
-    buf = make(tuple(shape[a] for a in order), dtype=dtype)
-    return buf.transpose(tuple(order.index(a) for a in range(len(shape))))
-
-
-#: channels moved per pass when NCHW memory is copied into channels-last memory.  One pass
-#: over all channels reads a pixel's values from C planes far apart; 16 planes at a time
-#: keep their cache lines in L1 until each is used up (64x64x32x32 float32: 15 ms -> 7 ms).
-TRANSPOSE_CHANNELS = 16
-
-
-def _copy_channels_last(dst: Any, src: Any) -> None:
-    """``dst[...] = src`` for (N, C, H, W) arrays, ``dst`` lying in (N, H, W, C) memory."""
-    if src.strides[1] == src.itemsize:  # already channels-last: whole channel rows
-        dst[...] = src
-        return
-    for c0 in range(0, src.shape[1], TRANSPOSE_CHANNELS):
-        dst[:, c0:c0 + TRANSPOSE_CHANNELS] = src[:, c0:c0 + TRANSPOSE_CHANNELS]
-
-
 def pad2d(x: Any, top: int, bottom: int, left: int, right: int, value: float = 0.0,
           memory: str | None = None) -> Any:
     """``x`` (N, C, H, W) padded on H and W with ``value``.
@@ -88,12 +58,12 @@ def pad2d(x: Any, top: int, bottom: int, left: int, right: int, value: float = 0
     order = kept if memory is None else MEMORY_ORDERS[memory]
     if not (top or bottom or left or right) and order == kept:
         return x
-    buf = _alloc(shape, order, x.dtype, zero=value == 0)
+    buf = alloc(shape, order, x.dtype, zero=value == 0)
     if value != 0:
         buf.fill(value)
     inner = buf[:, :, top:top + h, left:left + w]
     if memory == "channels_last":
-        _copy_channels_last(inner, x)
+        copy_channels_last(inner, x)
     else:
         inner[...] = x
     return buf
@@ -165,7 +135,7 @@ def _out_matrix(y: Any, groups: int, nhwc: bool) -> Any:
         rows = y.transpose(0, 2, 3, 1)
         if not rows.flags.c_contiguous:
             rows = xp.empty((n, h, w, o), dtype=y.dtype)
-            _copy_channels_last(rows.transpose(0, 3, 1, 2), y)
+            copy_channels_last(rows.transpose(0, 3, 1, 2), y)
         return rows.reshape(n * h * w, groups, o // groups).transpose(1, 0, 2)
     return y.transpose(1, 2, 3, 0).reshape(groups, o // groups, -1)
 
@@ -278,7 +248,7 @@ class Conv2dRows(Function):
                                             groups, dilation, padding)
             gxm = xp.empty((groups, n * h * w, c // groups), dtype=grad.dtype)
         elif need_x:
-            gxpad = _alloc(self.xpad.shape, memory_order(self.xpad), grad.dtype)
+            gxpad = alloc(self.xpad.shape, memory_order(self.xpad), grad.dtype)
         gwt = xp.zeros((groups, k, wshape[0] // groups), dtype=grad.dtype) if need_w else None
         for n0, n1 in _chunks(n, k * hw):
             rows = slice(n0 * hw, n1 * hw)

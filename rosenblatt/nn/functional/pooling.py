@@ -13,7 +13,8 @@ from ..._backend import xp
 from ...autograd.function import Function
 from ...random import Generator, numpy_generator
 from ...tensor import Tensor
-from .conv import _alloc, _pair, memory_order, offset_slices, pad2d
+from ._layout import alloc, memory_order
+from .conv import _pair, offset_slices, pad2d
 from .sampling import separable_map
 
 
@@ -78,7 +79,7 @@ class MaxPool2d(Function):
 
     def backward(self, grad):
         xshape, padding, disjoint = self.geometry
-        gpad = _alloc(self.padshape, memory_order(self.arg), grad.dtype)  # the input's layout
+        gpad = alloc(self.padshape, memory_order(self.arg), grad.dtype)  # the input's layout
         for k, (rows, cols) in enumerate(self.slices):
             if disjoint:
                 xp.multiply(grad, self.arg == k, out=gpad[:, :, rows, cols])
