@@ -9,6 +9,7 @@ from helpers import check_op
 
 import rosenblatt as rb
 from rosenblatt.nn.functional import conv as conv_module
+from rosenblatt.nn.functional import _winograd as winograd_module
 from rosenblatt.nn.functional.conv import conv1d, conv2d, conv_transpose2d
 
 # (input shape, weight shape, options): every configuration axis at least once.
@@ -62,14 +63,39 @@ def test_conv2d_rows_path_matches_torch(monkeypatch, chunk):
 
 
 @pytest.mark.parametrize("x_shape, pad", [((2, 3, 7, 6), 1), ((1, 2, 6, 6), 0), ((2, 3, 5, 8), (2, 0)),
-                                          ((2, 2, 6, 7), "same")])
-def test_conv2d_winograd_matches_torch(monkeypatch, x_shape, pad):
-    """Stride-1 3x3 convs can take Winograd F(2x2, 3x3); force it on small shapes (odd sizes too)."""
+                                          ((2, 2, 6, 7), "same"), ((3, 3, 13, 10), 1),
+                                          ((1, 2, 10, 9), 0)])
+@pytest.mark.parametrize("chunk", [1, 1 << 20])
+def test_conv2d_winograd_matches_torch(monkeypatch, x_shape, pad, chunk):
+    """Stride-1 3x3 convs can take Winograd F(4x4, 3x3); force it on small shapes (odd sizes,
+    several tiles, part tiles), one image per chunk or all at once."""
     monkeypatch.setattr(conv_module, "WINOGRAD_MIN_CHANNELS", 1)
+    monkeypatch.setattr(conv_module, "WINOGRAD_MIN_SIZE", 1)
+    monkeypatch.setattr(winograd_module, "CHUNK_ELEMENTS", chunk)
     op, shapes = _conv2d_op((4, x_shape[1], 3, 3), {"padding": pad}, True)
     rx = rb.randn(*x_shape, requires_grad=True)
     assert type(op(rx, rb.randn(*shapes[0]), rb.randn(4))._node).__name__ == "Conv2dWinograd"
     check_op([x_shape] + shapes, op, atol=1e-4)
+
+
+def test_conv2d_winograd_by_default_float32():
+    """A 64-channel stride-1 3x3 conv on 13x15 takes Winograd by default; float32 error ~1e-5."""
+    rng = numpy.random.default_rng(0)
+    x = rng.standard_normal((3, 64, 13, 15)).astype(numpy.float32)
+    w = (rng.standard_normal((32, 64, 3, 3)) / 24).astype(numpy.float32)
+    b = rng.standard_normal(32).astype(numpy.float32)
+    rx, rw, rbias = (rb.Tensor(a, requires_grad=True) for a in (x, w, b))
+    tx, tw, tbias = (torch.from_numpy(a.copy()).requires_grad_() for a in (x, w, b))
+    ry, ty = conv2d(rx, rw, rbias, padding=1), F.conv2d(tx, tw, tbias, padding=1)
+    assert type(ry._node).__name__ == "Conv2dWinograd" and ry.dtype == rb.float32
+    numpy.testing.assert_allclose(ry.data, ty.detach().numpy(), rtol=1e-4, atol=1e-4)
+    g = rng.standard_normal(ry.shape).astype(numpy.float32)
+    ry.backward(rb.Tensor(g))
+    ty.backward(torch.from_numpy(g))
+    for r, t in ((rx, tx), (rw, tw), (rbias, tbias)):
+        assert r.grad.dtype == rb.float32
+        scale = numpy.abs(t.grad.numpy()).max()
+        numpy.testing.assert_allclose(r.grad.data, t.grad.numpy(), rtol=0, atol=1e-5 * scale)
 
 
 def test_conv2d_float32_and_layout_chain():

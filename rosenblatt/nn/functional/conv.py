@@ -26,10 +26,14 @@ from ._winograd import Conv2dWinograd
 _as_strided = xp.lib.stride_tricks.as_strided
 #: channels per group from which rows ordered (N, H, W, C) beat columns ordered (C, N, H, W).
 NHWC_MIN_CHANNELS = 16
-#: input channels from which a stride-1 3x3 conv uses Winograd F(2x2, 3x3) instead of im2col;
-#: None: never.  Off by default: on OpenBLAS its 16 GEMMs with K = C ran ~3x slower per flop
-#: than im2col's one GEMM with K = 9 C, which ate the 2.25x saving (64 channels, 2 cores).
-WINOGRAD_MIN_CHANNELS: int | None = None
+#: a stride-1 3x3 conv with at least this many input channels (None: never) and an output of
+#: at least WINOGRAD_MIN_SIZE x WINOGRAD_MIN_SIZE uses Winograd F(4x4, 3x3) instead of
+#: im2col.  Forward+backward on 2 cores: 64 -> 64 channels at 32x32, batch 64, 121 ms against
+#: im2col's 186; 16 -> 16 at 28x28, batch 128, 34 against 48; 64 -> 64 at 12x12, 53 against 72.
+#: im2col won with 8 channels (K = 9 C beats 36 GEMMs with K = C) and below 12x12 (at 10x10,
+#: 8x8 and 7x7 the part tiles waste up to a third of the work).
+WINOGRAD_MIN_CHANNELS: int | None = 16
+WINOGRAD_MIN_SIZE = 12
 #: values in one batch chunk's column matrix (16 MiB of float32): measured best of 8-128 MiB.
 CHUNK_ELEMENTS = 1 << 22
 
@@ -431,7 +435,8 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
     out = ((hp - span[0]) // stride[0] + 1, (wp - span[1]) // stride[1] + 1)
     inputs = (input, weight) if bias is None else (input, weight, bias)
     if (kernel == (3, 3) and stride == (1, 1) and dilation == (1, 1) and groups == 1
-            and WINOGRAD_MIN_CHANNELS is not None and input.shape[1] >= WINOGRAD_MIN_CHANNELS):
+            and WINOGRAD_MIN_CHANNELS is not None and input.shape[1] >= WINOGRAD_MIN_CHANNELS
+            and min(out) >= WINOGRAD_MIN_SIZE):
         return Conv2dWinograd.apply(*inputs, padding=pads, out=out)
     fn = Conv2dRows if weight.shape[1] >= NHWC_MIN_CHANNELS else Conv2d
     return fn.apply(*inputs, stride=stride, padding=pads, dilation=dilation, groups=groups,
