@@ -3,7 +3,9 @@
 Each convolution is one GEMM on BLAS: ``as_strided`` builds a window view of the
 padded input, one copy turns it into the column matrix (im2col), ``matmul`` does
 the rest.  The input gradient is the reverse (col2im): ``kh * kw`` strided adds of
-kernel-offset slices into a zero buffer, never ``add.at``.
+kernel-offset slices into a zero buffer, never ``add.at``.  Stride-1 3x3
+convolutions with enough channels and pixels take Winograd F(4x4, 3x3) instead
+(``_winograd.py``): 4x fewer multiplications, every transform a GEMM too.
 
 Layouts are chosen per layer and carried in strides, not copies.  Few channels
 (LeNet) favour columns ordered ``(C, H, W, N)``, batch last: the im2col copy, the
