@@ -134,6 +134,8 @@ def _propagate(tensor: Tensor, grad: Any, retain_graph: bool) -> None:
             g = _run_hooks(node._hooks, g)
         if node.saves_inputs and node._epoch != inplace_count:
             _check_saved_inputs(node)
+        if not retain_graph:
+            node.last_backward = True
         input_grads = node.backward(g)
         if type(input_grads) is not tuple:
             input_grads = (input_grads,)

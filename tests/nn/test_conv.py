@@ -98,6 +98,23 @@ def test_conv2d_winograd_by_default_float32():
         numpy.testing.assert_allclose(r.grad.data, t.grad.numpy(), rtol=0, atol=1e-5 * scale)
 
 
+def test_conv2d_backward_twice_with_retain_graph():
+    """The first backward keeps the saved columns intact (the last may write into them)."""
+    rng = numpy.random.default_rng(0)
+    x = rng.standard_normal((2, 3, 8, 7))
+    w = rng.standard_normal((4, 3, 3, 3))
+    g = rng.standard_normal((2, 4, 6, 5))
+    rx, rw = rb.Tensor(x, requires_grad=True), rb.Tensor(w, requires_grad=True)
+    tx, tw = torch.from_numpy(x).requires_grad_(), torch.from_numpy(w).requires_grad_()
+    ry, ty = conv2d(rx, rw), F.conv2d(tx, tw)
+    ry.backward(rb.Tensor(g), retain_graph=True)
+    ry.backward(rb.Tensor(g))
+    ty.backward(torch.from_numpy(g), retain_graph=True)
+    ty.backward(torch.from_numpy(g))
+    numpy.testing.assert_allclose(rx.grad.data, tx.grad.numpy(), rtol=1e-10, atol=1e-12)
+    numpy.testing.assert_allclose(rw.grad.data, tw.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
 def test_conv2d_float32_and_layout_chain():
     """float32 stays float32, and a conv output (a strided view) feeds the next conv correctly."""
     rng = numpy.random.default_rng(0)
