@@ -98,6 +98,15 @@ def test_conv2d_winograd_by_default_float32():
         numpy.testing.assert_allclose(r.grad.data, t.grad.numpy(), rtol=0, atol=1e-5 * scale)
 
 
+def test_conv2d_float16_stays_on_im2col():
+    """Winograd's transforms cost float16 ~16x the error of direct summation: im2col keeps it."""
+    rng = numpy.random.default_rng(0)
+    x = rb.Tensor(rng.standard_normal((2, 16, 14, 14)).astype(numpy.float16), requires_grad=True)
+    w = rb.Tensor(rng.standard_normal((8, 16, 3, 3)).astype(numpy.float16))
+    y = conv2d(x, w, padding=1)
+    assert y.dtype == rb.float16 and type(y._node).__name__ == "Conv2dRows"
+
+
 def test_conv2d_backward_twice_with_retain_graph():
     """The first backward keeps the saved columns intact (the last may write into them)."""
     rng = numpy.random.default_rng(0)

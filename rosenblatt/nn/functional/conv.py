@@ -443,7 +443,8 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
     inputs = (input, weight) if bias is None else (input, weight, bias)
     if (kernel == (3, 3) and stride == (1, 1) and dilation == (1, 1) and groups == 1
             and WINOGRAD_MIN_CHANNELS is not None and input.shape[1] >= WINOGRAD_MIN_CHANNELS
-            and min(out) >= WINOGRAD_MIN_SIZE):
+            and min(out) >= WINOGRAD_MIN_SIZE
+            and input.dtype.itemsize >= 4):  # float16 loses 16x more to Winograd's transforms
         return Conv2dWinograd.apply(*inputs, padding=pads, out=out)
     fn = Conv2dRows if weight.shape[1] >= NHWC_MIN_CHANNELS else Conv2d
     return fn.apply(*inputs, stride=stride, padding=pads, dilation=dilation, groups=groups,
