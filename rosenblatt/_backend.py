@@ -37,8 +37,8 @@ def keep_freed_memory() -> bool:
     size page-faults on every 4 KiB page (or 2 MiB huge page) as it is first written.  A
     training step allocates and frees the same large temporaries every time (column
     matrices, activations, gate buffers), so it pays that again on every step: on the
-    2-core machine of ``make bench``, 14 ms of a 38 ms LeNet-5 step and 35 ms of a 250 ms
-    64-channel 3x3 conv forward+backward.
+    2-core machine of ``make bench``, about 8 ms of a 25 ms LeNet-5 step and 35 ms of a
+    170 ms 64-channel 3x3 conv forward+backward.
 
     After this call, blocks below 32 MiB come from the heap and freed ones stay there
     (``mallopt``: ``M_MMAP_THRESHOLD`` 32 MiB, ``M_TRIM_THRESHOLD`` 2 GiB), so the
