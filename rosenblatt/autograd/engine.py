@@ -107,11 +107,14 @@ def queue_callback(callback: Callable[[], None]) -> None:
 def run_backward(tensor: Tensor, grad: Any, retain_graph: bool) -> None:
     """Propagate ``grad`` (the gradient of some scalar w.r.t. ``tensor``) to the leaves."""
     start = len(_queued_callbacks)  # a backward run inside a hook keeps its caller's callbacks
+    outer, _state.retain_graph = _state.retain_graph, retain_graph  # once per backward, not per node
     try:
         _propagate(tensor, grad, retain_graph)
     except BaseException:
         del _queued_callbacks[start:]
         raise
+    finally:
+        _state.retain_graph = outer
     while len(_queued_callbacks) > start:
         _queued_callbacks.pop(start)()
 
@@ -134,8 +137,6 @@ def _propagate(tensor: Tensor, grad: Any, retain_graph: bool) -> None:
             g = _run_hooks(node._hooks, g)
         if node.saves_inputs and node._epoch != inplace_count:
             _check_saved_inputs(node)
-        if not retain_graph:
-            node.last_backward = True
         input_grads = node.backward(g)
         if type(input_grads) is not tuple:
             input_grads = (input_grads,)

@@ -51,10 +51,13 @@ class Function:
     saves_output = False
     #: hooks on the output's gradient (``Tensor.register_hook``, ``retain_grad``).
     _hooks: list | None = None
-    #: True while the engine runs this node's backward for the last time (no
-    #: ``retain_graph``): the saved arrays are freed right after, so backward may
-    #: write into them instead of allocating (conv2d's column gradient does).
-    last_backward = False
+
+    @property
+    def last_backward(self) -> bool:
+        """True in a backward run without ``retain_graph``: the saved arrays are freed
+        right after, so backward may write into them instead of allocating (conv2d's
+        column gradient does)."""
+        return not _state.retain_graph
 
     def forward(self, *arrays: Any, **options: Any) -> Any:
         raise NotImplementedError

@@ -15,6 +15,9 @@ class _State:
     At backward, a saved input stamped later than its node was changed after
     being saved.  One counter costs each op a single read instead of a version
     tuple per saved tensor.
+
+    ``retain_graph`` is the running backward's (True when none runs): whether the
+    nodes' saved arrays outlive it.
     """
 
     def __init__(self) -> None:
@@ -22,6 +25,7 @@ class _State:
         # specialised lookup, and every op reads ``enabled``.
         self.enabled = True
         self.inplace_count = 0
+        self.retain_graph = True
 
 
 _state = _State()
