@@ -38,3 +38,11 @@ def copy_channels_last(dst: Any, src: Any) -> None:
         return
     for c0 in range(0, src.shape[1], TRANSPOSE_CHANNELS):
         dst[:, c0:c0 + TRANSPOSE_CHANNELS] = src[:, c0:c0 + TRANSPOSE_CHANNELS]
+
+
+def batch_chunks(n: int, per_image: int, elements: int):
+    """``(start, stop)`` slices of a batch of ``n`` whose work arrays (``per_image`` values
+    per image) hold about ``elements`` values each, at least one image."""
+    step = max(1, elements // max(per_image, 1))
+    for n0 in range(0, n, step):
+        yield n0, min(n, n0 + step)

@@ -24,7 +24,7 @@ from typing import Any
 
 from ..._backend import xp
 from ...autograd.function import Function
-from ._layout import copy_channels_last
+from ._layout import batch_chunks, copy_channels_last
 
 _BT = [[4, 0, -5, 0, 1, 0], [0, -4, -4, 1, 1, 0], [0, 4, -4, -1, 1, 0],
        [0, -2, -1, 2, 1, 0], [0, 2, -1, -2, 1, 0], [0, 4, 0, -5, 0, 1]]
@@ -40,12 +40,6 @@ def _matrices(dtype: Any) -> tuple[Any, Any, Any]:
     bt, at = xp.asarray(_BT, dtype=xp.float64), xp.asarray(_AT, dtype=xp.float64)
     return (xp.kron(bt, bt).astype(dtype), xp.kron(at, at).astype(dtype),
             xp.asarray(_G, dtype=dtype))
-
-
-def _chunks(n: int, per_image: int):
-    step = max(1, CHUNK_ELEMENTS // per_image)
-    for n0 in range(0, n, step):
-        yield n0, min(n, n0 + step)
 
 
 def _tiles(xpad: Any, th: int, tw: int) -> Any:
@@ -65,16 +59,15 @@ class Conv2dWinograd(Function):
         o = w.shape[0]
         top, _, left, _ = padding
         th, tw = -(-out[0] // 4), -(-out[1] // 4)
-        # Channels-last buffer holding the padded input, rounded up to whole tiles.
+        # Channels-last buffer holding the padded input, rounded up to whole tiles (4 th + 2 >=
+        # out + 2 = top + h + bottom: every input pixel lies inside).
         xpad = xp.zeros((n, 4 * th + 2, 4 * tw + 2, c), dtype=x.dtype)
-        hi, wi = min(h, 4 * th + 2 - top), min(wd, 4 * tw + 2 - left)
-        copy_channels_last(xpad.transpose(0, 3, 1, 2)[:, :, top:top + hi, left:left + wi],
-                           x[:, :, :hi, :wi])
+        copy_channels_last(xpad.transpose(0, 3, 1, 2)[:, :, top:top + h, left:left + wd], x)
         bk, ak, g = _matrices(x.dtype)
         u = xp.einsum("ai,ocij,bj->abco", g, w, g).reshape(36, c, o)
         y = xp.empty((n, 4 * th, 4 * tw, o), dtype=x.dtype)
         vs = []  # each chunk's transformed input, for the weight gradient
-        for n0, n1 in _chunks(n, 36 * th * tw * max(c, o)):
+        for n0, n1 in batch_chunks(n, 36 * th * tw * max(c, o), CHUNK_ELEMENTS):
             v = (bk @ _tiles(xpad[n0:n1], th, tw)).reshape(36, -1, c)
             m = (v @ u).reshape(36, -1)  # (36, T O)
             tiles = (ak @ m).reshape(4, 4, n1 - n0, th, tw, o)
@@ -98,7 +91,7 @@ class Conv2dWinograd(Function):
         gxpad = xp.zeros((n, 4 * th + 4, 4 * tw + 4, c), dtype=grad.dtype) if need_x else None
         du = xp.zeros((36, c, o), dtype=grad.dtype) if need_w else None
         ut = self.u.transpose(0, 2, 1)
-        for k, (n0, n1) in enumerate(_chunks(n, 36 * th * tw * max(c, o))):
+        for k, (n0, n1) in enumerate(batch_chunks(n, 36 * th * tw * max(c, o), CHUNK_ELEMENTS)):
             dy = xp.ascontiguousarray(
                 gy[n0:n1].reshape(n1 - n0, th, 4, tw, 4, o).transpose(2, 4, 0, 1, 3, 5))
             dm = (ak.T @ dy.reshape(16, -1)).reshape(36, -1, o)
@@ -110,12 +103,7 @@ class Conv2dWinograd(Function):
         gx = gw = gb = None
         if need_x:
             top, _, left, _ = padding
-            hi, wi = min(h, 4 * th + 2 - top), min(wd, 4 * tw + 2 - left)
-            gx = gxpad[:, top:top + hi, left:left + wi]
-            if (hi, wi) != (h, wd):  # input rows/columns no output reads: zero gradient
-                gx = xp.zeros((n, h, wd, c), dtype=grad.dtype)
-                gx[:, :hi, :wi] = gxpad[:, top:top + hi, left:left + wi]
-            gx = gx.transpose(0, 3, 1, 2)
+            gx = gxpad[:, top:top + h, left:left + wd].transpose(0, 3, 1, 2)
         if need_w:
             gw = xp.einsum("ai,abco,bj->ocij", g, du.reshape(6, 6, c, o), g)
         if len(self.parents) > 2 and self.parents[2] is not None:

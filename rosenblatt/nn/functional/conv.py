@@ -22,11 +22,11 @@ from typing import Any
 from ..._backend import xp
 from ...autograd.function import Function
 from ...tensor import Tensor
-from ._layout import MEMORY_ORDERS, alloc, copy_channels_last, memory_order
+from ._layout import MEMORY_ORDERS, alloc, batch_chunks, copy_channels_last, memory_order
 from ._winograd import Conv2dWinograd
 
 _as_strided = xp.lib.stride_tricks.as_strided
-#: channels per group from which rows ordered (N, H, W, C) beat columns ordered (C, N, H, W).
+#: channels per group from which rows ordered (N, H, W, C) beat columns ordered (C, H, W, N).
 NHWC_MIN_CHANNELS = 16
 #: a stride-1 3x3 conv with at least this many input channels (None: never) and an output of
 #: at least WINOGRAD_MIN_SIZE x WINOGRAD_MIN_SIZE uses Winograd F(4x4, 3x3) instead of
@@ -189,8 +189,6 @@ class Conv2d(Function):
         if b is not None:
             ym += b.reshape(groups, -1, 1)
         self.cols, self.wm = cols, wm
-        # A copy, unless the windows reshape to columns as they are (1x1 kernels): a view of x.
-        self.own_cols = not xp.may_share_memory(cols, xpad)
         self.args = (xpad.shape, groups, kernel, stride, dilation, out, padding, w.shape, x.shape)
         return _from_out_matrix(ym, x.shape[0], out, False)
 
@@ -202,8 +200,9 @@ class Conv2d(Function):
             gw = _from_weight_matrix(_mm(gm, self.cols.transpose(0, 2, 1)), wshape)
         if self.parents[0] is not None:
             # The column gradient has the columns' shape: on the last backward it goes into
-            # their memory when they are a copy (LeNet-5's step peaks 7 MiB lower).
-            reuse = self.last_backward and self.own_cols
+            # their memory when they are a copy (LeNet-5's step peaks 7 MiB lower); with
+            # 1x1 kernels they are a read-only view of the input's windows.
+            reuse = self.last_backward and self.cols.flags.writeable
             gcols = _mm(self.wm.transpose(0, 2, 1), gm, out=self.cols if reuse else None)
             gx = _col2im(gcols, padshape, groups, kernel, stride, dilation, out, False)
             top, _, left, _ = padding
@@ -211,13 +210,6 @@ class Conv2d(Function):
         if len(self.parents) > 2 and self.parents[2] is not None:
             gb = _bias_grad(gm, False)
         return gx, gw, gb
-
-
-def _chunks(n: int, per_image: int):
-    """Batch slices whose column matrices hold about ``CHUNK_ELEMENTS`` values each."""
-    step = max(1, CHUNK_ELEMENTS // max(per_image, 1))
-    for n0 in range(0, n, step):
-        yield n0, min(n, n0 + step)
 
 
 class Conv2dRows(Function):
@@ -237,7 +229,7 @@ class Conv2dRows(Function):
         wmt = wm.transpose(0, 2, 1)
         hw = out[0] * out[1]
         ym = xp.empty((groups, n * hw, o // groups), dtype=x.dtype)
-        for n0, n1 in _chunks(n, wm.shape[2] * hw):
+        for n0, n1 in batch_chunks(n, wm.shape[2] * hw, CHUNK_ELEMENTS):
             cols = _im2col(xpad[n0:n1], groups, kernel, stride, dilation, out, True)
             _mm(cols, wmt, out=ym[:, n0 * hw:n1 * hw])
         if b is not None:
@@ -261,7 +253,7 @@ class Conv2dRows(Function):
         elif need_x:
             gxpad = alloc(self.xpad.shape, memory_order(self.xpad), grad.dtype)
         gwt = xp.zeros((groups, k, wshape[0] // groups), dtype=grad.dtype) if need_w else None
-        for n0, n1 in _chunks(n, k * hw):
+        for n0, n1 in batch_chunks(n, k * hw, CHUNK_ELEMENTS):
             rows = slice(n0 * hw, n1 * hw)
             if need_w:
                 cols = _im2col(self.xpad[n0:n1], groups, kernel, stride, dilation, out, True)
