@@ -65,8 +65,20 @@ class Function:
     def backward(self, grad: Any) -> Any:
         raise NotImplementedError
 
-    @classmethod
-    def apply(cls, *inputs: Any, **options: Any) -> "Tensor":
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # A plain function with the class in a closure, not a classmethod: Tensor binds
+        # ``__mul__ = Mul.apply`` directly, one Python call fewer per operator.
+        cls.apply = staticmethod(_applier(cls))
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}Backward>"
+
+
+def _applier(cls: type) -> Any:
+    """``cls.apply``: run ``cls.forward`` on the inputs' arrays and record the node."""
+
+    def apply(*inputs: Any, **options: Any) -> "Tensor":
         fn = cls()  # cheaper than object.__new__(cls): no argument tuple
         n = len(inputs)
         try:
@@ -113,8 +125,9 @@ class Function:
             t.requires_grad = False
         return t
 
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__}Backward>"
+    apply.__qualname__ = f"{cls.__qualname__}.apply"
+    apply.__doc__ = cls.__doc__
+    return apply
 
 
 def _unpack(inputs: tuple, op: Any) -> tuple[list, tuple, bool]:
