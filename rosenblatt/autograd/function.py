@@ -30,6 +30,7 @@ Example:
 """
 from __future__ import annotations
 
+import types
 from typing import Any
 
 from .._backend import xp
@@ -125,6 +126,7 @@ def _applier(cls: type) -> Any:
             t.requires_grad = False
         return t
 
+    apply = types.FunctionType(apply.__code__.replace(), apply.__globals__, "apply", None, apply.__closure__)
     apply.__qualname__ = f"{cls.__qualname__}.apply"
     apply.__doc__ = cls.__doc__
     return apply
