@@ -7,6 +7,9 @@ ops written as ``xp.exp(x)`` carry over unchanged.
 """
 from __future__ import annotations
 
+import ctypes  # NumPy imports it anyway
+from typing import Any
+
 import numpy
 
 xp = numpy
@@ -54,11 +57,116 @@ def keep_freed_memory() -> bool:
         >>> rb.keep_freed_memory() in (True, False)
         True
     """
-    import ctypes  # here, not at the top: `import rosenblatt` stays fast
-    import platform
+    import platform  # here, not at the top: `import rosenblatt` stays fast
 
     if platform.libc_ver()[0] != "glibc":
         return False
     libc = ctypes.CDLL(None)
     m_trim_threshold, m_mmap_threshold = -1, -3  # <malloc.h>
     return bool(libc.mallopt(m_mmap_threshold, 32 << 20) and libc.mallopt(m_trim_threshold, 2**31 - 1))
+
+
+# ---------------------------------------------------------------- level-1 BLAS
+# NumPy has no fused multiply-add: ``y += a * x`` is two single-threaded passes and a
+# temporary.  BLAS ``axpy`` is one pass, split by OpenBLAS over its threads; an optimizer
+# step is nothing but such passes (SGD with momentum over 3.3M float32 parameters: 1.4 ms
+# against 3.3 ms with ufuncs, on the 2-core machine of ``make bench``).  NumPy's wheels
+# ship OpenBLAS as ``scipy-openblas`` and export its CBLAS with a ``scipy_`` prefix (and a
+# ``64_`` suffix where integers are 64-bit).  Other builds, CuPy arrays and other layouts
+# fall back to ufuncs: the same result up to rounding (BLAS may fuse the multiply-add).
+_blas: dict | None = None
+
+
+def _load_blas() -> dict:
+    import glob
+    import os
+
+    found: dict = {}
+    root = os.path.dirname(numpy.__file__)
+    for path in sorted(glob.glob(os.path.join(root, os.pardir, "numpy.libs", "libscipy_openblas*"))
+                       + glob.glob(os.path.join(root, ".dylibs", "libscipy_openblas*"))):
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for suffix, integer in (("64_", ctypes.c_int64), ("", ctypes.c_int)):
+            if not hasattr(lib, f"scipy_cblas_saxpy{suffix}"):
+                continue
+            for dtype, char, scalar in ((float32, "s", ctypes.c_float), (float64, "d", ctypes.c_double)):
+                axpy = getattr(lib, f"scipy_cblas_{char}axpy{suffix}")
+                axpy.argtypes = (integer, scalar, ctypes.c_void_p, integer, ctypes.c_void_p, integer)
+                axpy.restype = None
+                axpby = getattr(lib, f"scipy_cblas_{char}axpby{suffix}")
+                axpby.argtypes = (integer, scalar, ctypes.c_void_p, integer, scalar, ctypes.c_void_p, integer)
+                axpby.restype = None
+                scal = getattr(lib, f"scipy_cblas_{char}scal{suffix}")
+                scal.argtypes = (integer, scalar, ctypes.c_void_p, integer)
+                scal.restype = None
+                found[dtype] = (axpy, axpby, scal)
+            return found
+    return found
+
+
+def _blas_for(*arrays: Any) -> tuple | None:
+    """The (axpy, axpby, scal) functions for these arrays, or None where ufuncs must do it."""
+    global _blas
+    if _blas is None:
+        _blas = _load_blas()
+    first = arrays[0]
+    if type(first) is not numpy.ndarray or first.dtype not in _blas:
+        return None
+    for a in arrays:
+        if type(a) is not numpy.ndarray or a.dtype != first.dtype or a.size != first.size \
+                or not a.flags.c_contiguous:
+            return None
+    return _blas[first.dtype]
+
+
+def _address(a: Any) -> int:
+    """Where ``a``'s data starts (``a.ctypes.data`` costs 1.4 us, this 0.4 us)."""
+    if a.flags.writeable:
+        return ctypes.addressof(ctypes.c_char.from_buffer(a))
+    return a.ctypes.data
+
+
+def axpy(alpha: float, x: Any, y: Any) -> Any:
+    """``y += alpha * x`` in place (same size and dtype), in one multithreaded BLAS pass where
+    NumPy's own OpenBLAS is found; returns ``y``.
+
+    Example:
+        >>> import numpy
+        >>> from rosenblatt._backend import axpy
+        >>> axpy(2.0, numpy.ones(3, dtype="float32"), numpy.zeros(3, dtype="float32"))
+        array([2., 2., 2.], dtype=float32)
+    """
+    blas = _blas_for(x, y)
+    if blas is None:
+        y += alpha * x
+    elif y.size:
+        blas[0](y.size, float(alpha), _address(x), 1, _address(y), 1)
+    return y
+
+
+def axpby(alpha: float, x: Any, beta: float, y: Any) -> Any:
+    """``y = alpha * x + beta * y`` in place, one BLAS pass where found (with ``beta = 0``
+    the old ``y`` is not read, as in BLAS); returns ``y``."""
+    blas = _blas_for(x, y)
+    if blas is None:
+        if beta == 0:
+            xp.multiply(x, alpha, out=y)
+        else:
+            y *= beta
+            y += alpha * x
+    elif y.size:
+        blas[1](y.size, float(alpha), _address(x), 1, float(beta), _address(y), 1)
+    return y
+
+
+def scal(alpha: float, x: Any) -> Any:
+    """``x *= alpha`` in place, through BLAS where NumPy's own OpenBLAS is found; returns ``x``."""
+    blas = _blas_for(x)
+    if blas is None:
+        x *= alpha
+    elif x.size:
+        blas[2](x.size, float(alpha), _address(x), 1)
+    return x

@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 from typing import Any, Iterable
 
-from .._backend import xp
+from .._backend import axpby, axpy, scal, xp
 from .optimizer import Optimizer
 
 
@@ -72,11 +72,11 @@ class Adam(Optimizer):
         beta1, beta2 = group["betas"]
         m, v = state["exp_avg"], state["exp_avg_sq"]
         if wd != 0 and group["decoupled_weight_decay"]:
-            xp.multiply(p, 1 - lr * wd, out=p)
-        # m.lerp_(g, 1 - beta1), as PyTorch writes it
-        xp.add(m, xp.multiply(xp.subtract(g, m, out=tmp), 1 - beta1, out=tmp), out=m)
-        xp.multiply(v, beta2, out=v)
-        xp.add(v, xp.multiply(xp.multiply(g, g, out=tmp), 1 - beta2, out=tmp), out=v)
+            scal(1 - lr * wd, p)
+        # m = beta1 m + (1 - beta1) g and v = beta2 v + (1 - beta2) g^2, one BLAS pass each
+        # (PyTorch writes m.lerp_(g, 1 - beta1): the same up to rounding)
+        axpby(1 - beta1, g, beta1, m)
+        axpby(1 - beta2, xp.multiply(g, g, out=tmp), beta2, v)
         # python-float scalars: NumPy keeps float32 arrays float32 with them
         step_size = lr / (1 - beta1 ** step)
         bias_correction2_sqrt = math.sqrt(1 - beta2 ** step)
@@ -84,7 +84,7 @@ class Adam(Optimizer):
             v = xp.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
         denom = xp.add(xp.divide(xp.sqrt(v, out=tmp), bias_correction2_sqrt, out=tmp), eps,
                        out=tmp)
-        xp.subtract(p, xp.multiply(xp.divide(m, denom, out=tmp), step_size, out=tmp), out=p)
+        axpy(-step_size, xp.divide(m, denom, out=tmp), p)
 
 
 class AdamW(Adam):

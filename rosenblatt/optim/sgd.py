@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from .._backend import xp
+from .._backend import axpby, axpy, xp
 from .optimizer import Optimizer
 
 
@@ -62,10 +62,10 @@ class SGD(Optimizer):
             if step == 1:  # the first buffer is the gradient itself, undamped
                 buf[...] = g
             else:
-                xp.multiply(buf, momentum, out=buf)
-                xp.add(buf, g if dampening == 0 else xp.multiply(g, 1 - dampening, out=tmp), out=buf)
-            if group["nesterov"]:
-                g = xp.add(g, xp.multiply(buf, momentum, out=tmp), out=tmp)
+                axpby(1 - dampening, g, momentum, buf)
+            if group["nesterov"]:  # g + momentum * buf
+                xp.copyto(tmp, g)
+                g = axpy(momentum, buf, tmp)
             else:
                 g = buf
-        xp.subtract(p, xp.multiply(g, lr, out=tmp), out=p)
+        axpy(-lr, g, p)
