@@ -107,19 +107,17 @@ def _load_blas() -> dict:
     return found
 
 
-def _blas_for(*arrays: Any) -> tuple | None:
-    """The (axpy, axpby, scal) functions for these arrays, or None where ufuncs must do it."""
+def _blas_for(x: Any, y: Any = None) -> tuple | None:
+    """The (axpy, axpby, scal) functions for ``x`` (and ``y``), or None where ufuncs must do it."""
     global _blas
     if _blas is None:
         _blas = _load_blas()
-    first = arrays[0]
-    if type(first) is not numpy.ndarray or first.dtype not in _blas:
+    if type(x) is not numpy.ndarray or not x.flags.c_contiguous:
         return None
-    for a in arrays:
-        if type(a) is not numpy.ndarray or a.dtype != first.dtype or a.size != first.size \
-                or not a.flags.c_contiguous:
-            return None
-    return _blas[first.dtype]
+    if y is not None and (type(y) is not numpy.ndarray or y.dtype != x.dtype or y.size != x.size
+                          or not y.flags.c_contiguous):
+        return None
+    return _blas.get(x.dtype)
 
 
 def _address(a: Any) -> int:

@@ -269,7 +269,7 @@ class Optimizer:
                      state: dict[str, Any], step: int, tmp: Any) -> None:
         """``_gradient`` then ``_update`` on flat arrays, ``CHUNK`` elements at a time.
 
-        An update rule passes over its arrays several times (SGD 4, Adam 10); on
+        An update rule passes over its arrays several times (SGD 2, Adam 8); on
         a cache-sized slice the later passes read what the first left in the
         core's cache instead of main memory.  ``out`` (``p``'s size, may be ``g``)
         receives the adjusted gradient; ``tmp`` is scratch of ``min(CHUNK, p.size)``
