@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from .._backend import xp
+from .._backend import axpy, xp
 from .optimizer import Optimizer
 
 
@@ -57,6 +57,6 @@ class Adagrad(Optimizer):
                 step: int, tmp: Any) -> None:
         total = state["sum"]
         clr = group["lr"] / (1 + (step - 1) * group["lr_decay"])
-        xp.add(total, xp.multiply(g, g, out=tmp), out=total)
+        axpy(1.0, xp.multiply(g, g, out=tmp), total)
         std = xp.add(xp.sqrt(total, out=tmp), group["eps"], out=tmp)
-        xp.subtract(p, xp.multiply(xp.divide(g, std, out=tmp), clr, out=tmp), out=p)
+        axpy(-clr, xp.divide(g, std, out=tmp), p)

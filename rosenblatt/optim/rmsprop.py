@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from .._backend import xp
+from .._backend import axpby, axpy, xp
 from .optimizer import Optimizer
 
 
@@ -64,13 +64,10 @@ class RMSprop(Optimizer):
                 step: int, tmp: Any) -> None:
         lr, alpha, momentum = group["lr"], group["alpha"], group["momentum"]
         square_avg = state["square_avg"]
-        xp.multiply(square_avg, alpha, out=square_avg)
-        xp.add(square_avg, xp.multiply(xp.multiply(g, g, out=tmp), 1 - alpha, out=tmp),
-               out=square_avg)
+        axpby(1 - alpha, xp.multiply(g, g, out=tmp), alpha, square_avg)
         if group["centered"]:
             grad_avg = state["grad_avg"]
-            xp.add(grad_avg, xp.multiply(xp.subtract(g, grad_avg, out=tmp), 1 - alpha, out=tmp),
-                   out=grad_avg)
+            axpby(1 - alpha, g, alpha, grad_avg)  # PyTorch's lerp_, up to rounding
             avg = xp.sqrt(xp.subtract(square_avg, xp.multiply(grad_avg, grad_avg, out=tmp),
                                       out=tmp), out=tmp)
         else:
@@ -79,6 +76,5 @@ class RMSprop(Optimizer):
         ratio = xp.divide(g, avg, out=tmp)
         if momentum > 0:
             buf = state["momentum_buffer"]
-            xp.multiply(buf, momentum, out=buf)
-            ratio = xp.add(buf, ratio, out=buf)
-        xp.subtract(p, xp.multiply(ratio, lr, out=tmp), out=p)
+            ratio = axpby(1.0, ratio, momentum, buf)
+        axpy(-lr, ratio, p)
