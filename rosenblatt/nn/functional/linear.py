@@ -26,10 +26,10 @@ class Linear(Function):
     def backward(self, grad):
         x, w = self.x, self.w
         parents = self.parents
-        gx = grad @ w if parents[0] is not None else None
+        g2 = grad.reshape(-1, grad.shape[-1])  # 2-D GEMMs, as in forward
+        gx = (g2 @ w).reshape(x.shape) if parents[0] is not None else None
         gw = gb = None
         if parents[1] is not None or (len(parents) > 2 and parents[2] is not None):
-            g2 = grad.reshape(-1, grad.shape[-1])
             if parents[1] is not None:
                 gw = g2.T @ x.reshape(-1, x.shape[-1])
             if len(parents) > 2 and parents[2] is not None:
