@@ -275,6 +275,10 @@ class Optimizer:
         receives the adjusted gradient; ``tmp`` is scratch of ``min(CHUNK, p.size)``
         elements or more.
         """
+        if p.size <= CHUNK:  # one slice: the arrays themselves, no views to cut
+            tmp = tmp[:p.size]
+            self._update(group, p, self._gradient(group, p, g, out, tmp), state, step, tmp)
+            return
         for start in range(0, p.size, CHUNK):
             part = slice(start, start + CHUNK)
             piece = p[part]
