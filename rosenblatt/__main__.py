@@ -189,6 +189,8 @@ def info() -> int:
     print(f"Python     {platform.python_version()} ({platform.machine()}, {platform.system()})")
     print(f"NumPy      {numpy.__version__}")
     print(f"BLAS       {_blas()}")
+    fast = _backend._blas_for(numpy.zeros(1, dtype=numpy.float32)) is not None
+    print(f"updates    {'BLAS axpy/axpby/scal' if fast else 'NumPy ufuncs (no NumPy-bundled OpenBLAS found)'}")
     print(f"threads    {_threads()}")
     print(f"backend    {getattr(_backend.xp, '__name__', type(_backend.xp).__name__)}")
     return 0

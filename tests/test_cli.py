@@ -64,6 +64,7 @@ def test_info(capsys):
     assert lines["rosenblatt"] == rosenblatt.__version__
     assert lines["NumPy"] == numpy.__version__
     assert lines["BLAS"] and "CPU cores" in lines["threads"] and lines["backend"] == "numpy"
+    assert lines["updates"] == "BLAS axpy/axpby/scal"  # NumPy's wheels bundle OpenBLAS
 
 
 def test_demo_short_run_learns_and_writes_its_files(tmp_path, capsys):
