@@ -71,9 +71,9 @@ def keep_freed_memory() -> bool:
 # temporary.  BLAS ``axpy`` is one pass, split by OpenBLAS over its threads; an optimizer
 # step is nothing but such passes (SGD with momentum over 3.3M float32 parameters: 1.4 ms
 # against 3.3 ms with ufuncs, on the 2-core machine of ``make bench``).  NumPy's wheels
-# ship OpenBLAS as ``scipy-openblas`` and export its CBLAS with a ``scipy_`` prefix (and a
-# ``64_`` suffix where integers are 64-bit).  Other builds, CuPy arrays and other layouts
-# fall back to ufuncs: the same result up to rounding (BLAS may fuse the multiply-add).
+# ship OpenBLAS as ``scipy-openblas64`` and export its CBLAS as ``scipy_cblas_*64_`` (64-bit
+# integers).  Other builds, CuPy arrays and other layouts fall back to ufuncs: the same
+# result up to rounding (BLAS may fuse the multiply-add).
 _blas: dict | None = None
 
 
@@ -81,30 +81,27 @@ def _load_blas() -> dict:
     import glob
     import os
 
-    found: dict = {}
     root = os.path.dirname(numpy.__file__)
-    for path in sorted(glob.glob(os.path.join(root, os.pardir, "numpy.libs", "libscipy_openblas*"))
-                       + glob.glob(os.path.join(root, ".dylibs", "libscipy_openblas*"))):
+    for path in sorted(glob.glob(os.path.join(root, os.pardir, "numpy.libs", "libscipy_openblas64_*"))
+                       + glob.glob(os.path.join(root, ".dylibs", "libscipy_openblas64_*"))):
         try:
             lib = ctypes.CDLL(path)
         except OSError:
             continue
-        for suffix, integer in (("64_", ctypes.c_int64), ("", ctypes.c_int)):
-            if not hasattr(lib, f"scipy_cblas_saxpy{suffix}"):
-                continue
-            for dtype, char, scalar in ((float32, "s", ctypes.c_float), (float64, "d", ctypes.c_double)):
-                axpy = getattr(lib, f"scipy_cblas_{char}axpy{suffix}")
-                axpy.argtypes = (integer, scalar, ctypes.c_void_p, integer, ctypes.c_void_p, integer)
-                axpy.restype = None
-                axpby = getattr(lib, f"scipy_cblas_{char}axpby{suffix}")
-                axpby.argtypes = (integer, scalar, ctypes.c_void_p, integer, scalar, ctypes.c_void_p, integer)
-                axpby.restype = None
-                scal = getattr(lib, f"scipy_cblas_{char}scal{suffix}")
-                scal.argtypes = (integer, scalar, ctypes.c_void_p, integer)
-                scal.restype = None
-                found[dtype] = (axpy, axpby, scal)
-            return found
-    return found
+        if not hasattr(lib, "scipy_cblas_saxpy64_"):
+            continue
+        found = {}
+        n, ptr = ctypes.c_int64, ctypes.c_void_p
+        for dtype, char, scalar in ((float32, "s", ctypes.c_float), (float64, "d", ctypes.c_double)):
+            axpy = getattr(lib, f"scipy_cblas_{char}axpy64_")
+            axpy.argtypes, axpy.restype = (n, scalar, ptr, n, ptr, n), None
+            axpby = getattr(lib, f"scipy_cblas_{char}axpby64_")
+            axpby.argtypes, axpby.restype = (n, scalar, ptr, n, scalar, ptr, n), None
+            scal = getattr(lib, f"scipy_cblas_{char}scal64_")
+            scal.argtypes, scal.restype = (n, scalar, ptr, n), None
+            found[dtype] = (axpy, axpby, scal)
+        return found
+    return {}
 
 
 def _blas_for(x: Any, y: Any = None) -> tuple | None:
