@@ -11,6 +11,7 @@ from typing import Any
 from ..._backend import xp
 from ...autograd.function import Function
 from ...ops import inplace
+from ...ops.pointwise import sigmoid_given_exp
 from ...tensor import Tensor
 
 _SQRT_HALF = math.sqrt(0.5)
@@ -140,9 +141,8 @@ class Elu(Function):
 
 class Silu(Function):
     def forward(self, x):
-        e = xp.exp(-xp.abs(x))
         self.x = x
-        self.sig = xp.where(x >= 0, 1.0, e) / (1.0 + e)
+        self.sig = sigmoid_given_exp(x, xp.exp(-xp.abs(x)))
         return x * self.sig
 
     def backward(self, grad):
@@ -155,7 +155,7 @@ class Softplus(Function):
         z = x * beta
         self.linear = z > threshold
         e = xp.exp(-xp.abs(z))
-        self.sig = xp.where(z >= 0, 1.0, e) / (1.0 + e)
+        self.sig = sigmoid_given_exp(z, e)
         # log(1 + e^z) = max(z, 0) + log1p(e^-|z|): finite for any z.
         soft = (xp.maximum(z, 0) + xp.log1p(e)) / beta
         return xp.where(self.linear, x, soft).astype(x.dtype, copy=False)

@@ -10,6 +10,7 @@ from typing import Any
 from ..._backend import xp
 from ...autograd.function import Function
 from ...ops import abs as abs_, exp, log, mul, sub, where
+from ...ops.pointwise import sigmoid_given_exp
 from ...tensor import Tensor
 
 _REDUCTIONS = ("none", "mean", "sum")
@@ -272,7 +273,7 @@ class _BCEWithLogits(Function):
         # softplus(-x) = max(-x, 0) + log1p(exp(-|x|)), finite for any x.
         e = xp.exp(-xp.abs(x))
         sp = xp.maximum(-x, 0) + xp.log1p(e)
-        self.sig_neg = xp.where(x < 0, 1.0, e) / (1.0 + e)  # sigmoid(-x)
+        self.sig_neg = sigmoid_given_exp(-x, e)
         self.x, self.y, self.w, self.pw, self.sp = x, y, w, pos_weight, sp
         lw = 1.0 if pos_weight is None else (pos_weight - 1.0) * y + 1.0
         self.lw = lw
