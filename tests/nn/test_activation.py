@@ -84,3 +84,13 @@ def test_bad_gelu_approximate_raises():
         nn.GELU("fast")
     with pytest.raises(ValueError, match="approximate"):
         F.gelu(rb.ones(2), approximate="erf")
+
+
+def test_sigmoid_numerator_without_branches_matches_where():
+    from rosenblatt.ops.pointwise import sigmoid_given_exp
+    x = numpy.array([-numpy.inf, -1e4, -88.0, -1.0, -0.0, 0.0, 1e-30, 1.0, 90.0, numpy.inf, numpy.nan],
+                    dtype=numpy.float32)
+    x = numpy.concatenate([x, numpy.random.default_rng(0).standard_normal(1000).astype(numpy.float32)])
+    e = numpy.exp(-numpy.abs(x))
+    numpy.testing.assert_array_equal(sigmoid_given_exp(x, e), numpy.where(x >= 0, 1, e) / (1 + e))
+    assert sigmoid_given_exp(x, e).dtype == numpy.float32
