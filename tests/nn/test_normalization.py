@@ -97,3 +97,25 @@ def test_batch_norm_errors():
     with pytest.raises(ValueError, match="expected 3 channels"):
         nn.BatchNorm1d(3)(rb.randn(4, 5))
     nn.BatchNorm1d(3).eval()(rb.randn(1, 3))  # one sample is fine in eval mode
+
+
+def test_layer_norm_float32_rows_of_many_features_noncontiguous_and_empty():
+    # The statistics are BLAS matrix-vector products: float32 accuracy on wide rows, any layout.
+    g = torch.Generator().manual_seed(0)
+    for shape, dims in [((64, 4, 1024), (1024,)), ((0, 7), (7,)), ((3, 5, 6), (6, 5))]:
+        x = torch.randn(shape, generator=g) * 3 + 1
+        if dims == (6, 5):
+            x = x.transpose(1, 2)  # non-contiguous input
+        w, b = torch.randn(dims, generator=g), torch.randn(dims, generator=g)
+        for t in (x, w, b):
+            t.requires_grad_()
+        expected = torch.nn.functional.layer_norm(x, dims, w, b)
+        up = torch.randn(expected.shape, generator=g)
+        expected.backward(up)
+        xs, ws, bs = (rb.tensor(t.detach().numpy(), requires_grad=True) for t in (x, w, b))
+        out = F.layer_norm(xs, dims, ws, bs)
+        out.backward(rb.tensor(up.numpy()))
+        assert out.dtype == rb.float32 and xs.grad.dtype == rb.float32
+        assert_close(out, expected.detach(), atol=2e-5, rtol=1e-5)
+        for mine, theirs in ((xs, x), (ws, w), (bs, b)):
+            assert_close(mine.grad, theirs.grad, atol=2e-4, rtol=1e-4)

@@ -6,6 +6,7 @@ one pass instead of the dozen nodes the composed version records.
 """
 from __future__ import annotations
 
+import math
 from typing import Any, Sequence
 
 from ..._backend import xp
@@ -64,6 +65,48 @@ class _Normalize(Function):
         return tuple(grads)
 
 
+class _LayerNorm(Function):
+    """Layer norm on ``x`` viewed as ``(rows, features)``: statistics per row, affine per feature.
+
+    Every reduction is a BLAS matrix-vector product with a constant vector (or an
+    ``einsum`` row dot): NumPy's ``mean(axis=-1)`` over short rows and ``sum(axis=(0, 1))``
+    over the rows are slow strided loops.  The GPT's (32, 64, 128) layer norm forward+backward
+    took 0.8-0.9 ms this way, 4.6-5.5 ms through the general ``_Normalize``.
+    """
+
+    def forward(self, x, *affine, rows=0, features=0, eps=1e-5, has_weight=False):
+        x2 = x.reshape(rows, features)
+        self.per_feature = xp.full(features, 1.0 / max(features, 1), dtype=x.dtype)  # row @ it: row mean
+        xhat = x2 - (x2 @ self.per_feature)[:, None]
+        self.rstd = 1.0 / xp.sqrt(xp.einsum("ij,ij->i", xhat, xhat) / max(features, 1) + eps)
+        xhat *= self.rstd[:, None]
+        self.xhat, self.input_shape = xhat, x.shape
+        self.param_shape = affine[0].shape if affine else None
+        self.weight = affine[0].reshape(features) if has_weight else None
+        out = xhat if self.weight is None else xhat * self.weight
+        if len(affine) > int(has_weight):
+            out = out + affine[-1].reshape(features)
+        return out.reshape(x.shape).astype(x.dtype, copy=False)
+
+    def backward(self, grad):
+        xhat, parents = self.xhat, self.parents
+        grad = grad.reshape(xhat.shape)
+        gx = None
+        if parents[0] is not None:
+            g = grad if self.weight is None else grad * self.weight
+            gx = g - (g @ self.per_feature)[:, None]  # a fresh array: grad stays untouched
+            gx -= xhat * (xp.einsum("ij,ij->i", g, xhat) / max(xhat.shape[1], 1))[:, None]
+            gx *= self.rstd[:, None]
+            gx = gx.reshape(self.input_shape)
+        grads = [gx]
+        ones = xp.ones(xhat.shape[0], dtype=grad.dtype)  # ones @ rows: their column sums
+        if self.weight is not None:
+            grads.append(None if parents[1] is None else (ones @ (grad * xhat)).reshape(self.param_shape))
+        if len(parents) > len(grads):
+            grads.append(None if parents[-1] is None else (ones @ grad).reshape(self.param_shape))
+        return tuple(grads)
+
+
 def _norm_shape(normalized_shape: Any) -> tuple[int, ...]:
     return (int(normalized_shape),) if isinstance(normalized_shape, int) else tuple(normalized_shape)
 
@@ -81,12 +124,9 @@ def layer_norm(input: Tensor, normalized_shape: Sequence[int] | int, weight: Ten
     if tuple(input.shape[input.ndim - k:]) != shape or input.ndim < k:
         raise ValueError(f"layer_norm(): input of shape {tuple(input.shape)} does not end with "
                          f"normalized_shape {shape}")
-    axes = tuple(range(input.ndim - k, input.ndim))
-    param_shape = (1,) * (input.ndim - k) + shape
     affine = [t for t in (weight, bias) if t is not None]
-    return _Normalize.apply(input, *affine, axes=axes, param_shape=param_shape,
-                            reduce_axes=tuple(range(input.ndim - k)), eps=eps,
-                            has_weight=weight is not None)
+    return _LayerNorm.apply(input, *affine, rows=math.prod(input.shape[:input.ndim - k]),
+                            features=math.prod(shape), eps=eps, has_weight=weight is not None)
 
 
 def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
