@@ -277,17 +277,17 @@ class Optimizer:
         """
         if p.size <= CHUNK:  # one slice: the arrays themselves, no views to cut
             tmp = tmp[:p.size]
-            self._update(group, p, self._gradient(group, p, g, out, tmp), state, step, tmp)
+            self._update(group, p, self._gradient(group, p, g, out), state, step, tmp)
             return
         for start in range(0, p.size, CHUNK):
             part = slice(start, start + CHUNK)
             piece = p[part]
             scratch = tmp[:piece.size]
-            grad = self._gradient(group, piece, g[part], out[part], scratch)
+            grad = self._gradient(group, piece, g[part], out[part])
             self._update(group, piece, grad, {key: value[part] for key, value in state.items()},
                          step, scratch)
 
-    def _gradient(self, group: dict[str, Any], p: Any, g: Any, out: Any, tmp: Any) -> Any:
+    def _gradient(self, group: dict[str, Any], p: Any, g: Any, out: Any) -> Any:
         """The gradient the update rule follows: negated to maximize, plus L2 decay ``wd * p``.
 
         Returns ``g`` itself, never written, when neither applies (the common
