@@ -7,8 +7,9 @@ ops written as ``xp.exp(x)`` carry over unchanged.
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes  # NumPy imports it anyway
-from typing import Any
+from typing import Any, Iterator
 
 import numpy
 
@@ -77,31 +78,66 @@ def keep_freed_memory() -> bool:
 _blas: dict | None = None
 
 
-def _load_blas() -> dict:
-    import glob
-    import os
+def _openblas() -> Any:
+    """NumPy's own OpenBLAS as a ``ctypes.CDLL``, or None where this NumPy has another BLAS."""
+    global _openblas_lib
+    if _openblas_lib is False:
+        import glob
+        import os
 
-    root = os.path.dirname(numpy.__file__)
-    for path in sorted(glob.glob(os.path.join(root, os.pardir, "numpy.libs", "libscipy_openblas64_*"))
-                       + glob.glob(os.path.join(root, ".dylibs", "libscipy_openblas64_*"))):
-        try:
-            lib = ctypes.CDLL(path)
-        except OSError:
-            continue
-        if not hasattr(lib, "scipy_cblas_saxpy64_"):
-            continue
-        found = {}
-        n, ptr = ctypes.c_int64, ctypes.c_void_p
-        for dtype, char, scalar in ((float32, "s", ctypes.c_float), (float64, "d", ctypes.c_double)):
-            axpy = getattr(lib, f"scipy_cblas_{char}axpy64_")
-            axpy.argtypes, axpy.restype = (n, scalar, ptr, n, ptr, n), None
-            axpby = getattr(lib, f"scipy_cblas_{char}axpby64_")
-            axpby.argtypes, axpby.restype = (n, scalar, ptr, n, scalar, ptr, n), None
-            scal = getattr(lib, f"scipy_cblas_{char}scal64_")
-            scal.argtypes, scal.restype = (n, scalar, ptr, n), None
-            found[dtype] = (axpy, axpby, scal)
-        return found
-    return {}
+        _openblas_lib = None
+        root = os.path.dirname(numpy.__file__)
+        for path in sorted(glob.glob(os.path.join(root, os.pardir, "numpy.libs", "libscipy_openblas64_*"))
+                           + glob.glob(os.path.join(root, ".dylibs", "libscipy_openblas64_*"))):
+            try:
+                lib = ctypes.CDLL(path)
+            except OSError:
+                continue
+            if hasattr(lib, "scipy_cblas_saxpy64_"):
+                _openblas_lib = lib
+                break
+    return _openblas_lib
+
+
+_openblas_lib: Any = False  # False: not looked for yet
+
+
+def _load_blas() -> dict:
+    lib = _openblas()
+    if lib is None:
+        return {}
+    found = {}
+    n, ptr = ctypes.c_int64, ctypes.c_void_p
+    for dtype, char, scalar in ((float32, "s", ctypes.c_float), (float64, "d", ctypes.c_double)):
+        axpy = getattr(lib, f"scipy_cblas_{char}axpy64_")
+        axpy.argtypes, axpy.restype = (n, scalar, ptr, n, ptr, n), None
+        axpby = getattr(lib, f"scipy_cblas_{char}axpby64_")
+        axpby.argtypes, axpby.restype = (n, scalar, ptr, n, scalar, ptr, n), None
+        scal = getattr(lib, f"scipy_cblas_{char}scal64_")
+        scal.argtypes, scal.restype = (n, scalar, ptr, n), None
+        found[dtype] = (axpy, axpby, scal)
+    return found
+
+
+@contextlib.contextmanager
+def blas_threads(n: int) -> Iterator[None]:
+    """Run the block with NumPy's OpenBLAS limited to ``n`` threads, then restore the count.
+
+    The count is process-wide.  ``nn.DataParallel`` runs one chunk of the batch per
+    core, each in its own thread: each BLAS call must then stay on its caller's core
+    (two callers each waking OpenBLAS's 2 threads put 4 on 2 cores).  Where NumPy
+    has another BLAS, nothing changes.
+    """
+    lib = _openblas()
+    if lib is None:
+        yield
+        return
+    before = lib.scipy_openblas_get_num_threads64_()
+    lib.scipy_openblas_set_num_threads64_(ctypes.c_int(n))
+    try:
+        yield
+    finally:
+        lib.scipy_openblas_set_num_threads64_(ctypes.c_int(before))
 
 
 def _blas_for(x: Any, y: Any = None) -> tuple | None:

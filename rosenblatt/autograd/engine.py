@@ -9,6 +9,7 @@ is summed down to it.
 """
 from __future__ import annotations
 
+import threading
 import weakref
 from typing import Any, Callable
 
@@ -69,6 +70,11 @@ def _check_saved_inputs(node: Function) -> None:
             )
 
 
+#: held while a leaf's ``.grad`` is read and written: backward passes of separate graphs
+#: that share leaves may run at once in threads (``nn.DataParallel``'s chunks of a batch).
+_leaf_lock = threading.Lock()
+
+
 def _accumulate_leaf(leaf: Tensor, grad: Any, handed_out: set) -> None:
     if leaf._hooks:
         grad = _run_hooks(leaf._hooks, grad)
@@ -77,17 +83,18 @@ def _accumulate_leaf(leaf: Tensor, grad: Any, handed_out: set) -> None:
         grad = sum_to(grad, data.shape)
     if grad.dtype != data.dtype:
         grad = grad.astype(data.dtype)
-    if leaf.grad is None:
-        # Gradients may be views of one another (add passes its gradient to both inputs);
-        # each leaf must own its .grad so an in-place change to one leaves the others alone.
-        base = grad if grad.base is None else grad.base
-        if id(base) in handed_out:
-            grad = grad.copy()
+    # Gradients may be views of one another (add passes its gradient to both inputs);
+    # each leaf must own its .grad so an in-place change to one leaves the others alone.
+    base = grad if grad.base is None else grad.base
+    with _leaf_lock:
+        if leaf.grad is None:
+            if id(base) in handed_out:
+                grad = grad.copy()
+            else:
+                handed_out.add(id(base))
+            leaf.grad = Tensor._wrap(grad)
         else:
-            handed_out.add(id(base))
-        leaf.grad = Tensor._wrap(grad)
-    else:
-        leaf.grad.data += grad
+            leaf.grad.data += grad
 
 
 _queued_callbacks: list = []
@@ -109,7 +116,7 @@ def run_backward(tensor: Tensor, grad: Any, retain_graph: bool) -> None:
     start = len(_queued_callbacks)  # a backward run inside a hook keeps its caller's callbacks
     outer, _state.retain_graph = _state.retain_graph, retain_graph  # once per backward, not per node
     try:
-        _propagate(tensor, grad, retain_graph)
+        propagate(tensor, grad, retain_graph)
     except BaseException:
         del _queued_callbacks[start:]
         raise
@@ -119,7 +126,9 @@ def run_backward(tensor: Tensor, grad: Any, retain_graph: bool) -> None:
         _queued_callbacks.pop(start)()
 
 
-def _propagate(tensor: Tensor, grad: Any, retain_graph: bool) -> None:
+def propagate(tensor: Tensor, grad: Any, retain_graph: bool) -> None:
+    """``run_backward``'s traversal alone: callbacks queued meanwhile are left to the
+    backward run around it (``nn.DataParallel`` runs one per chunk inside its node)."""
     handed_out = {id(grad if grad.base is None else grad.base)}
     root = tensor._node
     if root is None:  # backward() on a leaf

@@ -36,6 +36,7 @@ from ...autograd.engine import queue_callback, sum_to
 from ...distributed import broadcast, process_group
 from ...tensor import Tensor
 from ..modules.module import Module
+from ._wrapper import ModuleWrapper
 
 
 class _Bucket:
@@ -57,7 +58,7 @@ class _Bucket:
             offset += p.data.size
 
 
-class DistributedDataParallel(Module):
+class DistributedDataParallel(ModuleWrapper):
     """Data-parallel training: every rank runs ``module`` on its own shard of the batch.
 
     At construction rank 0's parameters and buffers are broadcast to all ranks;
@@ -233,15 +234,3 @@ class DistributedDataParallel(Module):
             bucket.count = 0
             bucket.request = None
         self._next, self._pending = 0, False
-
-    # ------------------------------------------------------------- checkpoints
-    def state_dict(self, *, destination: dict | None = None, prefix: str = "",
-                   keep_vars: bool = False) -> Any:
-        """The wrapped module's state dict: no ``module.`` prefix, so it loads on any number of ranks."""
-        return self.module.state_dict(destination=destination, prefix=prefix, keep_vars=keep_vars)
-
-    def load_state_dict(self, state_dict: Any, strict: bool = True, assign: bool = False) -> Any:
-        """Load into the wrapped module; keys with PyTorch DDP's ``module.`` prefix are accepted too."""
-        if state_dict and all(k.startswith("module.") for k in state_dict):
-            state_dict = {k[len("module."):]: v for k, v in state_dict.items()}
-        return self.module.load_state_dict(state_dict, strict=strict, assign=assign)
