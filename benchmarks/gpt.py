@@ -1,7 +1,9 @@
 """GPT workloads: one training step of the baby char-level GPT, and causal attention forward+backward.
 
 The training step is the full loop body of ``rosenblatt.models.gpt.train`` at batch 32:
-forward, cross-entropy, backward, gradient clipping to 1.0 and an AdamW step.  The
+forward, cross-entropy, backward, gradient clipping to 1.0 and an AdamW step, the forward and
+backward through ``nn.DataParallel`` (one chunk of the batch per core, in threads).  The same
+step without it, the whole batch in one thread with OpenBLAS's own threads, is timed beside.  The
 PyTorch side is the same architecture written the nanoGPT way (``F.scaled_dot_product_attention``,
 tied embeddings, bias-free pre-norm blocks), with rosenblatt's initial weights copied in.
 """
@@ -93,9 +95,11 @@ def gpt_step_pair(batch: int = BATCH) -> dict[str, Callable[[], Any]]:
     data = rng.integers(0, config.vocab_size, size=(batch, config.block_size + 1))
     x, y = rb.Tensor(data[:, :-1].copy()), rb.Tensor(data[:, 1:].copy())
     tx, ty = torch.from_numpy(data[:, :-1].copy()), torch.from_numpy(data[:, 1:].copy())
+    parallel = rb.nn.DataParallel(model)  # the batch in one chunk per core, as gpt.train() runs it
 
-    def rb_step() -> float:
-        _, loss = model(x, y)
+    def rb_step(net: Any) -> float:
+        _, loss = net(x, y)
+        loss = loss.mean()  # DataParallel: one loss per chunk
         opt.zero_grad(set_to_none=True)
         loss.backward()
         rb.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -110,7 +114,8 @@ def gpt_step_pair(batch: int = BATCH) -> dict[str, Callable[[], Any]]:
         topt.step()
         return loss.item()
 
-    return {"rosenblatt": rb_step, "torch": torch_step}
+    return {"rosenblatt": lambda: rb_step(parallel), "torch": torch_step,
+            "rosenblatt, one thread of batch 32": lambda: rb_step(model)}
 
 
 @workload("gpt_char_train_step_b32", target=Target.ratio_at_most(1.1), per_label="step")

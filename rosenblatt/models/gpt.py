@@ -4,7 +4,8 @@ The model is nanoGPT's ``model.py``: token + position embeddings, pre-norm block
 of fused causal self-attention and a GELU MLP, a final LayerNorm, and an output
 head tied to the token embedding.  ``train()`` is nanoGPT's "baby GPT" CPU run
 (``config/train_shakespeare_char.py`` with its CPU overrides), on which nanoGPT
-reaches a validation loss of about 1.88 after 2000 iterations.
+reaches a validation loss of about 1.88 after 2000 iterations.  It runs each batch through
+``nn.DataParallel``: one chunk per core, in threads.
 
 Run: ``python -m rosenblatt.models.gpt`` (the full 2000 iterations).
 
@@ -236,10 +237,11 @@ def _batcher(data: Any, block_size: int, batch_size: int, rng: Any) -> Callable[
 
 
 @rb.no_grad()
-def estimate_loss(model: GPT, batches: dict[str, Callable[[], tuple]], eval_iters: int) -> dict[str, float]:
-    """Mean loss over ``eval_iters`` random batches of each split, in eval mode."""
+def estimate_loss(model: nn.Module, batches: dict[str, Callable[[], tuple]], eval_iters: int) -> dict[str, float]:
+    """Mean loss over ``eval_iters`` random batches of each split, in eval mode (``model``: a GPT,
+    or one in ``nn.DataParallel``, whose loss has one value per chunk)."""
     model.eval()
-    out = {split: sum(model(*get_batch())[1].item() for _ in range(eval_iters)) / eval_iters
+    out = {split: sum(model(*get_batch())[1].mean().item() for _ in range(eval_iters)) / eval_iters
            for split, get_batch in batches.items()}
     model.train()
     return out
@@ -264,12 +266,16 @@ def train(log: Callable[[str], Any] = print, **options: Any) -> dict[str, Any]:
     rb.manual_seed(cfg.seed)
     model = GPT(gpt_cfg)
     log(f"GPT: {model.num_parameters() / 1e6:.2f}M parameters")
+    # Each batch in one chunk per core, in threads.  Chunks of equal size, so the mean of
+    # their losses is the batch's loss.
+    parallel = nn.DataParallel(model)
+    parallel.device_ids = parallel.device_ids[:math.gcd(cfg.batch_size, len(parallel.device_ids))]
     optimizer = model.configure_optimizers(cfg.weight_decay, cfg.learning_rate, (cfg.beta1, cfg.beta2))
     curve, losses = [], []
     start = time.perf_counter()
     for it in range(cfg.max_iters + 1):
         if it % cfg.eval_interval == 0 or it == cfg.max_iters:
-            est = estimate_loss(model, batches, cfg.eval_iters)
+            est = estimate_loss(parallel, batches, cfg.eval_iters)
             curve.append({"iter": it, **est})
             log(f"step {it}: train loss {est['train']:.4f}, val loss {est['val']:.4f} "
                 f"({time.perf_counter() - start:.0f} s)")
@@ -279,7 +285,8 @@ def train(log: Callable[[str], Any] = print, **options: Any) -> dict[str, Any]:
         for group in optimizer.param_groups:
             group["lr"] = lr
         x, y = batches["train"]()
-        _, loss = model(x, y)
+        _, loss = parallel(x, y)
+        loss = loss.mean()
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         if cfg.grad_clip:
