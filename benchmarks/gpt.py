@@ -18,6 +18,7 @@ import rosenblatt as rb
 from rosenblatt.models.gpt import GPT, GPTConfig
 from rosenblatt.nn.functional.attention import scaled_dot_product_attention
 
+from ._peak_memory import peak_bytes_in_child
 from .harness import Target, workload
 
 BATCH = 32
@@ -115,12 +116,23 @@ def gpt_step_pair(batch: int = BATCH) -> dict[str, Callable[[], Any]]:
         return loss.item()
 
     return {"rosenblatt": lambda: rb_step(parallel), "torch": torch_step,
-            "rosenblatt, one thread of batch 32": lambda: rb_step(model)}
+            "rosenblatt without DataParallel": lambda: rb_step(model)}
+
+
+def gpt_step(library: str) -> Callable[[], Any]:
+    """One contender's training step (``"rosenblatt"``, ``"torch"``, ...), for a fresh process."""
+    return gpt_step_pair()[library]
 
 
 @workload("gpt_char_train_step_b32", target=Target.ratio_at_most(1.1), per_label="step")
 def gpt_char_train_step() -> dict[str, Callable[[], Any]]:
     return gpt_step_pair()
+
+
+@workload("gpt_char_train_step_b32 peak memory", target=Target.ratio_at_most(1.0), unit="bytes")
+def gpt_step_peak_memory() -> dict[str, Callable[[], float]]:
+    # each library's step in a fresh process: what one steady-state step adds at its peak
+    return {name: peak_bytes_in_child("benchmarks.gpt:gpt_step", name) for name in ("rosenblatt", "torch")}
 
 
 @workload("causal_sdpa_fwd_bwd_32x4x64x32", target=Target.ratio_at_most(1.1))

@@ -5,8 +5,9 @@ each chunk in its own thread.  Here the devices are the CPU cores: NumPy
 releases the GIL inside its array loops and BLAS calls, so the chunks'
 forward and backward passes run at the same time, with OpenBLAS held to one
 thread per chunk (``_backend.blas_threads``).  On the 2-core machine of
-``make bench``, the baby GPT's forward+backward at batch 32 took 149 ms this
-way against 183 ms as one batch with OpenBLAS's own 2 threads (medians of 12).
+``make bench``, the baby GPT's training step at batch 32 took 156 ms this way
+against 181 ms as one batch with OpenBLAS's own 2 threads (medians of 20
+interleaved rounds; PyTorch 122 ms).
 
 How it works:
 
@@ -15,8 +16,9 @@ How it works:
   each chunk's graph starts from chunks of the inputs held as leaves of their own;
 - the chunks' outputs are gathered along ``dim`` (0-d outputs, such as a
   loss, are stacked into a vector of ``n``, as PyTorch does: take its
-  ``.mean()``); each gathered output is one graph node, whose backward runs
-  the chunks' backward passes in the threads again;
+  ``.mean()``).  The gathered outputs that need gradients are slices of one
+  graph node, so the engine sums whatever each of them receives, and that
+  node's backward then runs each chunk's backward pass once, in the threads again;
 - the parameters are shared by the chunks, not copied: each chunk's backward
   adds its gradient into their ``.grad`` (``autograd.engine`` serializes those
   additions), and the gradients of the inputs are the chunks' ones concatenated.
@@ -28,6 +30,8 @@ generator in no fixed order, so a seeded run repeats only without dropout.
 """
 from __future__ import annotations
 
+import itertools
+import math
 import os
 import threading
 from typing import Any
@@ -99,11 +103,7 @@ class DataParallel(ModuleWrapper):
                     leaf.requires_grad = source.requires_grad
         with blas_threads(1):
             outputs = _in_threads(lambda args, kw: self.module(*args, **kw), chunks)
-        nodes: list = []
-        out = _gather(outputs, self.dim, sources, leaves, nodes)
-        for node in nodes:  # several outputs need gradients: each one's backward walks the chunks' graphs
-            node.keep_graph = len(nodes) > 1
-        return out
+        return _gather(outputs, self.dim, sources, leaves)
 
 
 def _scatter(inputs: tuple, kwargs: dict, n: int, dim: int) -> list[tuple[tuple, dict]]:
@@ -163,57 +163,92 @@ def _pool(workers: int) -> Any:
     return _executor
 
 
-def _gather(outputs: list, dim: int, sources: list, leaves: list, nodes: list) -> Any:
-    """The chunks' outputs joined: tensors along ``dim`` (0-d ones stacked), tuples, lists and
-    None by position; the node of each joined tensor that needs gradients is added to ``nodes``."""
-    first = outputs[0]
-    if first is None:
-        return None
-    if isinstance(first, (tuple, list)):
-        return type(first)(_gather([o[i] for o in outputs], dim, sources, leaves, nodes)
-                           for i in range(len(first)))
-    if not isinstance(first, Tensor):
-        raise TypeError(f"DataParallel: the module returned {type(first).__name__}; it may return "
-                        f"tensors, None, and tuples or lists of them")
-    stacked = first.ndim == 0
-    data = xp.stack([o.data for o in outputs]) if stacked else xp.concatenate([o.data for o in outputs], axis=dim)
-    out = Tensor._wrap(data)
-    if _state.enabled and any(o.requires_grad for o in outputs):
-        node = _Gather()
-        node.outputs, node.dim, node.stacked, node.leaves = outputs, dim, stacked, leaves
-        node.parents = tuple((s._node or s) if s.requires_grad else None for s in sources)
-        node._shape = data.shape
-        out._node, out.requires_grad = node, True
-        nodes.append(node)
-    return out
+def _gather(outputs: list, dim: int, sources: list, leaves: list) -> Any:
+    """The chunks' outputs joined: tensors along ``dim`` (0-d ones stacked), in the structure of
+    the module's output (a tensor, None, or tuples and lists of them)."""
+    flat = [_flatten(o) for o in outputs]
+    if any(len(f) != len(flat[0]) for f in flat):
+        raise TypeError("DataParallel: the chunks returned different numbers of tensors")
+    joined = [xp.stack(ts) if ts[0].ndim == 0 else xp.concatenate(ts, axis=dim)
+              for ts in zip(*([t.data for t in f] for f in flat))]
+    needs = [_state.enabled and any(f[j].requires_grad for f in flat) for j in range(len(joined))]
+    if not any(needs):
+        return _unflatten(outputs[0], iter(Tensor._wrap(a) for a in joined))
+    # One node for all outputs that need gradients, its output their concatenation: the
+    # engine adds up what each of them receives, and one backward walks each chunk's graph.
+    node = _Chunks()
+    node.outputs = [[f[j] for j in range(len(joined)) if needs[j]] for f in flat]
+    node.dim, node.leaves = dim, leaves
+    node.shapes = [a.shape for a, n in zip(joined, needs) if n]
+    node.parents = tuple((s._node or s) if s.requires_grad else None for s in sources)
+    whole = Tensor._wrap(xp.concatenate([a.reshape(-1) for a, n in zip(joined, needs) if n]))
+    node._shape = whole.data.shape
+    whole._node, whole.requires_grad = node, True
+    pieces, start = [], 0
+    for a, n in zip(joined, needs):
+        if n:  # a slice of the node's output: its gradient lands in the node's
+            pieces.append(whole[start:start + a.size].reshape(a.shape))
+            start += a.size
+        else:
+            pieces.append(Tensor._wrap(a))
+    return _unflatten(outputs[0], iter(pieces))
 
 
-class _Gather(Function):
-    """The node of a gathered output: its backward runs the chunks' backward passes in threads.
+def _flatten(output: Any) -> list:
+    """The tensors of a module's output, in order."""
+    if isinstance(output, Tensor):
+        return [output]
+    if isinstance(output, (tuple, list)):
+        return [t for o in output for t in _flatten(o)]
+    if output is None:
+        return []
+    raise TypeError(f"DataParallel: the module returned {type(output).__name__}; it may return "
+                    f"tensors, None, and tuples or lists of them")
 
-    Its parents are the tensor arguments of ``forward``, whose gradients are
-    those of the chunks' leaves, joined along ``dim`` (summed for 0-d ones).
+
+def _unflatten(like: Any, tensors: Any) -> Any:
+    """``like``'s structure with its tensors taken in order from ``tensors``."""
+    if isinstance(like, Tensor):
+        return next(tensors)
+    if isinstance(like, (tuple, list)):
+        return type(like)(_unflatten(o, tensors) for o in like)
+    return None
+
+
+class _Chunks(Function):
+    """The node of the chunks' outputs: its backward runs each chunk's backward in its thread.
+
+    Its output is the outputs that need gradients, flattened and concatenated;
+    its parents are the tensor arguments of ``forward``, whose gradients are those
+    of the chunks' leaves, joined along ``dim`` (summed for 0-d ones).
     """
 
-    keep_graph = False  # True when other gathered outputs will walk the chunks' graphs too
-
     def backward(self, grad):
-        start, parts = 0, []
-        for o in self.outputs:
-            if self.stacked:
-                parts.append(grad[len(parts)])
+        per_chunk: list = [[] for _ in self.outputs]
+        start = 0
+        for j, shape in enumerate(self.shapes):
+            size = math.prod(shape)
+            whole = grad[start:start + size].reshape(shape)
+            start += size
+            if self.outputs[0][j].ndim == 0:  # stacked: one value per chunk
+                parts = list(whole)
             else:
-                n = o.data.shape[self.dim]
-                parts.append(_take(grad, self.dim, start, start + n))
-                start += n
-        keep = _state.retain_graph or self.keep_graph
+                sizes = [o[j].data.shape[self.dim] for o in self.outputs]
+                parts = xp.split(whole, list(itertools.accumulate(sizes[:-1])), axis=self.dim)
+            for chunk, part in zip(per_chunk, parts):
+                chunk.append(part)
+        keep = _state.retain_graph
 
-        def run(output: Tensor, g: Any) -> None:
-            if output.requires_grad:
-                propagate(output, g, keep)
+        def run(outputs: list, grads: list) -> None:
+            root = _Roots()
+            root.parents = tuple((o._node or o) if o.requires_grad else None for o in outputs)
+            root.grads, root._shape = tuple(grads), ()
+            start = Tensor._wrap(xp.zeros((), dtype=grad.dtype))
+            start._node = root
+            propagate(start, start.data, keep)
 
         with blas_threads(1):
-            _in_threads(run, list(zip(self.outputs, parts)))
+            _in_threads(run, list(zip(self.outputs, per_chunk)))
         grads = []
         for i, parent in enumerate(self.parents):
             pieces = []
@@ -221,7 +256,7 @@ class _Gather(Function):
                 leaf = chunk[i]
                 if parent is not None:
                     pieces.append(xp.zeros_like(leaf.data) if leaf.grad is None else leaf.grad.data)
-                leaf.grad = None  # the next gathered output's walk starts from zero
+                leaf.grad = None
             if parent is None:
                 grads.append(None)
             elif pieces[0].ndim:
@@ -229,6 +264,13 @@ class _Gather(Function):
             else:
                 grads.append(sum(pieces[1:], pieces[0]))
         return tuple(grads)
+
+
+class _Roots(Function):
+    """A chunk's backward starts here: it hands each of the chunk's outputs its gradient."""
+
+    def backward(self, grad):
+        return self.grads
 
 
 def _take(a: Any, dim: int, lo: int, hi: int) -> Any:
