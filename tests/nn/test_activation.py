@@ -79,6 +79,24 @@ def test_inplace_activations_write_into_the_input():
         assert x.data[1] == pytest.approx(fn(rb.tensor([-1.0, 2.0])).data[1])
 
 
+@pytest.mark.parametrize("dtype", [numpy.float32, numpy.float64])
+def test_gelu_gradient_from_its_output_at_zero_and_far_out(dtype):
+    # backward takes Phi(x) as out / x: x = 0 (Phi = 1/2), tiny x and x where Phi underflows
+    values = numpy.array([-40.0, -10.0, -6.0, -5.0, -1e-30, 0.0, 1e-30, 0.3, 6.0, 1e4], dtype=dtype)
+    x, tx = rb.tensor(values, requires_grad=True), torch.tensor(values, requires_grad=True)
+    F.gelu(x).sum().backward()
+    torch.nn.functional.gelu(tx).sum().backward()
+    numpy.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-6, atol=1e-6)
+    assert x.grad.numpy()[5] == 0.5
+
+
+def test_changing_gelus_output_in_place_is_refused_as_backward_needs_it():
+    y = F.gelu(rb.tensor([0.5, -1.0], requires_grad=True))
+    with pytest.raises(RuntimeError, match="in-place operation changed the output of Gelu"):
+        with rb.no_grad():
+            y.mul_(2.0)
+
+
 def test_bad_gelu_approximate_raises():
     with pytest.raises(ValueError, match="approximate"):
         nn.GELU("fast")
