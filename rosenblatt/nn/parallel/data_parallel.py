@@ -148,18 +148,20 @@ def _in_threads(work: Any, items: list) -> list:
 
 
 _executor: Any = None
+_executor_workers = 0
 _executor_lock = threading.Lock()
 _POOL_NAME = "rosenblatt-data-parallel"
 
 
 def _pool(workers: int) -> Any:
     """One thread pool for every DataParallel, grown to ``workers`` threads as needed."""
-    global _executor
+    global _executor, _executor_workers
     with _executor_lock:
-        if _executor is None or _executor._max_workers < workers:
+        if _executor_workers < workers:
             from concurrent.futures import ThreadPoolExecutor  # only data parallelism needs it
 
             _executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=_POOL_NAME)
+            _executor_workers = workers
     return _executor
 
 
@@ -187,7 +189,8 @@ def _gather(outputs: list, dim: int, sources: list, leaves: list) -> Any:
     pieces, start = [], 0
     for a, n in zip(joined, needs):
         if n:  # a slice of the node's output: its gradient lands in the node's
-            pieces.append(whole[start:start + a.size].reshape(a.shape))
+            piece = whole[start:start + a.size].reshape(a.shape)
+            pieces.append(piece if piece.dtype == a.dtype else piece.astype(a.dtype))  # mixed dtypes
             start += a.size
         else:
             pieces.append(Tensor._wrap(a))
