@@ -134,3 +134,18 @@ def test_no_grad_and_state_dict_and_bad_input():
         nn.DataParallel(model, device_ids=[])
     with pytest.raises(TypeError, match="must be an nn.Module"):
         nn.DataParallel(lambda x: x)
+    with pytest.raises(ValueError, match="contains an nn.DataParallel"):
+        nn.parallel.DistributedDataParallel(nn.Sequential(parallel))
+
+
+def test_backward_twice_with_retain_graph_adds_the_same_gradients_again():
+    model = _mlp()
+    x = rb.randn(6, 6, generator=rb.Generator(5))
+    out = nn.DataParallel(model, device_ids=[0, 1])(x).sum()
+    out.backward(retain_graph=True)
+    first = _grads(model)
+    out.backward()
+    for got, once in zip(_grads(model), first):
+        numpy.testing.assert_allclose(got, 2 * once, rtol=1e-6)
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        out.backward()

@@ -23,6 +23,10 @@ How it works:
   adds its gradient into their ``.grad`` (``autograd.engine`` serializes those
   additions), and the gradients of the inputs are the chunks' ones concatenated.
 
+Hooks on the parameters (``Tensor.register_hook``) run once per chunk, with
+that chunk's gradient, in its thread; so ``DistributedDataParallel``, whose
+reducer is such a hook, refuses a module holding a ``DataParallel``.
+
 A module that changes its own state in ``forward`` does so once per chunk,
 in no fixed order: batch norm's running statistics, as with PyTorch's
 replicas, are not the full batch's.  Dropout draws its masks from the shared

@@ -37,6 +37,7 @@ from ...distributed import broadcast, process_group
 from ...tensor import Tensor
 from ..modules.module import Module
 from ._wrapper import ModuleWrapper
+from .data_parallel import DataParallel
 
 
 class _Bucket:
@@ -101,6 +102,10 @@ class DistributedDataParallel(ModuleWrapper):
         if not bucket_cap_mb > 0:
             raise ValueError(f"DistributedDataParallel: bucket_cap_mb must be positive megabytes, "
                              f"got {bucket_cap_mb!r}")
+        if any(isinstance(m, DataParallel) for m in module.modules()):
+            # its chunks hand each parameter one gradient each; the reducer expects one in all
+            raise ValueError("DistributedDataParallel: the module contains an nn.DataParallel; "
+                             "wrap the bare model (one rank per core replaces the threads)")
         self._group = process_group.group()
         self.module = module
         self.bucket_cap_mb = bucket_cap_mb
