@@ -95,6 +95,12 @@ def test_changing_gelus_output_in_place_is_refused_as_backward_needs_it():
     with pytest.raises(RuntimeError, match="in-place operation changed the output of Gelu"):
         with rb.no_grad():
             y.mul_(2.0)
+    x = rb.tensor([0.5, -1.0], requires_grad=True)
+    y = F.gelu(x, approximate="tanh")  # its backward needs x and the tanh only: allowed
+    with rb.no_grad():
+        y.mul_(2.0)
+    y.sum().backward()
+    assert x.grad is not None
 
 
 def test_bad_gelu_approximate_raises():

@@ -104,6 +104,7 @@ class Gelu(Function):
     def forward(self, x, approximate="none"):
         self.x, self.approximate = x, approximate
         if approximate == "tanh":
+            self.saves_output = False  # backward needs x and the tanh, not the output
             self.t = xp.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x * x * x))
             return 0.5 * x * (1.0 + self.t)
         out = erf(x * _SQRT_HALF)
