@@ -90,6 +90,23 @@ def test_gelu_gradient_from_its_output_at_zero_and_far_out(dtype):
     assert x.grad.numpy()[5] == 0.5
 
 
+def test_gelu_and_erf_over_several_cache_slices_match_torch():
+    # float32 GELU and erf work in slices of _CHUNK elements: a ragged last slice, and
+    # zeros (Phi = out / x is mended there) in a later slice than the first
+    from rosenblatt.nn.functional.activation import _CHUNK
+    values = numpy.random.default_rng(0).standard_normal(3 * _CHUNK + 5).astype(numpy.float32) * 3
+    values[[2 * _CHUNK + 1, -1]] = 0.0
+    x, tx = rb.tensor(values, requires_grad=True), torch.tensor(values, requires_grad=True)
+    upstream = numpy.linspace(-1, 1, values.size, dtype=numpy.float32)
+    y, ty = F.gelu(x), torch.nn.functional.gelu(tx)
+    numpy.testing.assert_allclose(y.detach().numpy(), ty.detach().numpy(), rtol=0, atol=2e-6)
+    y.backward(rb.tensor(upstream))
+    ty.backward(torch.from_numpy(upstream))
+    numpy.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=0, atol=1e-6)
+    assert x.grad.numpy()[-1] == 0.5
+    numpy.testing.assert_allclose(F.erf(values), torch.special.erf(tx.detach()).numpy(), rtol=0, atol=5e-7)
+
+
 def test_changing_gelus_output_in_place_is_refused_as_backward_needs_it():
     y = F.gelu(rb.tensor([0.5, -1.0], requires_grad=True))
     with pytest.raises(RuntimeError, match="in-place operation changed the output of Gelu"):

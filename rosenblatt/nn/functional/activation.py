@@ -28,9 +28,14 @@ _ERF_P = (-2.72614225801306e-10, 2.77068142495902e-08, -2.10102402082508e-06,
           -1.60960333262415e-02)
 _ERF_Q = (-1.45660718464996e-05, -2.13374055278905e-04, -1.68282697438203e-03,
           -7.37332916720468e-03, -1.42647390514189e-02)
-#: elements per slice of the float32 erf: its 24 passes then run in cache (1M elements:
-#: 2.7 ms in 64K slices, 3.4-9 ms whole; 16K slices paid more per-call overhead).
-_ERF_CHUNK = 1 << 16
+#: elements per slice of the float32 rational functions below: their ~25 passes then run in
+#: cache (1M elements: 2.7 ms in 64K slices, 3.4-9 ms whole; 16K slices paid more per-call
+#: overhead).
+_CHUNK = 1 << 16
+
+#: ``erf / 2``: the numerator halved, exactly (a power of 2), so erf's +-1 at the clamp
+#: stays exactly +-1/2 and GELU's far left tail exactly 0, as PyTorch's.
+_HALF_ERF_P = tuple(0.5 * c for c in _ERF_P)
 
 
 def _horner(coeffs: tuple, x2: Any, out: Any) -> Any:
@@ -41,6 +46,28 @@ def _horner(coeffs: tuple, x2: Any, out: Any) -> Any:
         out *= x2
     out += coeffs[-1]
     return out
+
+
+def _odd_rational(x: Any, p: tuple, q: tuple, scale: float = 1.0, finish: Any = None) -> Any:
+    """``z P(z^2) / Q(z^2)``, ``z = clip(scale x, -4, 4)``, in float32, in cache-sized slices.
+
+    ``finish(out_slice, x_slice)``, if given, then works on each slice in place while
+    it is still in cache.  Returns an array of ``x``'s shape.
+    """
+    flat = x.astype(xp.float32, copy=False).reshape(-1)
+    out = xp.empty_like(flat)
+    z, z2, den = (xp.empty(min(_CHUNK, flat.size), dtype=xp.float32) for _ in range(3))
+    for start in range(0, flat.size, _CHUNK):
+        xs = flat[start:start + _CHUNK]
+        o, n = out[start:start + _CHUNK], xs.size
+        xp.clip(xs if scale == 1.0 else xp.multiply(xs, scale, out=z[:n]), -4.0, 4.0, out=z[:n])
+        xp.multiply(z[:n], z[:n], out=z2[:n])
+        _horner(p, z2[:n], o)
+        o *= z[:n]
+        o /= _horner(q, z2[:n], den[:n])
+        if finish is not None:
+            finish(o, xs)
+    return out.reshape(x.shape)
 
 
 def erf(x: Any) -> Any:
@@ -54,18 +81,7 @@ def erf(x: Any) -> Any:
     slower, meant for gradient checks and float64 models.
     """
     if x.dtype.itemsize < 8:
-        flat = x.astype(xp.float32, copy=False).reshape(-1)
-        out = xp.empty_like(flat)
-        clamped, x2, q = (xp.empty(min(_ERF_CHUNK, flat.size), dtype=xp.float32) for _ in range(3))
-        for start in range(0, flat.size, _ERF_CHUNK):
-            p = out[start:start + _ERF_CHUNK]
-            n = p.size
-            xp.clip(flat[start:start + _ERF_CHUNK], -4.0, 4.0, out=clamped[:n])
-            xp.multiply(clamped[:n], clamped[:n], out=x2[:n])
-            _horner(_ERF_P, x2[:n], p)
-            p *= clamped[:n]
-            p /= _horner(_ERF_Q, x2[:n], q[:n])
-        return out.reshape(x.shape).astype(x.dtype, copy=False)
+        return _odd_rational(x, _ERF_P, _ERF_Q).astype(x.dtype, copy=False)
     out = xp.empty_like(x)
     ax = xp.abs(x)
     small = ax < 2.0
@@ -89,8 +105,41 @@ def erf(x: Any) -> Any:
     return out
 
 
+def _times_phi(phi_minus_half: Any, x: Any) -> None:
+    """In place: ``Phi(x) - 1/2`` becomes ``x Phi(x)``."""
+    phi_minus_half += 0.5
+    phi_minus_half *= x
+
+
+def _gelu_grad(x: Any, out: Any, grad: Any) -> Any:
+    """``grad (Phi(x) + x pdf(x))``, ``Phi(x) = out / x`` (1/2 at 0), in cache-sized slices."""
+    d = xp.empty(x.shape, dtype=x.dtype)  # C order, so its flat view below is no copy
+    flat_x, flat_out, flat_g, flat_d = (a.reshape(-1) for a in (x, out, grad, d))
+    t = xp.empty(min(_CHUNK, flat_x.size), dtype=x.dtype)
+    for start in range(0, flat_x.size, _CHUNK):
+        end = start + _CHUNK
+        xs, ds = flat_x[start:end], flat_d[start:end]
+        ts = t[:xs.size]
+        with xp.errstate(divide="ignore", invalid="ignore"):  # x = 0: mended just below
+            xp.divide(flat_out[start:end], xs, out=ds)
+        zero = xs == 0
+        if zero.any():
+            ds[zero] = 0.5
+        xp.multiply(xs, xs, out=ts)  # ds += x pdf(x), built in ts
+        ts *= -0.5
+        xp.exp(ts, out=ts)
+        ts *= xs
+        ts *= _INV_SQRT_2PI
+        ds += ts
+        ds *= flat_g[start:end]
+    return d
+
+
 class Gelu(Function):
     """``x Phi(x)`` (``Phi``: the standard normal CDF), or its tanh approximation.
+
+    float32 computes ``Phi`` with ``erf``'s rational function in cache-sized slices
+    and finishes ``x Phi(x)`` on each slice while it is in cache; backward likewise.
 
     Backward needs ``x`` and ``Phi(x)``.  It keeps ``x`` and the output, and takes
     ``Phi(x) = out / x`` (1/2 at 0): the layer after a GELU (the MLP's second
@@ -107,10 +156,12 @@ class Gelu(Function):
             self.saves_output = False  # backward needs x and the tanh, not the output
             self.t = xp.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x * x * x))
             return 0.5 * x * (1.0 + self.t)
-        out = erf(x * _SQRT_HALF)
-        out += 1.0
-        out *= 0.5
-        out *= x
+        if x.dtype.itemsize < 8:
+            out = _odd_rational(x, _HALF_ERF_P, _ERF_Q, _SQRT_HALF, _times_phi).astype(x.dtype, copy=False)
+        else:
+            out = erf(x * _SQRT_HALF)  # float64: exact
+            out *= 0.5  # erf / 2 = Phi - 1/2
+            _times_phi(out, x)
         self.out = out
         return out
 
@@ -120,16 +171,7 @@ class Gelu(Function):
             t = self.t
             inner = _SQRT_2_OVER_PI * (1.0 + 3 * 0.044715 * x * x)
             return grad * (0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * inner)
-        d = xp.full_like(x, 0.5)
-        xp.divide(self.out, x, out=d, where=x != 0)  # d = Phi(x)
-        pdf = x * x  # then d += x pdf(x), built in place (GELU is a hot op in transformers)
-        pdf *= -0.5
-        xp.exp(pdf, out=pdf)
-        pdf *= x
-        pdf *= _INV_SQRT_2PI
-        d += pdf
-        d *= grad
-        return d
+        return _gelu_grad(x, self.out, grad)
 
 
 class LeakyRelu(Function):
