@@ -7,7 +7,7 @@ lives in ``rosenblatt.ops`` and each method below only forwards to it.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator
 
 from ._backend import xp
 
@@ -208,29 +208,29 @@ class Tensor:
             retain_graph: keep the saved arrays so backward can run through the
                 graph again.
         """
+        run_backward([(self, self._root_gradient(gradient, "backward()"))], retain_graph)
+
+    def _root_gradient(self, gradient: Any, op: str) -> Any:
+        """The array a backward pass from this tensor starts with: ``gradient`` checked against
+        this tensor (ones for a one-element tensor when None); ``op`` names the caller in errors."""
         if not self.requires_grad:
             raise RuntimeError(
-                "backward(): this tensor does not require grad and has no grad_fn. Create the "
+                f"{op}: this tensor does not require grad and has no grad_fn. Create the "
                 "inputs with requires_grad=True, and don't compute it under no_grad()."
             )
         if gradient is None:
             if self.data.size != 1:
                 raise RuntimeError(
-                    f"backward(): grad can be implicitly created only for scalar outputs, "
-                    f"got shape {tuple(self.shape)}; pass gradient= with that shape or "
+                    f"{op}: grad can be implicitly created only for scalar outputs, "
+                    f"got shape {tuple(self.shape)}; pass a gradient of that shape or "
                     f"reduce first (e.g. loss.sum().backward())"
                 )
-            grad = xp.ones(self.data.shape, dtype=self.data.dtype)
-        else:
-            grad = as_array(gradient, "backward")
-            if grad.shape != self.data.shape:
-                raise ValueError(
-                    f"backward(): gradient has shape {tuple(grad.shape)} but the tensor has "
-                    f"shape {tuple(self.shape)}"
-                )
-            if grad.dtype != self.data.dtype:
-                grad = grad.astype(self.data.dtype)
-        run_backward(self, grad, retain_graph)
+            return xp.ones(self.data.shape, dtype=self.data.dtype)
+        grad = as_array(gradient, op)
+        if grad.shape != self.data.shape:
+            raise ValueError(f"{op}: gradient has shape {tuple(grad.shape)} but the tensor has "
+                             f"shape {tuple(self.shape)}")
+        return grad if grad.dtype == self.data.dtype else grad.astype(self.data.dtype)
 
     def detach(self) -> "Tensor":
         """A tensor sharing this one's data, cut from the graph."""

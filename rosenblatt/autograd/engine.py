@@ -75,7 +75,21 @@ def _check_saved_inputs(node: Function) -> None:
 _leaf_lock = threading.Lock()
 
 
-def _accumulate_leaf(leaf: Tensor, grad: Any, handed_out: set) -> None:
+def _owned(grad: Any, handed_out: set) -> Any:
+    """``grad``, or a copy of it where it shares memory with a gradient already handed out.
+
+    Gradients may be views of one another (add passes its gradient to both inputs);
+    each tensor must own its gradient so an in-place change to one leaves the others alone.
+    """
+    base = grad if grad.base is None else grad.base
+    if id(base) in handed_out:
+        return grad.copy()
+    handed_out.add(id(base))
+    return grad
+
+
+def _leaf_gradient(leaf: Tensor, grad: Any) -> Any:
+    """A leaf's gradient as its ``.grad`` takes it: after its hooks, in its shape and dtype."""
     if leaf._hooks:
         grad = _run_hooks(leaf._hooks, grad)
     data = leaf.data
@@ -83,18 +97,20 @@ def _accumulate_leaf(leaf: Tensor, grad: Any, handed_out: set) -> None:
         grad = sum_to(grad, data.shape)
     if grad.dtype != data.dtype:
         grad = grad.astype(data.dtype)
-    # Gradients may be views of one another (add passes its gradient to both inputs);
-    # each leaf must own its .grad so an in-place change to one leaves the others alone.
-    base = grad if grad.base is None else grad.base
-    with _leaf_lock:
-        if leaf.grad is None:
-            if id(base) in handed_out:
-                grad = grad.copy()
+    return grad
+
+
+def _arrive(leaf: Tensor, grad: Any, handed_out: set, capture: dict | None) -> None:
+    """A leaf's complete gradient of this pass: added to its ``.grad``, or kept in ``capture``."""
+    if capture is None:
+        grad = _leaf_gradient(leaf, grad)
+        with _leaf_lock:
+            if leaf.grad is None:
+                leaf.grad = Tensor._wrap(_owned(grad, handed_out))
             else:
-                handed_out.add(id(base))
-            leaf.grad = Tensor._wrap(grad)
-        else:
-            leaf.grad.data += grad
+                leaf.grad.data += grad
+    elif leaf in capture:
+        capture[leaf] = _owned(_leaf_gradient(leaf, grad), handed_out)
 
 
 _queued_callbacks: list = []
@@ -111,12 +127,20 @@ def queue_callback(callback: Callable[[], None]) -> None:
     _queued_callbacks.append(callback)
 
 
-def run_backward(tensor: Tensor, grad: Any, retain_graph: bool) -> None:
-    """Propagate ``grad`` (the gradient of some scalar w.r.t. ``tensor``) to the leaves."""
+class _Roots(Function):
+    """Where a pass from several tensors starts: it hands each of them its gradient."""
+
+    def backward(self, grad: Any) -> tuple:
+        return self.grads
+
+
+def run_backward(roots: list, retain_graph: bool, capture: dict | None = None) -> None:
+    """Propagate each ``(tensor, grad)`` of ``roots`` (``grad``: the gradient of some scalar
+    w.r.t. ``tensor``) to the leaves, then run the callbacks queued meanwhile."""
     start = len(_queued_callbacks)  # a backward run inside a hook keeps its caller's callbacks
     outer, _state.retain_graph = _state.retain_graph, retain_graph  # once per backward, not per node
     try:
-        propagate(tensor, grad, retain_graph)
+        propagate(roots, retain_graph, capture)
     except BaseException:
         del _queued_callbacks[start:]
         raise
@@ -126,15 +150,29 @@ def run_backward(tensor: Tensor, grad: Any, retain_graph: bool) -> None:
         _queued_callbacks.pop(start)()
 
 
-def propagate(tensor: Tensor, grad: Any, retain_graph: bool) -> None:
+def propagate(roots: list, retain_graph: bool, capture: dict | None = None) -> None:
     """``run_backward``'s traversal alone: callbacks queued meanwhile are left to the
-    backward run around it (``nn.DataParallel`` runs one per chunk inside its node)."""
-    handed_out = {id(grad if grad.base is None else grad.base)}
-    root = tensor._node
-    if root is None:  # backward() on a leaf
-        _accumulate_leaf(tensor, grad, handed_out)
-        return
+    backward run around it (``nn.DataParallel`` runs one per chunk inside its node).
+
+    With ``capture`` (a dict keyed by graph elements: the node of a non-leaf tensor,
+    or a leaf tensor), the pass stores each key's gradient in it instead of adding to
+    any leaf's ``.grad``, and runs only the nodes through which a key is reached
+    (``autograd.grad``).
+    """
+    handed_out = {id(g if g.base is None else g.base) for _, g in roots}
+    if len(roots) == 1:
+        tensor, grad = roots[0]
+        root = tensor._node
+        if root is None:  # backward() on a leaf
+            _arrive(tensor, grad, handed_out, capture)
+            return
+    else:
+        root = _Roots()
+        root.parents = tuple(t._node or t for t, _ in roots)
+        root.grads, root._shape = tuple(g for _, g in roots), ()
+        grad = xp.zeros((), dtype=roots[0][1].dtype)
     consumers = _count_consumers(root)
+    through = None if capture is None else _leading_to(root, capture)
     partial: dict = {}  # gradient sums of nodes and leaves still waiting for consumers
     ready = [(root, grad)]  # nodes with their complete gradient
     inplace_count = _state.inplace_count
@@ -144,6 +182,11 @@ def propagate(tensor: Tensor, grad: Any, retain_graph: bool) -> None:
             g = sum_to(g, node._shape)
         if node._hooks is not None:
             g = _run_hooks(node._hooks, g)
+        if through is not None:
+            if node in capture:
+                capture[node] = _owned(g, handed_out)
+            if node not in through:
+                continue
         if node.saves_inputs and node._epoch != inplace_count:
             _check_saved_inputs(node)
         input_grads = node.backward(g)
@@ -160,12 +203,32 @@ def propagate(tensor: Tensor, grad: Any, retain_graph: bool) -> None:
             if left:  # more gradients to come
                 partial[parent] = ig
                 consumers[parent] = left
-            elif isinstance(parent, Tensor):  # a leaf has all its gradient: accumulate it now
-                _accumulate_leaf(parent, ig, handed_out)
+            elif isinstance(parent, Tensor):  # a leaf has all its gradient: it takes it now
+                _arrive(parent, ig, handed_out, capture)
             else:
                 ready.append((parent, ig))
         if not retain_graph:
             node.__dict__.clear()  # frees saved arrays; class-level parents=None marks it released
+
+
+def _leading_to(root: Function, targets: dict) -> set:
+    """The nodes whose inputs lead (through parents) to one of ``targets``: the ones whose
+    backward a pass for those targets must run.  One depth-first walk, post-order."""
+    reaches: dict = {}
+    stack = [(root, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            reaches[node] = any(p is not None and (p in targets or reaches.get(p, False))
+                                for p in node.parents)
+        elif node not in reaches:
+            reaches[node] = False  # until its inputs are done; a DAG never asks before that
+            stack.append((node, True))
+            if node.parents is None:
+                raise RuntimeError(_RELEASED)
+            stack.extend((p, False) for p in node.parents
+                         if isinstance(p, Function) and p not in reaches)
+    return {node for node, r in reaches.items() if r}
 
 
 def _run_hooks(hooks: list, grad: Any) -> Any:

@@ -1,7 +1,7 @@
 """``gradcheck``: compare backward with central differences, like ``torch.autograd.gradcheck``."""
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from typing import Any, Callable
 
 import numpy
 

@@ -248,12 +248,9 @@ class _Chunks(Function):
         keep = _state.retain_graph
 
         def run(outputs: list, grads: list) -> None:
-            root = _Roots()
-            root.parents = tuple((o._node or o) if o.requires_grad else None for o in outputs)
-            root.grads, root._shape = tuple(grads), ()
-            origin = Tensor._wrap(xp.zeros((), dtype=grad.dtype))
-            origin._node = root
-            propagate(origin, origin.data, keep)
+            roots = [(o, g) for o, g in zip(outputs, grads) if o.requires_grad]
+            if roots:
+                propagate(roots, keep)
 
         with blas_threads(1):
             _in_threads(run, list(zip(self.outputs, per_chunk)))
@@ -272,13 +269,6 @@ class _Chunks(Function):
             else:
                 grads.append(sum(pieces[1:], pieces[0]))
         return tuple(grads)
-
-
-class _Roots(Function):
-    """A chunk's backward starts here: it hands each of the chunk's outputs its gradient."""
-
-    def backward(self, grad):
-        return self.grads
 
 
 def _take(a: Any, dim: int, lo: int, hi: int) -> Any:
