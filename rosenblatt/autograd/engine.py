@@ -14,7 +14,7 @@ import weakref
 from typing import Any, Callable
 
 from .._backend import xp
-from .function import Function
+from .function import Function, IndexedGrad
 from .grad_mode import _state
 
 _RELEASED = (
@@ -174,6 +174,7 @@ def propagate(roots: list, retain_graph: bool, capture: dict | None = None) -> N
     consumers = _count_consumers(root)
     through = None if capture is None else _leading_to(root, capture)
     partial: dict = {}  # gradient sums of nodes and leaves still waiting for consumers
+    mine: set = set()  # ids of the sums in partial that this pass made: safe to add into in place
     ready = [(root, grad)]  # nodes with their complete gradient
     inplace_count = _state.inplace_count
     while ready:
@@ -198,17 +199,59 @@ def propagate(roots: list, retain_graph: bool, capture: dict | None = None) -> N
             if ig is None:  # a backward that skipped an input that turns out to need it
                 ig = xp.zeros(parent._shape if isinstance(parent, Function) else parent.shape, dtype=g.dtype)
             if parent in partial:
-                ig = partial.pop(parent) + ig
+                shape = parent._shape if isinstance(parent, Function) else parent.data.shape
+                ig = _add(partial.pop(parent), ig, shape, mine)
             left = consumers[parent] - 1
             if left:  # more gradients to come
                 partial[parent] = ig
                 consumers[parent] = left
-            elif isinstance(parent, Tensor):  # a leaf has all its gradient: it takes it now
+                continue
+            if type(ig) is IndexedGrad:
+                ig = ig.dense()
+            mine.discard(id(ig))  # out of the pass's hands: never changed in place again
+            if isinstance(parent, Tensor):  # a leaf has all its gradient: it takes it now
                 _arrive(parent, ig, handed_out, capture)
             else:
                 ready.append((parent, ig))
         if not retain_graph:
             node.__dict__.clear()  # frees saved arrays; class-level parents=None marks it released
+
+
+def _add(total: Any, grad: Any, shape: tuple, mine: set) -> Any:
+    """``total + grad``: two gradients of one graph element of ``shape``; either may be an
+    ``IndexedGrad``, and either may be in a broadcast shape (summed down to ``shape`` first,
+    else adding them would broadcast the other and count it once per copy).
+
+    Adds in place into ``total`` when this pass made it (its id in ``mine``) and the
+    dtypes agree; a sum it makes anew goes into ``mine``.
+    """
+    if total.shape != grad.shape:
+        total, grad = _summed_to(total, shape, mine), _summed_to(grad, shape, set())
+    if type(total) is IndexedGrad:
+        total, grad = grad, total
+        if type(total) is IndexedGrad:
+            total = _made(total.dense(), mine)
+    if type(grad) is IndexedGrad:
+        if total.dtype == grad.value.dtype:
+            return grad.add_to(total if id(total) in mine else _made(total.copy(), mine))
+        grad = grad.dense()
+    if id(total) in mine and total.dtype == grad.dtype:
+        total += grad
+        return total
+    mine.discard(id(total))
+    return _made(total + grad, mine)
+
+
+def _summed_to(grad: Any, shape: tuple, mine: set) -> Any:
+    if type(grad) is IndexedGrad or grad.shape == shape:
+        return grad
+    mine.discard(id(grad))
+    return _made(sum_to(grad, shape), mine)
+
+
+def _made(array: Any, mine: set) -> Any:
+    mine.add(id(array))
+    return array
 
 
 def _leading_to(root: Function, targets: dict) -> set:

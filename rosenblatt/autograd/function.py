@@ -2,7 +2,7 @@
 
 A Function subclass writes ``forward(self, *arrays, **options)`` on arrays and
 ``backward(self, grad)`` returning the gradient for each input (one array for a
-one-input op, else a tuple).  ``forward`` keeps on ``self`` only what
+one-input op, else a tuple; an ``IndexedGrad`` for an input it used only in part).  ``forward`` keeps on ``self`` only what
 ``backward`` needs; the instance is the graph node and is freed after backward.
 
 Positional arguments of ``apply`` are the op's inputs (tensors, numbers or
@@ -133,6 +133,39 @@ def _applier(cls: type) -> Any:
     apply.__qualname__ = f"{cls.__qualname__}.apply"
     apply.__doc__ = cls.__doc__
     return apply
+
+
+class IndexedGrad:
+    """A gradient that is zero except at ``[index]`` of an array of ``shape``, where it is ``value``.
+
+    What a backward returns for an input it read only in part (``x[index]``): the
+    engine adds ``value`` into that input's gradient sum in place, so ``unbind``,
+    ``split`` and ``x[t]`` in a loop cost their slices instead of a zero-filled whole
+    array each (T slices of a sequence: O(T) work, not O(T^2)).
+
+    Example:
+        >>> import numpy
+        >>> IndexedGrad((3,), slice(1, 3), numpy.ones(2)).dense()
+        array([0., 1., 1.])
+    """
+
+    __slots__ = ("shape", "index", "value", "repeats")
+
+    def __init__(self, shape: tuple, index: Any, value: Any, repeats: bool = False) -> None:
+        #: ``repeats``: the index holds integer arrays, whose repeated entries must accumulate
+        self.shape, self.index, self.value, self.repeats = shape, index, value, repeats
+
+    def add_to(self, out: Any) -> Any:
+        """``out[index] += value`` in place; returns ``out``."""
+        if self.repeats:
+            xp.add.at(out, self.index, self.value)
+        else:
+            out[self.index] += self.value
+        return out
+
+    def dense(self) -> Any:
+        """The whole gradient as an array."""
+        return self.add_to(xp.zeros(self.shape, dtype=self.value.dtype))
 
 
 def _unpack(inputs: tuple, op: Any) -> tuple[list, tuple, bool]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._backend import xp
-from ..autograd.function import Function, as_array
+from ..autograd.function import Function, IndexedGrad, as_array
 from ..tensor import Tensor
 from ._dims import dim_index
 
@@ -35,12 +35,8 @@ class GetItem(Function):
         return x[index]
 
     def backward(self, grad):
-        out = xp.zeros(self.in_shape, dtype=grad.dtype)
-        if _has_int_array(self.index):
-            xp.add.at(out, self.index, grad)  # repeated indices accumulate
-        else:
-            out[self.index] = grad
-        return out
+        # the engine adds the slice into x's gradient, no zero-filled whole per slice
+        return IndexedGrad(self.in_shape, self.index, grad, repeats=_has_int_array(self.index))
 
 
 class IndexPut(Function):

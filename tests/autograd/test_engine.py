@@ -396,3 +396,60 @@ def test_no_grad_works_as_a_bare_decorator():
     out = double(rb.ones(2, requires_grad=True))
     assert not out.requires_grad
     assert rb.is_grad_enabled()
+
+
+# ------------------------------------------------- gradients of slices, added in place
+def _compare(f, *values):
+    ours = [rb.tensor(np.asarray(v, dtype=np.float64), requires_grad=True) for v in values]
+    theirs = [torch.tensor(np.asarray(v, dtype=np.float64), requires_grad=True) for v in values]
+    f(rb, *ours).backward()
+    f(torch, *theirs).backward()
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_slice_gradients_add_up_with_each_other_and_with_whole_ones():
+    x = np.linspace(-1, 1, 12).reshape(3, 4)
+    # overlapping slices, an integer index with repeats, and a use of the whole tensor
+    _compare(lambda lib, t: (t[0:2] * 2).sum() + (t[1:3] ** 2).sum() + t[[0, 0, 2]].sum()
+             + (t * 3).sum() + t[1, 2], x)
+    # unbind and split, as attention's q, k, v
+    _compare(lambda lib, t: sum(((p * (i + 1)) ** 2).sum() for i, p in enumerate(t.unbind(0)))
+             + t.split(2, dim=1)[1].exp().sum(), x)
+
+
+def test_slice_gradient_beside_a_broadcast_one():
+    # p's other gradient arrives in the broadcast (3, 4) shape, not p's (4,)
+    _compare(lambda lib, m, p: ((m + p) ** 2).sum() + p[1:3].sum() + p[0:1].sum(),
+             np.arange(12.0).reshape(3, 4), [1.0, -2.0, 3.0, 0.5])
+
+
+def test_slice_gradient_never_changes_a_gradient_shared_with_another_input():
+    # s = u + v hands the same array to u and v; u's slice gradient must not add into it
+    def f(lib, x):
+        u, v = x * 1.0, x * 2.0
+        s = u + v
+        return (s * s).sum() + u[1:].sum()
+    _compare(f, [0.5, -1.0, 2.0])
+
+
+def test_slices_of_a_sequence_in_a_loop():
+    seq = np.random.default_rng(0).standard_normal((16, 3))
+
+    def f(lib, x):
+        total = x[0].sum() * 0
+        for t in range(x.shape[0]):
+            total = total + (x[t] * (t + 1)).tanh().sum()
+        return total
+    _compare(f, seq)
+
+
+def test_gradients_in_different_broadcast_shapes_add_up_once():
+    # p reaches the sum broadcast over m's 3 rows and on its own: its own (4,) gradient
+    # must be added once, not to each row of the (3, 4) one before that is summed down
+    m, p = np.arange(12.0).reshape(3, 4), [1.0, -2.0, 3.0, 0.5]
+    _compare(lambda lib, m, p: (m + p).sum() + (p * 2).sum(), m, p)
+    _compare(lambda lib, m, p: (p * 2).sum() + (m * p).sum(), m, p)  # the other order
+    _compare(lambda lib, m, p: (lambda q: (m * q).sum() + (q ** 2).sum() + (m - q).exp().sum())(p.exp()),
+             m, p)  # a non-leaf used both ways
+    _compare(lambda lib, m, p: (m / p).sum() + p.sum(), m, [[1.0, -2.0, 3.0, 0.5]])  # (1, 4)
