@@ -16,15 +16,18 @@ def dim_index(dim: int, ndim: int, op: str) -> int:
 
 
 def dims(dim: Any, ndim: int, op: str) -> tuple[int, ...] | None:
-    """``dim`` (None, int or sequence of ints) as a sorted tuple of axes; None means all."""
+    """``dim`` (None, int or sequence of ints) as a sorted tuple of axes; None means all.
+
+    A 0-d tensor has no axes: dim 0 or -1 is accepted (as in PyTorch) and gives ``()``.
+    """
     if dim is None:
         return None
     if isinstance(dim, int):
-        return (dim_index(dim, ndim, op),)
+        dim = (dim,)
     axes = tuple(sorted(dim_index(int(d), ndim, op) for d in dim))
     if len(set(axes)) != len(axes):
         raise ValueError(f"{op}: dim {tuple(dim)} names a dimension more than once")
-    return axes
+    return axes if ndim else ()
 
 
 def size_arg(size: Sequence[Any], op: str) -> tuple[int, ...]:

@@ -175,7 +175,9 @@ def mean(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:
 
 
 def prod(input: Any, dim: int | None = None, keepdim: bool = False) -> Tensor:
-    axis = None if dim is None else dim_index(dim, _ndim(input), "prod")
+    ndim = _ndim(input)
+    axis = None if dim is None else dim_index(dim, ndim, "prod")
+    axis = axis if ndim else None  # a 0-d tensor's dim 0 is the tensor itself
     return Prod.apply(input, axis=axis, keepdim=keepdim)
 
 
@@ -187,6 +189,10 @@ def _extreme(input: Any, dim: Any, keepdim: bool, largest: bool, op: str) -> Any
         return (maximum if largest else minimum)(input, dim)
     axis = dim_index(dim, _ndim(input), op)
     data = input.data if isinstance(input, Tensor) else as_array(input)
+    if data.ndim == 0:  # dim 0 of a 0-d tensor: the value itself, at index 0
+        from .shape import reshape
+        values = AlongDim.apply(reshape(input, (1,)), axis=0, keepdim=False, largest=largest)
+        return MaxResult(values, Tensor._wrap(xp.asarray(0)))
     if data.shape and data.shape[axis] == 0:
         raise IndexError(f"{op}(): expected a non-empty dimension {dim}, got shape {data.shape}")
     values = AlongDim.apply(input, axis=axis, keepdim=keepdim, largest=largest)

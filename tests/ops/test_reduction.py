@@ -214,3 +214,16 @@ def test_dtype_preserved(dtype):
     sum(o.sum() for o in outs).backward()
     assert x.grad.dtype == dtype
     assert_close(rb.tensor([1.0]).sum(), torch.tensor([1.0]).sum())
+
+
+@pytest.mark.parametrize("dim", [0, -1, (0,)])
+@pytest.mark.parametrize("name", ["sum", "mean", "amax", "logsumexp", "norm", "prod", "max", "var"])
+def test_dim_zero_of_a_0d_tensor(name, dim):
+    # PyTorch accepts dim 0 and -1 of a 0-d tensor and reduces nothing away (NumPy has no axis 0).
+    if name in ("prod", "max") and isinstance(dim, tuple):
+        dim = dim[0]
+    kw = {"correction": 0} if name == "var" else {}
+    for keepdim in [False, True]:
+        check_op([()], lambda x: getattr(rb, name)(x, dim=dim, keepdim=keepdim, **kw),
+                 lambda x: getattr(torch, name)(x, dim=dim, keepdim=keepdim, **kw), gradcheck=False)
+    check_op(None, lambda t: rb.all(t, 0), lambda t: torch.all(t, 0), inputs=[numpy.array(True)])
