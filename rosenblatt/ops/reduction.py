@@ -232,10 +232,18 @@ def argmin(input: Any, dim: int | None = None, keepdim: bool = False) -> Tensor:
     return Tensor._wrap(xp.asarray(xp.argmin(data, axis=dim_index(dim, data.ndim, "argmin"), keepdims=keepdim)))
 
 
-def var(input: Any, dim: Any = None, *, correction: float = 1, keepdim: bool = False, unbiased: bool | None = None) -> Tensor:
-    """Variance ``sum((x - mean)^2) / (N - correction)``; ``correction=1`` is Bessel's."""
+def var(input: Any, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *,
+        correction: float | None = None) -> Tensor:
+    """Variance ``sum((x - mean)^2) / (N - correction)``; ``correction=1`` (the default) is Bessel's.
+
+    As in PyTorch, ``unbiased`` may be given in place of ``dim``: ``x.var(False)`` is the
+    population variance over all dims (a bool is not read as dim 0 or 1).
+    """
+    if isinstance(dim, bool):
+        dim, unbiased = None, dim
     if unbiased is not None:
         correction = 1 if unbiased else 0
+    correction = 1 if correction is None else correction
     input = input if isinstance(input, Tensor) else Tensor(input)
     axes = _axes(dim, input, "var")
     centered = input - Mean.apply(input, axes=axes, keepdim=True)
@@ -243,10 +251,11 @@ def var(input: Any, dim: Any = None, *, correction: float = 1, keepdim: bool = F
     return Sum.apply(centered * centered, axes=axes, keepdim=keepdim) / builtins.max(n - correction, 0)
 
 
-def std(input: Any, dim: Any = None, *, correction: float = 1, keepdim: bool = False, unbiased: bool | None = None) -> Tensor:
-    """Standard deviation, ``sqrt(var(input, dim, correction))``."""
+def std(input: Any, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *,
+        correction: float | None = None) -> Tensor:
+    """Standard deviation, ``sqrt(var(input, dim, unbiased, keepdim, correction=correction))``."""
     from .pointwise import sqrt
-    return sqrt(var(input, dim, correction=correction, keepdim=keepdim, unbiased=unbiased))
+    return sqrt(var(input, dim, unbiased, keepdim, correction=correction))
 
 
 def logsumexp(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:

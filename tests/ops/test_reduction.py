@@ -227,3 +227,11 @@ def test_dim_zero_of_a_0d_tensor(name, dim):
         check_op([()], lambda x: getattr(rb, name)(x, dim=dim, keepdim=keepdim, **kw),
                  lambda x: getattr(torch, name)(x, dim=dim, keepdim=keepdim, **kw), gradcheck=False)
     check_op(None, lambda t: rb.all(t, 0), lambda t: torch.all(t, 0), inputs=[numpy.array(True)])
+
+
+@pytest.mark.parametrize("name", ["var", "std"])
+def test_var_std_positional_unbiased(name):
+    # PyTorch's var(input, dim, unbiased, keepdim): a bool first argument is unbiased, not dim 0/1.
+    for args in [(False,), (True,), (1, False), (0, True, True), (-1, False, True)]:
+        check_op([(3, 4)], lambda x: getattr(x, name)(*args))
+        check_op([(3, 4)], lambda x: getattr(rb, name)(x, *args), lambda x: getattr(torch, name)(x, *args))
