@@ -66,8 +66,8 @@ class _ClassLoss(Function):
     ``d loss_i / d z = p_i * sum_c A_ic - A_i``.
     """
 
-    def forward(self, x, target=None, coef=None, dense=None, smooth=None, w=None, denom=1.0,
-                reduction="mean", softmax=True, out_shape=()):
+    def forward(self, x, probs=None, *, target=None, coef=None, dense=None, smooth=None, w=None,
+                probs_scale=None, denom=1.0, reduction="mean", softmax=True, out_shape=()):
         self.in_shape, self.softmax = x.shape, softmax
         z = _class_last(x)
         if softmax:
@@ -89,6 +89,9 @@ class _ClassLoss(Function):
                 loss = loss - smooth * wlogp.sum(axis=1)
         self.target, self.coef, self.dense, self.smooth, self.w = target, coef, dense, smooth, w
         self.denom, self.reduction, self.rows = denom, reduction, rows
+        # d loss / d probs = -probs_scale * logp: kept only when the probabilities need a gradient
+        self.probs_scale = probs_scale
+        self.logp = logp if probs_scale is not None else None
         if reduction == "none":
             return loss.reshape(out_shape).astype(x.dtype, copy=False)
         total = loss.sum()
@@ -116,7 +119,13 @@ class _ClassLoss(Function):
                 n_classes = self.in_shape[1 if len(self.in_shape) > 1 else 0]
                 gz = xp.zeros((self.rows.shape[0], n_classes), dtype=grad.dtype)
             gz[self.rows, self.target] -= c.reshape(-1) if c.ndim else c
-        return _class_back(gz.astype(grad.dtype, copy=False), self.in_shape)
+        gx = _class_back(gz.astype(grad.dtype, copy=False), self.in_shape)
+        if len(self.parents) == 1:  # class-index targets
+            return gx
+        gprobs = None
+        if self.parents[1] is not None:
+            gprobs = _class_back(-self.probs_scale * self.logp * g, self.in_shape)
+        return gx, gprobs
 
 
 def _check_class_input(input: Any, target: Any, op: str) -> tuple[int, tuple]:
@@ -218,8 +227,12 @@ def _class_loss(input: Tensor, target: Any, weight: Any, ignore_index: int, redu
         if eps:
             y = y * (1.0 - eps) + eps / n_classes
         dense = y if w is None else y * w
-        return _ClassLoss.apply(input, dense=dense, denom=float(y.shape[0]), reduction=reduction,
-                                softmax=softmax, out_shape=out_shape)
+        probs = target if isinstance(target, Tensor) else Tensor._wrap(t)
+        # the gradient w.r.t. the given probabilities is -(1 - label_smoothing) w_c logp
+        probs_scale = (1.0 - eps) * (1.0 if w is None else w) if probs.requires_grad else None
+        return _ClassLoss.apply(input, probs, dense=dense, probs_scale=probs_scale,
+                                denom=float(y.shape[0]), reduction=reduction, softmax=softmax,
+                                out_shape=out_shape)
     if t.dtype.kind not in "iu":
         raise TypeError(f"{op}(): target must hold integer class indices or float class "
                         f"probabilities, got {t.dtype}; convert it with .long()")
