@@ -68,6 +68,25 @@ def test_cross_entropy_probability_targets(shape, reduction, weight, smoothing):
              x, p, grad_others=(0,))  # the probabilities get a gradient too (distillation)
 
 
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("loss, smoothing", [("cross_entropy", 0.0), ("cross_entropy", 0.2),
+                                             ("nll_loss", 0.0)])
+def test_ignored_rows_get_zero_gradient_even_when_the_mean_is_nan(loss, smoothing, reduction):
+    smoothing_arg = {"label_smoothing": smoothing} if loss == "cross_entropy" else {}
+    x = numpy.random.default_rng(10).standard_normal((3, 4))
+    w = numpy.array([0.0, 1.0, 2.0, 0.5])
+    cases = [(numpy.full(3, -100), None),           # every target ignored: mean is 0/0 = nan
+             (numpy.array([0, 0, -100]), w),        # the rest weigh 0: nan rows, ignored row 0
+             (numpy.array([2, -100, 1]), None)]
+    for t, weight in cases:
+        _compare(lambda x, t: getattr(F, loss)(x, t, None if weight is None else rb.tensor(weight),
+                                               reduction=reduction, **smoothing_arg),
+                 lambda x, t: getattr(TF, loss)(x, t, None if weight is None else torch.from_numpy(weight),
+                                                reduction=reduction, **smoothing_arg), x, t)
+    _compare(lambda x, t: getattr(F, loss)(x, t, ignore_index=1, **smoothing_arg),  # one sample, (C,)
+             lambda x, t: getattr(TF, loss)(x, t, ignore_index=1, **smoothing_arg), x[0], numpy.array(1))
+
+
 def test_cross_entropy_custom_ignore_index_float32_and_stability():
     x = numpy.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 3.0], [0.5, 0.2, 0.1]], dtype=numpy.float32)
     t = numpy.array([1, 1, 2])

@@ -67,7 +67,8 @@ class _ClassLoss(Function):
     """
 
     def forward(self, x, probs=None, *, target=None, coef=None, dense=None, smooth=None, w=None,
-                probs_scale=None, denom=1.0, reduction="mean", softmax=True, out_shape=()):
+                ignored=None, probs_scale=None, denom=1.0, reduction="mean", softmax=True,
+                out_shape=()):
         self.in_shape, self.softmax = x.shape, softmax
         z = _class_last(x)
         if softmax:
@@ -88,14 +89,18 @@ class _ClassLoss(Function):
                 wlogp = logp if w is None else logp * w
                 loss = loss - smooth * wlogp.sum(axis=1)
         self.target, self.coef, self.dense, self.smooth, self.w = target, coef, dense, smooth, w
-        self.denom, self.reduction, self.rows = denom, reduction, rows
+        self.denom, self.reduction, self.rows, self.ignored = denom, reduction, rows, ignored
         # d loss / d probs = -probs_scale * logp: kept only when the probabilities need a gradient
         self.probs_scale = probs_scale
         self.logp = logp if probs_scale is not None else None
         if reduction == "none":
             return loss.reshape(out_shape).astype(x.dtype, copy=False)
         total = loss.sum()
-        return xp.asarray(total / denom if reduction == "mean" else total, dtype=x.dtype)
+        if reduction == "mean":
+            # no weight to divide by: nan, as PyTorch's weighted NLL part is then 0 / 0
+            # (label smoothing's part alone would give inf)
+            total = total / denom if denom else xp.nan
+        return xp.asarray(total, dtype=x.dtype)
 
     def backward(self, grad):
         # the gradient of each row's loss: a column, or one number shared by all rows
@@ -119,6 +124,9 @@ class _ClassLoss(Function):
                 n_classes = self.in_shape[1 if len(self.in_shape) > 1 else 0]
                 gz = xp.zeros((self.rows.shape[0], n_classes), dtype=grad.dtype)
             gz[self.rows, self.target] -= c.reshape(-1) if c.ndim else c
+        if self.ignored is not None:
+            # exactly 0, as in PyTorch, even when the mean divides by 0 (every target ignored)
+            gz[self.ignored] = 0
         gx = _class_back(gz.astype(grad.dtype, copy=False), self.in_shape)
         if len(self.parents) == 1:  # class-index targets
             return gx
@@ -246,8 +254,9 @@ def _class_loss(input: Tensor, target: Any, weight: Any, ignore_index: int, redu
     coef = (wt * (1.0 - eps)).astype(dtype, copy=False)
     smooth = (valid * (eps / n_classes)).astype(dtype) if eps else None
     denom = float(wt.sum())
-    return _ClassLoss.apply(input, target=safe, coef=coef, smooth=smooth, w=w, denom=denom,
-                            reduction=reduction, softmax=softmax, out_shape=out_shape)
+    ignored = None if valid.all() else ~valid
+    return _ClassLoss.apply(input, target=safe, coef=coef, smooth=smooth, w=w, ignored=ignored,
+                            denom=denom, reduction=reduction, softmax=softmax, out_shape=out_shape)
 
 
 class _BCE(Function):
