@@ -118,16 +118,26 @@ class LogSumExp(Function):
         return _expand_back(grad, self.softmax.shape, self.axes, self.keepdim) * self.softmax
 
 
-class Norm2(Function):
-    def forward(self, x, axes=None, keepdim=False):
-        self.x, self.axes, self.keepdim = x, axes, keepdim
-        self.out = xp.sqrt((x * x).sum(axis=axes, keepdims=True))
+class Norm(Function):
+    """The vector p-norm ``sum(|x|^p)^(1/p)`` for a finite ``p > 0`` (p = 1 and inf have their own ops)."""
+
+    def forward(self, x, p=2, axes=None, keepdim=False):
+        self.x, self.p, self.axes, self.keepdim = x, p, axes, keepdim
+        if p == 2:
+            self.out = xp.sqrt((x * x).sum(axis=axes, keepdims=True))
+        else:
+            self.out = (xp.abs(x) ** p).sum(axis=axes, keepdims=True) ** (1 / p)
         return self.out if keepdim else self.out.squeeze(axes) if axes else self.out.reshape(())
 
     def backward(self, grad):
         grad = _expand_back(grad, self.x.shape, self.axes, self.keepdim)
-        # The norm's gradient x/|x| is taken as 0 at x = 0, as PyTorch does.
-        return grad * xp.where(self.out == 0, 0, self.x / xp.where(self.out == 0, 1, self.out))
+        x, out = self.x, xp.where(self.out == 0, 1, self.out)
+        if self.p == 2:
+            direction = x / out
+        else:  # sign(x) |x|^(p-1) / norm^(p-1); for p < 1 the power is infinite at x = 0
+            direction = xp.where(x == 0, 0, xp.sign(x) * (xp.abs(x) / out) ** (self.p - 1))
+        # The gradient is taken as 0 where the norm is 0 (and at x = 0), as PyTorch does.
+        return grad * xp.where(self.out == 0, 0, direction)
 
 
 class Cumsum(Function):
@@ -232,30 +242,39 @@ def argmin(input: Any, dim: int | None = None, keepdim: bool = False) -> Tensor:
     return Tensor._wrap(xp.asarray(xp.argmin(data, axis=dim_index(dim, data.ndim, "argmin"), keepdims=keepdim)))
 
 
-def var(input: Any, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *,
-        correction: float | None = None) -> Tensor:
-    """Variance ``sum((x - mean)^2) / (N - correction)``; ``correction=1`` (the default) is Bessel's.
-
-    As in PyTorch, ``unbiased`` may be given in place of ``dim``: ``x.var(False)`` is the
-    population variance over all dims (a bool is not read as dim 0 or 1).
-    """
-    if isinstance(dim, bool):
+def _deviations(input: Any, dim: Any, unbiased: bool | None, correction: float | None,
+                op: str) -> tuple[Tensor, tuple | None, float]:
+    """``input - mean``, the reduced axes and ``N - correction``: what var and std share."""
+    if isinstance(dim, bool):  # PyTorch's var(input, unbiased): not dim 0 or 1
         dim, unbiased = None, dim
     if unbiased is not None:
         correction = 1 if unbiased else 0
     correction = 1 if correction is None else correction
     input = input if isinstance(input, Tensor) else Tensor(input)
-    axes = _axes(dim, input, "var")
+    axes = _axes(dim, input, op)
     centered = input - Mean.apply(input, axes=axes, keepdim=True)
     n = input.numel() if axes is None else int(xp.prod([input.shape[a] for a in axes]))
-    return Sum.apply(centered * centered, axes=axes, keepdim=keepdim) / builtins.max(n - correction, 0)
+    return centered, axes, builtins.max(n - correction, 0)
+
+
+def var(input: Any, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *,
+        correction: float | None = None) -> Tensor:
+    """Variance ``sum((x - mean)^2) / (N - correction)``; ``correction=1`` (the default) is Bessel's.
+
+    As in PyTorch, ``unbiased`` may be given in place of ``dim``: ``x.var(False)`` is the
+    population variance over all dims.
+    """
+    centered, axes, divisor = _deviations(input, dim, unbiased, correction, "var")
+    return Sum.apply(centered * centered, axes=axes, keepdim=keepdim) / divisor
 
 
 def std(input: Any, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *,
         correction: float | None = None) -> Tensor:
     """Standard deviation, ``sqrt(var(input, dim, unbiased, keepdim, correction=correction))``."""
-    from .pointwise import sqrt
-    return sqrt(var(input, dim, unbiased, keepdim, correction=correction))
+    centered, axes, divisor = _deviations(input, dim, unbiased, correction, "std")
+    # The 2-norm of the deviations, whose gradient is 0 where they all are 0 (a constant
+    # input), as PyTorch's; sqrt(var) would give 0 * inf = nan there.
+    return Norm.apply(centered, p=2, axes=axes, keepdim=keepdim) / divisor ** 0.5
 
 
 def logsumexp(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:
@@ -267,7 +286,7 @@ def norm(input: Any, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> 
     """Vector p-norm over ``dim`` (all elements when None): p = 2/'fro', 1, inf, -inf or any number."""
     axes = _axes(dim, input, "norm")
     if p in ("fro", 2, 2.0):
-        return Norm2.apply(input, axes=axes, keepdim=keepdim)
+        return Norm.apply(input, p=2, axes=axes, keepdim=keepdim)
     from .pointwise import abs as abs_
     if p == float("inf"):
         return Extreme.apply(abs_(input), axes=axes, keepdim=keepdim, largest=True)
@@ -276,7 +295,7 @@ def norm(input: Any, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> 
     if p == 1:
         return Sum.apply(abs_(input), axes=axes, keepdim=keepdim)
     if isinstance(p, (int, float)) and p > 0:
-        return Sum.apply(abs_(input) ** p, axes=axes, keepdim=keepdim) ** (1 / p)
+        return Norm.apply(input, p=p, axes=axes, keepdim=keepdim)
     raise ValueError(f"norm(): p must be 'fro', inf, -inf or a positive number, got {p!r}")
 
 

@@ -235,3 +235,13 @@ def test_var_std_positional_unbiased(name):
     for args in [(False,), (True,), (1, False), (0, True, True), (-1, False, True)]:
         check_op([(3, 4)], lambda x: getattr(x, name)(*args))
         check_op([(3, 4)], lambda x: getattr(rb, name)(x, *args), lambda x: getattr(torch, name)(x, *args))
+
+
+def test_zero_std_and_zero_p_norm_have_zero_gradient():
+    # PyTorch takes the gradient as 0 where the std or norm is 0 (and |x|^p's at x = 0), not nan.
+    x = numpy.array([[2.0, 2.0, 2.0], [0.0, 1.0, -2.0]])
+    check_op(None, lambda t: t.std(1), inputs=[x], gradcheck=False)
+    check_op(None, lambda t: t.std(1, correction=0, keepdim=True), inputs=[x], gradcheck=False)
+    for p in [3, 0.5, 1.5]:
+        check_op(None, lambda t: t.norm(p, 1), inputs=[x - x[:1]], gradcheck=False)
+        check_op(None, lambda t: t.norm(p), inputs=[numpy.zeros((2, 2))], gradcheck=False)
