@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 from typing import Any, Callable, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -36,14 +37,11 @@ def is_grad_enabled() -> bool:
     return _state.enabled
 
 
-class _GradMode:
-    mode = True
+class _Switch:
+    """Recording set to ``mode`` for a block, then set back (what a decorated call runs in)."""
 
-    def __new__(cls, *args: Any) -> Any:
-        # Bare decorator form, @no_grad without parentheses, as PyTorch 2 accepts.
-        if cls is not set_grad_enabled and len(args) == 1 and callable(args[0]):
-            return cls()(args[0])
-        return super().__new__(cls)
+    def __init__(self, mode: bool) -> None:
+        self.mode = mode
 
     def __enter__(self) -> None:
         self._prev = _state.enabled
@@ -52,13 +50,59 @@ class _GradMode:
     def __exit__(self, *exc: object) -> None:
         _state.enabled = self._prev
 
+
+class _GradMode(_Switch):
+    mode = True
+
+    def __new__(cls, *args: Any) -> Any:
+        # Bare decorator form, @no_grad without parentheses, as PyTorch 2 accepts.
+        if cls is not set_grad_enabled and len(args) == 1 and callable(args[0]):
+            return cls()(args[0])
+        return super().__new__(cls)
+
+    def __init__(self) -> None:
+        pass  # the mode is the class's
+
     def __call__(self, func: F) -> F:
+        mode = self.mode
+        if inspect.isgeneratorfunction(func):
+            return _generator_in_mode(func, mode)  # type: ignore[return-value]
+
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with self.__class__():
+            with _Switch(mode):
                 return func(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]
+
+
+def _generator_in_mode(func: Callable, mode: bool) -> Callable:
+    """``func``, a generator function, with its body run in ``mode`` (as PyTorch's decorators).
+
+    Wrapping only the call would switch the mode while the generator is made, not while its
+    body runs (at each ``next``); the caller's code between two items keeps its own mode.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        gen = func(*args, **kwargs)
+        step, arg = gen.send, None
+        while True:
+            try:
+                with _Switch(mode):
+                    item = step(arg)
+            except StopIteration as end:
+                return end.value
+            try:
+                step, arg = gen.send, (yield item)
+            except GeneratorExit:
+                with _Switch(mode):
+                    gen.close()
+                raise
+            except BaseException as error:  # thrown in by the caller: on to func's body
+                step, arg = gen.throw, error
+
+    return wrapper
 
 
 class no_grad(_GradMode):
@@ -92,6 +136,12 @@ class set_grad_enabled(_GradMode):
 
     def __enter__(self) -> None:
         pass
+
+    def __call__(self, func: F) -> F:
+        # Used as a decorator, the mode was set when the decorator was made: set it back,
+        # so that only calls of ``func`` run in it (as PyTorch does).
+        _state.enabled = self._prev
+        return super().__call__(func)
 
 
 def mark_modified(*tensors: Any) -> None:
