@@ -263,9 +263,9 @@ class _BCE(Function):
     def forward(self, x, y, w=None):
         self.x, self.y, self.w = x, y, w
         with xp.errstate(divide="ignore"):  # log(0) = -inf, clamped to -100 just below
-            self.log_x = xp.maximum(xp.log(x), -100.0)
-            self.log_1mx = xp.maximum(xp.log1p(-x), -100.0)
-        loss = -(y * self.log_x + (1.0 - y) * self.log_1mx)
+            log_x = xp.maximum(xp.log(x), -100.0)
+            log_1mx = xp.maximum(xp.log1p(-x), -100.0)
+        loss = -(y * log_x + (1.0 - y) * log_1mx)
         return loss if w is None else loss * w
 
     def backward(self, grad):
@@ -273,7 +273,11 @@ class _BCE(Function):
         g = grad if self.w is None else grad * self.w
         # PyTorch clamps the denominator the same way, so the gradient at x = 0 or 1 is finite.
         gx = g * (x - y) / xp.maximum((1.0 - x) * x, 1e-12)
-        gy = g * (self.log_1mx - self.log_x) if self.parents[1] is not None else None
+        gy = None
+        if self.parents[1] is not None:
+            # -logit(x) with unclamped logs, as PyTorch's: +-inf at x = 0 or 1
+            with xp.errstate(divide="ignore"):
+                gy = g * (xp.log1p(-x) - xp.log(x))
         return gx, gy
 
 
