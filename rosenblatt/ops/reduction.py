@@ -98,7 +98,9 @@ class Extreme(Function):
         return self.out if keepdim else self.out.squeeze(axes) if axes else self.out.reshape(())
 
     def backward(self, grad):
-        hits = self.x == self.out
+        # A nan is the extreme of its slice and shares the gradient with the other nans
+        # (PyTorch's max() does this; x == nan alone would give 0/0 everywhere).
+        hits = (self.x == self.out) | (xp.isnan(self.x) & xp.isnan(self.out))
         share = hits / hits.sum(axis=self.axes, keepdims=True)
         return _expand_back(grad, self.x.shape, self.axes, self.keepdim) * share.astype(grad.dtype)
 

@@ -245,3 +245,10 @@ def test_zero_std_and_zero_p_norm_have_zero_gradient():
     for p in [3, 0.5, 1.5]:
         check_op(None, lambda t: t.norm(p, 1), inputs=[x - x[:1]], gradcheck=False)
         check_op(None, lambda t: t.norm(p), inputs=[numpy.zeros((2, 2))], gradcheck=False)
+
+
+@pytest.mark.parametrize("name", ["max", "min"])
+def test_nan_takes_the_gradient_of_max_min(name):
+    x = numpy.array([[1.0, numpy.nan, 2.0, numpy.nan], [3.0, 1.0, 2.0, 3.0]])
+    check_op(None, lambda t: getattr(t, name)(), inputs=[x], gradcheck=False)
+    check_op(None, lambda t: getattr(t, name)(1), inputs=[x], gradcheck=False)
