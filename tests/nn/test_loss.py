@@ -211,6 +211,12 @@ def test_kl_div(reduction, log_target):
              lambda x, t: TF.kl_div(x, t, reduction=reduction, log_target=log_target), x, t)
 
 
+def test_kl_div_negative_target_gives_nan_like_torch():
+    x, t = numpy.log([[0.2, 0.8], [0.5, 0.5]]), numpy.array([[-0.1, 1.1], [0.0, 1.0]])
+    _compare(lambda x, t: F.kl_div(x, t, reduction="none"),
+             lambda x, t: TF.kl_div(x, t, reduction="none"), x, t)
+
+
 MODULES = [
     ("MSELoss", {}), ("L1Loss", {"reduction": "sum"}), ("SmoothL1Loss", {"beta": 0.5}),
     ("HuberLoss", {"delta": 2.0}), ("KLDivLoss", {"reduction": "batchmean"}),

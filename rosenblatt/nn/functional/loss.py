@@ -377,9 +377,10 @@ def kl_div(input: Tensor, target: Tensor, reduction: str = "mean", log_target: b
         loss = mul(exp(target), sub(target, input))
     else:
         y = target if isinstance(target, Tensor) else Tensor._wrap(xp.asarray(target))
-        positive = Tensor._wrap(y.data > 0)
-        safe = where(positive, y, 1.0)
-        loss = where(positive, mul(y, log(safe)), 0.0) - mul(y, input)
+        # y log y is 0 at y = 0 only: a negative target gives nan, as in PyTorch (xlogy)
+        nonzero = Tensor._wrap(y.data != 0)
+        safe = where(nonzero, y, 1.0)
+        loss = where(nonzero, mul(y, log(safe)), 0.0) - mul(y, input)
     if reduction == "batchmean":
         return loss.sum() / (input.shape[0] if input.ndim else 1)
     return _reduce(loss, reduction, "kl_div")
