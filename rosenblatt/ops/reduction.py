@@ -230,18 +230,23 @@ def amin(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:
     return Extreme.apply(input, axes=_axes(dim, input, "amin"), keepdim=keepdim, largest=False)
 
 
-def argmax(input: Any, dim: int | None = None, keepdim: bool = False) -> Tensor:
+def _arg_extreme(input: Any, dim: int | None, keepdim: bool, largest: bool, op: str) -> Tensor:
     data = as_array(input)
-    if dim is None:
-        return Tensor._wrap(xp.asarray(xp.argmax(data)))
-    return Tensor._wrap(xp.asarray(xp.argmax(data, axis=dim_index(dim, data.ndim, "argmax"), keepdims=keepdim)))
+    find = xp.argmax if largest else xp.argmin
+    if dim is None:  # the flat index; keepdim keeps every dim, with size 1 (as PyTorch)
+        index = find(data)
+        return Tensor._wrap(xp.asarray(index).reshape((1,) * data.ndim if keepdim else ()))
+    return Tensor._wrap(xp.asarray(find(data, axis=dim_index(dim, data.ndim, op), keepdims=keepdim)))
+
+
+def argmax(input: Any, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    """The index of the largest element (flat index when ``dim`` is None); the first of ties."""
+    return _arg_extreme(input, dim, keepdim, True, "argmax")
 
 
 def argmin(input: Any, dim: int | None = None, keepdim: bool = False) -> Tensor:
-    data = as_array(input)
-    if dim is None:
-        return Tensor._wrap(xp.asarray(xp.argmin(data)))
-    return Tensor._wrap(xp.asarray(xp.argmin(data, axis=dim_index(dim, data.ndim, "argmin"), keepdims=keepdim)))
+    """The index of the smallest element (flat index when ``dim`` is None); the first of ties."""
+    return _arg_extreme(input, dim, keepdim, False, "argmin")
 
 
 def _deviations(input: Any, dim: Any, unbiased: bool | None, correction: float | None,

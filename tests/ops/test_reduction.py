@@ -252,3 +252,9 @@ def test_nan_takes_the_gradient_of_max_min(name):
     x = numpy.array([[1.0, numpy.nan, 2.0, numpy.nan], [3.0, 1.0, 2.0, 3.0]])
     check_op(None, lambda t: getattr(t, name)(), inputs=[x], gradcheck=False)
     check_op(None, lambda t: getattr(t, name)(1), inputs=[x], gradcheck=False)
+
+
+@pytest.mark.parametrize("name", ["argmax", "argmin"])
+def test_argmax_argmin_keepdim_over_all_dims(name):
+    check_op([(2, 3, 4)], lambda t: getattr(t, name)(keepdim=True))
+    check_op([(2, 3, 4)], lambda t: getattr(rb, name)(t, None, True), lambda t: getattr(torch, name)(t, None, True))
