@@ -49,9 +49,9 @@ class Mean(Function):
 class Prod(Function):
     saves_inputs = (0,)
 
-    def forward(self, x, axis=None, keepdim=False):
+    def forward(self, x, axis=None, keepdim=False, dtype=None):
         self.x, self.axis, self.keepdim = x, axis, keepdim
-        return x.prod(axis=axis, keepdims=keepdim)
+        return x.prod(axis=axis, keepdims=keepdim, dtype=dtype)
 
     def backward(self, grad):
         # The product of all *other* elements, from exclusive cumulative products
@@ -143,9 +143,9 @@ class Norm(Function):
 
 
 class Cumsum(Function):
-    def forward(self, x, axis=0):
+    def forward(self, x, axis=0, dtype=None):
         self.axis = axis
-        return xp.cumsum(x, axis=axis).reshape(x.shape)  # NumPy makes a 0-d input 1-d
+        return xp.cumsum(x, axis=axis, dtype=dtype).reshape(x.shape)  # NumPy makes a 0-d input 1-d
 
     def backward(self, grad):
         if grad.ndim == 0:
@@ -171,26 +171,38 @@ def _axes(dim: Any, input: Any, op: str) -> tuple[int, ...] | None:
     return dims(dim, _ndim(input), op) or None
 
 
+def _total_dtype(input: Any, dtype: Any) -> Any:
+    """The dtype of a sum, product or cumsum: ``dtype`` if given, int64 for integer and bool
+    inputs as in PyTorch (NumPy would give uint64 for uint8), else the input's own (None)."""
+    if dtype is None and getattr(input, "dtype", xp.dtype("f")).kind in "biu":
+        return xp.int64
+    return dtype
+
+
+def _require_float(input: Any, op: str) -> None:
+    dtype = getattr(input, "dtype", xp.dtype("f"))
+    if dtype.kind not in "fc":
+        raise TypeError(f"{op}(): expected a floating point tensor, got {dtype}; "
+                        f"convert it with .float() first")
+
+
 def sum(input: Any, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """Sum over ``dim`` (all dims when None).  Integer and bool inputs sum to int64, as in PyTorch."""
-    if dtype is None and getattr(input, "dtype", xp.dtype("f")).kind in "biu":
-        dtype = xp.int64
-    return Sum.apply(input, axes=_axes(dim, input, "sum"), keepdim=keepdim, dtype=dtype)
+    return Sum.apply(input, axes=_axes(dim, input, "sum"), keepdim=keepdim, dtype=_total_dtype(input, dtype))
 
 
 def mean(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Arithmetic mean over ``dim``; floating inputs only, as in PyTorch."""
-    if getattr(input, "dtype", xp.dtype("f")).kind not in "fc":
-        raise TypeError(f"mean(): expected a floating point tensor, got {input.dtype}; "
-                        f"convert it with .float() first")
+    _require_float(input, "mean")
     return Mean.apply(input, axes=_axes(dim, input, "mean"), keepdim=keepdim)
 
 
-def prod(input: Any, dim: int | None = None, keepdim: bool = False) -> Tensor:
+def prod(input: Any, dim: int | None = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    """Product over ``dim`` (all elements when None).  Integer and bool inputs give int64."""
     ndim = _ndim(input)
     axis = None if dim is None else dim_index(dim, ndim, "prod")
     axis = axis if ndim else None  # a 0-d tensor's dim 0 is the tensor itself
-    return Prod.apply(input, axis=axis, keepdim=keepdim)
+    return Prod.apply(input, axis=axis, keepdim=keepdim, dtype=_total_dtype(input, dtype))
 
 
 def _extreme(input: Any, dim: Any, keepdim: bool, largest: bool, op: str) -> Any:
@@ -252,6 +264,7 @@ def argmin(input: Any, dim: int | None = None, keepdim: bool = False) -> Tensor:
 def _deviations(input: Any, dim: Any, unbiased: bool | None, correction: float | None,
                 op: str) -> tuple[Tensor, tuple | None, float]:
     """``input - mean``, the reduced axes and ``N - correction``: what var and std share."""
+    _require_float(input, op)
     if isinstance(dim, bool):  # PyTorch's var(input, unbiased): not dim 0 or 1
         dim, unbiased = None, dim
     if unbiased is not None:
@@ -291,6 +304,7 @@ def logsumexp(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:
 
 def norm(input: Any, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
     """Vector p-norm over ``dim`` (all elements when None): p = 2/'fro', 1, inf, -inf or any number."""
+    _require_float(input, "norm")
     axes = _axes(dim, input, "norm")
     if p in ("fro", 2, 2.0):
         return Norm.apply(input, p=2, axes=axes, keepdim=keepdim)
@@ -306,8 +320,9 @@ def norm(input: Any, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> 
     raise ValueError(f"norm(): p must be 'fro', inf, -inf or a positive number, got {p!r}")
 
 
-def cumsum(input: Any, dim: int) -> Tensor:
-    return Cumsum.apply(input, axis=dim_index(dim, _ndim(input), "cumsum"))
+def cumsum(input: Any, dim: int, *, dtype: Any = None) -> Tensor:
+    """Running sums along ``dim``.  Integer and bool inputs give int64."""
+    return Cumsum.apply(input, axis=dim_index(dim, _ndim(input), "cumsum"), dtype=_total_dtype(input, dtype))
 
 
 def all(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:

@@ -258,3 +258,17 @@ def test_nan_takes_the_gradient_of_max_min(name):
 def test_argmax_argmin_keepdim_over_all_dims(name):
     check_op([(2, 3, 4)], lambda t: getattr(t, name)(keepdim=True))
     check_op([(2, 3, 4)], lambda t: getattr(rb, name)(t, None, True), lambda t: getattr(torch, name)(t, None, True))
+
+
+def test_integer_dtype_rules():
+    # prod and cumsum of any integer or bool dtype give int64 (NumPy: uint8 -> uint64);
+    # var, std and norm need floating inputs and raise otherwise, as PyTorch's.
+    for x in [numpy.array([[1, 2], [3, 4]], dtype=numpy.uint8), numpy.array([[1, 2], [3, 4]], dtype=numpy.int32)]:
+        check_op(None, lambda t: t.prod(), inputs=[x])
+        check_op(None, lambda t: t.prod(1), inputs=[x])
+        check_op(None, lambda t: t.cumsum(0), inputs=[x])
+    check_op([(3, 4)], lambda t: rb.cumsum(t, 1, dtype=rb.float64), lambda t: torch.cumsum(t, 1, dtype=torch.float64))
+    check_op([(3, 4)], lambda t: rb.prod(t, 1, dtype=rb.float64), lambda t: torch.prod(t, 1, dtype=torch.float64))
+    for name in ["var", "std", "norm"]:
+        with pytest.raises(TypeError, match=name):
+            getattr(rb.tensor([1, 2, 3]), name)()
