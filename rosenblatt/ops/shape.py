@@ -12,6 +12,7 @@ from .._backend import xp
 from ..autograd.function import Function, as_array
 from ..tensor import Tensor
 from ._dims import dim_index, size_arg
+from .arithmetic import result_type
 
 
 class Reshape(Function):
@@ -57,7 +58,7 @@ class Cat(Function):
     def forward(self, *xs, axis=0):
         self.axis = axis
         self.bounds = list(xp.cumsum([x.shape[axis] for x in xs[:-1]]))
-        return xp.concatenate(xs, axis=axis)
+        return xp.concatenate(xs, axis=axis, dtype=result_type(*xs))  # int64 with float32: float32
 
     def backward(self, grad):
         return tuple(xp.split(grad, self.bounds, axis=self.axis))
@@ -66,7 +67,7 @@ class Cat(Function):
 class Stack(Function):
     def forward(self, *xs, axis=0):
         self.axis = axis
-        return xp.stack(xs, axis=axis)
+        return xp.stack(xs, axis=axis, dtype=result_type(*xs))  # int64 with float32: float32
 
     def backward(self, grad):
         return tuple(xp.moveaxis(grad, self.axis, 0))

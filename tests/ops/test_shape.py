@@ -132,6 +132,16 @@ def test_stack_of_scalars():
     check_op([(), ()], lambda x, y: rb.stack([x, y]), lambda x, y: torch.stack([x, y]))
 
 
+@pytest.mark.parametrize("name", ["cat", "stack"])
+def test_cat_stack_dtype_promotion(name):
+    # PyTorch's promotion: an integer or bool tensor joined with float32 gives float32 (NumPy: float64).
+    ints, bools = np.array([1, 2]), np.array([True, False])
+    for inputs in [(ints, np.array([0.5, 1.5])), (bools, ints), (ints.astype(np.int32), ints)]:
+        check_op(None, lambda *xs: getattr(rb, name)(xs), lambda *xs: getattr(torch, name)(xs), inputs=inputs)
+        check_op(None, lambda *xs: getattr(rb, name)(xs[::-1]), lambda *xs: getattr(torch, name)(xs[::-1]),
+                 inputs=inputs)
+
+
 # --------------------------------------------------------------- splitting
 @pytest.mark.parametrize("arg, dim", [(2, 0), (3, 1), (4, 1), ([1, 3, 1], 1), ([2, 3], 0), (1, -1),
                                       ([5], 1), (10, 0)])
