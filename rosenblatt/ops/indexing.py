@@ -156,9 +156,13 @@ def index_select(input: Any, dim: int, index: Any) -> Tensor:
 def masked_fill(input: Any, mask: Any, value: Any) -> Tensor:
     """``value`` where ``mask`` is True, else ``input``."""
     from .arithmetic import where
+    from .pointwise import to_dtype
     m = mask.data if isinstance(mask, Tensor) else as_array(mask)
     if m.dtype != xp.bool_:
         raise TypeError(f"masked_fill(): mask must be a bool tensor, got {m.dtype}")
     if isinstance(value, Tensor) and value.ndim:
         raise ValueError(f"masked_fill(): value must be a number or a 0-d tensor, got shape {list(value.shape)}")
+    # The result keeps the input's dtype, as in PyTorch (1.5 into an int64 tensor is 1).
+    dtype = (input.data if isinstance(input, Tensor) else as_array(input)).dtype
+    value = to_dtype(value, dtype) if isinstance(value, Tensor) else xp.asarray(value, dtype=dtype)
     return where(mask, value, input)

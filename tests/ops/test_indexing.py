@@ -184,6 +184,18 @@ def test_masked_fill_keeps_dtype():
     assert rb.zeros(2, dtype=rb.int64).masked_fill(mask, 3).dtype == rb.int64
 
 
+def test_masked_fill_casts_the_value_to_the_input_dtype():
+    # A float into an int64 tensor is truncated, a float64 0-d tensor into float32 gives float32
+    # (and still gets its gradient), as in PyTorch.
+    r, t = _both([True, False, True])
+    check_op(None, lambda x: x.masked_fill(r, 1.5), lambda x: x.masked_fill(t, 1.5), inputs=[np.array([1, 2, 3])])
+    value = np.array(2.5)
+    for dtype in ["float32", "float64"]:
+        x = np.arange(3.0).astype(dtype)
+        check_op(None, lambda v: rb.tensor(x).masked_fill(r, v), lambda v: torch.tensor(x).masked_fill(t, v),
+                 inputs=[value], gradcheck=dtype == "float64")  # float32 results swamp the differences
+
+
 # ---------------------------------------------------------------- setitem
 SET_CASES = [
     (1, (4,)),
