@@ -87,6 +87,41 @@ def test_dtype_preserved_with_python_scalars(dtype):
         assert out.dtype == dtype
 
 
+def _dtype_cases():
+    """(make inputs from a module, op): mixes of dtypes, 0-d tensors and numbers."""
+    arr = lambda m, v, d: m.tensor(v, dtype=getattr(m, d))  # noqa: E731
+    maximum = lambda m, x, y: m.maximum(x, y)  # noqa: E731
+    return [
+        (lambda m: (arr(m, [1.0, 2.0], "float32"), arr(m, 1.5, "float64")), lambda m, x, y: x + y),
+        (lambda m: (arr(m, [1.0, 2.0], "float32"), numpy.float64(1.5)), lambda m, x, y: x * y),
+        (lambda m: (numpy.float64(1.5), arr(m, [1.0, 2.0], "float32")), lambda m, x, y: x - y),
+        (lambda m: (arr(m, [1, 2], "int32"), arr(m, 3, "int64")), lambda m, x, y: x * y),
+        (lambda m: (arr(m, [1.0, 2.0], "float16"), arr(m, 1.5, "float32")), lambda m, x, y: x / y),
+        (lambda m: (arr(m, [1, 2], "int64"), arr(m, 1.5, "float64")), lambda m, x, y: x + y),
+        (lambda m: (arr(m, [1, 2], "int64"), arr(m, 2, "int64")), lambda m, x, y: x / y),
+        (lambda m: (arr(m, [1, 2], "int64"), arr(m, [0.5, 3.0], "float32")), maximum),
+        (lambda m: (arr(m, [1.0, 2.0], "float32"), arr(m, 1.5, "float64")), maximum),
+        (lambda m: (arr(m, [1, 5], "int64"), 2.5), lambda m, x, y: m.minimum(x, m.tensor(y))),
+        (lambda m: (arr(m, [True, False], "bool"), 1.0), lambda m, x, y: m.where(x, y, 0.0)),
+        (lambda m: (arr(m, [True, False], "bool"), arr(m, 2.0, "float64")), lambda m, x, y: m.where(x, y, 0.0)),
+        (lambda m: (arr(m, [1, 5], "int64"), 2.5), lambda m, x, y: m.clamp(x, y)),
+        (lambda m: (arr(m, [1.0, 5.0], "float32"), numpy.float64(2.5)), lambda m, x, y: m.clamp(x, max=y)),
+        (lambda m: (arr(m, [True, False], "bool"), 2), lambda m, x, y: x ** y),
+        (lambda m: (arr(m, [3, 4], "int32"), arr(m, 2.0, "float64")), lambda m, x, y: x // y),
+        (lambda m: (arr(m, 3, "int64"), 2.5), lambda m, x, y: x * y),
+    ]
+
+
+@pytest.mark.parametrize("case", range(len(_dtype_cases())))
+def test_dtype_promotion_as_torch_with_zero_dim_tensors_and_numpy_numbers(case):
+    # PyTorch: tensors with dims decide the dtype; a 0-d tensor or a number only raises its
+    # kind (bool < int < float), NumPy's float64 scalar counting as a Python float.
+    make, op = _dtype_cases()[case]
+    out, expected = op(rb, *make(rb)), op(torch, *make(torch))
+    assert str(out.dtype) == str(expected.dtype).replace("torch.", "")
+    assert_close(out, expected)
+
+
 def test_bool_arithmetic():
     a = numpy.array([True, False, True])
     b = numpy.array([True, True, False])
