@@ -233,6 +233,16 @@ def test_loss_modules(name, kwargs):
     _compare(ours, theirs, x, y)
 
 
+@pytest.mark.filterwarnings("ignore:size_average and reduce")
+@pytest.mark.parametrize("name", ["MSELoss", "L1Loss", "SmoothL1Loss", "KLDivLoss", "BCELoss",
+                                  "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss"])
+def test_legacy_size_average_and_reduce_set_the_reduction_like_torch(name):
+    for size_average in (None, True, False):
+        for reduce in (None, True, False):
+            flags = dict(size_average=size_average, reduce=reduce)
+            assert getattr(nn, name)(**flags).reduction == getattr(torch.nn, name)(**flags).reduction
+
+
 def test_classification_loss_modules_and_weight_buffers():
     w = numpy.array([0.5, 1.0, 2.0])
     ours = nn.CrossEntropyLoss(weight=rb.tensor(w), ignore_index=1, label_smoothing=0.1)
