@@ -24,6 +24,43 @@ def _plain_index(index: Any) -> Any:
     return index
 
 
+def _is_int(part: Any) -> bool:
+    return isinstance(part, (int, xp.integer)) and not isinstance(part, bool) or (
+        isinstance(part, xp.ndarray) and part.ndim == 0 and part.dtype.kind in "iu")
+
+
+def _is_array(part: Any) -> bool:
+    return isinstance(part, xp.ndarray) and part.ndim > 0
+
+
+def _torch_steps(index: Any) -> list:
+    """``index`` as the indexing steps that give PyTorch's result layout (one step nearly always).
+
+    PyTorch applies integers before integer arrays and masks; NumPy takes them together as
+    advanced indices, and when they are not side by side it puts the array dims first:
+    for x of shape (5, 4, 3), x[1, :, [0, 2]] is (4, 2) in PyTorch but (2, 4) in NumPy.
+    Then the integers go first, as a basic index, and the rest follows.
+    """
+    parts = index if isinstance(index, tuple) else (index,)
+    advanced = [i for i, p in enumerate(parts) if _is_int(p) or _is_array(p)]
+    if (not any(_is_array(p) for p in parts) or not any(_is_int(p) for p in parts)
+            or advanced[-1] - advanced[0] + 1 == len(advanced)  # side by side: NumPy agrees
+            or any(isinstance(p, (bool, xp.bool_)) or isinstance(p, xp.ndarray) and p.ndim == 0
+                   and p.dtype == xp.bool_ for p in parts)):  # a 0-d mask: keep NumPy's reading
+        return [index]
+    ints, rest = [], []
+    for p in parts:
+        if _is_int(p):
+            ints.append(int(p))
+        elif _is_array(p):  # its dims stay for the second step
+            ints.extend([slice(None)] * (p.ndim if p.dtype == xp.bool_ else 1))
+            rest.append(p)
+        else:  # a slice is applied in the first step, None's new dim is kept in the second
+            ints.append(p)
+            rest.append(p if p is Ellipsis else slice(None))
+    return [tuple(ints), tuple(rest)]
+
+
 def _has_int_array(index: Any) -> bool:
     parts = index if isinstance(index, tuple) else (index,)
     return any(isinstance(p, xp.ndarray) and p.dtype.kind in "iu" for p in parts)
@@ -40,18 +77,28 @@ class GetItem(Function):
 
 
 class IndexPut(Function):
-    """``x`` with ``x[index] = value``, out of place (the autograd form of ``x[index] = value``)."""
+    """``x`` with ``x[index] = value``, out of place (the autograd form of ``x[index] = value``).
 
-    def forward(self, x, value, index=None):
-        self.index = index
+    ``steps`` is the index as ``_torch_steps`` splits it; all but the last are basic
+    indices, so they give views to write through.
+    """
+
+    def forward(self, x, value, steps=()):
+        self.steps = steps
         out = x.copy()
-        out[index] = value
+        _through(out, steps[:-1])[steps[-1]] = value
         return out
 
     def backward(self, grad):
         gx = grad.copy()
-        gx[self.index] = 0
-        return gx, grad[self.index]
+        _through(gx, self.steps[:-1])[self.steps[-1]] = 0
+        return gx, _through(grad, self.steps)
+
+
+def _through(array: Any, steps: list) -> Any:
+    for step in steps:
+        array = array[step]
+    return array
 
 
 class Gather(Function):
@@ -115,12 +162,14 @@ def _check_index(op: str, input: Any, index: Any, dim: int) -> tuple[Any, Any, i
 
 def getitem(input: Tensor, index: Any) -> Tensor:
     """``input[index]`` with ints, slices, None, ..., integer arrays and boolean masks."""
-    return GetItem.apply(input, index=_plain_index(index))
+    for step in _torch_steps(_plain_index(index)):
+        input = GetItem.apply(input, index=step)
+    return input
 
 
 def index_put(input: Any, index: Any, value: Any) -> Tensor:
     """``input`` with ``input[index] = value``, as a new tensor."""
-    return IndexPut.apply(input, value, index=_plain_index(index))
+    return IndexPut.apply(input, value, steps=_torch_steps(_plain_index(index)))
 
 
 def setitem_(input: Tensor, index: Any, value: Any) -> None:

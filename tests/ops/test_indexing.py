@@ -76,6 +76,32 @@ def test_mixed_advanced_index(make):
     _check_index((3, 3, 4), make(ir, jr), make(it, jt))
 
 
+@pytest.mark.parametrize("make", [
+    lambda i, m: (1, slice(None), i),
+    lambda i, m: (i, slice(None), -1),
+    lambda i, m: (Ellipsis, 1, slice(None), i),
+    lambda i, m: (None, 1, slice(1, None), i),
+    lambda i, m: (1, i, slice(None), i),
+    lambda i, m: (0, slice(None), m),
+], ids=["int-slice-array", "array-slice-int", "ellipsis", "none", "two-arrays", "int-slice-mask"])
+def test_integers_apart_from_arrays_index_first(make):
+    # PyTorch indexes with the integers first: x[1, :, [0, 2]] of a (4, 4, 3, 3) tensor is
+    # (4, 2, 3); NumPy, taking them together, would put the array's dim first: (2, 4, 3).
+    (ir, it), (mr, mt) = _both([0, 2, 2]), _both([True, False, True])
+    _check_index((4, 4, 3, 3), make(ir, mr), make(it, mt))
+
+    def set_through(lib, index):
+        def f(x, v):
+            y = x * 1.0
+            y[index] = v * 2.0
+            return y * y
+        return f
+    # The value has PyTorch's layout (a square one, a wrong layout broadcasts silently);
+    # no repeated positions, where the last write would win.
+    (ir, it) = _both([2, 0, 1])
+    check_op([(4, 4, 3, 3), (3,)], set_through(rb, make(ir, mr)), set_through(torch, make(it, mt)))
+
+
 # ----------------------------------------------------------------- masks
 def test_boolean_mask_index():
     rng = np.random.default_rng(0)
