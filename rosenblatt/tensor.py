@@ -342,17 +342,27 @@ class Tensor:
     def __abs__(self) -> "Tensor":
         return ops.abs(self)
 
+    # Bitwise on integers, logical on bools, as PyTorch's operators.
     def __invert__(self) -> "Tensor":
-        return ops.logical_not(self)
+        return bitwise_not(self)
 
     def __and__(self, other: Any) -> "Tensor":
-        return ops.logical_and(self, other)
+        return bitwise_and(self, other)
+
+    def __rand__(self, other: Any) -> "Tensor":
+        return bitwise_and(other, self)
 
     def __or__(self, other: Any) -> "Tensor":
-        return ops.logical_or(self, other)
+        return bitwise_or(self, other)
+
+    def __ror__(self, other: Any) -> "Tensor":
+        return bitwise_or(other, self)
 
     def __xor__(self, other: Any) -> "Tensor":
-        return ops.logical_xor(self, other)
+        return bitwise_xor(self, other)
+
+    def __rxor__(self, other: Any) -> "Tensor":
+        return bitwise_xor(other, self)
 
     def __eq__(self, other: Any) -> "Tensor":  # type: ignore[override]
         return ops.eq(self, other)
@@ -445,7 +455,7 @@ class _HookHandle:
 from .autograd.function import as_array  # noqa: E402
 from .autograd.engine import RetainGrad, run_backward  # noqa: E402
 from . import ops  # noqa: E402
-from .ops.arithmetic import Add, Sub, Mul, Div, Neg  # noqa: E402
+from .ops.arithmetic import Add, Sub, Mul, Div, Neg, bitwise_and, bitwise_not, bitwise_or, bitwise_xor  # noqa: E402
 ops.install_methods(Tensor)
 # The operators are the ops' apply functions themselves (no wrapper call per op); the
 # reflected ones, methods above, swap the arguments.

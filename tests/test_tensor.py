@@ -215,3 +215,25 @@ def test_numpy_array_conversion_and_reflected_ops():
     out = np.array([1.0, 1.0], dtype=np.float32) + t
     assert isinstance(out, rb.Tensor)
     np.testing.assert_array_equal(out.numpy(), [2.0, 3.0])
+
+
+# ------------------------------------------------------------------ bitwise operators
+@pytest.mark.parametrize("op", [lambda x, y: x & y, lambda x, y: x | y, lambda x, y: x ^ y,
+                                lambda x, y: ~x, lambda x, y: 6 & x, lambda x, y: True | y,
+                                lambda x, y: 3 ^ x, lambda x, y: y & (x > 2)],
+                         ids=["and", "or", "xor", "not", "rand", "ror", "rxor", "bool_with_mask"])
+@pytest.mark.parametrize("dtype", ["int64", "int32", "bool"])
+def test_bitwise_operators_like_torch(op, dtype):
+    # On integers the operators work on bits (~5 is -6, 5 & 3 is 1), on bools logically.
+    x_values, y_values = np.array([5, 0, 3, -2]).astype(dtype), np.array([3, 1, 6, 7]).astype(dtype)
+    out = op(rb.tensor(x_values), rb.tensor(y_values))
+    expected = op(torch.tensor(x_values), torch.tensor(y_values))
+    assert str(out.dtype) == str(expected.dtype).replace("torch.", "")
+    np.testing.assert_array_equal(out.numpy(), expected.numpy())
+
+
+def test_bitwise_operators_refuse_floats():
+    with pytest.raises(TypeError, match="bitwise_and"):
+        rb.ones(2) & rb.ones(2)
+    with pytest.raises(TypeError, match="bitwise_not"):
+        ~rb.ones(2)

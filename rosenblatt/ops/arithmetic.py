@@ -365,6 +365,43 @@ logical_xor = _comparison(xp.logical_xor, "logical_xor")
 greater, less, greater_equal, less_equal, not_equal = gt, lt, ge, le, ne
 
 
+def _bitwise(ufunc: Any, name: str) -> Any:
+    def bitwise(input: Any, other: Any) -> Tensor:
+        a, b = _operand(input), _operand(other)
+        dtype = _integer_dtype(name, a, b)
+        return _constant(ufunc(a, b).astype(dtype, copy=False))
+
+    bitwise.__name__ = bitwise.__qualname__ = name
+    bitwise.__doc__ = (f"Element-wise ``{ufunc.__name__}`` of integer or bool tensors (the ``{name[8:]}`` "
+                       f"of each bit; logical for bools), not differentiable.")
+    return bitwise
+
+
+bitwise_and = _bitwise(xp.bitwise_and, "bitwise_and")
+bitwise_or = _bitwise(xp.bitwise_or, "bitwise_or")
+bitwise_xor = _bitwise(xp.bitwise_xor, "bitwise_xor")
+
+
+def bitwise_not(input: Any) -> Tensor:
+    """Each bit flipped (``~x``) of an integer tensor; ``not`` of a bool one."""
+    a = _operand(input)
+    _integer_dtype("bitwise_not", a)
+    return _constant(xp.invert(a))
+
+
+def _operand(a: Any) -> Any:
+    """A tensor's array; numbers as they are, for ``result_type`` to see them as numbers."""
+    return a.data if isinstance(a, Tensor) else a if isinstance(a, (bool, int, float)) else as_array(a)
+
+
+def _integer_dtype(op: str, *inputs: Any) -> Any:
+    dtype = result_type(*inputs)
+    if dtype.kind not in "biu":
+        raise TypeError(f"{op}: expected integer or bool tensors, got {dtype}; compare first "
+                        f"(x > 0) for a bool mask, or use logical_and/logical_or/logical_not")
+    return dtype
+
+
 def logical_not(input: Any) -> Tensor:
     return _constant(xp.logical_not(_arr(input)))
 
