@@ -96,12 +96,35 @@ class RoundedDivide(Function):
     """``x / y`` rounded toward -inf ('floor') or 0 ('trunc'); gradient zero, as in PyTorch."""
 
     def forward(self, x, y, mode="floor"):
-        out = xp.floor_divide(x, y) if mode == "floor" else xp.trunc(x / y)
-        return _torch_dtype(out, x, y)
+        return _torch_dtype(_rounded_quotient(x, y, mode), x, y)
 
     def backward(self, grad):
         zero = xp.zeros_like(grad)
         return tuple(zero if p is not None else None for p in self.parents)
+
+
+class Remainder(Function):
+    """``x - y * q``, ``q`` the quotient rounded toward -inf ('floor': ``remainder``, the sign
+    of the divisor) or 0 ('trunc': ``fmod``, the sign of the dividend).
+
+    Computed by NumPy's ``remainder``/``fmod``, not by that formula: with ``y = inf`` the
+    formula gives ``0 * inf = nan`` where PyTorch (and Python) give ``x``.
+    """
+
+    saves_inputs = (0, 1)
+
+    def forward(self, x, y, mode="floor"):
+        self.x, self.y, self.mode = x, y, mode
+        return _torch_dtype(xp.remainder(x, y) if mode == "floor" else xp.fmod(x, y), x, y)
+
+    def backward(self, grad):
+        p = self.parents
+        return (grad if p[0] is not None else None,
+                -grad * _rounded_quotient(self.x, self.y, self.mode) if p[1] is not None else None)
+
+
+def _rounded_quotient(x, y, mode):
+    return xp.floor_divide(x, y) if mode == "floor" else xp.trunc(x / y)
 
 
 class Maximum(Function):
@@ -287,13 +310,13 @@ def floor_divide(input: Any, other: Any) -> Tensor:
 
 
 def remainder(input: Any, other: Any) -> Tensor:
-    """Python-style remainder, sign of the divisor; differentiable in ``input``."""
-    return sub(input, mul(floor_divide(input, other), other))
+    """Python-style remainder, sign of the divisor; differentiable in both arguments."""
+    return Remainder.apply(input, other, mode="floor")
 
 
 def fmod(input: Any, other: Any) -> Tensor:
     """C-style remainder, sign of the dividend; differentiable in both arguments."""
-    return sub(input, mul(RoundedDivide.apply(input, other, mode="trunc"), other))
+    return Remainder.apply(input, other, mode="trunc")
 
 
 def maximum(input: Any, other: Any) -> Tensor:

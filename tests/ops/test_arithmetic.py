@@ -61,6 +61,16 @@ def test_scalar_floor_divide_remainder_fmod():
              gradcheck=False)
 
 
+@pytest.mark.parametrize("name", ["remainder", "fmod"])
+def test_remainder_and_fmod_by_infinity_and_of_extremes(name):
+    # x - y * floor(x / y) gives 0 * inf = nan for y = inf; PyTorch, like Python, gives x
+    # (or y, for the sign): 5 % inf = 5, -5 % inf = inf, fmod(-5, inf) = -5.
+    inf = float("inf")
+    x = numpy.array([5.0, -5.0, 5.0, -5.0, 0.0, 1e30, -1e-30, 7.5, -7.5])
+    y = numpy.array([inf, inf, -inf, -inf, inf, 3.0, 0.1, -2.0, 3.0])
+    check_op(None, getattr(rb, name), getattr(torch, name), inputs=[x, y], gradcheck=False)
+
+
 def test_integer_arithmetic():
     a = numpy.array([[7, -7, 3], [0, 5, -2]])
     b = numpy.array([2, 3, -4])
