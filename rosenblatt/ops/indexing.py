@@ -41,9 +41,12 @@ def _torch_steps(index: Any) -> list:
     for x of shape (5, 4, 3), x[1, :, [0, 2]] is (4, 2) in PyTorch but (2, 4) in NumPy.
     Then the integers go first, as a basic index, and the rest follows.
     """
-    parts = index if isinstance(index, tuple) else (index,)
+    # Cheap checks first (x[t] runs in loops): an int apart from an array needs 3 parts or more.
+    if type(index) is not tuple or len(index) < 3 or xp.ndarray not in map(type, index):
+        return [index]
+    parts = index
     advanced = [i for i, p in enumerate(parts) if _is_int(p) or _is_array(p)]
-    if (not any(_is_array(p) for p in parts) or not any(_is_int(p) for p in parts)
+    if (not any(_is_int(p) for p in parts)
             or advanced[-1] - advanced[0] + 1 == len(advanced)  # side by side: NumPy agrees
             or any(isinstance(p, (bool, xp.bool_)) or isinstance(p, xp.ndarray) and p.ndim == 0
                    and p.dtype == xp.bool_ for p in parts)):  # a 0-d mask: keep NumPy's reading
