@@ -373,14 +373,21 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float = 0
     return Pad.apply(input, widths=tuple(widths), mode=mode, value=value)
 
 
+def _triangle(input: Any, diagonal: int, upper: bool, op: str) -> Tensor:
+    shape = _data(input).shape
+    if len(shape) < 2:  # NumPy would broadcast a vector to a square matrix
+        raise ValueError(f"{op}(): expected a tensor with at least 2 dims, got shape {list(shape)}")
+    return Triangle.apply(input, diagonal=diagonal, upper=upper)
+
+
 def tril(input: Any, diagonal: int = 0) -> Tensor:
     """Zero the elements above the ``diagonal``-th diagonal of the last two dims."""
-    return Triangle.apply(input, diagonal=diagonal, upper=False)
+    return _triangle(input, diagonal, False, "tril")
 
 
 def triu(input: Any, diagonal: int = 0) -> Tensor:
     """Zero the elements below the ``diagonal``-th diagonal of the last two dims."""
-    return Triangle.apply(input, diagonal=diagonal, upper=True)
+    return _triangle(input, diagonal, True, "triu")
 
 
 def flip(input: Any, dims: Any) -> Tensor:

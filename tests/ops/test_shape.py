@@ -194,6 +194,16 @@ def test_tril_triu(diagonal, shape):
     check_op([shape], lambda x: rb.tril(x, diagonal=diagonal), lambda x: torch.tril(x, diagonal=diagonal))
 
 
+@pytest.mark.parametrize("shape", [(3,), ()])
+def test_tril_triu_of_a_vector_is_an_error(shape):
+    # PyTorch refuses; NumPy would broadcast a vector to a square matrix.
+    for name in ["tril", "triu"]:
+        with pytest.raises(RuntimeError):
+            getattr(torch, name)(torch.ones(shape))
+        with pytest.raises(ValueError, match=name):
+            getattr(rb, name)(rb.ones(shape))
+
+
 @pytest.mark.parametrize("dims", [0, (1,), (0, 2), (-1,), (0, 1, 2)])
 def test_flip(dims):
     dims_t = (dims,) if isinstance(dims, int) else dims
