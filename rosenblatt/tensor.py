@@ -256,7 +256,11 @@ class Tensor:
         return self
 
     def retain_grad(self) -> None:
-        """Keep ``.grad`` for this non-leaf tensor after backward."""
+        """Keep ``.grad`` for this non-leaf tensor after backward (its gradient after every
+        hook, whenever the hooks were registered, as in PyTorch)."""
+        if not self.requires_grad:
+            raise RuntimeError("retain_grad(): the tensor does not require grad, so it gets no "
+                               "gradient to keep; compute it from inputs with requires_grad=True")
         if self._node is not None and not any(isinstance(h, RetainGrad) for h in self._node._hooks or ()):
             self.register_hook(RetainGrad(self))
 
@@ -277,7 +281,9 @@ class Tensor:
             if self._hooks is None:
                 self._hooks = []
             hooks = self._hooks
-        hooks.append(hook)
+        # Before the retain_grad hook, which keeps the gradient the other hooks leave.
+        kept_at = next((i for i, h in enumerate(hooks) if isinstance(h, RetainGrad)), len(hooks))
+        hooks.insert(kept_at, hook)
         return _HookHandle(hooks, hook)
 
     # ------------------------------------------------------------------- display

@@ -237,3 +237,28 @@ def test_bitwise_operators_refuse_floats():
         rb.ones(2) & rb.ones(2)
     with pytest.raises(TypeError, match="bitwise_not"):
         ~rb.ones(2)
+
+
+# ------------------------------------------------------------------ retain_grad and hooks
+@pytest.mark.parametrize("retain_first", [True, False])
+def test_retain_grad_keeps_the_gradient_after_every_hook(retain_first):
+    # PyTorch runs the retain_grad hook after the tensor's other hooks, whatever the order
+    # they were registered in.
+    grads = []
+    for m in (rb, torch):
+        x = m.tensor([1.0, 2.0], dtype=m.float64, requires_grad=True)
+        h = x * 2
+        if retain_first:
+            h.retain_grad()
+        h.register_hook(lambda g: g * 10)
+        if not retain_first:
+            h.retain_grad()
+        (h * h).sum().backward()
+        grads.append((np.asarray(h.grad.tolist()), np.asarray(x.grad.tolist())))
+    np.testing.assert_allclose(grads[0][0], grads[1][0])
+    np.testing.assert_allclose(grads[0][1], grads[1][1])
+
+
+def test_retain_grad_on_tensor_without_grad_raises():
+    with pytest.raises(RuntimeError, match="retain_grad"):
+        rb.ones(2).retain_grad()
