@@ -17,7 +17,7 @@ class Softmax(Function):
     saves_output = True
 
     def forward(self, x, axis=-1):
-        e = xp.exp(x - x.max(axis=axis, keepdims=True))
+        e = xp.exp(x - x.max(axis=axis, keepdims=True, initial=-xp.inf))  # initial: an empty dim
         self.out = e / e.sum(axis=axis, keepdims=True)
         self.axis = axis
         return self.out
@@ -31,7 +31,7 @@ class LogSoftmax(Function):
     saves_output = True
 
     def forward(self, x, axis=-1):
-        shifted = x - x.max(axis=axis, keepdims=True)
+        shifted = x - x.max(axis=axis, keepdims=True, initial=-xp.inf)  # initial: an empty dim
         self.out = shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
         self.axis = axis
         return self.out

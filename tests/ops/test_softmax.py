@@ -61,3 +61,10 @@ def test_one_hot():
         one_hot(rb.tensor([-1, 0]))
     with pytest.raises(TypeError, match="one_hot"):
         one_hot(rb.tensor([0.0, 1.0]))
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+def test_softmax_over_an_empty_dim(name):
+    # An empty result, as PyTorch's (NumPy's max has no identity to start from).
+    for shape, dim in [((3, 0), 1), ((0, 3), 1), ((3, 0), 0)]:
+        check_op([shape], lambda x: getattr(x, name)(dim), gradcheck=False)
