@@ -41,7 +41,12 @@ class LogSoftmax(Function):
 
 
 def _axis(input: Any, dim: int | None, op: str) -> int:
-    ndim = input.ndim if isinstance(input, Tensor) else as_array(input).ndim
+    """The axis to normalise over; the input must be floating, as in PyTorch."""
+    data = input.data if isinstance(input, Tensor) else as_array(input)
+    if data.dtype.kind != "f":
+        raise TypeError(f"{op}(): expected a floating point tensor, got {data.dtype}; convert it "
+                        f"with .float() or pass dtype=")
+    ndim = data.ndim
     if dim is None:
         # PyTorch's legacy implicit choice: dim 0 for 0-, 1- and 3-d inputs, else 1.
         dim = 0 if ndim in (0, 1, 3) else 1

@@ -68,3 +68,11 @@ def test_softmax_over_an_empty_dim(name):
     # An empty result, as PyTorch's (NumPy's max has no identity to start from).
     for shape, dim in [((3, 0), 1), ((0, 3), 1), ((3, 0), 0)]:
         check_op([shape], lambda x: getattr(x, name)(dim), gradcheck=False)
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+def test_softmax_of_integers_needs_a_float_dtype(name):
+    with pytest.raises(TypeError, match=name):
+        getattr(rb, name)(rb.tensor([1, 2]), 0)
+    check_op(None, lambda t: getattr(rb, name)(t, 0, dtype=rb.float32),
+             lambda t: getattr(torch, name)(t, 0, dtype=torch.float32), inputs=[numpy.array([1, 2])])
