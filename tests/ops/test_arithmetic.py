@@ -37,6 +37,9 @@ def test_functional_forms(name):
 def test_add_sub_alpha():
     check_op([(2, 3), (2, 3)], lambda x, y: rb.add(x, y, alpha=2.5), lambda x, y: torch.add(x, y, alpha=2.5))
     check_op([(2, 3), (3,)], lambda x, y: rb.sub(x, y, alpha=-3), lambda x, y: torch.sub(x, y, alpha=-3))
+    # A number other with alpha: other * alpha is an op on two numbers.
+    check_op([(2, 3)], lambda x: rb.sub(x, 2, alpha=3), lambda x: torch.sub(x, 2, alpha=3))
+    check_op(None, lambda x: rb.add(x, 2, alpha=3), lambda x: torch.add(x, 2, alpha=3), inputs=[numpy.array([1, 2])])
 
 
 @pytest.mark.parametrize("shapes", [[(3, 4), (3, 4)], [(3, 1), (1, 4)], [(), (3,)]])
