@@ -354,14 +354,13 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float = 0
     widths = [(0, 0)] * data.ndim
     for i in range(len(pad) // 2):
         widths[data.ndim - 1 - i] = (int(pad[2 * i]), int(pad[2 * i + 1]))
-    if any(lo < 0 or hi < 0 for lo, hi in widths):
-        if mode != "constant":
-            raise ValueError(f"pad(): negative padding is only allowed in 'constant' mode, got {list(pad)}")
+    if any(lo < 0 or hi < 0 for lo, hi in widths):  # negative widths crop, in every mode
         from .indexing import getitem
         crop = tuple(slice(max(-lo, 0), n - max(-hi, 0)) for (lo, hi), n in zip(widths, data.shape))
         input = getitem(input, crop)
+        data = _data(input)
         widths = [(max(lo, 0), max(hi, 0)) for lo, hi in widths]
-    elif mode in ("reflect", "circular"):
+    if mode in ("reflect", "circular"):
         # NumPy would reflect/wrap more than once; PyTorch refuses, and so do we.
         limit = "less than" if mode == "reflect" else "at most"
         for (lo, hi), n in zip(widths, data.shape):

@@ -180,6 +180,13 @@ def test_pad_modes(mode, pad):
     check_op([shape], lambda x: rb.ops.pad(x, pad, mode=mode), lambda x: F.pad(x, pad, mode=mode))
 
 
+@pytest.mark.parametrize("mode", ["reflect", "replicate", "circular"])
+@pytest.mark.parametrize("pad", [(-1, 2), (2, -1, -1, 1)])
+def test_pad_modes_with_negative_widths_crop(mode, pad):
+    shape = (2, 3, 5) if len(pad) == 2 else (1, 2, 4, 5)
+    check_op([shape], lambda x: rb.ops.pad(x, pad, mode=mode), lambda x: F.pad(x, pad, mode=mode))
+
+
 def test_pad_circular_wider_than_reflect_allows():
     check_op([(1, 2, 3)], lambda x: rb.ops.pad(x, (3, 2), mode="circular"),
              lambda x: F.pad(x, (3, 2), mode="circular"))
