@@ -87,6 +87,25 @@ def test_ignored_rows_get_zero_gradient_even_when_the_mean_is_nan(loss, smoothin
              lambda x, t: getattr(TF, loss)(x, t, ignore_index=1, **smoothing_arg), x[0], numpy.array(1))
 
 
+def test_target_changed_in_place_before_backward_never_gives_a_wrong_gradient():
+    x = numpy.array([[0.3, -0.2, 1.0], [0.1, 0.5, -1.0]])
+    indices, probabilities = numpy.array([1, 0]), numpy.array([[0.2, 0.3, 0.5], [1.0, 0.0, 0.0]])
+    for target, changed in ((indices, 2), (probabilities, 0.0)):
+        logits, t = rb.tensor(x, requires_grad=True), rb.tensor(target)
+        loss = F.cross_entropy(logits, t)
+        t.fill_(changed)  # the gradient stays that of the target the loss saw
+        loss.backward()
+        want = torch.from_numpy(x).requires_grad_(True)
+        TF.cross_entropy(want, torch.from_numpy(target)).backward()
+        assert_close(logits.grad, want.grad)
+    for loss_fn in (F.binary_cross_entropy, F.binary_cross_entropy_with_logits):
+        p, t = rb.tensor([0.2, 0.7], requires_grad=True), rb.tensor([1.0, 0.0])
+        loss = loss_fn(p, t)
+        t.mul_(0.5)  # backward reads the target: refused, as in PyTorch
+        with pytest.raises(RuntimeError, match="modified by an in-place operation"):
+            loss.backward()
+
+
 def test_cross_entropy_custom_ignore_index_float32_and_stability():
     x = numpy.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 3.0], [0.5, 0.2, 0.1]], dtype=numpy.float32)
     t = numpy.array([1, 1, 2])

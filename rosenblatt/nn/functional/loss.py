@@ -231,7 +231,8 @@ def _class_loss(input: Tensor, target: Any, weight: Any, ignore_index: int, redu
     w = _weight_array(weight, n_classes, dtype, op)
     eps = label_smoothing
     if t.dtype.kind == "f":
-        y = _class_last(t.astype(dtype, copy=False))
+        # a copy: backward reads it, and the target may change in place before then
+        y = _class_last(t).astype(dtype)
         if eps:
             y = y * (1.0 - eps) + eps / n_classes
         dense = y if w is None else y * w
@@ -245,7 +246,7 @@ def _class_loss(input: Tensor, target: Any, weight: Any, ignore_index: int, redu
         raise TypeError(f"{op}(): target must hold integer class indices or float class "
                         f"probabilities, got {t.dtype}; convert it with .long()")
     if w is None and not eps and reduction != "none" and t.size:
-        flat = t.reshape(-1)
+        flat = t.reshape(-1).copy()  # backward reads it; the target may change in place
         if (not 0 <= ignore_index < n_classes and flat.min() >= 0
                 and flat.max() < n_classes):  # nothing ignored or out of range: every row counts once
             return _ClassLoss.apply(input, target=flat, denom=float(flat.size), reduction=reduction,
@@ -260,6 +261,8 @@ def _class_loss(input: Tensor, target: Any, weight: Any, ignore_index: int, redu
 
 
 class _BCE(Function):
+    saves_inputs = (0, 1)  # backward reads both: changing either in place is refused
+
     def forward(self, x, y, w=None):
         self.x, self.y, self.w = x, y, w
         with xp.errstate(divide="ignore"):  # log(0) = -inf, clamped to -100 just below
@@ -295,6 +298,8 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
 
 
 class _BCEWithLogits(Function):
+    saves_inputs = (0, 1)  # backward reads both: changing either in place is refused
+
     def forward(self, x, y, w=None, pos_weight=None):
         # softplus(-x) = max(-x, 0) + log1p(exp(-|x|)), finite for any x.
         e = xp.exp(-xp.abs(x))
