@@ -331,7 +331,9 @@ def chunk(input: Any, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     if chunks <= 0:
         raise ValueError(f"chunk(): chunks must be positive, got {chunks}")
     size = _data(input).shape[dim_index(dim, _data(input).ndim, "chunk")]
-    return split(input, max(-(-size // chunks), 1), dim)
+    if size == 0:  # PyTorch gives `chunks` empty pieces
+        return narrow_all(input, [0] * chunks, dim)
+    return split(input, -(-size // chunks), dim)
 
 
 def unbind(input: Any, dim: int = 0) -> tuple[Tensor, ...]:

@@ -159,6 +159,11 @@ def test_chunk(n, dim):
     check_op([(4, 5)], lambda x: x.chunk(n, dim))
 
 
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_chunk_of_an_empty_dim_gives_n_empty_pieces(n):
+    check_op([(0, 3)], lambda x: x.chunk(n), gradcheck=False)
+
+
 @pytest.mark.parametrize("dim", [0, 1, -1])
 def test_unbind(dim):
     check_op([(2, 3, 4)], lambda x: x.unbind(dim))
