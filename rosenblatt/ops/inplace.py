@@ -16,6 +16,7 @@ from ..tensor import Tensor
 
 def inplace(target: Tensor, op: Callable[..., Tensor], *args: Any, **kwargs: Any) -> Tensor:
     """Apply ``op(target, *args, **kwargs)`` and store the result in ``target``."""
+    name = f"{op.__name__}_()"
     tracked = _state.enabled and (
         target.requires_grad or any(isinstance(a, Tensor) and a.requires_grad for a in args)
     )
@@ -26,9 +27,9 @@ def inplace(target: Tensor, op: Callable[..., Tensor], *args: Any, **kwargs: Any
                 "the update in `with rosenblatt.no_grad():` (as optimizers do) or use the "
                 "out-of-place form (x = x + y)."
             )
-        result = op(target, *args, **kwargs)
+        result = _checked(op(target, *args, **kwargs), target, name)
         # Fresh memory for the result: arrays saved by earlier nodes keep the old values.
-        target.data = _cast(result.data, target.dtype, op)
+        target.data = _cast(result.data, target.dtype, name)
         target._node, target.requires_grad = result._node, result.requires_grad
         return target
     node = target._node
@@ -38,18 +39,27 @@ def inplace(target: Tensor, op: Callable[..., Tensor], *args: Any, **kwargs: Any
             f"still needs. Use an out-of-place op, or clone() the tensor before changing it."
         )
     with no_grad():
-        result = op(target, *args, **kwargs)
-    target.data[...] = _cast(result.data, target.dtype, op)
+        result = _checked(op(target, *args, **kwargs), target, name)
+    target.data[...] = _cast(result.data, target.dtype, name)
     _state.inplace_count += 1
     target._version = _state.inplace_count
     return target
 
 
-def _cast(array: Any, dtype: Any, op: Any) -> Any:
+def _checked(result: Tensor, target: Tensor, name: str) -> Tensor:
+    """``result``, which must have ``target``'s shape: an in-place op never reshapes its tensor."""
+    if result.shape != target.shape:
+        raise RuntimeError(f"{name}: the result has shape {tuple(result.shape)}, but the tensor "
+                           f"written in place has shape {tuple(target.shape)}; the other operand "
+                           f"may broadcast to it but not enlarge it (use the out-of-place op)")
+    return result
+
+
+def _cast(array: Any, dtype: Any, name: str) -> Any:
     if array.dtype == dtype:
         return array
     if not xp.can_cast(array.dtype, dtype, "same_kind"):
-        raise TypeError(f"{op.__name__}_(): result type {array.dtype} can't be cast to the "
+        raise TypeError(f"{name}: result type {array.dtype} can't be cast to the "
                         f"tensor's dtype {dtype}")
     return array.astype(dtype)
 
@@ -66,9 +76,14 @@ copy_from.__name__ = "copy"
 
 
 def full_like_of(target: Tensor, value: Any) -> Tensor:
-    """A tensor of ``target``'s shape and dtype full of ``value`` (what ``fill_`` stores)."""
-    v = value.data if isinstance(value, Tensor) else value
-    return Tensor._wrap(xp.full(target.shape, v, dtype=target.dtype))
+    """A tensor of ``target``'s shape and dtype full of ``value`` (what ``fill_`` stores);
+    a 0-d tensor ``value`` passes its gradient on, as in PyTorch."""
+    if isinstance(value, Tensor):
+        if value.ndim != 0:
+            raise RuntimeError(f"fill_(): the value must be a number or a 0-d tensor, got a tensor "
+                               f"of shape {tuple(value.shape)}; use copy_() to write a tensor")
+        return copy_from(target, value)
+    return Tensor._wrap(xp.full(target.shape, value, dtype=target.dtype))
 
 
 full_like_of.__name__ = "fill"

@@ -267,3 +267,26 @@ def test_setitem_with_broadcast_value_and_mask_in_graph():
     yt.backward(gradient=torch.tensor(up))
     np.testing.assert_allclose(x.grad.numpy(), xt.grad.numpy())
     np.testing.assert_allclose(s.grad.numpy(), st.grad.numpy())
+
+
+@pytest.mark.parametrize("grad_mode", [True, False])
+def test_inplace_op_whose_result_is_larger_than_the_tensor_raises(grad_mode):
+    # In the graph, the tensor used to take the (2, 2) result and change shape.
+    other = rb.ones(2, 2, requires_grad=True)
+    target = rb.zeros(2)
+    with rb.set_grad_enabled(grad_mode), pytest.raises(RuntimeError, match=r"mul_\(\).*\(2, 2\)"):
+        target.mul_(other)
+    assert target.shape == (2,)
+
+
+def test_fill_with_zero_dim_tensor_passes_its_gradient_like_torch():
+    grads = []
+    for m in (rb, torch):
+        value = m.tensor(3.0, dtype=m.float64, requires_grad=True)
+        target = m.zeros(2, dtype=m.float64)
+        target.fill_(value)
+        (target * m.tensor([1.0, 2.0], dtype=m.float64)).sum().backward()
+        grads.append(value.grad.item())
+    assert grads[0] == grads[1] == 3.0
+    with pytest.raises(RuntimeError, match="fill_"):
+        rb.zeros(2).fill_(rb.ones(2))
