@@ -226,11 +226,21 @@ def t(input: Any) -> Tensor:
     return transpose(input, 0, 1) if _data(input).ndim == 2 else input
 
 
-def movedim(input: Any, source: int, destination: int) -> Tensor:
+def movedim(input: Any, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
+    """Move dims ``source`` to positions ``destination`` (ints or equal-length sequences);
+    the other dims keep their order."""
     ndim = _data(input).ndim
-    order = list(range(ndim))
-    order.insert(dim_index(destination, ndim, "movedim"), order.pop(dim_index(source, ndim, "movedim")))
-    return Permute.apply(input, axes=tuple(order))
+    sources = [dim_index(d, ndim, "movedim") for d in ((source,) if isinstance(source, int) else source)]
+    targets = [dim_index(d, ndim, "movedim") for d in
+               ((destination,) if isinstance(destination, int) else destination)]
+    if len(sources) != len(targets) or len(set(sources)) < len(sources) or len(set(targets)) < len(targets):
+        raise ValueError(f"movedim(): source {source} and destination {destination} must name the "
+                         f"same number of distinct dims")
+    order: list = [None] * ndim
+    for s, d in zip(sources, targets):
+        order[d] = s
+    rest = iter(i for i in range(ndim) if i not in sources)
+    return Permute.apply(input, axes=tuple(next(rest) if o is None else o for o in order))
 
 
 def expand(input: Any, *sizes: Any) -> Tensor:

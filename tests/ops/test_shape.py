@@ -82,6 +82,13 @@ def test_t_and_mT_and_movedim():
     check_op([(2, 3, 4)], lambda x: x.movedim(-1, 0))
 
 
+@pytest.mark.parametrize("source, destination", [((0, 1), (2, 0)), ([2, 0], [0, 1]), ((1,), (-1,)), ((), ())])
+def test_movedim_with_sequences(source, destination):
+    check_op([(2, 3, 4, 5)], lambda x: x.movedim(source, destination))
+    check_op([(2, 3, 4, 5)], lambda x: rb.movedim(x, source, destination),
+             lambda x: torch.movedim(x, source, destination))
+
+
 # ------------------------------------------------------------ expand/repeat
 @pytest.mark.parametrize("shape, sizes", [((3, 1), (3, 4)), ((3, 1), (-1, 4)), ((1,), (2, 3, 5)),
                                           ((2, 1, 3), (4, 2, 5, -1)), ((), (2, 2))])
