@@ -143,7 +143,9 @@ class IndexSelect(Function):
 
 def _along(index: Any, axis: int) -> tuple:
     """The full index tuple that picks ``index[i...]`` along ``axis`` (gather's addressing)."""
-    grids = list(xp.ogrid[tuple(slice(0, n) for n in index.shape)]) if index.ndim else []
+    if not index.ndim:  # a 0-d input: its one element (the index is 0 or -1, checked)
+        return ()
+    grids = list(xp.ogrid[tuple(slice(0, n) for n in index.shape)])
     grids[axis] = index
     return tuple(grids)
 
@@ -198,9 +200,14 @@ def scatter_add(input: Any, dim: int, index: Any, src: Any) -> Tensor:
 
 def index_select(input: Any, dim: int, index: Any) -> Tensor:
     """The entries of ``input`` at positions ``index`` (1-d) along ``dim``."""
-    _, idx, axis = _check_index("index_select", input, index, dim)
+    data, idx, axis = _check_index("index_select", input, index, dim)
     if idx.ndim > 1:
         raise ValueError(f"index_select(): index must be 0-d or 1-d, got shape {list(idx.shape)}")
+    if data.ndim == 0:  # PyTorch: a 0-d input gives a 0-d result, for one index
+        if idx.size != 1:
+            raise ValueError(f"index_select(): a 0-d input takes exactly one index, got {idx.size}")
+        from .shape import reshape
+        return reshape(IndexSelect.apply(reshape(input, (1,)), idx.reshape(-1), axis=0), ())
     # A 0-d index still keeps the dim (size 1), as in PyTorch; xp.take would drop it.
     return IndexSelect.apply(input, idx.reshape(-1), axis=axis)
 

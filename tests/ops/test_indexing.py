@@ -304,3 +304,12 @@ def test_gather_same_position_twice_accumulates():
     x = rb.tensor([[1.0, 2.0, 3.0]], requires_grad=True)
     x.gather(1, rb.tensor([[2, 2, 2, 0]])).sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), [[1.0, 0.0, 3.0]])
+
+
+def test_gather_scatter_index_select_of_a_0d_tensor():
+    # A 0-d input is one element, at index 0; the result is 0-d, as in PyTorch.
+    r, t = _both(0)
+    check_op([()], lambda x: x.gather(0, r), lambda x: x.gather(0, t))
+    check_op([(), ()], lambda x, s: x.scatter_add(0, r, s), lambda x, s: x.scatter_add(0, t, s))
+    check_op([()], lambda x: x.index_select(0, r), lambda x: x.index_select(0, t))
+    check_op([()], lambda x: x.index_select(-1, r.reshape(1)), lambda x: x.index_select(-1, t.reshape(1)))
