@@ -10,6 +10,7 @@ from typing import Any
 from ._backend import default_float, xp
 from .autograd.function import as_array
 from .ops._dims import size_arg
+from .ops.arithmetic import result_type
 from .random import Generator, numpy_generator
 from .tensor import Tensor
 
@@ -82,8 +83,8 @@ def empty(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
 
 def full(size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """A tensor of ``size`` filled with ``fill_value``; dtype follows the value (float -> float32)."""
-    if dtype is None:
-        dtype = as_array(fill_value).dtype
+    if dtype is None:  # NumPy's numbers count as Python ones (float64 -> float32), as in PyTorch
+        dtype = result_type(fill_value)
     return _make(xp.full(size_arg((size,), "full"), fill_value, dtype=dtype), requires_grad)
 
 
@@ -115,8 +116,13 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requir
     """``[start, start + step, ...)`` up to ``end``; int64 for int arguments, else float32."""
     if end is None:
         start, end = 0, start
+    # 0-d tensors and NumPy numbers as Python numbers: an int64 one gives an int64 range.
+    start, end, step = (v.item() if isinstance(v, (Tensor, xp.generic)) else v for v in (start, end, step))
     if step == 0:
         raise ValueError("arange(): step must be nonzero")
+    if (end - start) * step < 0:
+        raise ValueError(f"arange(): upper bound and lower bound inconsistent with step sign: "
+                         f"from {start} to {end} by {step}; use a step of the other sign")
     if dtype is None:
         ints = all(isinstance(v, int) for v in (start, end, step))
         dtype = xp.int64 if ints else default_float

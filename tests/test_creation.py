@@ -97,7 +97,7 @@ def test_filled_dtypes(name, dtype):
     _same_dtype(r, t)
 
 
-@pytest.mark.parametrize("value", [7, 2.5, True, -3])
+@pytest.mark.parametrize("value", [7, 2.5, True, -3, np.float64(2.5), np.int32(4)])
 def test_full_dtype_follows_fill_value_like_torch(value):
     r, t = rb.full((2, 3), value), torch.full((2, 3), value)
     _same_dtype(r, t)
@@ -134,6 +134,24 @@ def test_arange_with_dtype():
 def test_arange_zero_step_raises():
     with pytest.raises(ValueError, match="step"):
         rb.arange(0, 5, 0)
+
+
+@pytest.mark.parametrize("args", [(5, 0), (0, 5, -1), (1.0, 0.0, 0.5)])
+def test_arange_bounds_against_the_step_sign_raise_like_torch(args):
+    with pytest.raises(RuntimeError):
+        torch.arange(*args)
+    with pytest.raises(ValueError, match="arange.*step sign"):
+        rb.arange(*args)
+
+
+@pytest.mark.parametrize("make", [lambda m: (np.int64(4),), lambda m: (m.tensor(4),),
+                                  lambda m: (m.tensor(1), np.int32(7), m.tensor(2)),
+                                  lambda m: (m.tensor(4.0),), lambda m: (0, np.float64(1.0), 0.25)])
+def test_arange_of_numpy_numbers_and_zero_dim_tensors_like_torch(make):
+    # An int64 0-d tensor or NumPy integer gives an int64 range, as a Python int does.
+    r, t = rb.arange(*make(rb)), torch.arange(*make(torch))
+    _same_dtype(r, t)
+    np.testing.assert_allclose(r.numpy(), t.numpy())
 
 
 @pytest.mark.parametrize("args", [(0, 1, 5), (-2.0, 3.0, 7), (1, 1, 1), (0, 1, 0), (3, -3, 4)])
