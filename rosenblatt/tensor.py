@@ -99,7 +99,14 @@ class Tensor:
         return ops.transpose(self, -2, -1)
 
     def size(self, dim: int | None = None) -> Any:
-        return self.data.shape if dim is None else self.data.shape[dim]
+        shape = self.data.shape
+        if dim is None:
+            return shape
+        try:
+            return shape[dim]
+        except IndexError:
+            raise IndexError(f"size(): dimension out of range (expected to be in range of "
+                             f"[{-len(shape)}, {len(shape) - 1}], but got {dim})") from None
 
     def dim(self) -> int:
         return self.data.ndim

@@ -262,3 +262,12 @@ def test_retain_grad_keeps_the_gradient_after_every_hook(retain_first):
 def test_retain_grad_on_tensor_without_grad_raises():
     with pytest.raises(RuntimeError, match="retain_grad"):
         rb.ones(2).retain_grad()
+
+
+@pytest.mark.parametrize("shape, dim", [((2, 3, 4), 3), ((2, 3, 4), -4), ((), 0)])
+def test_size_of_a_dim_out_of_range_names_the_range(shape, dim):
+    with pytest.raises(IndexError):
+        torch.zeros(shape).size(dim)
+    with pytest.raises(IndexError, match=r"size\(\): dimension out of range"):
+        rb.zeros(shape).size(dim)
+    assert rb.zeros(2, 3, 4).size(-3) == torch.zeros(2, 3, 4).size(-3) == 2
