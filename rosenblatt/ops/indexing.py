@@ -194,7 +194,13 @@ def gather(input: Any, dim: int, index: Any) -> Tensor:
 
 def scatter_add(input: Any, dim: int, index: Any, src: Any) -> Tensor:
     """``input`` plus ``src`` added at the positions ``index`` names along ``dim``."""
-    _, idx, axis = _check_index("scatter_add", input, index, dim)
+    data, idx, axis = _check_index("scatter_add", input, index, dim)
+    src_shape = (src.data if isinstance(src, Tensor) else as_array(src)).shape
+    # Each index entry takes the src entry at its own position (NumPy would broadcast a smaller src).
+    if len(src_shape) != idx.ndim or any(n > m for n, m in zip(idx.shape, src_shape)) or any(
+            n > m for d, (n, m) in enumerate(zip(idx.shape, data.shape)) if d != axis):
+        raise ValueError(f"scatter_add(): index shape {list(idx.shape)} must be no larger than src "
+                         f"shape {list(src_shape)}, nor than input shape {list(data.shape)} outside dim {dim}")
     return ScatterAdd.apply(input, idx, src, axis=axis)
 
 

@@ -168,6 +168,17 @@ def test_scatter_add_with_src_larger_than_index():
     assert rb.autograd.gradcheck(lambda a, b: a.scatter_add(1, r, b), [x, s])
 
 
+@pytest.mark.parametrize("src_shape, index", [((1,), [0, 1]), ((2, 1), [[0, 1]]), ((3,), [[0]])])
+def test_scatter_add_with_src_smaller_than_index_is_an_error(src_shape, index):
+    # PyTorch refuses; NumPy would broadcast src and add its entries several times.
+    x = np.zeros((3,) if len(src_shape) == 1 else (3, 3))
+    r, t = _both(index)
+    with pytest.raises(RuntimeError):
+        torch.tensor(x).scatter_add(0, t, torch.ones(src_shape, dtype=torch.float64))
+    with pytest.raises(ValueError, match="scatter_add"):
+        rb.tensor(x).scatter_add(0, r, rb.ones(src_shape, dtype=rb.float64))
+
+
 # ------------------------------------------------------------ index_select
 @pytest.mark.parametrize("dim, index", [(0, [2, 0]), (1, [3, 3, 0, 1]), (-1, [1]), (0, [1, 1, 1])])
 def test_index_select(dim, index):
