@@ -377,11 +377,13 @@ class Tensor:
     def __rxor__(self, other: Any) -> "Tensor":
         return bitwise_xor(other, self)
 
+    # Against None or a string, Python's identity comparison answers (t == None is False), as in
+    # PyTorch: code such as ``if mask == None`` or ``t in (None, "auto")`` must not raise.
     def __eq__(self, other: Any) -> "Tensor":  # type: ignore[override]
-        return ops.eq(self, other)
+        return NotImplemented if other is None or isinstance(other, str) else ops.eq(self, other)
 
     def __ne__(self, other: Any) -> "Tensor":  # type: ignore[override]
-        return ops.ne(self, other)
+        return NotImplemented if other is None or isinstance(other, str) else ops.ne(self, other)
 
     def __lt__(self, other: Any) -> "Tensor":
         return ops.lt(self, other)

@@ -271,3 +271,11 @@ def test_size_of_a_dim_out_of_range_names_the_range(shape, dim):
     with pytest.raises(IndexError, match=r"size\(\): dimension out of range"):
         rb.zeros(shape).size(dim)
     assert rb.zeros(2, 3, 4).size(-3) == torch.zeros(2, 3, 4).size(-3) == 2
+
+
+def test_comparison_with_none_or_a_string_is_identity_like_torch():
+    x = rb.tensor([1.0, 2.0])
+    assert (x == None) is (torch.tensor([1.0]) == None) is False  # noqa: E711
+    assert (x != None) is True  # noqa: E711
+    assert (x == "auto") is False and x not in (None, "auto")
+    assert (x == 1.0).tolist() == [True, False]
