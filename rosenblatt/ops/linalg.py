@@ -56,16 +56,26 @@ class Einsum(Function):
                 continue
             others = [s for j, s in enumerate(self.inputs) if j != i]
             available = set(self.output).union(*others)
+            # A letter repeated in one operand ('ii->i') reads its diagonal: the gradient
+            # is found per distinct letter and written back onto that diagonal.
+            distinct = "".join(dict.fromkeys(letters))
             # Letters only this operand has were summed over: their gradient is a broadcast.
-            kept = "".join(c for c in letters if c in available)
+            kept = "".join(c for c in distinct if c in available)
             g = xp.einsum(",".join([self.output] + others) + "->" + kept,
                           grad, *[o for j, o in enumerate(self.operands) if j != i],
                           optimize=len(self.operands) > 2)
-            for axis, c in enumerate(letters):
+            for axis, c in enumerate(distinct):
                 if c not in available:
                     g = xp.expand_dims(g, axis)
             # Ellipsis dims may broadcast (size 1 here, n in g): the engine sums those back.
-            grads.append(xp.broadcast_to(g, xp.broadcast_shapes(g.shape, x.shape)))
+            x_shape = tuple(x.shape[letters.index(c)] for c in distinct)
+            g = xp.broadcast_to(g, xp.broadcast_shapes(g.shape, x_shape))
+            if len(distinct) < len(letters):
+                on_diagonal = xp.indices(g.shape, sparse=True)
+                full = xp.zeros(tuple(g.shape[distinct.index(c)] for c in letters), dtype=g.dtype)
+                full[tuple(on_diagonal[distinct.index(c)] for c in letters)] = g
+                g = full
+            grads.append(g)
         return tuple(grads)
 
 
@@ -129,10 +139,6 @@ def einsum(equation: str, *operands: Any) -> Tensor:
         operands = tuple(operands[0])
     arrays = [_data(o) for o in operands]
     inputs, output = _parse_einsum(equation.replace(" ", ""), arrays)
-    for letters, a in zip(inputs, arrays):
-        if len(set(letters)) != len(letters):
-            raise ValueError(f"einsum: repeated subscripts within one operand ({letters!r}, a "
-                             f"diagonal) are not supported; use diagonal() first")
     return Einsum.apply(*operands, inputs=tuple(inputs), output=output)
 
 

@@ -63,6 +63,8 @@ def test_shape_errors_name_the_op():
     ("ij,jk,kl->il", [(2, 3), (3, 4), (4, 5)]),
     ("i,jk->ijk", [(2,), (3, 4)]),
     ("ik,jk->", [(2, 3), (4, 3)]),
+    ("ii->i", [(3, 3)]), ("ii", [(3, 3)]), ("iij->j", [(3, 3, 2)]), ("bii->bi", [(2, 3, 3)]),
+    ("ij,ii->j", [(3, 4), (3, 3)]), ("...ii->...i", [(2, 3, 3)]), ("iji->j", [(3, 4, 3)]),
 ])
 def test_einsum(equation, shapes):
     check_op(shapes, lambda *xs: rb.einsum(equation, *xs), lambda *xs: torch.einsum(equation, *xs))
