@@ -136,7 +136,7 @@ class Maximum(Function):
 
     def backward(self, grad):
         # Ties split the gradient evenly, as PyTorch does.
-        return _split_ties(grad, self.x > self.y, self.x == self.y)
+        return _split_ties(grad, self.x < self.y, self.x > self.y, self.x == self.y)
 
 
 class Minimum(Function):
@@ -147,7 +147,7 @@ class Minimum(Function):
         return _torch_dtype(xp.minimum(x, y), x, y)
 
     def backward(self, grad):
-        return _split_ties(grad, self.x < self.y, self.x == self.y)
+        return _split_ties(grad, self.x > self.y, self.x < self.y, self.x == self.y)
 
 
 class Where(Function):
@@ -182,11 +182,12 @@ class Sign(Function):
         return xp.zeros_like(grad)
 
 
-def _split_ties(grad, wins, ties):
-    """Gradient shares of the two inputs of maximum/minimum: ties split it evenly (PyTorch)."""
-    share = wins.astype(grad.dtype)
-    share[ties] = 0.5
-    return grad * share, grad * (1 - share)
+def _split_ties(grad, x_loses, y_loses, ties):
+    """Gradient shares of the two inputs of maximum/minimum: the loser gets none, ties split it
+    evenly, and where neither wins nor ties (a nan), both get all of it (as PyTorch)."""
+    x_share, y_share = (~x_loses).astype(grad.dtype), (~y_loses).astype(grad.dtype)
+    x_share[ties] = y_share[ties] = 0.5
+    return grad * x_share, grad * y_share
 
 
 def _torch_dtype(out: Any, x: Any, y: Any, division: bool = False) -> Any:

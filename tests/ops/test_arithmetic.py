@@ -244,6 +244,13 @@ def test_maximum_minimum_ties_split_gradient(name):
              gradcheck=False)
 
 
+@pytest.mark.parametrize("name", ["maximum", "minimum"])
+def test_maximum_minimum_with_nan_give_both_inputs_the_gradient(name):
+    nan = float("nan")
+    check_op(None, getattr(rb, name), getattr(torch, name), gradcheck=False,
+             inputs=[numpy.array([nan, 2.0, nan, 1.0, 3.0]), numpy.array([1.0, nan, nan, 1.0, -1.0])])
+
+
 def test_max_min_of_two_tensors():
     check_op([(3, 4), (4,)], lambda x, y: x.max(y), lambda x, y: x.max(y))
     check_op([(3, 4), (4,)], lambda x, y: rb.min(x, y), lambda x, y: torch.min(x, y))
