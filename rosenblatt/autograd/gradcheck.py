@@ -8,6 +8,7 @@ import numpy
 from ..random import Generator
 from ..tensor import Tensor
 from .grad_mode import no_grad
+from .passes import grad
 
 
 class GradcheckError(RuntimeError):
@@ -60,17 +61,15 @@ def gradcheck(fn: Callable[..., Any], inputs: Any, *, eps: float = 1e-6, atol: f
         with no_grad():
             return float(sum((o.data.astype(numpy.float64) * u).sum() for o, u in zip(outputs(), upstream)))
 
-    for t in checked:
-        t.grad = None
     total = None
     for o, u in zip(first, upstream):
         if o.requires_grad:
             term = (o * Tensor(u.astype(o.dtype))).sum()
             total = term if total is None else total + term
-    if total is not None:
-        total.backward()
-    for i, t in enumerate(checked):
-        analytic = numpy.zeros(t.shape) if t.grad is None else t.grad.data
+    # autograd.grad, not backward(): the inputs' own .grad stay as the caller left them.
+    analytics = [None] * len(checked) if total is None else grad(total, checked, allow_unused=True)
+    for i, (t, analytic) in enumerate(zip(checked, analytics)):
+        analytic = numpy.zeros(t.shape) if analytic is None else analytic.data
         numeric = numpy.zeros(t.shape)
         # Index t.data itself: reshape(-1) of a non-contiguous array is a copy, and
         # perturbing a copy would silently give a zero numerical gradient.

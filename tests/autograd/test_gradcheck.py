@@ -100,3 +100,13 @@ def test_gradcheck_leaves_inputs_unchanged():
     before = x.detach().numpy().copy()
     gradcheck(lambda t: t.exp(), x)
     np.testing.assert_array_equal(x.detach().numpy(), before)
+
+
+def test_gradcheck_leaves_the_inputs_grad_alone():
+    # As torch.autograd.gradcheck: the check's own gradients never land in .grad.
+    x = rb.randn(3, dtype=rb.float64, requires_grad=True)
+    unused = rb.randn(2, dtype=rb.float64, requires_grad=True)
+    (x * 5).sum().backward()
+    assert rb.autograd.gradcheck(lambda a, b: a * a, (x, unused))
+    np.testing.assert_array_equal(x.grad.numpy(), [5.0, 5.0, 5.0])
+    assert unused.grad is None
