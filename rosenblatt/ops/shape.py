@@ -367,6 +367,10 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float = 0
     for i in range(len(pad) // 2):
         widths[data.ndim - 1 - i] = (int(pad[2 * i]), int(pad[2 * i + 1]))
     if any(lo < 0 or hi < 0 for lo, hi in widths):  # negative widths crop, in every mode
+        for (lo, hi), n in zip(widths, data.shape):
+            if n + min(lo, 0) + min(hi, 0) < 0:
+                raise ValueError(f"pad(): padding ({lo}, {hi}) crops more than the dim's size {n} "
+                                 f"(input shape {list(data.shape)})")
         from .indexing import getitem
         crop = tuple(slice(max(-lo, 0), n - max(-hi, 0)) for (lo, hi), n in zip(widths, data.shape))
         input = getitem(input, crop)
@@ -404,7 +408,10 @@ def triu(input: Any, diagonal: int = 0) -> Tensor:
 def flip(input: Any, dims: Any) -> Tensor:
     ndim = _data(input).ndim
     dims = (dims,) if isinstance(dims, int) else dims
-    return Flip.apply(input, axes=tuple(dim_index(d, ndim, "flip") for d in dims))
+    axes = tuple(dim_index(d, ndim, "flip") for d in dims)
+    if len(set(axes)) < len(axes):
+        raise ValueError(f"flip(): dims {list(dims)} name a dimension more than once")
+    return Flip.apply(input, axes=axes)
 
 
 def clone(input: Any) -> Tensor:

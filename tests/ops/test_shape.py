@@ -199,6 +199,18 @@ def test_pad_modes_with_negative_widths_crop(mode, pad):
     check_op([shape], lambda x: rb.ops.pad(x, pad, mode=mode), lambda x: F.pad(x, pad, mode=mode))
 
 
+def test_flip_repeated_dim_and_over_cropping_pad_are_errors():
+    # PyTorch raises for both; NumPy's "repeated axis" didn't name the op, and the crop gave
+    # an empty tensor.
+    with pytest.raises(ValueError, match="flip"):
+        rb.ones(2, 3).flip((0, -2))
+    with pytest.raises(RuntimeError):
+        F.pad(torch.ones(3), (-2, -2))
+    with pytest.raises(ValueError, match="pad"):
+        rb.ops.pad(rb.ones(3), (-2, -2))
+    check_op([(3,)], lambda x: rb.ops.pad(x, (-2, -1)), lambda x: F.pad(x, (-2, -1)), gradcheck=False)
+
+
 def test_pad_circular_wider_than_reflect_allows():
     check_op([(1, 2, 3)], lambda x: rb.ops.pad(x, (3, 2), mode="circular"),
              lambda x: F.pad(x, (3, 2), mode="circular"))
