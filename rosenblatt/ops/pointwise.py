@@ -21,6 +21,13 @@ def sigmoid_given_exp(x, e):
     return xp.maximum(e, xp.sign(x)) / (1 + e)
 
 
+def _no_bool(x, op):
+    """PyTorch has no abs, relu or rounding of bool tensors (NumPy would give bool or float16)."""
+    if x.dtype == xp.bool_:
+        raise TypeError(f"{op}(): not defined for bool tensors; convert with .int() or .float() first")
+    return x
+
+
 def _float(x):
     """Integer and bool inputs of floating ops compute in float32, PyTorch's default (NumPy: float64)."""
     return x.astype(default_float) if x.dtype.kind in "biu" else x
@@ -106,7 +113,7 @@ class Abs(Function):
     saves_inputs = (0,)
 
     def forward(self, x):
-        self.x = x
+        self.x = _no_bool(x, "abs")
         return xp.abs(x)
 
     def backward(self, grad):
@@ -168,6 +175,7 @@ class Relu(Function):
     """``max(input, 0)``."""
 
     def forward(self, x):
+        _no_bool(x, "relu")
         # Against a row of zeros, not the scalar 0: NumPy's loop for a broadcast scalar
         # isn't vectorised (34 us against 16 us on a 128x512 float32 here).
         out = xp.maximum(x, xp.zeros(x.shape[-1:], dtype=x.dtype))
@@ -230,7 +238,7 @@ class Rounding(Function):
     """floor, ceil, round, trunc: piecewise constant, so the gradient is zero (as in PyTorch)."""
 
     def forward(self, x, ufunc=None):
-        return ufunc(x)
+        return ufunc(_no_bool(x, ufunc.__name__))
 
     def backward(self, grad):
         return xp.zeros_like(grad)

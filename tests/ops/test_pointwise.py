@@ -97,3 +97,12 @@ def test_to_dtype_is_differentiable_between_floats():
     check_op([(3,)], lambda x: x.float() * 2, lambda x: x.float() * 2, gradcheck=False)
     x = rb.tensor([1.5, -2.5], requires_grad=True)
     assert_close(x.long(), torch.tensor([1.5, -2.5]).long())
+
+
+@pytest.mark.parametrize("name", ["abs", "relu", "floor", "ceil", "round", "trunc"])
+def test_bool_input_is_an_error(name):
+    # PyTorch raises; NumPy gave bool back, and float16 for round.
+    with pytest.raises((RuntimeError, NotImplementedError)):
+        getattr(torch, name)(torch.tensor([True, False]))
+    with pytest.raises(TypeError, match=name):
+        getattr(rb, name)(rb.tensor([True, False]))
