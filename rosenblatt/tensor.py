@@ -169,14 +169,17 @@ class Tensor:
         return ops.to_dtype(self, dtype)
 
     def to(self, *args: Any, **kwargs: Any) -> "Tensor":
-        """``to(dtype)``; device strings other than ``'cpu'`` are not available yet."""
+        """``to(dtype)``; device strings other than ``'cpu'`` are not available yet.
+        ``copy=True`` gives a new tensor even when nothing changes, as in PyTorch."""
         dtype = kwargs.get("dtype")
         for a in args:
             if isinstance(a, str) and a != "cpu":
                 raise ValueError(f"to(): device {a!r} is not available; only 'cpu' is")
             if not isinstance(a, str):
                 dtype = a
-        return self if dtype is None else ops.to_dtype(self, dtype)
+        if dtype is None or xp.dtype(getattr(dtype, "dtype", dtype)) == self.data.dtype:
+            return ops.clone(self) if kwargs.get("copy") else self
+        return ops.to_dtype(self, dtype)
 
     def type(self, dtype: Any) -> "Tensor":
         return ops.to_dtype(self, dtype)

@@ -279,3 +279,13 @@ def test_comparison_with_none_or_a_string_is_identity_like_torch():
     assert (x != None) is True  # noqa: E711
     assert (x == "auto") is False and x not in (None, "auto")
     assert (x == 1.0).tolist() == [True, False]
+
+
+def test_to_with_copy_gives_a_new_tensor_in_the_graph():
+    x = rb.tensor([1.0, 2.0], requires_grad=True)
+    assert x.to(rb.float32) is x and x.to("cpu") is x
+    y = x.to(rb.float32, copy=True)
+    assert y is not x and not np.shares_memory(y.data, x.data)
+    (y * 3).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [3.0, 3.0])
+    assert x.to(rb.tensor([1], dtype=rb.float64)).dtype == rb.float64
