@@ -414,6 +414,15 @@ class Tensor:
     def __itruediv__(self, other: Any) -> "Tensor":
         return self.div_(other)
 
+    def __ifloordiv__(self, other: Any) -> "Tensor":
+        return ops.inplace(self, ops.floor_divide, other)
+
+    def __imod__(self, other: Any) -> "Tensor":
+        return ops.inplace(self, ops.remainder, other)
+
+    def __ipow__(self, other: Any) -> "Tensor":
+        return self.pow_(other)
+
     def __getitem__(self, index: Any) -> "Tensor":
         return ops.getitem(self, index)
 
@@ -430,8 +439,8 @@ class Tensor:
     def mul_(self, other: Any) -> "Tensor":
         return ops.inplace(self, ops.mul, other)
 
-    def div_(self, other: Any) -> "Tensor":
-        return ops.inplace(self, ops.div, other)
+    def div_(self, other: Any, *, rounding_mode: str | None = None) -> "Tensor":
+        return ops.inplace(self, ops.div, other, rounding_mode=rounding_mode)
 
     def pow_(self, exponent: Any) -> "Tensor":
         return ops.inplace(self, ops.pow, exponent)
@@ -455,7 +464,7 @@ class Tensor:
         return self.add_(ops.div(t1, t2), alpha=value)
 
     def lerp_(self, end: Any, weight: Any) -> "Tensor":
-        return self.add_(ops.sub(end, self), alpha=weight)
+        return ops.inplace(self, ops.lerp, end, weight)
 
     def masked_fill_(self, mask: Any, value: Any) -> "Tensor":
         return ops.inplace(self, ops.masked_fill, mask, value)

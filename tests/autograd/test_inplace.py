@@ -290,3 +290,22 @@ def test_fill_with_zero_dim_tensor_passes_its_gradient_like_torch():
     assert grads[0] == grads[1] == 3.0
     with pytest.raises(RuntimeError, match="fill_"):
         rb.zeros(2).fill_(rb.ones(2))
+
+
+@pytest.mark.parametrize("update", [
+    lambda m, x: x.lerp_(m.tensor([3.0, 3.0, 3.0], dtype=x.dtype), m.tensor([0.0, 0.5, 1.0], dtype=x.dtype)),
+    lambda m, x: x.div_(2, rounding_mode="floor"),
+    lambda m, x: x.__ifloordiv__(2),
+    lambda m, x: x.__imod__(2),
+    lambda m, x: x.__ipow__(2),
+], ids=["lerp_tensor_weight", "div_rounding_mode", "floordiv_assign", "mod_assign", "pow_assign"])
+def test_more_inplace_updates_write_the_same_tensor_like_torch(update):
+    # x //= 2, x %= 2 and x **= 2 update x itself (an alias sees it), as PyTorch's.
+    results = []
+    for m in (rb, torch):
+        x = m.tensor([1.0, 5.0, -3.0])
+        alias = x
+        out = update(m, x)
+        assert out is x and alias is x
+        results.append(x.tolist())
+    assert results[0] == results[1]
