@@ -123,6 +123,8 @@ class LogSumExp(Function):
 class Norm(Function):
     """The vector p-norm ``sum(|x|^p)^(1/p)`` for a finite ``p > 0`` (p = 1 and inf have their own ops)."""
 
+    saves_inputs = (0,)
+
     def forward(self, x, p=2, axes=None, keepdim=False):
         self.x, self.p, self.axes, self.keepdim = x, p, axes, keepdim
         if p == 2:

@@ -272,3 +272,15 @@ def test_integer_dtype_rules():
     for name in ["var", "std", "norm"]:
         with pytest.raises(TypeError, match=name):
             getattr(rb.tensor([1, 2, 3]), name)()
+
+
+@pytest.mark.parametrize("p", [2, 3])
+def test_norm_input_changed_in_place_before_backward_is_an_error(p):
+    # norm keeps its input for backward; PyTorch refuses a changed one instead of a wrong gradient.
+    x = rb.ones(3, 3, requires_grad=True)
+    y = x * 1.0
+    out = y.norm(p)
+    with rb.no_grad():
+        y.mul_(2.0)
+    with pytest.raises(RuntimeError, match="in-place"):
+        out.backward()
