@@ -87,3 +87,15 @@ def test_dtype_preserved(dtype):
     sum(o.sum() for o in outs).backward()
     assert all(o.dtype == dtype for o in outs)
     assert x.grad.dtype == dtype and y.grad.dtype == dtype
+
+
+@pytest.mark.parametrize("which", [0, 1])
+def test_einsum_operand_changed_in_place_before_backward_is_an_error(which):
+    # einsum keeps its operands for backward; PyTorch refuses a changed one instead of a wrong gradient.
+    x = rb.ones(3, 3, requires_grad=True)
+    a, b = x * 1.0, x * 2.0
+    out = rb.einsum("ij,jk->ik", a, b)
+    with rb.no_grad():
+        (a, b)[which].mul_(2.0)
+    with pytest.raises(RuntimeError, match="in-place"):
+        out.sum().backward()
