@@ -310,6 +310,12 @@ class Tensor:
             extras.append("requires_grad=True")
         return "tensor(" + ", ".join([body] + extras) + ")"
 
+    def __format__(self, spec: str) -> str:
+        # A 0-d tensor formats as its number (f"{loss:.4f}"), as in PyTorch.
+        if self.data.ndim == 0:
+            return format(self.data.item(), spec)
+        return object.__format__(self, spec)
+
     def __iter__(self) -> Iterator["Tensor"]:
         if self.data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")

@@ -289,3 +289,11 @@ def test_to_with_copy_gives_a_new_tensor_in_the_graph():
     (y * 3).sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), [3.0, 3.0])
     assert x.to(rb.tensor([1], dtype=rb.float64)).dtype == rb.float64
+
+
+def test_format_of_zero_dim_tensor_formats_its_number_like_torch():
+    for value in (3.14159, 2, True):
+        assert f"{rb.tensor(value):.2f}" == f"{torch.tensor(value):.2f}"
+        assert f"{rb.tensor(value)}" == f"{torch.tensor(value)}"
+    with pytest.raises(TypeError):
+        f"{rb.tensor([1.0, 2.0]):.2f}"
