@@ -89,6 +89,7 @@ class Extreme(Function):
     """amax/amin: ties share the gradient evenly, as in PyTorch."""
 
     saves_inputs = (0,)
+    saves_output = True  # backward compares the input with it
 
     def forward(self, x, axes=None, keepdim=False, largest=True):
         if x.size == 0 and axes is None:
@@ -124,6 +125,7 @@ class Norm(Function):
     """The vector p-norm ``sum(|x|^p)^(1/p)`` for a finite ``p > 0`` (p = 1 and inf have their own ops)."""
 
     saves_inputs = (0,)
+    saves_output = True
 
     def forward(self, x, p=2, axes=None, keepdim=False):
         self.x, self.p, self.axes, self.keepdim = x, p, axes, keepdim

@@ -284,3 +284,14 @@ def test_norm_input_changed_in_place_before_backward_is_an_error(p):
         y.mul_(2.0)
     with pytest.raises(RuntimeError, match="in-place"):
         out.backward()
+
+
+@pytest.mark.parametrize("op", [lambda y: y.norm(dim=1), lambda y: y.norm(3, dim=1, keepdim=True),
+                                lambda y: y.amax(1), lambda y: y.max()])
+def test_changing_a_kept_output_in_place_is_an_error(op):
+    # norm and amax/max keep their output for backward (amax's gradient went nan, norm's wrong).
+    x = rb.rand(3, 3, requires_grad=True)
+    out = op(x * 1.0)
+    with pytest.raises(RuntimeError, match="in-place"):
+        with rb.no_grad():
+            out.mul_(2.0)
