@@ -209,16 +209,19 @@ class Tensor:
         return self
 
     # ------------------------------------------------------------------ autograd
-    def backward(self, gradient: Any = None, retain_graph: bool = False) -> None:
+    def backward(self, gradient: Any = None, retain_graph: bool | None = None,
+                 create_graph: bool = False) -> None:
         """Compute the gradient of this tensor w.r.t. every leaf that requires grad.
 
         Args:
             gradient: the gradient of the final scalar w.r.t. this tensor; may be
                 omitted only when this tensor has a single element.
             retain_graph: keep the saved arrays so backward can run through the
-                graph again.
+                graph again (default False).
+            create_graph: not supported (gradients of gradients); True raises.
         """
-        run_backward([(self, self._root_gradient(gradient, "backward()"))], retain_graph)
+        _no_graph_of_gradients(create_graph, "backward()")
+        run_backward([(self, self._root_gradient(gradient, "backward()"))], bool(retain_graph))
 
     def _root_gradient(self, gradient: Any, op: str) -> Any:
         """The array a backward pass from this tensor starts with: ``gradient`` checked against
@@ -487,6 +490,7 @@ class _HookHandle:
 
 from .autograd.function import as_array  # noqa: E402
 from .autograd.engine import RetainGrad, run_backward  # noqa: E402
+from .autograd.passes import _no_graph_of_gradients  # noqa: E402
 from . import ops  # noqa: E402
 from .ops.arithmetic import Add, Sub, Mul, Div, Neg, bitwise_and, bitwise_not, bitwise_or, bitwise_xor  # noqa: E402
 ops.install_methods(Tensor)

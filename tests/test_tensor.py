@@ -297,3 +297,11 @@ def test_format_of_zero_dim_tensor_formats_its_number_like_torch():
         assert f"{rb.tensor(value)}" == f"{torch.tensor(value)}"
     with pytest.raises(TypeError):
         f"{rb.tensor([1.0, 2.0]):.2f}"
+
+
+def test_backward_takes_torchs_create_graph_and_retain_graph_none():
+    x = rb.tensor([1.0, 2.0], requires_grad=True)
+    (x * x).sum().backward(retain_graph=None, create_graph=False)
+    np.testing.assert_array_equal(x.grad.numpy(), [2.0, 4.0])
+    with pytest.raises(NotImplementedError, match="create_graph"):
+        (x * x).sum().backward(create_graph=True)
