@@ -159,7 +159,7 @@ class Cumsum(Function):
 
 
 class MaxResult(NamedTuple):
-    """``(values, indices)`` returned by max/min/sort along a dim, like ``torch.return_types``."""
+    """``(values, indices)`` returned by max/min along a dim, like ``torch.return_types``."""
 
     values: Tensor
     indices: Tensor
