@@ -21,11 +21,11 @@ def inplace(target: Tensor, op: Callable[..., Tensor], *args: Any, **kwargs: Any
         target.requires_grad or any(isinstance(a, Tensor) and a.requires_grad for a in args)
     )
     if tracked:
-        if target._node is None and target.requires_grad:
+        if (target._node is None and target.requires_grad) or _views_a_leaf(target):
             raise RuntimeError(
-                "a leaf tensor that requires grad is being used in an in-place operation. Wrap "
-                "the update in `with rosenblatt.no_grad():` (as optimizers do) or use the "
-                "out-of-place form (x = x + y)."
+                f"{name}: a leaf tensor that requires grad (or a view of one, x[i]) is being used "
+                "in an in-place operation. Wrap the update in `with rosenblatt.no_grad():` (as "
+                "optimizers do) or use the out-of-place form (x = x + y)."
             )
         result = _checked(op(target, *args, **kwargs), target, name)
         # Fresh memory for the result: arrays saved by earlier nodes keep the old values.
@@ -44,6 +44,15 @@ def inplace(target: Tensor, op: Callable[..., Tensor], *args: Any, **kwargs: Any
     _state.inplace_count += 1
     target._version = _state.inplace_count
     return target
+
+
+def _views_a_leaf(target: Tensor) -> bool:
+    """Whether ``target`` is a view (``x[i]``, ``x.T``) of a leaf that requires grad: written in
+    the graph, it would take fresh memory and leave the leaf unchanged, so PyTorch's error."""
+    node = target._node
+    if node is None or target.data.base is None:
+        return False
+    return any(type(p) is Tensor and xp.may_share_memory(p.data, target.data) for p in node.parents)
 
 
 def _checked(result: Tensor, target: Tensor, name: str) -> Tensor:

@@ -309,3 +309,18 @@ def test_more_inplace_updates_write_the_same_tensor_like_torch(update):
         assert out is x and alias is x
         results.append(x.tolist())
     assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("update", [lambda x: x[0:2].add_(1.0), lambda x: x.T.mul_(2.0),
+                                    lambda x: x[1].zero_()], ids=["slice", "T", "row"])
+def test_inplace_on_a_view_of_a_leaf_requiring_grad_raises_like_torch(update):
+    # It used to write fresh memory of the view alone, leaving the leaf silently unchanged.
+    with pytest.raises(RuntimeError, match="view of a leaf"):
+        update(torch.ones(3, 2, requires_grad=True))
+    x = rb.ones(3, 2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="view of one"):
+        update(x)
+    with rb.no_grad():  # outside the graph the view writes the leaf's memory, as in PyTorch
+        update(x)
+    assert x.sum().item() != 6.0
+    x[[0, 1]].add_(1.0)  # advanced indexing copies: no view, no error (as PyTorch)
