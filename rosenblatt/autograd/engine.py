@@ -89,12 +89,13 @@ def _owned(grad: Any, handed_out: set) -> Any:
 
 
 def _leaf_gradient(leaf: Tensor, grad: Any) -> Any:
-    """A leaf's gradient as its ``.grad`` takes it: after its hooks, in its shape and dtype."""
-    if leaf._hooks:
-        grad = _run_hooks(leaf._hooks, grad)
+    """A leaf's gradient as its ``.grad`` takes it: in its shape (its hooks see that shape,
+    as in PyTorch), after its hooks, in its dtype."""
     data = leaf.data
     if grad.shape != data.shape:
         grad = sum_to(grad, data.shape)
+    if leaf._hooks:
+        grad = _run_hooks(leaf._hooks, grad)
     if grad.dtype != data.dtype:
         grad = grad.astype(data.dtype)
     return grad
@@ -278,7 +279,13 @@ def _run_hooks(hooks: list, grad: Any) -> Any:
     for hook in hooks:
         result = hook(Tensor._wrap(grad))
         if result is not None:
-            grad = result.data
+            data = result.data if isinstance(result, Tensor) else xp.asarray(result)
+            if data.shape != grad.shape:
+                raise RuntimeError(
+                    f"hook {getattr(hook, '__name__', type(hook).__name__)!r} returned a gradient of "
+                    f"shape {tuple(data.shape)} for a tensor whose gradient has shape "
+                    f"{tuple(grad.shape)}; a hook may change the values, not the shape")
+            grad = data
     return grad
 
 

@@ -459,3 +459,16 @@ def test_integer_index_gradients_sum_repeated_and_negative_rows():
     x = np.arange(15.0).reshape(5, 3)
     # -1 and 4 are one row; a 2-D index; repeats within and across the uses
     _compare(lambda lib, t: (t[[0, -1, 0, 4]] ** 2).sum() + t[np.array([[1, 1], [-5, 2]])].exp().sum(), x)
+
+
+def test_leaf_hook_sees_the_leafs_shape_and_may_not_change_it():
+    for lib in (rb, torch):
+        x = lib.ones(3, requires_grad=True)
+        seen = []
+        x.register_hook(lambda g: seen.append(tuple(g.shape)))
+        (x + lib.ones(2, 3)).sum().backward()  # broadcast: the gradient arrives as (2, 3)
+        assert seen == [(3,)] and x.grad.tolist() == [2.0, 2.0, 2.0]
+    y = rb.ones(2, requires_grad=True)
+    y.register_hook(lambda g: rb.ones(3))
+    with pytest.raises(RuntimeError, match=r"shape \(3,\) for a tensor whose gradient has shape \(2,\)"):
+        (y * 2).sum().backward()
