@@ -20,7 +20,8 @@ from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like,
                        linspace, normal, ones, ones_like, rand, rand_like, randint, randint_like,
                        randn, randn_like, randperm, tensor, zeros, zeros_like)
-from .ops import (abs, add, all, allclose, amax, amin, any, argmax, argmin, bmm, broadcast_to,
+from .ops import (abs, add, all, allclose, amax, amin, any, argmax, argmin, bitwise_and,
+                  bitwise_not, bitwise_or, bitwise_xor, bmm, broadcast_to,
                   cat, ceil, chunk, clamp, clip, clone, concat, concatenate, cos, cumsum, div,
                   dot, einsum, eq, equal, exp, expm1, flatten, flip, floor, floor_divide, fmod,
                   gather, ge, greater, greater_equal, gt, index_select, isclose, isfinite, isinf,

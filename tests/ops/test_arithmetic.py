@@ -306,3 +306,11 @@ def test_division_by_zero_matches_torch():
     x = numpy.array([1.0, -1.0, 0.0])
     y = numpy.array([0.0, 0.0, 0.0])
     check_op(None, lambda a, b: a / b, inputs=[x, y], gradcheck=False)
+
+
+def test_bitwise_functions_are_exported_as_functions_and_methods():
+    t, tt = rb.tensor([5, 3]), torch.tensor([5, 3])
+    for name in ("bitwise_and", "bitwise_or", "bitwise_xor"):
+        assert getattr(rb, name)(t, 6).tolist() == getattr(torch, name)(tt, 6).tolist()
+        assert getattr(t, name)(1).tolist() == getattr(tt, name)(1).tolist()
+    assert rb.bitwise_not(t).tolist() == torch.bitwise_not(tt).tolist() == [-6, -4]
