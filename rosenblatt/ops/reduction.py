@@ -101,7 +101,9 @@ class Extreme(Function):
     def backward(self, grad):
         # A nan is the extreme of its slice and shares the gradient with the other nans
         # (PyTorch's max() does this; x == nan alone would give 0/0 everywhere).
-        hits = (self.x == self.out) | (xp.isnan(self.x) & xp.isnan(self.out))
+        hits = self.x == self.out
+        if xp.isnan(self.out).any():  # rare: the passes over x only then
+            hits |= xp.isnan(self.x) & xp.isnan(self.out)
         share = hits / hits.sum(axis=self.axes, keepdims=True)
         return _expand_back(grad, self.x.shape, self.axes, self.keepdim) * share.astype(grad.dtype)
 
