@@ -8,10 +8,16 @@ Failures.  MPI's default when one rank raises is that the others wait forever
 in their next collective.  ``init()`` therefore installs a ``sys.excepthook``
 that (1) prints the traceback and ``rank R of N failed: ...``, (2) sends that
 line to every other rank, and (3) after a short grace period calls
-``MPI_Abort``, which stops the whole job.  A rank waiting in a rosenblatt
-collective (or a ``DistributedDataParallel`` gradient reduction) polls for
-such a notice, so it stops with ``DistributedError: rank 0: stopping because
-rank 1 failed: ...`` instead of hanging.  A rank that dies without a word
+``MPI_Abort``, which stops the whole job.  Each rank listens for such a notice
+on a thread of its own (the watchdog).  A rank waiting in a rosenblatt
+collective (or a ``DistributedDataParallel`` gradient reduction) then stops
+with ``DistributedError: rank 0: stopping during all_reduce because rank 1 of 2
+failed: ...`` instead of hanging; a rank busy elsewhere (computing, loading
+data) is stopped by its watchdog half a second later with the same line.  Why
+the watchdog and not ``MPI_Abort`` alone: MPICH's ``mpiexec`` now and then
+(about 1 job in 20 here) leaves the other ranks running after one aborts.
+Where MPI cannot take calls from two threads (below ``MPI_THREAD_MULTIPLE``)
+there is no watchdog, and the waits look for notices themselves.  A rank that dies without a word
 (``kill -9``, ``os._exit``, a segfault) cannot say anything, and ``mpiexec``
 stops every rank at once; ``guard.py``, which ``rosenblatt train --nproc``
 puts in front of every rank, names it (``rank 1 of 2 (pid ...) was killed by
@@ -26,6 +32,7 @@ from __future__ import annotations
 import atexit
 import os
 import sys
+import threading
 import time
 from typing import Any
 
@@ -34,6 +41,8 @@ _LAUNCHER_VARIABLES = ("PMI_RANK", "PMI_SIZE", "PMIX_RANK", "OMPI_COMM_WORLD_SIZ
 _FAILURE_TAG = 77
 _SPIN_S = 0.002  # how long a wait polls without sleeping: a 2 MB all-reduce of 2 ranks takes ~1 ms
 _GRACE_S = 1.0  # how long a failing rank lets the others print its notice before MPI_Abort
+_LISTEN_S = 0.05  # how often the watchdog looks for a notice
+_STOP_S = 0.5  # how long the watchdog leaves a rank to stop in a collective before it stops it
 
 
 class DistributedError(RuntimeError):
@@ -54,6 +63,10 @@ class _Group:
         self.notices: Any = None  # failure notices, apart so they never match a collective
         self.timeout = 1800.0
         self.failed = False       # set once this rank has reported a failure
+        self.failing = threading.Lock()  # the main thread and the watchdog may both report one
+        self.peer_failure: tuple[int, str] | None = None  # (rank, its line), once a notice came
+        self.watchdog: threading.Thread | None = None
+        self.stop_watching = threading.Event()
 
 
 _group: _Group | None = None
@@ -106,6 +119,11 @@ def init(timeout: float = 1800.0) -> None:
         group.rank, group.world_size = group.comm.Get_rank(), group.comm.Get_size()
         if group.world_size > 1:
             _install_excepthook()
+            if MPI.Query_thread() == MPI.THREAD_MULTIPLE:
+                group.watchdog = threading.Thread(target=_watch, args=(group,), daemon=True,
+                                                  name="rosenblatt.distributed watchdog")
+                group.watchdog.start()
+                atexit.register(_stop_watching, group)  # before mpi4py's MPI_Finalize, which runs after
         atexit.register(_tell_guard)  # a normal exit, a traceback or sys.exit: Python said why
     _group = group
 
@@ -163,12 +181,39 @@ def check_peers(what: str) -> None:
     g = group()
     if g.notices is None:
         return
+    if g.watchdog is None and g.peer_failure is None:
+        g.peer_failure = _receive_notice(g)
+    if g.peer_failure is not None:
+        failed_rank, line = g.peer_failure
+        raise DistributedError(f"rank {g.rank}: stopping during {what} because {line}", failed_rank=failed_rank)
+
+
+def _receive_notice(g: _Group) -> tuple[int, str] | None:
+    """The failure notice another rank sent, as (its rank, its line), or None."""
     status = g.MPI.Status()
-    if g.notices.Iprobe(source=g.MPI.ANY_SOURCE, tag=_FAILURE_TAG, status=status):
-        message = bytearray(status.Get_count(g.MPI.BYTE))
-        g.notices.Recv([message, g.MPI.BYTE], source=status.Get_source(), tag=_FAILURE_TAG)
-        raise DistributedError(f"rank {g.rank}: stopping during {what} because "
-                               f"{message.decode(errors='replace')}", failed_rank=status.Get_source())
+    if not g.notices.Iprobe(source=g.MPI.ANY_SOURCE, tag=_FAILURE_TAG, status=status):
+        return None
+    message = bytearray(status.Get_count(g.MPI.BYTE))
+    g.notices.Recv([message, g.MPI.BYTE], source=status.Get_source(), tag=_FAILURE_TAG)
+    return status.Get_source(), message.decode(errors="replace")
+
+
+def _watch(g: _Group) -> None:
+    """The watchdog thread: take a failure notice as it comes; stop the rank if it has not stopped itself."""
+    while not g.stop_watching.wait(_LISTEN_S):
+        g.peer_failure = _receive_notice(g)
+        if g.peer_failure is not None:
+            break
+    else:
+        return
+    # a rank in a collective raises DistributedError (with its traceback) at its next poll
+    if not g.stop_watching.wait(_STOP_S):
+        report_failure(f"rank {g.rank}: stopping because {g.peer_failure[1]}", notify=False)
+
+
+def _stop_watching(g: _Group) -> None:
+    g.stop_watching.set()
+    g.watchdog.join()
 
 
 def report_failure(message: str, notify: bool = True) -> None:
@@ -178,11 +223,13 @@ def report_failure(message: str, notify: bool = True) -> None:
     (a rank stopping because another rank failed) only prints and aborts.
     """
     g = group()
-    if g.world_size == 1 or g.failed:
-        return
-    g.failed = True
+    with g.failing:
+        if g.world_size == 1 or g.failed:
+            return
+        g.failed = True
     line = f"rank {g.rank} of {g.world_size} failed: {message}"
     print(f"rosenblatt.distributed: {line if notify else message}", file=sys.stderr, flush=True)
+    _tell_guard()  # now, not just before MPI_Abort: the job may be stopped before that
     if notify:
         data = bytearray(line.encode())
         requests = [g.notices.Isend([data, g.MPI.BYTE], dest=r, tag=_FAILURE_TAG)
@@ -191,7 +238,6 @@ def report_failure(message: str, notify: bool = True) -> None:
         while time.monotonic() < deadline and not g.MPI.Request.Testall(requests):
             time.sleep(0.01)
         time.sleep(_GRACE_S)  # let the others print why they stop
-    _tell_guard()
     g.comm.Abort(1)
 
 

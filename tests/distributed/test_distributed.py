@@ -179,6 +179,9 @@ def test_a_rank_that_stops_talking_times_the_others_out():
     assert result.returncode != 0
     assert time.monotonic() - start < 30  # rank 1 sleeps 120 s: the abort ended it
     assert "rank 0: all_reduce waited more than 2 s for the other ranks" in result.stderr
+    # rank 1, asleep outside MPI, is stopped by its watchdog, not left to mpiexec alone
+    assert "rosenblatt.distributed: rank 1: stopping because rank 0 of 2 failed: DistributedError" \
+        in result.stderr
 
 
 @pytest.mark.parametrize("how, ending", [("exit", "exited with status 9"),
