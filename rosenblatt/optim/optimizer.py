@@ -206,9 +206,14 @@ class Optimizer:
             bucket = self._buckets[i][dtype] = _Bucket(params, dtype)
         init = self._state_init(group)
         if init.keys() != bucket.arrays.keys():  # options changed (e.g. momentum turned on)
-            for key, value in init.items():
-                if key not in bucket.arrays:
-                    bucket.arrays[key] = xp.full(bucket.numel, value, dtype=dtype)
+            new = [key for key in init if key not in bucket.arrays]
+            for key in new:
+                bucket.arrays[key] = xp.full(bucket.numel, init[key], dtype=dtype)
+            if new and not self._has_step:
+                # the count of an optimizer without a 'step' only tells a fresh state, which
+                # PyTorch starts from the gradient (SGD's momentum buffer turned on mid-training)
+                for p in bucket.params:
+                    self._steps.pop(p, None)
             for j, p in enumerate(bucket.params):
                 if p in self.state:
                     self._attach(bucket, j, init)
@@ -377,7 +382,9 @@ class Optimizer:
                     if key in values and values[key] is not None:
                         bucket.view(key, j)[...] = _array(values[key])
                 self._attach(bucket, j, [k for k in init if k in values])
-                count = int(float(values.get("step", 1 if values else 0)))
+                # a buffer saved as None (older PyTorch) is fresh: its next step starts it
+                loaded = any(values[k] is not None for k in init if k in values)
+                count = int(float(values.get("step", 1 if loaded else 0)))
                 if self._has_step:
                     self.state[p]["step"] = count
                 else:

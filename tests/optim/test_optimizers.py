@@ -322,3 +322,35 @@ def test_param_slipped_into_group_after_first_step():
     opt.param_groups[0]["params"].append(extra)
     with pytest.raises(RuntimeError, match="add_param_group"):
         opt.step()
+
+
+@pytest.mark.parametrize("nesterov", [False, True])
+def test_sgd_momentum_switched_on_mid_training_starts_from_the_gradient(nesterov, rng):
+    """PyTorch starts a missing momentum buffer from the gradient, undamped, at any step."""
+    ours, theirs = make_pair(rng)
+    opt, ref = optim.SGD(ours, lr=0.1), torch.optim.SGD(theirs, lr=0.1)
+    for t in range(5):
+        if t == 2:
+            for o in (opt, ref):
+                o.param_groups[0].update(momentum=0.9, dampening=0 if nesterov else 0.3,
+                                         nesterov=nesterov)
+        feed(ours, theirs, rng, skip={1} if t == 2 else ())
+        opt.step()
+        ref.step()
+        assert_close(ours, theirs)
+    assert_state_dtype(opt)
+
+
+def test_sgd_momentum_buffer_saved_as_none_starts_from_the_gradient():
+    """Older PyTorch saved {'momentum_buffer': None}; the next step starts the buffer."""
+    p, q = rb.ones(3, requires_grad=True), torch.ones(3, requires_grad=True)
+    opt = optim.SGD([p], lr=0.1, momentum=0.9, dampening=0.5)
+    ref = torch.optim.SGD([q], lr=0.1, momentum=0.9, dampening=0.5)
+    saved = {"state": {0: {"momentum_buffer": None}}, "param_groups": ref.state_dict()["param_groups"]}
+    opt.load_state_dict(saved)
+    ref.load_state_dict(saved)
+    for _ in range(2):
+        p.grad, q.grad = rb.tensor([1.0, -2.0, 3.0]), torch.tensor([1.0, -2.0, 3.0])
+        opt.step()
+        ref.step()
+    numpy.testing.assert_allclose(p.data, q.detach().numpy(), rtol=1e-6)
