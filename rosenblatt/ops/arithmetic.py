@@ -166,12 +166,38 @@ class Clamp(Function):
     """Clamp to number bounds; the gradient passes where min <= x <= max (PyTorch)."""
 
     def forward(self, x, min=None, max=None):
-        out = xp.clip(x, min, max)
-        self.passes = out == x
+        out = xp.clip(x, min, max)  # maximum then minimum: max wins where min > max, as PyTorch
+        # out == x is min <= x <= max, and False at nan, but for min > max, where nothing passes
+        self.passes = (out == x) if min is None or max is None or min <= max else False
         return _in_dtype(out, result_type(x, *(bound for bound in (min, max) if bound is not None)))
 
     def backward(self, grad):
         return grad * self.passes
+
+
+class ClampTensors(Function):
+    """Clamp to tensor bounds ``bounds``, the given ones of (min, max) as ``given`` says.
+
+    As PyTorch: ``minimum(maximum(x, min), max)``, so max wins where min > max and a nan
+    anywhere gives nan.  The gradient goes to x where min <= x <= max; to min where x < min
+    (and min < max); to max where x > max (or max < min); nowhere where x < min == max.
+    """
+
+    def forward(self, x, *bounds, given):
+        lo = bounds[0] if given[0] else None
+        hi = bounds[-1] if given[1] else None
+        out = x if lo is None else xp.maximum(x, lo)
+        out = out if hi is None else xp.minimum(out, hi)
+        # the masks, not the inputs, are kept: nothing to guard against in-place changes
+        self.masks = [(x >= lo if lo is not None else True) & (x <= hi if hi is not None else True)]
+        if lo is not None:
+            self.masks.append((x < lo) & (lo < hi) if hi is not None else x < lo)
+        if hi is not None:
+            self.masks.append((x > hi) | (hi < lo) if lo is not None else x > hi)
+        return _in_dtype(out, result_type(x, *bounds))
+
+    def backward(self, grad):
+        return tuple(grad * mask for mask in self.masks)
 
 
 class Sign(Function):
@@ -335,17 +361,16 @@ def where(condition: Any, input: Any, other: Any) -> Tensor:
     return Where.apply(condition, input, other)
 
 
+_array_like = (Tensor, _ndarray, list, tuple)  # bounds that go to ClampTensors, not numbers
+
+
 def clamp(input: Any, min: Any = None, max: Any = None) -> Tensor:
     """Limit ``input`` to ``[min, max]``; bounds may be numbers or tensors."""
     if min is None and max is None:
         raise ValueError("clamp(): at least one of min and max must be given")
-    if isinstance(min, Tensor) or isinstance(max, Tensor):
-        out = input
-        if min is not None:
-            out = where(_arr(out) < _arr(min), min, out)
-        if max is not None:
-            out = where(_arr(out) > _arr(max), max, out)
-        return out
+    if isinstance(min, _array_like) or isinstance(max, _array_like):
+        bounds = [bound for bound in (min, max) if bound is not None]
+        return ClampTensors.apply(input, *bounds, given=(min is not None, max is not None))
     return Clamp.apply(input, min=min, max=max)
 
 

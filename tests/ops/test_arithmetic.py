@@ -287,6 +287,21 @@ def test_clamp_tensor_bounds(shapes):
     check_op(shapes[:2], lambda x, hi: rb.clamp(x, max=hi), lambda x, hi: torch.clamp(x, max=hi))
 
 
+@pytest.mark.parametrize("bounds", [(0.5, -0.5), (0.5, 0.5), (float("nan"), 1.0)])
+def test_clamp_crossed_tied_and_nan_bounds(bounds):
+    """min > max gives max, PyTorch's gradient goes where min <= x <= max (nowhere if
+    min > max), and to a tensor min only where x < min < max, to max where x > max or max < min."""
+    x = numpy.array([-1.0, -0.5, 0.0, 0.5, 1.0, numpy.nan])
+    lo, hi = bounds
+    check_op(None, lambda a: a.clamp(lo, hi), inputs=[x], gradcheck=False)
+    check_op(None, lambda a, b, c: rb.clamp(a, b, c), lambda a, b, c: torch.clamp(a, b, c),
+             inputs=[x, numpy.full(6, lo), numpy.full(6, hi)], gradcheck=False)
+    check_op(None, lambda a, b: rb.clamp(a, min=b), lambda a, b: torch.clamp(a, min=b),
+             inputs=[x, numpy.full(6, lo)], gradcheck=False)
+    check_op(None, lambda a, b: rb.clamp(a, max=b), lambda a, b: torch.clamp(a, max=b),
+             inputs=[x, numpy.full(6, hi)], gradcheck=False)
+
+
 def test_clamp_needs_a_bound():
     with pytest.raises(ValueError, match="clamp"):
         rb.clamp(rb.ones(3))
