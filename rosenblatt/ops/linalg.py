@@ -10,6 +10,7 @@ from typing import Any
 from .._backend import xp
 from ..autograd.function import Function, as_array
 from ..tensor import Tensor
+from .arithmetic import result_type
 
 
 class MatMul(Function):
@@ -49,7 +50,8 @@ class Einsum(Function):
     def forward(self, *operands, inputs=(), output=""):
         self.operands, self.inputs, self.output = operands, inputs, output
         self.saves_inputs = tuple(range(len(operands)))
-        return xp.einsum(",".join(inputs) + "->" + output, *operands, optimize=len(operands) > 2)
+        out = xp.einsum(",".join(inputs) + "->" + output, *operands, optimize=len(operands) > 2)
+        return xp.asarray(out, dtype=result_type(*operands))  # int64 * float32: float32, not NumPy's float64
 
     def backward(self, grad):
         grads = []
@@ -86,12 +88,27 @@ def _data(a: Any) -> Any:
     return a.data if isinstance(a, Tensor) else as_array(a, "matmul")
 
 
+def _check_dtypes(op: str, x: Any, y: Any) -> None:
+    """Raise as PyTorch for operands of a product that differ in dtype or are bool: NumPy
+    would promote (int64 @ float32 to float64) where PyTorch refuses."""
+    if x.dtype != y.dtype:
+        raise RuntimeError(f"{op}: expected both operands to have the same dtype, got {x.dtype} "
+                           f"and {y.dtype}; convert one first, e.g. a.float() @ b.float()")
+    if x.dtype.kind == "b":
+        raise NotImplementedError(f"{op}: not implemented for bool operands; convert them "
+                                  f"first, e.g. a.float() @ b.float()")
+
+
 def matmul(input: Any, other: Any) -> Tensor:
     """Matrix product with NumPy/PyTorch rules: 1-d operands, batching and broadcasting.
+
+    Both operands must have one dtype, not bool (PyTorch's rule).
 
     Shape: ``(*, n, k) @ (*, k, m) -> (*, n, m)`` with the ``*`` dims broadcast.
     """
     x, y = _data(input), _data(other)
+    if x.dtype != y.dtype or x.dtype.kind == "b":
+        _check_dtypes("matmul", x, y)
     if x.ndim == 0 or y.ndim == 0:
         raise ValueError(f"matmul: both arguments must be at least 1-d, got shapes "
                          f"{list(x.shape)} and {list(y.shape)}")
@@ -113,6 +130,7 @@ def mm(input: Any, mat2: Any) -> Tensor:
     if _data(input).ndim != 2 or _data(mat2).ndim != 2:
         raise ValueError(f"mm: expected 2-d tensors, got shapes {list(_data(input).shape)} "
                          f"and {list(_data(mat2).shape)}")
+    _check_dtypes("mm", _data(input), _data(mat2))
     return matmul(input, mat2)
 
 
@@ -122,12 +140,14 @@ def bmm(input: Any, mat2: Any) -> Tensor:
     if x.ndim != 3 or y.ndim != 3 or x.shape[0] != y.shape[0]:
         raise ValueError(f"bmm: expected 3-d tensors with equal batch sizes, got shapes "
                          f"{list(x.shape)} and {list(y.shape)}")
+    _check_dtypes("bmm", x, y)
     return matmul(input, mat2)
 
 
 def dot(input: Any, other: Any) -> Tensor:
     if _data(input).ndim != 1 or _data(other).ndim != 1:
         raise ValueError("dot: expected 1-d tensors")
+    _check_dtypes("dot", _data(input), _data(other))
     return matmul(input, other)
 
 
@@ -142,6 +162,12 @@ def einsum(equation: str, *operands: Any) -> Tensor:
         operands = tuple(operands[0])
     arrays = [_data(o) for o in operands]
     inputs, output = _parse_einsum(equation.replace(" ", ""), arrays)
+    for letter in set("".join(inputs)) - set(output):
+        # a letter summed over two operands is a product PyTorch does as bmm, which needs
+        # one dtype, not bool (letters of one operand, or kept ones, are sums and products)
+        holders = [a for a, letters in zip(arrays, inputs) if letter in letters]
+        for a in holders[1:]:
+            _check_dtypes("einsum", holders[0], a)
     return Einsum.apply(*operands, inputs=tuple(inputs), output=output)
 
 

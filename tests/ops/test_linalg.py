@@ -99,3 +99,32 @@ def test_einsum_operand_changed_in_place_before_backward_is_an_error(which):
         (a, b)[which].mul_(2.0)
     with pytest.raises(RuntimeError, match="in-place"):
         out.sum().backward()
+
+
+_PRODUCTS = [("matmul", lambda m, a, b: m.matmul(a, b)), ("matmul", lambda m, a, b: a @ b[0]),
+             ("mm", lambda m, a, b: m.mm(a, b)), ("bmm", lambda m, a, b: m.bmm(a[None], b[None])),
+             ("dot", lambda m, a, b: m.dot(a[0], b[0])),
+             ("einsum", lambda m, a, b: m.einsum("ij,jk->ik", a, b))]
+
+
+@pytest.mark.parametrize("name,product", _PRODUCTS, ids=[f"{n}{i}" for i, (n, _) in enumerate(_PRODUCTS)])
+@pytest.mark.parametrize("dtypes", [("int64", "float32"), ("float32", "float64"), ("bool", "float32"),
+                                    ("bool", "bool")])
+def test_products_of_mixed_or_bool_dtypes_raise_as_torch(name, product, dtypes):
+    """NumPy would promote (int64 @ float32 to float64); PyTorch refuses, and so do we."""
+    ours = [rb.ones(2, 2, dtype=getattr(rb, d)) for d in dtypes]
+    theirs = [torch.ones(2, 2, dtype=getattr(torch, d)) for d in dtypes]
+    with pytest.raises(RuntimeError):
+        product(torch, *theirs)
+    with pytest.raises(RuntimeError, match=f"{name}: .*{dtypes[0]}.*e.g. a.float"):
+        product(rb, *ours)
+
+
+def test_einsum_without_a_contraction_promotes_as_torch():
+    """No summed letter shared by two operands: PyTorch multiplies, int64 * float32 is float32."""
+    a, b = torch.arange(3), torch.ones(3, requires_grad=True)
+    x, y = rb.arange(3), rb.ones(3, requires_grad=True)
+    out, expected = rb.einsum("i,i->i", x, y), torch.einsum("i,i->i", a, b)
+    assert str(out.dtype) == str(expected.dtype).replace("torch.", "") == "float32"
+    out.sum().backward()
+    assert y.grad.dtype == rb.float32
