@@ -171,6 +171,17 @@ def test_shared_parameters_are_listed_once():
     tmodel = torch.nn.Sequential(tmodel_shared, torch.nn.ReLU(), tmodel_shared)
     assert [n for n, _ in model.named_parameters()] == [n for n, _ in tmodel.named_parameters()]
     assert list(model.state_dict()) == list(tmodel.state_dict())
+    # remove_duplicate=False lists a shared module's parameters under every name, as PyTorch
+    assert ([n for n, _ in model.named_parameters(remove_duplicate=False)]
+            == [n for n, _ in tmodel.named_parameters(remove_duplicate=False)])
+
+
+def test_load_state_dict_rejects_a_non_mapping():
+    pairs = list(nn.Linear(2, 2).state_dict().items())
+    with pytest.raises(TypeError):
+        torch.nn.Linear(2, 2).load_state_dict(pairs)
+    with pytest.raises(TypeError, match="load_state_dict.*expected state_dict to be a dict.*got list"):
+        nn.Linear(2, 2).load_state_dict(pairs)
 
 
 def test_forward_hooks_and_handles():

@@ -7,6 +7,7 @@ PyTorch's (``0.weight``, ``encoder.layers.1.bias``) and checkpoints carry over.
 from __future__ import annotations
 
 from collections import OrderedDict, namedtuple
+from collections.abc import Mapping
 from typing import Any, Callable, Iterator
 
 from ..._backend import xp
@@ -258,7 +259,8 @@ class Module:
     def _named_members(self, store: str, prefix: str, recurse: bool,
                        remove_duplicate: bool = True) -> Iterator[tuple[str, Any]]:
         seen = set()
-        mods = self.named_modules(prefix=prefix) if recurse else [(prefix, self)]
+        mods = (self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate) if recurse
+                else [(prefix, self)])
         for mod_prefix, module in mods:
             for name, value in module.__dict__[store].items():
                 if value is None or (remove_duplicate and value in seen):
@@ -332,6 +334,9 @@ class Module:
             RuntimeError: listing every missing/unexpected key (strict) and every
                 shape mismatch (always).
         """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"load_state_dict(): expected state_dict to be a dict (name -> tensor), "
+                            f"got {type(state_dict).__name__}")
         own = self._own_state()
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
