@@ -91,3 +91,24 @@ def test_sequential_forward_backward_float32():
     assert out.shape == (5, 2) and out.dtype == numpy.float32
     out.sum().backward()
     assert all(p.grad.dtype == numpy.float32 for p in model.parameters())
+
+
+@pytest.mark.parametrize("make", [lambda lib: lib.nn.Sequential(lib.nn.ReLU(), lib.nn.Tanh()),
+                                  lambda lib: lib.nn.ModuleList([lib.nn.ReLU(), lib.nn.Tanh()])])
+@pytest.mark.parametrize("index", ["1", 1.0])
+def test_index_that_is_not_an_integer_raises_as_torch(make, index):
+    with pytest.raises(TypeError):
+        make(torch)[index]
+    with pytest.raises(TypeError, match="indices must be integers or slices, not"):
+        make(rb)[index]
+
+
+@pytest.mark.parametrize("bad, error", [(3, TypeError), ([("a", nn.ReLU(), 1)], ValueError)])
+def test_module_dict_update_and_module_list_extend_reject_bad_input_clearly(bad, error):
+    tbad = [("a", torch.nn.ReLU(), 1)] if isinstance(bad, list) else bad
+    with pytest.raises(error):
+        torch.nn.ModuleDict().update(tbad)
+    with pytest.raises(error, match="ModuleDict.update"):
+        nn.ModuleDict().update(bad)
+    with pytest.raises(TypeError, match="ModuleList.extend should be called with an iterable, but got int"):
+        nn.ModuleList().extend(3)

@@ -5,6 +5,7 @@ state-dict names are PyTorch's (``0.weight``, ``blocks.3.bias``).
 """
 from __future__ import annotations
 
+import operator
 from collections import OrderedDict
 from typing import Any, Iterable, Iterator, Mapping
 
@@ -12,7 +13,10 @@ from .module import Module, _addindent
 
 
 def _index(idx: int, n: int, what: str) -> int:
-    idx = int(idx)
+    try:
+        idx = operator.index(idx)  # not int(): "1" or 1.5 would be silently accepted
+    except TypeError:
+        raise TypeError(f"{what} indices must be integers or slices, not {type(idx).__name__}") from None
     if not -n <= idx < n:
         raise IndexError(f"index {idx} is out of range for {what} of length {n}")
     return idx % n
@@ -138,7 +142,8 @@ class ModuleList(Module):
         return self
 
     def extend(self, modules: Iterable[Module]) -> "ModuleList":
-        if isinstance(modules, Module) and not isinstance(modules, (ModuleList, Sequential)):
+        if (isinstance(modules, Module) and not isinstance(modules, (ModuleList, Sequential))
+                or not isinstance(modules, Iterable)):
             raise TypeError(f"ModuleList.extend should be called with an iterable, but got "
                             f"{type(modules).__name__}")
         for module in modules:
@@ -224,9 +229,18 @@ class ModuleDict(Module):
         return self._modules.values()
 
     def update(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]]) -> None:
-        pairs = modules.items() if isinstance(modules, (Mapping, ModuleDict)) else modules
-        for key, module in pairs:
-            self[key] = module
+        if isinstance(modules, (Mapping, ModuleDict)):
+            pairs = list(modules.items())
+        elif isinstance(modules, Iterable):
+            pairs = list(modules)
+        else:
+            raise TypeError(f"ModuleDict.update should be called with a mapping or an iterable of "
+                            f"(key, module) pairs, but got {type(modules).__name__}")
+        for i, pair in enumerate(pairs):
+            if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+                raise ValueError(f"ModuleDict.update: element #{i} should be a (key, module) pair, "
+                                 f"got {pair!r}")
+            self[pair[0]] = pair[1]
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError("ModuleDict has no forward; index it and call the module")
