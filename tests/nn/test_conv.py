@@ -175,6 +175,17 @@ def test_conv_transpose2d_matches_torch(x_shape, w_shape, opts, bias):
     check_op([x_shape, w_shape] + ([(cout,)] if bias else []), op, gradcheck=bias)
 
 
+@pytest.mark.parametrize("fn, torch_fn, shapes, opts", [
+    (conv2d, F.conv2d, [(3, 6, 5), (4, 3, 3, 3), (4,)], {"padding": 1}),
+    (conv1d, F.conv1d, [(3, 7), (4, 3, 3), (4,)], {"stride": 2}),
+    (conv_transpose2d, F.conv_transpose2d, [(3, 4, 5), (3, 2, 3, 3), (2,)],
+     {"stride": 2, "output_padding": 1}),
+])
+def test_unbatched_input_matches_torch(fn, torch_fn, shapes, opts):
+    """One (C, *spatial) sample without its batch dim runs as a batch of one, as in PyTorch."""
+    check_op(shapes, lambda x, w, b: fn(x, w, b, **opts), lambda x, w, b: torch_fn(x, w, b, **opts))
+
+
 @pytest.mark.parametrize("call, message", [
     (lambda: conv2d(rb.randn(2, 3, 8, 8), rb.randn(4, 2, 3, 3)), r"\[2, 3, 8, 8\].*3 channels.*\[4, 2, 3, 3\]"),
     (lambda: conv2d(rb.randn(2, 6, 8, 8), rb.randn(4, 2, 3, 3), groups=4), r"groups=4 must divide.*\[2, 6, 8, 8\]"),
@@ -183,7 +194,7 @@ def test_conv_transpose2d_matches_torch(x_shape, w_shape, opts, bias):
     (lambda: conv2d(rb.randn(1, 1, 4, 4), rb.randn(1, 1, 3, 3), dilation=2), r"dilated extent \[5, 5\]"),
     (lambda: conv2d(rb.randn(1, 1, 4, 4), rb.randn(1, 1, 3, 3), padding="same", stride=2), "stride 1"),
     (lambda: conv2d(rb.randn(1, 1, 4, 4), rb.randn(1, 1, 3, 3), padding="full"), "'same' or 'valid'"),
-    (lambda: conv2d(rb.randn(1, 4, 4), rb.randn(1, 1, 3, 3)), r"4-d input.*\[1, 4, 4\]"),
+    (lambda: conv2d(rb.randn(4, 4), rb.randn(1, 1, 3, 3)), r"4-d input.*unbatched.*\[4, 4\]"),
     (lambda: conv2d(rb.randn(1, 2, 4, 4), rb.randn(3, 2, 3, 3), rb.randn(2)), r"bias.*\[3\].*\[2\]"),
     (lambda: conv1d(rb.randn(2, 3, 8), rb.randn(4, 2, 3)), r"3 channels"),
     (lambda: conv1d(rb.randn(2, 3, 8, 1), rb.randn(4, 3, 3)), r"3-d input"),

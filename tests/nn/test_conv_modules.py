@@ -81,6 +81,15 @@ def test_conv_transpose2d_output_size_picks_output_padding():
     assert_close(out, ref(torch.from_numpy(x), output_size=[8, 8]), atol=1e-5)
 
 
+@pytest.mark.parametrize("make, shape", [
+    (lambda m: m.Conv2d(3, 4, 3, padding=1, padding_mode="reflect"), (3, 6, 5)),
+    (lambda m: m.Conv1d(3, 4, 3, padding="same", padding_mode="circular"), (3, 7)),
+    (lambda m: m.ConvTranspose2d(3, 2, 3, stride=2), (3, 4, 5)),
+])
+def test_conv_layers_take_an_unbatched_sample(make, shape):
+    check_layer(lambda: make(nn), lambda: make(torch.nn), shape, grad_atol=1e-8)
+
+
 @pytest.mark.parametrize("make", [
     lambda m: m.Conv2d(6, 8, (3, 5), groups=2),
     lambda m: m.Conv1d(3, 4, 7),
@@ -115,7 +124,7 @@ def test_conv_bad_arguments_raise():
         nn.Conv2d(3, 4, 3, stride=2, padding="same")
     with pytest.raises(ValueError, match=r"Conv2d: expected input \(N, 3, H, W\).*\(2, 4, 5, 5\)"):
         nn.Conv2d(3, 4, 3)(rb.randn(2, 4, 5, 5))
-    with pytest.raises(ValueError, match=r"Conv1d: expected input \(N, 3, L\)"):
+    with pytest.raises(ValueError, match=r"Conv1d: expected input \(N, 3, L\) or unbatched"):
         nn.Conv1d(3, 4, 3)(rb.randn(2, 3, 5, 5))
 
 

@@ -344,8 +344,9 @@ def _check(op: str, x: Tensor, w: Tensor, b: Any, groups: int, in_axis: int) -> 
         raise TypeError(f"{op}: input and weight must be Tensors, got {type(x).__name__} and "
                         f"{type(w).__name__}")
     if x.ndim != 4 or w.ndim != 4:
-        raise ValueError(f"{op}: expected a 4-d input (N, C, H, W) and a 4-d weight, got input "
-                         f"{list(x.shape)} and weight {list(w.shape)}")
+        raise ValueError(f"{op}: expected a 4-d input (N, C, H, W) or an unbatched 3-d one "
+                         f"(C, H, W), and a 4-d weight, got input {list(x.shape)} and weight "
+                         f"{list(w.shape)}")
     if not isinstance(groups, int) or groups < 1:
         raise ValueError(f"{op}: groups must be a positive int, got {groups!r}")
     c = x.shape[1]
@@ -371,6 +372,12 @@ def _check(op: str, x: Tensor, w: Tensor, b: Any, groups: int, in_axis: int) -> 
                          f"{list(getattr(b, 'shape', [])) if isinstance(b, Tensor) else b!r}")
 
 
+def _unbatched(input: Any, dims: int) -> bool:
+    """Whether ``input`` is one sample without its batch dim (``dims`` + 1 dims), which
+    PyTorch's convolutions take too: they run it as a batch of one."""
+    return isinstance(input, Tensor) and input.ndim == dims + 1
+
+
 def _same_padding(kernel: tuple, dilation: tuple) -> tuple[int, int, int, int]:
     # Extra padding of an even kernel goes at the bottom/right, as PyTorch does.
     th, tw = (d * (k - 1) for k, d in zip(kernel, dilation))
@@ -386,7 +393,7 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
     y * s_h - p_h + i * d_h, x * s_w - p_w + j * d_w]`` (zero outside the input).
 
     Args:
-        input: (N, C, H, W).
+        input: (N, C, H, W), or one unbatched (C, H, W) sample.
         weight: (O, C / groups, kh, kw).
         bias: (O,) or None.
         stride: int or (sh, sw). Default 1.
@@ -397,7 +404,8 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
             (``groups == C`` is a depthwise conv). Default 1.
 
     Shape:
-        output: (N, O, Ho, Wo), ``Ho = (H + 2 p_h - d_h (kh - 1) - 1) // s_h + 1``.
+        output: (N, O, Ho, Wo), ``Ho = (H + 2 p_h - d_h (kh - 1) - 1) // s_h + 1``
+        ((O, Ho, Wo) for an unbatched input).
 
     Example:
         >>> import rosenblatt as rb
@@ -405,6 +413,8 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
         >>> conv2d(rb.randn(2, 3, 8, 8), rb.randn(4, 3, 3, 3), padding=1).shape
         (2, 4, 8, 8)
     """
+    if _unbatched(input, 2):
+        return conv2d(input.unsqueeze(0), weight, bias, stride, padding, dilation, groups).squeeze(0)
     _check("conv2d", input, weight, bias, groups, 1)
     stride, dilation = _pair(stride, "stride", "conv2d"), _pair(dilation, "dilation", "conv2d")
     kernel = tuple(weight.shape[2:])
@@ -450,7 +460,8 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: in
     ``conv2d`` on a height-1 image: same arguments, each an int.
 
     Args:
-        input: (N, C, L).  weight: (O, C / groups, k).  bias: (O,) or None.
+        input: (N, C, L), or one unbatched (C, L) sample.  weight: (O, C / groups, k).
+        bias: (O,) or None.
         stride, padding (int, ``'same'`` or ``'valid'``), dilation, groups: as ``conv2d``.
 
     Shape:
@@ -462,9 +473,12 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: in
         >>> conv1d(rb.randn(2, 3, 10), rb.randn(4, 3, 3)).shape
         (2, 4, 8)
     """
+    if _unbatched(input, 1):
+        return conv1d(input.unsqueeze(0), weight, bias, stride, padding, dilation, groups).squeeze(0)
     if input.ndim != 3 or weight.ndim != 3:
-        raise ValueError(f"conv1d: expected a 3-d input (N, C, L) and a 3-d weight (O, C/g, k), "
-                         f"got input {list(input.shape)} and weight {list(weight.shape)}")
+        raise ValueError(f"conv1d: expected a 3-d input (N, C, L) or an unbatched 2-d one (C, L), "
+                         f"and a 3-d weight (O, C/g, k), got input {list(input.shape)} and weight "
+                         f"{list(weight.shape)}")
     one = lambda v: v[0] if isinstance(v, (tuple, list)) and len(v) == 1 else v  # noqa: E731
     stride, dilation, padding = one(stride), one(dilation), one(padding)
     pad2 = padding if isinstance(padding, str) else (0, padding)
@@ -483,7 +497,7 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
     ``(y * s_h - p_h + i * d_h, x * s_w - p_w + j * d_w)``.
 
     Args:
-        input: (N, Cin, H, W).
+        input: (N, Cin, H, W), or one unbatched (Cin, H, W) sample.
         weight: (Cin, Cout / groups, kh, kw).
         bias: (Cout,) or None.
         stride, padding, dilation: int or pair.
@@ -500,6 +514,9 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
         >>> conv_transpose2d(rb.randn(1, 4, 5, 5), rb.randn(4, 2, 3, 3), stride=2).shape
         (1, 2, 11, 11)
     """
+    if _unbatched(input, 2):
+        return conv_transpose2d(input.unsqueeze(0), weight, bias, stride, padding, output_padding,
+                                groups, dilation).squeeze(0)
     op = "conv_transpose2d"
     _check(op, input, weight, bias, groups, 0)
     stride, padding = _pair(stride, "stride", op), _pair(padding, "padding", op)

@@ -75,6 +75,16 @@ class _ConvNd(Module):
         # fan_in is weight.shape[1] * prod(kernel), for a transposed conv too, as in PyTorch.
         init.default_affine_(self.weight, self.bias, generator)
 
+    def _unbatched(self, input: Tensor) -> bool:
+        """Check ``input`` is ``(N, C, *spatial)`` or one unbatched ``(C, *spatial)`` sample
+        (PyTorch takes both) and say which."""
+        n, c = self._dims, self.in_channels
+        if input.ndim not in (n + 1, n + 2) or input.shape[-n - 1] != c:
+            spatial = "L" if n == 1 else "H, W"
+            raise ValueError(f"{type(self).__name__}: expected input (N, {c}, {spatial}) or "
+                             f"unbatched ({c}, {spatial}), got shape {tuple(input.shape)}")
+        return input.ndim == n + 1
+
     def _padded(self, input: Tensor) -> tuple[Tensor, Any]:
         """The input padded by ``padding_mode`` and the padding left to the conv op."""
         if self.padding_mode == "zeros":
@@ -126,7 +136,8 @@ class Conv2d(_ConvNd):
         dtype: parameter dtype (default float32).
         generator: the ``rosenblatt.Generator`` for the initial weights.
 
-    Shape: ``(N, C, H, W) -> (N, O, Ho, Wo)``, ``Ho = (H + 2p - d(k - 1) - 1) // s + 1``.
+    Shape: ``(N, C, H, W) -> (N, O, Ho, Wo)``, ``Ho = (H + 2p - d(k - 1) - 1) // s + 1``;
+    an unbatched ``(C, H, W)`` gives ``(O, Ho, Wo)``.
 
     Example:
         >>> import rosenblatt as rb
@@ -135,9 +146,8 @@ class Conv2d(_ConvNd):
     """
 
     def forward(self, input: Tensor) -> Tensor:
-        if input.ndim != 4 or input.shape[1] != self.in_channels:
-            raise ValueError(f"Conv2d: expected input (N, {self.in_channels}, H, W), got shape "
-                             f"{tuple(input.shape)}")
+        if self._unbatched(input):
+            return self.forward(input.unsqueeze(0)).squeeze(0)
         x, padding = self._padded(input)
         return conv2d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
 
@@ -145,7 +155,8 @@ class Conv2d(_ConvNd):
 class Conv1d(_ConvNd):
     """1-d convolution over an (N, C, L) batch; arguments as ``Conv2d`` with ints.
 
-    Shape: ``(N, C, L) -> (N, O, Lo)``, ``Lo = (L + 2p - d(k - 1) - 1) // s + 1``.
+    Shape: ``(N, C, L) -> (N, O, Lo)``, ``Lo = (L + 2p - d(k - 1) - 1) // s + 1``;
+    an unbatched ``(C, L)`` gives ``(O, Lo)``.
 
     Example:
         >>> import rosenblatt as rb
@@ -156,9 +167,8 @@ class Conv1d(_ConvNd):
     _dims = 1
 
     def forward(self, input: Tensor) -> Tensor:
-        if input.ndim != 3 or input.shape[1] != self.in_channels:
-            raise ValueError(f"Conv1d: expected input (N, {self.in_channels}, L), got shape "
-                             f"{tuple(input.shape)}")
+        if self._unbatched(input):
+            return self.forward(input.unsqueeze(0)).squeeze(0)
         x, padding = self._padded(input)
         padding = padding if isinstance(padding, str) else _ntuple(padding, 1, "padding", "Conv1d")[0]
         return conv1d(x, self.weight, self.bias, self.stride[0], padding, self.dilation[0],
@@ -177,7 +187,8 @@ class ConvTranspose2d(_ConvNd):
         output_padding: extra rows/columns on the bottom/right of the output (default 0).
 
     Shape: ``(N, C, H, W) -> (N, O, Ho, Wo)``,
-    ``Ho = (H - 1) s - 2p + d(k - 1) + output_padding + 1``.
+    ``Ho = (H - 1) s - 2p + d(k - 1) + output_padding + 1``; an unbatched ``(C, H, W)`` gives
+    ``(O, Ho, Wo)``.
 
     Example:
         >>> import rosenblatt as rb
@@ -198,9 +209,8 @@ class ConvTranspose2d(_ConvNd):
                          bias, padding_mode, output_padding, device, dtype, generator)
 
     def forward(self, input: Tensor, output_size: Any = None) -> Tensor:
-        if input.ndim != 4 or input.shape[1] != self.in_channels:
-            raise ValueError(f"ConvTranspose2d: expected input (N, {self.in_channels}, H, W), got "
-                             f"shape {tuple(input.shape)}")
+        if self._unbatched(input):
+            return self.forward(input.unsqueeze(0), output_size).squeeze(0)
         opad = self.output_padding
         if output_size is not None:
             # PyTorch's rule: output_padding is whatever makes the requested size.
