@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 from .._backend import xp
@@ -59,6 +60,17 @@ def _calculate_fan_in_and_fan_out(tensor: Tensor) -> tuple[int, int]:
                          f"dimensions, got shape {tuple(tensor.shape)}")
     receptive = math.prod(tensor.shape[2:]) if tensor.ndim > 2 else 1
     return tensor.shape[1] * receptive, tensor.shape[0] * receptive
+
+
+def _is_empty(tensor: Tensor) -> bool:
+    """True (with PyTorch's warning) for a zero-element tensor, which the fan-based inits skip.
+
+    Its fan may be 0, and the bound would divide by it.
+    """
+    if tensor.numel() == 0:
+        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=3)
+        return True
+    return False
 
 
 def _calculate_correct_fan(tensor: Tensor, mode: str) -> int:
@@ -151,6 +163,8 @@ def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
         mode: 'fan_in' keeps the forward variance, 'fan_out' the backward one.
         nonlinearity: name passed to ``calculate_gain``.
     """
+    if _is_empty(tensor):
+        return tensor
     gain = calculate_gain(nonlinearity, a)
     bound = math.sqrt(3.0) * gain / math.sqrt(_calculate_correct_fan(tensor, mode))
     return uniform_(tensor, -bound, bound, generator)
@@ -159,6 +173,8 @@ def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
 def kaiming_normal_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
                     nonlinearity: str = "leaky_relu", generator: Generator | None = None) -> Tensor:
     """N(0, std^2) with ``std = gain / sqrt(fan)``."""
+    if _is_empty(tensor):
+        return tensor
     gain = calculate_gain(nonlinearity, a)
     std = gain / math.sqrt(_calculate_correct_fan(tensor, mode))
     return normal_(tensor, 0.0, std, generator)

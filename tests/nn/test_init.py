@@ -78,6 +78,15 @@ def test_kaiming(mode, nonlinearity, a):
         init.kaiming_uniform_(rb.empty(shape), mode="fan_avg")
 
 
+@pytest.mark.parametrize("fn", ["kaiming_uniform_", "kaiming_normal_"])
+@pytest.mark.parametrize("shape", [(0, 3), (3, 0), (0, 2, 3, 3)])
+def test_kaiming_of_a_zero_element_tensor_warns_and_returns_as_torch(fn, shape):
+    with pytest.warns(UserWarning, match="zero-element"):
+        assert tuple(getattr(torch.nn.init, fn)(torch.empty(shape)).shape) == shape
+    with pytest.warns(UserWarning, match="Initializing zero-element tensors is a no-op"):
+        assert getattr(init, fn)(rb.empty(shape)).shape == shape
+
+
 @pytest.mark.parametrize("shape", [(8, 5), (5, 8), (6, 2, 3)])
 def test_orthogonal(shape):
     t = init.orthogonal_(rb.empty(shape), gain=2.0)
