@@ -127,6 +127,18 @@ def test_dropout2d_drops_whole_channels_and_scales():
     assert numpy.all(three_d.min(-1) == three_d.max(-1))
 
 
+@pytest.mark.parametrize("name, shape, args, kwargs", [
+    ("max_pool2d", (3, 7, 6), (3,), {"stride": 2, "padding": 1, "return_indices": True}),
+    ("max_pool1d", (3, 9), (2,), {"return_indices": True}),
+    ("avg_pool2d", (3, 7, 6), (3,), {"stride": 2, "padding": 1, "count_include_pad": False}),
+    ("adaptive_avg_pool2d", (3, 7, 5), ((3, 2),), {}),
+    ("adaptive_max_pool2d", (3, 7, 5), ((3, 2),), {"return_indices": True}),
+])
+def test_pools_take_an_unbatched_sample(name, shape, args, kwargs):
+    """One (C, *spatial) sample without its batch dim, as PyTorch's pools take it."""
+    check_op([shape], _op(name, *args, **kwargs), gradcheck_atol=1e-4)
+
+
 @pytest.mark.parametrize("call, message", [
     (lambda: max_pool2d(rb.randn(1, 1, 3, 3), 2, padding=2), r"padding \(2, 2\).*half"),
     (lambda: max_pool2d(rb.randn(1, 1, 3, 3), 4), r"kernel \[4, 4\].*larger.*\[1, 1, 3, 3\]"),

@@ -18,6 +18,18 @@ from .conv import _pair, offset_slices, pad2d
 from .sampling import separable_map
 
 
+def _unbatched(input: Any, dims: int) -> bool:
+    """Whether ``input`` is one (C, *spatial) sample without its batch dim, which PyTorch's
+    pools take too (``dims`` spatial dims)."""
+    return isinstance(input, Tensor) and input.ndim == dims + 1
+
+
+def _as_batch_of_one(pool: Any, input: Tensor, *args: Any) -> Any:
+    """``pool`` run on an unbatched sample as a batch of one; its output(s) without that dim."""
+    out = pool(input.unsqueeze(0), *args)
+    return tuple(t.squeeze(0) for t in out) if isinstance(out, tuple) else out.squeeze(0)
+
+
 def _pool_size(n: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> int:
     span = d * (k - 1) + 1
     out = (n + 2 * p - span + (s - 1 if ceil_mode else 0)) // s + 1
@@ -29,7 +41,8 @@ def _pool_size(n: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> int:
 def _geometry(op: str, x: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
               ceil_mode: bool) -> tuple:
     if not isinstance(x, Tensor) or x.ndim != 4:
-        raise ValueError(f"{op}: expected a 4-d Tensor (N, C, H, W), got "
+        raise ValueError(f"{op}: expected a 4-d Tensor (N, C, H, W) or an unbatched 3-d one "
+                         f"(C, H, W), got "
                          f"{list(x.shape) if isinstance(x, Tensor) else type(x).__name__}")
     kernel = _pair(kernel_size, "kernel_size", op)
     stride = kernel if stride is None or stride == () else _pair(stride, "stride", op)
@@ -107,7 +120,7 @@ def max_pool2d(input: Tensor, kernel_size: int | tuple[int, int],
     (padding is -inf).  The gradient goes to the first maximum of each window.
 
     Args:
-        input: (N, C, H, W).
+        input: (N, C, H, W), or one unbatched (C, H, W) sample.
         kernel_size: int or (kh, kw).
         stride: int or pair; default ``kernel_size``.
         padding: int or pair, at most half the kernel. Default 0.
@@ -124,6 +137,9 @@ def max_pool2d(input: Tensor, kernel_size: int | tuple[int, int],
         >>> max_pool2d(rb.randn(1, 2, 6, 6), 2).shape
         (1, 2, 3, 3)
     """
+    if _unbatched(input, 2):
+        return _as_batch_of_one(max_pool2d, input, kernel_size, stride, padding, dilation,
+                                ceil_mode, return_indices)
     kernel, stride, padding, dilation, out, extra = _geometry(
         "max_pool2d", input, kernel_size, stride, padding, dilation, ceil_mode)
     y = MaxPool2d.apply(input, kernel=kernel, stride=stride, padding=padding, dilation=dilation,
@@ -156,8 +172,12 @@ def max_pool1d(input: Tensor, kernel_size: int, stride: int | None = None, paddi
         >>> max_pool1d(rb.randn(2, 3, 8), 2).shape
         (2, 3, 4)
     """
+    if _unbatched(input, 1):
+        return _as_batch_of_one(max_pool1d, input, kernel_size, stride, padding, dilation,
+                                ceil_mode, return_indices)
     if not isinstance(input, Tensor) or input.ndim != 3:
-        raise ValueError(f"max_pool1d: expected a 3-d Tensor (N, C, L), got "
+        raise ValueError(f"max_pool1d: expected a 3-d Tensor (N, C, L) or an unbatched 2-d one "
+                         f"(C, L), got "
                          f"{list(input.shape) if isinstance(input, Tensor) else type(input).__name__}")
     one = lambda v: v[0] if isinstance(v, (tuple, list)) and len(v) == 1 else v  # noqa: E731
     stride = one(kernel_size) if stride is None or stride == () else one(stride)
@@ -209,7 +229,7 @@ def avg_pool2d(input: Tensor, kernel_size: int | tuple[int, int],
     (padding is 0).
 
     Args:
-        input: (N, C, H, W).
+        input: (N, C, H, W), or one unbatched (C, H, W) sample.
         kernel_size: int or (kh, kw).
         stride: int or pair; default ``kernel_size``.
         padding: int or pair, at most half the kernel. Default 0.
@@ -226,6 +246,9 @@ def avg_pool2d(input: Tensor, kernel_size: int | tuple[int, int],
         >>> avg_pool2d(rb.ones(1, 1, 4, 4), 2).tolist()
         [[[[1.0, 1.0], [1.0, 1.0]]]]
     """
+    if _unbatched(input, 2):
+        return _as_batch_of_one(avg_pool2d, input, kernel_size, stride, padding, ceil_mode,
+                                count_include_pad, divisor_override)
     kernel, stride, padding, _, out, extra = _geometry(
         "avg_pool2d", input, kernel_size, stride, padding, 1, ceil_mode)
     if divisor_override is not None:
@@ -248,7 +271,8 @@ def _adaptive_bounds(n: int, out: int) -> tuple[Any, Any]:
 
 def _adaptive_size(op: str, x: Tensor, output_size: Any) -> tuple[int, int]:
     if not isinstance(x, Tensor) or x.ndim != 4:
-        raise ValueError(f"{op}: expected a 4-d Tensor (N, C, H, W), got "
+        raise ValueError(f"{op}: expected a 4-d Tensor (N, C, H, W) or an unbatched 3-d one "
+                         f"(C, H, W), got "
                          f"{list(x.shape) if isinstance(x, Tensor) else type(x).__name__}")
     size = output_size if isinstance(output_size, (tuple, list)) else (output_size, output_size)
     size = tuple(x.shape[2 + a] if s is None else s for a, s in enumerate(size))
@@ -264,7 +288,7 @@ def adaptive_avg_pool2d(input: Tensor, output_size: int | tuple[int | None, int 
     Separable: ``out = P_h @ x @ P_w^T`` with averaging matrices, two GEMMs.
 
     Args:
-        input: (N, C, H, W).
+        input: (N, C, H, W), or one unbatched (C, H, W) sample.
         output_size: (Ho, Wo), one int for both, None keeps that input size.
 
     Example:
@@ -273,6 +297,8 @@ def adaptive_avg_pool2d(input: Tensor, output_size: int | tuple[int | None, int 
         >>> adaptive_avg_pool2d(rb.randn(2, 3, 7, 5), 1).shape
         (2, 3, 1, 1)
     """
+    if _unbatched(input, 2):
+        return _as_batch_of_one(adaptive_avg_pool2d, input, output_size)
     size = _adaptive_size("adaptive_avg_pool2d", input, output_size)
     mats = []
     for n, o in zip(input.shape[2:], size):
@@ -313,7 +339,7 @@ def adaptive_max_pool2d(input: Tensor, output_size: int | tuple[int | None, int 
     """Max over the window ``[floor(i H / Ho), ceil((i + 1) H / Ho))`` of each output cell.
 
     Args:
-        input: (N, C, H, W).
+        input: (N, C, H, W), or one unbatched (C, H, W) sample.
         output_size: (Ho, Wo), one int for both, None keeps that input size.
         return_indices: also return the flat ``h * W + w`` index of each maximum (int64).
 
@@ -323,6 +349,8 @@ def adaptive_max_pool2d(input: Tensor, output_size: int | tuple[int | None, int 
         >>> adaptive_max_pool2d(rb.randn(2, 3, 7, 5), (2, 3)).shape
         (2, 3, 2, 3)
     """
+    if _unbatched(input, 2):
+        return _as_batch_of_one(adaptive_max_pool2d, input, output_size, return_indices)
     size = _adaptive_size("adaptive_max_pool2d", input, output_size)
     y = AdaptiveMaxPool2d.apply(input, size=size)
     if not return_indices:
