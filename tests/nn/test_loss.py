@@ -213,9 +213,43 @@ def test_regression_losses(name, kwargs, reduction):
              grad_others=(0,))
 
 
-def test_regression_loss_rejects_broadcasting_targets():
-    with pytest.raises(ValueError, match=r"mse_loss\(\): target shape \(4,\) must equal input shape \(4, 1\)"):
-        F.mse_loss(rb.randn(4, 1), rb.randn(4))
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("name", ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss"])
+@pytest.mark.parametrize("shapes", [((4, 1), (4,)), ((3,), (2, 3)), ((), (3,))])
+def test_regression_loss_warns_and_broadcasts_a_target_of_another_shape_like_torch(name, reduction,
+                                                                                 shapes):
+    rng = numpy.random.default_rng(8)
+    x, y = rng.standard_normal(shapes[0]), rng.standard_normal(shapes[1])
+    with pytest.warns(UserWarning, match="different to the input size"):
+        getattr(TF, name)(torch.from_numpy(x), torch.from_numpy(y))
+    with pytest.warns(UserWarning, match=rf"{name}\(\): using a target shape .* differs from the input"):
+        getattr(F, name)(rb.tensor(x), rb.tensor(y))
+    with pytest.warns(UserWarning):
+        _compare(lambda x, y: getattr(F, name)(x, y, reduction=reduction),
+                 lambda x, y: getattr(TF, name)(x, y, reduction=reduction), x, y, grad_others=(0,))
+
+
+def test_regression_loss_target_that_cannot_broadcast_names_the_loss():
+    with pytest.raises(ValueError, match=r"mse_loss\(\): target shape \(4,\) and input shape \(2, 3\)"):
+        F.mse_loss(rb.randn(2, 3), rb.randn(4))
+
+
+@pytest.mark.parametrize("name", ["binary_cross_entropy", "binary_cross_entropy_with_logits"])
+def test_binary_cross_entropy_refuses_a_target_of_another_shape_like_torch(name):
+    x, y = numpy.full((4, 1), 0.5), numpy.ones(4)
+    with pytest.raises(ValueError):
+        getattr(TF, name)(torch.from_numpy(x), torch.from_numpy(y))
+    with pytest.raises(ValueError, match=rf"{name}\(\): target shape \(4,\) must equal input"):
+        getattr(F, name)(rb.tensor(x), rb.tensor(y))
+
+
+@pytest.mark.parametrize("reduction", ["sum", "none", "batchmean"])
+def test_kl_div_broadcasts_a_target_of_another_shape_silently_like_torch(reduction, recwarn):
+    rng = numpy.random.default_rng(9)
+    x, t = numpy.log(rng.dirichlet(numpy.ones(4), size=3)), rng.dirichlet(numpy.ones(4), size=(2, 1))
+    _compare(lambda x, t: F.kl_div(x, t, reduction=reduction),
+             lambda x, t: TF.kl_div(x, t, reduction=reduction), x, t, grad_others=(0,))
+    assert not recwarn.list
 
 
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none", "batchmean"])

@@ -5,6 +5,7 @@ gradient ``softmax - target``); the regression losses are built from base ops.
 """
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from ..._backend import xp
@@ -35,6 +36,22 @@ def _same_shape(input: Any, target: Any, op: str) -> None:
         raise ValueError(f"{op}(): target shape {tuple(target.shape)} must equal input shape "
                          f"{tuple(input.shape)}; reshape one of them (e.g. target.view(-1, 1)) "
                          f"instead of relying on broadcasting")
+
+
+def _warn_if_shapes_differ(input: Any, target: Any, op: str) -> None:
+    """Warn, as PyTorch does before broadcasting, of a regression target whose shape differs
+    from the input's: an (N, 1) prediction against an (N,) target gives an (N, N) loss."""
+    x, t = tuple(input.shape), tuple(target.shape)
+    if x != t:
+        try:
+            shape = xp.broadcast_shapes(x, t)
+        except ValueError:
+            raise ValueError(f"{op}(): target shape {t} and input shape {x} cannot be broadcast "
+                             f"together; give the target the input's shape") from None
+        warnings.warn(f"{op}(): using a target shape {t} that differs from the input shape {x}; "
+                      f"they are broadcast to {shape}, which will likely give wrong results. "
+                      f"Reshape one of them (e.g. target.view(-1, 1)) to the same shape",
+                      stacklevel=3)
 
 
 # ------------------------------------------------------------------ classification
@@ -339,21 +356,21 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
 # ---------------------------------------------------------------------- regression
 def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     """Mean squared error ``(x - y)^2``."""
-    _same_shape(input, target, "mse_loss")
+    _warn_if_shapes_differ(input, target, "mse_loss")
     d = sub(input, target)
     return _reduce(mul(d, d), reduction, "mse_loss")
 
 
 def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     """Mean absolute error ``|x - y|``."""
-    _same_shape(input, target, "l1_loss")
+    _warn_if_shapes_differ(input, target, "l1_loss")
     return _reduce(abs_(sub(input, target)), reduction, "l1_loss")
 
 
 def smooth_l1_loss(input: Tensor, target: Tensor, reduction: str = "mean",
                    beta: float = 1.0) -> Tensor:
     """``0.5 d^2 / beta`` where ``|d| < beta``, else ``|d| - 0.5 beta`` (``d = x - y``)."""
-    _same_shape(input, target, "smooth_l1_loss")
+    _warn_if_shapes_differ(input, target, "smooth_l1_loss")
     if beta < 0:
         raise ValueError(f"smooth_l1_loss(): beta must be non-negative, got {beta}")
     a = abs_(sub(input, target))
@@ -364,7 +381,7 @@ def smooth_l1_loss(input: Tensor, target: Tensor, reduction: str = "mean",
 
 def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0) -> Tensor:
     """``0.5 d^2`` where ``|d| < delta``, else ``delta (|d| - 0.5 delta)``."""
-    _same_shape(input, target, "huber_loss")
+    _warn_if_shapes_differ(input, target, "huber_loss")
     if delta <= 0:
         raise ValueError(f"huber_loss(): delta must be positive, got {delta}")
     a = abs_(sub(input, target))
@@ -375,9 +392,9 @@ def kl_div(input: Tensor, target: Tensor, reduction: str = "mean", log_target: b
     """KL divergence with ``input`` as log-probabilities: ``y (log y - x)`` (0 where y = 0).
 
     ``reduction='batchmean'`` divides the sum by the batch size (the true KL);
-    'mean' divides by the number of elements, as PyTorch does.
+    'mean' divides by the number of elements, as PyTorch does.  A target of another shape is
+    broadcast without a warning, as PyTorch does.
     """
-    _same_shape(input, target, "kl_div")
     if log_target:
         loss = mul(exp(target), sub(target, input))
     else:
