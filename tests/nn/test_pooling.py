@@ -57,6 +57,30 @@ def test_max_pool2d_ties_send_the_gradient_to_the_first_maximum():
     check_op(None, _op("max_pool2d", 2), inputs=[relu_zeros.numpy()], gradcheck=False)
 
 
+@pytest.mark.parametrize("name, args, kwargs", [
+    ("max_pool2d", (3,), {"stride": 2, "padding": 1, "ceil_mode": True}),
+    ("max_pool2d", (2,), {"stride": 2, "padding": 1, "dilation": 2}),
+    ("adaptive_max_pool2d", ((3, 2),), {}),
+])
+def test_max_pools_of_nan_and_all_minus_inf_windows_follow_torch(name, args, kwargs, rng):
+    """A window's maximum is its last NaN; a window of -inf alone points at its first element
+    inside the input (not at the padding): indices, values and gradients as PyTorch's."""
+    x = rng.standard_normal((2, 3, 7, 6))
+    u = rng.random(x.shape)
+    x[u < 0.4] = -numpy.inf
+    x[u > 0.9] = numpy.nan
+    x[0, 0, :4, :4] = -numpy.inf  # whole windows of -inf, some reaching into the padding
+    xt, xr = torch.tensor(x, requires_grad=True), rb.tensor(x, requires_grad=True)
+    ty, ti = getattr(F, name)(xt, *args, return_indices=True, **kwargs)
+    ry, ri = OURS[name](xr, *args, return_indices=True, **kwargs)
+    assert_close(ry, ty)
+    assert_close(ri, ti)
+    g = rng.standard_normal(tuple(ty.shape))
+    ty.backward(torch.tensor(g))
+    ry.backward(rb.tensor(g))
+    assert_close(xr.grad, xt.grad, what="input grad")
+
+
 @pytest.mark.parametrize("shape, args, kwargs", [
     ((2, 3, 10), (2,), {}),
     ((1, 2, 11), (3,), {"stride": 2, "padding": 1, "ceil_mode": True}),

@@ -86,6 +86,10 @@ class MaxPool2d(Function):
             # than copyto(arg, k, where=larger)
             xp.maximum(arg, xp.multiply(larger, k, dtype=arg.dtype), out=arg)
             xp.maximum(best, v, out=best)
+        # Windows of NaN or of -inf alone, found by one pass over the output (min is NaN or
+        # -inf), get PyTorch's argmax off the hot path.
+        if best.size and not best.min() > -xp.inf:
+            _mend_argmax(arg, best, xpad, slices, padding, x.shape[2:])
         self.arg, self.slices, self.padshape = arg, slices, xpad.shape
         self.geometry = (x.shape, padding, _disjoint(kernel, stride, dilation))
         return best
@@ -108,6 +112,27 @@ class MaxPool2d(Function):
         rows = xp.arange(ho).reshape(-1, 1) * stride[0] - padding[0] + ki * dilation[0]
         cols = xp.arange(wo) * stride[1] - padding[1] + kj * dilation[1]
         return rows * w + cols
+
+
+def _mend_argmax(arg: Any, best: Any, xpad: Any, slices: list, padding: tuple,
+                 size: tuple) -> None:
+    """``arg`` as PyTorch's max pool has it where a window holds NaN or only -inf.
+
+    PyTorch's maximum is the window's last NaN (``val > max || isnan(val)``), and a
+    window of -inf alone points at its first element inside the input.  The strict
+    ``>`` of the forward never picks a NaN, and for -inf alone it keeps offset 0,
+    which may lie in the -inf padding (an index outside the input, a lost gradient).
+    """
+    empty = xp.isneginf(best)
+    if empty.any():
+        def inside(axis: int, positions: slice) -> Any:
+            p = xp.arange(positions.start, positions.stop, positions.step)
+            return (p >= padding[axis]) & (p < padding[axis] + size[axis])
+        for k in reversed(range(len(slices))):  # the first offset inside the input is set last
+            rows, cols = slices[k]
+            arg[empty & (inside(0, rows)[:, None] & inside(1, cols))] = k
+    for k, (rows, cols) in enumerate(slices):  # the last NaN is set last
+        arg[xp.isnan(xpad[:, :, rows, cols])] = k
 
 
 def max_pool2d(input: Tensor, kernel_size: int | tuple[int, int],
@@ -309,20 +334,31 @@ def adaptive_avg_pool2d(input: Tensor, output_size: int | tuple[int | None, int 
     return separable_map(input, *mats)
 
 
+def _adaptive_argmax(x: Any, size: tuple, last_nan: bool = False) -> tuple[Any, Any]:
+    """Max of each adaptive window and its flat ``h * W + w`` index: the first maximum, or
+    with ``last_nan`` the window's last NaN where it has one."""
+    n, c, h, w = x.shape
+    (h0, h1), (w0, w1) = _adaptive_bounds(h, size[0]), _adaptive_bounds(w, size[1])
+    out = xp.empty((n, c) + size, dtype=x.dtype)
+    idx = xp.empty((n, c) + size, dtype=xp.int64)
+    for i in range(size[0]):
+        for j in range(size[1]):
+            flat = x[:, :, h0[i]:h1[i], w0[j]:w1[j]].reshape(n, c, -1)
+            k = flat.argmax(axis=2)  # the first maximum, or the first NaN
+            if last_nan:
+                nan = xp.isnan(flat)
+                k = xp.where(nan.any(axis=2), flat.shape[2] - 1 - nan[:, :, ::-1].argmax(axis=2), k)
+            out[:, :, i, j] = xp.take_along_axis(flat, k[:, :, None], 2)[:, :, 0]
+            rw = w1[j] - w0[j]
+            idx[:, :, i, j] = (h0[i] + k // rw) * w + w0[j] + k % rw
+    return out, idx
+
+
 class AdaptiveMaxPool2d(Function):
     def forward(self, x, size=(1, 1)):
-        n, c, h, w = x.shape
-        (h0, h1), (w0, w1) = _adaptive_bounds(h, size[0]), _adaptive_bounds(w, size[1])
-        out = xp.empty((n, c) + size, dtype=x.dtype)
-        idx = xp.empty((n, c) + size, dtype=xp.int64)
-        for i in range(size[0]):
-            for j in range(size[1]):
-                region = x[:, :, h0[i]:h1[i], w0[j]:w1[j]]
-                flat = region.reshape(n, c, -1)
-                k = flat.argmax(axis=2)  # first maximum; nan wins, as in PyTorch
-                out[:, :, i, j] = xp.take_along_axis(flat, k[:, :, None], 2)[:, :, 0]
-                rw = w1[j] - w0[j]
-                idx[:, :, i, j] = (h0[i] + k // rw) * w + w0[j] + k % rw
+        out, idx = _adaptive_argmax(x, size)
+        if xp.isnan(out).any():  # PyTorch's maximum is a window's last NaN, not its first
+            out, idx = _adaptive_argmax(x, size, last_nan=True)
         self.idx, self.xshape = idx, x.shape
         return out
 
