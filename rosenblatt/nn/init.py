@@ -109,15 +109,35 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0,
 
 def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0,
                   b: float = 2.0, generator: Generator | None = None) -> Tensor:
-    """Fill with N(mean, std^2) samples redrawn until they fall in ``[a, b]`` (absolute bounds)."""
+    """Fill with N(mean, std^2) samples conditioned on ``[a, b]`` (absolute bounds).
+
+    PyTorch's two samplers: with more than 30% of the mass inside ``[a, b]`` the samples
+    outside are redrawn; with less, candidates are drawn uniformly on ``[a, b]`` and kept
+    with probability ``pdf(x) / pdf(mode)``, so bounds far in a tail still finish (redrawing
+    normal samples would take ~1/mass rounds: forever at 10 std).
+    """
     if not a < b:
         raise ValueError(f"trunc_normal_(): expected a < b, got a={a}, b={b}")
+    if mean < a - 2 * std or mean > b + 2 * std:
+        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
+                      "The distribution of values may be incorrect.", stacklevel=2)
     rng = numpy_generator(generator)
-    values = rng.normal(mean, std, tensor.shape)
-    bad = (values < a) | (values > b)
-    while bad.any():
-        values[bad] = rng.normal(mean, std, int(bad.sum()))
-        bad = (values < a) | (values > b)
+    scale = std * math.sqrt(2.0)
+    mass_inside = (math.erf((b - mean) / scale) - math.erf((a - mean) / scale)) / 2
+
+    def draw(size: Any) -> tuple[Any, Any]:
+        """Candidates and whether each is accepted."""
+        if mass_inside > 0.3:
+            x = rng.normal(mean, std, size)
+            return x, (x >= a) & (x <= b)
+        mode = min(max(mean, a), b)
+        x = rng.uniform(a, b, size)
+        return x, xp.log(rng.random(size)) <= ((mode - mean) ** 2 - (x - mean) ** 2) / (2 * std ** 2)
+
+    values, accepted = draw(tensor.shape)
+    while not accepted.all():
+        redo = xp.flatnonzero(~accepted)
+        values.flat[redo], accepted.flat[redo] = draw(redo.size)
     return _fill(tensor, values)
 
 

@@ -1,4 +1,5 @@
 """nn.init: distributions checked statistically, fans and gains against PyTorch's."""
+import contextlib
 import math
 
 import numpy
@@ -102,6 +103,18 @@ def test_trunc_normal_bounds_and_moments():
     assert abs(values.mean() - ref.mean().item()) < 0.02 and abs(values.std() - ref.std().item()) < 0.02
     # Bounds are absolute: a=-2, b=2 are 100 std away, so std=0.02 samples are untruncated.
     _check_normal(init.trunc_normal_(rb.empty(SHAPE), std=0.02).data, 0.0, 0.02)
+
+
+@pytest.mark.parametrize("mean, std, a, b", [(0.0, 1.0, 10.0, 11.0), (5.0, 1.0, -1.0, 0.0),
+                                             (0.0, 1.0, -1e-3, 1e-3)])
+def test_trunc_normal_with_little_mass_inside_finishes_and_matches_torch(mean, std, a, b):
+    # Redrawing normal samples never finished for [10, 11] (mass 7.6e-24 inside).
+    with pytest.warns(UserWarning) if abs(mean) > 2 else contextlib.nullcontext():
+        values = init.trunc_normal_(rb.empty(100, 100), mean, std, a, b, generator=rb.Generator(0)).data
+    with pytest.warns(UserWarning) if abs(mean) > 2 else contextlib.nullcontext():
+        ref = torch.nn.init.trunc_normal_(torch.empty(100, 100), mean, std, a, b).numpy()
+    assert a <= values.min() and values.max() <= b
+    assert abs(values.mean() - ref.mean()) < 0.02 * (b - a) and abs(values.std() - ref.std()) < 0.02 * (b - a)
 
 
 def test_init_is_in_place_under_no_grad_keeps_dtype_and_uses_generator():
