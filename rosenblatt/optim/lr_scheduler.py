@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import types
+import warnings
 from bisect import bisect_right
 from collections import Counter
 from typing import Any, Callable, Sequence
@@ -39,6 +40,12 @@ def _per_group(name: str, optimizer: Optimizer, value: Any) -> list[Any]:
                              f"{len(optimizer.param_groups)} param groups; give one per group")
         return list(value)
     return [value] * len(optimizer.param_groups)
+
+
+def _warn_epoch_deprecated(sched: Any) -> None:
+    warnings.warn(f"{type(sched).__name__}.step(epoch): the epoch argument is deprecated (as in "
+                  f"PyTorch); it jumps to that epoch, with the closed-form lr where the schedule "
+                  f"has one. Call step() once per epoch instead", UserWarning, stacklevel=3)
 
 
 class LRScheduler:
@@ -87,16 +94,22 @@ class LRScheduler:
         """The learning rates set by the last ``step()``, one per param group."""
         return self._last_lr
 
-    def step(self) -> None:
-        """Advance the schedule one epoch (or iteration) and set the new lrs."""
+    def step(self, epoch: int | None = None) -> None:
+        """Advance the schedule one epoch (or iteration) and set the new lrs.
+
+        ``epoch`` (deprecated, as in PyTorch) jumps to that epoch instead, with the
+        closed-form lr where the schedule has one.
+        """
         self._step_count += 1
-        self._update_lr(None)
+        if epoch is not None:
+            _warn_epoch_deprecated(self)
+        self._update_lr(epoch)
 
     def _update_lr(self, epoch: int | None) -> None:
         if epoch is None:
             self.last_epoch += 1
             values = self.get_lr()
-        else:  # SequentialLR restarting a schedule at a milestone
+        else:  # step(epoch), or SequentialLR restarting a schedule at a milestone
             self.last_epoch = epoch
             closed = getattr(self, "_get_closed_form_lr", None)
             values = closed() if closed is not None else self.get_lr()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 from typing import Any, Sequence, SupportsFloat
 
-from .lr_scheduler import LRScheduler, _lrs
+from .lr_scheduler import LRScheduler, _lrs, _warn_epoch_deprecated
 from .optimizer import Optimizer
 
 
@@ -90,10 +90,15 @@ class ReduceLROnPlateau(LRScheduler):
         return a > (best * (self.threshold + 1.0) if self.threshold_mode == "rel"
                     else best + self.threshold)
 
-    def step(self, metrics: SupportsFloat) -> None:  # type: ignore[override]
-        """Record this epoch's metric (a loss, an accuracy) and cut the lr if it has plateaued."""
+    def step(self, metrics: SupportsFloat, epoch: int | None = None) -> None:  # type: ignore[override]
+        """Record this epoch's metric (a loss, an accuracy) and cut the lr if it has plateaued.
+
+        ``epoch`` (deprecated, as in PyTorch) sets ``last_epoch`` instead of counting up.
+        """
         current = float(metrics)
-        self.last_epoch += 1
+        if epoch is not None:
+            _warn_epoch_deprecated(self)
+        self.last_epoch = self.last_epoch + 1 if epoch is None else epoch
         if self._is_better(current, self.best):
             self.best = current
             self.num_bad_epochs = 0

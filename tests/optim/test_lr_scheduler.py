@@ -159,3 +159,32 @@ def test_base_lrs_and_errors():
         ours_sched.SequentialLR(opt, [sched, ours_sched.ReduceLROnPlateau(opt)], milestones=[3])
     with pytest.raises(ValueError, match="2 lr_lambdas"):
         ours_sched.LambdaLR(opt, [lambda e: 1.0])
+
+
+@pytest.mark.parametrize("name,options", SCHEDULES[:10])
+def test_step_with_an_epoch_jumps_there_and_warns_like_torch(name, options):
+    """PyTorch's deprecated step(epoch) sets last_epoch and uses the closed form where there is one."""
+    ours, theirs = pair()
+    sched, ref = getattr(ours_sched, name)(ours, **options), getattr(torch.optim.lr_scheduler, name)(theirs, **options)
+    for epoch in [3, 4, 9, 2, 7]:
+        with pytest.warns(UserWarning, match="deprecated"):
+            sched.step(epoch)
+        with pytest.warns(UserWarning, match="deprecated"):
+            ref.step(epoch)
+        assert sched.last_epoch == ref.last_epoch == epoch
+        same(sched.get_last_lr(), ref.get_last_lr())
+    sched.step()
+    ref.step()
+    same(sched.get_last_lr(), ref.get_last_lr())
+
+
+def test_reduce_on_plateau_step_with_an_epoch_like_torch():
+    ours, theirs = pair()
+    sched = ours_sched.ReduceLROnPlateau(ours, patience=0)
+    ref = torch.optim.lr_scheduler.ReduceLROnPlateau(theirs, patience=0)
+    for s in (sched, ref):
+        with pytest.warns(UserWarning, match="deprecated"):
+            s.step(1.0, 5)
+        s.step(2.0)
+    assert sched.last_epoch == ref.last_epoch == 6
+    same(sched.get_last_lr(), ref.get_last_lr())
