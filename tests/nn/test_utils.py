@@ -64,6 +64,15 @@ def test_clip_grad_norm_nonfinite(rng):
     numpy.testing.assert_array_equal(ours[2].grad.data, theirs[2].grad.numpy())
 
 
+def test_clip_grad_norm_of_float16_gradients_does_not_overflow():
+    # 300 squared overflows float16: the norm was inf and every gradient became 0
+    p, tp = rb.zeros(3, dtype=rb.float16, requires_grad=True), torch.zeros(3, dtype=torch.float16, requires_grad=True)
+    p.grad, tp.grad = rb.full((3,), 300.0, dtype=rb.float16), torch.full((3,), 300.0, dtype=torch.float16)
+    norm, tnorm = clip_grad_norm_([p], 1.0), torch.nn.utils.clip_grad_norm_([tp], 1.0)
+    assert norm.dtype == numpy.float16 and norm.item() == tnorm.item() == 519.5
+    numpy.testing.assert_array_equal(p.grad.data, tp.grad.numpy())
+
+
 def test_clip_grad_value_matches_torch(rng):
     ours, theirs = with_grads(rng, scale=2.0)
     assert clip_grad_value_(ours, 0.7) is None

@@ -1,7 +1,7 @@
 """Gradient clipping: rescale (``clip_grad_norm_``) or clamp (``clip_grad_value_``) ``.grad`` in place."""
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Any, Iterable
 
 from ..._backend import xp
 from ...tensor import Tensor
@@ -13,6 +13,10 @@ def _grads(parameters: _Params) -> list[Tensor]:
     if isinstance(parameters, Tensor):
         parameters = [parameters]
     return [p.grad for p in parameters if p.grad is not None]
+
+
+def _at_least_float32(array: Any) -> Any:
+    return array if array.dtype.itemsize >= 4 else array.astype(xp.float32)
 
 
 def clip_grad_norm_(parameters: _Params, max_norm: float, norm_type: float = 2.0,
@@ -48,8 +52,11 @@ def clip_grad_norm_(parameters: _Params, max_norm: float, norm_type: float = 2.0
     if not grads:
         return Tensor._wrap(xp.zeros((), dtype=xp.float32))
     dtype = xp.result_type(*[g.data.dtype for g in grads])
-    norms = xp.array([xp.linalg.vector_norm(g.data, ord=norm_type) for g in grads], dtype=dtype)
-    total = xp.asarray(xp.linalg.vector_norm(norms, ord=norm_type), dtype=dtype)
+    # Norms accumulate in at least float32, as PyTorch's: squaring float16 gradients in float16
+    # overflows from 256 up, and the inf norm then zeroed every gradient.
+    norms = xp.array([xp.linalg.vector_norm(_at_least_float32(g.data), ord=norm_type).astype(g.dtype)
+                      for g in grads])
+    total = xp.linalg.vector_norm(_at_least_float32(norms), ord=norm_type).astype(dtype)
     if error_if_nonfinite and not xp.isfinite(total):
         raise RuntimeError(
             f"clip_grad_norm_(): the total norm of order {norm_type} for gradients from "
