@@ -115,6 +115,26 @@ def _checksum(array: Any) -> int:
     return zlib.crc32(memoryview(array).cast("B")) if array.size else 0
 
 
+def _read_bfloat16_as_float32(path: str, names: list[str]) -> dict[str, Any]:
+    """The bfloat16 tensors ``names`` of a safetensors file, widened to float32.
+
+    NumPy has no bfloat16 (PyTorch checkpoints often are), so safetensors cannot hand them
+    over; bfloat16 is float32's top 16 bits, so the widening is exact.
+    """
+    import json
+
+    with open(path, "rb") as fh:
+        header_size = int.from_bytes(fh.read(8), "little")
+        header = json.loads(fh.read(header_size))
+        arrays = {}
+        for name in names:
+            start, end = header[name]["data_offsets"]
+            fh.seek(8 + header_size + start)
+            halves = xp.frombuffer(fh.read(end - start), dtype="<u2")
+            arrays[name] = (halves.astype(xp.uint32) << 16).view(xp.float32).reshape(header[name]["shape"])
+    return arrays
+
+
 def save(obj: Any, f: _Path) -> None:
     """Save tensors, or a nested checkpoint of them, to the safetensors file ``f``, atomically.
 
@@ -170,8 +190,8 @@ def save(obj: Any, f: _Path) -> None:
 def load(f: _Path) -> Any:
     """Load what :func:`save` wrote, or any safetensors file (as a flat ``name -> Tensor`` dict).
 
-    Tensors come back as rosenblatt tensors with their saved dtypes; dict keys,
-    ints, tuples and the nesting come back exactly.
+    Tensors come back as rosenblatt tensors with their saved dtypes (bfloat16, which
+    NumPy lacks, as float32); dict keys, ints, tuples and the nesting come back exactly.
 
     Raises:
         ValueError: ``f`` is truncated or corrupted (it names the file).
@@ -193,10 +213,15 @@ def load(f: _Path) -> Any:
     try:
         with safetensors.safe_open(path, framework="numpy") as fh:
             meta = fh.metadata() or {}
-            tensors = {name: fh.get_tensor(name) for name in fh.keys()}
+            names = list(fh.keys())
+            bfloat16 = [name for name in names if fh.get_slice(name).get_dtype() == "BF16"]
+            tensors = {name: fh.get_tensor(name) for name in names if name not in bfloat16}
     except safetensors.SafetensorError as e:
         raise ValueError(f"load(): {path!r} is not a readable safetensors file (truncated or "
                          f"corrupted?): {e}") from e
+    if bfloat16:
+        tensors.update(_read_bfloat16_as_float32(path, bfloat16))
+        tensors = {name: tensors[name] for name in names}
     if _KEY not in meta:
         return {name: Tensor._wrap(array) for name, array in tensors.items()}
     try:
