@@ -55,7 +55,9 @@ class _Encoder:
 
     def name(self, path: list[str]) -> str:
         name = ".".join(path) or "tensor"
-        if name in self.arrays:  # {"a.b": x, "a": {"b": y}} flatten to the same name
+        # {"a.b": x, "a": {"b": y}} flatten to the same name; "__metadata__" is the header's
+        # own key (a tensor under it made a file nothing could read)
+        if name in self.arrays or name == "__metadata__":
             i = 1
             while f"{name}#{i}" in self.arrays:
                 i += 1

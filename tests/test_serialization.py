@@ -177,6 +177,14 @@ def test_loads_a_state_dict_saved_by_torch(tmp_path):
     assert back["2.weight"].dtype == numpy.float64
 
 
+def test_a_tensor_named_like_the_header_key_round_trips(tmp_path):
+    path = tmp_path / "ckpt.safetensors"
+    save({"__metadata__": rb.ones(2), "x": {"__metadata__": rb.zeros(1)}}, path)
+    back = load(path)
+    numpy.testing.assert_array_equal(back["__metadata__"].data, [1.0, 1.0])
+    numpy.testing.assert_array_equal(back["x"]["__metadata__"].data, [0.0])
+
+
 def test_loads_a_bfloat16_state_dict_saved_by_torch_as_float32(tmp_path):
     model = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.Linear(3, 2)).to(torch.bfloat16)
     path = tmp_path / "bf16.safetensors"
