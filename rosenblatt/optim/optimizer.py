@@ -84,8 +84,10 @@ class Optimizer:
     """Base class of all optimizers.
 
     Args:
-        params: an iterable of tensors, or of dicts each holding ``'params'``
-            and per-group options that override ``defaults``.
+        params: an iterable of tensors, of ``(name, tensor)`` pairs
+            (``model.named_parameters()``: the names go to the group's
+            ``'param_names'``), or of dicts each holding ``'params'`` and
+            per-group options that override ``defaults``.
         defaults: default options of every group (``lr``, ...).
 
     Subclasses define ``_state_init(group) -> {key: initial value}`` and
@@ -149,7 +151,21 @@ class Optimizer:
                             f"{type(param_group).__name__}")
         group = dict(param_group)
         params = group["params"]
+        if isinstance(params, set):
+            raise TypeError("add_param_group(): parameters must be in an ordered collection, not a "
+                            "set, whose order changes between runs (and with it the state dict's "
+                            "numbering); use a list")
         group["params"] = [params] if isinstance(params, Tensor) else list(params)
+        named = [p for p in group["params"] if isinstance(p, tuple)]
+        if named:  # model.named_parameters(): PyTorch keeps the names in the state dict
+            if len(named) != len(group["params"]):
+                raise ValueError("add_param_group(): all params should be with or without names; "
+                                 "some param names are missing")
+            group["param_names"] = [name for name, _ in named]
+            group["params"] = [p for _, p in named]
+        if any(("param_names" in g) != ("param_names" in group) for g in self.param_groups):
+            raise ValueError(f"add_param_group(): all param groups should be with or without "
+                             f"names; cannot add a group {'with' if named else 'without'} names")
         for p in group["params"]:
             if not isinstance(p, Tensor):
                 raise TypeError(f"{type(self).__name__} can only optimize Tensors, but one of the "

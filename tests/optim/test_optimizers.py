@@ -354,3 +354,25 @@ def test_sgd_momentum_buffer_saved_as_none_starts_from_the_gradient():
         opt.step()
         ref.step()
     numpy.testing.assert_allclose(p.data, q.detach().numpy(), rtol=1e-6)
+
+
+def test_named_parameters_as_torch(rng):
+    """optim.X(model.named_parameters()) keeps the names in each group and in the state dict."""
+    ours, theirs = make_pair(rng, shapes=[(3, 2), (2,)])
+    opt = optim.Adam(zip(["weight", "bias"], ours), lr=0.1)
+    ref = torch.optim.Adam(zip(["weight", "bias"], theirs), lr=0.1)
+    for _ in range(3):
+        feed(ours, theirs, rng)
+        opt.step()
+        ref.step()
+    assert_close(ours, theirs)
+    assert opt.param_groups[0]["params"][0] is ours[0]
+    saved, ref_saved = opt.state_dict()["param_groups"][0], ref.state_dict()["param_groups"][0]
+    assert saved["param_names"] == ref_saved["param_names"] == ["weight", "bias"]
+    assert saved["params"] == ref_saved["params"] == [0, 1]
+    with pytest.raises(ValueError, match="with or without names"):
+        optim.SGD([("weight", ours[0]), ours[1]], lr=0.1)
+    with pytest.raises(ValueError, match="with or without names"):
+        opt.add_param_group({"params": [rb.ones(2, requires_grad=True)]})
+    with pytest.raises(TypeError, match="not a set"):
+        optim.SGD([{"params": set(ours)}], lr=0.1)
