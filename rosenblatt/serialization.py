@@ -91,9 +91,12 @@ class _Encoder:
         if isinstance(obj, (list, tuple)):
             seq = [self.encode(v, path + [str(i)]) for i, v in enumerate(obj)]
             return {"u": seq} if isinstance(obj, tuple) else seq
+        kind = type(obj).__qualname__
+        if type(obj).__module__ != "builtins":  # "torch.Tensor", not a bare "Tensor"
+            kind = f"{type(obj).__module__.split('.')[0]}.{kind}"
         raise TypeError(
-            f"save(): can't store a {type(obj).__name__} at {_where(path)}; a checkpoint holds "
-            f"tensors, arrays, dicts, lists, tuples, str, int, float, bool and None"
+            f"save(): can't store a {kind} at {_where(path)}; a checkpoint holds rosenblatt "
+            f"tensors, NumPy arrays, dicts, lists, tuples, str, int, float, bool and None"
         )
 
 
@@ -212,6 +215,8 @@ def load(f: _Path) -> Any:
     path = os.fspath(f)
     if not os.path.exists(path):
         raise FileNotFoundError(f"load(): no such file: {path!r}")
+    if os.path.isdir(path):  # safetensors' own error reads "No such device (os error 19)"
+        raise IsADirectoryError(f"load(): {path!r} is a directory; pass the checkpoint file in it")
     try:
         with safetensors.safe_open(path, framework="numpy") as fh:
             meta = fh.metadata() or {}

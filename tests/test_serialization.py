@@ -177,6 +177,13 @@ def test_loads_a_state_dict_saved_by_torch(tmp_path):
     assert back["2.weight"].dtype == numpy.float64
 
 
+def test_loading_a_directory_or_saving_a_torch_tensor_says_so(tmp_path):
+    with pytest.raises(IsADirectoryError, match="is a directory"):
+        load(tmp_path)
+    with pytest.raises(TypeError, match="can't store a torch.Tensor at 'w'"):
+        save({"w": torch.ones(2)}, tmp_path / "ckpt.safetensors")
+
+
 def test_a_tensor_named_like_the_header_key_round_trips(tmp_path):
     path = tmp_path / "ckpt.safetensors"
     save({"__metadata__": rb.ones(2), "x": {"__metadata__": rb.zeros(1)}}, path)
