@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import collections.abc
+import copy
 from typing import Any, Sequence
 
 from .._backend import xp
+from ..ops.arithmetic import result_type
 from ..tensor import Tensor
 
 
@@ -28,8 +30,9 @@ def default_collate(batch: Sequence[Any]) -> Any:
 
     Tensors and NumPy arrays are stacked along a new first dim; Python ints
     become an int64 tensor, floats a float64 tensor, bools a bool tensor (as in
-    PyTorch); strings stay a list.  A tuple or list of fields gives a list of
-    collated fields, a dict gives a dict, a namedtuple the same namedtuple.
+    PyTorch); strings stay as they are (a list of the batch, a tuple per field of
+    tuple samples).  A tuple or list of fields gives a list of collated fields, a
+    mapping the same kind of mapping, a namedtuple the same namedtuple.
 
     Example:
         >>> import rosenblatt as rb
@@ -47,24 +50,27 @@ def default_collate(batch: Sequence[Any]) -> Any:
         return _stack(batch)
     if isinstance(elem, xp.generic):
         return Tensor._wrap(xp.asarray(batch))
-    if isinstance(elem, bool):
-        return Tensor._wrap(xp.asarray(batch, dtype=bool))
-    if isinstance(elem, int):
-        return Tensor._wrap(xp.asarray(batch, dtype=xp.int64))
     if isinstance(elem, float):
         return Tensor._wrap(xp.asarray(batch, dtype=xp.float64))
+    if isinstance(elem, int):  # bool too; the dtype comes from every value: [1, 2.5] is float32
+        return Tensor._wrap(xp.asarray(batch, dtype=result_type(*batch)))
     if isinstance(elem, (str, bytes)):
-        return list(batch)
+        return batch  # as is: a tuple when it is a field of tuple samples, as in PyTorch
     if isinstance(elem, collections.abc.Mapping):
-        return {key: default_collate([d[key] for d in batch]) for key in elem}
+        collated = {key: default_collate([d[key] for d in batch]) for key in elem}
+        if isinstance(elem, collections.abc.MutableMapping):  # keeps OrderedDict, defaultdict, ...
+            clone = copy.copy(elem)
+            clone.update(collated)
+            return clone
+        return collated
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):
-        return type(elem)(*(default_collate(list(s)) for s in zip(*batch)))
+        return type(elem)(*(default_collate(s) for s in zip(*batch)))
     if isinstance(elem, collections.abc.Sequence):
         size = len(elem)
         if any(len(e) != size for e in batch):
             raise RuntimeError("default_collate: each element in list of batch should be of equal size, "
                                f"got sizes {sorted({len(e) for e in batch})}")
-        return [default_collate(list(s)) for s in zip(*batch)]
+        return [default_collate(s) for s in zip(*batch)]
     raise TypeError(f"default_collate: batch must contain Tensors, numpy arrays, numbers, dicts or lists; "
                     f"found {type(elem).__name__}; pass a collate_fn for other types")
 

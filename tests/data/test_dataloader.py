@@ -124,6 +124,23 @@ def test_collate_tuples_dicts_numbers_match_torch(rng) -> None:
     _same(_np(got), _np(want))
 
 
+@pytest.mark.parametrize("batch", [[1, 2.5], [True, 2], [True, False], [1.0, 2]])
+def test_collate_python_numbers_take_the_dtype_of_all_values_as_torch(batch) -> None:
+    got, want = default_collate(batch), tud.default_collate(batch)  # [1, 2.5] was int64 [1, 2]
+    assert str(got.dtype) == str(want.dtype).removeprefix("torch.")
+    assert got.tolist() == want.tolist()
+
+
+def test_collate_keeps_the_mapping_type_and_gives_string_fields_as_tuples_as_torch() -> None:
+    from collections import OrderedDict, defaultdict
+    for make in (OrderedDict, lambda **kw: defaultdict(int, **kw)):
+        got, want = default_collate([make(a=1), make(a=2)]), tud.default_collate([make(a=1), make(a=2)])
+        assert type(got) is type(want) and got["a"].tolist() == want["a"].tolist()
+    got, want = default_collate([(1, "s"), (2, "t")]), tud.default_collate([(1, "s"), (2, "t")])
+    assert got[1] == want[1] == ("s", "t")
+    assert default_collate(["s", "t"]) == tud.default_collate(["s", "t"]) == ["s", "t"]
+
+
 def test_collate_namedtuple_and_errors() -> None:
     from collections import namedtuple
     P = namedtuple("P", "a b")
