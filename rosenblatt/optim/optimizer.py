@@ -396,7 +396,14 @@ class Optimizer:
                 j = bucket.position[id(p)]
                 for key in init:
                     if key in values and values[key] is not None:
-                        bucket.view(key, j)[...] = _array(values[key])
+                        value = _array(values[key])
+                        if value.shape != p.data.shape:  # it would broadcast into the state
+                            raise ValueError(
+                                f"load_state_dict(): saved state '{key}' of parameter {idx} has "
+                                f"shape {tuple(value.shape)}, but the parameter in its place has "
+                                f"shape {tuple(p.data.shape)}; was the state dict saved from "
+                                f"another model, or with the parameters in another order?")
+                        bucket.view(key, j)[...] = value
                 self._attach(bucket, j, [k for k in init if k in values])
                 # a buffer saved as None (older PyTorch) is fresh: its next step starts it
                 loaded = any(values[k] is not None for k in init if k in values)

@@ -376,3 +376,21 @@ def test_named_parameters_as_torch(rng):
         opt.add_param_group({"params": [rb.ones(2, requires_grad=True)]})
     with pytest.raises(TypeError, match="not a set"):
         optim.SGD([{"params": set(ours)}], lr=0.1)
+
+
+def test_load_state_dict_of_another_shape_raises():
+    """PyTorch fails at the next step; the saved buffer must not broadcast into the state."""
+    small, large = rb.ones(1, requires_grad=True), rb.ones(3, requires_grad=True)
+    saver = optim.Adam([small], lr=0.1)
+    small.grad = rb.ones(1)
+    saver.step()
+    ref_small, ref_large = torch.ones(1, requires_grad=True), torch.ones(3, requires_grad=True)
+    ref_saver, ref = torch.optim.Adam([ref_small], lr=0.1), torch.optim.Adam([ref_large], lr=0.1)
+    ref_small.grad = torch.ones(1)
+    ref_saver.step()
+    ref.load_state_dict(ref_saver.state_dict())
+    ref_large.grad = torch.ones(3)
+    with pytest.raises(RuntimeError):
+        ref.step()
+    with pytest.raises(ValueError, match=r"'exp_avg' of parameter 0 has shape \(1,\), .* shape \(3,\)"):
+        optim.Adam([large], lr=0.1).load_state_dict(saver.state_dict())
