@@ -130,10 +130,24 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requir
 
 
 def linspace(start: float, end: float, steps: int, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """``steps`` evenly spaced values from ``start`` to ``end`` inclusive."""
+    """``steps`` evenly spaced values from ``start`` to ``end`` inclusive.
+
+    An integer ``dtype`` follows PyTorch's formula: the ends truncated to integers, the
+    points computed in float64 from the nearer end and truncated toward zero (a point that
+    is exactly an integer can come out one lower in PyTorch, whose fused multiply-add
+    rounds differently).
+    """
     if steps < 0:
         raise ValueError(f"linspace(): number of steps must be non-negative, got {steps}")
-    return _make(xp.linspace(start, end, steps).astype(_float(dtype)), requires_grad)
+    dtype = default_float if dtype is None else xp.dtype(dtype)
+    if dtype.kind == "f" or steps < 2:
+        values = xp.linspace(start, end, steps)
+    else:
+        start, end = int(start), int(end)
+        step = (end - start) / (steps - 1)
+        i = xp.arange(steps, dtype=xp.float64)
+        values = xp.where(i < steps // 2, start + step * i, end - step * (steps - 1 - i))
+    return _make(values.astype(dtype), requires_grad)
 
 
 def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:

@@ -161,6 +161,16 @@ def test_linspace_like_torch(args):
     np.testing.assert_allclose(r.numpy(), t.numpy(), rtol=1e-6, atol=1e-6)
 
 
+@pytest.mark.parametrize("args", [(0, 10, 5), (-10, 0, 5), (0, 1, 5), (3, -4, 6), (0, 100, 7), (0.5, 9.7, 4),
+                                  (-0.9, 2.9, 3), (0, 10, 1), (5, 5, 3)])
+@pytest.mark.parametrize("dtype", ["int64", "int32"])
+def test_linspace_with_an_integer_dtype_like_torch(args, dtype):
+    # raised "expected a floating point dtype" before
+    r, t = rb.linspace(*args, dtype=getattr(rb, dtype)), torch.linspace(*args, dtype=getattr(torch, dtype))
+    _same_dtype(r, t)
+    assert r.tolist() == t.tolist()
+
+
 def test_linspace_float64():
     assert rb.linspace(0, 1, 3, dtype=rb.float64).dtype == rb.float64
 
