@@ -41,6 +41,13 @@ class Adagrad(Optimizer):
         super().__init__(params, dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
                                       initial_accumulator_value=initial_accumulator_value,
                                       eps=eps, maximize=maximize))
+        # PyTorch builds Adagrad's state here, not at the first step: its state dict and
+        # opt.state[p]['sum'] hold every parameter from the start
+        for i, group in enumerate(self.param_groups):
+            for dtype in {p.data.dtype for p in group["params"]}:
+                bucket = self._bucket(i, group, dtype)
+                for j in range(len(bucket.params)):
+                    self._attach(bucket, j, self._state_init(group))
 
     def _check(self, options: dict[str, Any]) -> None:
         super()._check(options)

@@ -394,3 +394,21 @@ def test_load_state_dict_of_another_shape_raises():
         ref.step()
     with pytest.raises(ValueError, match=r"'exp_avg' of parameter 0 has shape \(1,\), .* shape \(3,\)"):
         optim.Adam([large], lr=0.1).load_state_dict(saver.state_dict())
+
+
+def test_adagrad_state_exists_before_the_first_step_as_torch(rng):
+    ours, theirs = make_pair(rng, shapes=[(2, 3), (4,)])
+    opt = optim.Adagrad(ours, lr=0.1, initial_accumulator_value=0.5)
+    ref = torch.optim.Adagrad(theirs, lr=0.1, initial_accumulator_value=0.5)
+    saved, ref_saved = opt.state_dict()["state"], ref.state_dict()["state"]
+    assert saved.keys() == ref_saved.keys() == {0, 1}
+    for i in saved:
+        assert saved[i].keys() == ref_saved[i].keys()
+        assert saved[i]["step"] == float(ref_saved[i]["step"]) == 0
+        numpy.testing.assert_array_equal(saved[i]["sum"].data, ref_saved[i]["sum"].numpy())
+    feed(ours, theirs, rng, skip={1})
+    opt.step()
+    ref.step()
+    assert_close(ours, theirs)
+    assert opt.state[ours[1]]["step"] == 0 and opt.state[ours[0]]["step"] == 1
+    assert_state_dtype(opt)
