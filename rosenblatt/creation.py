@@ -5,6 +5,7 @@ be given as varargs or one sequence: ``zeros(2, 3)`` and ``zeros((2, 3))``.
 """
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 from ._backend import default_float, xp
@@ -168,35 +169,57 @@ def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, req
     return _make(array.astype(dtype, copy=False), requires_grad)
 
 
-def randint(low: int, high: int | None = None, size: Any = (), *, generator: Generator | None = None, dtype: Any = None) -> Tensor:
+def _int_arg(value: Any, name: str, op: str) -> int:
+    """``value`` as an int; a float would be silently truncated by NumPy."""
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise TypeError(f"{op}(): {name} must be an int, got {type(value).__name__} {value!r}") from None
+
+
+def randint(low: int, high: int | None = None, size: Any = (), *, generator: Generator | None = None,
+            dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Integers uniform on ``[low, high)``; ``randint(high, size)`` starts at 0."""
     if isinstance(high, (tuple, list)):  # randint(high, size), PyTorch's short form
         low, high, size = 0, low, high
     if high is None:
         low, high = 0, low
+    low, high = _int_arg(low, "low", "randint"), _int_arg(high, "high", "randint")
     if low >= high:
         raise ValueError(f"randint(): expected low < high, got low={low}, high={high}")
     array = numpy_generator(generator).integers(low, high, size_arg((size,), "randint"))
-    return Tensor._wrap(xp.asarray(array, dtype=dtype or xp.int64))
+    return _make(xp.asarray(array, dtype=dtype or xp.int64), requires_grad)
 
 
-def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None) -> Tensor:
+def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None,
+             requires_grad: bool = False) -> Tensor:
     """A random permutation of ``0 .. n-1``."""
-    return Tensor._wrap(numpy_generator(generator).permutation(n).astype(dtype or xp.int64))
+    n = _int_arg(n, "n", "randperm")
+    if n < 0:
+        raise ValueError(f"randperm(): n must be non-negative, got {n}")
+    return _make(numpy_generator(generator).permutation(n).astype(dtype or xp.int64), requires_grad)
 
 
-def rand_like(input: Tensor, generator: Generator | None = None, dtype: Any = None) -> Tensor:
-    return rand(input.shape, generator=generator, dtype=dtype or input.dtype)
+def rand_like(input: Tensor, generator: Generator | None = None, dtype: Any = None,
+              requires_grad: bool = False) -> Tensor:
+    return rand(input.shape, generator=generator, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
-def randn_like(input: Tensor, generator: Generator | None = None, dtype: Any = None) -> Tensor:
-    return randn(input.shape, generator=generator, dtype=dtype or input.dtype)
+def randn_like(input: Tensor, generator: Generator | None = None, dtype: Any = None,
+               requires_grad: bool = False) -> Tensor:
+    return randn(input.shape, generator=generator, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
-def randint_like(input: Tensor, low: int, high: int | None = None, generator: Generator | None = None) -> Tensor:
-    return randint(low, high, input.shape, generator=generator, dtype=input.dtype)
+def randint_like(input: Tensor, low: int, high: int | None = None, generator: Generator | None = None,
+                 dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return randint(low, high, input.shape, generator=generator, dtype=dtype or input.dtype,
+                   requires_grad=requires_grad)
 
 
-def normal(mean: float, std: float, size: Any, *, generator: Generator | None = None, dtype: Any = None) -> Tensor:
+def normal(mean: float, std: float, size: Any, *, generator: Generator | None = None, dtype: Any = None,
+           requires_grad: bool = False) -> Tensor:
+    """Samples of N(mean, std^2) (scalar ``mean`` and ``std``)."""
+    if not std >= 0:
+        raise ValueError(f"normal(): expected std >= 0.0, got std={std}")
     array = numpy_generator(generator).normal(mean, std, size_arg((size,), "normal"))
-    return Tensor._wrap(array.astype(_float(dtype)))
+    return _make(array.astype(_float(dtype)), requires_grad)

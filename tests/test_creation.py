@@ -308,3 +308,29 @@ def test_random_like():
     np.testing.assert_array_equal(a, rb.randn_like(src, generator=rb.Generator(3)).numpy())
     i = rb.randint_like(rb.zeros(50, dtype=rb.int64), 2, 4)
     assert i.dtype == rb.int64 and set(np.unique(i.numpy())) <= {2, 3}
+
+
+@pytest.mark.parametrize("make", [
+    lambda lib: lib.randint(0, 5, (3,), dtype=lib.float32, requires_grad=True),
+    lambda lib: lib.randperm(3, dtype=lib.float64, requires_grad=True),
+    lambda lib: lib.normal(0.0, 1.0, (3,), requires_grad=True),
+    lambda lib: lib.rand_like(lib.ones(2), requires_grad=True),
+    lambda lib: lib.randn_like(lib.ones(2), requires_grad=True),
+    lambda lib: lib.randint_like(lib.ones(2), 5, requires_grad=True),
+])
+def test_random_creation_takes_requires_grad_like_torch(make):
+    # these raised "unexpected keyword argument 'requires_grad'"
+    r, t = make(rb), make(torch)
+    _same_dtype(r, t)
+    assert r.requires_grad and t.requires_grad and r.is_leaf and r.shape == tuple(t.shape)
+
+
+@pytest.mark.parametrize("call", [lambda lib: lib.randperm(-1), lambda lib: lib.randperm(3.0),
+                                  lambda lib: lib.randint(0.5, 3.5, (2,)),
+                                  lambda lib: lib.normal(0.0, -1.0, (2,))])
+def test_random_creation_rejects_what_torch_rejects(call):
+    # randperm(-1) gave an empty tensor and randint(0.5, 3.5) truncated its bounds, silently
+    with pytest.raises((RuntimeError, TypeError)):
+        call(torch)
+    with pytest.raises((ValueError, TypeError), match=r"(randperm|randint|normal)\(\)"):
+        call(rb)
