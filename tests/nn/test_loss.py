@@ -229,6 +229,19 @@ def test_regression_loss_warns_and_broadcasts_a_target_of_another_shape_like_tor
                  lambda x, y: getattr(TF, name)(x, y, reduction=reduction), x, y, grad_others=(0,))
 
 
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("name", ["mse_loss", "l1_loss", "huber_loss"])
+def test_regression_loss_weight_like_torch(name, reduction):
+    """PyTorch 2.13's per-element weight: mse and l1 means divide by sum(weight), huber's by the count."""
+    rng = numpy.random.default_rng(10)
+    x, y, w = rng.standard_normal((4, 3)), rng.standard_normal((4, 3)), rng.uniform(0.1, 2, (4, 3))
+    _compare(lambda x, y, w: getattr(F, name)(x, y, reduction=reduction, weight=w),
+             lambda x, y, w: getattr(TF, name)(x, y, reduction=reduction, weight=w), x, y, w,
+             grad_others=(0, 1))
+    with pytest.raises(ValueError, match=rf"{name}\(\): weight shape \(3,\) must equal input shape \(4, 3\)"):
+        getattr(F, name)(rb.tensor(x), rb.tensor(y), weight=rb.ones(3))
+
+
 def test_regression_loss_target_that_cannot_broadcast_names_the_loss():
     with pytest.raises(ValueError, match=r"mse_loss\(\): target shape \(4,\) and input shape \(2, 3\)"):
         F.mse_loss(rb.randn(2, 3), rb.randn(4))

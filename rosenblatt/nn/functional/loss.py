@@ -27,6 +27,22 @@ def _reduce(loss: Tensor, reduction: str, op: str) -> Tensor:
     raise ValueError(f"{op}(): reduction must be 'none', 'mean' or 'sum', got {reduction!r}")
 
 
+def _reduce_weighted(loss: Tensor, input: Tensor, weight: Tensor | None, reduction: str, op: str,
+                     mean_over_weights: bool = True) -> Tensor:
+    """``_reduce`` of ``loss * weight``, PyTorch's per-element weight of the input's shape:
+    'mean' then divides by the summed weights (mse_loss, l1_loss), or by the element count
+    (``mean_over_weights=False``: huber_loss)."""
+    if weight is None:
+        return _reduce(loss, reduction, op)
+    if tuple(weight.shape) != tuple(input.shape):
+        raise ValueError(f"{op}(): weight shape {tuple(weight.shape)} must equal input shape "
+                         f"{tuple(input.shape)} (one weight per element)")
+    loss = mul(loss, weight)
+    if reduction == "mean" and mean_over_weights:
+        return loss.sum() / weight.sum()
+    return _reduce(loss, reduction, op)
+
+
 def _data(t: Any) -> Any:
     return t.data if isinstance(t, Tensor) else xp.asarray(t)
 
@@ -354,17 +370,21 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
 
 
 # ---------------------------------------------------------------------- regression
-def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
-    """Mean squared error ``(x - y)^2``."""
+def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean",
+             weight: Tensor | None = None) -> Tensor:
+    """Mean squared error ``(x - y)^2``; with ``weight`` (the input's shape), ``w (x - y)^2``
+    and 'mean' divides by ``sum(w)``."""
     _warn_if_shapes_differ(input, target, "mse_loss")
     d = sub(input, target)
-    return _reduce(mul(d, d), reduction, "mse_loss")
+    return _reduce_weighted(mul(d, d), input, weight, reduction, "mse_loss")
 
 
-def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
-    """Mean absolute error ``|x - y|``."""
+def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean",
+            weight: Tensor | None = None) -> Tensor:
+    """Mean absolute error ``|x - y|``; with ``weight`` (the input's shape), ``w |x - y|``
+    and 'mean' divides by ``sum(w)``."""
     _warn_if_shapes_differ(input, target, "l1_loss")
-    return _reduce(abs_(sub(input, target)), reduction, "l1_loss")
+    return _reduce_weighted(abs_(sub(input, target)), input, weight, reduction, "l1_loss")
 
 
 def smooth_l1_loss(input: Tensor, target: Tensor, reduction: str = "mean",
@@ -379,13 +399,16 @@ def smooth_l1_loss(input: Tensor, target: Tensor, reduction: str = "mean",
     return _reduce(where(a < beta, a * a * (0.5 / beta), a - 0.5 * beta), reduction, "smooth_l1_loss")
 
 
-def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0) -> Tensor:
-    """``0.5 d^2`` where ``|d| < delta``, else ``delta (|d| - 0.5 delta)``."""
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
+               weight: Tensor | None = None) -> Tensor:
+    """``0.5 d^2`` where ``|d| < delta``, else ``delta (|d| - 0.5 delta)``; times ``weight``
+    (the input's shape) if given, 'mean' still dividing by the element count (as PyTorch)."""
     _warn_if_shapes_differ(input, target, "huber_loss")
     if delta <= 0:
         raise ValueError(f"huber_loss(): delta must be positive, got {delta}")
     a = abs_(sub(input, target))
-    return _reduce(where(a < delta, a * a * 0.5, (a - 0.5 * delta) * delta), reduction, "huber_loss")
+    return _reduce_weighted(where(a < delta, a * a * 0.5, (a - 0.5 * delta) * delta), input,
+                            weight, reduction, "huber_loss", mean_over_weights=False)
 
 
 def kl_div(input: Tensor, target: Tensor, reduction: str = "mean", log_target: bool = False) -> Tensor:
