@@ -22,11 +22,18 @@ class Generator:
     """A seeded source of random numbers (wraps ``numpy.random.Generator``)."""
 
     def __init__(self, seed: int | None = None) -> None:
-        self.manual_seed(numpy.random.SeedSequence().entropy if seed is None else seed)
+        self.manual_seed(numpy.random.SeedSequence().entropy % 2**63 if seed is None else seed)
 
     def manual_seed(self, seed: int) -> "Generator":
-        """Restart the stream from ``seed``; returns the generator."""
-        self._seed = int(seed)
+        """Restart the stream from ``seed``; returns the generator.
+
+        PyTorch's range: a negative seed stands for ``seed + 2**64`` (NumPy refuses it, and
+        only on first use, which broke every later random call).
+        """
+        seed = int(seed)
+        if not -2**63 <= seed < 2**64:
+            raise ValueError(f"manual_seed(): seed must be in [-2**63, 2**64), got {seed}")
+        self._seed = seed % 2**64
         self._numpy = None
         return self
 

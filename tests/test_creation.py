@@ -334,3 +334,13 @@ def test_random_creation_rejects_what_torch_rejects(call):
         call(torch)
     with pytest.raises((ValueError, TypeError), match=r"(randperm|randint|normal)\(\)"):
         call(rb)
+
+
+@pytest.mark.parametrize("seed", [-1, -2**63, 2**64 - 1])
+def test_manual_seed_takes_torch_s_range(seed):
+    # a negative seed was stored as is and broke every later random call of the generator
+    g = rb.Generator().manual_seed(seed)
+    assert g.initial_seed() == torch.Generator().manual_seed(seed).initial_seed()
+    np.testing.assert_array_equal(rb.rand(3, generator=g).numpy(), rb.rand(3, generator=rb.Generator(seed % 2**64)).numpy())
+    with pytest.raises(ValueError, match=r"manual_seed\(\): seed must be in"):
+        rb.Generator().manual_seed(2**64)
