@@ -140,6 +140,17 @@ def test_to_dtype_casts_floating_tensors_only():
         bn.to("cuda")
 
 
+@pytest.mark.parametrize("args, kwargs", [(("float64",), {"bogus": True}), (("float64", "float16"), {}),
+                                          (("float64",), {"copy": True})])
+def test_to_rejects_what_torch_rejects(args, kwargs):
+    # these were silently accepted (the last dtype won, unknown keywords were ignored)
+    with pytest.raises((TypeError, RuntimeError)):
+        torch.nn.Linear(2, 2).to(*(getattr(torch, a) for a in args), **kwargs)
+    with pytest.raises(TypeError, match=r"Module.to\(\) got"):
+        nn.Linear(2, 2).to(*(getattr(rb, a) for a in args), **kwargs)
+    assert nn.Linear(2, 2).to(rb.float64, non_blocking=True).weight.dtype == numpy.float64
+
+
 def test_attribute_registration_rules():
     m = nn.Module()
     m.w = nn.Parameter(rb.ones(2))

@@ -412,7 +412,11 @@ class Module:
 
     def to(self, *args: Any, **kwargs: Any) -> "Module":
         """``to(dtype)`` casts floating parameters and buffers; ``to('cpu')`` is a no-op."""
-        dtype = kwargs.get("dtype")
+        unknown = sorted(set(kwargs) - {"device", "dtype", "non_blocking", "memory_format"})
+        if unknown:
+            raise TypeError(f"Module.to() got unexpected keyword argument(s) {unknown}; it takes "
+                            f"device, dtype, non_blocking and memory_format")
+        dtypes = [kwargs["dtype"]] if kwargs.get("dtype") is not None else []
         for a in list(args) + [kwargs.get("device")]:
             if a is None:
                 continue
@@ -420,7 +424,10 @@ class Module:
                 if a != "cpu":
                     raise ValueError(f"Module.to(): device {a!r} is not available; only 'cpu' is")
             else:
-                dtype = a
+                dtypes.append(a)
+        if len(dtypes) > 1:
+            raise TypeError(f"Module.to() got {len(dtypes)} dtypes ({dtypes}); pass one")
+        dtype = dtypes[0] if dtypes else None
         if dtype is None:
             return self
         dtype = xp.dtype(dtype)
