@@ -24,6 +24,14 @@ from ..random import Generator, numpy_generator
 from ..tensor import Tensor
 
 
+def _random_fill(tensor: Tensor, values: Any, op: str) -> Tensor:
+    """``_fill`` with random floats, refused for integer and bool tensors (PyTorch's rule)."""
+    if tensor.dtype.kind != "f":
+        raise TypeError(f"{op}(): expected a floating point tensor, got dtype {tensor.dtype}; "
+                        f"random values would be truncated")
+    return _fill(tensor, values)
+
+
 def _fill(tensor: Tensor, values: Any) -> Tensor:
     with no_grad():
         tensor.copy_(Tensor._wrap(xp.asarray(values).astype(tensor.dtype, copy=False)))
@@ -98,13 +106,13 @@ def default_affine_(weight: Tensor, bias: Tensor | None = None,
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0,
              generator: Generator | None = None) -> Tensor:
     """Fill with samples of U(a, b)."""
-    return _fill(tensor, numpy_generator(generator).uniform(a, b, tensor.shape))
+    return _random_fill(tensor, numpy_generator(generator).uniform(a, b, tensor.shape), "uniform_")
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0,
             generator: Generator | None = None) -> Tensor:
     """Fill with samples of N(mean, std^2)."""
-    return _fill(tensor, numpy_generator(generator).normal(mean, std, tensor.shape))
+    return _random_fill(tensor, numpy_generator(generator).normal(mean, std, tensor.shape), "normal_")
 
 
 def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0,
@@ -138,7 +146,7 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
     while not accepted.all():
         redo = xp.flatnonzero(~accepted)
         values.flat[redo], accepted.flat[redo] = draw(redo.size)
-    return _fill(tensor, values)
+    return _random_fill(tensor, values, "trunc_normal_")
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
@@ -218,4 +226,4 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, generator: Generator | None =
     q = q * xp.sign(xp.diag(r))
     if rows < cols:
         q = q.T
-    return _fill(tensor, gain * q.reshape(tensor.shape))
+    return _random_fill(tensor, gain * q.reshape(tensor.shape), "orthogonal_")

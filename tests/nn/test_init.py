@@ -130,3 +130,14 @@ def test_init_is_in_place_under_no_grad_keeps_dtype_and_uses_generator():
         numpy.testing.assert_array_equal(w.data, first)
         fn(w, rb.Generator(4))
         assert not numpy.array_equal(w.data, first)
+
+
+@pytest.mark.parametrize("fn", ["uniform_", "normal_", "trunc_normal_", "xavier_uniform_", "kaiming_normal_",
+                                "orthogonal_"])
+def test_random_init_of_an_integer_tensor_raises_as_torch(fn):
+    # random floats were silently truncated into the integers (xavier_uniform_ gave all zeros)
+    with pytest.raises((NotImplementedError, RuntimeError)):
+        getattr(torch.nn.init, fn)(torch.zeros(4, 3, dtype=torch.int64))
+    with pytest.raises(TypeError, match="expected a floating point tensor, got dtype int64"):
+        getattr(init, fn)(rb.zeros(4, 3, dtype=rb.int64))
+    assert init.constant_(rb.zeros(2, dtype=rb.int64), 3).tolist() == [3, 3]
