@@ -68,12 +68,15 @@ class _Encoder:
         if isinstance(obj, Tensor):
             obj = obj.data
         if isinstance(obj, xp.ndarray):
-            if obj.dtype.kind not in "biuf":
+            if obj.dtype.kind not in "biuf" or obj.dtype.itemsize > 8:
                 raise TypeError(f"save(): the array at {_where(path)} has dtype {obj.dtype}; "
-                                f"only bool, integer and floating dtypes can be saved")
+                                f"only bool, integer and floating dtypes up to 64 bits can be saved")
             name = self.name(path)
-            # safetensors writes raw memory: a strided view must be made contiguous
-            # (not with ascontiguousarray, which turns 0-d arrays into 1-d ones)
+            # safetensors writes raw memory as little-endian: a strided view must be made
+            # contiguous (not with ascontiguousarray, which turns 0-d arrays into 1-d ones)
+            # and a big-endian array swapped (its bytes were written as is, a garbled file)
+            if not obj.dtype.isnative:
+                obj = obj.astype(obj.dtype.newbyteorder("="))
             self.arrays[name] = obj if obj.flags.c_contiguous else obj.copy(order="C")
             return {"t": name}
         if obj is None or isinstance(obj, (bool, int, float, str)):

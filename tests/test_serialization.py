@@ -184,6 +184,18 @@ def test_loading_a_directory_or_saving_a_torch_tensor_says_so(tmp_path):
         save({"w": torch.ones(2)}, tmp_path / "ckpt.safetensors")
 
 
+def test_big_endian_arrays_round_trip_and_wider_floats_are_refused(tmp_path):
+    path = tmp_path / "ckpt.safetensors"
+    big_endian = numpy.arange(6, dtype=">f4").reshape(2, 3)[:, ::2]
+    save({"a": big_endian}, path)  # its bytes were written unswapped: load found it corrupted
+    back = load(path)["a"].data
+    assert back.dtype == numpy.float32
+    numpy.testing.assert_array_equal(back, big_endian)
+    if numpy.dtype(numpy.longdouble).itemsize > 8:  # safetensors' own error named no path before
+        with pytest.raises(TypeError, match="up to 64 bits"):
+            save({"a": numpy.ones(2, dtype=numpy.longdouble)}, path)
+
+
 def test_a_tensor_named_like_the_header_key_round_trips(tmp_path):
     path = tmp_path / "ckpt.safetensors"
     save({"__metadata__": rb.ones(2), "x": {"__metadata__": rb.zeros(1)}}, path)
