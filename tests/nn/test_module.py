@@ -187,6 +187,14 @@ def test_shared_parameters_are_listed_once():
             == [n for n, _ in tmodel.named_parameters(remove_duplicate=False)])
 
 
+def test_load_state_dict_takes_torch_bfloat16_tensors():
+    tlayer = torch.nn.Linear(2, 3).to(torch.bfloat16)
+    layer = nn.Linear(2, 3)
+    layer.load_state_dict(tlayer.state_dict())  # raised "Got unsupported ScalarType BFloat16"
+    assert layer.weight.dtype == numpy.float32
+    numpy.testing.assert_array_equal(layer.weight.data, tlayer.weight.float().detach().numpy())
+
+
 def test_load_state_dict_rejects_a_non_mapping():
     pairs = list(nn.Linear(2, 2).state_dict().items())
     with pytest.raises(TypeError):

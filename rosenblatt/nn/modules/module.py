@@ -61,7 +61,10 @@ def _as_array(value: Any, name: str) -> Any:
     if isinstance(value, Tensor):
         return value.data
     if hasattr(value, "detach") and hasattr(value, "numpy"):  # a torch tensor
-        return value.detach().cpu().numpy()
+        value = value.detach().cpu()
+        if str(value.dtype) == "torch.bfloat16":  # NumPy has none; float32 holds it exactly
+            value = value.float()
+        return value.numpy()
     try:
         return xp.asarray(value)
     except Exception:
