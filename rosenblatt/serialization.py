@@ -167,6 +167,11 @@ def save(obj: Any, f: _Path) -> None:
     safetensors = _safetensors()
     path = os.fspath(f)
     directory = os.path.dirname(os.path.abspath(path))
+    # checked here: the errors of the temporary file would name it, not f
+    if not os.path.isdir(directory):
+        raise FileNotFoundError(f"save(): the directory of {path!r} does not exist; create it first")
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"save(): {path!r} is a directory; name a file in it")
     fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
     os.close(fd)
     try:

@@ -180,6 +180,11 @@ def test_loads_a_state_dict_saved_by_torch(tmp_path):
 def test_loading_a_directory_or_saving_a_torch_tensor_says_so(tmp_path):
     with pytest.raises(IsADirectoryError, match="is a directory"):
         load(tmp_path)
+    with pytest.raises(IsADirectoryError, match=r"save\(\): .* is a directory"):
+        save({"w": rb.ones(2)}, tmp_path)
+    with pytest.raises(FileNotFoundError, match=r"save\(\): the directory of .*nodir.* does not exist"):
+        save({"w": rb.ones(2)}, tmp_path / "nodir" / "ckpt.safetensors")  # named the temporary file
+    assert os.listdir(tmp_path) == []
     with pytest.raises(TypeError, match="can't store a torch.Tensor at 'w'"):
         save({"w": torch.ones(2)}, tmp_path / "ckpt.safetensors")
 
