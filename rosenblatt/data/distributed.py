@@ -61,7 +61,8 @@ class DistributedSampler(Sampler):
     def _index_array(self) -> Any:
         n = len(self.dataset)
         if self.shuffle:
-            indices = xp.random.default_rng(self.seed + self.epoch).permutation(n)
+            # modulo 2**64: a negative seed is valid in PyTorch, NumPy refuses it
+            indices = xp.random.default_rng((self.seed + self.epoch) % 2**64).permutation(n)
         else:
             indices = xp.arange(n)
         if self.total_size > n:  # pad by repeating from the start (several times for tiny datasets)

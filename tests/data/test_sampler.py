@@ -107,3 +107,12 @@ def test_random_split_lengths_match_torch(lengths, n) -> None:
     assert seen == list(range(n))
     again = random_split(TensorDataset(rb.arange(n)), lengths, generator=rb.Generator(0))
     assert [p.indices for p in parts] == [p.indices for p in again]
+
+
+def test_distributed_sampler_takes_a_negative_seed_like_torch() -> None:
+    from torch.utils.data.distributed import DistributedSampler as TorchDistributedSampler
+    from rosenblatt.data import DistributedSampler
+    assert len(list(TorchDistributedSampler(range(10), num_replicas=2, rank=0, seed=-1))) == 5
+    # NumPy refused the seed when the epoch began ("expected non-negative integer")
+    shares = [list(DistributedSampler(range(10), num_replicas=2, rank=r, seed=-1)) for r in (0, 1)]
+    assert sorted(shares[0] + shares[1]) == list(range(10))
