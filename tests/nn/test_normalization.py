@@ -97,6 +97,10 @@ def test_batch_norm_errors():
     with pytest.raises(ValueError, match="expected 3 channels"):
         nn.BatchNorm1d(3)(rb.randn(4, 5))
     nn.BatchNorm1d(3).eval()(rb.randn(1, 3))  # one sample is fine in eval mode
+    with pytest.raises(RuntimeError, match="running_mean must be defined"):
+        torch.nn.functional.batch_norm(torch.randn(4, 3), None, None, training=False)
+    with pytest.raises(ValueError, match="running_mean and running_var must be given in evaluation"):
+        F.batch_norm(rb.randn(4, 3), None, None, training=False)
 
 
 def test_layer_norm_float32_rows_of_many_features_noncontiguous_and_empty():

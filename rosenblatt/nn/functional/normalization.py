@@ -135,8 +135,9 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     """Normalise each channel (dim 1) over the batch and any trailing dims.
 
     Training uses the batch statistics and updates ``running_mean``/``running_var``
-    in place: ``running = (1 - momentum) * running + momentum * batch`` with the
-    unbiased batch variance, as PyTorch does.  Eval uses the running statistics.
+    in place (when given): ``running = (1 - momentum) * running + momentum * batch`` with
+    the unbiased batch variance, as PyTorch does.  Eval uses the running statistics,
+    which it then needs.
 
     Shape: ``(N, C)`` or ``(N, C, *)``.
     """
@@ -147,8 +148,11 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     axes = (0,) + tuple(range(2, x.ndim))
     param_shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
     affine = [t for t in (weight, bias) if t is not None]
-    use_batch = training or running_mean is None or running_var is None
-    if use_batch:
+    if not training and (running_mean is None or running_var is None):
+        raise ValueError("batch_norm(): running_mean and running_var must be given in evaluation "
+                         "mode (training=False); pass training=True to normalise with the batch "
+                         "statistics")
+    if training:
         count = x.size // x.shape[1]
         if training and count <= 1:
             raise ValueError(f"batch_norm(): expected more than 1 value per channel when training, "
