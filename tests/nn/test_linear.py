@@ -94,6 +94,14 @@ def test_embedding_init_is_standard_normal_and_errors():
         nn.Embedding(10, 2)(rb.tensor([1.0]))
 
 
+@pytest.mark.parametrize("padding_idx", [5, -6])
+def test_functional_embedding_padding_idx_outside_the_table_raises(padding_idx):
+    with pytest.raises(AssertionError, match="Padding_idx must be within"):
+        torch.nn.functional.embedding(torch.tensor([1]), torch.randn(5, 3), padding_idx=padding_idx)
+    with pytest.raises(ValueError, match=f"padding_idx {padding_idx} must be within the 5 rows"):
+        F.embedding(rb.tensor([1]), rb.randn(5, 3), padding_idx=padding_idx)
+
+
 def test_dropout_train_eval_scaling_and_generator():
     x = rb.ones(200, 100)
     drop = nn.Dropout(0.3, generator=rb.Generator(1))

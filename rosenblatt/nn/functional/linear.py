@@ -86,7 +86,7 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None) -> 
     Args:
         input: integer tensor of any shape, values in ``[0, num_embeddings)``.
         weight: ``(num_embeddings, embedding_dim)``.
-        padding_idx: this row receives no gradient.
+        padding_idx: this row receives no gradient (negative counts from the end).
 
     Shape: ``(*) -> (*, embedding_dim)``.
     """
@@ -98,8 +98,11 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None) -> 
         bad = idx.max() if idx.max() >= n else idx.min()
         raise ValueError(f"embedding(): index {int(bad)} is out of range for an embedding with "
                          f"{n} rows (valid: 0 to {n - 1})")
-    if padding_idx is not None and padding_idx < 0:
-        padding_idx += n
+    if padding_idx is not None:
+        if not -n <= padding_idx < n:
+            raise ValueError(f"embedding(): padding_idx {padding_idx} must be within the {n} rows "
+                             f"of the weight (-{n} to {n - 1})")
+        padding_idx %= n
     return Embedding.apply(weight, indices=idx, padding_idx=padding_idx)
 
 
