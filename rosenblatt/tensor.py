@@ -33,7 +33,7 @@ class Tensor:
         tensor([2., 4., 6.])
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_node", "_version", "_hooks", "__weakref__")
+    __slots__ = ("data", "grad", "requires_grad", "_node", "_hooks", "__weakref__")
     # Comparisons return tensors, so identity decides dict and set membership, as in PyTorch.
     __hash__ = object.__hash__
     # Make NumPy defer to Tensor's reflected operators (array + tensor -> Tensor.__radd__).
@@ -43,7 +43,6 @@ class Tensor:
         self.data = data if isinstance(data, _ndarray) else as_array(data, "Tensor")
         self.grad: Tensor | None = None
         self._node = None
-        self._version = 0
         self._hooks = None
         self.requires_grad = False
         if requires_grad:
@@ -57,7 +56,6 @@ class Tensor:
         t.grad = None
         t.requires_grad = False
         t._node = None
-        t._version = 0
         t._hooks = None
         return t
 

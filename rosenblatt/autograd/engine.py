@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from .._backend import xp
 from .function import Function, IndexedGrad
-from .grad_mode import _state
+from .grad_mode import _state, written_since
 
 _RELEASED = (
     "Trying to backward through the graph a second time (or to read saved values after "
@@ -58,16 +58,24 @@ def _count_consumers(root: Function) -> dict:
     return consumers
 
 
-def _check_saved_inputs(node: Function) -> None:
+def _check_saved(node: Function) -> None:
+    """Raise if the memory of an array ``node`` saved was written in place since (through
+    any tensor viewing it)."""
+    changed = []
     for i in node.saves_inputs:
         tensor = node._inputs[i]
-        if isinstance(tensor, Tensor) and tensor._version > node._epoch:
-            raise RuntimeError(
-                f"one of the tensors needed for gradient computation has been modified by an "
-                f"in-place operation: input {i} (shape {tuple(tensor.shape)}) of "
-                f"{type(node).__name__} was changed after the op saved it. Use an out-of-place "
-                f"op (x = x + y instead of x.add_(y)), or clone() the tensor before changing it."
-            )
+        if isinstance(tensor, Tensor) and written_since(tensor.data, node._epoch):
+            changed.append(f"input {i} (shape {tuple(tensor.shape)})")
+    if node.saves_output and written_since(node._output, node._epoch):
+        changed.append(f"the output (shape {tuple(node._output.shape)})")
+    if changed:
+        raise RuntimeError(
+            f"one of the tensors needed for gradient computation has been modified by an "
+            f"in-place operation: {' and '.join(changed)} of {type(node).__name__} was changed "
+            f"after the op saved it (through it, a view of it or a detach()ed copy). Use an "
+            f"out-of-place op (x = x + y instead of x.add_(y)), or clone() the tensor before "
+            f"changing it."
+        )
 
 
 #: held while a leaf's ``.grad`` is read and written: backward passes of separate graphs
@@ -189,8 +197,8 @@ def propagate(roots: list, retain_graph: bool, capture: dict | None = None) -> N
                 capture[node] = _owned(g, handed_out)
             if node not in through:
                 continue
-        if node.saves_inputs and node._epoch != inplace_count:
-            _check_saved_inputs(node)
+        if node._checks_saved and node._epoch != inplace_count:
+            _check_saved(node)
         input_grads = node.backward(g)
         if type(input_grads) is not tuple:
             input_grads = (input_grads,)

@@ -11,8 +11,8 @@ node is made by calling the subclass with no arguments, so a subclass takes its
 inputs in ``forward``, never in ``__init__``.
 
 The graph keeps ``parents`` (read it in backward to skip unneeded gradients)
-and the underscored ``_shape``, ``_inputs``, ``_epoch``, ``_hooks`` on each
-node; a subclass must not use those names for its own state.
+and the underscored ``_shape``, ``_inputs``, ``_output``, ``_epoch``, ``_hooks``
+on each node; a subclass must not use those names for its own state.
 
 Example:
     >>> import rosenblatt as rb
@@ -48,8 +48,10 @@ class Function:
     #: indices of inputs whose arrays ``forward`` keeps for ``backward``; an
     #: in-place change to one of them before backward is reported, not ignored.
     saves_inputs: tuple[int, ...] = ()
-    #: True when ``forward`` keeps its output: an in-place change to it is refused.
+    #: True when ``forward`` keeps its output: an in-place change to it is reported, not ignored.
     saves_output = False
+    #: ``saves_inputs or saves_output``, set for each subclass.
+    _checks_saved = False
     #: hooks on the output's gradient (``Tensor.register_hook``, ``retain_grad``).
     _hooks: list | None = None
 
@@ -68,6 +70,8 @@ class Function:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        # Read by the engine for every node: one flag instead of two.
+        cls._checks_saved = bool(cls.saves_inputs) or cls.saves_output
         # A plain function with the class in a closure, not a classmethod: Tensor binds
         # ``__mul__ = Mul.apply`` directly, one Python call fewer per operator.
         cls.apply = staticmethod(_applier(cls))
@@ -78,6 +82,9 @@ class Function:
 
 def _applier(cls: type) -> Any:
     """``cls.apply``: run ``cls.forward`` on the inputs' arrays and record the node."""
+
+    # Read once, here: a subclass sets them in its class body (forward may turn saves_output off).
+    checks_saved, saves_inputs, saves_output = cls._checks_saved, bool(cls.saves_inputs), cls.saves_output
 
     def apply(*inputs: Any, **options: Any) -> "Tensor":
         fn = cls()  # cheaper than object.__new__(cls): no argument tuple
@@ -111,14 +118,16 @@ def _applier(cls: type) -> Any:
         t = _new(Tensor)
         t.data = out
         t.grad = None
-        t._version = 0
         t._hooks = None
         if needs_grad and _state.enabled:
             fn.parents = parents
             fn._shape = out.shape
-            if cls.saves_inputs:
-                fn._inputs = inputs
+            if checks_saved:
                 fn._epoch = _state.inplace_count
+                if saves_inputs:
+                    fn._inputs = inputs
+                if saves_output and fn.saves_output:  # GELU's tanh form turns it off
+                    fn._output = out  # the array itself: the tensor may get new memory later
             t._node = fn
             t.requires_grad = True
         else:

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import functools
 import inspect
+import weakref
 from typing import Any, Callable, TypeVar
+
+from .._backend import xp
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -12,9 +15,10 @@ class _State:
     """Global autograd state, read by every op call, so kept as plain attributes.
 
     ``inplace_count`` counts in-place writes outside the graph.  A node that
-    saves inputs records it; a written tensor is stamped with it (``_version``).
-    At backward, a saved input stamped later than its node was changed after
-    being saved.  One counter costs each op a single read instead of a version
+    saves arrays records it (``_epoch``); each write stamps the memory it wrote
+    with it (``record_write``).  At backward, only when the count has moved past
+    a node's epoch, the node asks whether the memory of what it saved was
+    stamped since.  One counter costs each op a single read instead of a version
     tuple per saved tensor.
 
     ``retain_graph`` is the running backward's (True when none runs): whether the
@@ -151,6 +155,58 @@ def mark_modified(*tensors: Any) -> None:
     a graph that saved the old values refuses to backward instead of giving a
     wrong gradient.
     """
+    record_write(*(t.data for t in tensors))
+
+
+# Writes are recorded per memory, not per tensor: a view (x[i], x.T), a detach()ed tensor and
+# the tensor itself share it, so a write through any of them reaches a node that saved another
+# (PyTorch shares one version counter among them).
+class _Written(weakref.ref):
+    """A weak reference to an array whose memory was written in place: the entry of
+    ``_written`` under its id, with the in-place count of its last write."""
+
+    __slots__ = ("key", "count")
+
+
+#: id of the array owning some memory -> its ``_Written``; an entry leaves when its array is
+#: freed, so a new array that takes the same id never inherits it.
+_written: dict[int, _Written] = {}
+
+
+def _forget(entry: _Written) -> None:
+    if _written.get(entry.key) is entry:
+        del _written[entry.key]
+
+
+def memory_of(array: Any) -> Any:
+    """The array owning the memory ``array`` views: the end of its chain of ``.base``
+    (through the wrapper NumPy's stride tricks put in it); for memory NumPy does not own
+    (``frombuffer``), the last array of the chain."""
+    while True:
+        base = array.base
+        if type(base) is not xp.ndarray:
+            base = getattr(base, "base", None)  # as_strided's DummyArray holds the array
+            if not isinstance(base, xp.ndarray):
+                return array
+        array = base
+
+
+def record_write(*arrays: Any) -> None:
+    """Stamp the memory of ``arrays``, just written in place outside the graph, with a new
+    in-place count."""
     _state.inplace_count += 1
-    for t in tensors:
-        t._version = _state.inplace_count
+    for array in arrays:
+        root = memory_of(array)
+        key = id(root)
+        entry = _written.get(key)
+        if entry is None or entry() is not root:
+            entry = _written[key] = _Written(root, _forget)
+            entry.key = key
+        entry.count = _state.inplace_count
+
+
+def written_since(array: Any, epoch: int) -> bool:
+    """Whether the memory ``array`` views was written in place after in-place count ``epoch``."""
+    root = memory_of(array)
+    entry = _written.get(id(root))
+    return entry is not None and entry() is root and entry.count > epoch

@@ -1,16 +1,17 @@
 """In-place updates (``add_``, ``copy_``, ``x[i] = v``, ...) that never give a wrong gradient.
 
 Outside the graph (parameter updates under ``no_grad``) they write into the
-tensor's memory and stamp it with the global in-place count (``_version``), so a
-node that saved the old values reports the change at backward.  Inside the graph, the tensor takes the result
-and its history, as PyTorch's in-place ops do.
+tensor's memory and stamp that memory with the global in-place count
+(``record_write``), so a node that saved the old values, through this tensor or
+another one viewing the same memory, reports the change at backward.  Inside the
+graph, the tensor takes the result and its history, as PyTorch's in-place ops do.
 """
 from __future__ import annotations
 
 from typing import Any, Callable
 
 from .._backend import xp
-from ..autograd.grad_mode import _state, no_grad
+from ..autograd.grad_mode import _state, no_grad, record_write
 from ..tensor import Tensor
 
 
@@ -41,8 +42,7 @@ def inplace(target: Tensor, op: Callable[..., Tensor], *args: Any, **kwargs: Any
     with no_grad():
         result = _checked(op(target, *args, **kwargs), target, name)
     target.data[...] = _cast(result.data, target.dtype, name)
-    _state.inplace_count += 1
-    target._version = _state.inplace_count
+    record_write(target.data)
     return target
 
 
