@@ -33,7 +33,9 @@ class Tensor:
         tensor([2., 4., 6.])
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_node", "_hooks", "__weakref__")
+    # ``_view_of``, set only on a tensor made by indexing or detach(), read by ops.inplace: ``(x,
+    # index)`` for x[index]; else the name of what made it share another tensor's memory.
+    __slots__ = ("data", "grad", "requires_grad", "_node", "_hooks", "_view_of", "__weakref__")
     # Comparisons return tensors, so identity decides dict and set membership, as in PyTorch.
     __hash__ = object.__hash__
     # Make NumPy defer to Tensor's reflected operators (array + tensor -> Tensor.__radd__).
@@ -245,7 +247,9 @@ class Tensor:
 
     def detach(self) -> "Tensor":
         """A tensor sharing this one's data, cut from the graph."""
-        return Tensor._wrap(self.data)
+        t = Tensor._wrap(self.data)
+        t._view_of = "detach()"
+        return t
 
     def detach_(self) -> "Tensor":
         self._node = None

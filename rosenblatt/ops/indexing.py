@@ -72,7 +72,10 @@ def _has_int_array(index: Any) -> bool:
 class GetItem(Function):
     def forward(self, x, index=None):
         self.in_shape, self.dtype, self.index = x.shape, x.dtype, index
-        return x[index]
+        out = x[index]
+        if type(out) is not xp.ndarray:  # one element: NumPy copies it out, PyTorch gives a view
+            out = x[(index if type(index) is tuple else (index,)) + (Ellipsis,)]
+        return out
 
     def backward(self, grad):
         # the engine adds the slice into x's gradient, no zero-filled whole per slice
@@ -93,7 +96,7 @@ class IndexPut(Function):
         return out
 
     def backward(self, grad):
-        gx = grad.copy()
+        gx = xp.array(grad)  # a copy, and an array where a 0-d gradient came as a NumPy scalar
         _through(gx, self.steps[:-1])[self.steps[-1]] = 0
         return gx, _through(grad, self.steps)
 
@@ -168,7 +171,11 @@ def _check_index(op: str, input: Any, index: Any, dim: int) -> tuple[Any, Any, i
 def getitem(input: Tensor, index: Any) -> Tensor:
     """``input[index]`` with ints, slices, None, ..., integer arrays and boolean masks."""
     for step in _torch_steps(_plain_index(index)):
-        input = GetItem.apply(input, index=step)
+        view = GetItem.apply(input, index=step)
+        # Where the view came from, for an in-place op on it, which must write input (ops.inplace).
+        # Under no_grad only a mark: a reference would keep input's graph alive with the view.
+        view._view_of = (input, step) if view.requires_grad or not input.requires_grad else "no_grad"
+        input = view
     return input
 
 

@@ -4,7 +4,9 @@ Outside the graph (parameter updates under ``no_grad``) they write into the
 tensor's memory and stamp that memory with the global in-place count
 (``record_write``), so a node that saved the old values, through this tensor or
 another one viewing the same memory, reports the change at backward.  Inside the
-graph, the tensor takes the result and its history, as PyTorch's in-place ops do.
+graph, the tensor takes the result and its history, as PyTorch's in-place ops
+do; a view made by indexing (``v = x[i]``) writes its base instead
+(``x[i] = op(v)``, PyTorch's ``CopySlices``) and becomes ``x[i]`` again.
 """
 from __future__ import annotations
 
@@ -13,6 +15,11 @@ from typing import Any, Callable
 from .._backend import xp
 from ..autograd.grad_mode import _state, no_grad, record_write
 from ..tensor import Tensor
+from .indexing import GetItem, setitem_
+from .shape import Expand, Permute, Reshape
+
+#: ops whose output views their input's memory, other than indexing; the name each has in errors
+_VIEW_OPS = {Permute: "permute()/transpose()/.T", Reshape: "reshape()/view()", Expand: "expand()"}
 
 
 def inplace(target: Tensor, op: Callable[..., Tensor], *args: Any, **kwargs: Any) -> Tensor:
@@ -28,9 +35,17 @@ def inplace(target: Tensor, op: Callable[..., Tensor], *args: Any, **kwargs: Any
                 "in an in-place operation. Wrap the update in `with rosenblatt.no_grad():` (as "
                 "optimizers do) or use the out-of-place form (x = x + y)."
             )
+        base_index = _base_and_index(target, name)
         result = _checked(op(target, *args, **kwargs), target, name)
-        # Fresh memory for the result: arrays saved by earlier nodes keep the old values.
-        target.data = _cast(result.data, target.dtype, name)
+        if base_index is None:
+            # Fresh memory for the result: arrays saved by earlier nodes keep the old values.
+            target.data = _cast(result.data, target.dtype, name)
+        else:  # the view's base takes the change, x[index] = op(x[index]), and the view is x[index]
+            _check_cast(result.dtype, target.dtype, name)
+            base, index = base_index
+            setitem_(base, index, result)
+            result = GetItem.apply(base, index=index)
+            target.data = result.data
         target._node, target.requires_grad = result._node, result.requires_grad
         return target
     node = target._node
@@ -39,11 +54,52 @@ def inplace(target: Tensor, op: Callable[..., Tensor], *args: Any, **kwargs: Any
             f"an in-place operation changed the output of {type(node).__name__}, which backward "
             f"still needs. Use an out-of-place op, or clone() the tensor before changing it."
         )
+    if _state.enabled and getattr(target, "_view_of", None) == "no_grad":
+        raise RuntimeError(_made_under_no_grad(name))  # as PyTorch: the base's graph would miss it
     with no_grad():
         result = _checked(op(target, *args, **kwargs), target, name)
     target.data[...] = _cast(result.data, target.dtype, name)
     record_write(target.data)
     return target
+
+
+def _base_and_index(target: Tensor, name: str) -> tuple | None:
+    """``(base, index)`` when ``target`` is the view ``base[index]``, which an in-place op in
+    the graph must write through; None when it views no other tensor.  Raises for the
+    views it can't write through."""
+    made = getattr(target, "_view_of", None)
+    node = target._node
+    if made is None and node is not None and target.data.base is not None and type(node) in _VIEW_OPS:
+        made = _VIEW_OPS[type(node)]
+    if made is None:
+        return None
+    if made == "no_grad":
+        raise RuntimeError(_made_under_no_grad(name))
+    if type(made) is str:
+        raise RuntimeError(
+            f"{name}: the tensor shares memory with the one it was made from by {made}, and an "
+            "in-place op in the graph can't write that one; clone() it first, or change the "
+            "original tensor (or x[index] of it) instead.")
+    base, index = made
+    if not _basic(index):
+        return None  # x[int_array] and x[mask] are copies, as in PyTorch
+    if target.data.size and not xp.may_share_memory(target.data, base.data):
+        raise RuntimeError(
+            f"{name}: the view x[index] no longer shares memory with x, which was changed in "
+            "place in the graph after the view was made; index x again after that change.")
+    return made
+
+
+def _made_under_no_grad(name: str) -> str:
+    return (f"{name}: a view x[index] was made under no_grad from a tensor that requires grad, "
+            "and is being changed in place with grad mode on; make the view with grad mode on, "
+            "or clone() it before changing it.")
+
+
+def _basic(index: Any) -> bool:
+    """Whether NumPy's ``x[index]`` is a view: no integer array, mask or bool in ``index``."""
+    parts = index if type(index) is tuple else (index,)
+    return not any(isinstance(p, (xp.ndarray, bool, xp.bool_)) for p in parts)
 
 
 def _views_a_leaf(target: Tensor) -> bool:
@@ -64,12 +120,16 @@ def _checked(result: Tensor, target: Tensor, name: str) -> Tensor:
     return result
 
 
+def _check_cast(result_dtype: Any, dtype: Any, name: str) -> None:
+    if result_dtype != dtype and not xp.can_cast(result_dtype, dtype, "same_kind"):
+        raise TypeError(f"{name}: result type {result_dtype} can't be cast to the "
+                        f"tensor's dtype {dtype}")
+
+
 def _cast(array: Any, dtype: Any, name: str) -> Any:
     if array.dtype == dtype:
         return array
-    if not xp.can_cast(array.dtype, dtype, "same_kind"):
-        raise TypeError(f"{name}: result type {array.dtype} can't be cast to the "
-                        f"tensor's dtype {dtype}")
+    _check_cast(array.dtype, dtype, name)
     return array.astype(dtype)
 
 

@@ -381,3 +381,76 @@ def test_write_records_leave_with_their_memory():
         rb.zeros(3)[1:].add_(1.0)
     assert len(_written) <= before + 1  # freed arrays take their entries with them
 
+
+# ------------------------------------------- in-place changes of a view inside the graph
+@pytest.mark.parametrize("view", [
+    lambda y: y[1:3], lambda y: y[::2], lambda y: y[1:][::2], lambda y: y[1],
+    lambda y: y[1:4][1:], lambda y: y[[0, 2]], lambda y: y[y > 0],
+], ids=["slice", "step", "view_of_view", "int", "slice_of_slice", "int_array", "mask"])
+@pytest.mark.parametrize("change", [
+    lambda v, h: v.mul_(3.0),
+    lambda v, h: v.add_(h, alpha=2.0),
+    lambda v, h: v.copy_(h),
+    lambda v, h: v.fill_(h),
+    lambda v, h: v.zero_(),
+    lambda v, h: v.clamp_(-0.5, 0.5),
+    lambda v, h: v.__setitem__(..., h * h),
+], ids=["mul", "add", "copy", "fill", "zero", "clamp", "setitem"])
+def test_inplace_change_of_a_view_writes_its_base_like_torch(view, change):
+    # The view used to take fresh memory and leave its base unchanged ([2., 4.] for
+    # y[0:1].mul_(3) on y = [2., 4.]; PyTorch's [6., 4.]). x[int_array] and x[mask] are
+    # copies in both: changing one leaves x alone.
+    values = np.array([-1.0, 0.3, 0.8, -0.2, 1.5])
+    results = []
+    for lib in (torch, rb):
+        x = lib.tensor(values, requires_grad=True)
+        h = lib.tensor(0.7, dtype=lib.float64, requires_grad=True)
+        y = x * 2.0
+        v = view(y)
+        change(v, h)
+        loss = (y * lib.tensor(values + 2.0)).sum() + (v * 1.7).sum()
+        loss.backward()
+        results.append([y.detach().numpy(), v.detach().numpy(), x.grad.numpy(),
+                        0.0 if h.grad is None else h.grad.numpy()])
+    for want, got in zip(*results):
+        np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+def test_copy_into_a_view_of_a_plain_tensor_joins_the_graph_like_torch():
+    results = []
+    for lib in (torch, rb):
+        h = lib.tensor([5.0, 6.0], dtype=lib.float64, requires_grad=True)
+        buf = lib.zeros(4, dtype=lib.float64)
+        buf[1:3].copy_(h * h)
+        (buf * lib.tensor([1.0, 2.0, 3.0, 4.0], dtype=lib.float64)).sum().backward()
+        results.append((buf.detach().numpy(), h.grad.numpy()))
+    for want, got in zip(*results):
+        np.testing.assert_allclose(got, want)
+
+
+@pytest.mark.parametrize("change", [lambda y: y.T.mul_(3.0), lambda y: y.reshape(4).mul_(3.0),
+                                    lambda y: y.detach().mul_(rb.ones(2, 2, requires_grad=True))],
+                         ids=["T", "reshape", "detach"])
+def test_inplace_change_in_the_graph_of_a_view_it_cant_write_through_raises(change):
+    # It used to leave y unchanged, silently; PyTorch writes y.
+    y = rb.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True) * 2.0
+    with pytest.raises(RuntimeError, match=r"mul_\(\).*clone\(\)"):
+        change(y)
+
+
+def test_inplace_change_of_a_view_made_under_no_grad_raises_like_torch():
+    for lib in (torch, rb):
+        y = lib.tensor([1.0, 2.0], requires_grad=True) * 2.0
+        with lib.no_grad():
+            v = y[0:1]
+        with pytest.raises(RuntimeError, match="no_grad"):
+            v.mul_(3.0)
+
+
+def test_inplace_change_of_a_view_whose_base_has_new_memory_raises():
+    # y.add_ in the graph gives y new memory, so v no longer shows y's values (PyTorch's would).
+    y = rb.tensor([1.0, 2.0], requires_grad=True) * 2.0
+    v = y[0:1]
+    y.add_(1.0)
+    with pytest.raises(RuntimeError, match="index x again"):
+        v.mul_(3.0)

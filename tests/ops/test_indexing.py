@@ -324,3 +324,14 @@ def test_gather_scatter_index_select_of_a_0d_tensor():
     check_op([(), ()], lambda x, s: x.scatter_add(0, r, s), lambda x, s: x.scatter_add(0, t, s))
     check_op([()], lambda x: x.index_select(0, r), lambda x: x.index_select(0, t))
     check_op([()], lambda x: x.index_select(-1, r.reshape(1)), lambda x: x.index_select(-1, t.reshape(1)))
+
+
+def test_one_element_is_a_view_like_torch():
+    # NumPy copies x[1] out of a 1-d array; writing it left x unchanged (PyTorch writes x).
+    results = []
+    for lib in (torch, rb):
+        x = lib.tensor([1.0, 2.0, 3.0])
+        x[1].mul_(5.0)
+        x[2, ...].add_(1.0)
+        results.append(x.tolist())
+    assert results[0] == results[1] == [1.0, 10.0, 4.0]
