@@ -142,6 +142,7 @@ def test_conv_bad_arguments_raise():
     (lambda m: m.Upsample(scale_factor=2), (1, 2, 3, 4)),
     (lambda m: m.Upsample(size=(5, 7), mode="bilinear"), (1, 2, 3, 4)),
     (lambda m: m.Upsample(scale_factor=2, mode="bilinear", align_corners=True), (1, 2, 3, 4)),
+    (lambda m: m.Upsample(scale_factor=(2, 3), mode="bilinear"), (1, 2, 3, 4)),
 ])
 def test_parameter_free_layers_contract(make, shape):
     # Continuous random inputs: no ties in a max window, so the gradients are unambiguous.

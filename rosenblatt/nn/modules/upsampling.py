@@ -33,7 +33,10 @@ class Upsample(Module):
             raise ValueError(f"Upsample: give exactly one of size and scale_factor, got "
                              f"size={size!r}, scale_factor={scale_factor!r}")
         self.size, self.mode, self.align_corners = size, mode, align_corners
-        self.scale_factor = float(scale_factor) if isinstance(scale_factor, (int, float)) else scale_factor
+        # Floats, as PyTorch keeps them (its repr shows 2.0, not 2).
+        self.scale_factor = (tuple(float(f) for f in scale_factor)
+                             if isinstance(scale_factor, (tuple, list)) else
+                             None if scale_factor is None else float(scale_factor))
 
     def forward(self, input: Tensor) -> Tensor:
         return interpolate(input, self.size, self.scale_factor, self.mode, self.align_corners)
