@@ -222,7 +222,7 @@ def propagate(roots: list, retain_graph: bool, capture: dict | None = None) -> N
                 _arrive(parent, ig, handed_out, capture)
             else:
                 ready.append((parent, ig))
-        if not retain_graph:
+        if not retain_graph and node.saves_arrays:
             node.__dict__.clear()  # frees saved arrays; class-level parents=None marks it released
 
 

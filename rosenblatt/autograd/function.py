@@ -50,6 +50,10 @@ class Function:
     saves_inputs: tuple[int, ...] = ()
     #: True when ``forward`` keeps its output: an in-place change to it is reported, not ignored.
     saves_output = False
+    #: False for an op whose ``forward`` keeps no arrays (only shapes and options): backward
+    #: leaves its node whole, so another backward may run through it without
+    #: ``retain_graph``, as PyTorch allows for nodes that saved no tensors.
+    saves_arrays = True
     #: ``saves_inputs or saves_output``, set for each subclass.
     _checks_saved = False
     #: hooks on the output's gradient (``Tensor.register_hook``, ``retain_grad``).

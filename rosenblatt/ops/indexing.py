@@ -70,6 +70,8 @@ def _has_int_array(index: Any) -> bool:
 
 
 class GetItem(Function):
+    saves_arrays = False  # only the index: backward may run again, as PyTorch's for slices
+
     def forward(self, x, index=None):
         self.in_shape, self.dtype, self.index = x.shape, x.dtype, index
         out = x[index]

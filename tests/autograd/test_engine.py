@@ -117,6 +117,31 @@ def test_backward_through_freed_shared_subgraph_raises():
         (h * 2.0).sum().backward()
 
 
+def test_second_backward_through_nodes_that_saved_no_arrays_runs_like_torch():
+    # PyTorch raises only when a node that saved tensors runs again; rosenblatt raised for any.
+    class Double(rb.autograd.Function):
+        saves_arrays = False
+
+        def forward(self, x):
+            return x * 2.0
+
+        def backward(self, grad):
+            return grad * 2.0
+
+    x, xt = _pair([1.0, 2.0, 3.0])
+    up = np.array([0.5, -1.0])
+    y, yt = Double.apply(x)[1:], (xt + xt)[1:]
+    for _ in range(2):
+        y.backward(rb.tensor(up))
+        yt.backward(torch.tensor(up))
+    np.testing.assert_allclose(x.grad.numpy(), xt.grad.numpy())
+    for lib, t in ((rb, x), (torch, xt)):  # a graph with one node that saved an array still raises
+        y = (t[1:] * lib.tensor([2.0, 3.0], dtype=lib.float64))[1:]
+        y.backward(lib.tensor([1.0], dtype=lib.float64))
+        with pytest.raises(RuntimeError, match="second time"):
+            y.backward(lib.tensor([1.0], dtype=lib.float64))
+
+
 # ---------------------------------------------------------------- grad modes
 def test_no_grad_context_manager_stops_recording():
     x = rb.ones(2, requires_grad=True)
