@@ -140,6 +140,16 @@ def test_to_dtype_casts_floating_tensors_only():
         bn.to("cuda")
 
 
+def test_to_the_dtype_a_module_has_keeps_memory_as_torch():
+    layer, tlayer = nn.Linear(2, 2), torch.nn.Linear(2, 2)
+    state, tstate = layer.state_dict(), tlayer.state_dict()
+    layer.float(), tlayer.float()  # every array was copied, so the state dict no longer shared it
+    with rb.no_grad(), torch.no_grad():
+        layer.weight[0, 0] = 5.0
+        tlayer.weight[0, 0] = 5.0
+    assert state["weight"][0, 0].item() == tstate["weight"][0, 0].item() == 5.0
+
+
 @pytest.mark.parametrize("args, kwargs", [(("float64",), {"bogus": True}), (("float64", "float16"), {}),
                                           (("float64",), {"copy": True})])
 def test_to_rejects_what_torch_rejects(args, kwargs):

@@ -437,7 +437,10 @@ class Module:
         if dtype.kind != "f":
             raise TypeError(f"Module.to() only accepts floating point dtypes, but got desired "
                             f"dtype={dtype}")
-        return self._apply_to_tensors(lambda a: a.astype(dtype) if a.dtype.kind == "f" else a)
+        # copy=False: a tensor already of that dtype keeps its memory, as in PyTorch (a state
+        # dict taken before still shares it)
+        return self._apply_to_tensors(
+            lambda a: a.astype(dtype, copy=False) if a.dtype.kind == "f" else a)
 
     def float(self) -> "Module":
         return self.to(xp.float32)
