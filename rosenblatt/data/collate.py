@@ -22,7 +22,9 @@ def _stack(batch: Sequence[Any]) -> Tensor:
     if len(shapes) > 1:
         raise RuntimeError(f"default_collate: stack expects each sample to have the same shape, got {sorted(shapes)}; "
                            "pad the samples or pass a collate_fn that does")
-    return Tensor._wrap(xp.stack(arrays))
+    # Mixed dtypes promote as torch.stack does: int64 with float32 gives float32 (NumPy: float64)
+    dtype = result_type(*arrays) if len({a.dtype for a in arrays}) > 1 else None
+    return Tensor._wrap(xp.stack(arrays, dtype=dtype))
 
 
 def default_collate(batch: Sequence[Any]) -> Any:

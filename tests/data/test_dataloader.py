@@ -131,6 +131,15 @@ def test_collate_python_numbers_take_the_dtype_of_all_values_as_torch(batch) -> 
     assert got.tolist() == want.tolist()
 
 
+@pytest.mark.parametrize("dtypes", [("int64", "float32"), ("float16", "int64"), ("uint8", "int8")])
+def test_collate_of_mixed_dtypes_promotes_as_torch_stack(dtypes) -> None:
+    arrays = [numpy.ones(2, dtype=d) for d in dtypes]  # int64 with float32 stacked to float64
+    for got, want in ((default_collate(arrays), tud.default_collate(arrays)),
+                      (default_collate([rb.tensor(a) for a in arrays]),
+                       tud.default_collate([torch.from_numpy(a) for a in arrays]))):
+        assert str(got.dtype) == str(want.dtype).removeprefix("torch.")
+
+
 def test_collate_keeps_the_mapping_type_and_gives_string_fields_as_tuples_as_torch() -> None:
     from collections import OrderedDict, defaultdict
     for make in (OrderedDict, lambda **kw: defaultdict(int, **kw)):
