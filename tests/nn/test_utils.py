@@ -104,3 +104,14 @@ def test_parameters_to_vector_and_back(rng):
         vector_to_parameters(rb.zeros(5), ours)
     with pytest.raises(TypeError, match="expected a Tensor"):
         vector_to_parameters(new, ours)
+
+
+def test_pack_padded_sequence_takes_whole_float_lengths_as_torch():
+    from rosenblatt.nn.utils.rnn import pack_padded_sequence
+    x = numpy.arange(8, dtype=numpy.float32).reshape(4, 2)
+    want = torch.nn.utils.rnn.pack_padded_sequence(torch.tensor(x), torch.tensor([4.0, 2.0]))
+    got = pack_padded_sequence(rb.tensor(x), rb.tensor([4.0, 2.0]))  # raised "must be ... ints"
+    numpy.testing.assert_array_equal(got.data.data, want.data.numpy())
+    assert got.batch_sizes.tolist() == want.batch_sizes.tolist()
+    with pytest.raises(ValueError, match=r"lengths must be a 1-D sequence of ints, got float64.*2\.5"):
+        pack_padded_sequence(rb.tensor(x), [4.0, 2.5])

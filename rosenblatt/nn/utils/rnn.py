@@ -35,10 +35,13 @@ class PackedSequence(NamedTuple):
 
 
 def _int_array(values: Any, op: str, name: str) -> Any:
+    """``values`` as a 1-D int64 array; whole floats pass (``mask.sum(1)`` of a float mask), as
+    PyTorch takes them, but fractional ones raise (PyTorch truncates them silently)."""
     array = xp.asarray(values.data if isinstance(values, Tensor) else values)
-    if array.ndim != 1 or (array.size and array.dtype.kind not in "iu"):
+    whole_floats = array.dtype.kind == "f" and bool((array == xp.trunc(array)).all())
+    if array.ndim != 1 or (array.size and array.dtype.kind not in "iu" and not whole_floats):
         raise ValueError(f"{op}: {name} must be a 1-D sequence of ints, got {array.dtype} of shape "
-                         f"{tuple(array.shape)}")
+                         f"{tuple(array.shape)}" + (f": {array.tolist()}" if array.ndim == 1 else ""))
     return array.astype(int64)
 
 
