@@ -106,12 +106,16 @@ def default_affine_(weight: Tensor, bias: Tensor | None = None,
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0,
              generator: Generator | None = None) -> Tensor:
     """Fill with samples of U(a, b)."""
+    if a > b:  # NumPy's own message: "high - low < 0"
+        raise ValueError(f"uniform_(): expected a <= b, got a={a}, b={b}")
     return _random_fill(tensor, numpy_generator(generator).uniform(a, b, tensor.shape), "uniform_")
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0,
             generator: Generator | None = None) -> Tensor:
     """Fill with samples of N(mean, std^2)."""
+    if std < 0:  # NumPy's own message: "scale < 0"
+        raise ValueError(f"normal_(): expected std >= 0, got std={std}")
     return _random_fill(tensor, numpy_generator(generator).normal(mean, std, tensor.shape), "normal_")
 
 

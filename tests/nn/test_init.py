@@ -141,3 +141,12 @@ def test_random_init_of_an_integer_tensor_raises_as_torch(fn):
     with pytest.raises(TypeError, match="expected a floating point tensor, got dtype int64"):
         getattr(init, fn)(rb.zeros(4, 3, dtype=rb.int64))
     assert init.constant_(rb.zeros(2, dtype=rb.int64), 3).tolist() == [3, 3]
+
+
+@pytest.mark.parametrize("fn, kwargs, match", [("uniform_", {"a": 2.0, "b": 1.0}, r"uniform_\(\): expected a <= b"),
+                                               ("normal_", {"std": -1.0}, r"normal_\(\): expected std >= 0")])
+def test_uniform_and_normal_name_their_bad_arguments(fn, kwargs, match):
+    with pytest.raises(RuntimeError):
+        getattr(torch.nn.init, fn)(torch.empty(3), **kwargs)
+    with pytest.raises(ValueError, match=match):  # NumPy's "high - low < 0" and "scale < 0" before
+        getattr(init, fn)(rb.empty(3), **kwargs)
