@@ -5,6 +5,7 @@ be given as varargs or one sequence: ``zeros(2, 3)`` and ``zeros((2, 3))``.
 """
 from __future__ import annotations
 
+import math
 import operator
 from typing import Any
 
@@ -121,6 +122,9 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requir
     start, end, step = (v.item() if isinstance(v, (Tensor, xp.generic)) else v for v in (start, end, step))
     if step == 0:
         raise ValueError("arange(): step must be nonzero")
+    if not all(math.isfinite(v) for v in (start, end, step)):  # NumPy: "Maximum allowed size exceeded"
+        raise ValueError(f"arange(): unsupported range: from {start} to {end} by {step}; the bounds "
+                         f"and the step must be finite")
     if (end - start) * step < 0:
         raise ValueError(f"arange(): upper bound and lower bound inconsistent with step sign: "
                          f"from {start} to {end} by {step}; use a step of the other sign")

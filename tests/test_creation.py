@@ -144,6 +144,14 @@ def test_arange_bounds_against_the_step_sign_raise_like_torch(args):
         rb.arange(*args)
 
 
+@pytest.mark.parametrize("args", [(0, float("inf")), (0, float("nan")), (0.0, 1.0, float("nan"))])
+def test_arange_of_a_non_finite_range_raises_like_torch(args):
+    with pytest.raises(RuntimeError):
+        torch.arange(*args)
+    with pytest.raises(ValueError, match=r"arange\(\): unsupported range"):
+        rb.arange(*args)
+
+
 @pytest.mark.parametrize("make", [lambda m: (np.int64(4),), lambda m: (m.tensor(4),),
                                   lambda m: (m.tensor(1), np.int32(7), m.tensor(2)),
                                   lambda m: (m.tensor(4.0),), lambda m: (0, np.float64(1.0), 0.25)])
