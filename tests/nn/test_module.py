@@ -103,6 +103,16 @@ def test_load_state_dict_errors_list_names_and_shapes():
     assert (layer.weight.data == 0).all()
 
 
+def test_load_state_dict_error_message_equals_torch():
+    messages = []
+    for lib in (torch, rb):
+        model = lib.nn.Sequential(lib.nn.Linear(2, 2), lib.nn.Linear(2, 2))
+        with pytest.raises(RuntimeError) as error:
+            model.load_state_dict({"0.weight": lib.zeros(3, 3), "0.bias": lib.zeros(2), "x": lib.zeros(1)})
+        messages.append(str(error.value).replace("torch.Size([3, 3])", "(3, 3)").replace("torch.Size([2, 2])", "(2, 2)"))
+    assert messages[0] == messages[1]  # rosenblatt listed the unexpected keys before the missing ones
+
+
 def test_train_eval_propagate():
     model = _build(rb)
     assert model.training and model.blocks[0].ff[1].training
