@@ -102,6 +102,29 @@ def test_functional_embedding_padding_idx_outside_the_table_raises(padding_idx):
         F.embedding(rb.tensor([1]), rb.randn(5, 3), padding_idx=padding_idx)
 
 
+@pytest.mark.parametrize("make, shape", [
+    (lambda m: m.Linear(3, 4), (2, 3)),
+    (lambda m: m.Conv1d(3, 4, 2), (2, 3, 5)),
+    (lambda m: m.Conv2d(3, 4, 2), (2, 3, 5, 5)),
+    (lambda m: m.ConvTranspose2d(3, 4, 2), (2, 3, 5, 5)),
+    (lambda m: m.LayerNorm(3), (2, 3)),
+    (lambda m: m.BatchNorm1d(3), (2, 3)),
+    (lambda m: m.BatchNorm1d(3, affine=False), (2, 3)),
+    (lambda m: m.GroupNorm(1, 3), (2, 3)),
+    (lambda m: m.MultiheadAttention(4, 2), (2, 1, 4)),
+])
+@pytest.mark.parametrize("dtype", ["float64", "int64"])
+def test_layers_refuse_an_input_of_another_dtype_as_torch(make, shape, dtype):
+    """A float32 layer and a float64 or int64 input raise (NumPy would silently promote)."""
+    x = numpy.ones(shape, dtype=dtype)
+    args = (x,) * 3 if shape == (2, 1, 4) else (x,)
+    with pytest.raises(RuntimeError):
+        make(torch.nn)(*(torch.from_numpy(a) for a in args))
+    with pytest.raises(RuntimeError, match=f"input dtype {dtype} does not match (weight|running_mean) "
+                                           f"dtype float32"):
+        make(nn)(*(rb.tensor(a) for a in args))
+
+
 def test_dropout_train_eval_scaling_and_generator():
     x = rb.ones(200, 100)
     drop = nn.Dropout(0.3, generator=rb.Generator(1))

@@ -22,6 +22,7 @@ from typing import Any
 from ..._backend import xp
 from ...autograd.function import Function
 from ...tensor import Tensor
+from .linear import check_dtype
 from ._layout import MEMORY_ORDERS, alloc, batch_chunks, copy_channels_last, memory_order
 from ._winograd import Conv2dWinograd
 
@@ -370,6 +371,7 @@ def _check(op: str, x: Tensor, w: Tensor, b: Any, groups: int, in_axis: int) -> 
     if b is not None and (not isinstance(b, Tensor) or tuple(b.shape) != (out_channels,)):
         raise ValueError(f"{op}: bias must be a Tensor of shape [{out_channels}], got "
                          f"{list(getattr(b, 'shape', [])) if isinstance(b, Tensor) else b!r}")
+    check_dtype(op, x.data, weight=w.data, bias=None if b is None else b.data)
 
 
 def _unbatched(input: Any, dims: int) -> bool:

@@ -10,6 +10,18 @@ from ...random import Generator, numpy_generator
 from ...tensor import Tensor
 
 
+def check_dtype(op: str, input: Any, **params: Any) -> None:
+    """Raise unless each parameter array (None: absent) has the ``input`` array's dtype.
+
+    PyTorch's layers refuse mixed dtypes; NumPy would promote silently (a float64 or
+    int64 input to a float32 layer gave a float64 output).
+    """
+    for name, p in params.items():
+        if p is not None and p.dtype != input.dtype:
+            raise RuntimeError(f"{op}: input dtype {input.dtype} does not match {name} dtype "
+                               f"{p.dtype}; convert one, e.g. input.to({name}.dtype)")
+
+
 class Linear(Function):
     """``x @ W.T + b`` in one node: backward is two GEMMs and a column sum (the MLP hot path)."""
 
@@ -61,6 +73,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         raise ValueError(f"linear(): input of shape {tuple(x.shape)} does not match weight of shape "
                          f"{tuple(w.shape)}: expected input (*, {w.shape[-1] if w.ndim else '?'}) "
                          f"and weight (out_features, in_features)")
+    check_dtype("linear()", x, weight=w, bias=None if bias is None else bias.data)
     if bias is None:
         return Linear.apply(input, weight)
     return Linear.apply(input, weight, bias)

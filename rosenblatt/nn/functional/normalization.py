@@ -13,6 +13,7 @@ from ..._backend import xp
 from ...autograd.function import Function
 from ...ops import mean, mul, rsqrt
 from ...tensor import Tensor
+from .linear import check_dtype
 
 
 class _Normalize(Function):
@@ -107,6 +108,10 @@ class _LayerNorm(Function):
         return tuple(grads)
 
 
+def _array(t: Tensor | None) -> Any:
+    return None if t is None else t.data
+
+
 def _norm_shape(normalized_shape: Any) -> tuple[int, ...]:
     return (int(normalized_shape),) if isinstance(normalized_shape, int) else tuple(normalized_shape)
 
@@ -124,6 +129,7 @@ def layer_norm(input: Tensor, normalized_shape: Sequence[int] | int, weight: Ten
     if tuple(input.shape[input.ndim - k:]) != shape or input.ndim < k:
         raise ValueError(f"layer_norm(): input of shape {tuple(input.shape)} does not end with "
                          f"normalized_shape {shape}")
+    check_dtype("layer_norm()", input.data, weight=_array(weight), bias=_array(bias))
     affine = [t for t in (weight, bias) if t is not None]
     return _LayerNorm.apply(input, *affine, rows=math.prod(input.shape[:input.ndim - k]),
                             features=math.prod(shape), eps=eps, has_weight=weight is not None)
@@ -145,6 +151,8 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     if x.ndim < 2:
         raise ValueError(f"batch_norm(): expected input of at least 2 dims (N, C, ...), got shape "
                          f"{tuple(x.shape)}")
+    check_dtype("batch_norm()", x, weight=_array(weight), bias=_array(bias),
+                running_mean=_array(running_mean), running_var=_array(running_var))
     axes = (0,) + tuple(range(2, x.ndim))
     param_shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
     affine = [t for t in (weight, bias) if t is not None]

@@ -65,12 +65,14 @@ class Linear(Module):
         init.default_affine_(self.weight, self.bias, generator)
 
     def forward(self, input: Tensor) -> Tensor:
-        # The functional wrapper's shape check is repeated by NumPy anyway; call the
-        # fused Function directly on the hot path and let a mismatch fall back to it.
+        # The functional wrapper's checks are repeated by NumPy anyway or hold in the common
+        # case; call the fused Function directly on the hot path and let a mismatch fall back
+        # to the wrapper, which raises.  (``is``: NumPy's built-in dtypes are singletons; any
+        # other dtype takes the wrapper's full check.)
         x = input.data
-        if x.ndim and x.shape[-1] == self.in_features:
+        weight = self._parameters["weight"]
+        if x.ndim and x.shape[-1] == self.in_features and x.dtype is weight.data.dtype:
             bias = self._parameters["bias"]
-            weight = self._parameters["weight"]
             if bias is None:
                 return _LinearFn.apply(input, weight)
             return _LinearFn.apply(input, weight, bias)
