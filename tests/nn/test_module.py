@@ -103,6 +103,16 @@ def test_load_state_dict_errors_list_names_and_shapes():
     assert (layer.weight.data == 0).all()
 
 
+@pytest.mark.parametrize("target", ["0.weight", "0.nothing", "5"])
+def test_get_submodule_errors_equal_torch(target):
+    messages = []
+    for lib in (torch, rb):
+        with pytest.raises(AttributeError) as error:
+            lib.nn.Sequential(lib.nn.Linear(2, 2)).get_submodule(target)
+        messages.append(str(error.value))
+    assert messages[0] == messages[1]  # "0.weight" said Linear had no attribute `weight`
+
+
 def test_load_state_dict_error_message_equals_torch():
     messages = []
     for lib in (torch, rb):

@@ -225,6 +225,8 @@ class Module:
         module = self
         for part in target.split(".") if target else ():
             if part not in module._modules:
+                if hasattr(module, part):
+                    raise AttributeError(f"`{part}` is not an nn.Module")
                 raise AttributeError(f"{module._get_name()} has no attribute `{part}`")
             module = module._modules[part]
         return module
