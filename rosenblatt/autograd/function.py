@@ -87,7 +87,7 @@ class Function:
 def _applier(cls: type) -> Any:
     """``cls.apply``: run ``cls.forward`` on the inputs' arrays and record the node."""
 
-    # Read once, here: a subclass sets them in its class body (forward may turn saves_output off).
+    # Read once, here: a subclass sets them in its class body.
     checks_saved, saves_inputs, saves_output = cls._checks_saved, bool(cls.saves_inputs), cls.saves_output
 
     def apply(*inputs: Any, **options: Any) -> "Tensor":
@@ -130,8 +130,8 @@ def _applier(cls: type) -> Any:
                 fn._epoch = _state.inplace_count
                 if saves_inputs:
                     fn._inputs = inputs
-                if saves_output and fn.saves_output:  # GELU's tanh form turns it off
-                    fn._output = out  # the array itself: the tensor may get new memory later
+                if saves_output:  # the array itself: the tensor may get new memory later
+                    fn._output = out
             t._node = fn
             t.requires_grad = True
         else:
