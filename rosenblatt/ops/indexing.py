@@ -12,6 +12,8 @@ from ..autograd.function import Function, IndexedGrad, as_array
 from ..tensor import Tensor
 from ._dims import dim_index
 
+_ndarray = xp.ndarray
+
 
 def _plain_index(index: Any) -> Any:
     """Tensors and lists inside an index become arrays, as NumPy expects."""
@@ -75,7 +77,7 @@ class GetItem(Function):
     def forward(self, x, index=None):
         self.in_shape, self.dtype, self.index = x.shape, x.dtype, index
         out = x[index]
-        if type(out) is not xp.ndarray:  # one element: NumPy copies it out, PyTorch gives a view
+        if type(out) is not _ndarray:  # one element: NumPy copies it out, PyTorch gives a view
             out = x[(index if type(index) is tuple else (index,)) + (Ellipsis,)]
         return out
 
