@@ -103,6 +103,29 @@ def test_batch_norm_errors():
         F.batch_norm(rb.randn(4, 3), None, None, training=False)
 
 
+@pytest.mark.parametrize("name, args, message", [
+    ("layer_norm", lambda m: (m.ones(2, 4), (4,), m.ones(3)),
+     r"weight must have shape \(4,\), got shape \(3,\)"),
+    ("layer_norm", lambda m: (m.ones(2, 4), (4,), m.ones(1, 4)),
+     r"weight must have shape \(4,\), got shape \(1, 4\)"),
+    ("layer_norm", lambda m: (m.ones(2, 4), ()), "normalized_shape must have at least one dim"),
+    ("rms_norm", lambda m: (m.ones(2, 4), (4,), m.ones(1)),
+     r"weight must have shape \(4,\), got shape \(1,\)"),
+    ("group_norm", lambda m: (m.ones(2, 4, 3), 2, m.ones(3)),
+     r"weight must have shape \(4,\), got shape \(3,\)"),
+    ("batch_norm", lambda m: (m.ones(2, 4), m.ones(3), m.ones(3), None, None, True),
+     r"running_mean must have shape \(4,\)"),
+    ("batch_norm", lambda m: (m.ones(2, 4), m.ones(4), m.ones(4), m.ones(3)),
+     r"weight must have 4 elements, got shape \(3,\)"),
+])
+def test_parameters_of_the_wrong_shape_raise_as_torch(name, args, message):
+    """PyTorch refuses them; NumPy failed in a reshape or broadcast the parameter silently."""
+    with pytest.raises(RuntimeError):
+        getattr(torch.nn.functional, name)(*args(torch))
+    with pytest.raises(ValueError, match=f"{name}\\(\\): {message}"):
+        getattr(F, name)(*args(rb))
+
+
 def test_layer_norm_float32_rows_of_many_features_noncontiguous_and_empty():
     # The statistics are BLAS matrix-vector products: float32 accuracy on wide rows, any layout.
     g = torch.Generator().manual_seed(0)

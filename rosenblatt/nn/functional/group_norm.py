@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ...tensor import Tensor
 from .linear import check_dtype
-from .normalization import _Normalize, _array
+from .normalization import _check_params, _Normalize, _array
 
 
 def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
@@ -33,6 +33,7 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
     if input.ndim < 2 or num_groups < 1 or shape[1] % num_groups:
         raise ValueError(f"group_norm(): expected input (N, C, *) with C divisible by num_groups="
                          f"{num_groups}, got shape {shape}")
+    _check_params("group_norm()", shape[1:2], weight=weight, bias=bias)
     check_dtype("group_norm()", input.data, weight=_array(weight), bias=_array(bias))
     n, c = shape[0], shape[1]
     # The normalisation is per (sample, group); the affine is per channel, so it

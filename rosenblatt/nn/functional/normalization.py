@@ -112,8 +112,23 @@ def _array(t: Tensor | None) -> Any:
     return None if t is None else t.data
 
 
-def _norm_shape(normalized_shape: Any) -> tuple[int, ...]:
-    return (int(normalized_shape),) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+def _check_params(op: str, shape: tuple, by_size: bool = False, **params: Tensor | None) -> None:
+    """Raise unless each given parameter has ``shape`` (``by_size``: as many elements), as
+    PyTorch checks (NumPy would fail in a reshape or broadcast the parameter)."""
+    for name, p in params.items():
+        if p is None:
+            continue
+        got = p.data.shape
+        if (p.data.size != math.prod(shape)) if by_size else (tuple(got) != shape):
+            want = f"{math.prod(shape)} elements" if by_size else f"shape {shape}"
+            raise ValueError(f"{op}: {name} must have {want}, got shape {tuple(got)}")
+
+
+def _norm_shape(op: str, normalized_shape: Any) -> tuple[int, ...]:
+    shape = (int(normalized_shape),) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if not shape:
+        raise ValueError(f"{op}: normalized_shape must have at least one dim, got {shape}")
+    return shape
 
 
 def layer_norm(input: Tensor, normalized_shape: Sequence[int] | int, weight: Tensor | None = None,
@@ -124,11 +139,12 @@ def layer_norm(input: Tensor, normalized_shape: Sequence[int] | int, weight: Ten
 
     Shape: ``(*, *normalized_shape)`` in and out.
     """
-    shape = _norm_shape(normalized_shape)
+    shape = _norm_shape("layer_norm()", normalized_shape)
     k = len(shape)
     if tuple(input.shape[input.ndim - k:]) != shape or input.ndim < k:
         raise ValueError(f"layer_norm(): input of shape {tuple(input.shape)} does not end with "
                          f"normalized_shape {shape}")
+    _check_params("layer_norm()", shape, weight=weight, bias=bias)
     check_dtype("layer_norm()", input.data, weight=_array(weight), bias=_array(bias))
     affine = [t for t in (weight, bias) if t is not None]
     return _LayerNorm.apply(input, *affine, rows=math.prod(input.shape[:input.ndim - k]),
@@ -151,6 +167,9 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     if x.ndim < 2:
         raise ValueError(f"batch_norm(): expected input of at least 2 dims (N, C, ...), got shape "
                          f"{tuple(x.shape)}")
+    channels = (x.shape[1],)
+    _check_params("batch_norm()", channels, running_mean=running_mean, running_var=running_var)
+    _check_params("batch_norm()", channels, by_size=True, weight=weight, bias=bias)
     check_dtype("batch_norm()", x, weight=_array(weight), bias=_array(bias),
                 running_mean=_array(running_mean), running_var=_array(running_var))
     axes = (0,) + tuple(range(2, x.ndim))
@@ -193,11 +212,12 @@ def rms_norm(input: Tensor, normalized_shape: Sequence[int] | int, weight: Tenso
 
     ``eps=None`` uses the machine epsilon of the input's dtype, as PyTorch does.
     """
-    shape = _norm_shape(normalized_shape)
+    shape = _norm_shape("rms_norm()", normalized_shape)
     k = len(shape)
     if tuple(input.shape[input.ndim - k:]) != shape or input.ndim < k:
         raise ValueError(f"rms_norm(): input of shape {tuple(input.shape)} does not end with "
                          f"normalized_shape {shape}")
+    _check_params("rms_norm()", shape, weight=weight)
     if eps is None:
         eps = float(xp.finfo(input.dtype).eps)
     axes = tuple(range(input.ndim - k, input.ndim))
