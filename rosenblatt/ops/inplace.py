@@ -83,10 +83,13 @@ def _base_and_index(target: Tensor, name: str) -> tuple | None:
     base, index = made
     if not _basic(index):
         return None  # x[int_array] and x[mask] are copies, as in PyTorch
-    if target.data.size and not xp.may_share_memory(target.data, base.data):
+    # x changed in place in the graph since has new memory: the view is still x[index] if that
+    # part kept its values (another view of x was changed: x[:2] then x[2:], one after the other).
+    if not (xp.may_share_memory(target.data, base.data)
+            or xp.array_equal(target.data, base.data[index], equal_nan=target.dtype.kind in "fc")):
         raise RuntimeError(
-            f"{name}: the view x[index] no longer shares memory with x, which was changed in "
-            "place in the graph after the view was made; index x again after that change.")
+            f"{name}: the view x[index] no longer shows x's values: x was changed in place in "
+            "the graph after the view was made; index x again after that change.")
     return made
 
 

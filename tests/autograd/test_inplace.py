@@ -454,3 +454,18 @@ def test_inplace_change_of_a_view_whose_base_has_new_memory_raises():
     y.add_(1.0)
     with pytest.raises(RuntimeError, match="index x again"):
         v.mul_(3.0)
+
+
+def test_inplace_changes_of_two_views_one_after_the_other_like_torch():
+    # The first change gives y new memory; the second view still shows y's values there.
+    results = []
+    for lib in (torch, rb):
+        x = lib.tensor([1.0, 2.0, 3.0, 4.0], dtype=lib.float64, requires_grad=True)
+        y = x * 2.0
+        a, b = y[:2], y[2:]
+        a.mul_(3.0)
+        b.add_(a)
+        (y * lib.tensor([1.0, -2.0, 3.0, 0.5], dtype=lib.float64)).sum().backward()
+        results.append((y.detach().numpy(), x.grad.numpy()))
+    for want, got in zip(*results):
+        np.testing.assert_allclose(got, want)
