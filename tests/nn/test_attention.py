@@ -117,6 +117,12 @@ def test_sdpa_errors():
         sdpa(q, rb.randn(2, 4, 6), q)
     with pytest.raises(TypeError, match="attn_mask must be bool"):
         sdpa(q, q, q, attn_mask=rb.zeros(4, 4, dtype=rb.int64))
+    # mixed dtypes: PyTorch refuses them (NumPy promoted silently to a float64 output)
+    with pytest.raises(RuntimeError, match="same dtype"):
+        torch.nn.functional.scaled_dot_product_attention(*(torch.randn(2, 4, 8),) * 2,
+                                                         torch.randn(2, 4, 8).double())
+    with pytest.raises(RuntimeError, match="one dtype, got float32, float32 and float64"):
+        sdpa(q, q, q.to(rb.float64))
 
 
 def _copy(rb_module: rb.nn.Module, torch_module: torch.nn.Module) -> None:

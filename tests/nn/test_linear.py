@@ -94,6 +94,14 @@ def test_embedding_init_is_standard_normal_and_errors():
         nn.Embedding(10, 2)(rb.tensor([1.0]))
 
 
+@pytest.mark.parametrize("shape", [(5,), (5, 3, 2)])
+def test_functional_embedding_weight_that_is_not_2d_raises(shape):
+    with pytest.raises(RuntimeError, match="'weight' must be 2-D"):
+        torch.nn.functional.embedding(torch.tensor([1]), torch.randn(*shape))
+    with pytest.raises(ValueError, match=r"weight must be 2-d .*got shape"):
+        F.embedding(rb.tensor([1]), rb.randn(*shape))
+
+
 @pytest.mark.parametrize("padding_idx", [5, -6])
 def test_functional_embedding_padding_idx_outside_the_table_raises(padding_idx):
     with pytest.raises(AssertionError, match="Padding_idx must be within"):

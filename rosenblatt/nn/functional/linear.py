@@ -106,6 +106,9 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None) -> 
     idx = input.data if isinstance(input, Tensor) else xp.asarray(input)
     if idx.dtype.kind not in "iu":
         raise TypeError(f"embedding(): indices must be an integer tensor, got dtype {idx.dtype}")
+    if weight.ndim != 2:
+        raise ValueError(f"embedding(): weight must be 2-d (num_embeddings, embedding_dim), got "
+                         f"shape {tuple(weight.shape)}")
     n = weight.shape[0]
     if idx.size and (idx.min() < 0 or idx.max() >= n):
         bad = idx.max() if idx.max() >= n else idx.min()
