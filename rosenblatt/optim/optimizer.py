@@ -386,33 +386,54 @@ class Optimizer:
         self._buckets = [{} for _ in self.param_groups]
         saved_state = {int(k): v for k, v in state_dict["state"].items()}
         for i, group in enumerate(self.param_groups):
-            init = self._state_init(group)
             for pos, p in enumerate(group["params"]):
                 idx = saved_groups[i]["params"][pos]
-                if idx not in saved_state:
-                    continue
-                values = saved_state[idx]
-                bucket = self._bucket(i, group, p.data.dtype)
-                j = bucket.position[id(p)]
-                for key in init:
-                    if key in values and values[key] is not None:
-                        value = _array(values[key])
-                        if value.shape != p.data.shape:  # it would broadcast into the state
-                            raise ValueError(
-                                f"load_state_dict(): saved state '{key}' of parameter {idx} has "
-                                f"shape {tuple(value.shape)}, but the parameter in its place has "
-                                f"shape {tuple(p.data.shape)}; was the state dict saved from "
-                                f"another model, or with the parameters in another order?")
-                        bucket.view(key, j)[...] = value
-                self._attach(bucket, j, [k for k in init if k in values])
-                # a buffer saved as None (older PyTorch) is fresh: its next step starts it
-                loaded = any(values[k] is not None for k in init if k in values)
-                count = int(float(values.get("step", 1 if loaded else 0)))
-                if self._has_step:
-                    self.state[p]["step"] = count
-                else:
-                    self._steps[p] = count
+                if idx in saved_state:
+                    self._restore(i, group, p, saved_state[idx], idx)
 
+    def _restore(self, i: int, group: dict[str, Any], p: Tensor, values: dict[str, Any],
+                 idx: int) -> None:
+        """Copy parameter ``p``'s saved state ``values`` (number ``idx`` in the saved dict)
+        into the flat arrays of group ``i``, and set its step count."""
+        init = self._state_init(group)
+        bucket = self._bucket(i, group, p.data.dtype)
+        j = bucket.position[id(p)]
+        for key in init:
+            if key in values and values[key] is not None:
+                value = _array(values[key])
+                if value.shape != p.data.shape:  # it would broadcast into the state
+                    raise ValueError(
+                        f"load_state_dict(): saved state '{key}' of parameter {idx} has "
+                        f"shape {tuple(value.shape)}, but the parameter in its place has "
+                        f"shape {tuple(p.data.shape)}; was the state dict saved from "
+                        f"another model, or with the parameters in another order?")
+                bucket.view(key, j)[...] = value
+        self._attach(bucket, j, [k for k in init if k in values])
+        # a buffer saved as None (older PyTorch) is fresh: its next step starts it
+        loaded = any(values[k] is not None for k in init if k in values)
+        count = int(float(values.get("step", 1 if loaded else 0)))
+        if self._has_step:
+            self.state[p]["step"] = count
+        else:
+            self._steps[p] = count
+
+    # ------------------------------------------------------- pickle, deepcopy
+    def __getstate__(self) -> dict[str, Any]:
+        """Everything but the flat arrays: they are found by the parameters' ids, which a
+        copy changes, and ``state`` holds its values (views into them) as copies anyway."""
+        return {k: v for k, v in self.__dict__.items() if k != "_buckets"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Rebuild the flat arrays from the copied ``state`` (``copy.deepcopy``, pickle)."""
+        self.__dict__.update(state)
+        saved, steps = self.state, dict(self._steps)
+        self.state = defaultdict(dict)
+        self._buckets = [{} for _ in self.param_groups]
+        for i, group in enumerate(self.param_groups):
+            for idx, p in enumerate(group["params"]):
+                if saved.get(p):
+                    self._restore(i, group, p, saved[p], idx)
+        self._steps = steps  # SGD's counts: exact, not the guess _restore makes from the state
 
 def _array(value: Any) -> Any:
     """A saved state value as an array (rosenblatt or torch tensor, array, list)."""

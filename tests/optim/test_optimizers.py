@@ -412,3 +412,35 @@ def test_adagrad_state_exists_before_the_first_step_as_torch(rng):
     assert_close(ours, theirs)
     assert opt.state[ours[1]]["step"] == 0 and opt.state[ours[0]]["step"] == 1
     assert_state_dtype(opt)
+
+
+@pytest.mark.parametrize("copy_method", ["deepcopy", "pickle"])
+@pytest.mark.parametrize("name,options", [CASES[2], CASES[9], CASES[16], CASES[21]])
+def test_deepcopy_and_pickle_continue_like_the_original(name, options, copy_method, rng):
+    """As PyTorch's, a copied optimizer steps its copied parameters, from its copied state."""
+    import copy
+    import pickle
+
+    def feed_both(first, second):
+        for p, c in zip(first, second):
+            p.grad = rb.tensor(rng.standard_normal(p.shape).astype(numpy.float32))
+            c.grad = rb.tensor(p.grad.data.copy())
+
+    ours, _ = make_pair(rng)
+    opt = getattr(optim, name)(ours, **options)
+    for _ in range(2):
+        feed_both(ours, ours)
+        opt.step()
+    clone = copy.deepcopy(opt) if copy_method == "deepcopy" else pickle.loads(pickle.dumps(opt))
+    copies = [group_param for g in clone.param_groups for group_param in g["params"]]
+    for _ in range(2):
+        feed_both(ours, copies)
+        opt.step()
+        clone.step()
+    for p, c in zip(ours, copies):
+        assert c is not p
+        numpy.testing.assert_array_equal(c.data, p.data)
+        for key, value in opt.state[p].items():  # the clone's state is live, as the original's
+            numpy.testing.assert_array_equal(numpy.asarray(getattr(clone.state[c][key], "data", clone.state[c][key])),
+                                             numpy.asarray(getattr(value, "data", value)))
+    assert_state_dtype(clone)
