@@ -172,6 +172,8 @@ def test_group_norm_functional_gradcheck():
     check_op([(3, 6, 2, 3), (6,), (6,)], lambda x, w, b: F.group_norm(x, 3, w, b),
              lambda x, w, b: tf.group_norm(x, 3, w, b))
     check_op([(2, 4, 5)], lambda x: F.group_norm(x, 2), lambda x: tf.group_norm(x, 2))
+    check_op([(0, 4, 5)], lambda x: F.group_norm(x, 2), lambda x: tf.group_norm(x, 2),
+             gradcheck=False)  # an empty batch, as PyTorch takes it
 
 
 def test_group_norm_bad_groups():

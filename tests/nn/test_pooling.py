@@ -57,6 +57,12 @@ def test_max_pool2d_ties_send_the_gradient_to_the_first_maximum():
     check_op(None, _op("max_pool2d", 2), inputs=[relu_zeros.numpy()], gradcheck=False)
 
 
+@pytest.mark.parametrize("name, args", [("adaptive_max_pool2d", ((3, 2),)),
+                                        ("adaptive_avg_pool2d", ((3, 2),)), ("max_pool2d", (2,))])
+def test_pools_take_an_empty_batch(name, args):
+    check_op([(0, 2, 7, 5)], _op(name, *args), gradcheck=False)
+
+
 @pytest.mark.parametrize("name, args, kwargs", [
     ("max_pool2d", (3,), {"stride": 2, "padding": 1, "ceil_mode": True}),
     ("max_pool2d", (2,), {"stride": 2, "padding": 1, "dilation": 2}),

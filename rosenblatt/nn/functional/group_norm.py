@@ -1,6 +1,8 @@
 """group_norm: normalise channel groups, reusing the fused ``_Normalize`` Function."""
 from __future__ import annotations
 
+import math
+
 from ...tensor import Tensor
 from .linear import check_dtype
 from .normalization import _check_params, _Normalize, _array
@@ -38,7 +40,8 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
     n, c = shape[0], shape[1]
     # The normalisation is per (sample, group); the affine is per channel, so it
     # runs on the un-grouped shape as two broadcast ops.
-    grouped = input.reshape(n, num_groups, -1)                        # (N, G, C/G * spatial)
+    per_group = math.prod(shape[1:]) // num_groups  # not -1: an empty batch has none to infer
+    grouped = input.reshape(n, num_groups, per_group)                 # (N, G, C/G * spatial)
     y = _Normalize.apply(grouped, axes=(2,), param_shape=(1, 1, 1), reduce_axes=(0, 1, 2),
                          eps=eps).reshape(shape)                       # (N, C, *)
     param_shape = (1, c) + (1,) * (input.ndim - 2)

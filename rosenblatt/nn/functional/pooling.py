@@ -343,13 +343,13 @@ def _adaptive_argmax(x: Any, size: tuple, last_nan: bool = False) -> tuple[Any, 
     idx = xp.empty((n, c) + size, dtype=xp.int64)
     for i in range(size[0]):
         for j in range(size[1]):
-            flat = x[:, :, h0[i]:h1[i], w0[j]:w1[j]].reshape(n, c, -1)
+            rw = w1[j] - w0[j]  # the window's size, not -1: an empty batch has no size to infer
+            flat = x[:, :, h0[i]:h1[i], w0[j]:w1[j]].reshape(n, c, (h1[i] - h0[i]) * rw)
             k = flat.argmax(axis=2)  # the first maximum, or the first NaN
             if last_nan:
                 nan = xp.isnan(flat)
                 k = xp.where(nan.any(axis=2), flat.shape[2] - 1 - nan[:, :, ::-1].argmax(axis=2), k)
             out[:, :, i, j] = xp.take_along_axis(flat, k[:, :, None], 2)[:, :, 0]
-            rw = w1[j] - w0[j]
             idx[:, :, i, j] = (h0[i] + k // rw) * w + w0[j] + k % rw
     return out, idx
 
@@ -365,7 +365,8 @@ class AdaptiveMaxPool2d(Function):
     def backward(self, grad):
         n, c, h, w = self.xshape
         # Windows overlap, so one input can be the max of several cells: bincount sums them.
-        flat = self.idx.reshape(n * c, -1) + (xp.arange(n * c) * (h * w))[:, None]
+        cells = self.idx.shape[2] * self.idx.shape[3]
+        flat = self.idx.reshape(n * c, cells) + (xp.arange(n * c) * (h * w))[:, None]
         g = xp.bincount(flat.ravel(), weights=grad.reshape(-1), minlength=n * c * h * w)
         return g.astype(grad.dtype).reshape(self.xshape)
 
