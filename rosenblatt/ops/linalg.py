@@ -88,6 +88,9 @@ def _data(a: Any) -> Any:
     return a.data if isinstance(a, Tensor) else as_array(a, "matmul")
 
 
+_bool = xp.dtype(bool)
+
+
 def _check_dtypes(op: str, x: Any, y: Any) -> None:
     """Raise as PyTorch for operands of a product that differ in dtype or are bool: NumPy
     would promote (int64 @ float32 to float64) where PyTorch refuses."""
@@ -107,7 +110,8 @@ def matmul(input: Any, other: Any) -> Tensor:
     Shape: ``(*, n, k) @ (*, k, m) -> (*, n, m)`` with the ``*`` dims broadcast.
     """
     x, y = _data(input), _data(other)
-    if x.dtype != y.dtype or x.dtype.kind == "b":
+    dtype = x.dtype
+    if dtype is not y.dtype or dtype is _bool:  # by identity, cheap: NumPy's dtypes are shared
         _check_dtypes("matmul", x, y)
     if x.ndim == 0 or y.ndim == 0:
         raise ValueError(f"matmul: both arguments must be at least 1-d, got shapes "
