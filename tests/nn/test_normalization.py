@@ -103,6 +103,20 @@ def test_batch_norm_errors():
         F.batch_norm(rb.randn(4, 3), None, None, training=False)
 
 
+@pytest.mark.parametrize("make, shape", [(lambda m: m.BatchNorm1d(3), (0, 3)),
+                                         (lambda m: m.BatchNorm2d(3), (2, 3, 0, 4))])
+def test_batch_norm_of_an_empty_batch_follows_torch(make, shape):
+    """An empty output and zero gradients; the running statistics stay, the step counts."""
+    layers = make(nn), make(torch.nn)
+    outs = [layer(lib.ones(*shape, requires_grad=True)) for layer, lib in zip(layers, (rb, torch))]
+    for out in outs:
+        out.sum().backward()
+    assert_close(outs[0], outs[1])
+    for name in ("running_mean", "running_var", "num_batches_tracked"):
+        assert_close(getattr(layers[0], name), getattr(layers[1], name), what=name)
+    assert_close(layers[0].weight.grad, layers[1].weight.grad, what="weight grad")
+
+
 @pytest.mark.parametrize("name, args, message", [
     ("layer_norm", lambda m: (m.ones(2, 4), (4,), m.ones(3)),
      r"weight must have shape \(4,\), got shape \(3,\)"),

@@ -179,9 +179,9 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         raise ValueError("batch_norm(): running_mean and running_var must be given in evaluation "
                          "mode (training=False); pass training=True to normalise with the batch "
                          "statistics")
-    if training:
+    if training and x.size:
         count = x.size // x.shape[1]
-        if training and count <= 1:
+        if count <= 1:
             raise ValueError(f"batch_norm(): expected more than 1 value per channel when training, "
                              f"got input of shape {tuple(x.shape)}")
         out = _Normalize.apply(input, *affine, axes=axes, param_shape=param_shape,
@@ -193,7 +193,10 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
                 buf.data *= 1.0 - momentum
                 buf.data += (momentum * stat.reshape(-1)).astype(buf.dtype, copy=False)
         return out
-    stats = (running_mean.data.reshape(param_shape), running_var.data.reshape(param_shape))
+    if training:  # an empty batch: an empty output, the running statistics untouched (PyTorch)
+        stats = (xp.zeros(param_shape, dtype=x.dtype), xp.ones(param_shape, dtype=x.dtype))
+    else:
+        stats = (running_mean.data.reshape(param_shape), running_var.data.reshape(param_shape))
     return _Normalize.apply(input, *affine, axes=axes, param_shape=param_shape,
                             reduce_axes=axes, eps=eps, has_weight=weight is not None, stats=stats)
 
