@@ -256,6 +256,19 @@ def test_binary_cross_entropy_refuses_a_target_of_another_shape_like_torch(name)
         getattr(F, name)(rb.tensor(x), rb.tensor(y))
 
 
+@pytest.mark.parametrize("name,target_dtype", [
+    ("binary_cross_entropy", "int64"), ("binary_cross_entropy", "float64"), ("binary_cross_entropy", "bool"),
+    ("binary_cross_entropy_with_logits", "int64"), ("binary_cross_entropy_with_logits", "bool"),
+    ("kl_div", "int64")])
+def test_losses_refuse_target_dtypes_as_torch(name, target_dtype):
+    """Integer labels would make NumPy compute in float64; PyTorch raises instead."""
+    x, y = numpy.full(3, 0.5, dtype=numpy.float32), numpy.array([1, 0, 1]).astype(target_dtype)
+    with pytest.raises(RuntimeError):
+        getattr(TF, name)(torch.from_numpy(x), torch.from_numpy(y))
+    with pytest.raises(RuntimeError, match=rf"{name}\(\): .*{target_dtype}"):
+        getattr(F, name)(rb.tensor(x), rb.tensor(y))
+
+
 @pytest.mark.parametrize("reduction", ["sum", "none", "batchmean"])
 def test_kl_div_broadcasts_a_target_of_another_shape_silently_like_torch(reduction, recwarn):
     rng = numpy.random.default_rng(9)

@@ -322,6 +322,9 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     """``-w (y log x + (1 - y) log(1 - x))`` for probabilities ``x``; each log is clamped to >= -100."""
     _same_shape(input, target, "binary_cross_entropy")
     x = input.data
+    if _data(target).dtype != x.dtype:  # PyTorch refuses; NumPy would give float64 for int labels
+        raise RuntimeError(f"binary_cross_entropy(): target dtype {_data(target).dtype} must match "
+                           f"input dtype {x.dtype}; convert it, e.g. target.to(input.dtype)")
     if x.size and (x.min() < 0 or x.max() > 1):
         raise ValueError(f"binary_cross_entropy(): all elements of input should be between 0 and 1, "
                          f"got values in [{float(x.min())}, {float(x.max())}]; use "
@@ -363,6 +366,10 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     """
     _same_shape(input, target, "binary_cross_entropy_with_logits")
     dtype = input.dtype
+    if _data(target).dtype.kind != "f":  # PyTorch refuses; NumPy would give float64
+        raise RuntimeError(f"binary_cross_entropy_with_logits(): target must hold floating-point "
+                           f"probabilities, got {_data(target).dtype}; convert it, e.g. "
+                           f"target.to(input.dtype)")
     w = None if weight is None else _data(weight).astype(dtype, copy=False)
     pw = None if pos_weight is None else _data(pos_weight).astype(dtype, copy=False)
     loss = _BCEWithLogits.apply(input, target, w=w, pos_weight=pw)
@@ -418,6 +425,9 @@ def kl_div(input: Tensor, target: Tensor, reduction: str = "mean", log_target: b
     'mean' divides by the number of elements, as PyTorch does.  A target of another shape is
     broadcast without a warning, as PyTorch does.
     """
+    if _data(input).dtype.kind in "biu" or _data(target).dtype.kind in "biu":
+        raise RuntimeError(f"kl_div(): integer inputs are not supported (PyTorch's rule), got "
+                           f"{_data(input).dtype} and {_data(target).dtype}; convert them with .float()")
     if log_target:
         loss = mul(exp(target), sub(target, input))
     else:
