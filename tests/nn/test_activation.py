@@ -127,6 +127,18 @@ def test_bad_gelu_approximate_raises():
         F.gelu(rb.ones(2), approximate="erf")
 
 
+@pytest.mark.parametrize("name", ["GELU", "ELU", "SiLU", "Softplus", "LeakyReLU"])
+@pytest.mark.parametrize("dtype", ["int64", "int32"])
+def test_activations_refuse_integer_input_as_torch(name, dtype):
+    """PyTorch has no integer kernel for these; NumPy gave float64, or (int32 GELU and
+    softplus) floats truncated back to integers."""
+    x = numpy.array([-2, 0, 3], dtype=dtype)
+    with pytest.raises(NotImplementedError, match="not implemented for"):
+        getattr(torch.nn, name)()(torch.from_numpy(x))
+    with pytest.raises(TypeError, match=f"expected a floating-point input, got dtype {dtype}"):
+        getattr(nn, name)()(rb.tensor(x))
+
+
 def test_sigmoid_numerator_without_branches_matches_where():
     from rosenblatt.ops.pointwise import sigmoid_given_exp
     x = numpy.array([-numpy.inf, -1e4, -88.0, -1.0, -0.0, 0.0, 1e-30, 1.0, 90.0, numpy.inf, numpy.nan],

@@ -38,6 +38,13 @@ _CHUNK = 1 << 16
 _HALF_ERF_P = tuple(0.5 * c for c in _ERF_P)
 
 
+def _not_floating(op: str, x: Any) -> TypeError:
+    """PyTorch's refusal of an integer or bool input ("not implemented for 'Long'"): NumPy
+    would return float64, or an int32 GELU and softplus truncated back to integers."""
+    return TypeError(f"{op}: expected a floating-point input, got dtype {x.dtype}; convert it "
+                     f"first, e.g. x.float()")
+
+
 def _horner(coeffs: tuple, x2: Any, out: Any) -> Any:
     """``out = coeffs[0] x2^n + ... + coeffs[n]`` in place."""
     xp.multiply(x2, coeffs[0], out=out)
@@ -151,6 +158,8 @@ class Gelu(Function):
     saves_output = True
 
     def forward(self, x, approximate="none"):
+        if x.dtype.kind != "f":
+            raise _not_floating("gelu()", x)
         self.x, self.approximate = x, approximate
         if approximate == "tanh":
             self.saves_output = False  # backward needs x and the tanh, not the output
@@ -176,6 +185,8 @@ class Gelu(Function):
 
 class LeakyRelu(Function):
     def forward(self, x, slope=0.01):
+        if x.dtype.kind != "f":
+            raise _not_floating("leaky_relu()", x)
         self.positive = x > 0
         self.slope = slope
         return xp.where(self.positive, x, x * slope)
@@ -186,6 +197,8 @@ class LeakyRelu(Function):
 
 class Elu(Function):
     def forward(self, x, alpha=1.0):
+        if x.dtype.kind != "f":
+            raise _not_floating("elu()", x)
         self.positive, self.alpha = x > 0, alpha
         # Clamp before exp: exp of a large positive x would overflow even though unused.
         self.neg_x = xp.minimum(x, 0)
@@ -198,6 +211,8 @@ class Elu(Function):
 
 class Silu(Function):
     def forward(self, x):
+        if x.dtype.kind != "f":
+            raise _not_floating("silu()", x)
         self.x = x
         self.sig = sigmoid_given_exp(x, xp.exp(-xp.abs(x)))
         return x * self.sig
@@ -209,6 +224,8 @@ class Silu(Function):
 
 class Softplus(Function):
     def forward(self, x, beta=1.0, threshold=20.0):
+        if x.dtype.kind != "f":
+            raise _not_floating("softplus()", x)
         z = x * beta
         self.linear = z > threshold
         e = xp.exp(-xp.abs(z))
