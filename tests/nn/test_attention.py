@@ -123,6 +123,10 @@ def test_sdpa_errors():
                                                          torch.randn(2, 4, 8).double())
     with pytest.raises(RuntimeError, match="one dtype, got float32, float32 and float64"):
         sdpa(q, q, q.to(rb.float64))
+    with pytest.raises(RuntimeError, match="expected scalar type Float but found Long"):
+        torch.nn.functional.scaled_dot_product_attention(*(torch.ones(2, 4, 8, dtype=torch.int64),) * 3)
+    with pytest.raises(TypeError, match="expected a floating-point input, got dtype int64"):
+        sdpa(*(rb.ones(2, 4, 8, dtype=rb.int64),) * 3)
 
 
 def _copy(rb_module: rb.nn.Module, torch_module: torch.nn.Module) -> None:

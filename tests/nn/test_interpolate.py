@@ -1,7 +1,9 @@
 """interpolate (nearest, bilinear) against torch.nn.functional.interpolate."""
 from __future__ import annotations
 
+import numpy
 import pytest
+import torch
 import torch.nn.functional as F
 from helpers import check_op
 
@@ -27,6 +29,15 @@ def test_nearest_matches_torch(sizes):
 @pytest.mark.parametrize("align_corners", [False, True])
 def test_bilinear_matches_torch(sizes, align_corners):
     check_op([(2, 3, 9, 8)], _op(mode="bilinear", align_corners=align_corners, **sizes))
+
+
+@pytest.mark.parametrize("mode", ["nearest", "bilinear"])
+def test_integer_input_raises_as_torch(mode):
+    x = numpy.arange(16).reshape(1, 1, 4, 4)
+    with pytest.raises(NotImplementedError):
+        F.interpolate(torch.from_numpy(x), scale_factor=2, mode=mode)
+    with pytest.raises(TypeError, match="interpolate: expected a floating-point input, got dtype int64"):
+        interpolate(rb.tensor(x), scale_factor=2, mode=mode)
 
 
 def test_batch_one_and_one_pixel_input():

@@ -151,6 +151,13 @@ def test_dropout_train_eval_scaling_and_generator():
         nn.Dropout(1.5)
 
 
+def test_dropout_of_integer_input_raises_clearly():
+    with pytest.raises(RuntimeError, match="can't be cast"):
+        torch.nn.functional.dropout(torch.ones(3, dtype=torch.int64), 0.5)
+    with pytest.raises(TypeError, match="dropout\\(\\): expected a floating-point input, got dtype int64"):
+        F.dropout(rb.ones(3, dtype=rb.int64), 0.5)  # NumPy's UFuncTypeError before
+
+
 def test_dropout_gradient_uses_the_same_mask():
     x = rb.randn(50, 20, requires_grad=True)
     y = F.dropout(x, 0.5, generator=rb.Generator(3))

@@ -57,6 +57,21 @@ def test_max_pool2d_ties_send_the_gradient_to_the_first_maximum():
     check_op(None, _op("max_pool2d", 2), inputs=[relu_zeros.numpy()], gradcheck=False)
 
 
+@pytest.mark.parametrize("name, args, torch_raises", [
+    ("adaptive_avg_pool2d", (2,), True), ("adaptive_max_pool2d", (2,), True),
+    ("dropout2d", (0.5,), True),
+    ("avg_pool2d", (2,), False),  # PyTorch truncates integer means; here it gave zeros
+])
+def test_integer_input_raises_where_it_gave_wrong_values(name, args, torch_raises):
+    x = numpy.arange(32).reshape(1, 2, 4, 4)
+    fn = OURS.get(name, dropout2d)
+    if torch_raises:
+        with pytest.raises((NotImplementedError, RuntimeError)):
+            getattr(F, name)(torch.from_numpy(x), *args)
+    with pytest.raises(TypeError, match=f"{name}: expected a floating-point input, got dtype int64"):
+        fn(rb.tensor(x), *args)
+
+
 @pytest.mark.parametrize("name, args", [("adaptive_max_pool2d", ((3, 2),)),
                                         ("adaptive_avg_pool2d", ((3, 2),)), ("max_pool2d", (2,))])
 def test_pools_take_an_empty_batch(name, args):

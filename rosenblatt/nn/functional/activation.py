@@ -13,6 +13,7 @@ from ...autograd.function import Function
 from ...ops import inplace
 from ...ops.pointwise import sigmoid_given_exp
 from ...tensor import Tensor
+from .linear import not_floating as _not_floating
 
 _SQRT_HALF = math.sqrt(0.5)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
@@ -36,13 +37,6 @@ _CHUNK = 1 << 16
 #: ``erf / 2``: the numerator halved, exactly (a power of 2), so erf's +-1 at the clamp
 #: stays exactly +-1/2 and GELU's far left tail exactly 0, as PyTorch's.
 _HALF_ERF_P = tuple(0.5 * c for c in _ERF_P)
-
-
-def _not_floating(op: str, x: Any) -> TypeError:
-    """PyTorch's refusal of an integer or bool input ("not implemented for 'Long'"): NumPy
-    would return float64, or an int32 GELU and softplus truncated back to integers."""
-    return TypeError(f"{op}: expected a floating-point input, got dtype {x.dtype}; convert it "
-                     f"first, e.g. x.float()")
 
 
 def _horner(coeffs: tuple, x2: Any, out: Any) -> Any:

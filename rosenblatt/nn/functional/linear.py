@@ -22,6 +22,13 @@ def check_dtype(op: str, input: Any, **params: Any) -> None:
                                f"{p.dtype}; convert one, e.g. input.to({name}.dtype)")
 
 
+def not_floating(op: str, x: Any) -> TypeError:
+    """PyTorch's refusal of an integer or bool input where it has floating-point kernels only
+    ("not implemented for 'Long'"); NumPy would give float64, or integers truncated."""
+    return TypeError(f"{op}: expected a floating-point input, got dtype {x.dtype}; convert it "
+                     f"first, e.g. x.float()")
+
+
 class Linear(Function):
     """``x @ W.T + b`` in one node: backward is two GEMMs and a column sum (the MLP hot path)."""
 
@@ -134,6 +141,8 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     if not training or p == 0.0:
         return input
     data = input.data
+    if data.dtype.kind != "f":
+        raise not_floating("dropout()", data)
     if p == 1.0:
         mask = xp.zeros(data.shape, dtype=data.dtype)
     else:
