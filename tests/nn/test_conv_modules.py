@@ -1,5 +1,6 @@
 """Convolution, pooling, GroupNorm, Dropout2d and Upsample layers against PyTorch."""
 import math
+import re
 
 import numpy
 import pytest
@@ -79,6 +80,12 @@ def test_conv_transpose2d_output_size_picks_output_padding():
     out = layer(rb.tensor(x), output_size=(8, 8))
     assert tuple(out.shape) == (1, 2, 8, 8)
     assert_close(out, ref(torch.from_numpy(x), output_size=[8, 8]), atol=1e-5)
+    for size in ([10, 8], [6, 8]):  # the valid sizes are 7 and 8
+        with pytest.raises(ValueError, match="requested an output size"):
+            ref(torch.from_numpy(x), output_size=size)
+        with pytest.raises(ValueError, match=re.escape(f"requested an output size of {size}, but "
+                                                       f"valid sizes range from [7, 7] to [8, 8]")):
+            layer(rb.tensor(x), output_size=size)
 
 
 @pytest.mark.parametrize("make, shape", [

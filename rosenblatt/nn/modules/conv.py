@@ -218,6 +218,11 @@ class ConvTranspose2d(_ConvNd):
             base = [(input.shape[2 + a] - 1) * self.stride[a] - 2 * self.padding[a]
                     + self.dilation[a] * (self.kernel_size[a] - 1) + 1 for a in range(2)]
             opad = tuple(s - b for s, b in zip(size, base))
+            top = [b + max(s, d) - 1 for b, s, d in zip(base, self.stride, self.dilation)]
+            if not all(b <= s <= t for b, s, t in zip(base, size, top)):
+                raise ValueError(f"ConvTranspose2d: requested an output size of {list(size)}, but "
+                                 f"valid sizes range from {base} to {top} (for an input of "
+                                 f"{list(input.shape[2:])})")
         return conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding, opad,
                                 self.groups, self.dilation)
 
