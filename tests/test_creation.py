@@ -352,3 +352,21 @@ def test_manual_seed_takes_torch_s_range(seed):
     np.testing.assert_array_equal(rb.rand(3, generator=g).numpy(), rb.rand(3, generator=rb.Generator(seed % 2**64)).numpy())
     with pytest.raises(ValueError, match=r"manual_seed\(\): seed must be in"):
         rb.Generator().manual_seed(2**64)
+
+
+@pytest.mark.parametrize("call", [lambda lib: lib.zeros(), lambda lib: lib.ones(2.0),
+                                  lambda lib: lib.randn(2, 1.5), lambda lib: lib.ones(2).reshape()])
+def test_sizes_must_be_given_as_integers(call):
+    for lib in (rb, torch):
+        with pytest.raises(TypeError):
+            call(lib)
+    assert rb.zeros(()).shape == rb.ones([]).shape == rb.zeros(rb.tensor(2)).shape[1:] == ()
+
+
+@pytest.mark.parametrize("value", [2**63, -2**63 - 1, 2**64, [1, 2, 2**70]])
+def test_integers_outside_int64_raise(value):
+    with pytest.raises(ValueError, match="Overflow"):
+        torch.tensor(value)
+    with pytest.raises(ValueError, match=r"tensor: .* outside int64's range"):
+        rb.tensor(value)
+    assert rb.tensor(2**63 - 1).item() == 2**63 - 1 and rb.tensor(-2**63).item() == -2**63

@@ -88,9 +88,11 @@ def _owned(grad: Any, handed_out: set) -> Any:
 
     Gradients may be views of one another (add passes its gradient to both inputs);
     each tensor must own its gradient so an in-place change to one leaves the others alone.
+    A read-only one (mean's ``broadcast_to`` of its gradient) is copied too: ``.grad`` is
+    written in place later (accumulation, ``clip_grad_norm_``, ``zero_grad``).
     """
     base = grad if grad.base is None else grad.base
-    if id(base) in handed_out:
+    if id(base) in handed_out or not grad.flags.writeable:
         return grad.copy()
     handed_out.add(id(base))
     return grad

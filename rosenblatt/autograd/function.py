@@ -232,16 +232,30 @@ def as_array(value: Any, op: Any = None) -> Any:
         arr = xp.asarray(value)
         if arr.dtype.kind == "f":
             return arr.astype(default_float, copy=False)
-        if arr.dtype.kind in "iu":
+        if arr.dtype.kind == "i":
             return arr.astype(int64, copy=False)
         if arr.dtype.kind == "b":
             return arr
+        if arr.dtype.kind in "uO" and _overflows_int64(value):  # NumPy's uint64 or object for them
+            name = getattr(op, "__name__", op) or "tensor"
+            raise ValueError(f"{str(name).lower()}: {value!r:.60} holds an integer outside int64's range "
+                             f"[-2**63, 2**63 - 1]; PyTorch refuses it too (give a float to round it)")
         # fall through: lists of strings or mixed objects
     name = getattr(op, "__name__", op) or "tensor"
     raise TypeError(
         f"{str(name).lower()}: expected a Tensor, a number or a list of numbers, "
         f"got {type(value).__name__} {value!r:.60}"
     )
+
+
+def _overflows_int64(value: Any) -> bool:
+    try:
+        xp.asarray(value, dtype=int64)
+    except OverflowError:
+        return True
+    except (TypeError, ValueError):  # strings or other objects: not a number to begin with
+        return False
+    return False
 
 
 from .._backend import default_float, int64  # noqa: E402

@@ -1,6 +1,7 @@
 """Dimension arguments, checked and normalised once for every op."""
 from __future__ import annotations
 
+import operator
 from typing import Any, Sequence
 
 
@@ -31,10 +32,13 @@ def dims(dim: Any, ndim: int, op: str) -> tuple[int, ...] | None:
 
 
 def size_arg(size: Sequence[Any], op: str) -> tuple[int, ...]:
-    """Sizes given either as varargs ``f(2, 3)`` or one sequence ``f((2, 3))``."""
+    """Sizes given either as varargs ``f(2, 3)`` or one sequence ``f((2, 3))``; ``f(())``
+    is the 0-d size, ``f()`` and non-integer sizes (``2.0``) raise, as in PyTorch."""
+    if not size:
+        raise TypeError(f"{op}: missing the size; pass the sizes (e.g. {op}(2, 3)) or () for a 0-d tensor")
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
     try:
-        return tuple(int(s) for s in size)
+        return tuple(operator.index(s) for s in size)
     except TypeError:
         raise TypeError(f"{op}: size must be ints or one sequence of ints, got {size!r}") from None

@@ -497,3 +497,14 @@ def test_leaf_hook_sees_the_leafs_shape_and_may_not_change_it():
     y.register_hook(lambda g: rb.ones(3))
     with pytest.raises(RuntimeError, match=r"shape \(3,\) for a tensor whose gradient has shape \(2,\)"):
         (y * 2).sum().backward()
+
+
+def test_a_leafs_gradient_is_writable_even_when_backward_broadcast_it():
+    """mean's backward hands on a read-only broadcast view; .grad is written in place later."""
+    for lib in (rb, torch):
+        p = lib.ones(3, 4, requires_grad=True)
+        p.mean().backward()
+        lib.nn.utils.clip_grad_norm_([p], 0.01)  # scales .grad in place
+        p.grad.add_(1.0)
+        p.mean().backward()  # accumulates in place
+        assert np.allclose(p.grad.numpy(), 0.01 / np.sqrt(12) + 1 + 1 / 12, atol=1e-6)

@@ -17,7 +17,7 @@ SHAPES = [(3, 4), (5,), (), (2, 2, 2)]
 def with_grads(rng, scale=1.0, shapes=SHAPES, missing=(1,)):
     ours, theirs = [], []
     for i, shape in enumerate(shapes):
-        p, q = rb.zeros(*shape, requires_grad=True), torch.zeros(shape, requires_grad=True)
+        p, q = rb.zeros(shape, requires_grad=True), torch.zeros(shape, requires_grad=True)
         if i not in missing:
             g = (scale * rng.standard_normal(shape)).astype(numpy.float32)
             p.grad, q.grad = rb.tensor(g), torch.tensor(g)
