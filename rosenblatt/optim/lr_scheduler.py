@@ -100,6 +100,11 @@ class LRScheduler:
         ``epoch`` (deprecated, as in PyTorch) jumps to that epoch instead, with the
         closed-form lr where the schedule has one.
         """
+        if self._step_count == 1 and not getattr(self.optimizer, "_opt_called", False):
+            warnings.warn(f"{type(self).__name__}.step() was called before optimizer.step(): "
+                          f"the first lr of the schedule is skipped. Call optimizer.step() "
+                          f"first, then the schedule's step() (as in PyTorch)", UserWarning,
+                          stacklevel=2)
         self._step_count += 1
         if epoch is not None:
             _warn_epoch_deprecated(self)

@@ -212,6 +212,7 @@ class Optimizer:
                     by_dtype.setdefault(p.data.dtype, []).append(p)
             for dtype, params in by_dtype.items():
                 self._step_bucket(group, self._bucket(i, group, dtype), params)
+        self._opt_called = True  # read by a schedule's first step(), as PyTorch's
         return loss
 
     def _bucket(self, i: int, group: dict[str, Any], dtype: Any) -> _Bucket:

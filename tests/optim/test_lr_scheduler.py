@@ -188,3 +188,16 @@ def test_reduce_on_plateau_step_with_an_epoch_like_torch():
         s.step(2.0)
     assert sched.last_epoch == ref.last_epoch == 6
     same(sched.get_last_lr(), ref.get_last_lr())
+
+
+def test_schedule_stepped_before_the_optimizer_warns_like_torch(recwarn):
+    for opt, module in zip(pair(), (ours_sched, torch.optim.lr_scheduler)):
+        sched = module.StepLR(opt, step_size=2)
+        with pytest.warns(UserWarning, match="before `?optimizer.step"):
+            sched.step()
+    for opt, module in zip(pair(), (ours_sched, torch.optim.lr_scheduler)):
+        sched = module.StepLR(opt, step_size=2)
+        opt.step()
+        sched.step()
+        sched.step()
+    assert not [w for w in recwarn.list if "optimizer.step" in str(w.message)]
