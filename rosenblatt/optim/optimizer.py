@@ -20,7 +20,7 @@ from collections import defaultdict
 from typing import Any, Callable, Iterable
 
 from .._backend import axpy, xp
-from ..autograd.grad_mode import enable_grad
+from ..autograd.grad_mode import enable_grad, mark_modified
 from ..tensor import Tensor
 
 
@@ -286,6 +286,7 @@ class Optimizer:
                 self.state[p]["step"] = counts[id(p)] + 1
             else:
                 self._steps[p] = counts[id(p)] + 1
+        mark_modified(*params)  # a graph that saved a parameter now refuses to backward, as PyTorch's
 
     def _update_flat(self, group: dict[str, Any], p: Any, g: Any, out: Any,
                      state: dict[str, Any], step: int, tmp: Any) -> None:

@@ -142,6 +142,18 @@ def test_second_backward_through_nodes_that_saved_no_arrays_runs_like_torch():
             y.backward(lib.tensor([1.0], dtype=lib.float64))
 
 
+@pytest.mark.parametrize("f", [lambda t: (t + 1).sum(), lambda t: (1 - t).mean(),
+                               lambda t: (-t.reshape(2, 2).permute(1, 0).expand(3, 2, 2)).clone().double().sum()])
+def test_second_backward_through_ops_that_save_only_shapes(f):
+    """add, sub, neg, sum, mean, reshape, permute, expand, clone and the dtype cast keep no
+    arrays: PyTorch lets a second backward run through them without retain_graph."""
+    x, xt = _pair([1.0, 2.0, 3.0, 4.0])
+    for _ in range(2):
+        f(x).backward()
+        f(xt).backward()
+    np.testing.assert_allclose(x.grad.numpy(), xt.grad.numpy())
+
+
 # ---------------------------------------------------------------- grad modes
 def test_no_grad_context_manager_stops_recording():
     x = rb.ones(2, requires_grad=True)

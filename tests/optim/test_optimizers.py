@@ -444,3 +444,18 @@ def test_deepcopy_and_pickle_continue_like_the_original(name, options, copy_meth
             numpy.testing.assert_array_equal(numpy.asarray(getattr(clone.state[c][key], "data", clone.state[c][key])),
                                              numpy.asarray(getattr(value, "data", value)))
     assert_state_dtype(clone)
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"])
+def test_backward_through_a_graph_that_saved_a_stepped_parameter_raises(name):
+    """step() writes the parameters in place: a graph that saved them must not backward again
+    with the new values (PyTorch raises 'modified by an inplace operation')."""
+    for lib in (rb, torch):
+        w = lib.nn.Parameter(lib.ones(3))
+        opt = getattr(lib.optim, name)([w], lr=0.1)
+        loss = (w * w).sum()
+        loss.backward(retain_graph=True)
+        opt.step()
+        with pytest.raises(RuntimeError, match="modified by an in-?place operation"):
+            loss.backward()
+        (w * w).sum().backward()  # a graph made after the step runs
