@@ -72,7 +72,7 @@ def test_nested_checkpoint_round_trip(tmp_path, rng):
     ckpt = {"model": {"w": params[0], "b": params[1]}, "optimizer": opt.state_dict(),
             "scheduler": sched.state_dict(), "plateau": plateau.state_dict(), "epoch": 3,
             "rng": rb.get_rng_state(), "history": [0.5, 0.25, None, True, "done", (1, 2.0)],
-            "weird keys": {1: "int", 2.5: "float", True: "bool", "a.b": rb.ones(1),
+            "weird keys": {1: "int", 2.5: "float", False: "bool", "a.b": rb.ones(1),
                            "a": {"b": rb.zeros(1)}}}
     path = tmp_path / "ckpt.safetensors"
     save(ckpt, path)

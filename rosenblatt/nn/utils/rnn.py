@@ -153,7 +153,7 @@ def pad_sequence(sequences: Sequence[Tensor], batch_first: bool = False, padding
             raise ValueError(f"pad_sequence: sequence {i} has shape {tuple(s.shape)}, expected trailing dims "
                              f"{trailing} like sequence 0")
     lengths = xp.asarray([s.shape[0] for s in sequences], dtype=int64)
-    T, B, n = int(lengths.max()), len(sequences), int(lengths.sum())
+    T, n = int(lengths.max()), int(lengths.sum())
     starts = xp.concatenate([[0], xp.cumsum(lengths)[:-1]])
     offset = xp.arange(T)[:, None] - (T - lengths[None, :] if padding_side == "left" else 0)
     valid = (offset >= 0) & (offset < lengths[None, :])
