@@ -205,10 +205,17 @@ class ClampTensors(Function):
 
 class Sign(Function):
     def forward(self, x):
-        return xp.sign(x)
+        return sign_of(x)
 
     def backward(self, grad):
         return xp.zeros_like(grad)
+
+
+def sign_of(x: Any) -> Any:
+    """-1, 0 or 1 by the sign of ``x``; 0 for NaN, as PyTorch's (NumPy's ``sign`` gives NaN)."""
+    if x.dtype.kind != "f":
+        return xp.sign(x)
+    return xp.subtract(x > 0, x < 0, dtype=x.dtype)
 
 
 def _split_ties(grad, x_loses, y_loses, ties):

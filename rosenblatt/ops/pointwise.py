@@ -10,6 +10,7 @@ from typing import Any
 from .._backend import default_float, xp
 from ..autograd.function import Function, as_array
 from ..tensor import Tensor
+from .arithmetic import sign_of
 
 
 def sigmoid_given_exp(x, e):
@@ -117,7 +118,7 @@ class Abs(Function):
         return xp.abs(x)
 
     def backward(self, grad):
-        return grad * xp.sign(self.x)  # 0 at 0, as in PyTorch
+        return grad * sign_of(self.x)  # 0 at 0 and at NaN, as in PyTorch
 
 
 class Sin(Function):

@@ -229,6 +229,16 @@ def test_sign():
     check_op(None, rb.sign, torch.sign, inputs=[numpy.array([-1.0, 0.0, 2.0])], gradcheck=False)
 
 
+def test_sign_and_abs_gradient_at_nan_are_zero_as_torch():
+    values = numpy.array([numpy.nan, -1.0, 0.0, 2.0], dtype=numpy.float32)
+    r, t = rb.tensor(values, requires_grad=True), torch.tensor(values, requires_grad=True)
+    assert rb.sign(r).tolist() == torch.sign(t).tolist() == [0.0, -1.0, 0.0, 1.0]
+    rb.abs(r).sum().backward()
+    torch.abs(t).sum().backward()
+    assert r.grad.tolist() == t.grad.tolist() == [0.0, -1.0, 0.0, 1.0]
+    assert rb.sign(r).dtype == rb.float32 and rb.sign(rb.tensor([-3, 0, 4])).tolist() == [-1, 0, 1]
+
+
 @pytest.mark.parametrize("shapes", [[(3, 4), (3, 4)], [(3, 1), (1, 4)], [(), (3,)]])
 @pytest.mark.parametrize("name", ["maximum", "minimum"])
 def test_maximum_minimum(shapes, name):
