@@ -20,7 +20,7 @@ from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like,
                        linspace, normal, ones, ones_like, rand, rand_like, randint, randint_like,
                        randn, randn_like, randperm, tensor, zeros, zeros_like)
-from .ops import (abs, add, all, allclose, amax, amin, any, argmax, argmin, bitwise_and,
+from .ops import (abs, add, all, allclose, amax, amin, any, argmax, argmin, argsort, bitwise_and,
                   bitwise_not, bitwise_or, bitwise_xor, bmm, broadcast_to,
                   cat, ceil, chunk, clamp, clip, clone, concat, concatenate, cos, cumsum, div,
                   dot, einsum, eq, equal, exp, expm1, flatten, flip, floor, floor_divide, fmod,
@@ -29,10 +29,11 @@ from .ops import (abs, add, all, allclose, amax, amin, any, argmax, argmin, bitw
                   logical_and, logical_not, logical_or, logical_xor, logsumexp, lt, masked_fill,
                   matmul, max, maximum, mean, min, minimum, mm, movedim, mul, ne, neg, norm,
                   not_equal, outer, permute, pow, prod, reciprocal, relu, remainder, repeat,
-                  reshape, round, rsqrt, scatter_add, sigmoid, sign, sin, softmax, split, sqrt,
-                  square, squeeze, stack, std, sub, sum, swapaxes, t, tanh, transpose, tril,
+                  reshape, round, rsqrt, scatter_add, sigmoid, sign, sin, softmax, sort, split, sqrt,
+                  square, squeeze, stack, std, sub, sum, swapaxes, t, tanh, topk, transpose, tril,
                   triu, trunc, unbind, unflatten, unsqueeze, var, where)
 from .ops.reduction import MaxResult
+from .ops.sorting import SortResult, TopkResult
 from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed,
                      seed, set_rng_state)
 from .serialization import load, save

@@ -25,13 +25,14 @@ from .shape import (broadcast_to, cat, chunk, clone, concat, concatenate, contig
                     squeeze, stack, swapaxes, t, transpose, tril, triu, unbind, unflatten,
                     unsqueeze, view)
 from .softmax import log_softmax, one_hot, softmax
+from .sorting import argsort, sort, topk
 
 # log(0), x/0 and friends give -inf/inf/nan exactly as PyTorch does; NumPy's
 # warnings about them would only be noise from inside the library.
 warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"rosenblatt\.")
 
 _METHODS = (
-    "abs", "add", "all", "allclose", "amax", "amin", "any", "argmax", "argmin", "bitwise_and",
+    "abs", "add", "all", "allclose", "amax", "amin", "any", "argmax", "argmin", "argsort", "bitwise_and",
     "bitwise_not", "bitwise_or", "bitwise_xor", "broadcast_to",
     "ceil", "chunk", "clamp", "clip", "clone", "contiguous", "cos", "cumsum", "div", "dot", "eq",
     "equal", "exp", "expand", "expand_as", "expm1", "flatten", "flip", "floor", "floor_divide",
@@ -40,8 +41,8 @@ _METHODS = (
     "logical_or", "logical_xor", "logsumexp", "lt", "masked_fill", "matmul", "max", "maximum",
     "mean", "min", "minimum", "mm", "bmm", "movedim", "mul", "ne", "neg", "norm", "outer",
     "permute", "pow", "prod", "reciprocal", "relu", "remainder", "repeat", "reshape", "round",
-    "rsqrt", "scatter_add", "sigmoid", "sign", "sin", "softmax", "split", "sqrt", "square",
-    "squeeze", "std", "sub", "sum", "swapaxes", "t", "tanh", "transpose", "tril", "triu", "trunc",
+    "rsqrt", "scatter_add", "sigmoid", "sign", "sin", "softmax", "sort", "split", "sqrt", "square",
+    "squeeze", "std", "sub", "sum", "swapaxes", "t", "tanh", "topk", "transpose", "tril", "triu", "trunc",
     "unbind", "unflatten", "unsqueeze", "var", "view",
 )
 

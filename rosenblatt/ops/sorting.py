@@ -1,0 +1,84 @@
+"""Sorting along a dim: ``sort``, ``argsort`` and ``topk``, as PyTorch's.
+
+The order is found on the arrays (NumPy's stable ``argsort``); the values are
+``gather(input, dim, indices)``, so their gradient flows back to the elements
+chosen, through the one ``Gather`` op.  NaN sorts as the largest value, as in
+PyTorch: last ascending, first descending.
+"""
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from .._backend import int64, xp
+from ..tensor import Tensor
+from ._dims import dim_index
+from .indexing import gather
+from .shape import reshape
+
+
+class SortResult(NamedTuple):
+    """``(values, indices)`` of ``sort``, like ``torch.return_types.sort``."""
+
+    values: Tensor
+    indices: Tensor
+
+
+class TopkResult(NamedTuple):
+    """``(values, indices)`` of ``topk``, like ``torch.return_types.topk``."""
+
+    values: Tensor
+    indices: Tensor
+
+
+def _order(data: Any, axis: int, descending: bool) -> Any:
+    """Indices that sort ``data`` along ``axis``; equal elements keep their order either way."""
+    if not descending:
+        return xp.argsort(data, axis=axis, kind="stable")
+    # Sorting the reversed array ascending and reading the result backwards gives the
+    # descending order with ties in their original order (NaN, last ascending, comes first).
+    n = data.shape[axis]
+    backwards = xp.argsort(xp.flip(data, axis), axis=axis, kind="stable")
+    return n - 1 - xp.flip(backwards, axis)
+
+
+def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> SortResult:
+    """``input`` sorted along ``dim``: ``(values, indices)`` with ``values = input.gather(dim, indices)``.
+
+    The sort is always stable (``stable`` is accepted for PyTorch's signature).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.sort(rb.tensor([3.0, 1.0, 2.0]), descending=True)
+        SortResult(values=tensor([3., 2., 1.]), indices=tensor([0, 2, 1]))
+    """
+    if input.ndim == 0:  # PyTorch sorts a 0-d tensor as itself
+        values, indices = sort(reshape(input, (1,)), 0, descending)
+        return SortResult(reshape(values, ()), reshape(indices, ()))
+    axis = dim_index(dim, input.ndim, "sort")
+    indices = Tensor._wrap(_order(input.data, axis, descending).astype(int64, copy=False))
+    return SortResult(gather(input, axis, indices), indices)
+
+
+def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
+    """The indices that sort ``input`` along ``dim`` (``sort(...).indices``)."""
+    return sort(input, dim, descending, stable).indices
+
+
+def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> TopkResult:
+    """The ``k`` largest (``largest=False``: smallest) elements along ``dim`` and their indices,
+    largest first (smallest first).  Ties keep their order in ``input``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.topk(rb.tensor([[1.0, 5.0, 3.0, 4.0]]), 2)
+        TopkResult(values=tensor([[5., 4.]]), indices=tensor([[1, 3]]))
+    """
+    size = input.shape[dim_index(dim, input.ndim, "topk")] if input.ndim else 1
+    if not 0 <= k <= size:
+        raise RuntimeError(f"topk: k must be in [0, {size}] (the size of dim {dim}), got {k}")
+    values, indices = sort(input, dim, descending=largest)
+    if input.ndim == 0:
+        return TopkResult(values, indices)
+    axis = dim_index(dim, input.ndim, "topk")
+    first_k = (slice(None),) * axis + (slice(0, k),)
+    return TopkResult(values[first_k], Tensor._wrap(indices.data[first_k]))
