@@ -189,15 +189,19 @@ def test_a_rank_that_stops_talking_times_the_others_out():
 def test_a_rank_that_dies_silently_ends_the_job_naming_it(how, ending):
     """mpiexec SIGKILLs the other ranks at once and names a PID; guard.py names the rank.
 
-    Should mpiexec be slow to (once in a loaded fresh-clone run it took 30 s), rank 0's own
-    10 s wait limit ends the job, still within the bound."""
+    MPICH's mpiexec now and then (about 1 job in 20, with or without the watchdog) leaves
+    rank 0 running after rank 1's guard ended; then rank 0's own 10 s wait limit ends the job,
+    still within the bound, and rank 0 says so too."""
     start = time.monotonic()
     result = mpiexec("die", how, wait_limit=10)
     assert result.returncode != 0 and "ok die" not in result.stdout
     assert time.monotonic() - start < 30
     named = [line for line in result.stderr.splitlines() if line.startswith("rosenblatt.distributed: rank")]
-    assert len(named) == 1 and named[0].startswith("rosenblatt.distributed: rank 1 of 2 (pid "), result.stderr
+    assert named[0].startswith("rosenblatt.distributed: rank 1 of 2 (pid "), result.stderr
     assert named[0].endswith(f") {ending}; mpiexec stops the other ranks")
+    assert all(line.startswith("rosenblatt.distributed: rank 0 of 2 failed: DistributedError: rank 0: "
+                               "DistributedDataParallel gradient all-reduce waited more than 10 s")
+               for line in named[1:]), result.stderr
 
 
 def test_the_rank_dies_with_its_guard():
