@@ -35,7 +35,7 @@ class Tensor:
 
     # ``_view_of``, set only on a tensor made by indexing or detach(), read by ops.inplace: ``(x,
     # index)`` for x[index]; else the name of what made it share another tensor's memory.
-    __slots__ = ("data", "grad", "requires_grad", "_node", "_hooks", "_view_of", "__weakref__")
+    __slots__ = ("data", "_grad", "requires_grad", "_node", "_hooks", "_view_of", "__weakref__")
     # Comparisons return tensors, so identity decides dict and set membership, as in PyTorch.
     __hash__ = object.__hash__
     # Make NumPy defer to Tensor's reflected operators (array + tensor -> Tensor.__radd__).
@@ -43,7 +43,7 @@ class Tensor:
 
     def __init__(self, data: Any, requires_grad: bool = False) -> None:
         self.data = data if isinstance(data, _ndarray) else as_array(data, "Tensor")
-        self.grad: Tensor | None = None
+        self._grad: Tensor | None = None
         self._node = None
         self._hooks = None
         self.requires_grad = False
@@ -55,13 +55,34 @@ class Tensor:
         """A tensor around ``array`` outside any graph (no checks: the hot path)."""
         t = _new(Tensor)
         t.data = array
-        t.grad = None
+        t._grad = None
         t.requires_grad = False
         t._node = None
         t._hooks = None
         return t
 
     # ----------------------------------------------------------------- attributes
+    @property
+    def grad(self) -> "Tensor | None":
+        """The gradient backward accumulated here (None until then); assigning one checks it
+        as PyTorch does: a Tensor of this tensor's shape and dtype, or None."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: "Tensor | None") -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
+                                f"{type(value).__name__}")
+            if value.shape != self.shape:
+                raise RuntimeError(f"attempting to assign a gradient of size {list(value.shape)} to a "
+                                   f"tensor of size {list(self.shape)}; the gradient and the tensor "
+                                   "must have the same size")
+            if value.dtype != self.dtype:
+                raise RuntimeError(f"attempting to assign a gradient with dtype {value.dtype} to a tensor "
+                                   f"with dtype {self.dtype}; convert it first (grad.to({self.dtype}))")
+        self._grad = value
+
     @property
     def shape(self) -> tuple[int, ...]:
         return self.data.shape

@@ -305,3 +305,17 @@ def test_backward_takes_torchs_create_graph_and_retain_graph_none():
     np.testing.assert_array_equal(x.grad.numpy(), [2.0, 4.0])
     with pytest.raises(NotImplementedError, match="create_graph"):
         (x * x).sum().backward(create_graph=True)
+
+
+@pytest.mark.parametrize("value, error", [(lambda lib: lib.ones(3), RuntimeError),
+                                          (lambda lib: lib.ones(2, dtype=lib.float64), RuntimeError),
+                                          (lambda lib: [1.0, 2.0], TypeError)])
+def test_assigning_a_grad_checks_it_as_torch(value, error):
+    """A wrong shape or dtype used to be accepted and fail later, in opt.step(), with NumPy's error."""
+    for lib in (rb, torch):
+        p = lib.ones(2, requires_grad=True)
+        with pytest.raises(error):
+            p.grad = value(lib)
+        p.grad = lib.full((2,), 3.0)
+        p.grad = None
+        assert p.grad is None

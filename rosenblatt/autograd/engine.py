@@ -116,10 +116,10 @@ def _arrive(leaf: Tensor, grad: Any, handed_out: set, capture: dict | None) -> N
     if capture is None:
         grad = _leaf_gradient(leaf, grad)
         with _leaf_lock:
-            if leaf.grad is None:
-                leaf.grad = Tensor._wrap(_owned(grad, handed_out))
+            if leaf._grad is None:  # the gradient is checked already: no need for the setter's checks
+                leaf._grad = Tensor._wrap(_owned(grad, handed_out))
             else:
-                leaf.grad.data += grad
+                leaf._grad.data += grad
     elif leaf in capture:
         capture[leaf] = _owned(_leaf_gradient(leaf, grad), handed_out)
 
@@ -308,7 +308,7 @@ class RetainGrad:
     def __call__(self, grad: Tensor) -> None:
         kept = self.tensor()
         if kept is not None:
-            kept.grad = Tensor._wrap(grad.data if kept.grad is None else kept.grad.data + grad.data)
+            kept._grad = Tensor._wrap(grad.data if kept._grad is None else kept._grad.data + grad.data)
 
 
 from ..tensor import Tensor  # noqa: E402

@@ -121,7 +121,7 @@ def _applier(cls: type) -> Any:
             out = xp.asarray(out)  # NumPy returns scalars from 0-d arithmetic
         t = _new(Tensor)
         t.data = out
-        t.grad = None
+        t._grad = None
         t._hooks = None
         if needs_grad and _state.enabled:
             fn.parents = parents
