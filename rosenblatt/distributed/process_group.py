@@ -200,12 +200,10 @@ def _receive_notice(g: _Group) -> tuple[int, str] | None:
 
 def _watch(g: _Group) -> None:
     """The watchdog thread: take a failure notice as it comes; stop the rank if it has not stopped itself."""
-    while not g.stop_watching.wait(_LISTEN_S):
+    while g.peer_failure is None:
+        if g.stop_watching.wait(_LISTEN_S):
+            return
         g.peer_failure = _receive_notice(g)
-        if g.peer_failure is not None:
-            break
-    else:
-        return
     # a rank in a collective raises DistributedError (with its traceback) at its next poll
     if not g.stop_watching.wait(_STOP_S):
         report_failure(f"rank {g.rank}: stopping because {g.peer_failure[1]}", notify=False)

@@ -18,6 +18,7 @@ _ndarray = xp.ndarray
 
 class Add(Function):
     saves_arrays = False
+
     def forward(self, x, y):
         return _torch_dtype(x + y, x, y)
 
@@ -27,6 +28,7 @@ class Add(Function):
 
 class Sub(Function):
     saves_arrays = False
+
     def forward(self, x, y):
         return _torch_dtype(x - y, x, y)
 
@@ -63,6 +65,7 @@ class Div(Function):
 
 class Neg(Function):
     saves_arrays = False
+
     def forward(self, x):
         return -x
 

@@ -189,6 +189,7 @@ class Relu(Function):
 
 class ToDtype(Function):
     saves_arrays = False
+
     def forward(self, x, dtype=None):
         self.source = x.dtype
         return x.astype(dtype)

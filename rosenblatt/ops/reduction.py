@@ -26,6 +26,7 @@ def _expand_back(grad: Any, in_shape: tuple, axes: tuple | None, keepdim: bool) 
 
 class Sum(Function):
     saves_arrays = False
+
     def forward(self, x, axes=None, keepdim=False, dtype=None):
         self.in_shape, self.axes, self.keepdim = x.shape, axes, keepdim
         return x.sum(axis=axes, keepdims=keepdim, dtype=dtype)
@@ -37,6 +38,7 @@ class Sum(Function):
 
 class Mean(Function):
     saves_arrays = False
+
     def forward(self, x, axes=None, keepdim=False):
         self.in_shape, self.axes, self.keepdim = x.shape, axes, keepdim
         out = x.mean(axis=axes, keepdims=keepdim)

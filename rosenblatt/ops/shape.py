@@ -17,6 +17,7 @@ from .arithmetic import result_type
 
 class Reshape(Function):
     saves_arrays = False
+
     def forward(self, x, shape=()):
         self.in_shape = x.shape
         return x.reshape(shape)
@@ -27,6 +28,7 @@ class Reshape(Function):
 
 class Permute(Function):
     saves_arrays = False
+
     def forward(self, x, axes=()):
         self.axes = axes
         return x.transpose(axes)
@@ -37,6 +39,7 @@ class Permute(Function):
 
 class Expand(Function):
     saves_arrays = False
+
     def forward(self, x, shape=()):
         return xp.broadcast_to(x, shape)  # a view; the engine sums the gradient back
 
@@ -117,6 +120,7 @@ class Flip(Function):
 
 class Clone(Function):
     saves_arrays = False
+
     def forward(self, x):
         return x.copy()
 

@@ -41,6 +41,19 @@ def _order(data: Any, axis: int, descending: bool) -> Any:
     return n - 1 - xp.flip(backwards, axis)
 
 
+def _sorted(input: Tensor, dim: int, descending: bool, k: int | None, op: str) -> tuple[Tensor, Tensor]:
+    """The first ``k`` (all for None) of ``input`` sorted along ``dim``, and their indices."""
+    if input.ndim == 0:  # PyTorch sorts a 0-d tensor as itself
+        values, indices = _sorted(reshape(input, (1,)), 0, descending, k, op)
+        return reshape(values, ()), reshape(indices, ())
+    axis = dim_index(dim, input.ndim, op)
+    order = _order(input.data, axis, descending)
+    if k is not None:
+        order = order[(slice(None),) * axis + (slice(0, k),)]
+    indices = Tensor._wrap(order.astype(int64, copy=False))
+    return gather(input, axis, indices), indices
+
+
 def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> SortResult:
     """``input`` sorted along ``dim``: ``(values, indices)`` with ``values = input.gather(dim, indices)``.
 
@@ -51,12 +64,7 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = 
         >>> rb.sort(rb.tensor([3.0, 1.0, 2.0]), descending=True)
         SortResult(values=tensor([3., 2., 1.]), indices=tensor([0, 2, 1]))
     """
-    if input.ndim == 0:  # PyTorch sorts a 0-d tensor as itself
-        values, indices = sort(reshape(input, (1,)), 0, descending)
-        return SortResult(reshape(values, ()), reshape(indices, ()))
-    axis = dim_index(dim, input.ndim, "sort")
-    indices = Tensor._wrap(_order(input.data, axis, descending).astype(int64, copy=False))
-    return SortResult(gather(input, axis, indices), indices)
+    return SortResult(*_sorted(input, dim, descending, None, "sort"))
 
 
 def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
@@ -76,9 +84,4 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     size = input.shape[dim_index(dim, input.ndim, "topk")] if input.ndim else 1
     if not 0 <= k <= size:
         raise RuntimeError(f"topk: k must be in [0, {size}] (the size of dim {dim}), got {k}")
-    values, indices = sort(input, dim, descending=largest)
-    if input.ndim == 0:
-        return TopkResult(values, indices)
-    axis = dim_index(dim, input.ndim, "topk")
-    first_k = (slice(None),) * axis + (slice(0, k),)
-    return TopkResult(values[first_k], Tensor._wrap(indices.data[first_k]))
+    return TopkResult(*_sorted(input, dim, largest, k, "topk"))
