@@ -22,7 +22,10 @@ class Generator:
     """A seeded source of random numbers (wraps ``numpy.random.Generator``)."""
 
     def __init__(self, seed: int | None = None) -> None:
-        self.manual_seed(numpy.random.SeedSequence().entropy % 2**63 if seed is None else seed)
+        if seed is None:
+            self.seed()
+        else:
+            self.manual_seed(seed)
 
     def manual_seed(self, seed: int) -> "Generator":
         """Restart the stream from ``seed``; returns the generator.

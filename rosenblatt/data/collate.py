@@ -5,7 +5,7 @@ import collections.abc
 import copy
 from typing import Any, Sequence
 
-from .._backend import xp
+from .._backend import default_float, xp
 from ..ops.arithmetic import result_type
 from ..tensor import Tensor
 
@@ -55,7 +55,8 @@ def default_collate(batch: Sequence[Any]) -> Any:
     if isinstance(elem, float):
         return Tensor._wrap(xp.asarray(batch, dtype=xp.float64))
     if isinstance(elem, int):  # bool too; the dtype comes from every value: [1, 2.5] is float32
-        return Tensor._wrap(xp.asarray(batch, dtype=result_type(*batch)))
+        values = xp.asarray(batch)  # NumPy's kind is PyTorch's here: bool, int64 or float
+        return Tensor._wrap(values.astype(default_float) if values.dtype.kind == "f" else values)
     if isinstance(elem, (str, bytes)):
         return batch  # as is: a tuple when it is a field of tuple samples, as in PyTorch
     if isinstance(elem, collections.abc.Mapping):

@@ -5,6 +5,7 @@ import math
 from typing import Any, Sized
 
 from .._backend import xp
+from ..random import Generator
 from .sampler import Sampler
 
 
@@ -61,8 +62,7 @@ class DistributedSampler(Sampler):
     def _index_array(self) -> Any:
         n = len(self.dataset)
         if self.shuffle:
-            # modulo 2**64: a negative seed is valid in PyTorch, NumPy refuses it
-            indices = xp.random.default_rng((self.seed + self.epoch) % 2**64).permutation(n)
+            indices = Generator(self.seed + self.epoch).numpy.permutation(n)
         else:
             indices = xp.arange(n)
         if self.total_size > n:  # pad by repeating from the start (several times for tiny datasets)

@@ -24,12 +24,11 @@ from ..random import Generator, numpy_generator
 from ..tensor import Tensor
 
 
-def _random_fill(tensor: Tensor, values: Any, op: str) -> Tensor:
-    """``_fill`` with random floats, refused for integer and bool tensors (PyTorch's rule)."""
+def _require_float(tensor: Tensor, op: str) -> None:
+    """Refuse integer and bool tensors (PyTorch's rule), before any random number is drawn."""
     if tensor.dtype.kind != "f":
         raise TypeError(f"{op}(): expected a floating point tensor, got dtype {tensor.dtype}; "
                         f"random values would be truncated")
-    return _fill(tensor, values)
 
 
 def _fill(tensor: Tensor, values: Any) -> Tensor:
@@ -108,7 +107,8 @@ def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0,
     """Fill with samples of U(a, b)."""
     if a > b:  # NumPy's own message: "high - low < 0"
         raise ValueError(f"uniform_(): expected a <= b, got a={a}, b={b}")
-    return _random_fill(tensor, numpy_generator(generator).uniform(a, b, tensor.shape), "uniform_")
+    _require_float(tensor, "uniform_")
+    return _fill(tensor, numpy_generator(generator).uniform(a, b, tensor.shape))
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0,
@@ -116,7 +116,8 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0,
     """Fill with samples of N(mean, std^2)."""
     if std < 0:  # NumPy's own message: "scale < 0"
         raise ValueError(f"normal_(): expected std >= 0, got std={std}")
-    return _random_fill(tensor, numpy_generator(generator).normal(mean, std, tensor.shape), "normal_")
+    _require_float(tensor, "normal_")
+    return _fill(tensor, numpy_generator(generator).normal(mean, std, tensor.shape))
 
 
 def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0,
@@ -130,6 +131,7 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
     """
     if not a < b:
         raise ValueError(f"trunc_normal_(): expected a < b, got a={a}, b={b}")
+    _require_float(tensor, "trunc_normal_")
     if mean < a - 2 * std or mean > b + 2 * std:
         warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
                       "The distribution of values may be incorrect.", stacklevel=2)
@@ -150,7 +152,7 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
     while not accepted.all():
         redo = xp.flatnonzero(~accepted)
         values.flat[redo], accepted.flat[redo] = draw(redo.size)
-    return _random_fill(tensor, values, "trunc_normal_")
+    return _fill(tensor, values)
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
@@ -220,6 +222,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, generator: Generator | None =
     if tensor.ndim < 2:
         raise ValueError(f"orthogonal_(): only tensors with 2 or more dimensions are supported, "
                          f"got shape {tuple(tensor.shape)}")
+    _require_float(tensor, "orthogonal_")
     rows = tensor.shape[0]
     cols = tensor.numel() // rows if rows else 0
     flat = numpy_generator(generator).normal(0.0, 1.0, (rows, cols))
@@ -230,4 +233,4 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, generator: Generator | None =
     q = q * xp.sign(xp.diag(r))
     if rows < cols:
         q = q.T
-    return _random_fill(tensor, gain * q.reshape(tensor.shape), "orthogonal_")
+    return _fill(tensor, gain * q.reshape(tensor.shape))
