@@ -375,9 +375,15 @@ def _check(op: str, x: Tensor, w: Tensor, b: Any, groups: int, in_axis: int) -> 
 
 
 def _unbatched(input: Any, dims: int) -> bool:
-    """Whether ``input`` is one sample without its batch dim (``dims`` + 1 dims), which
-    PyTorch's convolutions take too: they run it as a batch of one."""
+    """Whether ``input`` is one (C, *spatial) sample without its batch dim (``dims`` spatial
+    dims), which PyTorch's convolutions and pools take too: they run it as a batch of one."""
     return isinstance(input, Tensor) and input.ndim == dims + 1
+
+
+def _as_batch_of_one(fn: Any, input: Tensor, *args: Any) -> Any:
+    """``fn`` run on an unbatched sample as a batch of one; its output(s) without that dim."""
+    out = fn(input.unsqueeze(0), *args)
+    return tuple(t.squeeze(0) for t in out) if isinstance(out, tuple) else out.squeeze(0)
 
 
 def _same_padding(kernel: tuple, dilation: tuple) -> tuple[int, int, int, int]:
@@ -416,7 +422,7 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
         (2, 4, 8, 8)
     """
     if _unbatched(input, 2):
-        return conv2d(input.unsqueeze(0), weight, bias, stride, padding, dilation, groups).squeeze(0)
+        return _as_batch_of_one(conv2d, input, weight, bias, stride, padding, dilation, groups)
     _check("conv2d", input, weight, bias, groups, 1)
     stride, dilation = _pair(stride, "stride", "conv2d"), _pair(dilation, "dilation", "conv2d")
     kernel = tuple(weight.shape[2:])
@@ -476,7 +482,7 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: in
         (2, 4, 8)
     """
     if _unbatched(input, 1):
-        return conv1d(input.unsqueeze(0), weight, bias, stride, padding, dilation, groups).squeeze(0)
+        return _as_batch_of_one(conv1d, input, weight, bias, stride, padding, dilation, groups)
     if input.ndim != 3 or weight.ndim != 3:
         raise ValueError(f"conv1d: expected a 3-d input (N, C, L) or an unbatched 2-d one (C, L), "
                          f"and a 3-d weight (O, C/g, k), got input {list(input.shape)} and weight "
@@ -517,8 +523,8 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
         (1, 2, 11, 11)
     """
     if _unbatched(input, 2):
-        return conv_transpose2d(input.unsqueeze(0), weight, bias, stride, padding, output_padding,
-                                groups, dilation).squeeze(0)
+        return _as_batch_of_one(conv_transpose2d, input, weight, bias, stride, padding,
+                                output_padding, groups, dilation)
     op = "conv_transpose2d"
     _check(op, input, weight, bias, groups, 0)
     stride, padding = _pair(stride, "stride", op), _pair(padding, "padding", op)

@@ -14,21 +14,9 @@ from ...autograd.function import Function
 from ...random import Generator, numpy_generator
 from ...tensor import Tensor
 from ._layout import alloc, memory_order
-from .conv import _pair, offset_slices, pad2d
+from .conv import _as_batch_of_one, _pair, _unbatched, offset_slices, pad2d
 from .linear import not_floating
 from .sampling import separable_map
-
-
-def _unbatched(input: Any, dims: int) -> bool:
-    """Whether ``input`` is one (C, *spatial) sample without its batch dim, which PyTorch's
-    pools take too (``dims`` spatial dims)."""
-    return isinstance(input, Tensor) and input.ndim == dims + 1
-
-
-def _as_batch_of_one(pool: Any, input: Tensor, *args: Any) -> Any:
-    """``pool`` run on an unbatched sample as a batch of one; its output(s) without that dim."""
-    out = pool(input.unsqueeze(0), *args)
-    return tuple(t.squeeze(0) for t in out) if isinstance(out, tuple) else out.squeeze(0)
 
 
 def _pool_size(n: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> int:
