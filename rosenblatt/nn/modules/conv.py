@@ -75,15 +75,14 @@ class _ConvNd(Module):
         # fan_in is weight.shape[1] * prod(kernel), for a transposed conv too, as in PyTorch.
         init.default_affine_(self.weight, self.bias, generator)
 
-    def _unbatched(self, input: Tensor) -> bool:
+    def _check_input(self, input: Tensor) -> None:
         """Check ``input`` is ``(N, C, *spatial)`` or one unbatched ``(C, *spatial)`` sample
-        (PyTorch takes both) and say which."""
+        (PyTorch takes both; the functional convs run the latter as a batch of one)."""
         n, c = self._dims, self.in_channels
         if input.ndim not in (n + 1, n + 2) or input.shape[-n - 1] != c:
             spatial = "L" if n == 1 else "H, W"
             raise ValueError(f"{type(self).__name__}: expected input (N, {c}, {spatial}) or "
                              f"unbatched ({c}, {spatial}), got shape {tuple(input.shape)}")
-        return input.ndim == n + 1
 
     def _padded(self, input: Tensor) -> tuple[Tensor, Any]:
         """The input padded by ``padding_mode`` and the padding left to the conv op."""
@@ -146,8 +145,7 @@ class Conv2d(_ConvNd):
     """
 
     def forward(self, input: Tensor) -> Tensor:
-        if self._unbatched(input):
-            return self.forward(input.unsqueeze(0)).squeeze(0)
+        self._check_input(input)
         x, padding = self._padded(input)
         return conv2d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
 
@@ -167,8 +165,7 @@ class Conv1d(_ConvNd):
     _dims = 1
 
     def forward(self, input: Tensor) -> Tensor:
-        if self._unbatched(input):
-            return self.forward(input.unsqueeze(0)).squeeze(0)
+        self._check_input(input)
         x, padding = self._padded(input)
         padding = padding if isinstance(padding, str) else _ntuple(padding, 1, "padding", "Conv1d")[0]
         return conv1d(x, self.weight, self.bias, self.stride[0], padding, self.dilation[0],
@@ -209,20 +206,19 @@ class ConvTranspose2d(_ConvNd):
                          bias, padding_mode, output_padding, device, dtype, generator)
 
     def forward(self, input: Tensor, output_size: Any = None) -> Tensor:
-        if self._unbatched(input):
-            return self.forward(input.unsqueeze(0), output_size).squeeze(0)
+        self._check_input(input)
         opad = self.output_padding
         if output_size is not None:
             # PyTorch's rule: output_padding is whatever makes the requested size.
             size = tuple(output_size)[-2:]
-            base = [(input.shape[2 + a] - 1) * self.stride[a] - 2 * self.padding[a]
+            base = [(input.shape[a - 2] - 1) * self.stride[a] - 2 * self.padding[a]
                     + self.dilation[a] * (self.kernel_size[a] - 1) + 1 for a in range(2)]
             opad = tuple(s - b for s, b in zip(size, base))
             top = [b + max(s, d) - 1 for b, s, d in zip(base, self.stride, self.dilation)]
             if not all(b <= s <= t for b, s, t in zip(base, size, top)):
                 raise ValueError(f"ConvTranspose2d: requested an output size of {list(size)}, but "
                                  f"valid sizes range from {base} to {top} (for an input of "
-                                 f"{list(input.shape[2:])})")
+                                 f"{list(input.shape[-2:])})")
         return conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding, opad,
                                 self.groups, self.dilation)
 
