@@ -80,7 +80,8 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         raise ValueError(f"linear(): input of shape {tuple(x.shape)} does not match weight of shape "
                          f"{tuple(w.shape)}: expected input (*, {w.shape[-1] if w.ndim else '?'}) "
                          f"and weight (out_features, in_features)")
-    check_dtype("linear()", x, weight=w, bias=None if bias is None else bias.data)
+    if w.dtype is not x.dtype or bias is not None and bias.data.dtype is not x.dtype:
+        check_dtype("linear()", x, weight=w, bias=None if bias is None else bias.data)
     if bias is None:
         return Linear.apply(input, weight)
     return Linear.apply(input, weight, bias)

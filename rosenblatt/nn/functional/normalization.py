@@ -144,8 +144,13 @@ def layer_norm(input: Tensor, normalized_shape: Sequence[int] | int, weight: Ten
     if tuple(input.shape[input.ndim - k:]) != shape or input.ndim < k:
         raise ValueError(f"layer_norm(): input of shape {tuple(input.shape)} does not end with "
                          f"normalized_shape {shape}")
-    _check_params("layer_norm()", shape, weight=weight, bias=bias)
-    check_dtype("layer_norm()", input.data, weight=_array(weight), bias=_array(bias))
+    dtype = input.data.dtype
+    # The full checks only when this cheap test fails (dtypes by identity: NumPy shares them),
+    # so the common call builds no kwargs dicts; they raise as before.
+    if not ((weight is None or weight.data.dtype is dtype and weight.data.shape == shape)
+            and (bias is None or bias.data.dtype is dtype and bias.data.shape == shape)):
+        _check_params("layer_norm()", shape, weight=weight, bias=bias)
+        check_dtype("layer_norm()", input.data, weight=_array(weight), bias=_array(bias))
     affine = [t for t in (weight, bias) if t is not None]
     return _LayerNorm.apply(input, *affine, rows=math.prod(input.shape[:input.ndim - k]),
                             features=math.prod(shape), eps=eps, has_weight=weight is not None)
@@ -167,11 +172,19 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     if x.ndim < 2:
         raise ValueError(f"batch_norm(): expected input of at least 2 dims (N, C, ...), got shape "
                          f"{tuple(x.shape)}")
-    channels = (x.shape[1],)
-    _check_params("batch_norm()", channels, running_mean=running_mean, running_var=running_var)
-    _check_params("batch_norm()", channels, by_size=True, weight=weight, bias=bias)
-    check_dtype("batch_norm()", x, weight=_array(weight), bias=_array(bias),
-                running_mean=_array(running_mean), running_var=_array(running_var))
+    channels, dtype = (x.shape[1],), x.dtype
+    # As in layer_norm: the full checks only when the cheap test (dtypes by identity) fails.
+    if not ((running_mean is None or running_mean.data.dtype is dtype
+             and running_mean.data.shape == channels)
+            and (running_var is None or running_var.data.dtype is dtype
+                 and running_var.data.shape == channels)
+            and (weight is None or weight.data.dtype is dtype and weight.data.size == channels[0])
+            and (bias is None or bias.data.dtype is dtype and bias.data.size == channels[0])):
+        _check_params("batch_norm()", channels, running_mean=running_mean,
+                      running_var=running_var)
+        _check_params("batch_norm()", channels, by_size=True, weight=weight, bias=bias)
+        check_dtype("batch_norm()", x, weight=_array(weight), bias=_array(bias),
+                    running_mean=_array(running_mean), running_var=_array(running_var))
     axes = (0,) + tuple(range(2, x.ndim))
     param_shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
     affine = [t for t in (weight, bias) if t is not None]
