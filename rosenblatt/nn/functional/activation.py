@@ -13,7 +13,7 @@ from ...autograd.function import Function
 from ...ops import inplace
 from ...ops.pointwise import sigmoid_given_exp
 from ...tensor import Tensor
-from .linear import not_floating as _not_floating
+from ._checks import check_floating
 
 _SQRT_HALF = math.sqrt(0.5)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
@@ -152,8 +152,7 @@ class Gelu(Function):
     saves_output = True
 
     def forward(self, x, approximate="none"):
-        if x.dtype.kind != "f":
-            raise _not_floating("gelu()", x)
+        check_floating("gelu()", x)
         self.x, self.approximate = x, approximate
         if approximate == "tanh":
             self.saves_output = False  # backward needs x and the tanh, not the output
@@ -179,8 +178,7 @@ class Gelu(Function):
 
 class LeakyRelu(Function):
     def forward(self, x, slope=0.01):
-        if x.dtype.kind != "f":
-            raise _not_floating("leaky_relu()", x)
+        check_floating("leaky_relu()", x)
         self.positive = x > 0
         self.slope = slope
         return xp.where(self.positive, x, x * slope)
@@ -191,8 +189,7 @@ class LeakyRelu(Function):
 
 class Elu(Function):
     def forward(self, x, alpha=1.0):
-        if x.dtype.kind != "f":
-            raise _not_floating("elu()", x)
+        check_floating("elu()", x)
         self.positive, self.alpha = x > 0, alpha
         # Clamp before exp: exp of a large positive x would overflow even though unused.
         self.neg_x = xp.minimum(x, 0)
@@ -205,8 +202,7 @@ class Elu(Function):
 
 class Silu(Function):
     def forward(self, x):
-        if x.dtype.kind != "f":
-            raise _not_floating("silu()", x)
+        check_floating("silu()", x)
         self.x = x
         self.sig = sigmoid_given_exp(x, xp.exp(-xp.abs(x)))
         return x * self.sig
@@ -218,8 +214,7 @@ class Silu(Function):
 
 class Softplus(Function):
     def forward(self, x, beta=1.0, threshold=20.0):
-        if x.dtype.kind != "f":
-            raise _not_floating("softplus()", x)
+        check_floating("softplus()", x)
         z = x * beta
         self.linear = z > threshold
         e = xp.exp(-xp.abs(z))

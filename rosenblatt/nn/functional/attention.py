@@ -14,7 +14,7 @@ from ..._backend import xp
 from ...autograd.function import Function
 from ...random import Generator, numpy_generator
 from ...tensor import Tensor
-from .linear import not_floating
+from ._checks import check_floating
 
 _causal_cache: dict = {}
 
@@ -125,8 +125,7 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
     if q.shape[-1] != k.shape[-1] or k.shape[-2] != v.shape[-2]:
         raise ValueError(f"{op}: expected query (..., L, E), key (..., S, E), value (..., S, Ev); got "
                          f"query {_shape(q)}, key {_shape(k)}, value {_shape(v)}")
-    if q.dtype.kind != "f":
-        raise not_floating(op, q)
+    check_floating(op, q)
     if not q.dtype == k.dtype == v.dtype:
         raise RuntimeError(f"{op}: expected query, key and value of one dtype, got {q.dtype}, "
                            f"{k.dtype} and {v.dtype}; convert them, e.g. key.to(query.dtype)")

@@ -22,7 +22,7 @@ from typing import Any
 from ..._backend import xp
 from ...autograd.function import Function
 from ...tensor import Tensor
-from .linear import check_dtype
+from ._checks import check_dtype
 from ._layout import MEMORY_ORDERS, alloc, batch_chunks, copy_channels_last, memory_order
 from ._winograd import Conv2dWinograd
 

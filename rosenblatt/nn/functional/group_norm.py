@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 
 from ...tensor import Tensor
-from .linear import check_dtype
+from ._checks import check_dtype
 from .normalization import _check_params, _Normalize, _array
 
 

@@ -8,25 +8,7 @@ from ...autograd.function import Function, add_rows
 from ...ops import inplace, mul
 from ...random import Generator, numpy_generator
 from ...tensor import Tensor
-
-
-def check_dtype(op: str, input: Any, **params: Any) -> None:
-    """Raise unless each parameter array (None: absent) has the ``input`` array's dtype.
-
-    PyTorch's layers refuse mixed dtypes; NumPy would promote silently (a float64 or
-    int64 input to a float32 layer gave a float64 output).
-    """
-    for name, p in params.items():
-        if p is not None and p.dtype != input.dtype:
-            raise RuntimeError(f"{op}: input dtype {input.dtype} does not match {name} dtype "
-                               f"{p.dtype}; convert one, e.g. input.to({name}.dtype)")
-
-
-def not_floating(op: str, x: Any) -> TypeError:
-    """PyTorch's refusal of an integer or bool input where it has floating-point kernels only
-    ("not implemented for 'Long'"); NumPy would give float64, or integers truncated."""
-    return TypeError(f"{op}: expected a floating-point input, got dtype {x.dtype}; convert it "
-                     f"first, e.g. x.float()")
+from ._checks import check_dtype, check_floating
 
 
 class Linear(Function):
@@ -142,8 +124,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     if not training or p == 0.0:
         return input
     data = input.data
-    if data.dtype.kind != "f":
-        raise not_floating("dropout()", data)
+    check_floating("dropout()", data)
     if p == 1.0:
         mask = xp.zeros(data.shape, dtype=data.dtype)
     else:

@@ -13,7 +13,7 @@ from ..._backend import xp
 from ...autograd.function import Function
 from ...ops import mean, mul, rsqrt
 from ...tensor import Tensor
-from .linear import check_dtype
+from ._checks import check_dtype
 
 
 class _Normalize(Function):

@@ -13,9 +13,9 @@ from ..._backend import xp
 from ...autograd.function import Function
 from ...random import Generator, numpy_generator
 from ...tensor import Tensor
+from ._checks import check_floating
 from ._layout import alloc, memory_order
 from .conv import _as_batch_of_one, _pair, _unbatched, offset_slices, pad2d
-from .linear import not_floating
 from .sampling import separable_map
 
 
@@ -265,8 +265,8 @@ def avg_pool2d(input: Tensor, kernel_size: int | tuple[int, int],
                                 count_include_pad, divisor_override)
     kernel, stride, padding, _, out, extra = _geometry(
         "avg_pool2d", input, kernel_size, stride, padding, 1, ceil_mode)
-    if input.dtype.kind != "f":  # PyTorch truncates integer means; the float scale gave zeros
-        raise not_floating("avg_pool2d", input)
+    # PyTorch truncates integer means; the float scale gave zeros.
+    check_floating("avg_pool2d", input)
     if divisor_override is not None:
         if not isinstance(divisor_override, int) or divisor_override == 0:
             raise ValueError(f"avg_pool2d: divisor_override must be a non-zero int, "
@@ -290,8 +290,7 @@ def _adaptive_size(op: str, x: Tensor, output_size: Any) -> tuple[int, int]:
         raise ValueError(f"{op}: expected a 4-d Tensor (N, C, H, W) or an unbatched 3-d one "
                          f"(C, H, W), got "
                          f"{list(x.shape) if isinstance(x, Tensor) else type(x).__name__}")
-    if x.dtype.kind != "f":
-        raise not_floating(op, x)
+    check_floating(op, x)
     size = output_size if isinstance(output_size, (tuple, list)) else (output_size, output_size)
     size = tuple(x.shape[2 + a] if s is None else s for a, s in enumerate(size))
     if len(size) != 2 or not all(isinstance(s, int) and s >= 1 for s in size):
@@ -421,8 +420,7 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
         raise ValueError("dropout2d: inplace=True is not supported; use out = dropout2d(x, p)")
     if not training or p == 0.0:
         return input
-    if input.dtype.kind != "f":
-        raise not_floating("dropout2d", input)
+    check_floating("dropout2d", input)
     shape = input.shape[:2] + (1,) * (input.ndim - 2)
     keep = numpy_generator(generator).random(shape) >= p
     scale = 0.0 if p == 1.0 else 1.0 / (1.0 - p)

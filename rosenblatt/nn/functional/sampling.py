@@ -12,7 +12,7 @@ from typing import Any, Sequence
 from ..._backend import xp
 from ...autograd.function import Function
 from ...tensor import Tensor
-from .linear import not_floating
+from ._checks import check_floating
 
 
 class SeparableMap(Function):
@@ -88,8 +88,7 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
     if not isinstance(input, Tensor) or input.ndim != 4:
         raise ValueError(f"interpolate: expected a 4-d Tensor (N, C, H, W), got "
                          f"{list(input.shape) if isinstance(input, Tensor) else type(input).__name__}")
-    if input.dtype.kind != "f":
-        raise not_floating("interpolate", input)
+    check_floating("interpolate", input)
     if mode not in ("nearest", "bilinear"):
         raise ValueError(f"interpolate: mode must be 'nearest' or 'bilinear', got {mode!r}")
     if mode == "nearest" and align_corners is not None:

@@ -1,0 +1,24 @@
+"""Argument checks shared by the functional ops: dtype agreement and floating-point inputs."""
+from __future__ import annotations
+
+from typing import Any
+
+
+def check_dtype(op: str, input: Any, **params: Any) -> None:
+    """Raise unless each parameter array (None: absent) has the ``input`` array's dtype.
+
+    PyTorch's layers refuse mixed dtypes; NumPy would promote silently (a float64 or
+    int64 input to a float32 layer gave a float64 output).
+    """
+    for name, p in params.items():
+        if p is not None and p.dtype != input.dtype:
+            raise RuntimeError(f"{op}: input dtype {input.dtype} does not match {name} dtype "
+                               f"{p.dtype}; convert one, e.g. input.to({name}.dtype)")
+
+
+def check_floating(op: str, x: Any) -> None:
+    """Raise PyTorch's refusal of an integer or bool input where it has floating-point kernels
+    only ("not implemented for 'Long'"); NumPy would give float64, or integers truncated."""
+    if x.dtype.kind != "f":
+        raise TypeError(f"{op}: expected a floating-point input, got dtype {x.dtype}; convert it "
+                        f"first, e.g. x.float()")
