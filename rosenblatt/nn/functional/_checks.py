@@ -5,7 +5,7 @@ from typing import Any
 
 
 def check_dtype(op: str, input: Any, **params: Any) -> None:
-    """Raise unless each parameter array (None: absent) has the ``input`` array's dtype.
+    """Raise unless each parameter (an array or a Tensor; None: absent) has ``input``'s dtype.
 
     PyTorch's layers refuse mixed dtypes; NumPy would promote silently (a float64 or
     int64 input to a float32 layer gave a float64 output).

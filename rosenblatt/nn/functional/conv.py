@@ -371,7 +371,7 @@ def _check(op: str, x: Tensor, w: Tensor, b: Any, groups: int, in_axis: int) -> 
     if b is not None and (not isinstance(b, Tensor) or tuple(b.shape) != (out_channels,)):
         raise ValueError(f"{op}: bias must be a Tensor of shape [{out_channels}], got "
                          f"{list(getattr(b, 'shape', [])) if isinstance(b, Tensor) else b!r}")
-    check_dtype(op, x.data, weight=w.data, bias=None if b is None else b.data)
+    check_dtype(op, x, weight=w, bias=b)
 
 
 def _unbatched(input: Any, dims: int) -> bool:

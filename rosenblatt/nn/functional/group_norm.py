@@ -5,7 +5,7 @@ import math
 
 from ...tensor import Tensor
 from ._checks import check_dtype
-from .normalization import _check_params, _Normalize, _array
+from .normalization import _check_params, _Normalize
 
 
 def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
@@ -36,7 +36,7 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
         raise ValueError(f"group_norm(): expected input (N, C, *) with C divisible by num_groups="
                          f"{num_groups}, got shape {shape}")
     _check_params("group_norm()", shape[1:2], weight=weight, bias=bias)
-    check_dtype("group_norm()", input.data, weight=_array(weight), bias=_array(bias))
+    check_dtype("group_norm()", input, weight=weight, bias=bias)
     n, c = shape[0], shape[1]
     # The normalisation is per (sample, group); the affine is per channel, so it
     # runs on the un-grouped shape as two broadcast ops.

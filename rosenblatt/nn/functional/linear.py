@@ -63,7 +63,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
                          f"{tuple(w.shape)}: expected input (*, {w.shape[-1] if w.ndim else '?'}) "
                          f"and weight (out_features, in_features)")
     if w.dtype is not x.dtype or bias is not None and bias.data.dtype is not x.dtype:
-        check_dtype("linear()", x, weight=w, bias=None if bias is None else bias.data)
+        check_dtype("linear()", x, weight=w, bias=bias)
     if bias is None:
         return Linear.apply(input, weight)
     return Linear.apply(input, weight, bias)

@@ -108,10 +108,6 @@ class _LayerNorm(Function):
         return tuple(grads)
 
 
-def _array(t: Tensor | None) -> Any:
-    return None if t is None else t.data
-
-
 def _check_params(op: str, shape: tuple, by_size: bool = False, **params: Tensor | None) -> None:
     """Raise unless each given parameter has ``shape`` (``by_size``: as many elements), as
     PyTorch checks (NumPy would fail in a reshape or broadcast the parameter)."""
@@ -150,7 +146,7 @@ def layer_norm(input: Tensor, normalized_shape: Sequence[int] | int, weight: Ten
     if not ((weight is None or weight.data.dtype is dtype and weight.data.shape == shape)
             and (bias is None or bias.data.dtype is dtype and bias.data.shape == shape)):
         _check_params("layer_norm()", shape, weight=weight, bias=bias)
-        check_dtype("layer_norm()", input.data, weight=_array(weight), bias=_array(bias))
+        check_dtype("layer_norm()", input, weight=weight, bias=bias)
     affine = [t for t in (weight, bias) if t is not None]
     return _LayerNorm.apply(input, *affine, rows=math.prod(input.shape[:input.ndim - k]),
                             features=math.prod(shape), eps=eps, has_weight=weight is not None)
@@ -183,8 +179,8 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         _check_params("batch_norm()", channels, running_mean=running_mean,
                       running_var=running_var)
         _check_params("batch_norm()", channels, by_size=True, weight=weight, bias=bias)
-        check_dtype("batch_norm()", x, weight=_array(weight), bias=_array(bias),
-                    running_mean=_array(running_mean), running_var=_array(running_var))
+        check_dtype("batch_norm()", x, weight=weight, bias=bias, running_mean=running_mean,
+                    running_var=running_var)
     axes = (0,) + tuple(range(2, x.ndim))
     param_shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
     affine = [t for t in (weight, bias) if t is not None]
