@@ -27,12 +27,18 @@ def _pool_size(n: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> int:
     return out
 
 
-def _geometry(op: str, x: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
-              ceil_mode: bool) -> tuple:
+def _check_4d(op: str, x: Any) -> None:
+    """Raise unless ``x`` is an (N, C, H, W) Tensor (the pools have made an unbatched (C, H, W)
+    sample a batch of one before they check)."""
     if not isinstance(x, Tensor) or x.ndim != 4:
         raise ValueError(f"{op}: expected a 4-d Tensor (N, C, H, W) or an unbatched 3-d one "
                          f"(C, H, W), got "
                          f"{list(x.shape) if isinstance(x, Tensor) else type(x).__name__}")
+
+
+def _geometry(op: str, x: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
+              ceil_mode: bool) -> tuple:
+    _check_4d(op, x)
     kernel = _pair(kernel_size, "kernel_size", op)
     stride = kernel if stride is None or stride == () else _pair(stride, "stride", op)
     padding, dilation = _pair(padding, "padding", op), _pair(dilation, "dilation", op)
@@ -286,10 +292,7 @@ def _adaptive_bounds(n: int, out: int) -> tuple[Any, Any]:
 
 
 def _adaptive_size(op: str, x: Tensor, output_size: Any) -> tuple[int, int]:
-    if not isinstance(x, Tensor) or x.ndim != 4:
-        raise ValueError(f"{op}: expected a 4-d Tensor (N, C, H, W) or an unbatched 3-d one "
-                         f"(C, H, W), got "
-                         f"{list(x.shape) if isinstance(x, Tensor) else type(x).__name__}")
+    _check_4d(op, x)
     check_floating(op, x)
     size = output_size if isinstance(output_size, (tuple, list)) else (output_size, output_size)
     size = tuple(x.shape[2 + a] if s is None else s for a, s in enumerate(size))
