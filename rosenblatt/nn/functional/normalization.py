@@ -120,6 +120,17 @@ def _check_params(op: str, shape: tuple, by_size: bool = False, **params: Tensor
             raise ValueError(f"{op}: {name} must have {want}, got shape {tuple(got)}")
 
 
+def _params_fit(dtype: Any, shape: tuple, *params: Tensor | None, by_size: bool = False) -> bool:
+    """The cheap test before ``_check_params``/``check_dtype``: whether each given parameter
+    has ``dtype`` (by identity: NumPy shares dtypes) and ``shape`` (``by_size``: as many
+    elements), so the common call builds no kwargs dicts."""
+    for p in params:
+        if p is not None and (p.data.dtype is not dtype or (
+                p.data.size != math.prod(shape) if by_size else p.data.shape != shape)):
+            return False
+    return True
+
+
 def _norm_shape(op: str, normalized_shape: Any) -> tuple[int, ...]:
     shape = (int(normalized_shape),) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     if not shape:
@@ -140,11 +151,7 @@ def layer_norm(input: Tensor, normalized_shape: Sequence[int] | int, weight: Ten
     if tuple(input.shape[input.ndim - k:]) != shape or input.ndim < k:
         raise ValueError(f"layer_norm(): input of shape {tuple(input.shape)} does not end with "
                          f"normalized_shape {shape}")
-    dtype = input.data.dtype
-    # The full checks only when this cheap test fails (dtypes by identity: NumPy shares them),
-    # so the common call builds no kwargs dicts; they raise as before.
-    if not ((weight is None or weight.data.dtype is dtype and weight.data.shape == shape)
-            and (bias is None or bias.data.dtype is dtype and bias.data.shape == shape)):
+    if not _params_fit(input.data.dtype, shape, weight, bias):
         _check_params("layer_norm()", shape, weight=weight, bias=bias)
         check_dtype("layer_norm()", input, weight=weight, bias=bias)
     affine = [t for t in (weight, bias) if t is not None]
@@ -168,14 +175,9 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     if x.ndim < 2:
         raise ValueError(f"batch_norm(): expected input of at least 2 dims (N, C, ...), got shape "
                          f"{tuple(x.shape)}")
-    channels, dtype = (x.shape[1],), x.dtype
-    # As in layer_norm: the full checks only when the cheap test (dtypes by identity) fails.
-    if not ((running_mean is None or running_mean.data.dtype is dtype
-             and running_mean.data.shape == channels)
-            and (running_var is None or running_var.data.dtype is dtype
-                 and running_var.data.shape == channels)
-            and (weight is None or weight.data.dtype is dtype and weight.data.size == channels[0])
-            and (bias is None or bias.data.dtype is dtype and bias.data.size == channels[0])):
+    channels = (x.shape[1],)
+    if not (_params_fit(x.dtype, channels, running_mean, running_var)
+            and _params_fit(x.dtype, channels, weight, bias, by_size=True)):
         _check_params("batch_norm()", channels, running_mean=running_mean,
                       running_var=running_var)
         _check_params("batch_norm()", channels, by_size=True, weight=weight, bias=bias)
