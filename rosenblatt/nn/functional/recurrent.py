@@ -177,7 +177,7 @@ class _Recurrent(Function):
         """``dx, dW_ih, dW_hh`` (PyTorch's gate order) from the gate gradients ``(G*H, T, B)``."""
         GH, T, B = dG.shape
         flat = dG.reshape(GH, T * B)  # columns ordered (t, b), as the rows of x and Hc
-        x, Hc, parents = self.x, self.Hc, self.parents
+        x, parents = self.x, self.parents
         dx = dWih = dWhh = None
         if parents[0] is not None:
             dx = (flat.T @ self._internal(self.w_ih)).reshape(x.shape)
@@ -397,7 +397,7 @@ class RNNSequence(_Recurrent):
     def forward(self, x, h0, w_ih, w_hh, b_ih=None, b_hh=None, reverse=False, mask=None,
                 nonlinearity="tanh"):
         self._setup(x, w_ih, w_hh, b_ih, reverse, mask)
-        T, B, H = self.T, self.B, self.H
+        B, H = self.B, self.H
         self.relu = nonlinearity == "relu"
         A = self._project(x, w_ih, None if b_ih is None else b_ih + b_hh)  # becomes the new states
         tmp = xp.empty((H, B), dtype=x.dtype)

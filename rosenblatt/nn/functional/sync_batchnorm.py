@@ -10,8 +10,6 @@ over the global batch (one ``all_reduce`` of ``2C`` sums).  ``weight`` and
 """
 from __future__ import annotations
 
-from typing import Any
-
 from ..._backend import xp
 from ...autograd.function import Function
 from ...distributed import all_gather_into_tensor, all_reduce, get_world_size
