@@ -179,12 +179,16 @@ class Relu(Function):
         _no_bool(x, "relu")
         # Against a row of zeros, not the scalar 0: NumPy's loop for a broadcast scalar
         # isn't vectorised (34 us against 16 us on a 128x512 float32 here).
-        out = xp.maximum(x, xp.zeros(x.shape[-1:], dtype=x.dtype))
-        self.positive = out > 0  # gradient 0 at 0, as in PyTorch
+        # Zeros first: NumPy's maximum gives its second argument on ties, so -0.0 stays -0.0,
+        # as in PyTorch.
+        out = xp.maximum(xp.zeros(x.shape[-1:], dtype=x.dtype), x)
+        # The gradient passes where not out <= 0, as PyTorch's threshold_backward: 0 at 0, and
+        # all of it at nan (out > 0 would drop it there); one comparison, as cheap as out > 0.
+        self.passes = out != 0
         return out
 
     def backward(self, grad):
-        return grad * self.positive
+        return grad * self.passes
 
 
 class ToDtype(Function):

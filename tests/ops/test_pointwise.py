@@ -106,3 +106,10 @@ def test_bool_input_is_an_error(name):
         getattr(torch, name)(torch.tensor([True, False]))
     with pytest.raises(TypeError, match=name):
         getattr(rb, name)(rb.tensor([True, False]))
+
+
+def test_relu_at_nan_and_signed_zero():
+    # PyTorch passes the gradient where not x <= 0 (all of it at nan) and keeps -0.0.
+    x = numpy.array([numpy.nan, -1.0, -0.0, 0.0, 2.0])
+    check_op(None, rb.relu, torch.relu, inputs=[x], gradcheck=False)
+    assert numpy.array_equal(numpy.signbit(rb.relu(rb.tensor(x)).data), numpy.signbit(torch.relu(torch.tensor(x)).numpy()))
