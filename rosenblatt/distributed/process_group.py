@@ -22,9 +22,19 @@ there is no watchdog, and the waits look for notices themselves.  A rank that di
 stops every rank at once; ``guard.py``, which ``rosenblatt train --nproc``
 puts in front of every rank, names it (``rank 1 of 2 (pid ...) was killed by
 signal 9 (SIGKILL)``).  So that the guard stays quiet about a rank that said
-why it ended, ``init()`` and ``report_failure`` tell it so.  A rank
-that hangs or stops taking part is caught by the ``timeout`` every wait has
-(default 30 minutes, PyTorch's): the waiting ranks raise a
+why it ended, ``init()`` and ``report_failure`` tell it so.
+
+Silence.  The watchdogs also pass heartbeats round a ring (rank r to r + 1),
+so a rank that vanishes while ``mpiexec`` leaves the others running (its job
+control misses it now and then; a machine that drops off the network; a
+process frozen by ``SIGSTOP``) is caught within ``heartbeat_timeout`` (60 s by
+default): the rank after it stops the job with ``rank 1 of 2 sent no
+heartbeat for 60 s: ...``.  A rank asleep or computing keeps beating, since
+its watchdog thread runs while NumPy and ``time.sleep`` release the GIL; only
+one call that holds the GIL for longer than ``heartbeat_timeout`` would be
+mistaken for a death.  A rank that ends normally says goodbye first.  A rank
+that hangs or stops taking part while alive is caught by the ``timeout``
+every wait has (default 30 minutes, PyTorch's): the waiting ranks raise a
 ``DistributedError`` that names the collective.
 """
 from __future__ import annotations
@@ -39,6 +49,7 @@ from typing import Any
 # Environment variables the common MPI launchers set in every rank.
 _LAUNCHER_VARIABLES = ("PMI_RANK", "PMI_SIZE", "PMIX_RANK", "OMPI_COMM_WORLD_SIZE")
 _FAILURE_TAG = 77
+_HEARTBEAT_TAG = 78  # an empty message: alive; one byte: leaving normally, stop watching
 _SPIN_S = 0.002  # how long a wait polls without sleeping: a 2 MB all-reduce of 2 ranks takes ~1 ms
 _GRACE_S = 1.0  # how long a failing rank lets the others print its notice before MPI_Abort
 _LISTEN_S = 0.05  # how often the watchdog looks for a notice
@@ -62,6 +73,7 @@ class _Group:
         self.comm: Any = None     # collectives on tensors
         self.notices: Any = None  # failure notices, apart so they never match a collective
         self.timeout = 1800.0
+        self.heartbeat_timeout = 60.0
         self.failed = False       # set once this rank has reported a failure
         self.failing = threading.Lock()  # the main thread and the watchdog may both report one
         self.peer_failure: tuple[int, str] | None = None  # (rank, its line), once a notice came
@@ -77,7 +89,7 @@ def launched_by_mpi() -> bool:
     return any(v in os.environ for v in _LAUNCHER_VARIABLES)
 
 
-def init(timeout: float = 1800.0) -> None:
+def init(timeout: float = 1800.0, heartbeat_timeout: float = 60.0) -> None:
     """Join the process group (PyTorch: ``init_process_group``); a no-op after the first call.
 
     Under ``mpiexec`` this initializes MPI through ``mpi4py``; under a plain
@@ -88,6 +100,9 @@ def init(timeout: float = 1800.0) -> None:
     Args:
         timeout: seconds a collective may wait for the other ranks before it
             raises ``DistributedError`` (default 1800, PyTorch's 30 minutes).
+        heartbeat_timeout: seconds without a heartbeat from the previous rank
+            after which it is taken for dead and the job stops (default 60;
+            needs an MPI with ``MPI_THREAD_MULTIPLE``, as MPICH's wheels have).
 
     Raises:
         ImportError: launched by ``mpiexec`` but ``mpi4py`` is missing.
@@ -99,13 +114,14 @@ def init(timeout: float = 1800.0) -> None:
         (0, 1)
     """
     global _group
-    if not timeout > 0:
-        raise ValueError(f"distributed.init: timeout must be positive seconds, got {timeout!r}")
+    for name, value in (("timeout", timeout), ("heartbeat_timeout", heartbeat_timeout)):
+        if not value > 0:
+            raise ValueError(f"distributed.init: {name} must be positive seconds, got {value!r}")
     if _group is not None:
-        _group.timeout = float(timeout)
+        _group.timeout, _group.heartbeat_timeout = float(timeout), float(heartbeat_timeout)
         return
     group = _Group()
-    group.timeout = float(timeout)
+    group.timeout, group.heartbeat_timeout = float(timeout), float(heartbeat_timeout)
     if launched_by_mpi():
         try:
             from mpi4py import MPI
@@ -189,21 +205,69 @@ def check_peers(what: str) -> None:
 
 
 def _receive_notice(g: _Group) -> tuple[int, str] | None:
-    """The failure notice another rank sent, as (its rank, its line), or None."""
+    """The failure notice another rank sent, as (the failed rank, its line), or None."""
     status = g.MPI.Status()
     if not g.notices.Iprobe(source=g.MPI.ANY_SOURCE, tag=_FAILURE_TAG, status=status):
         return None
     message = bytearray(status.Get_count(g.MPI.BYTE))
     g.notices.Recv([message, g.MPI.BYTE], source=status.Get_source(), tag=_FAILURE_TAG)
-    return status.Get_source(), message.decode(errors="replace")
+    failed_rank, _, line = message.decode(errors="replace").partition(" ")
+    return int(failed_rank), line
+
+
+def _send_notice(g: _Group, failed_rank: int, line: str, skip: int | None = None) -> list:
+    """Send every other rank (but ``skip``) the notice that ``failed_rank`` failed; the requests."""
+    data = bytearray(f"{failed_rank} {line}".encode())
+    return [g.notices.Isend([data, g.MPI.BYTE], dest=r, tag=_FAILURE_TAG)
+            for r in range(g.world_size) if r not in (g.rank, skip)]
+
+
+class _Heartbeats:
+    """This rank's place in the heartbeat ring: it beats to the next rank and listens to the previous."""
+
+    def __init__(self, g: _Group) -> None:
+        self.g = g
+        self.next, self.previous = (g.rank + 1) % g.world_size, (g.rank - 1) % g.world_size
+        self.sent = self.heard = time.monotonic()
+        self.beat: Any = None  # the last heartbeat's send request
+        self.listening = True  # False once the previous rank has said goodbye
+
+    def check(self) -> tuple[int, str] | None:
+        """Beat if it is time; the previous rank and a line naming it if it has been silent too long."""
+        g, now = self.g, time.monotonic()
+        if now - self.sent >= g.heartbeat_timeout / 10 and (self.beat is None or self.beat.Test()):
+            self.beat = g.notices.Isend([bytearray(), g.MPI.BYTE], dest=self.next, tag=_HEARTBEAT_TAG)
+            self.sent = now
+        status = g.MPI.Status()
+        while g.notices.Iprobe(source=self.previous, tag=_HEARTBEAT_TAG, status=status):
+            goodbye = bytearray(status.Get_count(g.MPI.BYTE))
+            g.notices.Recv([goodbye, g.MPI.BYTE], source=self.previous, tag=_HEARTBEAT_TAG)
+            self.heard, self.listening = now, self.listening and not goodbye
+        if not self.listening or now - self.heard <= g.heartbeat_timeout:
+            return None
+        line = (f"rank {self.previous} of {g.world_size} sent no heartbeat for {g.heartbeat_timeout:g} s: "
+                f"it died without a word (killed, out of memory, a crash, its machine lost) or is frozen; "
+                f"if it runs one call that holds the GIL this long, raise init(heartbeat_timeout=...)")
+        _send_notice(g, self.previous, line, skip=self.previous)  # the other ranks stop too
+        return self.previous, line
+
+    def leave(self) -> None:
+        """Tell the next rank that this one ends normally, so it does not take the silence for a death."""
+        goodbye = self.g.notices.Isend([bytearray(b"."), self.g.MPI.BYTE], dest=self.next, tag=_HEARTBEAT_TAG)
+        deadline = time.monotonic() + _GRACE_S
+        while not goodbye.Test() and time.monotonic() < deadline:  # the next rank may be gone already
+            time.sleep(0.001)
 
 
 def _watch(g: _Group) -> None:
-    """The watchdog thread: take a failure notice as it comes; stop the rank if it has not stopped itself."""
+    """The watchdog thread: take a failure notice as it comes, keep the heartbeats going, and stop
+    the rank if it has not stopped itself."""
+    heartbeats = _Heartbeats(g)
     while g.peer_failure is None:
         if g.stop_watching.wait(_LISTEN_S):
+            heartbeats.leave()
             return
-        g.peer_failure = _receive_notice(g)
+        g.peer_failure = _receive_notice(g) or heartbeats.check()
     # a rank in a collective raises DistributedError (with its traceback) at its next poll
     if not g.stop_watching.wait(_STOP_S):
         report_failure(f"rank {g.rank}: stopping because {g.peer_failure[1]}", notify=False)
@@ -229,9 +293,7 @@ def report_failure(message: str, notify: bool = True) -> None:
     print(f"rosenblatt.distributed: {line if notify else message}", file=sys.stderr, flush=True)
     _tell_guard()  # now, not just before MPI_Abort: the job may be stopped before that
     if notify:
-        data = bytearray(line.encode())
-        requests = [g.notices.Isend([data, g.MPI.BYTE], dest=r, tag=_FAILURE_TAG)
-                    for r in range(g.world_size) if r != g.rank]
+        requests = _send_notice(g, g.rank, line)
         deadline = time.monotonic() + _GRACE_S
         while time.monotonic() < deadline and not g.MPI.Request.Testall(requests):
             time.sleep(0.01)

@@ -171,6 +171,24 @@ def die(how: str = "exit") -> None:
         ddp(rb.randn(4, 3)).sum().backward()
 
 
+def freeze() -> None:
+    """Rank 1 is frozen by SIGSTOP inside training (alive, so mpiexec does not stop the job, as when
+    its machine drops off the network): rank 0 must stop at the heartbeat limit, well before its
+    collective's timeout, naming rank 1."""
+    ddp = DistributedDataParallel(nn.Linear(3, 2))
+    for step in range(1000):
+        if dist.get_rank() == 1 and step == 3:
+            os.kill(os.getpid(), signal.SIGSTOP)
+        ddp(rb.randn(4, 3)).sum().backward()
+
+
+def goodbye() -> None:
+    """Rank 0 ends normally long before rank 1 (three heartbeat limits): it said goodbye, so rank 1
+    does not take its silence for a death."""
+    if dist.get_rank() == 1:
+        time.sleep(3)
+
+
 def hang() -> None:
     """Rank 1 stops talking (alive, busy elsewhere): rank 0's collective must time out, not hang."""
     if dist.get_rank() == 1:
@@ -240,6 +258,7 @@ def trainer(out: str, epochs: str, resume: str = "") -> None:
 
 if __name__ == "__main__":
     name = sys.argv[1]
-    dist.init(timeout=float(os.environ.get("TEST_TIMEOUT", 60)))
+    dist.init(timeout=float(os.environ.get("TEST_TIMEOUT", 60)),
+              heartbeat_timeout=float(os.environ.get("TEST_HEARTBEAT", 60)))
     globals()[name](*sys.argv[2:])
     print(f"ok {name} rank {dist.get_rank()}", flush=True)

@@ -28,10 +28,12 @@ from rosenblatt.serialization import load
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def mpiexec(*args: str, n: int = 2, timeout: float = 60,
-            wait_limit: float = 30) -> subprocess.CompletedProcess:
-    """Run ranks.py's scenario ``args[0]`` on ``n`` ranks; ``wait_limit``: their dist.init(timeout=...)."""
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", TEST_TIMEOUT=str(wait_limit))
+def mpiexec(*args: str, n: int = 2, timeout: float = 60, wait_limit: float = 30,
+            heartbeat_limit: float = 60) -> subprocess.CompletedProcess:
+    """Run ranks.py's scenario ``args[0]`` on ``n`` ranks; ``wait_limit``, ``heartbeat_limit``: their
+    dist.init(timeout=..., heartbeat_timeout=...)."""
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", TEST_TIMEOUT=str(wait_limit),
+               TEST_HEARTBEAT=str(heartbeat_limit))
     command = mpiexec_command(n, [sys.executable, "-m", "tests.distributed.ranks", *args])
     return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, timeout=timeout)
 
@@ -174,8 +176,10 @@ def test_a_rank_that_raises_stops_every_rank_naming_it():
 
 
 def test_a_rank_that_stops_talking_times_the_others_out():
+    """Rank 1 sleeps outside MPI: alive, its heartbeats go on (a limit of 1 s, half its sleep),
+    so rank 0's collective timeout, not the heartbeat, ends the job."""
     start = time.monotonic()
-    result = mpiexec("hang", wait_limit=2)
+    result = mpiexec("hang", wait_limit=2, heartbeat_limit=1)
     assert result.returncode != 0
     assert time.monotonic() - start < 30  # rank 1 sleeps 120 s: the abort ended it
     assert "rank 0: all_reduce waited more than 2 s for the other ranks" in result.stderr
@@ -190,18 +194,36 @@ def test_a_rank_that_dies_silently_ends_the_job_naming_it(how, ending):
     """mpiexec SIGKILLs the other ranks at once and names a PID; guard.py names the rank.
 
     MPICH's mpiexec now and then (about 1 job in 20, with or without the watchdog) leaves
-    rank 0 running after rank 1's guard ended; then rank 0's own 10 s wait limit ends the job,
-    still within the bound, and rank 0 says so too."""
+    rank 0 running after rank 1's guard ended; then the heartbeat limit (3 s here) ends the job,
+    and rank 0 says so too."""
     start = time.monotonic()
-    result = mpiexec("die", how, wait_limit=10)
+    result = mpiexec("die", how, heartbeat_limit=3)
     assert result.returncode != 0 and "ok die" not in result.stdout
     assert time.monotonic() - start < 30
     named = [line for line in result.stderr.splitlines() if line.startswith("rosenblatt.distributed: rank")]
     assert named[0].startswith("rosenblatt.distributed: rank 1 of 2 (pid "), result.stderr
     assert named[0].endswith(f") {ending}; mpiexec stops the other ranks")
-    assert all(line.startswith("rosenblatt.distributed: rank 0 of 2 failed: DistributedError: rank 0: "
-                               "DistributedDataParallel gradient all-reduce waited more than 10 s")
+    assert all(line.startswith("rosenblatt.distributed: rank 0: stopping during DistributedDataParallel "
+                               "gradient all-reduce because rank 1 of 2 sent no heartbeat for 3 s")
                for line in named[1:]), result.stderr
+
+
+def test_a_rank_that_ends_first_is_not_taken_for_dead():
+    result = mpiexec("goodbye", heartbeat_limit=1)
+    assert result.returncode == 0, result.stderr
+    assert "ok goodbye rank 0" in result.stdout and "ok goodbye rank 1" in result.stdout
+
+
+def test_a_frozen_rank_is_caught_by_the_heartbeats():
+    """Rank 1 is frozen (SIGSTOP), so mpiexec sees nothing wrong; rank 0 stops at the heartbeat limit
+    (2 s), long before its all-reduce's timeout (30 s), naming rank 1."""
+    start = time.monotonic()
+    result = mpiexec("freeze", heartbeat_limit=2)
+    assert result.returncode != 0 and "ok freeze" not in result.stdout
+    assert time.monotonic() - start < 20
+    assert ("rosenblatt.distributed: rank 0: stopping during DistributedDataParallel gradient all-reduce "
+            "because rank 1 of 2 sent no heartbeat for 2 s: it died without a word") in result.stderr
+    assert "waited more than" not in result.stderr
 
 
 def test_the_rank_dies_with_its_guard():
