@@ -57,19 +57,60 @@ def test_max_pool2d_ties_send_the_gradient_to_the_first_maximum():
     check_op(None, _op("max_pool2d", 2), inputs=[relu_zeros.numpy()], gradcheck=False)
 
 
-@pytest.mark.parametrize("name, args, torch_raises", [
-    ("adaptive_avg_pool2d", (2,), True), ("adaptive_max_pool2d", (2,), True),
-    ("dropout2d", (0.5,), True),
-    ("avg_pool2d", (2,), False),  # PyTorch truncates integer means; here it gave zeros
+@pytest.mark.parametrize("name, args", [
+    ("adaptive_avg_pool2d", (2,)), ("adaptive_max_pool2d", (2,)), ("dropout2d", (0.5,)),
+    ("max_pool1d", (2,)),  # PyTorch's CPU kernel without indices is float only
 ])
-def test_integer_input_raises_where_it_gave_wrong_values(name, args, torch_raises):
-    x = numpy.arange(32).reshape(1, 2, 4, 4)
+def test_integer_input_raises_where_torch_raises(name, args):
+    x = numpy.arange(32).reshape(2, 4, 4) if name == "max_pool1d" else numpy.arange(32).reshape(1, 2, 4, 4)
     fn = OURS.get(name, dropout2d)
-    if torch_raises:
-        with pytest.raises((NotImplementedError, RuntimeError)):
-            getattr(F, name)(torch.from_numpy(x), *args)
+    with pytest.raises((NotImplementedError, RuntimeError)):
+        getattr(F, name)(torch.from_numpy(x), *args)
     with pytest.raises(TypeError, match=f"{name}: expected a floating-point input, got dtype int64"):
         fn(rb.tensor(x), *args)
+
+
+@pytest.mark.parametrize("args, kwargs", [
+    ((2,), {}), ((3, 1, 1), {}), ((3, 1, 1), {"count_include_pad": False}),
+    ((3, 2, 1), {"ceil_mode": True}), ((2,), {"divisor_override": 3}),
+    ((2,), {"divisor_override": -3}),
+])
+def test_avg_pool2d_of_int64_truncates_toward_zero_as_torch(args, kwargs):
+    """PyTorch's int64 avg_pool2d divides the integer sum in C (toward 0, not floor)."""
+    x = torch.arange(-40, 10).reshape(1, 2, 5, 5)
+    assert_close(avg_pool2d(from_torch(x), *args, **kwargs), F.avg_pool2d(x, *args, **kwargs))
+    assert_close(rb.nn.AvgPool2d(*args, **kwargs)(from_torch(x[0])),  # unbatched, the module
+                 torch.nn.AvgPool2d(*args, **kwargs)(x[0]))
+
+
+@pytest.mark.parametrize("dtype", [torch.int32, torch.uint8, torch.bool])
+def test_avg_pool2d_refuses_other_integer_dtypes_as_torch(dtype):
+    x = torch.arange(16).reshape(1, 1, 4, 4).to(dtype)
+    with pytest.raises(NotImplementedError):
+        F.avg_pool2d(x, 2)
+    with pytest.raises(TypeError, match="avg_pool2d: expected a floating-point or int64 input, got"):
+        avg_pool2d(from_torch(x), 2)
+
+
+@pytest.mark.parametrize("dtype", [torch.int64, torch.int32, torch.uint8])
+def test_max_pools_of_integers_match_torch(dtype):
+    """The padding of an integer input is the dtype's minimum (there is no -inf): a window of
+    minima alone still points inside the input."""
+    low = torch.iinfo(dtype).min
+    x = torch.tensor([[[[low, low, 3], [low, low, 1], [2, low, 0]]]]).to(dtype)
+    ty, ti = F.max_pool2d(x, 2, 1, 1, return_indices=True)
+    ry, ri = max_pool2d(from_torch(x), 2, 1, 1, return_indices=True)
+    assert_close(ry, ty)
+    assert_close(ri, ti)
+    ty, ti = F.max_pool1d(x[0, 0], 2, 1, 1, return_indices=True)
+    ry, ri = max_pool1d(from_torch(x[0, 0]), 2, 1, 1, return_indices=True)
+    assert_close(ry, ty)
+    assert_close(ri, ti)
+    with pytest.raises(NotImplementedError):
+        F.max_pool2d(x > 0, 2)
+    with pytest.raises(TypeError, match="max_pool2d: expected a floating-point or integer input, "
+                                        "got dtype bool"):
+        max_pool2d(from_torch(x > 0), 2)
 
 
 @pytest.mark.parametrize("name, args", [("adaptive_max_pool2d", ((3, 2),)),

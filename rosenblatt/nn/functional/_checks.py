@@ -16,9 +16,10 @@ def check_dtype(op: str, input: Any, **params: Any) -> None:
                                f"{p.dtype}; convert one, e.g. input.to({name}.dtype)")
 
 
-def check_floating(op: str, x: Any) -> None:
+def check_floating(op: str, x: Any, or_int64: bool = False) -> None:
     """Raise PyTorch's refusal of an integer or bool input where it has floating-point kernels
-    only ("not implemented for 'Long'"); NumPy would give float64, or integers truncated."""
-    if x.dtype.kind != "f":
-        raise TypeError(f"{op}: expected a floating-point input, got dtype {x.dtype}; convert it "
-                        f"first, e.g. x.float()")
+    only ("not implemented for 'Long'"); NumPy would give float64, or integers truncated.
+    ``or_int64``: the op also has an int64 kernel (avg_pool2d), so int64 passes."""
+    if x.dtype.kind != "f" and not (or_int64 and x.dtype == "int64"):
+        raise TypeError(f"{op}: expected a floating-point{' or int64' if or_int64 else ''} input, "
+                        f"got dtype {x.dtype}; convert it first, e.g. x.float()")

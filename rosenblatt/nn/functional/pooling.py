@@ -68,7 +68,8 @@ def _disjoint(kernel: tuple, stride: tuple, dilation: tuple) -> bool:
 class MaxPool2d(Function):
     def forward(self, x, kernel=(1, 1), stride=(1, 1), padding=(0, 0), dilation=(1, 1),
                 out=(1, 1), extra=(0, 0)):
-        xpad = pad2d(x, padding[0], extra[0], padding[1], extra[1], -xp.inf)
+        low = -xp.inf if x.dtype.kind == "f" else xp.iinfo(x.dtype).min  # integers have no -inf
+        xpad = pad2d(x, padding[0], extra[0], padding[1], extra[1], low)
         slices = [s for _, _, s in offset_slices(kernel, stride, dilation, out)]
         best = xpad[:, :, slices[0][0], slices[0][1]].copy(order="K")
         # Scratch in best's memory order (the input's): mixed orders make every pass stride badly.
@@ -81,10 +82,10 @@ class MaxPool2d(Function):
             # than copyto(arg, k, where=larger)
             xp.maximum(arg, xp.multiply(larger, k, dtype=arg.dtype), out=arg)
             xp.maximum(best, v, out=best)
-        # Windows of NaN or of -inf alone, found by one pass over the output (min is NaN or
-        # -inf), get PyTorch's argmax off the hot path.
-        if best.size and not best.min() > -xp.inf:
-            _mend_argmax(arg, best, xpad, slices, padding, x.shape[2:])
+        # Windows of NaN or of the padding value alone, found by one pass over the output (min
+        # is NaN or ``low``), get PyTorch's argmax off the hot path.
+        if best.size and not best.min() > low:
+            _mend_argmax(arg, best, xpad, slices, padding, x.shape[2:], low)
         self.arg, self.slices, self.padshape = arg, slices, xpad.shape
         self.geometry = (x.shape, padding, _disjoint(kernel, stride, dilation))
         return best
@@ -110,15 +111,16 @@ class MaxPool2d(Function):
 
 
 def _mend_argmax(arg: Any, best: Any, xpad: Any, slices: list, padding: tuple,
-                 size: tuple) -> None:
-    """``arg`` as PyTorch's max pool has it where a window holds NaN or only -inf.
+                 size: tuple, low: Any) -> None:
+    """``arg`` as PyTorch's max pool has it where a window holds NaN or only ``low`` (the
+    padding value: -inf, or an integer dtype's minimum).
 
     PyTorch's maximum is the window's last NaN (``val > max || isnan(val)``), and a
-    window of -inf alone points at its first element inside the input.  The strict
-    ``>`` of the forward never picks a NaN, and for -inf alone it keeps offset 0,
-    which may lie in the -inf padding (an index outside the input, a lost gradient).
+    window of ``low`` alone points at its first element inside the input.  The strict
+    ``>`` of the forward never picks a NaN, and for ``low`` alone it keeps offset 0,
+    which may lie in the padding (an index outside the input, a lost gradient).
     """
-    empty = xp.isneginf(best)
+    empty = best == low
     if empty.any():
         def inside(axis: int, positions: slice) -> Any:
             p = xp.arange(positions.start, positions.stop, positions.step)
@@ -140,7 +142,7 @@ def max_pool2d(input: Tensor, kernel_size: int | tuple[int, int],
     (padding is -inf).  The gradient goes to the first maximum of each window.
 
     Args:
-        input: (N, C, H, W), or one unbatched (C, H, W) sample.
+        input: (N, C, H, W), or one unbatched (C, H, W) sample; floating-point or integer.
         kernel_size: int or (kh, kw).
         stride: int or pair; default ``kernel_size``.
         padding: int or pair, at most half the kernel. Default 0.
@@ -162,6 +164,9 @@ def max_pool2d(input: Tensor, kernel_size: int | tuple[int, int],
                                 ceil_mode, return_indices)
     kernel, stride, padding, dilation, out, extra = _geometry(
         "max_pool2d", input, kernel_size, stride, padding, dilation, ceil_mode)
+    if input.dtype.kind == "b":  # PyTorch has integer kernels, but none for bool
+        raise TypeError("max_pool2d: expected a floating-point or integer input, got dtype bool; "
+                        "convert it first, e.g. x.float()")
     y = MaxPool2d.apply(input, kernel=kernel, stride=stride, padding=padding, dilation=dilation,
                         out=out, extra=extra)
     if not return_indices:
@@ -184,7 +189,8 @@ def max_pool1d(input: Tensor, kernel_size: int, stride: int | None = None, paddi
                return_indices: bool = False) -> Tensor | tuple[Tensor, Tensor]:
     """Max over sliding windows of an (N, C, L) batch: ``max_pool2d`` on a height-1 image.
 
-    Args: as ``max_pool2d``, each an int.  Indices index L.
+    Args: as ``max_pool2d``, each an int.  Indices index L.  An integer input needs
+    ``return_indices=True``, as in PyTorch (whose CPU kernel without indices is float only).
 
     Example:
         >>> import rosenblatt as rb
@@ -199,6 +205,8 @@ def max_pool1d(input: Tensor, kernel_size: int, stride: int | None = None, paddi
         raise ValueError(f"max_pool1d: expected a 3-d Tensor (N, C, L) or an unbatched 2-d one "
                          f"(C, L), got "
                          f"{list(input.shape) if isinstance(input, Tensor) else type(input).__name__}")
+    if not return_indices:  # PyTorch's CPU max_pool1d kernel (not the one with indices) is float only
+        check_floating("max_pool1d", input)
     one = lambda v: v[0] if isinstance(v, (tuple, list)) and len(v) == 1 else v  # noqa: E731
     stride = one(kernel_size) if stride is None or stride == () else one(stride)
     result = max_pool2d(input.unsqueeze(2), (1, one(kernel_size)), (1, stride), (0, one(padding)),
@@ -209,13 +217,20 @@ def max_pool1d(input: Tensor, kernel_size: int, stride: int | None = None, paddi
 
 
 class AvgPool2d(Function):
-    def forward(self, x, scale=None, kernel=(1, 1), stride=(1, 1), padding=(0, 0), out=(1, 1),
-                extra=(0, 0)):
+    """Window sums times ``scale``; an int64 input (never differentiated) is divided by
+    ``divisor`` instead, truncating toward 0 as PyTorch's int64 kernel (C's ``/``) does."""
+
+    def forward(self, x, scale=None, divisor=None, kernel=(1, 1), stride=(1, 1), padding=(0, 0),
+                out=(1, 1), extra=(0, 0)):
         xpad = pad2d(x, padding[0], extra[0], padding[1], extra[1])
         slices = [s for _, _, s in offset_slices(kernel, stride, (1, 1), out)]
         total = xpad[:, :, slices[0][0], slices[0][1]].copy(order="K")
         for rows, cols in slices[1:]:
             total += xpad[:, :, rows, cols]
+        if divisor is not None:
+            total -= xp.fmod(total, divisor)  # now a multiple of divisor: // is exact
+            total //= divisor
+            return total
         total *= scale
         self.scale, self.slices, self.padshape = scale, slices, xpad.shape
         self.crop = (padding, x.shape)
@@ -246,10 +261,10 @@ def avg_pool2d(input: Tensor, kernel_size: int | tuple[int, int],
     """Mean over sliding windows of an (N, C, H, W) batch, as ``torch.nn.functional.avg_pool2d``.
 
     ``out[n, c, y, x] = sum_{i, j} in[n, c, y s_h - p_h + i, x s_w - p_w + j] / divisor``
-    (padding is 0).
+    (padding is 0).  An int64 input gives int64 means, truncated toward 0, as PyTorch's.
 
     Args:
-        input: (N, C, H, W), or one unbatched (C, H, W) sample.
+        input: (N, C, H, W), or one unbatched (C, H, W) sample; floating-point or int64.
         kernel_size: int or (kh, kw).
         stride: int or pair; default ``kernel_size``.
         padding: int or pair, at most half the kernel. Default 0.
@@ -271,19 +286,22 @@ def avg_pool2d(input: Tensor, kernel_size: int | tuple[int, int],
                                 count_include_pad, divisor_override)
     kernel, stride, padding, _, out, extra = _geometry(
         "avg_pool2d", input, kernel_size, stride, padding, 1, ceil_mode)
-    # PyTorch truncates integer means; the float scale gave zeros.
-    check_floating("avg_pool2d", input)
+    check_floating("avg_pool2d", input, or_int64=True)  # int64: PyTorch's truncated means
     if divisor_override is not None:
         if not isinstance(divisor_override, int) or divisor_override == 0:
             raise ValueError(f"avg_pool2d: divisor_override must be a non-zero int, "
                              f"got {divisor_override!r}")
-        scale = xp.asarray(1.0 / divisor_override, dtype=input.dtype)
+        divisor = xp.asarray(divisor_override)
     else:
         counts = [_window_counts(input.shape[2 + a], kernel[a], stride[a], padding[a], out[a],
                                  count_include_pad) for a in range(2)]
-        scale = (1.0 / (counts[0][:, None] * counts[1][None, :])).astype(input.dtype)
-    return AvgPool2d.apply(input, scale=scale, kernel=kernel, stride=stride, padding=padding,
-                           out=out, extra=extra)
+        divisor = counts[0][:, None] * counts[1][None, :]
+    if input.dtype.kind == "f":
+        scale, divisor = (1.0 / divisor).astype(input.dtype), None
+    else:
+        scale = None
+    return AvgPool2d.apply(input, scale=scale, divisor=divisor, kernel=kernel, stride=stride,
+                           padding=padding, out=out, extra=extra)
 
 
 def _adaptive_bounds(n: int, out: int) -> tuple[Any, Any]:
