@@ -68,6 +68,25 @@ def test_pad_sequence_matches_torch(batch_first, padding_side, rng):
         assert_close(a.grad, b.grad, **TOL, what="sequence grad")
 
 
+@pytest.mark.parametrize("dtypes", [("float32", "float64"), ("float64", "float32"), ("int64", "float64"),
+                                    ("bool", "int64")])
+def test_pad_sequence_of_mixed_dtypes_takes_the_first_ones_like_torch(dtypes, rng):
+    arrays = [(rng.standard_normal(n) * 3).astype(d) for n, d in zip((2, 3), dtypes)]
+    out = pad_sequence([rb.tensor(a) for a in arrays], padding_value=1.5, padding_side="left")
+    want = tu.pad_sequence([torch.from_numpy(a) for a in arrays], padding_value=1.5, padding_side="left")
+    assert str(out.dtype) == str(want.dtype).removeprefix("torch.")
+    numpy.testing.assert_array_equal(out.numpy(), want.numpy())
+
+
+def test_pad_sequence_grad_reaches_a_sequence_of_another_dtype(rng):
+    a, ta = _tensors(rng.standard_normal(2).astype(numpy.float32))
+    b, tb = _tensors(rng.standard_normal(3))
+    (pad_sequence([a, b], batch_first=True) * rb.tensor([[1.0], [2.0]])).sum().backward()
+    (tu.pad_sequence([ta, tb], batch_first=True) * torch.tensor([[1.0], [2.0]])).sum().backward()
+    assert b.grad.dtype == numpy.float64
+    assert_close(b.grad, tb.grad, **TOL)
+
+
 def test_bad_lengths_raise():
     x = rb.zeros(4, 3, 2)
     with pytest.raises(ValueError, match="enforce_sorted=False"):
@@ -76,6 +95,8 @@ def test_bad_lengths_raise():
         pack_padded_sequence(x, [5, 3, 2])
     with pytest.raises(ValueError, match="expected 3 lengths"):
         pack_padded_sequence(x, [3, 2])
+    with pytest.raises(ValueError, match="sequence 0 is 0-d"):
+        pad_sequence([rb.tensor(1.0), rb.ones(2)])
     with pytest.raises(ValueError, match="total_length=2"):
         pad_packed_sequence(pack_padded_sequence(x, [3, 2, 1]), total_length=2)
 

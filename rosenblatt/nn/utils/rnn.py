@@ -137,9 +137,10 @@ def pad_sequence(sequences: Sequence[Tensor], batch_first: bool = False, padding
     """Stack tensors of shapes ``(L_i, *)`` into ``(T, B, *)`` (``(B, T, *)`` with ``batch_first``), padded.
 
     Args:
-        sequences: the tensors; all trailing dims must agree.
+        sequences: the tensors; all trailing dims must agree.  The result has the first
+            one's dtype; the others are cast to it (as PyTorch copies them into its buffer).
         batch_first: put the batch dim first.
-        padding_value: the value of padded positions.
+        padding_value: the value of padded positions, cast to that dtype.
         padding_side: ``"right"`` (pad after each sequence) or ``"left"``.
     """
     if padding_side not in ("right", "left"):
@@ -149,6 +150,9 @@ def pad_sequence(sequences: Sequence[Tensor], batch_first: bool = False, padding
         raise ValueError("pad_sequence: received an empty list of sequences")
     trailing = tuple(sequences[0].shape[1:])
     for i, s in enumerate(sequences):
+        if s.ndim == 0:
+            raise ValueError(f"pad_sequence: sequence {i} is 0-d; each sequence needs a length dim "
+                             f"(L_i, *), e.g. s.reshape(1)")
         if tuple(s.shape[1:]) != trailing:
             raise ValueError(f"pad_sequence: sequence {i} has shape {tuple(s.shape)}, expected trailing dims "
                              f"{trailing} like sequence 0")
@@ -159,6 +163,7 @@ def pad_sequence(sequences: Sequence[Tensor], batch_first: bool = False, padding
     valid = (offset >= 0) & (offset < lengths[None, :])
     index = xp.where(valid, starts[None, :] + offset, n)  # (T, B); n is the padding row
     dtype = sequences[0].data.dtype
+    sequences = [s.to(dtype) for s in sequences]
     pad_row = Tensor._wrap(xp.full((1,) + trailing, padding_value, dtype=dtype))
     padded = getitem(cat(sequences + [pad_row], 0), index)
     return transpose(padded, 0, 1) if batch_first else padded
