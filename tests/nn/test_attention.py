@@ -219,6 +219,13 @@ def test_multihead_attention_init():
     assert MultiheadAttention(8, 2, bias=False).in_proj_bias is None
 
 
+@pytest.mark.parametrize("kwargs", [{}, dict(bias=False, kdim=4, vdim=6, batch_first=True)])
+def test_multihead_attention_repr_matches_torch(kwargs):
+    """PyTorch prints only the out_proj child; its class there is a Linear subclass we do not have."""
+    want = repr(torch.nn.MultiheadAttention(8, 2, **kwargs))
+    assert repr(MultiheadAttention(8, 2, **kwargs)) == want.replace("NonDynamicallyQuantizableLinear", "Linear")
+
+
 def test_multihead_attention_errors():
     with pytest.raises(ValueError, match=r"embed_dim \(10\).*num_heads \(4\)"):
         MultiheadAttention(10, 4)

@@ -193,6 +193,3 @@ class MultiheadAttention(Module):
         if unbatched:
             out = out.squeeze(0 if self.batch_first else 1)
         return out, weights
-
-    def extra_repr(self) -> str:
-        return f"embed_dim={self.embed_dim}, num_heads={self.num_heads}, batch_first={self.batch_first}"
