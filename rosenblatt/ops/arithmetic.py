@@ -81,7 +81,11 @@ class Pow(Function):
         if not isinstance(x, xp.ndarray):
             x = xp.asarray(x, dtype=result_type(x, y))  # keep 2 ** t in t's dtype
         self.x, self.y = x, y
-        self.out = _torch_dtype(x ** y, base, y)
+        try:
+            out = x ** y
+        except (ValueError, OverflowError):  # NumPy refuses integers to negative integer powers
+            out = _integer_power(x, y)
+        self.out = _torch_dtype(out, base, y)
         return self.out
 
     def backward(self, grad):
@@ -96,6 +100,24 @@ class Pow(Function):
         if p[1] is not None:
             gy = grad * xp.where((x == 0) & (y >= 0), 0, self.out * xp.log(x))
         return gx, gy
+
+
+def _integer_power(x, y):
+    """``x ** y`` of integers where NumPy refuses it, as PyTorch: a negative tensor exponent
+    gives ``1 / x ** -y`` truncated (1 for x = 1, +-1 for x = -1, else 0), while a number
+    exponent that is negative (or doesn't fit the base's dtype) is an error."""
+    if not isinstance(y, xp.ndarray):
+        if y < 0:
+            raise RuntimeError(f"pow(): integers to negative integer powers are not allowed (the "
+                               f"base is {x.dtype}, the exponent {y}); convert the base to floating "
+                               f"point first, e.g. x.float() ** {y}")
+        raise RuntimeError(f"pow(): the exponent {y} does not fit the base's dtype {x.dtype} "
+                           f"without overflow; convert the base to int64 or floating point first")
+    negative = y < 0
+    # Right where |x| = 1, which only needs the parity of a negative y (y & 1, no overflow at
+    # int64's minimum as -y would have)
+    unit_power = x ** xp.where(negative, y & 1, y)
+    return xp.where(negative & (xp.abs(x) != 1), 0, unit_power)
 
 
 class RoundedDivide(Function):

@@ -177,6 +177,27 @@ def test_pow_negative_base_integer_exponent():
     check_op([(3, 4)], lambda x: x ** 2.0, low=-2, high=-0.5)
 
 
+def test_pow_integers_to_negative_integer_powers():
+    # A tensor exponent computes (1 / x ** -y truncated: 0 but for x = 1 or -1), as PyTorch;
+    # a number exponent raises PyTorch's error, NumPy's never shows.
+    base = numpy.array([-2, -1, 0, 1, 2, 3])
+    exponent = numpy.array([-1, -3, -1, -2, -1, 2])
+    check_op(None, lambda x, y: x ** y, inputs=[base, exponent])
+    check_op(None, rb.pow, torch.pow, inputs=[base, exponent])
+    check_op(None, lambda x, y: x.pow(y), inputs=[base.astype(numpy.int32), numpy.array(-1)])
+    check_op(None, lambda x, y: x.pow_(y), inputs=[base, exponent])
+    check_op(None, lambda y: 2 ** y, inputs=[exponent])
+    check_op(None, lambda y: True ** y, inputs=[exponent])
+    check_op(None, lambda x, y: x ** y, inputs=[numpy.array([True, False]), numpy.array([-1, -2])])
+    check_op(None, lambda x, y: x ** y, inputs=[base.astype(numpy.uint8), numpy.array([-1])])
+    for dtype in (rb.int64, rb.int32, rb.uint8, rb.bool):
+        for call in (lambda x: x ** -1, lambda x: rb.pow(x, -2), lambda x: x.pow_(-1)):
+            with pytest.raises(RuntimeError, match="integers to negative integer powers are not allowed"):
+                call(rb.tensor([2, 1], dtype=dtype))
+    with pytest.raises(RuntimeError, match="exponent 1099511627776 does not fit the base's dtype int32"):
+        rb.tensor([2], dtype=rb.int32) ** 2 ** 40
+
+
 def test_square_lerp():
     check_op([(3, 4)], rb.square, torch.square)
     check_op([(3, 4), (3, 4), (4,)], rb.lerp, torch.lerp)
