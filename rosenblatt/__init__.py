@@ -22,8 +22,8 @@ from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, fu
                        randn, randn_like, randperm, tensor, zeros, zeros_like)
 from .ops import (abs, add, all, allclose, amax, amin, any, argmax, argmin, argsort, bitwise_and,
                   bitwise_not, bitwise_or, bitwise_xor, bmm, broadcast_to,
-                  cat, ceil, chunk, clamp, clip, clone, concat, concatenate, cos, cumsum, div,
-                  dot, einsum, eq, equal, exp, expm1, flatten, flip, floor, floor_divide, fmod,
+                  cat, ceil, chunk, clamp, clip, clone, concat, concatenate, cos, cumprod, cumsum,
+                  div, dot, einsum, eq, equal, exp, expm1, flatten, flip, floor, floor_divide, fmod,
                   gather, ge, greater, greater_equal, gt, index_select, isclose, isfinite, isinf,
                   isnan, le, lerp, less, less_equal, log, log1p, log2, log10, log_softmax,
                   logical_and, logical_not, logical_or, logical_xor, logsumexp, lt, masked_fill,

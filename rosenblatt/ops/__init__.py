@@ -18,8 +18,8 @@ from .inplace import copy_from, full_like_of, inplace
 from .linalg import bmm, dot, einsum, matmul, mm, outer
 from .pointwise import (abs, ceil, cos, exp, expm1, floor, log, log1p, log2, log10, reciprocal,
                         relu, round, rsqrt, sigmoid, sin, sqrt, tanh, to_dtype, trunc)
-from .reduction import (all, amax, amin, any, argmax, argmin, cumsum, logsumexp, max, mean, min,
-                        norm, prod, std, sum, var)
+from .reduction import (all, amax, amin, any, argmax, argmin, cumprod, cumsum, logsumexp, max, mean,
+                        min, norm, prod, std, sum, var)
 from .shape import (broadcast_to, cat, chunk, clone, concat, concatenate, contiguous, expand,
                     expand_as, flatten, flip, movedim, pad, permute, repeat, reshape, split,
                     squeeze, stack, swapaxes, t, transpose, tril, triu, unbind, unflatten,
@@ -34,7 +34,7 @@ warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"rosenblatt\.
 _METHODS = (
     "abs", "add", "all", "allclose", "amax", "amin", "any", "argmax", "argmin", "argsort", "bitwise_and",
     "bitwise_not", "bitwise_or", "bitwise_xor", "broadcast_to",
-    "ceil", "chunk", "clamp", "clip", "clone", "contiguous", "cos", "cumsum", "div", "dot", "eq",
+    "ceil", "chunk", "clamp", "clip", "clone", "contiguous", "cos", "cumprod", "cumsum", "div", "dot", "eq",
     "equal", "exp", "expand", "expand_as", "expm1", "flatten", "flip", "floor", "floor_divide",
     "fmod", "gather", "ge", "gt", "index_select", "isclose", "isfinite", "isinf", "isnan", "le",
     "lerp", "log", "log10", "log1p", "log2", "log_softmax", "logical_and", "logical_not",

@@ -158,10 +158,46 @@ class Cumsum(Function):
         return xp.cumsum(x, axis=axis, dtype=dtype).reshape(x.shape)  # NumPy makes a 0-d input 1-d
 
     def backward(self, grad):
+        return grad if grad.ndim == 0 else _reverse_cumsum(grad, self.axis)
+
+
+def _reverse_cumsum(a: Any, axis: int) -> Any:
+    """Sums from each position to the end along ``axis``: the adjoint of a running sum."""
+    return xp.flip(xp.cumsum(xp.flip(a, axis), axis=axis), axis)
+
+
+class Cumprod(Function):
+    """Running products.
+
+    The gradient of ``x_j`` is ``sum_{i >= j} grad_i * out_i / x_j``, as in PyTorch; the
+    division is safe before a slice's first zero only.  At that first zero the products
+    without it are the running products with it taken as 1, and after it every product
+    still has it, so the gradient is 0 there (exact, no 0 / 0).
+    """
+
+    saves_inputs = (0,)
+    saves_output = True
+
+    def forward(self, x, axis=0, dtype=None):
+        self.x, self.axis = x, axis
+        self.out = xp.cumprod(x, axis=axis, dtype=dtype).reshape(x.shape)  # NumPy makes 0-d 1-d
+        return self.out
+
+    def backward(self, grad):
         if grad.ndim == 0:
             return grad
-        flipped = xp.flip(grad, self.axis)
-        return xp.flip(xp.cumsum(flipped, axis=self.axis), self.axis)
+        x, axis = self.x.astype(grad.dtype, copy=False), self.axis  # a dtype= may have cast x
+        to_end = _reverse_cumsum(grad * self.out, axis)
+        zero = x == 0
+        if not zero.any():
+            return to_end / x
+        zeros_so_far = xp.cumsum(zero, axis=axis)
+        before = zeros_so_far == 0
+        first_zero = zero & (zeros_so_far == 1)
+        gx = xp.where(before, to_end / xp.where(before, x, 1), 0)
+        without_it = xp.cumprod(xp.where(first_zero, 1, x), axis=axis)
+        at_zero = xp.where(before, 0, grad * without_it).sum(axis=axis, keepdims=True)
+        return xp.where(first_zero, at_zero, gx)
 
 
 class MaxResult(NamedTuple):
@@ -333,6 +369,11 @@ def norm(input: Any, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> 
 def cumsum(input: Any, dim: int, *, dtype: Any = None) -> Tensor:
     """Running sums along ``dim``.  Integer and bool inputs give int64."""
     return Cumsum.apply(input, axis=dim_index(dim, _ndim(input), "cumsum"), dtype=_total_dtype(input, dtype))
+
+
+def cumprod(input: Any, dim: int, *, dtype: Any = None) -> Tensor:
+    """Running products along ``dim``.  Integer and bool inputs give int64."""
+    return Cumprod.apply(input, axis=dim_index(dim, _ndim(input), "cumprod"), dtype=_total_dtype(input, dtype))
 
 
 def all(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:

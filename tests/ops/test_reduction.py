@@ -153,6 +153,34 @@ def test_cumsum(shape, dim):
     check_op([shape], lambda x: x.cumsum(dim))
 
 
+@pytest.mark.parametrize("shape, dim", [((3, 4), 0), ((3, 4), 1), ((3, 4), -1), ((2, 3, 4), 1), ((5,), 0),
+                                        ((), 0), ((), -1), ((3, 0), 1), ((0, 3), 1)])
+def test_cumprod(shape, dim):
+    check_op([shape], lambda x: rb.cumprod(x, dim), lambda x: torch.cumprod(x, dim))
+    check_op([shape], lambda x: x.cumprod(dim))
+
+
+def test_cumprod_gradient_at_zeros():
+    # One zero, several in a row, at either end, and slices without: exact, no 0 / 0.
+    x = numpy.array([[2.0, 0.0, 3.0, -1.5, 0.5], [0.0, 0.0, 0.0, 2.0, 3.0], [1.5, -2.0, 0.5, 3.0, 0.0],
+                     [0.0, 2.0, 0.0, 3.0, 1.5], [1.5, -2.0, 0.5, 3.0, 2.0]])
+    for dim in (1, 0, -1):
+        check_op(None, lambda t: t.cumprod(dim), inputs=[x])
+    check_op(None, lambda t: t.cumprod(0), inputs=[numpy.array(0.0)])
+
+
+def test_cumprod_dtypes():
+    # Integers and bools give int64, as cumsum; dtype= casts the input first (1.5 -> 1 for int32).
+    for x in [numpy.array([[1, -2], [3, 4]], dtype=numpy.int32), numpy.array([[True, False], [True, True]]),
+              numpy.array([[1, 2], [3, 4]], dtype=numpy.uint8)]:
+        check_op(None, lambda t: t.cumprod(1), inputs=[x])
+    check_op([(3, 4)], lambda t: rb.cumprod(t, 1, dtype=rb.float64), lambda t: torch.cumprod(t, 1, dtype=torch.float64))
+    x = numpy.array([1.5, 2.5, -3.0])
+    assert_close(rb.cumprod(rb.tensor(x), 0, dtype=rb.int32), torch.cumprod(torch.tensor(x), 0, dtype=torch.int32))
+    with pytest.raises(IndexError, match="cumprod"):
+        rb.cumprod(rb.ones(2), 1)
+
+
 def test_integer_and_bool_reductions():
     i = numpy.array([[1, -2, 3], [4, 5, -6]])
     b = numpy.array([[True, False, True], [True, True, True]])
