@@ -160,3 +160,82 @@ def test_layer_norm_float32_rows_of_many_features_noncontiguous_and_empty():
         assert_close(out, expected.detach(), atol=2e-5, rtol=1e-5)
         for mine, theirs in ((xs, x), (ws, w), (bs, b)):
             assert_close(mine.grad, theirs.grad, atol=2e-4, rtol=1e-4)
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"affine": True}, {"affine": True, "bias": False},
+                                    {"track_running_stats": True}, {"eps": 1e-3, "momentum": None},
+                                    {"affine": True, "track_running_stats": True, "momentum": 0.3}])
+@pytest.mark.parametrize("train", [True, False])
+def test_instance_norm_contract(kwargs, train):
+    for name, shape in (("InstanceNorm1d", (4, 3, 5)), ("InstanceNorm1d", (3, 6)),  # unbatched
+                        ("InstanceNorm2d", (2, 3, 4, 5)), ("InstanceNorm2d", (3, 4, 2))):
+        check_layer(lambda: getattr(nn, name)(3, **kwargs),
+                    lambda: _randomise(None, getattr(torch.nn, name)(3, **kwargs)), shape,
+                    train=train)
+        assert repr(getattr(nn, name)(3, **kwargs)) == repr(getattr(torch.nn, name)(3, **kwargs))
+
+
+@pytest.mark.parametrize("momentum", [0.1, None])
+def test_instance_norm_running_stats_follow_torch_over_steps(momentum):
+    """Each sample's statistics averaged over the batch; num_batches_tracked stays 0, and
+    momentum=None means 0, as in PyTorch."""
+    ours = nn.InstanceNorm2d(4, momentum=momentum, track_running_stats=True)
+    theirs = torch.nn.InstanceNorm2d(4, momentum=momentum, track_running_stats=True)
+    rng = numpy.random.default_rng(0)
+    for step in range(3):
+        x = (rng.standard_normal((3, 4, 2, 3)) * (step + 1) + step).astype(numpy.float32)
+        assert_close(ours(rb.tensor(x)), theirs(torch.from_numpy(x)))
+    for name, buf in theirs.named_buffers():
+        assert_close(getattr(ours, name), buf, what=name)
+    ours.eval()
+    theirs.eval()
+    x = rng.standard_normal((2, 4, 3, 3)).astype(numpy.float32)
+    assert_close(ours(rb.tensor(x)), theirs(torch.from_numpy(x)))
+
+
+@pytest.mark.parametrize("use_input_stats", [True, False])
+def test_instance_norm_functional_gradcheck(use_input_stats):
+    def call(lib, fn):
+        def op(x, w, b):
+            stats = (lib.zeros(3, dtype=x.dtype) + 0.5, lib.ones(3, dtype=x.dtype) * 2)
+            return fn(x, *stats, w, b, use_input_stats=use_input_stats, momentum=0.2)
+        return op
+    check_op([(2, 3, 4), (3,), (3,)], call(rb, F.instance_norm),
+             call(torch, torch.nn.functional.instance_norm))
+    check_op([(2, 3, 2, 3)], lambda x: F.instance_norm(x),
+             lambda x: torch.nn.functional.instance_norm(x))
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda m: m.nn.functional.instance_norm(m.ones(2, 3, 1)), ValueError,
+     r"more than 1 value per channel and sample.*\(2, 3, 1\)"),
+    (lambda m: m.nn.functional.instance_norm(m.ones(2, 3)), ValueError, r"\(2, 3\)"),
+    (lambda m: m.nn.functional.instance_norm(m.ones(2, 3, 4), m.zeros(3)), ValueError,
+     "running_mean and running_var must both be given"),
+    (lambda m: m.nn.functional.instance_norm(m.ones(2, 3, 4), use_input_stats=False),
+     RuntimeError, "must be given when use_input_stats=False"),
+    (lambda m: m.nn.functional.instance_norm(m.ones(2, 3, 4), m.zeros(4), m.ones(4)),
+     RuntimeError, r"running_mean must have shape \(3,\), got shape \(4,\)"),
+    (lambda m: m.nn.functional.instance_norm(m.ones(2, 3, 4), weight=m.ones(4)), RuntimeError,
+     r"weight must have 3 elements, got shape \(4,\)"),
+    (lambda m: m.nn.InstanceNorm1d(3)(m.ones(2, 3, 4, 5)), ValueError,
+     r"expected 2D or 3D input \(got 4D input"),
+    (lambda m: m.nn.InstanceNorm2d(3)(m.ones(3, 4)), ValueError,
+     r"expected 3D or 4D input \(got 2D input"),
+    (lambda m: m.nn.InstanceNorm1d(3, affine=True)(m.ones(2, 4, 5)), ValueError,
+     r"size at dim=1 to match num_features \(3\)"),
+])
+def test_instance_norm_errors_follow_torch(call, error, message):
+    with pytest.raises(error):
+        call(torch)
+    with pytest.raises(ValueError, match=message):
+        call(rb)
+
+
+def test_instance_norm_of_other_channels_without_affine_warns_and_normalises_as_torch():
+    x = numpy.random.default_rng(1).standard_normal((2, 4, 5)).astype(numpy.float32)
+    with pytest.warns(UserWarning, match="size at dim=1 does not match num_features"):
+        ours = nn.InstanceNorm1d(3)(rb.tensor(x))
+    with pytest.warns(UserWarning):
+        theirs = torch.nn.InstanceNorm1d(3)(torch.from_numpy(x))
+    assert_close(ours, theirs)

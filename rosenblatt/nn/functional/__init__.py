@@ -11,7 +11,7 @@ from .activation import elu, erf, gelu, leaky_relu, relu_, silu, softplus
 from .linear import dropout, embedding, linear
 from .loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy,
                    huber_loss, kl_div, l1_loss, mse_loss, nll_loss, smooth_l1_loss)
-from .normalization import batch_norm, layer_norm, rms_norm
+from .normalization import batch_norm, instance_norm, layer_norm, rms_norm
 
 from .attention import scaled_dot_product_attention
 from .conv import conv1d, conv2d, conv_transpose2d
@@ -25,7 +25,7 @@ __all__ = [
     "conv_transpose2d", "dropout2d", "group_norm", "interpolate", "max_pool1d", "max_pool2d",
     "scaled_dot_product_attention",
     "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
-    "dropout", "elu", "embedding", "erf", "gelu", "huber_loss", "kl_div", "l1_loss", "layer_norm",
-    "leaky_relu", "linear", "log_softmax", "mse_loss", "nll_loss", "one_hot", "pad", "relu",
+    "dropout", "elu", "embedding", "erf", "gelu", "huber_loss", "instance_norm", "kl_div",
+    "l1_loss", "layer_norm", "leaky_relu", "linear", "log_softmax", "mse_loss", "nll_loss", "one_hot", "pad", "relu",
     "relu_", "rms_norm", "sigmoid", "silu", "smooth_l1_loss", "softmax", "softplus", "tanh",
 ]

@@ -1,4 +1,4 @@
-"""layer_norm, batch_norm (fused Functions) and rms_norm (built from base ops).
+"""layer_norm, batch_norm, instance_norm (fused Functions) and rms_norm (built from base ops).
 
 The fused backward of a normalisation is the classic
 ``dx = rstd * (g - mean(g) - xhat * mean(g * xhat))`` with ``g = dy * weight``:
@@ -198,11 +198,8 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         out = _Normalize.apply(input, *affine, axes=axes, param_shape=param_shape,
                                reduce_axes=axes, eps=eps, has_weight=weight is not None)
         if training and running_mean is not None and running_var is not None:
-            node_mean, node_var = _batch_stats(out, x, axes)
-            unbiased = node_var * (count / max(count - 1, 1))
-            for buf, stat in ((running_mean, node_mean), (running_var, unbiased)):
-                buf.data *= 1.0 - momentum
-                buf.data += (momentum * stat.reshape(-1)).astype(buf.dtype, copy=False)
+            _update_running_stats(running_mean, running_var, *_batch_stats(out, x, axes), count,
+                                  momentum)
         return out
     if training:  # an empty batch: an empty output, the running statistics untouched (PyTorch)
         stats = (xp.zeros(param_shape, dtype=x.dtype), xp.ones(param_shape, dtype=x.dtype))
@@ -218,6 +215,82 @@ def _batch_stats(out: Tensor, x: Any, axes: tuple) -> tuple[Any, Any]:
         return node.batch_mean, node.batch_var
     mu = x.mean(axis=axes, keepdims=True)
     return mu, ((x - mu) ** 2).mean(axis=axes, keepdims=True)
+
+
+def _update_running_stats(running_mean: Tensor, running_var: Tensor, mean: Any, var: Any,
+                          count: int, momentum: float) -> None:
+    """``running = (1 - momentum) * running + momentum * batch``, in place, for the mean and
+    the unbiased variance (``var`` is biased, over ``count`` values), as PyTorch does."""
+    unbiased = var * (count / max(count - 1, 1))
+    for buf, stat in ((running_mean, mean), (running_var, unbiased)):
+        buf.data *= 1.0 - momentum
+        buf.data += (momentum * stat.reshape(-1)).astype(buf.dtype, copy=False)
+
+
+def instance_norm(input: Tensor, running_mean: Tensor | None = None,
+                  running_var: Tensor | None = None, weight: Tensor | None = None,
+                  bias: Tensor | None = None, use_input_stats: bool = True,
+                  momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """Normalise each channel of each sample over its positions, then scale and shift per channel.
+
+    ``y[n, c] = (x[n, c] - E[x[n, c]]) / sqrt(Var[x[n, c]] + eps) * weight[c] + bias[c]``,
+    the statistics (biased variance) over the trailing dims (Ulyanov et al., 2016): a batch
+    norm of each sample alone, or a group norm with one channel per group.
+
+    With ``use_input_stats`` and running statistics given, those are updated in place
+    as PyTorch does: ``running = (1 - momentum) * running + momentum * stat``, ``stat``
+    the mean over samples of each sample's mean (unbiased variance).  Without
+    ``use_input_stats`` the running statistics normalise instead, and must be given.
+    An empty batch leaves them as they are (PyTorch makes them NaN, the mean of no samples).
+
+    Args:
+        input: (N, C, *), at least one trailing dim.
+        running_mean, running_var: (C,) or None.
+        weight, bias: (C,) or None.
+        use_input_stats: normalise with each sample's statistics (default True).
+        momentum: weight of the new statistics in the running ones (default 0.1).
+        eps: added to the variance (default 1e-5).
+
+    Shape: ``(N, C, *)`` in and out.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.functional.instance_norm(rb.tensor([[[1.0, 3.0, 5.0], [0.0, 4.0, 2.0]]]))
+        tensor([[[-1.2247,  0.    ,  1.2247],
+                 [-1.2247,  1.2247,  0.    ]]])
+    """
+    x = input.data
+    if x.ndim < 2 or (use_input_stats and math.prod(x.shape[2:]) == 1):
+        raise ValueError(f"instance_norm(): expected input (N, C, *) with more than 1 value per "
+                         f"channel and sample (its trailing dims), got shape {tuple(x.shape)}")
+    if (running_mean is None) != (running_var is None):
+        raise ValueError("instance_norm(): running_mean and running_var must both be given or "
+                         "both be None")
+    if not use_input_stats and running_mean is None:
+        raise ValueError("instance_norm(): running_mean and running_var must be given when "
+                         "use_input_stats=False; pass use_input_stats=True to normalise with "
+                         "each sample's statistics")
+    channels = (x.shape[1],)
+    if not (_params_fit(x.dtype, channels, running_mean, running_var)
+            and _params_fit(x.dtype, channels, weight, bias, by_size=True)):
+        _check_params("instance_norm()", channels, running_mean=running_mean,
+                      running_var=running_var)
+        _check_params("instance_norm()", channels, by_size=True, weight=weight, bias=bias)
+        check_dtype("instance_norm()", x, weight=weight, bias=bias, running_mean=running_mean,
+                    running_var=running_var)
+    axes = tuple(range(2, x.ndim))  # the statistics: per sample and channel
+    param_shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
+    affine = [t for t in (weight, bias) if t is not None]
+    stats = None if use_input_stats else (running_mean.data.reshape(param_shape),
+                                          running_var.data.reshape(param_shape))
+    out = _Normalize.apply(input, *affine, axes=axes, param_shape=param_shape,
+                           reduce_axes=(0,) + axes, eps=eps, has_weight=weight is not None,
+                           stats=stats)
+    if use_input_stats and running_mean is not None and x.shape[0]:
+        mean, var = _batch_stats(out, x, axes)  # (N, C, 1, ...)
+        _update_running_stats(running_mean, running_var, mean.mean(axis=0), var.mean(axis=0),
+                              math.prod(x.shape[2:]), momentum)
+    return out
 
 
 def rms_norm(input: Tensor, normalized_shape: Sequence[int] | int, weight: Tensor | None = None,

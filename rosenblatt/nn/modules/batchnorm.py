@@ -1,12 +1,13 @@
-"""BatchNorm1d and BatchNorm2d."""
+"""BatchNorm1d/2d and InstanceNorm1d/2d: one base for their parameters and running statistics."""
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from ..._backend import default_float, xp
 from ...tensor import Tensor
 from .. import init
-from ..functional.normalization import batch_norm
+from ..functional.normalization import batch_norm, instance_norm
 from ..parameter import Parameter
 from .module import Module
 
@@ -105,3 +106,78 @@ class BatchNorm2d(_BatchNorm):
     """Batch normalisation over ``(N, C, H, W)`` input; see ``BatchNorm1d``."""
 
     _dims = (4,)
+
+
+class _InstanceNorm(_BatchNorm):
+    """Instance norm layers: ``_BatchNorm``'s parameters and buffers with PyTorch's instance-norm
+    defaults; the running statistics count no batches (``num_batches_tracked`` stays 0, and
+    ``momentum=None`` means 0, as in PyTorch)."""
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
+                 affine: bool = False, track_running_stats: bool = False, device: Any = None,
+                 dtype: Any = None, *, bias: bool = True) -> None:
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype,
+                         bias=bias)
+
+    def forward(self, input: Tensor) -> Tensor:
+        if input.ndim not in self._dims:
+            dims = " or ".join(f"{d}D" for d in self._dims)
+            raise ValueError(f"{type(self).__name__}: expected {dims} input (got {input.ndim}D input "
+                             f"of shape {tuple(input.shape)})")
+        unbatched = input.ndim == self._dims[0]  # one (C, *) sample: run as a batch of one
+        channel_dim = 0 if unbatched else 1
+        if input.shape[channel_dim] != self.num_features:
+            if self.affine:
+                raise ValueError(f"{type(self).__name__}: expected input's size at dim="
+                                 f"{channel_dim} to match num_features ({self.num_features}), "
+                                 f"got input of shape {tuple(input.shape)}")
+            warnings.warn(f"{type(self).__name__}: input's size at dim={channel_dim} does not "
+                          f"match num_features. You can silence this warning by not passing in "
+                          f"num_features, which is not used because affine=False", stacklevel=2)
+        x = input.unsqueeze(0) if unbatched else input
+        out = instance_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
+                            self.training or not self.track_running_stats,
+                            0.0 if self.momentum is None else self.momentum, self.eps)
+        return out.squeeze(0) if unbatched else out
+
+
+class InstanceNorm1d(_InstanceNorm):
+    """Instance normalisation over ``(N, C, L)`` input (Ulyanov et al., 2016).
+
+    ``y = (x - E[x]) / sqrt(Var[x] + eps) * weight + bias``, the statistics (biased
+    variance) of each channel of each sample over L.  With ``track_running_stats``,
+    training also folds them into ``running_mean``/``running_var`` (unbiased variance,
+    averaged over the samples) with ``momentum``, and eval normalises with those.
+
+    Args:
+        num_features: C.
+        eps: added to the variance (default 1e-5).
+        momentum: weight of the new statistics in the running ones (default 0.1).
+        affine: learn ``weight`` (ones) and ``bias`` (zeros) per channel (default False).
+        track_running_stats: keep running statistics for eval (default False: eval uses
+            each sample's statistics too).
+        bias: learn ``bias`` (only with ``affine``; keyword-only, as in PyTorch).
+
+    Shape: ``(N, C, L)`` or one unbatched ``(C, L)`` sample, in and out.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.InstanceNorm1d(3)(rb.randn(8, 3, 5)).shape
+        (8, 3, 5)
+    """
+
+    _dims = (2, 3)
+
+
+class InstanceNorm2d(_InstanceNorm):
+    """Instance normalisation over ``(N, C, H, W)`` input, or one unbatched ``(C, H, W)``
+    sample; the statistics of each channel of each sample over H and W.  See
+    ``InstanceNorm1d``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.InstanceNorm2d(3, affine=True)(rb.randn(2, 3, 4, 4)).shape
+        (2, 3, 4, 4)
+    """
+
+    _dims = (3, 4)
