@@ -60,6 +60,35 @@ def test_sdpa_matches_torch(kind, L, S, rng):
         numpy.testing.assert_array_equal(out.data[:, :, 1], 0.0)
 
 
+@pytest.mark.parametrize("q_shape,k_shape,v_shape,kwargs", [
+    ((2, 4, 3, 5), (2, 2, 6, 5), (2, 1, 6, 7), dict(enable_gqa=True)),  # key and value heads repeat apart
+    ((3, 1, 4, 3, 5), (3, 2, 2, 6, 5), (3, 2, 4, 6, 7), dict(enable_gqa=True, is_causal=True)),
+    ((2, 3, 5), (2, 0, 5), (2, 0, 7), {}),  # no keys: zeros
+    ((2, 3, 5), (2, 0, 5), (2, 0, 7), dict(is_causal=True)),
+    ((3, 5), (4, 5), (4, 7), dict(attn_mask=numpy.float32)),  # a float32 mask on float64 inputs
+])
+def test_sdpa_gqa_no_keys_and_float32_mask_match_torch(q_shape, k_shape, v_shape, kwargs, rng):
+    arrays = [rng.standard_normal(shape) for shape in (q_shape, k_shape, v_shape)]
+    rb_in = [rb.tensor(a, requires_grad=True) for a in arrays]
+    torch_in = [torch.tensor(a, requires_grad=True) for a in arrays]
+    rb_kw, torch_kw = dict(kwargs), dict(kwargs)
+    if "attn_mask" in kwargs:
+        mask = rng.standard_normal((q_shape[-2], k_shape[-2])).astype(kwargs["attn_mask"])
+        rb_kw["attn_mask"] = rb.tensor(mask, requires_grad=True)
+        torch_kw["attn_mask"] = torch.tensor(mask, requires_grad=True)
+        rb_in.append(rb_kw["attn_mask"])
+        torch_in.append(torch_kw["attn_mask"])
+    out = sdpa(*rb_in[:3], **rb_kw)
+    want = torch.nn.functional.scaled_dot_product_attention(*torch_in[:3], **torch_kw)
+    assert_close(out, want, **TIGHT)
+    g = rng.standard_normal(tuple(want.shape))
+    out.backward(rb.tensor(g))
+    want.backward(torch.tensor(g))
+    for a, b in zip(rb_in, torch_in):
+        assert a.grad.dtype == a.dtype
+        assert_close(a.grad, b.grad, atol=1e-6, rtol=1e-5, what="grad")
+
+
 def test_sdpa_float32_broadcast_batch_and_scale(rng):
     q = rng.standard_normal((2, 3, 4, 8)).astype(numpy.float32)
     k = rng.standard_normal((1, 3, 6, 8)).astype(numpy.float32)  # one key set for the whole batch
@@ -117,6 +146,12 @@ def test_sdpa_errors():
         sdpa(q, rb.randn(2, 4, 6), q)
     with pytest.raises(TypeError, match="attn_mask must be bool"):
         sdpa(q, q, q, attn_mask=rb.zeros(4, 4, dtype=rb.int64))
+    with pytest.raises(TypeError, match="attn_mask must be bool, float32 or the query's dtype float32"):
+        sdpa(q, q, q, attn_mask=rb.zeros(4, 4, dtype=rb.float64))  # PyTorch refuses it too
+    with pytest.raises(ValueError, match="number of key heads must divide the query's 3 heads"):
+        sdpa(rb.randn(3, 4, 8), q, q, enable_gqa=True)
+    with pytest.raises(ValueError, match=r"enable_gqa needs a heads dim"):
+        sdpa(q[0], q[0], q[0], enable_gqa=True)
     # mixed dtypes: PyTorch refuses them (NumPy promoted silently to a float64 output)
     with pytest.raises(RuntimeError, match="same dtype"):
         torch.nn.functional.scaled_dot_product_attention(*(torch.randn(2, 4, 8),) * 2,

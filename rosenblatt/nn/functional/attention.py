@@ -45,7 +45,8 @@ class ScaledDotProductAttention(Function):
             s += _causal_bias(s.shape[-2], s.shape[-1], s.dtype)
         if bool_mask is not None:
             s = xp.where(bool_mask, s, s.dtype.type(-xp.inf))
-        m = s.max(axis=-1, keepdims=True)
+        # No keys (S = 0): the max of nothing; any shift works, the rows are empty.
+        m = s.max(axis=-1, keepdims=True) if s.shape[-1] else xp.zeros(s.shape[:-1] + (1,), s.dtype)
         if masked:
             # A fully masked row has max -inf; shift it by 0 so exp gives zeros, not NaN.
             m[xp.isneginf(m)] = 0
@@ -92,9 +93,22 @@ def _shape(t: Any) -> tuple:
     return tuple(t.shape)
 
 
+def _repeat_heads(t: Tensor, heads: int, name: str, op: str) -> Tensor:
+    """Grouped-query attention: ``t``'s ``n`` heads (dim -3) each serve ``heads // n`` consecutive
+    query heads, i.e. ``t.repeat_interleave(heads // n, dim=-3)`` as PyTorch's ``enable_gqa``."""
+    n = t.shape[-3]
+    if heads % n:
+        raise ValueError(f"{op}: with enable_gqa the number of {name} heads must divide the query's "
+                         f"{heads} heads (dim -3), got {n}")
+    if n == heads:
+        return t
+    lead, rest = tuple(t.shape[:-3]), tuple(t.shape[-2:])
+    return t.unsqueeze(-3).expand(*lead, n, heads // n, *rest).reshape(*lead, heads, *rest)
+
+
 def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | None = None,
                                  dropout_p: float = 0.0, is_causal: bool = False, scale: float | None = None,
-                                 generator: Generator | None = None) -> Tensor:
+                                 generator: Generator | None = None, enable_gqa: bool = False) -> Tensor:
     """Attention ``softmax(Q K^T * scale + M) V`` in one fused node.
 
     Args:
@@ -108,6 +122,8 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
             combined with ``attn_mask`` when both are given, as PyTorch does.
         scale: score scale, default ``1 / sqrt(E)``.
         generator: source of the dropout mask (default generator when None).
+        enable_gqa: grouped-query attention: key and value may have fewer heads (dim -3)
+            than query, a divisor of its count; each serves consecutive query heads.
 
     Shape: returns ``(..., L, Ev)``.  A query with every key masked gives zeros.
 
@@ -126,6 +142,12 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
         raise ValueError(f"{op}: expected query (..., L, E), key (..., S, E), value (..., S, Ev); got "
                          f"query {_shape(q)}, key {_shape(k)}, value {_shape(v)}")
     check_floating(op, q)
+    if enable_gqa:
+        if q.ndim < 3 or k.ndim < 3 or v.ndim < 3:
+            raise ValueError(f"{op}: enable_gqa needs a heads dim (..., H, seq, features) in query, key "
+                             f"and value, got {_shape(q)}, {_shape(k)}, {_shape(v)}")
+        key, value = (_repeat_heads(t, q.shape[-3], name, op) for t, name in ((key, "key"), (value, "value")))
+        k, v = key.data, value.data
     if not q.dtype == k.dtype == v.dtype:
         raise RuntimeError(f"{op}: expected query, key and value of one dtype, got {q.dtype}, "
                            f"{k.dtype} and {v.dtype}; convert them, e.g. key.to(query.dtype)")
@@ -149,10 +171,11 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
                              f"shape {scores} (..., L, S)")
         if m.dtype == bool:
             bool_mask = m
-        elif m.dtype == q.dtype:
+        elif m.dtype == q.dtype or m.dtype == xp.float32:  # PyTorch casts a float32 mask
             float_mask = attn_mask if isinstance(attn_mask, Tensor) else Tensor._wrap(m)
+            float_mask = float_mask.to(q.dtype)
         else:
-            raise TypeError(f"{op}: attn_mask must be bool or match the query's dtype {q.dtype}, "
+            raise TypeError(f"{op}: attn_mask must be bool, float32 or the query's dtype {q.dtype}, "
                             f"got dtype {m.dtype}")
     scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else float(scale)
     keep = None
