@@ -480,6 +480,12 @@ class Tensor:
     def clamp_(self, min: Any = None, max: Any = None) -> "Tensor":
         return ops.inplace(self, ops.clamp, min=min, max=max)
 
+    def clamp_min_(self, min: Any) -> "Tensor":
+        return ops.inplace(self, ops.clamp_min, min)
+
+    def clamp_max_(self, max: Any) -> "Tensor":
+        return ops.inplace(self, ops.clamp_max, max)
+
     def copy_(self, src: Any) -> "Tensor":
         return ops.inplace(self, ops.copy_from, src)
 

@@ -4,6 +4,7 @@ import pytest
 import torch
 
 import rosenblatt as rb
+from helpers import assert_close, check_op
 
 
 # ------------------------------------------------------------------- dtypes
@@ -319,3 +320,14 @@ def test_assigning_a_grad_checks_it_as_torch(value, error):
         p.grad = lib.full((2,), 3.0)
         p.grad = None
         assert p.grad is None
+
+
+@pytest.mark.parametrize("name", ["clamp_min_", "clamp_max_"])
+def test_clamp_min_max_in_place_like_torch(name):
+    x = np.array([-1.0, 0.5, 2.0, np.nan])
+    for bound in (0.5, np.array([0.0, 1.0, np.nan, 0.0])):
+        got, want = rb.tensor(x), torch.tensor(x)
+        rb_bound, torch_bound = (bound, bound) if isinstance(bound, float) else (rb.tensor(bound), torch.tensor(bound))
+        assert getattr(got, name)(rb_bound) is got
+        assert_close(got, getattr(want, name)(torch_bound))
+    check_op([(3, 4), (4,)], lambda a, b: getattr(a * 1, name)(b))

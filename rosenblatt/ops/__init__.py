@@ -8,7 +8,7 @@ from __future__ import annotations
 import warnings
 
 from .arithmetic import (add, allclose, bitwise_and, bitwise_not, bitwise_or, bitwise_xor,
-                         clamp, clip, div, eq, equal, floor_divide, fmod, ge,
+                         clamp, clamp_max, clamp_min, clip, div, eq, equal, floor_divide, fmod, ge,
                          greater, greater_equal, gt, isclose, isfinite, isinf, isnan, le, lerp,
                          less, less_equal, logical_and, logical_not, logical_or, logical_xor, lt,
                          maximum, minimum, mul, ne, neg, not_equal, pow, remainder, sign, square,
@@ -34,7 +34,7 @@ warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"rosenblatt\.
 _METHODS = (
     "abs", "add", "all", "allclose", "amax", "amin", "any", "argmax", "argmin", "argsort", "bitwise_and",
     "bitwise_not", "bitwise_or", "bitwise_xor", "broadcast_to",
-    "ceil", "chunk", "clamp", "clip", "clone", "contiguous", "cos", "cumprod", "cumsum", "div", "dot", "eq",
+    "ceil", "chunk", "clamp", "clamp_max", "clamp_min", "clip", "clone", "contiguous", "cos", "cumprod", "cumsum", "div", "dot", "eq",
     "equal", "exp", "expand", "expand_as", "expm1", "flatten", "flip", "floor", "floor_divide",
     "fmod", "gather", "ge", "gt", "index_select", "isclose", "isfinite", "isinf", "isnan", "le",
     "lerp", "log", "log10", "log1p", "log2", "log_softmax", "logical_and", "logical_not",

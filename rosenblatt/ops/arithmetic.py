@@ -412,6 +412,23 @@ def clamp(input: Any, min: Any = None, max: Any = None) -> Tensor:
 clip = clamp
 
 
+def clamp_min(input: Any, min: Any) -> Tensor:
+    """``max(input, min)``, ``clamp(input, min=min)``; ``min`` a number or a tensor."""
+    return clamp(input, min=_bound(min, "clamp_min", "min"))
+
+
+def clamp_max(input: Any, max: Any) -> Tensor:
+    """``min(input, max)``, ``clamp(input, max=max)``; ``max`` a number or a tensor."""
+    return clamp(input, max=_bound(max, "clamp_max", "max"))
+
+
+def _bound(bound: Any, op: str, name: str) -> Any:
+    if bound is None:  # clamp would take it for "no bound" and name itself in the error
+        raise TypeError(f"{op}(): {name} must be a number or a tensor, got None; use clamp() "
+                        f"for an optional bound")
+    return bound
+
+
 def sign(input: Any) -> Tensor:
     return Sign.apply(input)
 

@@ -333,6 +333,23 @@ def test_clamp_crossed_tied_and_nan_bounds(bounds):
              inputs=[x, numpy.full(6, hi)], gradcheck=False)
 
 
+@pytest.mark.parametrize("name", ["clamp_min", "clamp_max"])
+def test_clamp_min_max(name):
+    x = numpy.array([-1.0, -0.5, 0.0, 0.5, 1.0, numpy.nan])
+    bound = numpy.array([0.5, -0.5, numpy.nan, 0.5, 2.0, 0.0])
+    rb_op, torch_op = getattr(rb, name), getattr(torch, name)
+    check_op(None, rb_op, torch_op, inputs=[x, bound], gradcheck=False)
+    check_op(None, lambda a, b: getattr(a, name)(b), inputs=[x, bound], gradcheck=False)
+    check_op([(3, 4), (4,)], rb_op, torch_op)
+    check_op([(3, 4)], lambda a: rb_op(a, 0.3), lambda a: torch_op(a, 0.3))
+    check_op([()], lambda a: getattr(a, name)(-0.3))
+    integers = numpy.array([0, 1, 2])
+    for number in (1, 1.5):
+        check_op(None, lambda a: getattr(a, name)(number), inputs=[integers])
+    with pytest.raises(TypeError, match=f"{name}\\(\\): {name[-3:]} must be a number or a tensor, got None"):
+        rb_op(rb.ones(2), None)
+
+
 def test_clamp_needs_a_bound():
     with pytest.raises(ValueError, match="clamp"):
         rb.clamp(rb.ones(3))
