@@ -18,8 +18,8 @@ from .tensor import Tensor
 from . import autograd
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like,
-                       linspace, normal, ones, ones_like, rand, rand_like, randint, randint_like,
-                       randn, randn_like, randperm, tensor, zeros, zeros_like)
+                       linspace, logspace, normal, ones, ones_like, rand, rand_like, randint,
+                       randint_like, randn, randn_like, randperm, tensor, zeros, zeros_like)
 from .ops import (abs, add, all, allclose, amax, amin, any, argmax, argmin, argsort, bitwise_and,
                   bitwise_not, bitwise_or, bitwise_xor, bmm, broadcast_to, cat, ceil, chunk, clamp,
                   clamp_max, clamp_min, clip, clone, concat, concatenate, cos, cumprod, cumsum, div,

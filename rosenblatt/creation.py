@@ -142,17 +142,46 @@ def linspace(start: float, end: float, steps: int, dtype: Any = None, requires_g
     is exactly an integer can come out one lower in PyTorch, whose fused multiply-add
     rounds differently).
     """
-    if steps < 0:
-        raise ValueError(f"linspace(): number of steps must be non-negative, got {steps}")
-    dtype = default_float if dtype is None else xp.dtype(dtype)
+    dtype = _range_dtype(steps, dtype, "linspace")
     if dtype.kind == "f" or steps < 2:
         values = xp.linspace(start, end, steps)
     else:
-        start, end = int(start), int(end)
-        step = (end - start) / (steps - 1)
-        i = xp.arange(steps, dtype=xp.float64)
-        values = xp.where(i < steps // 2, start + step * i, end - step * (steps - 1 - i))
+        values = _kernel_points(start, end, steps, dtype)
     return _make(values.astype(dtype), requires_grad)
+
+
+def logspace(start: float, end: float, steps: int, base: float = 10.0, dtype: Any = None,
+             requires_grad: bool = False) -> Tensor:
+    """``steps`` values from ``base ** start`` to ``base ** end``, evenly spaced in exponent.
+
+    Computed as PyTorch's kernel does: the ends in ``dtype`` (so an integer ``dtype``
+    truncates them), the exponents and powers in float64, then cast to ``dtype`` (an
+    integer one truncates: ``logspace(0, 1, 5, dtype=int64)`` is ``[1, 1, 3, 5, 10]``).
+    """
+    dtype = _range_dtype(steps, dtype, "logspace")
+    if dtype.kind == "b":
+        raise TypeError("logspace(): not implemented for bool; use a numeric dtype and compare")
+    if steps == 1:  # PyTorch: base ** start, start not cast to dtype
+        exponents = xp.full(1, float(start))
+    else:
+        exponents = _kernel_points(start, end, steps, dtype)
+    return _make(xp.power(float(base), exponents).astype(dtype), requires_grad)
+
+
+def _range_dtype(steps: Any, dtype: Any, op: str) -> Any:
+    """The dtype of linspace/logspace (float32 by default), after checking ``steps``."""
+    if _int_arg(steps, "steps", op) < 0:
+        raise ValueError(f"{op}(): number of steps must be non-negative, got {steps}")
+    return default_float if dtype is None else xp.dtype(dtype)
+
+
+def _kernel_points(start: Any, end: Any, steps: int, dtype: Any) -> Any:
+    """``steps >= 2`` evenly spaced points as PyTorch's linspace and logspace kernels make them:
+    the ends cast to ``dtype`` (integers truncated), then in float64 from the nearer end."""
+    start, end = (xp.asarray(v.data if isinstance(v, Tensor) else v, dtype=dtype) for v in (start, end))
+    step = float(end - start) / (steps - 1)  # the difference in dtype, as the kernel
+    i = xp.arange(steps, dtype=xp.float64)
+    return xp.where(i < steps // 2, float(start) + step * i, float(end) - step * (steps - 1 - i))
 
 
 def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:

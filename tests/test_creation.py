@@ -183,6 +183,35 @@ def test_linspace_float64():
     assert rb.linspace(0, 1, 3, dtype=rb.float64).dtype == rb.float64
 
 
+@pytest.mark.parametrize("args, kwargs", [
+    ((0, 3, 4), {}), ((-10, 10, 5), {}), ((0.1, 3.3, 7), {}), ((0, 1, 5), {"base": 2}), ((3, 0, 4), {}),
+    ((-3.3, 0.1, 11), {"base": 3.5}), ((0, 3, 4), {"base": -2}), ((0, 40, 3), {}), ((0, 3, 0), {}),
+    ((2, 3, 1), {}), ((0.1, 3, 1), {}), ((0.1, 0.7, 4), {"dtype": "float64"}),
+    ((0.1, 3.3, 8), {"dtype": "float16"}), ((0, 1, 5), {"dtype": "int64"}),
+    ((0, 1, 5), {"base": 2, "dtype": "int32"}), ((0.5, 2.5, 3), {"dtype": "int64"}),
+    ((0.5, 3, 1), {"dtype": "int64"}), ((0, 3, 4), {"dtype": "uint8"})])
+def test_logspace_like_torch(args, kwargs):
+    # Exactly PyTorch's values: integer dtypes truncate the ends and the powers.
+    dtype = kwargs.pop("dtype", None)
+    r = rb.logspace(*args, **kwargs, dtype=dtype and getattr(rb, dtype))
+    t = torch.logspace(*args, **kwargs, dtype=dtype and getattr(torch, dtype))
+    _same_dtype(r, t)
+    np.testing.assert_array_equal(r.numpy(), t.numpy())
+
+
+def test_logspace_arguments_like_torch():
+    r, t = rb.logspace(rb.tensor(0.0), rb.tensor(3.0), 4), torch.logspace(torch.tensor(0.0), torch.tensor(3.0), 4)
+    np.testing.assert_array_equal(r.numpy(), t.numpy())
+    assert rb.logspace(0, 1, 3, requires_grad=True).requires_grad
+    with pytest.raises(ValueError, match="logspace.*non-negative"):
+        rb.logspace(0, 1, -1)
+    for make in (rb.logspace, rb.linspace):
+        with pytest.raises(TypeError, match=f"{make.__name__}.*steps must be an int"):
+            make(0, 1, 2.0)
+    with pytest.raises(TypeError, match="logspace.*bool"):
+        rb.logspace(0, 1, 2, dtype=rb.bool)
+
+
 @pytest.mark.parametrize("args", [(3,), (2, 4), (4, 2), (0,)])
 def test_eye_like_torch(args):
     r, t = rb.eye(*args), torch.eye(*args)
