@@ -113,6 +113,13 @@ def test_unbatched_input_and_no_bias(kind, rng):
 
 
 @pytest.mark.parametrize("kind", list(LAYERS))
+def test_empty_batch_matches_torch(kind, rng):
+    """B = 0: empty outputs and zero weight gradients (backward raised on reshaping (0, T, I))."""
+    rb_layer, torch_layer = _pair(kind, LAYERS, bidirectional=True)
+    _compare_with_states(kind, rb_layer, torch_layer, (T, 0, I), (2, 0, H), rng)
+
+
+@pytest.mark.parametrize("kind", list(LAYERS))
 def test_float32_forward_stays_float32(kind, rng):
     ours, theirs = LAYERS[kind]
     kwargs = {"nonlinearity": kind[4:].lower()} if kind.startswith("RNN") else {}

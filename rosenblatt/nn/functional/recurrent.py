@@ -182,7 +182,7 @@ class _Recurrent(Function):
         if parents[0] is not None:
             dx = (flat.T @ self._internal(self.w_ih)).reshape(x.shape)
         if parents[-4 if self.has_bias else -2] is not None:
-            dWih = self._external(flat @ x.reshape(T * B, -1))
+            dWih = self._external(flat @ x.reshape(T * B, x.shape[2]))  # not -1: ambiguous when B = 0
         if hidden and parents[-3 if self.has_bias else -1] is not None:
             dWhh = self._external(self._hidden_grad(flat, h0))
         return dx, dWih, dWhh, flat
