@@ -246,7 +246,8 @@ def sign_of(x: Any) -> Any:
 def _split_ties(grad, x_loses, y_loses, ties):
     """Gradient shares of the two inputs of maximum/minimum: the loser gets none, ties split it
     evenly, and where neither wins nor ties (a nan), both get all of it (as PyTorch)."""
-    x_share, y_share = (~x_loses).astype(grad.dtype), (~y_loses).astype(grad.dtype)
+    # asarray, not astype: 0-d inputs compare to NumPy scalars, which can't be assigned into
+    x_share, y_share = xp.asarray(~x_loses, dtype=grad.dtype), xp.asarray(~y_loses, dtype=grad.dtype)
     x_share[ties] = y_share[ties] = 0.5
     return grad * x_share, grad * y_share
 

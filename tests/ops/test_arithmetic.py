@@ -260,7 +260,7 @@ def test_sign_and_abs_gradient_at_nan_are_zero_as_torch():
     assert rb.sign(r).dtype == rb.float32 and rb.sign(rb.tensor([-3, 0, 4])).tolist() == [-1, 0, 1]
 
 
-@pytest.mark.parametrize("shapes", [[(3, 4), (3, 4)], [(3, 1), (1, 4)], [(), (3,)]])
+@pytest.mark.parametrize("shapes", [[(3, 4), (3, 4)], [(3, 1), (1, 4)], [(), (3,)], [(), ()]])
 @pytest.mark.parametrize("name", ["maximum", "minimum"])
 def test_maximum_minimum(shapes, name):
     check_op(shapes, getattr(rb, name), getattr(torch, name))
@@ -273,6 +273,8 @@ def test_maximum_minimum_ties_split_gradient(name):
     check_op(None, getattr(rb, name), getattr(torch, name), inputs=[a, b], gradcheck=False)
     check_op(None, lambda x: getattr(rb, name)(x, x), lambda x: getattr(torch, name)(x, x), inputs=[a],
              gradcheck=False)
+    check_op(None, getattr(rb, name), getattr(torch, name), inputs=[numpy.array(2.0), numpy.array(2.0)],
+             gradcheck=False)  # 0-d: NumPy compares them to scalars
 
 
 @pytest.mark.parametrize("name", ["maximum", "minimum"])
