@@ -119,6 +119,28 @@ def test_empty_batch_matches_torch(kind, rng):
     _compare_with_states(kind, rb_layer, torch_layer, (T, 0, I), (2, 0, H), rng)
 
 
+@pytest.mark.parametrize("kind", ["LSTM", "GRU"])
+def test_dtype_mismatch_and_empty_sequence_raise_like_torch(kind):
+    """PyTorch refuses them; NumPy ran a float64 model on float32 input in float32."""
+    (layer, torch_layer), (cell, torch_cell) = _pair(kind, LAYERS), _pair(kind, CELLS)
+    state = lambda h: (h, h) if kind == "LSTM" else h  # noqa: E731
+    for ours, theirs, x_shape, h_shape in ((layer, torch_layer, (T, B, I), (1, B, H)),
+                                           (cell, torch_cell, (B, I), (B, H))):
+        with pytest.raises((ValueError, RuntimeError)):
+            theirs(torch.zeros(x_shape))
+        with pytest.raises(ValueError, match=r"input dtype float32 does not match weight dtype float64"):
+            ours(rb.zeros(x_shape))
+        with pytest.raises(RuntimeError):
+            theirs(torch.zeros(x_shape, dtype=torch.float64), state(torch.zeros(h_shape)))
+        with pytest.raises(RuntimeError, match=r"h_0 dtype float32 does not match the input dtype float64"
+                           if kind == "LSTM" else r"hx|h_0"):
+            ours(rb.zeros(x_shape, dtype=rb.float64), state(rb.zeros(h_shape)))
+    with pytest.raises(RuntimeError, match="larger than 0"):
+        torch_layer(torch.zeros(0, B, I, dtype=torch.float64))
+    with pytest.raises(RuntimeError, match=r"sequence length larger than 0, got input of shape \(0, 2, 3\)"):
+        layer(rb.zeros(0, B, I, dtype=rb.float64))
+
+
 @pytest.mark.parametrize("kind", list(LAYERS))
 def test_float32_forward_stays_float32(kind, rng):
     ours, theirs = LAYERS[kind]
@@ -212,7 +234,7 @@ def test_same_generator_same_weights():
 
 
 def test_dropout_between_layers_is_generator_driven(rng):
-    x = rb.tensor(rng.standard_normal((T, B, I)))
+    x = rb.tensor(rng.standard_normal((T, B, I)).astype(numpy.float32))
     outs = []
     for _ in range(2):
         layer = GRU(I, H, num_layers=2, dropout=0.5, generator=rb.Generator(3))

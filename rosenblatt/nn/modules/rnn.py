@@ -41,6 +41,18 @@ def _shape_error(name: str, what: str, expected: tuple, got: tuple, fix: str = "
     return ValueError(f"{name}: expected {what} of shape {expected}, got {got}{fix}")
 
 
+def _check_dtypes(name: str, x: Tensor, states: list, weight: Tensor) -> None:
+    """Input and states must have the weights' dtype, as PyTorch requires (NumPy would cast
+    silently: a float32 input ran a float64 model in float32)."""
+    if x.dtype != weight.dtype:
+        raise ValueError(f"{name}: input dtype {x.dtype} does not match weight dtype {weight.dtype}; "
+                         f"convert the input, input.to({weight.dtype}), or the model, model.to({x.dtype})")
+    for state, what in states:
+        if state.dtype != x.dtype:
+            raise RuntimeError(f"{name}: {what} dtype {state.dtype} does not match the input dtype "
+                               f"{x.dtype}; convert it, {what}.to({x.dtype})")
+
+
 class RNNBase(Module):
     """Shared machinery of ``RNN``, ``LSTM`` and ``GRU`` (see their docstrings)."""
 
@@ -120,21 +132,28 @@ class RNNBase(Module):
         if x.shape[2] != self.input_size:
             raise ValueError(f"{self._name}: input.size(-1) must be equal to input_size. Expected "
                              f"{self.input_size}, got {x.shape[2]} (input shape {tuple(x.shape)})")
+        if T == 0:
+            raise RuntimeError(f"{self._name}: expected a sequence length larger than 0, got input of "
+                               f"shape {tuple(x.shape)} (T, B, I)")
         directions = 2 if self.bidirectional else 1
         L, H = self.num_layers * directions, self.hidden_size
         state_shape = (L, B, H) if batched else (L, H)
         h0 = c0 = None
+        states = []
         if hx is not None:
             if is_lstm:
                 if not isinstance(hx, (tuple, list)) or len(hx) != 2:
                     raise TypeError(f"LSTM: hx must be a tuple (h_0, c_0), got {type(hx).__name__}")
                 h0 = self._check_state(hx[0], state_shape, "h_0")
                 c0 = self._check_state(hx[1], state_shape, "c_0")
+                states = [(h0, "h_0"), (c0, "c_0")]
             else:
                 h0 = self._check_state(hx, state_shape, "hx")
-            if not batched:
-                h0 = h0.unsqueeze(1)
-                c0 = c0.unsqueeze(1) if c0 is not None else None
+                states = [(h0, "hx")]
+        _check_dtypes(self._name, x, states, self._parameters[self._flat_weights_names[0]])
+        if hx is not None and not batched:
+            h0 = h0.unsqueeze(1)
+            c0 = c0.unsqueeze(1) if c0 is not None else None
         zeros = xp.zeros((B, H), dtype=x.dtype)
         h_n, c_n = [], []
         for layer in range(self.num_layers):
@@ -315,6 +334,7 @@ class RNNCellBase(Module):
         for s, what in zip(states, ("h_0", "c_0")):
             if tuple(s.shape) != expected:
                 raise _shape_error(name, what, expected, tuple(s.shape))
+        _check_dtypes(name, x, list(zip(states, ("h_0", "c_0"))), self.weight_ih)
         states = [s if batched else s.unsqueeze(0) for s in states]
         zeros = xp.zeros((B, H), dtype=x.dtype)
         h0 = states[0] if states else zeros
