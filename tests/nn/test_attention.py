@@ -229,6 +229,39 @@ def test_multihead_attention_matches_torch(batch_first, need_weights, masks, kdi
         assert_close(p.grad, torch_params[name].grad, **TIGHT, what=f"grad of {name}")
 
 
+@pytest.mark.parametrize("add_bias_kv,add_zero_attn,need_weights,batched", [
+    (True, False, True, True), (False, True, False, True), (True, True, True, True), (True, True, False, False)])
+def test_multihead_attention_bias_kv_and_zero_attn_match_torch(add_bias_kv, add_zero_attn, need_weights,
+                                                               batched, rng):
+    E, H, N, L, S = 8, 2, 3, 4, 5
+    options = dict(add_bias_kv=add_bias_kv, add_zero_attn=add_zero_attn, kdim=6, vdim=6, batch_first=True)
+    theirs = torch.nn.MultiheadAttention(E, H, **options).double()
+    mine = MultiheadAttention(E, H, dtype="float64", **options)
+    assert list(mine.state_dict()) == list(theirs.state_dict())
+    _copy(mine, theirs)
+    lead = (N,) if batched else ()
+    arrays = [rng.standard_normal(lead + shape) for shape in ((L, E), (S, 6), (S, 6))]
+    padding = rng.random(lead + (S,)) < 0.5
+    attn_mask = rng.standard_normal((L, S))
+    ours = [rb.tensor(a, requires_grad=True) for a in arrays]
+    torch_in = [torch.tensor(a, requires_grad=True) for a in arrays]
+    out, out_w = mine(*ours, key_padding_mask=rb.tensor(padding), attn_mask=rb.tensor(attn_mask),
+                      need_weights=need_weights)
+    want, want_w = theirs(*torch_in, key_padding_mask=torch.tensor(padding), attn_mask=torch.tensor(attn_mask),
+                          need_weights=need_weights)
+    assert_close(out, want, **TIGHT)
+    if need_weights:
+        assert_close(out_w, want_w, **TIGHT, what="attention weights")
+    g = rng.standard_normal(tuple(want.shape))
+    (want * torch.tensor(g)).sum().backward()
+    (out * rb.tensor(g)).sum().backward()
+    for a, b in zip(ours, torch_in):
+        assert_close(a.grad, b.grad, **TIGHT, what="input grad")
+    torch_params = dict(theirs.named_parameters())
+    for name, p in mine.named_parameters():
+        assert_close(p.grad, torch_params[name].grad, **TIGHT, what=f"grad of {name}")
+
+
 def test_multihead_attention_unbatched_and_per_head_weights(rng):
     theirs = torch.nn.MultiheadAttention(8, 4).double()
     mine = MultiheadAttention(8, 4, dtype="float64")
@@ -252,6 +285,11 @@ def test_multihead_attention_init():
     assert packed.in_proj_weight.dtype == numpy.float32
     assert 0.9 * bound < numpy.abs(packed.in_proj_weight.data).max() <= bound
     assert MultiheadAttention(8, 2, bias=False).in_proj_bias is None
+    assert MultiheadAttention(8, 2).bias_k is None
+    extra = MultiheadAttention(64, 4, add_bias_kv=True)
+    std = math.sqrt(2 / (64 + 64))  # xavier_normal_ of a (1, 1, 64) tensor: fan_in = fan_out = 64
+    assert extra.bias_k.shape == extra.bias_v.shape == (1, 1, 64)
+    assert 0.5 * std < extra.bias_k.data.std() < 1.5 * std
 
 
 @pytest.mark.parametrize("kwargs", [{}, dict(bias=False, kdim=4, vdim=6, batch_first=True)])

@@ -5,7 +5,7 @@ import math
 from typing import Any
 
 from ..._backend import default_float, xp
-from ...ops import softmax
+from ...ops import cat, softmax
 from ...random import Generator
 from ...tensor import Tensor
 from .. import init
@@ -34,7 +34,10 @@ class MultiheadAttention(Module):
         num_heads: number of heads; each has ``E // num_heads`` features.
         dropout: dropout on the attention probabilities while training (default 0).
         bias: learn input and output projection biases (default True).
-        add_bias_kv, add_zero_attn: only False is supported.
+        add_bias_kv: learn one extra key and value (``bias_k``, ``bias_v``, each ``(1, 1, E)``),
+            appended to every sequence's keys and values after the projections (default False).
+        add_zero_attn: append one more key and value of zeros, per head (default False).
+            Masks get an allowed column for each appended key.
         kdim, vdim: key/value feature sizes (default ``E``); when they differ from ``E``
             the projections are ``q_proj_weight``, ``k_proj_weight``, ``v_proj_weight``
             instead of the packed ``in_proj_weight``.
@@ -66,8 +69,6 @@ class MultiheadAttention(Module):
         if embed_dim <= 0 or num_heads <= 0 or embed_dim % num_heads:
             raise ValueError(f"MultiheadAttention: embed_dim ({embed_dim}) must be a positive multiple of "
                              f"num_heads ({num_heads}), got remainder {embed_dim % num_heads if num_heads > 0 else 'n/a'}")
-        if add_bias_kv or add_zero_attn:
-            raise ValueError("MultiheadAttention: add_bias_kv and add_zero_attn are not supported; pass False")
         dtype = default_float if dtype is None else xp.dtype(dtype)
         self.embed_dim, self.num_heads, self.dropout = embed_dim, num_heads, dropout
         self.kdim = embed_dim if kdim is None else kdim
@@ -88,6 +89,12 @@ class MultiheadAttention(Module):
         else:
             self.register_parameter("in_proj_bias", None)
         self.out_proj = Linear(embed_dim, embed_dim, bias=bias, dtype=dtype, generator=generator)
+        if add_bias_kv:
+            self.bias_k = Parameter(xp.empty((1, 1, embed_dim), dtype=dtype))
+            self.bias_v = Parameter(xp.empty((1, 1, embed_dim), dtype=dtype))
+        else:
+            self.bias_k = self.bias_v = None
+        self.add_zero_attn = add_zero_attn
         self._reset_parameters()
 
     def _reset_parameters(self) -> None:
@@ -100,6 +107,9 @@ class MultiheadAttention(Module):
         if self.in_proj_bias is not None:
             init.zeros_(self.in_proj_bias)
             init.zeros_(self.out_proj.bias)
+        if self.bias_k is not None:
+            init.xavier_normal_(self.bias_k, generator=g)
+            init.xavier_normal_(self.bias_v, generator=g)
 
     def _project(self, query: Tensor, key: Tensor, value: Tensor) -> tuple[Tensor, Tensor, Tensor]:
         E, b = self.embed_dim, self.in_proj_bias
@@ -113,8 +123,10 @@ class MultiheadAttention(Module):
             wq, wk, wv = self.q_proj_weight, self.k_proj_weight, self.v_proj_weight
         return linear(query, wq, bq), linear(key, wk, bk), linear(value, wv, bv)
 
-    def _merged_mask(self, attn_mask: Any, key_padding_mask: Any, N: int, L: int, S: int, dtype: Any) -> Any:
-        """Both masks as one additive float array broadcastable to ``(N, H, L, S)``, or None."""
+    def _merged_mask(self, attn_mask: Any, key_padding_mask: Any, N: int, L: int, S: int, dtype: Any,
+                     appended: int) -> Any:
+        """Both masks as one additive float array broadcastable to ``(N, H, L, S + appended)``, or None;
+        the ``appended`` keys (``add_bias_kv``, ``add_zero_attn``) are allowed everywhere."""
         H, merged = self.num_heads, None
         if attn_mask is not None:
             m = _mask_array(attn_mask, dtype, "attn_mask")
@@ -132,6 +144,8 @@ class MultiheadAttention(Module):
                                  f"(batch, source length), got {tuple(m.shape)}")
             m = m.reshape(N, 1, 1, S)
             merged = m if merged is None else merged + m
+        if merged is not None and appended:
+            merged = xp.concatenate([merged, xp.zeros(merged.shape[:-1] + (appended,), merged.dtype)], -1)
         return merged
 
     def forward(self, query: Tensor, key: Tensor, value: Tensor, key_padding_mask: Tensor | None = None,
@@ -156,9 +170,15 @@ class MultiheadAttention(Module):
         if not self.batch_first:  # (L, N, E) -> (N, L, E)
             q, k, v = q.transpose(0, 1), k.transpose(0, 1), v.transpose(0, 1)
         N, L, S = q.shape[0], q.shape[1], k.shape[1]
+        if self.bias_k is not None:
+            k = cat([k, self.bias_k.expand(N, 1, E)], 1)  # (N, S + 1, E)
+            v = cat([v, self.bias_v.expand(N, 1, E)], 1)
         q = q.reshape(N, L, H, hd).transpose(1, 2)  # (N, H, L, hd)
-        k = k.reshape(N, S, H, hd).transpose(1, 2)  # (N, H, S, hd)
-        v = v.reshape(N, S, H, hd).transpose(1, 2)  # (N, H, S, hd)
+        k = k.reshape(N, k.shape[1], H, hd).transpose(1, 2)  # (N, H, S', hd)
+        v = v.reshape(N, v.shape[1], H, hd).transpose(1, 2)  # (N, H, S', hd)
+        if self.add_zero_attn:
+            zeros = Tensor._wrap(xp.zeros((N, H, 1, hd), dtype=k.dtype))
+            k, v = cat([k, zeros], 2), cat([v, zeros], 2)  # (N, H, S' + 1, hd)
         p = self.dropout if self.training else 0.0
         # is_causal is PyTorch's hint that attn_mask is the causal mask: it still needs the mask.
         if is_causal and attn_mask is None:
@@ -168,7 +188,7 @@ class MultiheadAttention(Module):
         if is_causal and key_padding_mask is None and not need_weights:
             out = scaled_dot_product_attention(q, k, v, dropout_p=p, is_causal=True, generator=self.generator)
         else:
-            mask = self._merged_mask(attn_mask, key_padding_mask, N, L, S, q.dtype)
+            mask = self._merged_mask(attn_mask, key_padding_mask, N, L, S, q.dtype, k.shape[2] - S)
             if not need_weights:
                 out = scaled_dot_product_attention(q, k, v, None if mask is None else Tensor._wrap(mask),
                                                    dropout_p=p, generator=self.generator)
