@@ -227,6 +227,15 @@ def test_parameters_names_shapes_and_init(kind):
     assert values.min() >= -bound and values.max() <= bound and values.std() > bound / 3
 
 
+def test_all_weights_and_flatten_parameters_as_torch():
+    ours, theirs = _pair("LSTM", LAYERS, num_layers=2, bidirectional=True)
+    ours.flatten_parameters()  # a no-op both sides on CPU; PyTorch code calls it
+    theirs.flatten_parameters()
+    assert [[tuple(p.shape) for p in group] for group in ours.all_weights] == \
+        [[tuple(p.shape) for p in group] for group in theirs.all_weights]
+    assert ours.all_weights[3][1] is ours.weight_hh_l1_reverse
+
+
 def test_same_generator_same_weights():
     a, b = LSTM(3, 4, generator=rb.Generator(7)), LSTM(3, 4, generator=rb.Generator(7))
     for p, q in zip(a.parameters(), b.parameters()):

@@ -102,6 +102,16 @@ class RNNBase(Module):
         start = (layer * (2 if self.bidirectional else 1) + direction) * per
         return [self._parameters[n] for n in self._flat_weights_names[start:start + per]]
 
+    @property
+    def all_weights(self) -> list[list[Parameter]]:
+        """The parameters of each layer and direction, ``[w_ih, w_hh, (b_ih, b_hh)]``, as PyTorch."""
+        directions = 2 if self.bidirectional else 1
+        return [self._weights(layer, d) for layer in range(self.num_layers) for d in range(directions)]
+
+    def flatten_parameters(self) -> None:
+        """A no-op, for code written for PyTorch: there it packs the weights into one buffer for
+        cuDNN; here each layer's weights already go to one fused Function."""
+
     def _check_state(self, state: Any, expected: tuple, what: str) -> Tensor:
         if not isinstance(state, Tensor):
             raise TypeError(f"{self._name}: {what} must be a Tensor, got {type(state).__name__}")
