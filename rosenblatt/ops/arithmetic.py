@@ -124,7 +124,9 @@ class RoundedDivide(Function):
     """``x / y`` rounded toward -inf ('floor') or 0 ('trunc'); gradient zero, as in PyTorch."""
 
     def forward(self, x, y, mode="floor"):
-        return _torch_dtype(_rounded_quotient(x, y, mode), x, y)
+        quotient = _rounded_quotient(x, y, mode)
+        op = "floor_divide()" if mode == "floor" else "div(rounding_mode='trunc')"
+        return _torch_dtype(_no_integer_division_by_zero(quotient, x, y, op), x, y)
 
     def backward(self, grad):
         zero = xp.zeros_like(grad)
@@ -143,7 +145,9 @@ class Remainder(Function):
 
     def forward(self, x, y, mode="floor"):
         self.x, self.y, self.mode = x, y, mode
-        return _torch_dtype(xp.remainder(x, y) if mode == "floor" else xp.fmod(x, y), x, y)
+        out = xp.remainder(x, y) if mode == "floor" else xp.fmod(x, y)
+        op = "remainder()" if mode == "floor" else "fmod()"
+        return _torch_dtype(_no_integer_division_by_zero(out, x, y, op), x, y)
 
     def backward(self, grad):
         p = self.parents
@@ -152,7 +156,22 @@ class Remainder(Function):
 
 
 def _rounded_quotient(x, y, mode):
-    return xp.floor_divide(x, y) if mode == "floor" else xp.trunc(x / y)
+    if mode == "floor":
+        return xp.floor_divide(x, y)
+    if _integer(x) and _integer(y):  # exactly, in integers: x / y in float64 rounds above 2 ** 53
+        floor = xp.floor_divide(x, y)
+        return floor + ((floor < 0) & (floor * y != x))  # one more where floor rounded a negative down
+    return xp.trunc(x / y)
+
+
+def _no_integer_division_by_zero(out, x, y, op):
+    """``out``, NumPy's quotient or remainder of ``x`` by ``y``, where PyTorch raises for a zero
+    in an integer ``y`` dividing an integer ``x`` (NumPy gives 0) unless ``out`` is empty; a
+    floating quotient is inf or nan in both."""
+    if out.size and xp.any(y == 0) and _integer(x) and _integer(y):
+        raise RuntimeError(f"{op}: ZeroDivisionError: an integer divisor is 0; divide floating point "
+                           f"tensors (x.float()) for inf/nan, or mask the zero divisors first")
+    return out
 
 
 class Maximum(Function):
@@ -241,6 +260,11 @@ def sign_of(x: Any) -> Any:
     if x.dtype.kind != "f":
         return xp.sign(x)
     return xp.subtract(x > 0, x < 0, dtype=x.dtype)
+
+
+def _integer(a: Any) -> bool:
+    """Whether ``a`` (an array or a Python number) is an integer or bool."""
+    return xp.asarray(a).dtype.kind in "biu"
 
 
 def _split_ties(grad, x_loses, y_loses, ties):

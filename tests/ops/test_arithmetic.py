@@ -373,6 +373,30 @@ def test_division_by_zero_matches_torch():
     check_op(None, lambda a, b: a / b, inputs=[x, y], gradcheck=False)
 
 
+INTEGER_DIVISIONS = [lambda a, b: a // b, lambda a, b: a % b, lambda a, b: a.fmod(b),
+                     lambda a, b: a.div(b, rounding_mode="trunc"), lambda a, b: a.div(b, rounding_mode="floor")]
+
+
+@pytest.mark.parametrize("op", INTEGER_DIVISIONS, ids=["floordiv", "mod", "fmod", "trunc", "floor"])
+def test_integer_division_by_zero_raises_as_torch(op):
+    # PyTorch raises (NumPy gives 0); a float on either side gives inf/nan, an empty result nothing.
+    for divisor in (rb.tensor([2, 0]), 0, rb.tensor([0], dtype=rb.uint8)):
+        with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+            op(rb.tensor([7, 7]), divisor)
+    x, y = numpy.array([7, -7]), numpy.array([0.0, 0.0])
+    assert_close(op(rb.tensor(x), rb.tensor(y)), op(torch.tensor(x), torch.tensor(y)))
+    check_op(None, lambda a: op(a, 0), inputs=[numpy.zeros(0, dtype=numpy.int64)])
+
+
+@pytest.mark.parametrize("op", INTEGER_DIVISIONS, ids=["floordiv", "mod", "fmod", "trunc", "floor"])
+def test_integer_division_is_exact_as_torch(op):
+    # Rounded in integers: through float64, 2 ** 62 + 1 came out as 2 ** 62.
+    x = numpy.array([2 ** 62 + 1, -2 ** 62 - 1, 2 ** 53 + 1, -7, 7, -1, 0])
+    y = numpy.array([1, 3, 1, 2, -2, 3, -5])
+    check_op(None, op, inputs=[x, y])
+    check_op(None, op, inputs=[x.astype(numpy.int8), y.astype(numpy.int8)])
+
+
 def test_bitwise_functions_are_exported_as_functions_and_methods():
     t, tt = rb.tensor([5, 3]), torch.tensor([5, 3])
     for name in ("bitwise_and", "bitwise_or", "bitwise_xor"):
