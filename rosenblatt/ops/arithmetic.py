@@ -258,7 +258,7 @@ class Sign(Function):
 def sign_of(x: Any) -> Any:
     """-1, 0 or 1 by the sign of ``x``; 0 for NaN, as PyTorch's (NumPy's ``sign`` gives NaN)."""
     if x.dtype.kind != "f":
-        return xp.sign(x)
+        return x.copy() if x.dtype.kind == "b" else xp.sign(x)  # NumPy has no sign of bools
     return xp.subtract(x > 0, x < 0, dtype=x.dtype)
 
 
@@ -388,7 +388,8 @@ def pow(input: Any, exponent: Any) -> Tensor:
 
 
 def square(input: Any) -> Tensor:
-    return Mul.apply(input, input)
+    """``input * input``; bools give int64, as PyTorch's ``pow(input, 2)`` (not NumPy's bool)."""
+    return Pow.apply(input, 2) if _arr(input).dtype.kind == "b" else Mul.apply(input, input)
 
 
 def floor_divide(input: Any, other: Any) -> Tensor:

@@ -250,6 +250,12 @@ def test_sign():
     check_op(None, rb.sign, torch.sign, inputs=[numpy.array([-1.0, 0.0, 2.0])], gradcheck=False)
 
 
+def test_sign_and_square_of_bools_as_torch():
+    # sign keeps bools (NumPy has no sign of bools); square gives int64, as pow(x, 2).
+    check_op(None, rb.sign, torch.sign, inputs=[numpy.array([True, False])])
+    check_op(None, rb.square, torch.square, inputs=[numpy.array([True, False])])
+
+
 def test_sign_and_abs_gradient_at_nan_are_zero_as_torch():
     values = numpy.array([numpy.nan, -1.0, 0.0, 2.0], dtype=numpy.float32)
     r, t = rb.tensor(values, requires_grad=True), torch.tensor(values, requires_grad=True)
