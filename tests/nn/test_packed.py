@@ -8,8 +8,8 @@ import torch
 import rosenblatt as rb
 from helpers import assert_close
 from rosenblatt.nn.modules.rnn import GRU, LSTM, RNN
-from rosenblatt.nn.utils.rnn import (PackedSequence, pack_padded_sequence, pad_packed_sequence,
-                                     pad_sequence)
+from rosenblatt.nn.utils.rnn import (PackedSequence, pack_padded_sequence, pack_sequence, pad_packed_sequence,
+                                     pad_sequence, unpack_sequence, unpad_sequence)
 
 tu = torch.nn.utils.rnn
 TOL = dict(atol=1e-10, rtol=1e-8)
@@ -85,6 +85,30 @@ def test_pad_sequence_grad_reaches_a_sequence_of_another_dtype(rng):
     (tu.pad_sequence([ta, tb], batch_first=True) * torch.tensor([[1.0], [2.0]])).sum().backward()
     assert b.grad.dtype == numpy.float64
     assert_close(b.grad, tb.grad, **TOL)
+
+
+@pytest.mark.parametrize("enforce_sorted", [True, False])
+def test_pack_sequence_unpack_and_unpad_match_torch(enforce_sorted, rng):
+    arrays = [rng.standard_normal((n, 2)) for n in ((4, 2, 1) if enforce_sorted else (2, 4, 1))]
+    ours = [rb.tensor(a, requires_grad=True) for a in arrays]
+    theirs = [torch.from_numpy(a.copy()).requires_grad_() for a in arrays]
+    packed = pack_sequence(ours, enforce_sorted=enforce_sorted)
+    want = tu.pack_sequence(theirs, enforce_sorted=enforce_sorted)
+    _assert_same_packed(packed, want)
+    pieces, want_pieces = unpack_sequence(packed), tu.unpack_sequence(want)
+    assert [p.shape for p in pieces] == [tuple(p.shape) for p in want_pieces]
+    for a, b in zip(pieces, want_pieces):
+        assert_close(a, b, **TOL)
+    padded, lengths = pad_sequence(ours, batch_first=True), [3, 1, 1]  # unpad may cut shorter
+    want_unpadded = tu.unpad_sequence(tu.pad_sequence(theirs, batch_first=True), torch.tensor(lengths),
+                                      batch_first=True)
+    for a, b in zip(unpad_sequence(padded, lengths, batch_first=True), want_unpadded):
+        assert_close(a, b, **TOL)
+    g = [rng.standard_normal(tuple(p.shape)) for p in want_pieces]
+    sum((p * torch.from_numpy(x)).sum() for p, x in zip(want_pieces, g)).backward()
+    sum((p * rb.tensor(x)).sum() for p, x in zip(pieces, g)).backward()
+    for a, b in zip(ours, theirs):
+        assert_close(a.grad, b.grad, **TOL, what="sequence grad")
 
 
 def test_bad_lengths_raise():

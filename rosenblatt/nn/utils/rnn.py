@@ -1,4 +1,5 @@
-"""Variable-length sequences: ``pad_sequence``, ``pack_padded_sequence``, ``pad_packed_sequence``.
+"""Variable-length sequences: ``pad_sequence``, ``pack_padded_sequence``, ``pad_packed_sequence``,
+and the list-of-tensors shortcuts ``pack_sequence``, ``unpack_sequence``, ``unpad_sequence``.
 
 A ``PackedSequence`` stores the valid steps of a batch of sequences, time-major:
 step ``t`` holds the ``batch_sizes[t]`` sequences still running at ``t``, in
@@ -167,3 +168,34 @@ def pad_sequence(sequences: Sequence[Tensor], batch_first: bool = False, padding
     pad_row = Tensor._wrap(xp.full((1,) + trailing, padding_value, dtype=dtype))
     padded = getitem(cat(sequences + [pad_row], 0), index)
     return transpose(padded, 0, 1) if batch_first else padded
+
+
+def unpad_sequence(padded_sequences: Tensor, lengths: Any, batch_first: bool = False) -> list[Tensor]:
+    """Inverse of ``pad_sequence``: the list of ``(L_i, *)`` tensors, ``L_i = lengths[i]``.
+
+    Args:
+        padded_sequences: ``(T, B, *)`` (``(B, T, *)`` with ``batch_first``).
+        lengths: each sequence's length (list, array or int tensor).
+        batch_first: the batch dim comes first.
+    """
+    lengths = _int_array(lengths, "unpad_sequence", "lengths")
+    if not batch_first:
+        padded_sequences = transpose(padded_sequences, 0, 1)
+    return [padded_sequences[i, :int(n)] for i, n in enumerate(lengths)]
+
+
+def pack_sequence(sequences: Sequence[Tensor], enforce_sorted: bool = True) -> PackedSequence:
+    """Pack a list of ``(L_i, *)`` tensors: ``pack_padded_sequence(pad_sequence(sequences), lengths)``.
+
+    Args:
+        sequences: the tensors, longest first unless ``enforce_sorted`` is False.
+        enforce_sorted: require decreasing lengths; False sorts them (and records the permutation).
+    """
+    lengths = [s.shape[0] for s in sequences]
+    return pack_padded_sequence(pad_sequence(sequences), lengths, enforce_sorted=enforce_sorted)
+
+
+def unpack_sequence(packed_sequences: PackedSequence) -> list[Tensor]:
+    """Inverse of ``pack_sequence``: the list of ``(L_i, *)`` tensors in the original order."""
+    padded, lengths = pad_packed_sequence(packed_sequences, batch_first=True)
+    return unpad_sequence(padded, lengths, batch_first=True)
