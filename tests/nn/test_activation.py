@@ -6,7 +6,7 @@ import torch
 import rosenblatt as rb
 from rosenblatt import nn
 import rosenblatt.nn.functional as F
-from helpers import check_op
+from helpers import assert_close, check_op
 
 from .layer_helpers import check_layer
 
@@ -16,6 +16,11 @@ LAYERS = [
     ("Sigmoid", (), {}), ("Tanh", (), {}), ("Softplus", (), {}),
     ("Softplus", (), {"beta": 2.0, "threshold": 3.0}), ("Softmax", (), {"dim": 1}),
     ("LogSoftmax", (), {"dim": -1}), ("Softmax", (), {"dim": 0}),
+    ("Hardtanh", (), {}), ("Hardtanh", (-2.0, 0.5), {}), ("ReLU6", (), {}), ("Hardsigmoid", (), {}), ("Hardswish", (), {}), ("Mish", (), {}),
+    ("SELU", (), {}), ("CELU", (), {}), ("CELU", (0.5,), {}), ("Softsign", (), {}),
+    ("LogSigmoid", (), {}), ("GLU", (0,), {}), ("Threshold", (0.3, -2.0), {}),
+    ("Tanhshrink", (), {}), ("Softmin", (), {"dim": 1}), ("PReLU", (), {}),
+    ("PReLU", (), {"init": 0.1}),
 ]
 
 
@@ -34,6 +39,13 @@ FUNCTIONS = [
     ("silu", lambda F: F.silu),
     ("softplus", lambda F: (lambda x: F.softplus(x, beta=0.5, threshold=1.5))),
     ("relu", lambda F: F.relu), ("sigmoid", lambda F: F.sigmoid), ("tanh", lambda F: F.tanh),
+    ("hardtanh", lambda F: (lambda x: F.hardtanh(x, -2.0, 1.5))), ("relu6", lambda F: F.relu6),
+    ("hardsigmoid", lambda F: F.hardsigmoid), ("hardswish", lambda F: F.hardswish),
+    ("mish", lambda F: F.mish), ("selu", lambda F: F.selu),
+    ("celu", lambda F: (lambda x: F.celu(x, alpha=0.7))), ("softsign", lambda F: F.softsign),
+    ("logsigmoid", lambda F: F.logsigmoid), ("glu", lambda F: (lambda x: F.glu(x, -1))),
+    ("threshold", lambda F: (lambda x: F.threshold(x, 0.5, -3.0))),
+    ("tanhshrink", lambda F: F.tanhshrink), ("softmin", lambda F: (lambda x: F.softmin(x, -1))),
 ]
 
 
@@ -71,9 +83,39 @@ def test_erf_exact_in_float64_and_within_5e7_in_float32():
     assert F.erf(x32).dtype == numpy.float32
 
 
+@pytest.mark.parametrize("name, args, shape", [
+    ("GLU", (), (4, 6)), ("GLU", (0,), (4, 3)), ("GLU", (1,), (2, 4, 3)), ("PReLU", (4,), (2, 4, 3)),
+])
+def test_glu_and_per_channel_prelu_layer_contract(name, args, shape):
+    check_layer(lambda: getattr(nn, name)(*args), lambda: getattr(torch.nn, name)(*args), shape)
+
+
+@pytest.mark.parametrize("name, args", [
+    ("Hardtanh", (-2.0, 0.5, True)), ("ReLU6", (True,)), ("Hardsigmoid", (True,)),
+    ("Hardswish", (True,)), ("Mish", (True,)), ("SELU", (True,)), ("CELU", (2.0, True)),
+    ("Threshold", (0.1, 20, True)), ("PReLU", (3, 0.1)),
+])
+def test_activation_repr_with_arguments(name, args):
+    assert repr(getattr(nn, name)(*args)) == repr(getattr(torch.nn, name)(*args))
+
+
+def test_inplace_activations_name_themselves_in_errors():
+    """inplace's errors named the function it was given: '<lambda>_()' or 'apply_()'."""
+    for fn, name in ((lambda t: F.leaky_relu(t, inplace=True), "leaky_relu_"),
+                     (lambda t: F.silu(t, inplace=True), "silu_"), (F.hardtanh_, "hardtanh_"),
+                     (lambda t: F.threshold_(t, 0.0, 1.0), "threshold_")):
+        with pytest.raises(RuntimeError, match=rf"^{name}\(\): a leaf tensor that requires grad"):
+            fn(rb.tensor([1.0], requires_grad=True))
+
+
 def test_inplace_activations_write_into_the_input():
     for fn in (lambda t: nn.ReLU(inplace=True)(t), lambda t: F.leaky_relu(t, 0.5, inplace=True),
-               lambda t: F.silu(t, inplace=True), lambda t: F.elu(t, inplace=True)):
+               lambda t: F.silu(t, inplace=True), lambda t: F.elu(t, inplace=True),
+               lambda t: F.hardtanh(t, inplace=True), F.hardtanh_, lambda t: nn.ReLU6(True)(t),
+               lambda t: nn.Hardsigmoid(True)(t), lambda t: nn.Hardswish(True)(t),
+               lambda t: nn.Mish(True)(t), lambda t: nn.SELU(True)(t), F.selu_, F.celu_, F.elu_,
+               lambda t: nn.CELU(0.5, True)(t), lambda t: nn.Threshold(0.0, 7.0, True)(t),
+               lambda t: F.threshold_(t, 0.0, 7.0), F.leaky_relu_):
         x = rb.tensor([-1.0, 2.0])
         assert fn(x) is x
         assert x.data[1] == pytest.approx(fn(rb.tensor([-1.0, 2.0])).data[1])
@@ -127,12 +169,14 @@ def test_bad_gelu_approximate_raises():
         F.gelu(rb.ones(2), approximate="erf")
 
 
-@pytest.mark.parametrize("name", ["GELU", "ELU", "SiLU", "Softplus", "LeakyReLU"])
+@pytest.mark.parametrize("name", ["GELU", "ELU", "SiLU", "Softplus", "LeakyReLU", "Hardsigmoid",
+                                  "Hardswish", "Mish", "SELU", "CELU", "LogSigmoid", "GLU",
+                                  "Softmin"])
 @pytest.mark.parametrize("dtype", ["int64", "int32"])
 def test_activations_refuse_integer_input_as_torch(name, dtype):
     """PyTorch has no integer kernel for these; NumPy gave float64, or (int32 GELU and
     softplus) floats truncated back to integers."""
-    x = numpy.array([-2, 0, 3], dtype=dtype)
+    x = numpy.array([-2, 0, 3, 1], dtype=dtype)
     with pytest.raises(NotImplementedError, match="not implemented for"):
         getattr(torch.nn, name)()(torch.from_numpy(x))
     with pytest.raises(TypeError, match=f"expected a floating-point input, got dtype {dtype}"):
@@ -147,3 +191,61 @@ def test_sigmoid_numerator_without_branches_matches_where():
     e = numpy.exp(-numpy.abs(x))
     numpy.testing.assert_array_equal(sigmoid_given_exp(x, e), numpy.where(x >= 0, 1, e) / (1 + e))
     assert sigmoid_given_exp(x, e).dtype == numpy.float32
+
+
+KINKS = [
+    ("hardtanh", lambda F: (lambda x: F.hardtanh(x, -3.0, 3.0))), ("relu6", lambda F: F.relu6),
+    ("hardsigmoid", lambda F: F.hardsigmoid), ("hardswish", lambda F: F.hardswish),
+    ("selu", lambda F: F.selu), ("celu", lambda F: (lambda x: F.celu(x, alpha=2.0))),
+    ("threshold", lambda F: (lambda x: F.threshold(x, 3.0, -1.0))),
+    ("prelu", lambda F: (lambda x: F.prelu(x, x.new_tensor([0.3]) if hasattr(x, "new_tensor")
+                                           else rb.tensor([0.3], dtype=x.dtype)))),
+    ("mish", lambda F: F.mish), ("softsign", lambda F: F.softsign),
+    ("logsigmoid", lambda F: F.logsigmoid), ("tanhshrink", lambda F: F.tanhshrink),
+]
+
+
+@pytest.mark.parametrize("name, make", KINKS)
+def test_gradients_at_the_kinks_and_at_nan_pick_torchs_side(name, make):
+    """At a kink PyTorch picks one side's gradient (hardtanh: 0 at its bounds, hardswish: 0 at
+    -3 and 1 at 3, elu-likes: the left one at 0, threshold: 0 at it); at NaN each has its own.
+    PyTorch's scalar loop for the last few elements may pick another at NaN than its vector
+    loop: 80 values, a multiple of any vector width, keep them all in the vector loop."""
+    values = numpy.tile([-6.0, -3.0, -1.0, 0.0, 1.0, 3.0, 6.0, numpy.nan, 200.0, -200.0], 8)
+    check_op(None, make(F), make(torch.nn.functional), inputs=[values], gradcheck=False)
+
+
+def test_prelu_per_channel_and_its_errors_follow_torch():
+    check_op([(2, 3, 4), (3,)], F.prelu, torch.nn.functional.prelu)
+    check_op([(5,), ()], F.prelu, torch.nn.functional.prelu)  # one 0-d slope, a 1-d input
+    for args in [(lambda m: (m.ones(2, 4), m.ones(3))), (lambda m: (m.ones(3), m.ones(3))),
+                 (lambda m: (m.ones(2, 3), m.ones(1, 3))), (lambda m: (m.tensor(1.0), m.ones(2))),
+                 (lambda m: (m.ones(2, 3), m.ones(3, dtype=m.float64)))]:
+        with pytest.raises(RuntimeError):
+            torch.nn.functional.prelu(*args(torch))
+        with pytest.raises((ValueError, RuntimeError), match="prelu"):
+            F.prelu(*args(rb))
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda m: m.nn.functional.glu(m.ones(2, 3)), "halving dimension must be even.*size 3"),
+    (lambda m: m.nn.functional.glu(m.tensor(1.0)), "0-d"),
+    (lambda m: m.nn.functional.hardtanh(m.ones(2), 1.0, -1.0), "min_val cannot be greater"),
+])
+def test_bad_arguments_raise_as_torch(call, message):
+    with pytest.raises((RuntimeError, ValueError)):
+        call(torch)
+    with pytest.raises(ValueError, match=message):
+        call(rb)
+    with pytest.raises(ValueError, match=r"Hardtanh: max_val \(1.0\) must be greater than min_val"):
+        nn.Hardtanh(1.0, 1.0)  # PyTorch asserts
+
+
+@pytest.mark.parametrize("make", [lambda F: (lambda x: F.hardtanh(x, -0.5, 1.5)), lambda F: F.relu6,
+                                  lambda F: (lambda x: F.threshold(x, 1, 5)), lambda F: F.softsign,
+                                  lambda F: F.tanhshrink])
+def test_activations_of_integers_that_torch_computes(make):
+    """hardtanh, relu6 and threshold keep an integer dtype (float bounds truncated);
+    softsign and tanhshrink, composites, give float32."""
+    x = numpy.arange(-3, 9)
+    assert_close(make(F)(rb.tensor(x)), make(torch.nn.functional)(torch.from_numpy(x)))

@@ -7,7 +7,10 @@ Layers in ``rosenblatt.nn`` own parameters and call these.  The core ops
 from __future__ import annotations
 
 from ...ops import log_softmax, one_hot, pad, relu, sigmoid, softmax, tanh
-from .activation import elu, erf, gelu, leaky_relu, relu_, silu, softplus
+from .activation import (celu, celu_, elu, elu_, erf, gelu, glu, hardsigmoid, hardswish, hardtanh,
+                         hardtanh_, leaky_relu, leaky_relu_, logsigmoid, mish, prelu, relu6, relu_,
+                         selu, selu_, silu, softmin, softplus, softsign, tanhshrink, threshold,
+                         threshold_)
 from .linear import dropout, embedding, linear
 from .loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy,
                    huber_loss, kl_div, l1_loss, mse_loss, nll_loss, smooth_l1_loss)
@@ -24,8 +27,11 @@ __all__ = [
     "adaptive_avg_pool2d", "adaptive_max_pool2d", "avg_pool2d", "conv1d", "conv2d",
     "conv_transpose2d", "dropout2d", "group_norm", "interpolate", "max_pool1d", "max_pool2d",
     "scaled_dot_product_attention",
-    "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
-    "dropout", "elu", "embedding", "erf", "gelu", "huber_loss", "instance_norm", "kl_div",
-    "l1_loss", "layer_norm", "leaky_relu", "linear", "log_softmax", "mse_loss", "nll_loss", "one_hot", "pad", "relu",
-    "relu_", "rms_norm", "sigmoid", "silu", "smooth_l1_loss", "softmax", "softplus", "tanh",
+    "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "celu", "celu_",
+    "cross_entropy", "dropout", "elu", "elu_", "embedding", "erf", "gelu", "glu", "hardsigmoid",
+    "hardswish", "hardtanh", "hardtanh_", "huber_loss", "instance_norm", "kl_div", "l1_loss",
+    "layer_norm", "leaky_relu", "leaky_relu_", "linear", "log_softmax", "logsigmoid", "mish",
+    "mse_loss", "nll_loss", "one_hot", "pad", "prelu", "relu", "relu6", "relu_", "rms_norm",
+    "selu", "selu_", "sigmoid", "silu", "smooth_l1_loss", "softmax", "softmin", "softplus",
+    "softsign", "tanh", "tanhshrink", "threshold", "threshold_",
 ]

@@ -10,10 +10,10 @@ from typing import Any
 
 from ..._backend import xp
 from ...autograd.function import Function
-from ...ops import inplace
+from ...ops import chunk, inplace, sigmoid, softmax, tanh, where
 from ...ops.pointwise import sigmoid_given_exp
 from ...tensor import Tensor
-from ._checks import check_floating
+from ._checks import check_dtype, check_floating
 
 _SQRT_HALF = math.sqrt(0.5)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
@@ -188,16 +188,27 @@ class LeakyRelu(Function):
 
 
 class Elu(Function):
-    def forward(self, x, alpha=1.0):
-        check_floating("elu()", x)
-        self.positive, self.alpha = x > 0, alpha
+    """PyTorch's elu kernel: ``scale * x`` for x > 0, ``scale * alpha * (exp(input_scale * x) - 1)``
+    otherwise; selu (its fixed alpha and scale) and celu (``input_scale = 1 / alpha``) too.
+    At x = 0 the gradient is the left one, ``scale * alpha * input_scale``, as PyTorch's."""
+
+    def forward(self, x, alpha=1.0, scale=1.0, input_scale=1.0, op="elu()"):
+        check_floating(op, x)
+        self.positive, self.coefs = x > 0, (alpha, scale, input_scale)
         # Clamp before exp: exp of a large positive x would overflow even though unused.
         self.neg_x = xp.minimum(x, 0)
-        return xp.where(self.positive, x, alpha * xp.expm1(self.neg_x))
+        if input_scale != 1.0:
+            self.neg_x *= input_scale
+        out = xp.where(self.positive, x, alpha * xp.expm1(self.neg_x))
+        if scale != 1.0:
+            out *= scale
+        return out
 
     def backward(self, grad):
+        alpha, scale, input_scale = self.coefs
         # alpha * exp(x), not elu(x) + alpha: that cancels to 0 below x = -17 in float32.
-        return xp.where(self.positive, grad, grad * (self.alpha * xp.exp(self.neg_x)))
+        negative = grad * ((alpha * scale * input_scale) * xp.exp(self.neg_x))
+        return xp.where(self.positive, grad if scale == 1.0 else grad * scale, negative)
 
 
 class Silu(Function):
@@ -227,8 +238,85 @@ class Softplus(Function):
         return xp.where(self.linear, grad, grad * self.sig)
 
 
-def _apply_inplace(input: Tensor, fn: Any, inplace_: bool) -> Tensor:
-    return inplace(input, fn) if inplace_ else fn(input)
+class Hardtanh(Function):
+    """``clip(x, min_val, max_val)``.  The gradient passes strictly between the bounds (not
+    at NaN), as in PyTorch's vectorised hardtanh; ``clamp``'s passes at the bounds too."""
+
+    def forward(self, x, min_val=-1.0, max_val=1.0):
+        self.inside = (x > min_val) & (x < max_val)
+        # astype: an integer input stays integer (PyTorch's), its float bounds truncated
+        return xp.clip(x, min_val, max_val).astype(x.dtype, copy=False)
+
+    def backward(self, grad):
+        return xp.where(self.inside, grad, 0)
+
+
+class Hardsigmoid(Function):
+    """``clip(x + 3, 0, 6) / 6``; the gradient ``1/6`` strictly inside (-3, 3) (not at NaN),
+    as in PyTorch."""
+
+    def forward(self, x):
+        check_floating("hardsigmoid()", x)
+        self.inside = (x > -3.0) & (x < 3.0)
+        return xp.clip(x + 3.0, 0.0, 6.0) / 6.0
+
+    def backward(self, grad):
+        return xp.where(self.inside, grad * (1.0 / 6.0), 0)
+
+
+class Hardswish(Function):
+    """``x * clip(x + 3, 0, 6) / 6``; the gradient ``x / 3 + 1/2`` strictly inside (-3, 3)
+    (NaN at NaN), 0 at and below -3, 1 from 3 on, as in PyTorch's vectorised hardswish."""
+
+    def forward(self, x):
+        check_floating("hardswish()", x)
+        self.x = x
+        return x * xp.clip(x + 3.0, 0.0, 6.0) / 6.0
+
+    def backward(self, grad):
+        x = self.x
+        return xp.where(x <= -3.0, 0, xp.where(x >= 3.0, grad, grad * (x / 3.0 + 0.5)))
+
+
+class Mish(Function):
+    """``x * tanh(softplus(x))`` (Misra, 2019), softplus taken as ``max(x, 0) + log1p(e^-|x|)``
+    so no exp overflows.  One node instead of the composition's three."""
+
+    def forward(self, x):
+        check_floating("mish()", x)
+        self.x = x
+        self.t = xp.tanh(xp.maximum(x, 0) + xp.log1p(xp.exp(-xp.abs(x))))
+        return x * self.t
+
+    def backward(self, grad):
+        x, t = self.x, self.t
+        sig = sigmoid_given_exp(x, xp.exp(-xp.abs(x)))  # softplus' = sigmoid
+        return grad * (t + x * sig * (1.0 - t * t))
+
+
+class LogSigmoid(Function):
+    """``log(sigmoid(x)) = min(x, 0) - log1p(e^-|x|)``: finite for any x (the composition
+    gives -inf below x = -104 in float32, and a NaN gradient)."""
+
+    def forward(self, x):
+        check_floating("logsigmoid()", x)
+        self.x, self.e = x, xp.exp(-xp.abs(x))
+        return xp.minimum(x, 0) - xp.log1p(self.e)
+
+    def backward(self, grad):
+        return grad * sigmoid_given_exp(-self.x, self.e)  # 1 - sigmoid(x), without cancellation
+
+
+def _apply_inplace(input: Tensor, fn: Any, inplace_: bool, name: str) -> Tensor:
+    """``fn(input)``, or with ``inplace_`` the result written into ``input``, ``inplace``'s
+    errors naming ``name_()`` (they named ``fn``: ``<lambda>_()``, ``apply_()``)."""
+    if not inplace_:
+        return fn(input)
+
+    def op(t: Tensor) -> Tensor:
+        return fn(t)
+    op.__name__ = name
+    return inplace(input, op)
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
@@ -246,17 +334,18 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """``x`` for x > 0, ``negative_slope * x`` otherwise."""
-    return _apply_inplace(input, lambda t: LeakyRelu.apply(t, slope=negative_slope), inplace)
+    return _apply_inplace(input, lambda t: LeakyRelu.apply(t, slope=negative_slope), inplace,
+                          "leaky_relu")
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """``x`` for x > 0, ``alpha * (exp(x) - 1)`` otherwise."""
-    return _apply_inplace(input, lambda t: Elu.apply(t, alpha=alpha), inplace)
+    return _apply_inplace(input, lambda t: Elu.apply(t, alpha=alpha), inplace, "elu")
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """``x * sigmoid(x)`` (also called swish)."""
-    return _apply_inplace(input, Silu.apply, inplace)
+    return _apply_inplace(input, Silu.apply, inplace, "silu")
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
@@ -267,3 +356,247 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
 def relu_(input: Tensor) -> Tensor:
     from ...ops import relu
     return inplace(input, relu)
+
+
+def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """``elu`` in place."""
+    return elu(input, alpha, inplace=True)
+
+
+def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """``leaky_relu`` in place."""
+    return leaky_relu(input, negative_slope, inplace=True)
+
+
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
+             inplace: bool = False) -> Tensor:
+    """``min_val`` below ``min_val``, ``max_val`` above ``max_val``, ``x`` between.
+
+    The gradient is 1 strictly between the bounds, 0 at and beyond them (PyTorch's choice
+    at the kinks).  An integer input stays integer, as in PyTorch.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.functional.hardtanh(rb.tensor([-2.0, 0.5, 3.0]))
+        tensor([-1. ,  0.5,  1. ])
+    """
+    if min_val > max_val:
+        raise ValueError(f"hardtanh(): min_val cannot be greater than max_val, got min_val="
+                         f"{min_val}, max_val={max_val}")
+    return _apply_inplace(input, lambda t: Hardtanh.apply(t, min_val=min_val, max_val=max_val),
+                          inplace, "hardtanh")
+
+
+def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    """``hardtanh`` in place."""
+    return hardtanh(input, min_val, max_val, inplace=True)
+
+
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
+    """``min(max(x, 0), 6)``: ``hardtanh(x, 0, 6)``, whose gradient is 0 at 0 and 6.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.functional.relu6(rb.tensor([-1.0, 3.0, 8.0]))
+        tensor([0., 3., 6.])
+    """
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
+    """``relu6(x + 3) / 6``: 0 below -3, 1 above 3, ``x / 6 + 1/2`` between (gradient 0 at +-3).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.functional.hardsigmoid(rb.tensor([-4.0, 0.0, 1.5]))
+        tensor([0.  , 0.5 , 0.75])
+    """
+    return _apply_inplace(input, Hardsigmoid.apply, inplace, "hardsigmoid")
+
+
+def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
+    """``x * relu6(x + 3) / 6`` (Howard et al., 2019, MobileNetV3).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.functional.hardswish(rb.tensor([-4.0, 0.0, 1.5, 4.0]))
+        tensor([-0.   ,  0.   ,  1.125,  4.   ])
+    """
+    return _apply_inplace(input, Hardswish.apply, inplace, "hardswish")
+
+
+def mish(input: Tensor, inplace: bool = False) -> Tensor:
+    """``x * tanh(softplus(x))``, finite for any x.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.functional.mish(rb.tensor([-1.0, 0.0, 1.0]))
+        tensor([-0.3034,  0.    ,  0.8651])
+    """
+    return _apply_inplace(input, Mish.apply, inplace, "mish")
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    """``scale * (max(0, x) + min(0, alpha * (exp(x) - 1)))``, with Klambauer et al.'s (2017)
+    ``alpha = 1.6733`` and ``scale = 1.0507``, which keep activations near zero mean and unit
+    variance.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.functional.selu(rb.tensor([-1.0, 0.0, 1.0]))
+        tensor([-1.1113,  0.    ,  1.0507])
+    """
+    return _apply_inplace(input, lambda t: Elu.apply(t, alpha=_SELU_ALPHA, scale=_SELU_SCALE,
+                                                     op="selu()"), inplace, "selu")
+
+
+def selu_(input: Tensor) -> Tensor:
+    """``selu`` in place."""
+    return selu(input, inplace=True)
+
+
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))`` (Barron, 2017): an ELU whose
+    gradient is 1 at 0 from both sides, for any ``alpha``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.functional.celu(rb.tensor([-1.0, 0.0, 1.0]), alpha=2.0)
+        tensor([-0.7869,  0.    ,  1.    ])
+    """
+    if alpha == 0:
+        raise ValueError("celu(): alpha must not be 0 (celu divides x by alpha)")
+    return _apply_inplace(input, lambda t: Elu.apply(t, alpha=alpha, input_scale=1.0 / alpha,
+                                                     op="celu()"), inplace, "celu")
+
+
+def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """``celu`` in place."""
+    return celu(input, alpha, inplace=True)
+
+
+def softsign(input: Tensor) -> Tensor:
+    """``x / (1 + |x|)``, built from base ops as PyTorch's.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.functional.softsign(rb.tensor([-3.0, 0.0, 1.0]))
+        tensor([-0.75,  0.  ,  0.5 ])
+    """
+    return input / (input.abs() + 1)
+
+
+def logsigmoid(input: Tensor) -> Tensor:
+    """``log(1 / (1 + exp(-x)))``, computed as ``min(x, 0) - log1p(exp(-|x|))``: finite and
+    exact for any x (``log(sigmoid(x))`` is -inf below -104 in float32).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.functional.logsigmoid(rb.tensor([-200.0, 0.0, 2.0]))
+        tensor([-2.0000e+02, -6.9315e-01, -1.2693e-01])
+    """
+    return LogSigmoid.apply(input)
+
+
+def glu(input: Tensor, dim: int = -1) -> Tensor:
+    """Gated linear unit (Dauphin et al., 2017): ``a * sigmoid(b)``, ``a`` and ``b`` the first
+    and second halves of ``input`` along ``dim``, which must have even size.
+
+    Shape: ``(*, 2 n, *)`` in, ``(*, n, *)`` out.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.functional.glu(rb.tensor([[1.0, 2.0, 0.0, 100.0]]))
+        tensor([[0.5, 2. ]])
+    """
+    check_floating("glu()", input)
+    if input.ndim == 0:
+        raise ValueError("glu(): does not support 0-d tensors, as halving needs a dim of even size")
+    size = input.shape[dim]
+    if size % 2:
+        raise ValueError(f"glu(): halving dimension must be even, but dimension {dim} is size "
+                         f"{size} (input shape {tuple(input.shape)})")
+    a, b = chunk(input, 2, dim)
+    return a * sigmoid(b)
+
+
+def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
+    """``x`` where ``x > threshold``, else ``value`` (NaN stays NaN); the gradient is 0 at
+    and below the threshold.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.functional.threshold(rb.tensor([-1.0, 0.5, 2.0]), 0.5, -9.0)
+        tensor([-9., -9.,  2.])
+    """
+    return _apply_inplace(input, lambda t: _threshold(t, threshold, value), inplace, "threshold")
+
+
+def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
+    """``threshold`` in place."""
+    return _apply_inplace(input, lambda t: _threshold(t, threshold, value), True, "threshold")
+
+
+def _threshold(x: Tensor, limit: float, value: float) -> Tensor:
+    # x <= limit, not x > limit the other way round: NaN must keep x, as in PyTorch.
+    return where(x <= limit, value, x)
+
+
+def tanhshrink(input: Tensor) -> Tensor:
+    """``x - tanh(x)``, built from base ops as PyTorch's.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.functional.tanhshrink(rb.tensor([-1.0, 0.0, 3.0]))
+        tensor([-0.2384,  0.    ,  2.0049])
+    """
+    return input - tanh(input)
+
+
+def softmin(input: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
+    """``exp(-x_i) / sum_j exp(-x_j)`` along ``dim``: ``softmax(-x)``.
+
+    ``dim=None`` picks PyTorch's legacy implicit dim (0 for 0-, 1- and 3-d input, else 1);
+    ``dtype`` converts the input first.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.functional.softmin(rb.tensor([0.0, 1.0]), dim=0)
+        tensor([0.7311, 0.2689])
+    """
+    if dtype is None:
+        check_floating("softmin()", input)
+    return softmax(-input, dim, dtype)
+
+
+def prelu(input: Tensor, weight: Tensor) -> Tensor:
+    """``x`` for x > 0, ``weight * x`` otherwise, with a learned slope: one for all channels, or
+    one per channel (dim 1).
+
+    Args:
+        input: (N, C, *), or any shape when ``weight`` has one element.
+        weight: (C,) or one element (0-d or (1,)); ``input``'s dtype.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.functional.prelu(rb.tensor([[-2.0, 3.0]]), rb.tensor([0.25]))
+        tensor([[-0.5,  3. ]])
+    """
+    if weight.ndim > 1:
+        raise ValueError(f"prelu(): weight must be a 0-d or 1-d tensor, got shape "
+                         f"{tuple(weight.shape)}")
+    check_dtype("prelu()", input, weight=weight)
+    if weight.numel() != 1:
+        channels = input.shape[1] if input.ndim > 1 else 1
+        if input.ndim == 0 or channels != weight.numel():
+            raise ValueError(f"prelu(): weight has {weight.numel()} elements, one per channel, but "
+                             f"the input of shape {tuple(input.shape)} has {channels} channels "
+                             f"(dim 1)")
+        weight = weight.reshape((1, -1) + (1,) * (input.ndim - 2))  # (1, C, 1, ...)
+    elif weight.ndim:
+        weight = weight.reshape(())
+    return where(input > 0, input, input * weight)

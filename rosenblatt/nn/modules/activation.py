@@ -1,11 +1,20 @@
 """Activation layers: thin wrappers that call ``nn.functional``."""
 from __future__ import annotations
 
+from typing import Any
+
+from ..._backend import default_float, xp
 from ...ops import inplace as _inplace
 from ...ops import log_softmax, relu, sigmoid, softmax, tanh
 from ...tensor import Tensor
 from .. import functional as F
+from .. import init
+from ..parameter import Parameter
 from .module import Module
+
+
+def _inplace_repr(inplace: bool) -> str:
+    return "inplace=True" if inplace else ""
 
 
 class ReLU(Module):
@@ -134,3 +143,276 @@ class LogSoftmax(Module):
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
+
+
+class Hardtanh(Module):
+    """``min_val`` below ``min_val``, ``max_val`` above ``max_val``, ``x`` between.
+
+    Args:
+        min_val, max_val: the bounds, ``min_val < max_val`` (default -1 and 1).
+        inplace: write the result into the input (default False).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.Hardtanh(-2.0, 2.0)(rb.tensor([-3.0, 1.0, 3.0]))
+        tensor([-2.,  1.,  2.])
+    """
+
+    def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> None:
+        super().__init__()
+        if not max_val > min_val:
+            raise ValueError(f"{type(self).__name__}: max_val ({max_val}) must be greater than "
+                             f"min_val ({min_val})")
+        self.min_val, self.max_val, self.inplace = min_val, max_val, inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.hardtanh(input, self.min_val, self.max_val, self.inplace)
+
+    def extra_repr(self) -> str:
+        return f"min_val={self.min_val}, max_val={self.max_val}" + (", inplace=True" if self.inplace else "")
+
+
+class ReLU6(Hardtanh):
+    """``min(max(x, 0), 6)``: ``Hardtanh(0, 6)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.ReLU6()(rb.tensor([-1.0, 3.0, 8.0]))
+        tensor([0., 3., 6.])
+    """
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__(0.0, 6.0, inplace)
+
+    def extra_repr(self) -> str:
+        return _inplace_repr(self.inplace)
+
+
+class Hardsigmoid(Module):
+    """``relu6(x + 3) / 6``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.Hardsigmoid()(rb.tensor([-4.0, 0.0, 1.5]))
+        tensor([0.  , 0.5 , 0.75])
+    """
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.hardsigmoid(input, self.inplace)
+
+
+class Hardswish(Module):
+    """``x * relu6(x + 3) / 6`` (MobileNetV3).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.Hardswish()(rb.tensor([-4.0, 1.5, 4.0]))
+        tensor([-0.   ,  1.125,  4.   ])
+    """
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.hardswish(input, self.inplace)
+
+
+class Mish(Module):
+    """``x * tanh(softplus(x))``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.Mish()(rb.tensor([-1.0, 0.0, 1.0]))
+        tensor([-0.3034,  0.    ,  0.8651])
+    """
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.mish(input, self.inplace)
+
+    def extra_repr(self) -> str:
+        return _inplace_repr(self.inplace)
+
+
+class SELU(Module):
+    """``scale * (max(0, x) + min(0, alpha * (exp(x) - 1)))``, ``alpha = 1.6733``,
+    ``scale = 1.0507`` (self-normalising networks, Klambauer et al., 2017).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.SELU()(rb.tensor([-1.0, 0.0, 1.0]))
+        tensor([-1.1113,  0.    ,  1.0507])
+    """
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.selu(input, self.inplace)
+
+    def extra_repr(self) -> str:
+        return _inplace_repr(self.inplace)
+
+
+class CELU(Module):
+    """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.CELU(2.0)(rb.tensor([-1.0, 0.0, 1.0]))
+        tensor([-0.7869,  0.    ,  1.    ])
+    """
+
+    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
+        super().__init__()
+        self.alpha, self.inplace = alpha, inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.celu(input, self.alpha, self.inplace)
+
+    def extra_repr(self) -> str:
+        return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
+
+
+class Softsign(Module):
+    """``x / (1 + |x|)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.Softsign()(rb.tensor([-3.0, 1.0]))
+        tensor([-0.75,  0.5 ])
+    """
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.softsign(input)
+
+
+class LogSigmoid(Module):
+    """``log(sigmoid(x))``, finite for any x.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.LogSigmoid()(rb.tensor([0.0]))
+        tensor([-0.6931])
+    """
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.logsigmoid(input)
+
+
+class GLU(Module):
+    """``a * sigmoid(b)``, ``a`` and ``b`` the halves of the input along ``dim`` (default -1).
+
+    Shape: ``(*, 2 n, *)`` in, ``(*, n, *)`` out.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.GLU()(rb.randn(4, 6)).shape
+        (4, 3)
+    """
+
+    def __init__(self, dim: int = -1) -> None:
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.glu(input, self.dim)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+class Threshold(Module):
+    """``x`` where ``x > threshold``, else ``value``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.Threshold(0.5, -9.0)(rb.tensor([-1.0, 0.5, 2.0]))
+        tensor([-9., -9.,  2.])
+    """
+
+    def __init__(self, threshold: float, value: float, inplace: bool = False) -> None:
+        super().__init__()
+        self.threshold, self.value, self.inplace = threshold, value, inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.threshold(input, self.threshold, self.value, self.inplace)
+
+    def extra_repr(self) -> str:
+        return (f"threshold={self.threshold}, value={self.value}"
+                + (", inplace=True" if self.inplace else ""))
+
+
+class Tanhshrink(Module):
+    """``x - tanh(x)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.Tanhshrink()(rb.tensor([0.0, 3.0]))
+        tensor([0.    , 2.0049])
+    """
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.tanhshrink(input)
+
+
+class Softmin(Module):
+    """``exp(-x_i) / sum_j exp(-x_j)`` along ``dim``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.Softmin(dim=0)(rb.tensor([0.0, 1.0]))
+        tensor([0.7311, 0.2689])
+    """
+
+    def __init__(self, dim: int | None = None) -> None:
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.softmin(input, self.dim)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+class PReLU(Module):
+    """``x`` for x > 0, ``weight * x`` otherwise, the slope learned (He et al., 2015).
+
+    Args:
+        num_parameters: 1 (one slope for all channels) or C (one per channel, dim 1).
+        init: the slopes' initial value (default 0.25).
+        dtype: the weight's dtype (default float32).
+
+    Shape: ``(N, C, *)``, or any shape with one slope; in and out.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.PReLU()(rb.tensor([-2.0, 3.0])).tolist()
+        [-0.5, 3.0]
+    """
+
+    def __init__(self, num_parameters: int = 1, init: float = 0.25, device: Any = None,
+                 dtype: Any = None) -> None:
+        super().__init__()
+        self.num_parameters, self.init = num_parameters, init
+        dtype = default_float if dtype is None else xp.dtype(dtype)
+        self.weight = Parameter(xp.full(num_parameters, init, dtype=dtype))
+
+    def reset_parameters(self) -> None:
+        init.constant_(self.weight, self.init)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.prelu(input, self.weight)
+
+    def extra_repr(self) -> str:
+        return f"num_parameters={self.num_parameters}"
