@@ -239,3 +239,18 @@ def test_instance_norm_of_other_channels_without_affine_warns_and_normalises_as_
     with pytest.warns(UserWarning):
         theirs = torch.nn.InstanceNorm1d(3)(torch.from_numpy(x))
     assert_close(ours, theirs)
+
+
+@pytest.mark.parametrize("name, args", [
+    ("layer_norm", lambda m: ((4,),)), ("rms_norm", lambda m: ((4,),)), ("group_norm", lambda m: (3,)),
+    ("instance_norm", lambda m: ()), ("batch_norm", lambda m: (None, None, None, None, True)),
+    ("batch_norm", lambda m: (m.zeros(3), m.ones(3))),
+])
+def test_normalizations_refuse_integer_input_as_torch(name, args):
+    """PyTorch has no integer kernels; NumPy gave integers truncated from the float result
+    (batch, group and instance norm) or failed inside (layer and RMS norm)."""
+    x = numpy.arange(24).reshape(2, 3, 4)
+    with pytest.raises(NotImplementedError):
+        getattr(torch.nn.functional, name)(torch.from_numpy(x), *args(torch))
+    with pytest.raises(TypeError, match=f"{name}\\(\\): expected a floating-point input, got dtype int64"):
+        getattr(F, name)(rb.tensor(x), *args(rb))

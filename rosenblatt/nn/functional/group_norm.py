@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 
 from ...tensor import Tensor
-from ._checks import check_dtype
+from ._checks import check_dtype, check_floating
 from .normalization import _check_params, _Normalize
 
 
@@ -35,6 +35,7 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
     if input.ndim < 2 or num_groups < 1 or shape[1] % num_groups:
         raise ValueError(f"group_norm(): expected input (N, C, *) with C divisible by num_groups="
                          f"{num_groups}, got shape {shape}")
+    check_floating("group_norm()", input)  # NumPy would give truncated integers
     _check_params("group_norm()", shape[1:2], weight=weight, bias=bias)
     check_dtype("group_norm()", input, weight=weight, bias=bias)
     n, c = shape[0], shape[1]

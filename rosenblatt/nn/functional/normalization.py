@@ -13,7 +13,7 @@ from ..._backend import xp
 from ...autograd.function import Function
 from ...ops import mean, mul, rsqrt
 from ...tensor import Tensor
-from ._checks import check_dtype
+from ._checks import check_dtype, check_floating
 
 
 class _Normalize(Function):
@@ -151,6 +151,7 @@ def layer_norm(input: Tensor, normalized_shape: Sequence[int] | int, weight: Ten
     if tuple(input.shape[input.ndim - k:]) != shape or input.ndim < k:
         raise ValueError(f"layer_norm(): input of shape {tuple(input.shape)} does not end with "
                          f"normalized_shape {shape}")
+    check_floating("layer_norm()", input)  # NumPy would give truncated integers
     if not _params_fit(input.data.dtype, shape, weight, bias):
         _check_params("layer_norm()", shape, weight=weight, bias=bias)
         check_dtype("layer_norm()", input, weight=weight, bias=bias)
@@ -175,6 +176,7 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     if x.ndim < 2:
         raise ValueError(f"batch_norm(): expected input of at least 2 dims (N, C, ...), got shape "
                          f"{tuple(x.shape)}")
+    check_floating("batch_norm()", x)  # NumPy would give truncated integers
     channels = (x.shape[1],)
     if not (_params_fit(x.dtype, channels, running_mean, running_var)
             and _params_fit(x.dtype, channels, weight, bias, by_size=True)):
@@ -263,6 +265,7 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None,
     if x.ndim < 2 or (use_input_stats and math.prod(x.shape[2:]) == 1):
         raise ValueError(f"instance_norm(): expected input (N, C, *) with more than 1 value per "
                          f"channel and sample (its trailing dims), got shape {tuple(x.shape)}")
+    check_floating("instance_norm()", x)  # NumPy would give truncated integers
     if (running_mean is None) != (running_var is None):
         raise ValueError("instance_norm(): running_mean and running_var must both be given or "
                          "both be None")
@@ -304,6 +307,7 @@ def rms_norm(input: Tensor, normalized_shape: Sequence[int] | int, weight: Tenso
     if tuple(input.shape[input.ndim - k:]) != shape or input.ndim < k:
         raise ValueError(f"rms_norm(): input of shape {tuple(input.shape)} does not end with "
                          f"normalized_shape {shape}")
+    check_floating("rms_norm()", input)
     _check_params("rms_norm()", shape, weight=weight)
     if eps is None:
         eps = float(xp.finfo(input.dtype).eps)
