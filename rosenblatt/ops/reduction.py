@@ -52,12 +52,19 @@ class Mean(Function):
 
 class Prod(Function):
     saves_inputs = (0,)
+    saves_output = True
 
     def forward(self, x, axis=None, keepdim=False, dtype=None):
         self.x, self.axis, self.keepdim = x, axis, keepdim
-        return x.prod(axis=axis, keepdims=keepdim, dtype=dtype)
+        self.out = x.prod(axis=axis, keepdims=True, dtype=dtype)
+        return self.out if keepdim else self.out.reshape(()) if axis is None else self.out.squeeze(axis)
 
     def backward(self, grad):
+        if self.x.ndim == 0:
+            return grad  # PyTorch's, even where x / x is nan (x inf or nan)
+        if not (self.x == 0).any():  # PyTorch's formula, so nan and inf inputs get its gradients
+            axes = None if self.axis is None else (self.axis,)
+            return _expand_back(grad, self.x.shape, axes, self.keepdim) * (self.out / self.x)
         # The product of all *other* elements, from exclusive cumulative products
         # on both sides, so zeros in the input give exact gradients (no division).
         x = self.x.reshape(-1) if self.axis is None else xp.moveaxis(self.x, self.axis, -1)
@@ -90,23 +97,28 @@ class AlongDim(Function):
 
 
 class Extreme(Function):
-    """amax/amin: ties share the gradient evenly, as in PyTorch."""
+    """max/min over all dims, amax/amin: ties share the gradient evenly, as in PyTorch.
+
+    ``nan_shares``: whether the nans of a slice whose extreme is nan share its gradient (PyTorch's
+    max() and min() over all dims, and the inf-norms); amax/amin give such a slice nan (0 / 0
+    hits), as PyTorch's do.
+    """
 
     saves_inputs = (0,)
     saves_output = True  # backward compares the input with it
 
-    def forward(self, x, axes=None, keepdim=False, largest=True):
+    def forward(self, x, axes=None, keepdim=False, largest=True, nan_shares=True):
         if x.size == 0 and axes is None:
             raise RuntimeError("max(): expected a non-empty tensor for a reduction over all dims")
-        self.x, self.axes, self.keepdim = x, axes, keepdim
+        self.x, self.axes, self.keepdim, self.nan_shares = x, axes, keepdim, nan_shares
         self.out = (x.max if largest else x.min)(axis=axes, keepdims=True)
         return self.out if keepdim else self.out.squeeze(axes) if axes else self.out.reshape(())
 
     def backward(self, grad):
-        # A nan is the extreme of its slice and shares the gradient with the other nans
-        # (PyTorch's max() does this; x == nan alone would give 0/0 everywhere).
+        # With nan_shares, a nan is the extreme of its slice and shares the gradient with the
+        # other nans; x == nan alone gives 0/0 in the slice.
         hits = self.x == self.out
-        if xp.isnan(self.out).any():  # rare: the passes over x only then
+        if self.nan_shares and xp.isnan(self.out).any():  # rare: the passes over x only then
             hits |= xp.isnan(self.x) & xp.isnan(self.out)
         share = hits / hits.sum(axis=self.axes, keepdims=True)
         return _expand_back(grad, self.x.shape, self.axes, self.keepdim) * share.astype(grad.dtype)
@@ -281,11 +293,11 @@ def min(input: Any, dim: Any = None, keepdim: bool = False) -> Any:
 
 
 def amax(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:
-    return Extreme.apply(input, axes=_axes(dim, input, "amax"), keepdim=keepdim, largest=True)
+    return Extreme.apply(input, axes=_axes(dim, input, "amax"), keepdim=keepdim, largest=True, nan_shares=False)
 
 
 def amin(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:
-    return Extreme.apply(input, axes=_axes(dim, input, "amin"), keepdim=keepdim, largest=False)
+    return Extreme.apply(input, axes=_axes(dim, input, "amin"), keepdim=keepdim, largest=False, nan_shares=False)
 
 
 def _arg_extreme(input: Any, dim: int | None, keepdim: bool, largest: bool, op: str) -> Tensor:

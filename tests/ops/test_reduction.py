@@ -282,6 +282,23 @@ def test_nan_takes_the_gradient_of_max_min(name):
     check_op(None, lambda t: getattr(t, name)(1), inputs=[x], gradcheck=False)
 
 
+@pytest.mark.parametrize("name", ["amax", "amin"])
+def test_nan_gives_amax_amin_a_nan_gradient_as_torch(name):
+    # Unlike max(): a slice whose extreme is nan has no element equal to it, so 0 / 0 (PyTorch).
+    x = numpy.array([[1.0, numpy.nan, 2.0, numpy.nan], [3.0, 1.0, 2.0, 3.0]])
+    for dim in (None, 1, 0):
+        check_op(None, lambda t: getattr(t, name)(dim), inputs=[x], gradcheck=False)
+
+
+def test_prod_gradient_at_nan_and_inf_as_torch():
+    # Without zeros, PyTorch's gradient is out / x (nan where out or x is nan or inf), 1 for 0-d.
+    x = numpy.array([[1.0, numpy.nan, 3.0], [2.0, -2.0, numpy.inf], [0.5, 2.0, 3.0]])
+    for dim in (None, 0, 1):
+        check_op(None, _call(rb.prod, dim, False), _call(torch.prod, dim, False), inputs=[x], gradcheck=False)
+    for value in (numpy.inf, numpy.nan):
+        check_op(None, lambda t: t.prod(), inputs=[numpy.array(value)], gradcheck=False)
+
+
 @pytest.mark.parametrize("name", ["argmax", "argmin"])
 def test_argmax_argmin_keepdim_over_all_dims(name):
     check_op([(2, 3, 4)], lambda t: getattr(t, name)(keepdim=True))
