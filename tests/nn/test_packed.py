@@ -178,3 +178,22 @@ def test_layer_on_packed_sequence_matches_torch(kind, num_layers, bidirectional,
     theirs_params = dict(theirs.named_parameters())
     for name, p in ours.named_parameters():
         assert_close(p.grad, theirs_params[name].grad, **TOL, what=f"grad of {name}")
+
+
+def test_projected_lstm_on_packed_sequence_matches_torch(rng):
+    theirs = torch.nn.LSTM(I, H, bidirectional=True, batch_first=True, proj_size=2).double()
+    ours = LSTM(I, H, bidirectional=True, batch_first=True, proj_size=2).double()
+    ours.load_state_dict({k: v.detach().numpy().copy() for k, v in theirs.state_dict().items()})
+    x, tx = _tensors(rng.standard_normal((3, 5, I)))
+    lengths = [2, 5, 3]
+    out, (h, c) = ours(pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False))
+    want, (th, tc) = theirs(tu.pack_padded_sequence(tx, torch.tensor(lengths), batch_first=True,
+                                                    enforce_sorted=False))
+    _assert_same_packed(out, want)
+    gs = [rng.standard_normal(tuple(t.shape)) for t in (want.data, th, tc)]
+    sum((t * torch.from_numpy(g)).sum() for t, g in zip((want.data, th, tc), gs)).backward()
+    sum((t * rb.tensor(g)).sum() for t, g in zip((out.data, h, c), gs)).backward()
+    assert_close(h, th, **TOL, what="h_n")
+    assert_close(c, tc, **TOL, what="c_n")
+    assert_close(x.grad, tx.grad, **TOL, what="input grad")
+    assert_close(ours.weight_hr_l0_reverse.grad, theirs.weight_hr_l0_reverse.grad, **TOL)

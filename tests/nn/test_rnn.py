@@ -112,6 +112,33 @@ def test_unbatched_input_and_no_bias(kind, rng):
     _check_param_grads(rb_layer, torch_layer)
 
 
+@pytest.mark.parametrize("num_layers,bidirectional,batch_first,bias,batched", [
+    (1, False, False, True, True), (2, True, True, False, True), (2, True, False, True, False)])
+def test_lstm_proj_size_matches_torch(num_layers, bidirectional, batch_first, bias, batched, rng):
+    ours, theirs = _pair("LSTM", LAYERS, num_layers=num_layers, bidirectional=bidirectional,
+                         batch_first=batch_first, bias=bias, proj_size=2)
+    assert repr(ours) == repr(theirs)
+    states = num_layers * (2 if bidirectional else 1)
+    lead = ((B, T) if batch_first else (T, B)) if batched else (T,)
+    x, tx = _tensors(rng.standard_normal(lead + (I,)))
+    batch = (B,) if batched else ()
+    h, th = _tensors(rng.standard_normal((states, *batch, 2)))  # h has proj_size features
+    c, tc = _tensors(rng.standard_normal((states, *batch, H)))
+    _backward_both(_flatten(ours(x, (h, c))), _flatten(theirs(tx, (th, tc))), rng)
+    for i, (a, b) in enumerate(((x, tx), (h, th), (c, tc))):
+        assert_close(a.grad, b.grad, **TOL, what=f"grad of input {i}")
+    _check_param_grads(ours, theirs)
+
+
+def test_lstm_proj_size_errors():
+    with pytest.raises(ValueError, match="proj_size"):
+        torch.nn.LSTM(I, H, proj_size=H)
+    with pytest.raises(ValueError, match=r"proj_size must be an int in \[0, hidden_size=4\).*got 4"):
+        LSTM(I, H, proj_size=H)
+    with pytest.raises(ValueError, match=r"expected c_0 of shape \(1, 2, 4\), got \(1, 2, 2\)"):
+        LSTM(I, H, proj_size=2)(rb.zeros(T, B, I), (rb.zeros(1, B, 2), rb.zeros(1, B, 2)))
+
+
 @pytest.mark.parametrize("kind", list(LAYERS))
 def test_empty_batch_matches_torch(kind, rng):
     """B = 0: empty outputs and zero weight gradients (backward raised on reshaping (0, T, I))."""

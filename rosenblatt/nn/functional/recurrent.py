@@ -41,6 +41,9 @@ faster than its ``tanh`` (AVX2; both cost 10-20x a multiply), and this took
 3 ms off the LSTM forward above (sigmoid was 0.5 tanh(0.5 z) + 0.5 before).
 Overflow of ``exp`` to ``inf`` is harmless (``1 / inf = 0``) and silenced.
 
+An LSTM with a projected state (PyTorch's ``proj_size``) is ``lstm_projected_sequence``
+at the end: built from differentiable ops, so the fused loops carry no projection.
+
 ``mask`` (``(T, B)`` of 0/1, for packed sequences) freezes the state of a
 sequence outside its valid steps and zeroes its output there, so the final
 state is the one of each sequence's last valid step, as PyTorch's packed RNNs.
@@ -51,6 +54,9 @@ from typing import Any, Iterator
 
 from ..._backend import xp
 from ...autograd.function import Function
+from ...ops import sigmoid, stack, tanh
+from ...tensor import Tensor
+from .linear import linear
 
 
 def _t(a: Any) -> Any:
@@ -436,3 +442,27 @@ class RNNSequence(_Recurrent):
         dx, dWih, dWhh, flat = self._weight_grads(dG, self.h0T.T)
         db = flat.sum(axis=1) if self.has_bias else None
         return self._pack_grads(dx, (dh.T,), dWih, dWhh, db, None if db is None else db.copy())
+
+
+def lstm_projected_sequence(x: Tensor, h0: Tensor, c0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None,
+                            b_hh: Tensor | None, w_hr: Tensor, reverse: bool = False,
+                            mask: Any = None) -> tuple[Tensor, Tensor, Tensor]:
+    """An LSTM layer whose state is projected, PyTorch's ``proj_size``: ``h' = (o * tanh(c')) W_hr^T``.
+
+    Step by step from differentiable ops (autograd does the backward): a rarely used option,
+    kept out of the fused Functions' loops.  ``x`` ``(T, B, I)``, ``h0`` ``(B, P)``, ``c0``
+    ``(B, H)``; ``mask`` as for the fused layers.  Returns ``(outputs (T, B, P), h_n, c_n)``.
+    """
+    projected = linear(x, w_ih, b_ih)  # (T, B, 4H): every step's input side in one GEMM
+    h, c = h0, c0
+    outputs: list = [None] * x.shape[0]
+    for t in (range(x.shape[0] - 1, -1, -1) if reverse else range(x.shape[0])):
+        i, f, g, o = (projected[t] + linear(h, w_hh, b_hh)).chunk(4, dim=-1)
+        new_c = sigmoid(f) * c + sigmoid(i) * tanh(g)
+        new_h = linear(sigmoid(o) * tanh(new_c), w_hr)
+        if mask is None:
+            h, c, outputs[t] = new_h, new_c, new_h
+        else:  # a finished sequence keeps its state and outputs zeros
+            m = Tensor._wrap(mask[t][:, None])
+            h, c, outputs[t] = h + m * (new_h - h), c + m * (new_c - c), new_h * m
+    return stack(outputs, 0), h, c

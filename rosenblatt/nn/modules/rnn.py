@@ -15,7 +15,7 @@ from ...random import Generator
 from ...tensor import Tensor
 from .. import init
 from ..functional.linear import dropout as _dropout
-from ..functional.recurrent import GRUSequence, LSTMSequence, RNNSequence
+from ..functional.recurrent import GRUSequence, LSTMSequence, RNNSequence, lstm_projected_sequence
 from ..parameter import Parameter
 from ..utils.rnn import PackedSequence, pad_packed_sequence
 from .module import Module
@@ -23,9 +23,16 @@ from .module import Module
 _GATES = {"LSTM": 4, "GRU": 3, "RNN_TANH": 1, "RNN_RELU": 1}
 
 
-def _run_layer(mode: str, x: Tensor, h0: Any, c0: Any, weights: list, reverse: bool, mask: Any) -> tuple:
-    """One layer, one direction over ``x`` ``(T, B, I)``: ``(output, h_n, c_n or None)``."""
+def _run_layer(mode: str, x: Tensor, h0: Any, c0: Any, weights: list, reverse: bool, mask: Any,
+               projected: bool = False) -> tuple:
+    """One layer, one direction over ``x`` ``(T, B, I)``: ``(output, h_n, c_n or None)``;
+    ``projected``: an LSTM whose last weight is ``weight_hr`` (``proj_size``)."""
     T = x.shape[0]
+    if projected:
+        w_ih, w_hh, *biases, w_hr = weights
+        b_ih, b_hh = biases or (None, None)
+        h0, c0 = (s if isinstance(s, Tensor) else Tensor._wrap(s) for s in (h0, c0))
+        return lstm_projected_sequence(x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, reverse=reverse, mask=mask)
     if mode == "LSTM":
         R = LSTMSequence.apply(x, h0, c0, *weights, reverse=reverse, mask=mask)
         return getitem(R, slice(0, T)), getitem(R, T), getitem(R, T + 1)
@@ -58,7 +65,8 @@ class RNNBase(Module):
 
     def __init__(self, mode: str, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
                  batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
-                 device: Any = None, dtype: Any = None, generator: Generator | None = None) -> None:
+                 proj_size: int = 0, device: Any = None, dtype: Any = None,
+                 generator: Generator | None = None) -> None:
         super().__init__()
         name = {"RNN_TANH": "RNN", "RNN_RELU": "RNN"}.get(mode, mode)
         if not isinstance(hidden_size, int) or hidden_size <= 0:
@@ -68,20 +76,27 @@ class RNNBase(Module):
         if isinstance(dropout, bool) or not 0 <= dropout <= 1:
             raise ValueError(f"{name}: dropout should be a number in range [0, 1] representing the "
                              f"probability of an element being zeroed, got {dropout!r}")
+        if not isinstance(proj_size, int) or not 0 <= proj_size < hidden_size:
+            raise ValueError(f"{name}: proj_size must be an int in [0, hidden_size={hidden_size}) (0 for "
+                             f"no projection), got {proj_size!r}")
+        self.proj_size = proj_size
         self.mode, self.input_size, self.hidden_size, self.num_layers = mode, input_size, hidden_size, num_layers
         self.bias, self.batch_first, self.dropout = bias, batch_first, float(dropout)
         self.bidirectional, self.generator = bidirectional, generator
         dtype = default_float if dtype is None else xp.dtype(dtype)
         gh = _GATES[mode] * hidden_size
+        out_size = proj_size or hidden_size  # the carried state h and the output features
         directions = 2 if bidirectional else 1
         self._flat_weights_names: list[str] = []
         for layer in range(num_layers):
             for direction in range(directions):
-                width = input_size if layer == 0 else hidden_size * directions
+                width = input_size if layer == 0 else out_size * directions
                 suffix = f"_l{layer}" + ("_reverse" if direction else "")
-                shapes = [("weight_ih", (gh, width)), ("weight_hh", (gh, hidden_size))]
+                shapes = [("weight_ih", (gh, width)), ("weight_hh", (gh, out_size))]
                 if bias:
                     shapes += [("bias_ih", (gh,)), ("bias_hh", (gh,))]
+                if proj_size:
+                    shapes.append(("weight_hr", (proj_size, hidden_size)))
                 for prefix, shape in shapes:
                     setattr(self, prefix + suffix, Parameter(xp.empty(shape, dtype=dtype)))
                     self._flat_weights_names.append(prefix + suffix)
@@ -98,7 +113,7 @@ class RNNBase(Module):
         return type(self).__name__
 
     def _weights(self, layer: int, direction: int) -> list:
-        per = 4 if self.bias else 2
+        per = (4 if self.bias else 2) + (1 if self.proj_size else 0)
         start = (layer * (2 if self.bidirectional else 1) + direction) * per
         return [self._parameters[n] for n in self._flat_weights_names[start:start + per]]
 
@@ -146,8 +161,9 @@ class RNNBase(Module):
             raise RuntimeError(f"{self._name}: expected a sequence length larger than 0, got input of "
                                f"shape {tuple(x.shape)} (T, B, I)")
         directions = 2 if self.bidirectional else 1
-        L, H = self.num_layers * directions, self.hidden_size
-        state_shape = (L, B, H) if batched else (L, H)
+        L, H, P = self.num_layers * directions, self.hidden_size, self.proj_size or self.hidden_size
+        state_shape = (L, B, P) if batched else (L, P)  # h (and the output) have proj_size features
+        cell_shape = (L, B, H) if batched else (L, H)
         h0 = c0 = None
         states = []
         if hx is not None:
@@ -155,7 +171,7 @@ class RNNBase(Module):
                 if not isinstance(hx, (tuple, list)) or len(hx) != 2:
                     raise TypeError(f"LSTM: hx must be a tuple (h_0, c_0), got {type(hx).__name__}")
                 h0 = self._check_state(hx[0], state_shape, "h_0")
-                c0 = self._check_state(hx[1], state_shape, "c_0")
+                c0 = self._check_state(hx[1], cell_shape, "c_0")
                 states = [(h0, "h_0"), (c0, "c_0")]
             else:
                 h0 = self._check_state(hx, state_shape, "hx")
@@ -164,22 +180,23 @@ class RNNBase(Module):
         if hx is not None and not batched:
             h0 = h0.unsqueeze(1)
             c0 = c0.unsqueeze(1) if c0 is not None else None
-        zeros = xp.zeros((B, H), dtype=x.dtype)
+        zeros_h, zeros_c = xp.zeros((B, P), dtype=x.dtype), xp.zeros((B, H), dtype=x.dtype)
         h_n, c_n = [], []
         for layer in range(self.num_layers):
             outputs = []
             for d in range(directions):
                 k = layer * directions + d
-                h = zeros if h0 is None else getitem(h0, k)
-                c = zeros if c0 is None else getitem(c0, k)
-                out, hk, ck = _run_layer(self.mode, x, h, c, self._weights(layer, d), d == 1, mask)
+                h = zeros_h if h0 is None else getitem(h0, k)
+                c = zeros_c if c0 is None else getitem(c0, k)
+                out, hk, ck = _run_layer(self.mode, x, h, c, self._weights(layer, d), d == 1, mask,
+                                         projected=self.proj_size > 0)
                 outputs.append(out)
                 h_n.append(hk)
                 c_n.append(ck)
-            x = outputs[0] if directions == 1 else cat(outputs, 2)  # (T, B, D*H)
+            x = outputs[0] if directions == 1 else cat(outputs, 2)  # (T, B, D*P)
             if self.dropout and self.training and layer < self.num_layers - 1:
                 x = _dropout(x, self.dropout, True, generator=self.generator)
-        h_n = stack(h_n, 0)  # (L*D, B, H)
+        h_n = stack(h_n, 0)  # (L*D, B, P)
         c_n = stack(c_n, 0) if is_lstm else None
         if packed:
             output = _repack(x, input)
@@ -192,6 +209,8 @@ class RNNBase(Module):
 
     def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"
+        if self.proj_size:
+            s += f", proj_size={self.proj_size}"
         if self.num_layers != 1:
             s += f", num_layers={self.num_layers}"
         if self.mode == "RNN_RELU":
@@ -250,7 +269,7 @@ class RNN(RNNBase):
             raise ValueError(f"RNN: unknown nonlinearity {nonlinearity!r}; use 'tanh' or 'relu'")
         self.nonlinearity = nonlinearity
         super().__init__("RNN_" + nonlinearity.upper(), input_size, hidden_size, num_layers, bias, batch_first,
-                         dropout, bidirectional, device, dtype, generator)
+                         dropout, bidirectional, device=device, dtype=dtype, generator=generator)
 
 
 class LSTM(RNNBase):
@@ -259,9 +278,13 @@ class LSTM(RNNBase):
     ``i, f, o = sigmoid(x W_ih^T + b_ih + h W_hh^T + b_hh)`` (``g`` with tanh),
     ``c_t = f * c_{t-1} + i * g``, ``h_t = o * tanh(c_t)``.
 
-    Args: as ``RNN`` without ``nonlinearity``.
+    Args: as ``RNN`` without ``nonlinearity``, and
+        proj_size: if > 0, ``h_t = (o * tanh(c_t)) W_hr^T`` with a learned ``weight_hr_l{k}``
+            ``(proj_size, hidden_size)``: h and the output get ``proj_size`` features (default 0).
+            This path is built from autograd ops, slower than the fused one.
 
-    Shape: as ``RNN``; the state is ``(h, c)``, both ``(L*D, B, H)``.  Returns ``(output, (h_n, c_n))``.
+    Shape: as ``RNN``; the state is ``(h, c)``, both ``(L*D, B, H)`` (h ``(L*D, B, proj_size)``
+    with a projection).  Returns ``(output, (h_n, c_n))``.
 
     Example:
         >>> import rosenblatt as rb
@@ -274,9 +297,10 @@ class LSTM(RNNBase):
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
                  batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
-                 device: Any = None, dtype: Any = None, generator: Generator | None = None) -> None:
+                 proj_size: int = 0, device: Any = None, dtype: Any = None,
+                 generator: Generator | None = None) -> None:
         super().__init__("LSTM", input_size, hidden_size, num_layers, bias, batch_first, dropout,
-                         bidirectional, device, dtype, generator)
+                         bidirectional, proj_size, device, dtype, generator)
 
 
 class GRU(RNNBase):
@@ -300,7 +324,7 @@ class GRU(RNNBase):
                  batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
                  device: Any = None, dtype: Any = None, generator: Generator | None = None) -> None:
         super().__init__("GRU", input_size, hidden_size, num_layers, bias, batch_first, dropout,
-                         bidirectional, device, dtype, generator)
+                         bidirectional, device=device, dtype=dtype, generator=generator)
 
 
 class RNNCellBase(Module):
