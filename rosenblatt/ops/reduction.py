@@ -302,6 +302,8 @@ def amin(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:
 
 def _arg_extreme(input: Any, dim: int | None, keepdim: bool, largest: bool, op: str) -> Tensor:
     data = as_array(input)
+    if data.dtype.kind == "b":
+        raise TypeError(f"{op}(): does not support bool input, as in PyTorch; convert it with .int() first")
     find = xp.argmax if largest else xp.argmin
     if dim is None:  # the flat index; keepdim keeps every dim, with size 1 (as PyTorch)
         index = find(data)
@@ -389,10 +391,16 @@ def cumprod(input: Any, dim: int, *, dtype: Any = None) -> Tensor:
 
 
 def all(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:
-    data = as_array(input)
-    return Tensor._wrap(xp.asarray(data.all(axis=dims(dim, data.ndim, "all"), keepdims=keepdim)))
+    """Whether every element (along ``dim``) is nonzero: bool, uint8 for uint8 (PyTorch's rule)."""
+    return _truth(input, dim, keepdim, "all")
 
 
 def any(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """Whether some element (along ``dim``) is nonzero: bool, uint8 for uint8 (PyTorch's rule)."""
+    return _truth(input, dim, keepdim, "any")
+
+
+def _truth(input: Any, dim: Any, keepdim: bool, op: str) -> Tensor:
     data = as_array(input)
-    return Tensor._wrap(xp.asarray(data.any(axis=dims(dim, data.ndim, "any"), keepdims=keepdim)))
+    out = getattr(data, op)(axis=dims(dim, data.ndim, op), keepdims=keepdim)
+    return Tensor._wrap(xp.asarray(out, dtype=xp.uint8 if data.dtype == xp.uint8 else xp.bool_))

@@ -81,6 +81,8 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
         >>> rb.topk(rb.tensor([[1.0, 5.0, 3.0, 4.0]]), 2)
         TopkResult(values=tensor([[5., 4.]]), indices=tensor([[1, 3]]))
     """
+    if input.dtype.kind == "b":
+        raise TypeError("topk(): does not support bool tensors, as in PyTorch; convert with .int() first")
     size = input.shape[dim_index(dim, input.ndim, "topk")] if input.ndim else 1
     if not 0 <= k <= size:
         raise RuntimeError(f"topk: k must be in [0, {size}] (the size of dim {dim}), got {k}")

@@ -299,6 +299,15 @@ def test_prod_gradient_at_nan_and_inf_as_torch():
         check_op(None, lambda t: t.prod(), inputs=[numpy.array(value)], gradcheck=False)
 
 
+def test_all_any_of_uint8_give_uint8_and_argmax_refuses_bools_as_torch():
+    x = numpy.array([[1, 0], [2, 3]], dtype=numpy.uint8)
+    for call in (lambda t: t.all(), lambda t: t.any(1, keepdim=True), lambda t: t.all((0, 1))):
+        check_op(None, call, inputs=[x])
+    for name in ("argmax", "argmin"):
+        with pytest.raises(TypeError, match=f"{name}\\(\\): does not support bool"):
+            getattr(rb.tensor([True, False]), name)(0)
+
+
 @pytest.mark.parametrize("name", ["argmax", "argmin"])
 def test_argmax_argmin_keepdim_over_all_dims(name):
     check_op([(2, 3, 4)], lambda t: getattr(t, name)(keepdim=True))

@@ -46,6 +46,13 @@ def test_topk_gradient_reaches_the_chosen_elements():
     assert x.grad.tolist() == xt.grad.tolist() == [0.0, 1.0, 0.0, 2.0]
 
 
+def test_topk_of_bools_raises_as_torch():
+    with pytest.raises(RuntimeError):
+        torch.topk(torch.tensor([True, False]), 1)
+    with pytest.raises(TypeError, match=r"topk\(\): does not support bool"):
+        rb.topk(rb.tensor([True, False]), 1)
+
+
 def test_topk_k_out_of_range_raises():
     with pytest.raises(RuntimeError):
         torch.topk(torch.ones(3), 4)
