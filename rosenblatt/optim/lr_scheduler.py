@@ -130,12 +130,8 @@ class LRScheduler:
         self.__dict__.update(state_dict)
 
 
-class LambdaLR(LRScheduler):
-    """lr = base_lr * lr_lambda(epoch); one function, or one per param group.
-
-    Example:
-        >>> sched = LambdaLR(opt, lambda epoch: 0.95 ** epoch)  # doctest: +SKIP
-    """
+class _LambdaScheduler(LRScheduler):
+    """One function of the epoch per param group (LambdaLR, MultiplicativeLR), saved as PyTorch does."""
 
     def __init__(self, optimizer: Optimizer,
                  lr_lambda: Callable[[int], float] | Sequence[Callable[[int], float]],
@@ -147,10 +143,11 @@ class LambdaLR(LRScheduler):
             self.lr_lambdas = list(lr_lambda)
         else:
             self.lr_lambdas = [lr_lambda] * len(optimizer.param_groups)
+        for fn in self.lr_lambdas:
+            if not callable(fn):
+                raise TypeError(f"{type(self).__name__}: lr_lambda should be a function, but got "
+                                f"{type(fn).__name__}")
         super().__init__(optimizer, last_epoch)
-
-    def get_lr(self) -> list[float]:
-        return [base * fn(self.last_epoch) for fn, base in zip(self.lr_lambdas, self.base_lrs)]
 
     def state_dict(self) -> dict[str, Any]:
         """Functions are not saved; callable objects' attributes are (as in PyTorch)."""
@@ -166,6 +163,47 @@ class LambdaLR(LRScheduler):
         for fn, attrs in zip(self.lr_lambdas, saved):
             if attrs is not None:
                 fn.__dict__.update(attrs)
+
+
+class LambdaLR(_LambdaScheduler):
+    """lr = base_lr * lr_lambda(epoch); one function, or one per param group.
+
+    Example:
+        >>> sched = LambdaLR(opt, lambda epoch: 0.95 ** epoch)  # doctest: +SKIP
+    """
+
+    def get_lr(self) -> list[float]:
+        return [base * fn(self.last_epoch) for fn, base in zip(self.lr_lambdas, self.base_lrs)]
+
+
+class MultiplicativeLR(_LambdaScheduler):
+    r"""Multiply the current lr by ``lr_lambda(epoch)`` at every step (epoch 0 keeps the start lr).
+
+    .. math:: \eta_t = \eta_{t-1} \cdot \text{lr\_lambda}(t)
+
+    Unlike ``LambdaLR`` the factor compounds, and it scales the lr as it stands,
+    so it composes with other schedules (``ChainedScheduler``).
+
+    Args:
+        optimizer: the optimizer to schedule.
+        lr_lambda (callable or list[callable]): epoch -> factor; one, or one per param group.
+        last_epoch (int): index of the last epoch; -1 starts afresh. Default: -1.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> opt = rb.optim.SGD([rb.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = MultiplicativeLR(opt, lambda epoch: 0.5)
+        >>> for _ in range(3):
+        ...     opt.step()
+        ...     sched.step()
+        >>> sched.get_last_lr()
+        [0.125]
+    """
+
+    def get_lr(self) -> list[float]:
+        if self._is_initial:
+            return _lrs(self.optimizer)
+        return [lr * fn(self.last_epoch) for fn, lr in zip(self.lr_lambdas, _lrs(self.optimizer))]
 
 
 class StepLR(LRScheduler):
@@ -222,6 +260,51 @@ class ExponentialLR(LRScheduler):
         return [base * self.gamma ** self.last_epoch for base in self.base_lrs]
 
 
+class ConstantLR(LRScheduler):
+    r"""Scale the lr by ``factor`` for the first ``total_iters`` epochs, then restore it.
+
+    .. math:: \eta_t = \eta_0 \cdot (\text{factor if } t < \text{total\_iters} \text{ else } 1)
+
+    Args:
+        optimizer: the optimizer to schedule.
+        factor (float): multiplier in [0, 1] until the milestone. Default: 1/3.
+        total_iters (int): epochs the factor lasts. Default: 5.
+        last_epoch (int): index of the last epoch; -1 starts afresh. Default: -1.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> opt = rb.optim.SGD([rb.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = ConstantLR(opt, factor=0.5, total_iters=2)
+        >>> lrs = [sched.get_last_lr()[0]]
+        >>> for _ in range(3):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(sched.get_last_lr()[0])
+        >>> lrs
+        [0.5, 0.5, 1.0, 1.0]
+    """
+
+    def __init__(self, optimizer: Optimizer, factor: float = 1.0 / 3, total_iters: int = 5,
+                 last_epoch: int = -1) -> None:
+        if factor > 1.0 or factor < 0:
+            raise ValueError(f"ConstantLR: constant multiplicative factor expected to be between "
+                             f"0 and 1, got {factor}")
+        self.factor = factor
+        self.total_iters = total_iters
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        if self.last_epoch == 0:
+            return [lr * self.factor for lr in _lrs(self.optimizer)]
+        if self.last_epoch != self.total_iters:
+            return _lrs(self.optimizer)
+        return [lr * (1.0 / self.factor) for lr in _lrs(self.optimizer)]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        return [base * (self.factor + (self.last_epoch >= self.total_iters) * (1 - self.factor))
+                for base in self.base_lrs]
+
+
 class LinearLR(LRScheduler):
     """Scale the lr linearly from ``start_factor`` to ``end_factor`` over ``total_iters`` epochs."""
 
@@ -249,6 +332,48 @@ class LinearLR(LRScheduler):
         frac = min(self.total_iters, self.last_epoch) / self.total_iters
         return [base * (self.start_factor + (self.end_factor - self.start_factor) * frac)
                 for base in self.base_lrs]
+
+
+class PolynomialLR(LRScheduler):
+    r"""Decay the lr polynomially to 0 over ``total_iters`` epochs, then keep it there.
+
+    .. math:: \eta_t = \eta_0 \cdot (1 - \min(t, \text{total\_iters}) / \text{total\_iters})^{\text{power}}
+
+    Args:
+        optimizer: the optimizer to schedule.
+        total_iters (int): epochs until the lr reaches 0. Default: 5.
+        power (float): power of the polynomial (1: linear decay). Default: 1.0.
+        last_epoch (int): index of the last epoch; -1 starts afresh. Default: -1.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> opt = rb.optim.SGD([rb.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = PolynomialLR(opt, total_iters=4, power=2.0)
+        >>> lrs = [sched.get_last_lr()[0]]
+        >>> for _ in range(5):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(sched.get_last_lr()[0])
+        >>> lrs
+        [1.0, 0.5625, 0.25, 0.0625, 0.0, 0.0]
+    """
+
+    def __init__(self, optimizer: Optimizer, total_iters: int = 5, power: float = 1.0,
+                 last_epoch: int = -1) -> None:
+        self.total_iters = total_iters
+        self.power = power
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        t, total = self.last_epoch, self.total_iters
+        if self._is_initial or t > total:
+            return _lrs(self.optimizer)
+        decay = ((1.0 - t / total) / (1.0 - (t - 1) / total)) ** self.power
+        return [lr * decay for lr in _lrs(self.optimizer)]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        frac = min(self.total_iters, self.last_epoch) / self.total_iters
+        return [base * (1.0 - frac) ** self.power for base in self.base_lrs]
 
 
 class CosineAnnealingLR(LRScheduler):
@@ -352,5 +477,6 @@ def _undo_step(sched: Any) -> None:
 from .plateau import ReduceLROnPlateau  # noqa: E402
 from .one_cycle import OneCycleLR  # noqa: E402
 
-__all__ = ["CosineAnnealingLR", "ExponentialLR", "LRScheduler", "LambdaLR", "LinearLR",
-           "MultiStepLR", "OneCycleLR", "ReduceLROnPlateau", "SequentialLR", "StepLR"]
+__all__ = ["ConstantLR", "CosineAnnealingLR", "ExponentialLR", "LRScheduler", "LambdaLR",
+           "LinearLR", "MultiStepLR", "MultiplicativeLR", "OneCycleLR", "PolynomialLR",
+           "ReduceLROnPlateau", "SequentialLR", "StepLR"]

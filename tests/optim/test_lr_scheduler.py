@@ -1,6 +1,8 @@
 """Every schedule produces PyTorch's lr (and momentum) sequence, and resumes from its state dict."""
 from __future__ import annotations
 
+import re
+
 import numpy
 import pytest
 import torch
@@ -58,6 +60,15 @@ SCHEDULES = [
                         base_momentum=0.8, max_momentum=0.9)),
     ("OneCycleLR", dict(max_lr=0.3, total_steps=EPOCHS, cycle_momentum=False)),
 ]
+ADDED = [  # the schedules added after the first thirteen; all but OneCycleLR take step(epoch)
+    ("ConstantLR", dict()),
+    ("ConstantLR", dict(factor=0.5, total_iters=13)),
+    ("PolynomialLR", dict()),
+    ("PolynomialLR", dict(total_iters=40, power=0.9)),
+    ("MultiplicativeLR", dict(lr_lambda=lambda epoch: 0.95 if epoch % 3 else 1.01)),
+    ("MultiplicativeLR", dict(lr_lambda=[lambda e: 0.9, lambda e: 1 + 0.01 * (e % 5)])),
+]
+SCHEDULES += ADDED
 
 
 @pytest.mark.parametrize("name,options", SCHEDULES)
@@ -67,7 +78,7 @@ def test_sequence_matches_torch(name, options, opt_name):
     a = run(ours, getattr(ours_sched, name)(ours, **options))
     b = run(theirs, getattr(torch.optim.lr_scheduler, name)(theirs, **options))
     same(a, b)
-    assert len({tuple(x) for x in a}) > 2  # the schedule did move
+    assert len({tuple(x) for x in a}) > 1  # the schedule did move
 
 
 def test_onecycle_needs_momentum():
@@ -109,7 +120,7 @@ def test_reduce_on_plateau(options):
     assert len({tuple(x) for x in a}) > 1
 
 
-@pytest.mark.parametrize("name,options", SCHEDULES[:6] + SCHEDULES[9:12])
+@pytest.mark.parametrize("name,options", SCHEDULES[:6] + SCHEDULES[9:12] + ADDED)
 def test_state_dict_resume(name, options):
     """A schedule rebuilt from its state dict (and the optimizer's) continues the same sequence."""
     opt, _ = pair()
@@ -161,7 +172,7 @@ def test_base_lrs_and_errors():
         ours_sched.LambdaLR(opt, [lambda e: 1.0])
 
 
-@pytest.mark.parametrize("name,options", SCHEDULES[:10])
+@pytest.mark.parametrize("name,options", SCHEDULES[:10] + ADDED)
 def test_step_with_an_epoch_jumps_there_and_warns_like_torch(name, options):
     """PyTorch's deprecated step(epoch) sets last_epoch and uses the closed form where there is one."""
     ours, theirs = pair()
@@ -201,3 +212,17 @@ def test_schedule_stepped_before_the_optimizer_warns_like_torch(recwarn):
         sched.step()
         sched.step()
     assert not [w for w in recwarn.list if "optimizer.step" in str(w.message)]
+
+
+@pytest.mark.parametrize("name,options,error,says", [
+    ("ConstantLR", dict(factor=1.5), ValueError, "1.5"),
+    ("ConstantLR", dict(factor=-0.1), ValueError, "-0.1"),
+    ("MultiplicativeLR", dict(lr_lambda=0.9), TypeError, "float"),
+    ("MultiplicativeLR", dict(lr_lambda=[lambda e: 0.9]), ValueError, "2 lr_lambdas, but got 1"),
+])
+def test_bad_arguments_raise_like_torch(name, options, error, says):
+    ours, theirs = pair()
+    with pytest.raises(error):
+        getattr(torch.optim.lr_scheduler, name)(theirs, **options)
+    with pytest.raises(error, match=re.escape(says)):
+        getattr(ours_sched, name)(ours, **options)
