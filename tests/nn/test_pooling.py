@@ -113,6 +113,20 @@ def test_max_pools_of_integers_match_torch(dtype):
         max_pool2d(from_torch(x > 0), 2)
 
 
+@pytest.mark.parametrize("name, shape", [
+    ("max_pool2d", (1, 0, 4, 4)), ("max_pool2d", (0, 4, 4)), ("avg_pool2d", (2, 2, 0, 4)),
+    ("avg_pool2d", (1, 0, 4, 4)), ("max_pool1d", (1, 0, 4)), ("adaptive_avg_pool2d", (1, 2, 0, 4)),
+    ("adaptive_max_pool2d", (1, 2, 4, 0)),
+])
+def test_pools_of_empty_non_batch_dims_raise_as_torch(name, shape):
+    """Only the batch may be empty (an adaptive pool: C too); an empty adaptive window gave a
+    NaN output (avg) or NumPy's 'argmax of an empty sequence' (max)."""
+    with pytest.raises(RuntimeError, match="non-zero size|optional 0 dim batch"):
+        getattr(F, name)(torch.zeros(shape), 2)
+    with pytest.raises(ValueError, match=rf"{name}: expected non-zero "):
+        OURS[name](rb.zeros(*shape), 2)
+
+
 @pytest.mark.parametrize("name, args", [("adaptive_max_pool2d", ((3, 2),)),
                                         ("adaptive_avg_pool2d", ((3, 2),)), ("max_pool2d", (2,))])
 def test_pools_take_an_empty_batch(name, args):

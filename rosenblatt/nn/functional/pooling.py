@@ -27,18 +27,23 @@ def _pool_size(n: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> int:
     return out
 
 
-def _check_4d(op: str, x: Any) -> None:
+def _check_4d(op: str, x: Any, nonzero_from: int) -> None:
     """Raise unless ``x`` is an (N, C, H, W) Tensor (the pools have made an unbatched (C, H, W)
-    sample a batch of one before they check)."""
+    sample a batch of one before they check) whose dims from ``nonzero_from`` on are non-empty,
+    as PyTorch requires: C, H and W for the fixed windows, H and W for the adaptive ones (an
+    empty adaptive window gave a NaN or a NumPy error)."""
     if not isinstance(x, Tensor) or x.ndim != 4:
         raise ValueError(f"{op}: expected a 4-d Tensor (N, C, H, W) or an unbatched 3-d one "
                          f"(C, H, W), got "
                          f"{list(x.shape) if isinstance(x, Tensor) else type(x).__name__}")
+    if not all(x.shape[nonzero_from:]):
+        raise ValueError(f"{op}: expected non-zero {'C, H and W' if nonzero_from == 1 else 'H and W'}"
+                         f" (only the batch may be empty), got input {list(x.shape)}")
 
 
 def _geometry(op: str, x: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
               ceil_mode: bool) -> tuple:
-    _check_4d(op, x)
+    _check_4d(op, x, nonzero_from=1)
     kernel = _pair(kernel_size, "kernel_size", op)
     stride = kernel if stride is None or stride == () else _pair(stride, "stride", op)
     padding, dilation = _pair(padding, "padding", op), _pair(dilation, "dilation", op)
@@ -205,6 +210,9 @@ def max_pool1d(input: Tensor, kernel_size: int, stride: int | None = None, paddi
         raise ValueError(f"max_pool1d: expected a 3-d Tensor (N, C, L) or an unbatched 2-d one "
                          f"(C, L), got "
                          f"{list(input.shape) if isinstance(input, Tensor) else type(input).__name__}")
+    if not all(input.shape[1:]):
+        raise ValueError(f"max_pool1d: expected non-zero C and L (only the batch may be empty), "
+                         f"got input {list(input.shape)}")
     if not return_indices:  # PyTorch's CPU max_pool1d kernel (not the one with indices) is float only
         check_floating("max_pool1d", input)
     one = lambda v: v[0] if isinstance(v, (tuple, list)) and len(v) == 1 else v  # noqa: E731
@@ -310,7 +318,7 @@ def _adaptive_bounds(n: int, out: int) -> tuple[Any, Any]:
 
 
 def _adaptive_size(op: str, x: Tensor, output_size: Any) -> tuple[int, int]:
-    _check_4d(op, x)
+    _check_4d(op, x, nonzero_from=2)
     check_floating(op, x)
     size = output_size if isinstance(output_size, (tuple, list)) else (output_size, output_size)
     size = tuple(x.shape[2 + a] if s is None else s for a, s in enumerate(size))
