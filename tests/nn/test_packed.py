@@ -197,3 +197,12 @@ def test_projected_lstm_on_packed_sequence_matches_torch(rng):
     assert_close(c, tc, **TOL, what="c_n")
     assert_close(x.grad, tx.grad, **TOL, what="input grad")
     assert_close(ours.weight_hr_l0_reverse.grad, theirs.weight_hr_l0_reverse.grad, **TOL)
+
+
+def test_packed_sequence_to_dtype_as_torch(rng):
+    arrays = [rng.standard_normal((n, I)).astype(numpy.float32) for n in (3, 1)]
+    packed = pack_sequence([rb.tensor(a) for a in arrays]).double()
+    want = tu.pack_sequence([torch.from_numpy(a) for a in arrays]).double()
+    _assert_same_packed(packed, want)
+    assert packed.data.dtype == numpy.float64 and packed.to("cpu") is packed
+    assert packed.to(rb.float32).float().data.dtype == numpy.float32

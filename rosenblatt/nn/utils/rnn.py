@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple, Sequence
 
-from ..._backend import int64, xp
+from ..._backend import float32, float64, int64, xp
 from ...ops import cat, getitem, transpose
 from ...tensor import Tensor
 
@@ -33,6 +33,17 @@ class PackedSequence(NamedTuple):
     batch_sizes: Tensor
     sorted_indices: Tensor | None = None
     unsorted_indices: Tensor | None = None
+
+    def to(self, *args: Any, **kwargs: Any) -> "PackedSequence":
+        """``data.to(...)`` (a dtype or ``'cpu'``) in a PackedSequence of the same layout, as PyTorch."""
+        data = self.data.to(*args, **kwargs)
+        return self if data is self.data else self._replace(data=data)
+
+    def float(self) -> "PackedSequence":
+        return self.to(float32)
+
+    def double(self) -> "PackedSequence":
+        return self.to(float64)
 
 
 def _int_array(values: Any, op: str, name: str) -> Any:
