@@ -263,6 +263,16 @@ def test_all_weights_and_flatten_parameters_as_torch():
     assert ours.all_weights[3][1] is ours.weight_hh_l1_reverse
 
 
+def test_dropout_with_one_layer_warns_as_torch():
+    with pytest.warns(UserWarning, match="num_layers greater than 1"):
+        torch.nn.GRU(I, H, dropout=0.5)
+    with pytest.warns(UserWarning, match="GRU: dropout option .* got dropout=0.5 and num_layers=1"):
+        GRU(I, H, dropout=0.5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        GRU(I, H, num_layers=2, dropout=0.5)
+
+
 def test_same_generator_same_weights():
     a, b = LSTM(3, 4, generator=rb.Generator(7)), LSTM(3, 4, generator=rb.Generator(7))
     for p, q in zip(a.parameters(), b.parameters()):

@@ -7,6 +7,7 @@ order and initialisation are PyTorch's, so state dicts carry over.
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 from ..._backend import default_float, xp
@@ -76,6 +77,10 @@ class RNNBase(Module):
         if isinstance(dropout, bool) or not 0 <= dropout <= 1:
             raise ValueError(f"{name}: dropout should be a number in range [0, 1] representing the "
                              f"probability of an element being zeroed, got {dropout!r}")
+        if dropout and num_layers == 1:
+            warnings.warn(f"{name}: dropout option adds dropout after all but last recurrent layer, so "
+                          f"non-zero dropout expects num_layers greater than 1, but got dropout={dropout} and "
+                          f"num_layers={num_layers}", stacklevel=3)
         if not isinstance(proj_size, int) or not 0 <= proj_size < hidden_size:
             raise ValueError(f"{name}: proj_size must be an int in [0, hidden_size={hidden_size}) (0 for "
                              f"no projection), got {proj_size!r}")
