@@ -182,9 +182,11 @@ class Cumprod(Function):
     """Running products.
 
     The gradient of ``x_j`` is ``sum_{i >= j} grad_i * out_i / x_j``, as in PyTorch; the
-    division is safe before a slice's first zero only.  At that first zero the products
-    without it are the running products with it taken as 1, and after it every product
-    still has it, so the gradient is 0 there (exact, no 0 / 0).
+    division is safe before a slice's first zero ``z`` only, and there only the terms before
+    ``z`` count (out_i is 0 from ``z`` on, or nan after an inf).  At ``z``, the products
+    without it: ``out_{z-1}`` times the sum of ``grad_i * x_{z+1} ... x_i`` up to the next
+    zero; after ``z`` every product has it, so the gradient is 0 (exact, no 0 / 0).  These
+    are PyTorch's steps, so nan and inf inputs get its gradients.
     """
 
     saves_inputs = (0,)
@@ -196,19 +198,20 @@ class Cumprod(Function):
         return self.out
 
     def backward(self, grad):
-        if grad.ndim == 0:
-            return grad
-        x, axis = self.x.astype(grad.dtype, copy=False), self.axis  # a dtype= may have cast x
-        to_end = _reverse_cumsum(grad * self.out, axis)
+        if grad.ndim == 0 or grad.shape[self.axis] == 1:
+            return grad  # PyTorch's, even where x / x is nan (x inf or nan)
+        x, out, axis = self.x.astype(grad.dtype, copy=False), self.out, self.axis  # dtype= may cast x
         zero = x == 0
         if not zero.any():
-            return to_end / x
+            return _reverse_cumsum(grad * out, axis) / x
         zeros_so_far = xp.cumsum(zero, axis=axis)
-        before = zeros_so_far == 0
-        first_zero = zero & (zeros_so_far == 1)
-        gx = xp.where(before, to_end / xp.where(before, x, 1), 0)
-        without_it = xp.cumprod(xp.where(first_zero, 1, x), axis=axis)
-        at_zero = xp.where(before, 0, grad * without_it).sum(axis=axis, keepdims=True)
+        before, up_to_next = zeros_so_far == 0, zeros_so_far == 1
+        first_zero = zero & up_to_next
+        gx = xp.where(before, _reverse_cumsum(xp.where(before, grad * out, 0), axis) / x, 0)
+        after_it = xp.cumprod(xp.where(up_to_next & ~first_zero, x, 1), axis=axis)
+        z = xp.argmax(up_to_next, axis=axis, keepdims=True)  # 0 in a slice without zeros: unused
+        out_before = xp.where(z == 0, 1, xp.take_along_axis(out, xp.maximum(z - 1, 0), axis=axis))
+        at_zero = (after_it * xp.where(up_to_next, grad, 0)).sum(axis=axis, keepdims=True) * out_before
         return xp.where(first_zero, at_zero, gx)
 
 

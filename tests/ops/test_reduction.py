@@ -169,6 +169,15 @@ def test_cumprod_gradient_at_zeros():
     check_op(None, lambda t: t.cumprod(0), inputs=[numpy.array(0.0)])
 
 
+def test_cumprod_gradient_at_nan_and_inf_as_torch():
+    # out_i / x_j where no zero is, as PyTorch; a dim of size 1 passes the gradient as it is.
+    x = numpy.array([[1.0, numpy.nan, 3.0], [2.0, -2.0, numpy.inf], [numpy.inf, 0.0, 2.0]])
+    for dim in (0, 1):
+        check_op(None, lambda t: t.cumprod(dim), inputs=[x], gradcheck=False)
+    check_op(None, lambda t: t.cumprod(1), inputs=[x[:, :1]], gradcheck=False)
+    check_op(None, lambda t: t.cumprod(0), inputs=[numpy.array(numpy.inf)], gradcheck=False)
+
+
 def test_cumprod_dtypes():
     # Integers and bools give int64, as cumsum; dtype= casts the input first (1.5 -> 1 for int32).
     for x in [numpy.array([[1, -2], [3, 4]], dtype=numpy.int32), numpy.array([[True, False], [True, True]]),
