@@ -120,24 +120,31 @@ def test_reduce_on_plateau(options):
     assert len({tuple(x) for x in a}) > 1
 
 
-@pytest.mark.parametrize("name,options", SCHEDULES[:6] + SCHEDULES[9:12] + ADDED)
-def test_state_dict_resume(name, options):
-    """A schedule rebuilt from its state dict (and the optimizer's) continues the same sequence."""
-    opt, _ = pair()
-    sched = getattr(ours_sched, name)(opt, **options)
-    for _ in range(20):
-        opt.step()
-        sched.step()
+def resumes_like_torch(build, opt_name="SGD", **opt_options):
+    """After 20 steps, the schedule rebuilt from its state dict (and the optimizer's) goes on
+    as the uninterrupted one and as PyTorch's; ``build(module, optimizer)`` makes the schedule."""
+    opt, theirs = pair(opt_name, **opt_options)
+    sched, ref = build(ours_sched, opt), build(torch.optim.lr_scheduler, theirs)
+    run(theirs, ref, 20)
+    run(opt, sched, 20)
     saved, opt_saved = sched.state_dict(), opt.state_dict()
-    assert "optimizer" not in saved and saved["last_epoch"] == 20
+    assert "optimizer" not in saved
     rest = run(opt, sched, 25)
+    same(rest, run(theirs, ref, 25))
 
-    opt2, _ = pair()
+    opt2, _ = pair(opt_name, **opt_options)
     opt2.load_state_dict(opt_saved)
-    sched2 = getattr(ours_sched, name)(opt2, **options)
+    sched2 = build(ours_sched, opt2)
     sched2.load_state_dict(saved)
     opt2.load_state_dict(opt_saved)  # building the schedule reset the lrs
     same(run(opt2, sched2, 25), rest)
+    return saved
+
+
+@pytest.mark.parametrize("name,options", SCHEDULES[:6] + SCHEDULES[9:12] + ADDED)
+def test_state_dict_resume(name, options):
+    saved = resumes_like_torch(lambda module, opt: getattr(module, name)(opt, **options))
+    assert saved["last_epoch"] == 20
 
 
 def test_sequential_and_plateau_state_dicts():
@@ -226,3 +233,40 @@ def test_bad_arguments_raise_like_torch(name, options, error, says):
         getattr(torch.optim.lr_scheduler, name)(theirs, **options)
     with pytest.raises(error, match=re.escape(says)):
         getattr(ours_sched, name)(ours, **options)
+
+
+COMPOSITES = [
+    lambda m, o: m.ChainedScheduler([m.ConstantLR(o, factor=0.1, total_iters=7),
+                                     m.ExponentialLR(o, gamma=0.95)]),
+    lambda m, o: m.ChainedScheduler([m.MultiplicativeLR(o, lambda e: 0.98), m.StepLR(o, 5, 0.5),
+                                     m.PolynomialLR(o, total_iters=40)], optimizer=o),
+    lambda m, o: m.SequentialLR(o, [m.ConstantLR(o, factor=0.2, total_iters=4),
+                                    m.PolynomialLR(o, total_iters=30, power=2.0),
+                                    m.MultiplicativeLR(o, lambda e: 0.97)], milestones=[6, 25]),
+    lambda m, o: m.SequentialLR(o, [m.ChainedScheduler([m.ExponentialLR(o, 0.9),
+                                                        m.ConstantLR(o, 0.5, 10)]),
+                                    m.PolynomialLR(o, total_iters=20)], milestones=[15]),
+]
+
+
+@pytest.mark.parametrize("build", COMPOSITES)
+def test_chained_and_sequential_with_the_new_schedules(build):
+    ours, theirs = pair()
+    a = run(ours, build(ours_sched, ours))
+    b = run(theirs, build(torch.optim.lr_scheduler, theirs))
+    same(a, b)
+    assert len({tuple(x) for x in a}) > 5
+    resumes_like_torch(build)
+
+
+def test_chained_scheduler_errors_like_torch():
+    for side, module in enumerate((ours_sched, torch.optim.lr_scheduler)):
+        opt, other = pair()[side], pair()[side]
+        with pytest.raises(ValueError, match="at least one"):
+            module.ChainedScheduler([])
+        with pytest.raises(ValueError, match="ReduceLROnPlateau"):
+            module.ChainedScheduler([module.StepLR(opt, 2), module.ReduceLROnPlateau(opt)])
+        with pytest.raises(ValueError, match="same optimizer"):
+            module.ChainedScheduler([module.StepLR(opt, 2), module.StepLR(other, 2)])
+        with pytest.raises(TypeError, match="optimizer"):
+            module.ChainedScheduler([module.StepLR(opt, 2), object()])
