@@ -35,9 +35,9 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
     if input.ndim < 2 or num_groups < 1 or shape[1] % num_groups:
         raise ValueError(f"group_norm(): expected input (N, C, *) with C divisible by num_groups="
                          f"{num_groups}, got shape {shape}")
-    check_floating("group_norm()", input)  # NumPy would give truncated integers
     _check_params("group_norm()", shape[1:2], weight=weight, bias=bias)
     check_dtype("group_norm()", input, weight=weight, bias=bias)
+    check_floating("group_norm()", input)  # after check_dtype, as PyTorch: NumPy gave integers
     n, c = shape[0], shape[1]
     # The normalisation is per (sample, group); the affine is per channel, so it
     # runs on the un-grouped shape as two broadcast ops.

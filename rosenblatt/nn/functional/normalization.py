@@ -151,10 +151,10 @@ def layer_norm(input: Tensor, normalized_shape: Sequence[int] | int, weight: Ten
     if tuple(input.shape[input.ndim - k:]) != shape or input.ndim < k:
         raise ValueError(f"layer_norm(): input of shape {tuple(input.shape)} does not end with "
                          f"normalized_shape {shape}")
-    check_floating("layer_norm()", input)  # NumPy would give truncated integers
     if not _params_fit(input.data.dtype, shape, weight, bias):
         _check_params("layer_norm()", shape, weight=weight, bias=bias)
         check_dtype("layer_norm()", input, weight=weight, bias=bias)
+    check_floating("layer_norm()", input)  # after check_dtype, as PyTorch: NumPy gave integers
     affine = [t for t in (weight, bias) if t is not None]
     return _LayerNorm.apply(input, *affine, rows=math.prod(input.shape[:input.ndim - k]),
                             features=math.prod(shape), eps=eps, has_weight=weight is not None)
@@ -176,7 +176,6 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     if x.ndim < 2:
         raise ValueError(f"batch_norm(): expected input of at least 2 dims (N, C, ...), got shape "
                          f"{tuple(x.shape)}")
-    check_floating("batch_norm()", x)  # NumPy would give truncated integers
     channels = (x.shape[1],)
     if not (_params_fit(x.dtype, channels, running_mean, running_var)
             and _params_fit(x.dtype, channels, weight, bias, by_size=True)):
@@ -185,6 +184,7 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         _check_params("batch_norm()", channels, by_size=True, weight=weight, bias=bias)
         check_dtype("batch_norm()", x, weight=weight, bias=bias, running_mean=running_mean,
                     running_var=running_var)
+    check_floating("batch_norm()", x)  # after check_dtype, as PyTorch: NumPy gave integers
     axes = (0,) + tuple(range(2, x.ndim))
     param_shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
     affine = [t for t in (weight, bias) if t is not None]
@@ -265,7 +265,6 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None,
     if x.ndim < 2 or (use_input_stats and math.prod(x.shape[2:]) == 1):
         raise ValueError(f"instance_norm(): expected input (N, C, *) with more than 1 value per "
                          f"channel and sample (its trailing dims), got shape {tuple(x.shape)}")
-    check_floating("instance_norm()", x)  # NumPy would give truncated integers
     if (running_mean is None) != (running_var is None):
         raise ValueError("instance_norm(): running_mean and running_var must both be given or "
                          "both be None")
@@ -281,6 +280,7 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None,
         _check_params("instance_norm()", channels, by_size=True, weight=weight, bias=bias)
         check_dtype("instance_norm()", x, weight=weight, bias=bias, running_mean=running_mean,
                     running_var=running_var)
+    check_floating("instance_norm()", x)  # after check_dtype, as PyTorch: NumPy gave integers
     axes = tuple(range(2, x.ndim))  # the statistics: per sample and channel
     param_shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
     affine = [t for t in (weight, bias) if t is not None]
@@ -307,8 +307,8 @@ def rms_norm(input: Tensor, normalized_shape: Sequence[int] | int, weight: Tenso
     if tuple(input.shape[input.ndim - k:]) != shape or input.ndim < k:
         raise ValueError(f"rms_norm(): input of shape {tuple(input.shape)} does not end with "
                          f"normalized_shape {shape}")
-    check_floating("rms_norm()", input)
     _check_params("rms_norm()", shape, weight=weight)
+    check_floating("rms_norm()", input)
     if eps is None:
         eps = float(xp.finfo(input.dtype).eps)
     axes = tuple(range(input.ndim - k, input.ndim))
