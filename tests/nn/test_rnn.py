@@ -309,6 +309,13 @@ def test_bad_shapes_raise_value_error(make, x_shape, state, message):
         layer(*args)
 
 
+def test_lstm_cell_state_as_one_tensor_raises_like_torch():
+    with pytest.raises(TypeError, match="must be tuple of Tensors"):
+        torch.nn.LSTMCell(I, H)(torch.zeros(B, I), torch.zeros(2, B, H))
+    with pytest.raises(TypeError, match=r"hx must be a tuple \(h_0, c_0\), got Tensor"):
+        LSTMCell(I, H)(rb.zeros(B, I), rb.zeros(2, B, H))  # it unpacked along dim 0
+
+
 def test_lstm_bad_cell_state_shape():
     with pytest.raises(ValueError, match=r"c_0.*\(1, 2, 4\), got \(1, 2, 5\)"):
         LSTM(3, 4)(rb.zeros(5, 2, 3), (rb.zeros(1, 2, 4), rb.zeros(1, 2, 5)))

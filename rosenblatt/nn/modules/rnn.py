@@ -367,9 +367,10 @@ class RNNCellBase(Module):
             raise ValueError(f"{name}: input has inconsistent input_size: got {x.shape[1]}, expected "
                              f"{self.input_size} (input shape {tuple(input.shape)})")
         expected = (B, H) if batched else (H,)
-        states = [] if hx is None else (list(hx) if self.mode == "LSTM" else [hx])
-        if self.mode == "LSTM" and hx is not None and len(states) != 2:
+        if self.mode == "LSTM" and hx is not None and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
+            # A Tensor would unpack along its first dim: a (2, B, H) one passed as (h_0, c_0).
             raise TypeError(f"LSTMCell: hx must be a tuple (h_0, c_0), got {type(hx).__name__}")
+        states = [] if hx is None else (list(hx) if self.mode == "LSTM" else [hx])
         for s, what in zip(states, ("h_0", "c_0")):
             if tuple(s.shape) != expected:
                 raise _shape_error(name, what, expected, tuple(s.shape))
