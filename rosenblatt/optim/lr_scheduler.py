@@ -131,7 +131,7 @@ class LRScheduler:
 
 
 class _LambdaScheduler(LRScheduler):
-    """One function of the epoch per param group (LambdaLR, MultiplicativeLR), saved as PyTorch does."""
+    """One function of the epoch per param group (LambdaLR, MultiplicativeLR); saved as PyTorch's."""
 
     def __init__(self, optimizer: Optimizer,
                  lr_lambda: Callable[[int], float] | Sequence[Callable[[int], float]],
@@ -337,7 +337,7 @@ class LinearLR(LRScheduler):
 class PolynomialLR(LRScheduler):
     r"""Decay the lr polynomially to 0 over ``total_iters`` epochs, then keep it there.
 
-    .. math:: \eta_t = \eta_0 \cdot (1 - \min(t, \text{total\_iters}) / \text{total\_iters})^{\text{power}}
+    .. math:: \eta_t = \eta_0 \cdot (1 - \min(t, T) / T)^{\text{power}}, \quad T = \text{total\_iters}
 
     Args:
         optimizer: the optimizer to schedule.
@@ -530,7 +530,9 @@ def _undo_step(sched: Any) -> None:
 
 from .plateau import ReduceLROnPlateau  # noqa: E402
 from .one_cycle import OneCycleLR  # noqa: E402
+from .warm_restarts import CosineAnnealingWarmRestarts  # noqa: E402
 
-__all__ = ["ChainedScheduler", "ConstantLR", "CosineAnnealingLR", "ExponentialLR", "LRScheduler", "LambdaLR",
-           "LinearLR", "MultiStepLR", "MultiplicativeLR", "OneCycleLR", "PolynomialLR",
-           "ReduceLROnPlateau", "SequentialLR", "StepLR"]
+__all__ = ["ChainedScheduler", "ConstantLR", "CosineAnnealingLR", "CosineAnnealingWarmRestarts",
+           "ExponentialLR", "LRScheduler", "LambdaLR", "LinearLR", "MultiStepLR",
+           "MultiplicativeLR", "OneCycleLR", "PolynomialLR", "ReduceLROnPlateau", "SequentialLR",
+           "StepLR"]

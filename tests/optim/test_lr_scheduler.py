@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy
 import pytest
@@ -68,7 +69,11 @@ ADDED = [  # the schedules added after the first thirteen; all but OneCycleLR ta
     ("MultiplicativeLR", dict(lr_lambda=lambda epoch: 0.95 if epoch % 3 else 1.01)),
     ("MultiplicativeLR", dict(lr_lambda=[lambda e: 0.9, lambda e: 1 + 0.01 * (e % 5)])),
 ]
-SCHEDULES += ADDED
+WARM_RESTARTS = [  # their step(epoch) takes fractions and is not deprecated
+    ("CosineAnnealingWarmRestarts", dict(T_0=7)),
+    ("CosineAnnealingWarmRestarts", dict(T_0=3, T_mult=2, eta_min=0.001)),
+]
+SCHEDULES += ADDED + WARM_RESTARTS
 
 
 @pytest.mark.parametrize("name,options", SCHEDULES)
@@ -141,7 +146,7 @@ def resumes_like_torch(build, opt_name="SGD", **opt_options):
     return saved
 
 
-@pytest.mark.parametrize("name,options", SCHEDULES[:6] + SCHEDULES[9:12] + ADDED)
+@pytest.mark.parametrize("name,options", SCHEDULES[:6] + SCHEDULES[9:12] + ADDED + WARM_RESTARTS)
 def test_state_dict_resume(name, options):
     saved = resumes_like_torch(lambda module, opt: getattr(module, name)(opt, **options))
     assert saved["last_epoch"] == 20
@@ -243,6 +248,13 @@ COMPOSITES = [
     lambda m, o: m.SequentialLR(o, [m.ConstantLR(o, factor=0.2, total_iters=4),
                                     m.PolynomialLR(o, total_iters=30, power=2.0),
                                     m.MultiplicativeLR(o, lambda e: 0.97)], milestones=[6, 25]),
+    lambda m, o: m.SequentialLR(o, [m.LinearLR(o, start_factor=0.1, total_iters=5),
+                                    m.CosineAnnealingWarmRestarts(o, T_0=4, T_mult=2)],
+                        milestones=[5]),
+    lambda m, o: m.SequentialLR(o, [m.CosineAnnealingWarmRestarts(o, T_0=6, eta_min=0.01),
+                                    m.ExponentialLR(o, gamma=0.9)], milestones=[20]),
+    lambda m, o: m.ChainedScheduler([m.CosineAnnealingWarmRestarts(o, T_0=5, T_mult=3),
+                                     m.MultiplicativeLR(o, lambda e: 0.99)]),
     lambda m, o: m.SequentialLR(o, [m.ChainedScheduler([m.ExponentialLR(o, 0.9),
                                                         m.ConstantLR(o, 0.5, 10)]),
                                     m.PolynomialLR(o, total_iters=20)], milestones=[15]),
@@ -270,3 +282,40 @@ def test_chained_scheduler_errors_like_torch():
             module.ChainedScheduler([module.StepLR(opt, 2), module.StepLR(other, 2)])
         with pytest.raises(TypeError, match="optimizer"):
             module.ChainedScheduler([module.StepLR(opt, 2), object()])
+
+
+@pytest.mark.parametrize("T_mult", [1, 2, 3])
+def test_warm_restarts_fractional_and_interleaved_epochs_like_torch(T_mult):
+    """step(epoch + i / iters) anneals within epochs; step() then goes on from the jump."""
+    ours, theirs = pair()
+    options = dict(T_0=2, T_mult=T_mult, eta_min=0.002)
+    sched = ours_sched.CosineAnnealingWarmRestarts(ours, **options)
+    ref = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(theirs, **options)
+    fractions = [e + i / 7 for e in range(12) for i in range(7)]
+    epochs = fractions + [30, None, None, 3.25, None, 0.5, None]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # PyTorch warns neither for step(epoch) nor for the order
+        for epoch in epochs:
+            for opt, s in ((ours, sched), (theirs, ref)):
+                opt.step()
+                s.step(epoch)
+            same(sched.get_last_lr() + [sched.T_cur, sched.T_i, sched.last_epoch],
+                 ref.get_last_lr() + [ref.T_cur, ref.T_i, ref.last_epoch])
+
+
+@pytest.mark.parametrize("options,says", [
+    (dict(T_0=0), "T_0, but got 0"),
+    (dict(T_0=2.5), "T_0, but got 2.5"),
+    (dict(T_0=3, T_mult=0), "T_mult >= 1, but got 0"),
+    (dict(T_0=3, T_mult=1.5), "T_mult >= 1, but got 1.5"),
+    (dict(T_0=3, eta_min="0"), "eta_min, but got 0"),
+])
+def test_warm_restarts_bad_arguments_like_torch(options, says):
+    ours, theirs = pair()
+    with pytest.raises(ValueError):
+        torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(theirs, **options)
+    with pytest.raises(ValueError, match=re.escape(says)):
+        ours_sched.CosineAnnealingWarmRestarts(ours, **options)
+    for opt, module in ((ours, ours_sched), (theirs, torch.optim.lr_scheduler)):
+        with pytest.raises(ValueError, match="non-negative epoch, but got -1"):
+            module.CosineAnnealingWarmRestarts(opt, T_0=3).step(-1)
