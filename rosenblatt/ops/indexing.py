@@ -150,7 +150,7 @@ class IndexSelect(Function):
 
 def _along(index: Any, axis: int) -> tuple:
     """The full index tuple that picks ``index[i...]`` along ``axis`` (gather's addressing)."""
-    if not index.ndim:  # a 0-d input: its one element (the index is 0 or -1, checked)
+    if not index.ndim:  # a 0-d input: its one element (the index is 0, checked)
         return ()
     grids = list(xp.ogrid[tuple(slice(0, n) for n in index.shape)])
     grids[axis] = index
@@ -166,9 +166,9 @@ def _check_index(op: str, input: Any, index: Any, dim: int) -> tuple[Any, Any, i
     if idx.ndim != data.ndim and op != "index_select":
         raise ValueError(f"{op}(): index has {idx.ndim} dims but input has {data.ndim}; they must match")
     size = data.shape[axis] if data.ndim else 1
-    if idx.size and (idx.min() < -size or idx.max() >= size):
-        raise IndexError(f"{op}(): index out of range for dim {dim} of size {size} "
-                         f"(got values in [{idx.min()}, {idx.max()}])")
+    if idx.size and (idx.min() < 0 or idx.max() >= size):  # no negative ones, as in PyTorch
+        raise IndexError(f"{op}(): index out of range for dim {dim} of size {size}: the indices must "
+                         f"be in [0, {size - 1}], got values in [{idx.min()}, {idx.max()}]")
     return data, idx, axis
 
 

@@ -317,6 +317,19 @@ def test_gather_same_position_twice_accumulates():
     np.testing.assert_array_equal(x.grad.numpy(), [[1.0, 0.0, 3.0]])
 
 
+@pytest.mark.parametrize("op", [lambda x, i: x.gather(1, i[None]), lambda x, i: x.index_select(1, i),
+                                lambda x, i: x.scatter_add(1, i[None], x[:1, :1] * 1)],
+                         ids=["gather", "index_select", "scatter_add"])
+def test_negative_indices_are_out_of_range_as_torch(op):
+    x, index = np.zeros((3, 4)), np.array([-1])
+    with pytest.raises(RuntimeError):
+        op(torch.tensor(x), torch.tensor(index))
+    with pytest.raises(IndexError, match=r"the indices must be in \[0, 3\], got values in \[-1, -1\]"):
+        op(rb.tensor(x), rb.tensor(index))
+    with pytest.raises(IndexError, match=r"must be in \[0, 0\]"):
+        rb.tensor(1.0).gather(0, rb.tensor(-1))
+
+
 def test_gather_scatter_index_select_of_a_0d_tensor():
     # A 0-d input is one element, at index 0; the result is 0-d, as in PyTorch.
     r, t = _both(0)
