@@ -199,6 +199,10 @@ class Minimum(Function):
 
 class Where(Function):
     def forward(self, condition, x, y):
+        dtype = xp.asarray(condition).dtype
+        if dtype.kind != "b" and dtype != xp.uint8:  # PyTorch also takes uint8 (deprecated)
+            raise TypeError(f"where(): the condition must be a bool tensor, got {dtype}; compare "
+                            f"first (x != 0) or convert it with .bool()")
         self.condition = condition
         return _torch_dtype(xp.where(condition, x, y), x, y)
 

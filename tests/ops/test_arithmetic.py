@@ -301,6 +301,16 @@ def test_where(shapes):
     check_op(shapes, lambda c, x, y: x.where(c > 0, y), lambda c, x, y: x.where(c > 0, y))
 
 
+def test_where_needs_a_bool_condition_as_torch():
+    for condition in ([1, 0], [1.0, 0.0]):
+        with pytest.raises(RuntimeError):
+            torch.where(torch.tensor(condition), torch.ones(2), 0.0)
+        with pytest.raises(TypeError, match="where\\(\\): the condition must be a bool tensor, got"):
+            rb.where(rb.tensor(condition), rb.ones(2), 0.0)
+    check_op([(2,)], lambda x: rb.where(rb.tensor([1, 0], dtype=rb.uint8), x, 0.0),
+             lambda x: torch.where(torch.tensor([1, 0], dtype=torch.uint8), x, 0.0))
+
+
 def test_where_with_scalars():
     check_op([(3, 4), (3, 4)], lambda c, x: rb.where(c > 0, x, 0.0), lambda c, x: torch.where(c > 0, x, 0.0))
     check_op([(3, 4), (3, 4)], lambda c, x: rb.where(c > 0, 1.0, x), lambda c, x: torch.where(c > 0, 1.0, x))
