@@ -42,6 +42,29 @@ def _per_group(name: str, optimizer: Optimizer, value: Any) -> list[Any]:
     return [value] * len(optimizer.param_groups)
 
 
+def _uses_beta1(owner: str, optimizer: Optimizer) -> bool:
+    """Whether cycling momentum sets ``betas[0]`` (Adam) rather than ``momentum`` (SGD, RMSprop)."""
+    if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
+        raise ValueError(f"{owner}: cycle_momentum needs an optimizer with momentum or betas, "
+                         f"{type(optimizer).__name__} has neither; pass cycle_momentum=False")
+    return "betas" in optimizer.defaults
+
+
+def _set_momentum(group: dict[str, Any], value: float, use_beta1: bool) -> None:
+    if use_beta1:
+        group["betas"] = (value, *group["betas"][1:])
+    else:
+        group["momentum"] = value
+
+
+def _callable_state(fn: Callable[..., Any] | None) -> dict[str, Any] | None:
+    """What a state dict keeps of a user function (as PyTorch): a callable object's
+    attributes; nothing of a plain function or lambda, which cannot be pickled."""
+    if fn is None or isinstance(fn, types.FunctionType):
+        return None
+    return dict(fn.__dict__)
+
+
 def _warn_epoch_deprecated(sched: Any) -> None:
     warnings.warn(f"{type(sched).__name__}.step(epoch): the epoch argument is deprecated (as in "
                   f"PyTorch); it jumps to that epoch, with the closed-form lr where the schedule "
@@ -152,8 +175,7 @@ class _LambdaScheduler(LRScheduler):
     def state_dict(self) -> dict[str, Any]:
         """Functions are not saved; callable objects' attributes are (as in PyTorch)."""
         state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "lr_lambdas")}
-        state["lr_lambdas"] = [None if isinstance(fn, types.FunctionType) else dict(fn.__dict__)
-                               for fn in self.lr_lambdas]
+        state["lr_lambdas"] = [_callable_state(fn) for fn in self.lr_lambdas]
         return state
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
@@ -531,8 +553,9 @@ def _undo_step(sched: Any) -> None:
 from .plateau import ReduceLROnPlateau  # noqa: E402
 from .one_cycle import OneCycleLR  # noqa: E402
 from .warm_restarts import CosineAnnealingWarmRestarts  # noqa: E402
+from .cyclic import CyclicLR  # noqa: E402
 
 __all__ = ["ChainedScheduler", "ConstantLR", "CosineAnnealingLR", "CosineAnnealingWarmRestarts",
-           "ExponentialLR", "LRScheduler", "LambdaLR", "LinearLR", "MultiStepLR",
+           "CyclicLR", "ExponentialLR", "LRScheduler", "LambdaLR", "LinearLR", "MultiStepLR",
            "MultiplicativeLR", "OneCycleLR", "PolynomialLR", "ReduceLROnPlateau", "SequentialLR",
            "StepLR"]

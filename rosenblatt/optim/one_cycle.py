@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 from typing import Any, Sequence
 
-from .lr_scheduler import LRScheduler, _per_group
+from .lr_scheduler import LRScheduler, _per_group, _set_momentum, _uses_beta1
 from .optimizer import Optimizer
 
 
@@ -93,25 +93,15 @@ class OneCycleLR(LRScheduler):
                 group["min_lr"] = group["initial_lr"] / final_div_factor
         self.cycle_momentum = cycle_momentum
         if cycle_momentum:
-            if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
-                raise ValueError(f"OneCycleLR: cycle_momentum needs an optimizer with momentum or "
-                                 f"betas, {type(optimizer).__name__} has neither; pass "
-                                 f"cycle_momentum=False")
-            self.use_beta1 = "betas" in optimizer.defaults
+            self.use_beta1 = _uses_beta1("OneCycleLR", optimizer)
             highs = _per_group("max_momentum", optimizer, max_momentum)
             lows = _per_group("base_momentum", optimizer, base_momentum)
             if last_epoch == -1:
                 for high, low, group in zip(highs, lows, optimizer.param_groups):
-                    self._set_momentum(group, high)
+                    _set_momentum(group, high, self.use_beta1)
                     group["max_momentum"] = high
                     group["base_momentum"] = low
         super().__init__(optimizer, last_epoch)
-
-    def _set_momentum(self, group: dict[str, Any], value: float) -> None:
-        if self.use_beta1:
-            group["betas"] = (value, *group["betas"][1:])
-        else:
-            group["momentum"] = value
 
     def get_lr(self) -> list[float]:
         step = self.last_epoch
@@ -128,9 +118,9 @@ class OneCycleLR(LRScheduler):
                     lr = _anneal(self._anneal_func_type, group[phase["start_lr"]],
                                  group[phase["end_lr"]], pct)
                     if self.cycle_momentum:
-                        self._set_momentum(group, _anneal(
+                        _set_momentum(group, _anneal(
                             self._anneal_func_type, group[phase["start_momentum"]],
-                            group[phase["end_momentum"]], pct))
+                            group[phase["end_momentum"]], pct), self.use_beta1)
                     break
                 start = end
             lrs.append(lr)

@@ -73,7 +73,29 @@ WARM_RESTARTS = [  # their step(epoch) takes fractions and is not deprecated
     ("CosineAnnealingWarmRestarts", dict(T_0=7)),
     ("CosineAnnealingWarmRestarts", dict(T_0=3, T_mult=2, eta_min=0.001)),
 ]
-SCHEDULES += ADDED + WARM_RESTARTS
+
+
+class Halving:
+    """A scale_fn object: its attributes travel in the state dict (a lambda's cannot)."""
+
+    def __init__(self, base):
+        self.base = base
+
+    def __call__(self, x):
+        return self.base ** x
+
+
+CYCLIC = [
+    ("CyclicLR", dict(base_lr=0.01, max_lr=0.1, step_size_up=5)),
+    ("CyclicLR", dict(base_lr=[0.01, 0.02], max_lr=[0.1, 0.3], step_size_up=4, step_size_down=7,
+                      mode="triangular2", base_momentum=[0.7, 0.75], max_momentum=0.95)),
+    ("CyclicLR", dict(base_lr=0.001, max_lr=0.1, step_size_up=6, mode="exp_range", gamma=0.97)),
+    ("CyclicLR", dict(base_lr=0.01, max_lr=0.1, step_size_up=3, scale_fn=lambda c: 1 / c)),
+    ("CyclicLR", dict(base_lr=0.01, max_lr=0.1, step_size_up=3, scale_fn=Halving(0.99),
+                      scale_mode="iterations", cycle_momentum=False)),
+    ("CyclicLR", dict(base_lr=0.01, max_lr=0.1, step_size_up=5, step_size_down=0)),  # sawtooth
+]
+SCHEDULES += ADDED + WARM_RESTARTS + CYCLIC
 
 
 @pytest.mark.parametrize("name,options", SCHEDULES)
@@ -146,7 +168,8 @@ def resumes_like_torch(build, opt_name="SGD", **opt_options):
     return saved
 
 
-@pytest.mark.parametrize("name,options", SCHEDULES[:6] + SCHEDULES[9:12] + ADDED + WARM_RESTARTS)
+@pytest.mark.parametrize("name,options", SCHEDULES[:6] + SCHEDULES[9:12] + ADDED + WARM_RESTARTS
+                         + CYCLIC)
 def test_state_dict_resume(name, options):
     saved = resumes_like_torch(lambda module, opt: getattr(module, name)(opt, **options))
     assert saved["last_epoch"] == 20
@@ -184,7 +207,7 @@ def test_base_lrs_and_errors():
         ours_sched.LambdaLR(opt, [lambda e: 1.0])
 
 
-@pytest.mark.parametrize("name,options", SCHEDULES[:10] + ADDED)
+@pytest.mark.parametrize("name,options", SCHEDULES[:10] + ADDED + CYCLIC)
 def test_step_with_an_epoch_jumps_there_and_warns_like_torch(name, options):
     """PyTorch's deprecated step(epoch) sets last_epoch and uses the closed form where there is one."""
     ours, theirs = pair()
@@ -255,6 +278,11 @@ COMPOSITES = [
                                     m.ExponentialLR(o, gamma=0.9)], milestones=[20]),
     lambda m, o: m.ChainedScheduler([m.CosineAnnealingWarmRestarts(o, T_0=5, T_mult=3),
                                      m.MultiplicativeLR(o, lambda e: 0.99)]),
+    lambda m, o: m.SequentialLR(o, [m.ConstantLR(o, factor=0.5, total_iters=3),
+                                    m.CyclicLR(o, 0.01, 0.1, step_size_up=4)], milestones=[6]),
+    lambda m, o: m.ChainedScheduler([m.CyclicLR(o, 0.01, 0.1, step_size_up=4, mode="exp_range",
+                                                gamma=0.98),
+                                     m.MultiplicativeLR(o, lambda e: 0.99)]),
     lambda m, o: m.SequentialLR(o, [m.ChainedScheduler([m.ExponentialLR(o, 0.9),
                                                         m.ConstantLR(o, 0.5, 10)]),
                                     m.PolynomialLR(o, total_iters=20)], milestones=[15]),
@@ -319,3 +347,41 @@ def test_warm_restarts_bad_arguments_like_torch(options, says):
     for opt, module in ((ours, ours_sched), (theirs, torch.optim.lr_scheduler)):
         with pytest.raises(ValueError, match="non-negative epoch, but got -1"):
             module.CosineAnnealingWarmRestarts(opt, T_0=3).step(-1)
+
+
+def test_cyclic_scale_fn_object_state_travels():
+    opt, _ = pair()
+    sched = ours_sched.CyclicLR(opt, 0.01, 0.1, step_size_up=3, scale_fn=Halving(0.5))
+    sched.step()
+    sched._scale_fn_custom.base = 0.8
+    saved = sched.state_dict()
+    assert saved["_scale_fn_custom"] == {"base": 0.8}
+    again = ours_sched.CyclicLR(opt, 0.01, 0.1, step_size_up=3, scale_fn=Halving(0.5))
+    again.load_state_dict(saved)
+    assert again.scale_fn(2) == 0.8 ** 2 and again.last_epoch == 1
+    plain = ours_sched.CyclicLR(opt, 0.01, 0.1, scale_fn=lambda c: 1.0).state_dict()
+    assert plain["_scale_fn_custom"] is None
+
+
+def test_cyclic_cycles_rmsprop_momentum_like_torch():
+    ours, theirs = pair("RMSprop", momentum=0.5)
+    a = run(ours, ours_sched.CyclicLR(ours, 0.01, 0.1, step_size_up=4, mode="triangular2"), 30)
+    b = run(theirs, torch.optim.lr_scheduler.CyclicLR(theirs, 0.01, 0.1, step_size_up=4,
+                                                      mode="triangular2"), 30)
+    same(a, b)
+
+
+@pytest.mark.parametrize("opt_name,options,their_error,says", [
+    ("SGD", dict(mode="triangle"), ValueError, "got 'triangle'"),
+    ("SGD", dict(step_size_up=0), ZeroDivisionError, "step_size_up must be positive, got 0"),
+    ("SGD", dict(base_lr=[0.1, 0.2, 0.3]), ValueError, "base_lr has 3 values"),
+    ("SGD", dict(max_momentum=[0.9]), ValueError, "max_momentum has 1 values"),
+    ("Adagrad", dict(), ValueError, "cycle_momentum"),
+])
+def test_cyclic_bad_arguments_like_torch(opt_name, options, their_error, says):
+    ours, theirs = pair(opt_name, **({"momentum": 0.9} if opt_name == "SGD" else {"lr_decay": 0.0}))
+    options = {"base_lr": 0.01, "max_lr": 0.1, **options}
+    with pytest.raises(their_error):
+        torch.optim.lr_scheduler.CyclicLR(theirs, **options)
+    with pytest.raises(ValueError, match=re.escape(says)):
+        ours_sched.CyclicLR(ours, **options)
