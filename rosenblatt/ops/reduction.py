@@ -296,11 +296,13 @@ def min(input: Any, dim: Any = None, keepdim: bool = False) -> Any:
 
 
 def amax(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:
-    return Extreme.apply(input, axes=_axes(dim, input, "amax"), keepdim=keepdim, largest=True, nan_shares=False)
+    return Extreme.apply(input, axes=_axes(dim, input, "amax"), keepdim=keepdim, largest=True,
+                         nan_shares=False)
 
 
 def amin(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:
-    return Extreme.apply(input, axes=_axes(dim, input, "amin"), keepdim=keepdim, largest=False, nan_shares=False)
+    return Extreme.apply(input, axes=_axes(dim, input, "amin"), keepdim=keepdim, largest=False,
+                         nan_shares=False)
 
 
 def _arg_extreme(input: Any, dim: int | None, keepdim: bool, largest: bool, op: str) -> Tensor:
