@@ -331,3 +331,54 @@ def test_clamp_min_max_in_place_like_torch(name):
         assert getattr(got, name)(rb_bound) is got
         assert_close(got, getattr(want, name)(torch_bound))
     check_op([(3, 4), (4,)], lambda a, b: getattr(a * 1, name)(b))
+
+
+UNARY_IN_PLACE = ["abs_", "absolute_", "ceil_", "cos_", "exp_", "expm1_", "floor_", "neg_", "negative_",
+                  "reciprocal_", "relu_", "round_", "rsqrt_", "sigmoid_", "sign_", "sin_", "sqrt_", "square_",
+                  "tanh_", "trunc_", "log_", "log10_", "log1p_", "log2_", "tril_", "triu_"]
+
+
+@pytest.mark.parametrize("name", UNARY_IN_PLACE)
+def test_unary_in_place_methods_like_torch(name):
+    x = np.array([[0.5, 1.5, 2.0], [0.25, 3.0, 1.0]])
+    got, want = rb.tensor(x), torch.tensor(x)
+    assert getattr(got, name)() is got
+    assert_close(got, getattr(want, name)())
+    # In the graph: the op's gradient, as torch's (no central differences: x has rounding kinks)
+    check_op(None, lambda t: getattr(t * 1, name)(), inputs=[x], gradcheck=False)
+
+
+@pytest.mark.parametrize("name, args", [("cumsum_", (1,)), ("cumprod_", (0,)), ("clip_", (0.5, 2.0)),
+                                        ("fmod_", (0.7,)), ("remainder_", (-0.7,)), ("floor_divide_", (0.7,)),
+                                        ("multiply_", (2.0,)), ("subtract_", (2.0,)), ("divide_", (2.0,)),
+                                        ("true_divide_", (4.0,)), ("eq_", (1.5,)), ("ne_", (1.5,)), ("lt_", (1.5,)),
+                                        ("le_", (1.5,)), ("gt_", (1.5,)), ("ge_", (1.5,)), ("greater_", (1.5,)),
+                                        ("less_equal_", (1.5,)), ("not_equal_", (1.5,)), ("logical_not_", ()),
+                                        ("logical_and_", (0.0,)), ("logical_or_", (0.0,)), ("logical_xor_", (1.0,))])
+def test_in_place_methods_with_arguments_like_torch(name, args):
+    x = np.array([[0.5, 1.5, 2.0], [0.0, 3.0, 1.0]])
+    got, want = rb.tensor(x), torch.tensor(x)
+    rb_args = [rb.tensor(a) if isinstance(a, float) and name.startswith("logical") else a for a in args]
+    torch_args = [torch.tensor(a) if isinstance(a, float) and name.startswith("logical") else a for a in args]
+    assert getattr(got, name)(*rb_args) is got
+    assert_close(got, getattr(want, name)(*torch_args))
+
+
+@pytest.mark.parametrize("name", ["bitwise_and_", "bitwise_or_", "bitwise_xor_"])
+def test_bitwise_in_place_methods_like_torch(name):
+    got, want = rb.tensor([[5, 3], [0, 7]]), torch.tensor([[5, 3], [0, 7]])
+    assert_close(getattr(got, name)(rb.tensor([6, 1])), getattr(want, name)(torch.tensor([6, 1])))
+    assert_close(got.bitwise_not_(), want.bitwise_not_())
+
+
+def test_in_place_method_errors_name_the_method():
+    with pytest.raises(TypeError, match=r"sqrt_\(\): result type float32 can't be cast to the tensor's dtype int64"):
+        rb.tensor([1, 4]).sqrt_()
+    with pytest.raises(RuntimeError, match=r"exp_\(\): a leaf tensor that requires grad"):
+        rb.tensor([1.0], requires_grad=True).exp_()
+
+
+def test_comparison_methods_with_pytorch_long_names():
+    x, y = np.array([1.0, 2.0, 3.0]), np.array([2.0, 2.0, 2.0])
+    for name in ["greater", "greater_equal", "less", "less_equal", "not_equal"]:
+        assert_close(getattr(rb.tensor(x), name)(rb.tensor(y)), getattr(torch.tensor(x), name)(torch.tensor(y)))

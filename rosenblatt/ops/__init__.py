@@ -6,6 +6,7 @@ makes the ones PyTorch also offers as methods available as ``Tensor`` methods.
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 from .arithmetic import (add, allclose, bitwise_and, bitwise_not, bitwise_or, bitwise_xor,
                          clamp, clamp_max, clamp_min, clip, div, eq, equal, floor_divide, fmod, ge,
@@ -32,18 +33,28 @@ from .sorting import argsort, sort, topk
 warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"rosenblatt\.")
 
 _METHODS = (
-    "abs", "add", "all", "allclose", "amax", "amin", "any", "argmax", "argmin", "argsort", "bitwise_and",
-    "bitwise_not", "bitwise_or", "bitwise_xor", "broadcast_to",
-    "ceil", "chunk", "clamp", "clamp_max", "clamp_min", "clip", "clone", "contiguous", "cos", "cumprod", "cumsum", "div", "dot", "eq",
-    "equal", "exp", "expand", "expand_as", "expm1", "flatten", "flip", "floor", "floor_divide",
-    "fmod", "gather", "ge", "gt", "index_select", "isclose", "isfinite", "isinf", "isnan", "le",
-    "lerp", "log", "log10", "log1p", "log2", "log_softmax", "logical_and", "logical_not",
-    "logical_or", "logical_xor", "logsumexp", "lt", "masked_fill", "matmul", "max", "maximum",
-    "mean", "min", "minimum", "mm", "bmm", "movedim", "mul", "ne", "neg", "norm", "outer",
-    "permute", "pow", "prod", "reciprocal", "relu", "remainder", "repeat", "reshape", "round",
-    "rsqrt", "scatter_add", "sigmoid", "sign", "sin", "softmax", "sort", "split", "sqrt", "square",
-    "squeeze", "std", "sub", "sum", "swapaxes", "t", "tanh", "topk", "transpose", "tril", "triu", "trunc",
-    "unbind", "unflatten", "unsqueeze", "var", "view",
+    "abs", "add", "all", "allclose", "amax", "amin", "any", "argmax", "argmin", "argsort",
+    "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "bmm", "broadcast_to", "ceil",
+    "chunk", "clamp", "clamp_max", "clamp_min", "clip", "clone", "contiguous", "cos", "cumprod",
+    "cumsum", "div", "dot", "eq", "equal", "exp", "expand", "expand_as", "expm1", "flatten", "flip",
+    "floor", "floor_divide", "fmod", "gather", "ge", "greater", "greater_equal", "gt",
+    "index_select", "isclose", "isfinite", "isinf", "isnan", "le", "lerp", "less", "less_equal",
+    "log", "log10", "log1p", "log2", "log_softmax", "logical_and", "logical_not", "logical_or",
+    "logical_xor", "logsumexp", "lt", "masked_fill", "matmul", "max", "maximum", "mean", "min",
+    "minimum", "mm", "movedim", "mul", "ne", "neg", "norm", "not_equal", "outer", "permute", "pow",
+    "prod", "reciprocal", "relu", "remainder", "repeat", "reshape", "round", "rsqrt", "scatter_add",
+    "sigmoid", "sign", "sin", "softmax", "sort", "split", "sqrt", "square", "squeeze", "std", "sub",
+    "sum", "swapaxes", "t", "tanh", "topk", "transpose", "tril", "triu", "trunc", "unbind",
+    "unflatten", "unsqueeze", "var", "view",
+)
+
+#: ops PyTorch also offers in place, ``x.exp_()``: the result is written into ``x`` by ``inplace``
+_INPLACE_METHODS = (
+    "abs", "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "ceil", "cos",
+    "cumprod", "cumsum", "eq", "exp", "expm1", "floor", "floor_divide", "fmod", "ge", "gt", "le",
+    "log", "log10", "log1p", "log2", "logical_and", "logical_not", "logical_or", "logical_xor",
+    "lt", "ne", "neg", "reciprocal", "relu", "remainder", "round", "rsqrt", "sigmoid", "sign",
+    "sin", "sqrt", "square", "tanh", "tril", "triu", "trunc",
 )
 
 
@@ -57,3 +68,25 @@ def install_methods(cls: type) -> None:
     cls.type_as = lambda self, other: to_dtype(self, other.dtype)
     cls.multiply, cls.subtract, cls.divide, cls.true_divide = mul, sub, div, div
     cls.absolute, cls.negative = abs, neg
+    for name in _INPLACE_METHODS:
+        setattr(cls, f"{name}_", _inplace_method(name))
+    cls.multiply_, cls.subtract_, cls.divide_, cls.true_divide_ = cls.mul_, cls.sub_, cls.div_, cls.div_
+    cls.clip_, cls.absolute_, cls.negative_ = cls.clamp_, cls.abs_, cls.neg_
+    cls.greater_, cls.greater_equal_, cls.less_, cls.less_equal_, cls.not_equal_ = (
+        cls.gt_, cls.ge_, cls.lt_, cls.le_, cls.ne_)
+
+
+def _inplace_method(name: str) -> Any:
+    """``Tensor.<name>_``: ``inplace(self, <name>, ...)``, its errors naming ``<name>_()``."""
+    op = globals()[name]
+
+    def named_op(*args: Any, **kwargs: Any) -> Any:  # inplace() names it by __name__, "apply" for most
+        return op(*args, **kwargs)
+
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        return inplace(self, named_op, *args, **kwargs)
+
+    named_op.__name__ = name
+    method.__name__ = method.__qualname__ = f"{name}_"
+    method.__doc__ = f"``{name}`` in place: the result is written into this tensor, as PyTorch's ``{name}_``."
+    return method
