@@ -1,4 +1,8 @@
-"""Adam and AdamW: adaptive moment estimation, with L2 or decoupled weight decay."""
+"""Adam and AdamW: adaptive moment estimation, with L2 or decoupled weight decay.
+
+``Moments`` holds what the Adam family (``NAdam``, ``RAdam``, ``Adamax`` too) shares:
+the betas check, the choice of L2 or decoupled weight decay, and the first-moment update.
+"""
 from __future__ import annotations
 
 import math
@@ -8,7 +12,33 @@ from .._backend import axpby, axpy, scal, xp
 from .optimizer import Optimizer
 
 
-class Adam(Optimizer):
+class Moments(Optimizer):
+    """Base of the Adam family: ``betas`` in ``[0, 1)``, weight decay as an L2 gradient term or
+    decoupled (``decoupled_weight_decay``), and the running averages of ``g`` and ``g^2``."""
+
+    def _check(self, options: dict[str, Any]) -> None:
+        super()._check(options)
+        for i, beta in enumerate(options["betas"]):
+            if not 0.0 <= beta < 1.0:
+                raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
+
+    def _l2_weight_decay(self, group: dict[str, Any]) -> float:
+        return 0 if group.get("decoupled_weight_decay") else group["weight_decay"]
+
+    def _decay(self, group: dict[str, Any], p: Any) -> None:
+        """Decoupled weight decay, before the step: ``p *= 1 - lr * weight_decay``."""
+        if group["weight_decay"] != 0 and group.get("decoupled_weight_decay"):
+            scal(1 - group["lr"] * group["weight_decay"], p)
+
+    def _moments(self, group: dict[str, Any], g: Any, state: dict[str, Any], tmp: Any) -> None:
+        """``m = beta1 m + (1 - beta1) g`` and ``v = beta2 v + (1 - beta2) g^2``, one BLAS pass each
+        (PyTorch writes ``m.lerp_(g, 1 - beta1)``: the same up to rounding)."""
+        beta1, beta2 = group["betas"]
+        axpby(1 - beta1, g, beta1, state["exp_avg"])
+        axpby(1 - beta2, xp.multiply(g, g, out=tmp), beta2, state["exp_avg_sq"])
+
+
+class Adam(Moments):
     r"""Adam (Kingma & Ba, 2014), optionally AMSGrad.
 
     .. math::
@@ -51,32 +81,19 @@ class Adam(Optimizer):
                                       maximize=maximize,
                                       decoupled_weight_decay=decoupled_weight_decay))
 
-    def _check(self, options: dict[str, Any]) -> None:
-        super()._check(options)
-        for i, beta in enumerate(options["betas"]):
-            if not 0.0 <= beta < 1.0:
-                raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
-
     def _state_init(self, group: dict[str, Any]) -> dict[str, float]:
         init = {"exp_avg": 0.0, "exp_avg_sq": 0.0}
         if group["amsgrad"]:
             init["max_exp_avg_sq"] = 0.0
         return init
 
-    def _l2_weight_decay(self, group: dict[str, Any]) -> float:
-        return 0 if group["decoupled_weight_decay"] else group["weight_decay"]
-
     def _update(self, group: dict[str, Any], p: Any, g: Any, state: dict[str, Any],
                 step: int, tmp: Any) -> None:
-        lr, wd, eps = group["lr"], group["weight_decay"], group["eps"]
+        lr, eps = group["lr"], group["eps"]
         beta1, beta2 = group["betas"]
         m, v = state["exp_avg"], state["exp_avg_sq"]
-        if wd != 0 and group["decoupled_weight_decay"]:
-            scal(1 - lr * wd, p)
-        # m = beta1 m + (1 - beta1) g and v = beta2 v + (1 - beta2) g^2, one BLAS pass each
-        # (PyTorch writes m.lerp_(g, 1 - beta1): the same up to rounding)
-        axpby(1 - beta1, g, beta1, m)
-        axpby(1 - beta2, xp.multiply(g, g, out=tmp), beta2, v)
+        self._decay(group, p)
+        self._moments(group, g, state, tmp)
         # python-float scalars: NumPy keeps float32 arrays float32 with them
         step_size = lr / (1 - beta1 ** step)
         bias_correction2_sqrt = math.sqrt(1 - beta2 ** step)

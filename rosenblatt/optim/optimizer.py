@@ -52,7 +52,7 @@ class _Bucket:
     ``[:small_numel]`` of each state array, updated with one ufunc call per op.
     """
 
-    def __init__(self, params: list[Tensor], dtype: Any) -> None:
+    def __init__(self, params: list[Tensor], dtype: Any, scratch: int) -> None:
         small = [p for p in params if p.data.size < SMALL]
         self.params = small + [p for p in params if p.data.size >= SMALL]
         self.n_small = len(small)
@@ -69,7 +69,7 @@ class _Bucket:
         width = max([self.small_numel] + [p.data.size for p in self.params])
         self.flat = xp.empty(self.small_numel, dtype=dtype)
         self.grad = xp.empty(width, dtype=dtype)
-        self.tmp = xp.empty(min(width, CHUNK), dtype=dtype)
+        self.tmp = xp.empty(min(width, CHUNK) * scratch, dtype=dtype)
 
     def state_slice(self, key: str, j: int) -> Any:
         """Parameter ``j``'s slice of state array ``key``, 1-D."""
@@ -93,12 +93,14 @@ class Optimizer:
     Subclasses define ``_state_init(group) -> {key: initial value}`` and
     ``_update(group, p, g, state, step, tmp)``, where ``p`` (updated in place),
     ``g`` (the gradient, read-only), ``state[key]`` and ``tmp`` (scratch) are
-    1-D arrays of one length, and ``step`` counts this parameter's steps
-    including this one.
+    1-D arrays of one length (``tmp``: ``_scratch`` of them back to back), and
+    ``step`` counts this parameter's steps including this one.
     """
 
     #: False for optimizers whose state has no ``'step'`` entry (SGD).
     _has_step = True
+    #: how many scratch arrays of a parameter's length ``_update`` needs in its ``tmp``.
+    _scratch = 1
 
     def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
         if isinstance(params, Tensor):
@@ -220,7 +222,7 @@ class Optimizer:
         bucket = self._buckets[i].get(dtype)
         if bucket is None:
             params = [p for p in group["params"] if p.data.dtype == dtype]
-            bucket = self._buckets[i][dtype] = _Bucket(params, dtype)
+            bucket = self._buckets[i][dtype] = _Bucket(params, dtype, self._scratch)
         init = self._state_init(group)
         if init.keys() != bucket.arrays.keys():  # options changed (e.g. momentum turned on)
             new = [key for key in init if key not in bucket.arrays]
@@ -295,17 +297,17 @@ class Optimizer:
         An update rule passes over its arrays several times (SGD 2, Adam 8); on
         a cache-sized slice the later passes read what the first left in the
         core's cache instead of main memory.  ``out`` (``p``'s size, may be ``g``)
-        receives the adjusted gradient; ``tmp`` is scratch of ``min(CHUNK, p.size)``
+        receives the adjusted gradient; ``tmp`` is scratch of ``_scratch * min(CHUNK, p.size)``
         elements or more.
         """
         if p.size <= CHUNK:  # one slice: the arrays themselves, no views to cut
-            tmp = tmp[:p.size]
+            tmp = tmp[:p.size * self._scratch]
             self._update(group, p, self._gradient(group, p, g, out), state, step, tmp)
             return
         for start in range(0, p.size, CHUNK):
             part = slice(start, start + CHUNK)
             piece = p[part]
-            scratch = tmp[:piece.size]
+            scratch = tmp[:piece.size * self._scratch]
             grad = self._gradient(group, piece, g[part], out[part])
             self._update(group, piece, grad, {key: value[part] for key, value in state.items()},
                          step, scratch)
@@ -337,7 +339,7 @@ class Optimizer:
     def _update(self, group: dict[str, Any], p: Any, g: Any, state: dict[str, Any],
                 step: int, tmp: Any) -> None:
         """Update ``p`` in place from gradient ``g`` (read-only: it may be ``p.grad``'s own
-        memory) and ``state``; ``tmp`` is scratch of ``p``'s length."""
+        memory) and ``state``; ``tmp`` is scratch of ``_scratch`` times ``p``'s length."""
         raise NotImplementedError
 
     # ------------------------------------------------------------- state dict

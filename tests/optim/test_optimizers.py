@@ -35,7 +35,18 @@ CASES = [
     ("Adagrad", dict(lr=0.1, lr_decay=0.05)),
     ("Adagrad", dict(lr=0.1, weight_decay=0.1, initial_accumulator_value=0.5)),
     ("Adagrad", dict(lr=0.1, lr_decay=0.01, weight_decay=0.05, eps=1e-6, maximize=True)),
+    ("NAdam", dict()),
+    ("NAdam", dict(lr=0.01, betas=(0.8, 0.9), momentum_decay=0.01, weight_decay=0.1)),
+    ("NAdam", dict(lr=0.01, weight_decay=0.1, decoupled_weight_decay=True, maximize=True)),
+    ("RAdam", dict(lr=0.01)),  # rho_t > 5 from step 6: both of its branches
+    ("RAdam", dict(lr=0.01, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.1)),
+    ("RAdam", dict(lr=0.01, weight_decay=0.1, decoupled_weight_decay=True, maximize=True)),
+    ("Adamax", dict()),
+    ("Adamax", dict(lr=0.01, betas=(0.8, 0.9), eps=1e-3, weight_decay=0.1, maximize=True)),
+    ("Adadelta", dict()),
+    ("Adadelta", dict(lr=0.5, rho=0.8, eps=1e-4, weight_decay=0.1, maximize=True)),
 ]
+NAMES = sorted({name for name, _ in CASES})
 
 
 def make_pair(rng, shapes=SHAPES, dtype=numpy.float32):
@@ -117,12 +128,13 @@ def test_adagrad_initial_accumulator_value_per_group():
     numpy.testing.assert_allclose(opt.state[b]["sum"].data, [1.0, 1.0])
 
 
-@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"])
+@pytest.mark.parametrize("name", NAMES)
 def test_param_groups_with_own_options(name, rng):
     ours, theirs = make_pair(rng)
     extra = {"SGD": dict(momentum=0.9, nesterov=True), "Adam": dict(amsgrad=True, betas=(0.5, 0.6)),
              "AdamW": dict(weight_decay=0.5), "RMSprop": dict(centered=True, momentum=0.3),
-             "Adagrad": dict(lr_decay=0.1, eps=1e-3)}[name]
+             "Adagrad": dict(lr_decay=0.1, eps=1e-3), "NAdam": dict(momentum_decay=0.1, betas=(0.5, 0.6)),
+             "RAdam": dict(betas=(0.5, 0.6)), "Adamax": dict(betas=(0.5, 0.6)), "Adadelta": dict(rho=0.5)}[name]
 
     def groups(ps):
         return [{"params": ps[:1], "lr": 0.05, **extra}, {"params": ps[1:3], "weight_decay": 0.1},
@@ -140,7 +152,8 @@ def test_param_groups_with_own_options(name, rng):
 
 @pytest.mark.parametrize("name,options", [("Adam", dict(lr=0.01)), ("RMSprop", dict(momentum=0.5)),
                                           ("SGD", dict(lr=0.1, momentum=0.9)),
-                                          ("Adagrad", dict(lr_decay=0.1))])
+                                          ("Adagrad", dict(lr_decay=0.1)), ("NAdam", dict(lr=0.01)),
+                                          ("RAdam", dict(lr=0.01)), ("Adadelta", dict())])
 def test_params_without_grad_are_skipped(name, options, rng):
     """Parameters missing a gradient on some steps end up at different step counts."""
     ours, theirs = make_pair(rng)
@@ -291,6 +304,10 @@ def test_add_param_group(rng):
     (lambda p: optim.RMSprop(p, alpha=-0.5), "Invalid alpha value: -0.5"),
     (lambda p: optim.Adagrad(p, lr_decay=-0.5), "Invalid lr_decay value: -0.5"),
     (lambda p: optim.Adagrad(p, initial_accumulator_value=-1), "Invalid initial_accumulator_value"),
+    (lambda p: optim.NAdam(p, momentum_decay=-1), "Invalid momentum_decay value: -1"),
+    (lambda p: optim.RAdam(p, betas=(0.9, -1)), "Invalid beta parameter at index 1: -1"),
+    (lambda p: optim.Adamax(p, betas=(1.0, 0.9)), "Invalid beta parameter at index 0: 1.0"),
+    (lambda p: optim.Adadelta(p, rho=1.5), "Invalid rho value: 1.5"),
     (lambda p: optim.SGD([], lr=0.1), "empty parameter list"),
     (lambda p: optim.SGD([p[0], p[0]], lr=0.1), "appears twice"),
 ])
@@ -446,7 +463,7 @@ def test_deepcopy_and_pickle_continue_like_the_original(name, options, copy_meth
     assert_state_dtype(clone)
 
 
-@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"])
+@pytest.mark.parametrize("name", NAMES)
 def test_backward_through_a_graph_that_saved_a_stepped_parameter_raises(name):
     """step() writes the parameters in place: a graph that saved them must not backward again
     with the new values (PyTorch raises 'modified by an inplace operation')."""
@@ -459,3 +476,26 @@ def test_backward_through_a_graph_that_saved_a_stepped_parameter_raises(name):
         with pytest.raises(RuntimeError, match="modified by an in-?place operation"):
             loss.backward()
         (w * w).sum().backward()  # a graph made after the step runs
+
+
+def test_nadam_state_dict_loads_into_torch_and_continues_alike(rng):
+    """NAdam derives its mu_product from the step count; its state dict still carries it for PyTorch."""
+    ours, theirs = make_pair(rng)
+    opt, ref = optim.NAdam(ours, lr=0.01), torch.optim.NAdam(theirs, lr=0.01)
+    for _ in range(5):
+        feed(ours, theirs, rng)
+        opt.step()
+        ref.step()
+    saved = opt.state_dict()
+    numpy.testing.assert_allclose(saved["state"][0]["mu_product"].numpy(),
+                                  ref.state_dict()["state"][0]["mu_product"].numpy(), rtol=1e-6)
+    copies = [torch.tensor(p.data, requires_grad=True) for p in ours]
+    resumed = torch.optim.NAdam(copies, lr=0.01)
+    resumed.load_state_dict({"state": {i: {k: torch.tensor(numpy.asarray(getattr(v, "data", v)))
+                                            for k, v in st.items()} for i, st in saved["state"].items()},
+                             "param_groups": saved["param_groups"]})
+    for _ in range(5):
+        feed(ours, copies, rng)
+        opt.step()
+        resumed.step()
+    assert_close(ours, copies)
