@@ -135,7 +135,7 @@ def test_gelu_gradient_from_its_output_at_zero_and_far_out(dtype):
 def test_gelu_and_erf_over_several_cache_slices_match_torch():
     # float32 GELU and erf work in slices of _CHUNK elements: a ragged last slice, and
     # zeros (Phi = out / x is mended there) in a later slice than the first
-    from rosenblatt.nn.functional.activation import _CHUNK
+    from rosenblatt.nn.functional.gelu import _CHUNK
     values = numpy.random.default_rng(0).standard_normal(3 * _CHUNK + 5).astype(numpy.float32) * 3
     values[[2 * _CHUNK + 1, -1]] = 0.0
     x, tx = rb.tensor(values, requires_grad=True), torch.tensor(values, requires_grad=True)

@@ -7,10 +7,10 @@ Layers in ``rosenblatt.nn`` own parameters and call these.  The core ops
 from __future__ import annotations
 
 from ...ops import log_softmax, one_hot, pad, relu, sigmoid, softmax, tanh
-from .activation import (celu, celu_, elu, elu_, erf, gelu, glu, hardsigmoid, hardswish, hardtanh,
-                         hardtanh_, leaky_relu, leaky_relu_, logsigmoid, mish, prelu, relu6, relu_,
-                         selu, selu_, silu, softmin, softplus, softsign, tanhshrink, threshold,
-                         threshold_)
+from .activation import (celu, celu_, elu, elu_, glu, hardsigmoid, hardswish, hardtanh, hardtanh_,
+                         leaky_relu, leaky_relu_, logsigmoid, mish, prelu, relu6, relu_, selu, selu_,
+                         silu, softmin, softplus, softsign, tanhshrink, threshold, threshold_)
+from .gelu import erf, gelu
 from .linear import dropout, embedding, linear
 from .loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy,
                    huber_loss, kl_div, l1_loss, mse_loss, nll_loss, smooth_l1_loss)
