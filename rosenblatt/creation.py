@@ -131,7 +131,26 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requir
     if dtype is None:
         ints = all(isinstance(v, int) for v in (start, end, step))
         dtype = xp.int64 if ints else default_float
+    if xp.dtype(dtype).kind in "iu":
+        return _make(_integer_range(start, end, step, xp.dtype(dtype)), requires_grad)
     return _make(xp.arange(start, end, step).astype(dtype), requires_grad)
+
+
+def _integer_range(start: Any, end: Any, step: Any, dtype: Any) -> Any:
+    """``arange`` in an integer ``dtype`` as PyTorch's kernel makes it: ``start + i * step`` with
+    the start and the step truncated to integers (``arange(0, 3, 0.5, dtype=int32)`` is six
+    0s); the length from the truncated bounds for int64, from the given ones otherwise."""
+    first, stride = int(start), int(step)
+    if dtype != xp.int64:
+        length = max(math.ceil((float(end) - float(start)) / float(step)), 0)  # in float64, as PyTorch
+    elif stride == 0:
+        raise ValueError(f"arange(): step must be nonzero, and {step} truncates to 0 in int64; give "
+                         f"an integer step or a floating dtype")
+    else:
+        length = (int(end) - first + stride - (1 if stride > 0 else -1)) // stride
+    if stride == 0:  # PyTorch's kernel repeats the start (not int64: that raised above)
+        return xp.full(length, first, dtype=xp.int64).astype(dtype)
+    return xp.arange(first, first + length * stride, stride, dtype=xp.int64).astype(dtype, copy=False)
 
 
 def linspace(start: float, end: float, steps: int, dtype: Any = None, requires_grad: bool = False) -> Tensor:

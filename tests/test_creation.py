@@ -162,6 +162,24 @@ def test_arange_of_numpy_numbers_and_zero_dim_tensors_like_torch(make):
     np.testing.assert_allclose(r.numpy(), t.numpy())
 
 
+@pytest.mark.parametrize("args", [(1, 2.5, 0.5), (-1, 1, 0.3), (10, 0, -1.5), (0.5, 5.5, 1), (0, 100, 7.3),
+                                  (-2.5, 3, 1.7), (0, 3, 0.5), (2 ** 60, 2 ** 60 + 3, 1), (-0.5, 0.5, 1)])
+@pytest.mark.parametrize("dtype", ["int64", "int32", "uint8", "int8"])
+def test_arange_with_an_integer_dtype_like_torch(args, dtype):
+    # PyTorch truncates the start and the step first: arange(1, 2.5, 0.5, dtype=int32) is [1, 1, 1]
+    # (it was [1, 1, 2]); int64 takes the length from the truncated bounds, so a step that
+    # truncates to 0 is an error there.
+    try:
+        want = torch.arange(*args, dtype=getattr(torch, dtype))
+    except ValueError:
+        with pytest.raises(ValueError, match="arange.*truncates to 0 in int64"):
+            rb.arange(*args, dtype=np.dtype(dtype))
+        return
+    got = rb.arange(*args, dtype=np.dtype(dtype))
+    _same_dtype(got, want)
+    assert got.tolist() == want.tolist()
+
+
 @pytest.mark.parametrize("args", [(0, 1, 5), (-2.0, 3.0, 7), (1, 1, 1), (0, 1, 0), (3, -3, 4)])
 def test_linspace_like_torch(args):
     r, t = rb.linspace(*args), torch.linspace(*args)
