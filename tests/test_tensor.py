@@ -382,3 +382,18 @@ def test_comparison_methods_with_pytorch_long_names():
     x, y = np.array([1.0, 2.0, 3.0]), np.array([2.0, 2.0, 2.0])
     for name in ["greater", "greater_equal", "less", "less_equal", "not_equal"]:
         assert_close(getattr(rb.tensor(x), name)(rb.tensor(y)), getattr(torch.tensor(x), name)(torch.tensor(y)))
+
+
+@pytest.mark.parametrize("call", [lambda t, m: t.zero_(), lambda t, m: t.fill_(2.0), lambda t, m: t.copy_(m.ones(3)),
+                                  lambda t, m: t.eq_(1.0)], ids=["zero_", "fill_", "copy_", "eq_"])
+def test_in_place_overwrite_in_the_graph_keeps_requires_grad_like_torch(call):
+    # The tensor stays in the graph (it lost requires_grad, so backward raised); its history gets zeros.
+    x, y = rb.tensor([1.0, -2.0, 3.0], requires_grad=True), torch.tensor([1.0, -2.0, 3.0], requires_grad=True)
+    r, t = x * 1, y * 1
+    call(r, rb)
+    call(t, torch)
+    assert r.requires_grad and t.requires_grad
+    (r * rb.tensor([1.0, 2.0, 3.0])).sum().backward()
+    (t * torch.tensor([1.0, 2.0, 3.0])).sum().backward()
+    assert_close(r.detach(), t.detach())
+    assert_close(x.grad, y.grad)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from .._backend import xp
+from ..autograd.function import Function
 from ..autograd.grad_mode import _state, no_grad, record_write
 from ..tensor import Tensor
 from .indexing import GetItem, setitem_
@@ -37,6 +38,8 @@ def inplace(target: Tensor, op: Callable[..., Tensor], *args: Any, **kwargs: Any
             )
         base_index = _base_and_index(target, name)
         result = _checked(op(target, *args, **kwargs), target, name)
+        if target.requires_grad and not result.requires_grad:  # fill_, zero_, copy_ of a constant
+            result = Overwrite.apply(target, result)
         if base_index is None:
             # Fresh memory for the result: arrays saved by earlier nodes keep the old values.
             target.data = _cast(result.data, target.dtype, name)
@@ -61,6 +64,20 @@ def inplace(target: Tensor, op: Callable[..., Tensor], *args: Any, **kwargs: Any
     target.data[...] = _cast(result.data, target.dtype, name)
     record_write(target.data)
     return target
+
+
+class Overwrite(Function):
+    """``new`` in place of ``old``, which gets a zero gradient: an in-place op whose result
+    doesn't depend on the tensor (``fill_``, ``zero_``, ``copy_`` of a constant) keeps it in the
+    graph, as PyTorch's do (it stays requires_grad, and what it was made from gets zeros)."""
+
+    saves_arrays = False
+
+    def forward(self, old, new):
+        return new
+
+    def backward(self, grad):
+        return xp.zeros_like(grad), None
 
 
 def _base_and_index(target: Tensor, name: str) -> tuple | None:
