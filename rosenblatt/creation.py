@@ -156,14 +156,17 @@ def _integer_range(start: Any, end: Any, step: Any, dtype: Any) -> Any:
 def linspace(start: float, end: float, steps: int, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end`` inclusive.
 
-    An integer ``dtype`` follows PyTorch's formula: the ends truncated to integers, the
-    points computed in float64 from the nearer end and truncated toward zero (a point that
-    is exactly an integer can come out one lower in PyTorch, whose fused multiply-add
-    rounds differently).
+    PyTorch's kernel: the ends in ``dtype``, each point from the nearer end.  float32 and
+    float16 points are PyTorch's exactly; float64 ones and the integer ``dtype`` ones (the
+    ends truncated to integers, the points in float64, truncated toward zero) can differ
+    in the last bit (an integer, one lower) where PyTorch's fused multiply-add rounds
+    once and float64 can't.
     """
     dtype = _range_dtype(steps, dtype, "linspace")
-    if dtype.kind == "f" or steps < 2:
+    if steps < 2:
         values = xp.linspace(start, end, steps)
+    elif dtype.kind == "f":
+        values = _float_points(start, end, steps, dtype)
     else:
         values = _kernel_points(start, end, steps, dtype)
     return _make(values.astype(dtype), requires_grad)
@@ -199,8 +202,24 @@ def _kernel_points(start: Any, end: Any, steps: int, dtype: Any) -> Any:
     the ends cast to ``dtype`` (integers truncated), then in float64 from the nearer end."""
     start, end = (xp.asarray(v.data if isinstance(v, Tensor) else v, dtype=dtype) for v in (start, end))
     step = float(end - start) / (steps - 1)  # the difference in dtype, as the kernel
-    i = xp.arange(steps, dtype=xp.float64)
-    return xp.where(i < steps // 2, float(start) + step * i, float(end) - step * (steps - 1 - i))
+    return _from_nearer_end(float(start), float(end), xp.float64(step), steps)
+
+
+def _float_points(start: Any, end: Any, steps: int, dtype: Any) -> Any:
+    """``steps >= 2`` points of PyTorch's linspace kernel in the floating ``dtype``: the ends and
+    the step in ``dtype``; in float32 each point is one fused multiply-add (its vectorised
+    loop), which float64 computes exactly before the one rounding, in float16 two roundings."""
+    start, end = (xp.asarray(v.data if isinstance(v, Tensor) else v, dtype=dtype) for v in (start, end))
+    step = (end - start) / dtype.type(steps - 1)
+    wide = xp.float64 if dtype == xp.float32 else dtype
+    return _from_nearer_end(start.astype(wide), end.astype(wide), step.astype(wide), steps)
+
+
+def _from_nearer_end(start: Any, end: Any, step: Any, steps: int) -> Any:
+    """``start + step * i`` for the first half of ``i < steps``, ``end - step * (steps - 1 - i)``
+    for the rest, in ``step``'s dtype: the points of PyTorch's range kernels."""
+    i = xp.arange(steps, dtype=step.dtype)
+    return xp.where(i < steps // 2, start + step * i, end - step * (steps - 1 - i))
 
 
 def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
