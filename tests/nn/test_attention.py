@@ -312,3 +312,9 @@ def test_multihead_attention_errors():
         mha(rb.randn(3, 4, 6), x, x)
     with pytest.raises(ValueError, match="is_causal=True is a hint"):
         mha(x, x, x, is_causal=True)
+    for need_weights in (True, False):  # PyTorch refuses a float64 mask on float32 inputs either way
+        with pytest.raises(RuntimeError):
+            torch.nn.MultiheadAttention(8, 2)(*(torch.zeros(4, 3, 8),) * 3, attn_mask=torch.zeros(4, 4).double(),
+                                              need_weights=need_weights)
+        with pytest.raises(TypeError, match=r"attn_mask of dtype float64 does not match the query dtype float32"):
+            mha(x, x, x, attn_mask=rb.zeros(4, 4, dtype=rb.float64), need_weights=need_weights)

@@ -23,7 +23,10 @@ def _mask_array(mask: Any, dtype: Any, name: str) -> Any:
         return xp.where(m, -xp.inf, 0.0).astype(dtype)
     if m.dtype.kind != "f":
         raise TypeError(f"MultiheadAttention: {name} must be bool or float, got dtype {m.dtype}")
-    return m
+    if m.dtype != dtype and m.dtype != xp.float32:  # PyTorch casts a float32 mask (need_weights=False)
+        raise TypeError(f"MultiheadAttention: {name} of dtype {m.dtype} does not match the query dtype "
+                        f"{xp.dtype(dtype)}; convert it, {name}.to({xp.dtype(dtype)})")
+    return m.astype(dtype, copy=False)
 
 
 class MultiheadAttention(Module):
