@@ -309,6 +309,15 @@ def test_bad_shapes_raise_value_error(make, x_shape, state, message):
         layer(*args)
 
 
+def test_sizes_checked_as_torch():
+    with pytest.raises(ValueError, match="input_size must be greater than zero"):
+        torch.nn.LSTM(0, H)
+    with pytest.raises(ValueError, match="LSTM: input_size must be a positive int, got 0"):
+        LSTM(0, H)
+    torch_cell, cell = torch.nn.GRUCell(I, 0), GRUCell(I, 0)  # allowed, empty state
+    assert cell(rb.zeros(B, I)).shape == tuple(torch_cell(torch.zeros(B, I)).shape) == (B, 0)
+
+
 def test_lstm_cell_state_as_one_tensor_raises_like_torch():
     with pytest.raises(TypeError, match="must be tuple of Tensors"):
         torch.nn.LSTMCell(I, H)(torch.zeros(B, I), torch.zeros(2, B, H))

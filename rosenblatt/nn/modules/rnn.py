@@ -70,6 +70,8 @@ class RNNBase(Module):
                  generator: Generator | None = None) -> None:
         super().__init__()
         name = {"RNN_TANH": "RNN", "RNN_RELU": "RNN"}.get(mode, mode)
+        if input_size <= 0:  # PyTorch checks only the value (a NumPy int is fine)
+            raise ValueError(f"{name}: input_size must be a positive int, got {input_size!r}")
         if not isinstance(hidden_size, int) or hidden_size <= 0:
             raise ValueError(f"{name}: hidden_size must be a positive int, got {hidden_size!r}")
         if not isinstance(num_layers, int) or num_layers <= 0:
@@ -351,7 +353,7 @@ class RNNCellBase(Module):
         else:
             self.register_parameter("bias_ih", None)
             self.register_parameter("bias_hh", None)
-        bound = 1.0 / math.sqrt(hidden_size)
+        bound = 1.0 / math.sqrt(hidden_size) if hidden_size > 0 else 0.0  # PyTorch allows 0 for cells
         for p in self.parameters():
             init.uniform_(p, -bound, bound, generator=generator)
 
