@@ -197,7 +197,7 @@ def test_unbatched_input_matches_torch(fn, torch_fn, shapes, opts):
     (lambda: conv2d(rb.randn(4, 4), rb.randn(1, 1, 3, 3)), r"4-d input.*unbatched.*\[4, 4\]"),
     (lambda: conv2d(rb.randn(1, 2, 4, 4), rb.randn(3, 2, 3, 3), rb.randn(2)), r"bias.*\[3\].*\[2\]"),
     (lambda: conv1d(rb.randn(2, 3, 8), rb.randn(4, 2, 3)), r"3 channels"),
-    (lambda: conv1d(rb.randn(2, 3, 8, 1), rb.randn(4, 3, 3)), r"3-d input"),
+    (lambda: conv1d(rb.randn(2, 3, 8, 1), rb.randn(4, 3, 3)), r"3-d Tensor \(N, C, L\)"),
     (lambda: conv_transpose2d(rb.randn(1, 3, 4, 4), rb.randn(2, 2, 3, 3)), r"3 channels.*\[2, 2, 3, 3\]"),
     (lambda: conv_transpose2d(rb.randn(1, 2, 4, 4), rb.randn(2, 2, 3, 3), stride=2,
                               output_padding=2), "output_padding"),

@@ -72,6 +72,29 @@ def test_conv_transpose2d_contract(args, kwargs, shape):
     _same_repr(nn.ConvTranspose2d(*args, **kwargs), torch.nn.ConvTranspose2d(*args, **kwargs))
 
 
+@pytest.mark.parametrize("args, kwargs, shape", [
+    ((4, 2, 2), {"stride": 2}, (2, 4, 5)),
+    ((3, 4, 3), {"stride": 2, "padding": 1, "output_padding": 1}, (2, 3, 6)),
+    ((4, 6, 3), {"groups": 2, "bias": False, "dilation": 2}, (1, 4, 7)),
+])
+def test_conv_transpose1d_contract(args, kwargs, shape):
+    check_layer(lambda: nn.ConvTranspose1d(*args, **kwargs),
+                lambda: torch.nn.ConvTranspose1d(*args, **kwargs), shape, grad_atol=1e-8)
+    _same_repr(nn.ConvTranspose1d(*args, **kwargs), torch.nn.ConvTranspose1d(*args, **kwargs))
+
+
+def test_conv_transpose1d_output_size_picks_output_padding():
+    layer = nn.ConvTranspose1d(3, 2, 3, stride=2, padding=1)
+    ref = torch.nn.ConvTranspose1d(3, 2, 3, stride=2, padding=1)
+    layer.load_state_dict({k: v.numpy() for k, v in ref.state_dict().items()})
+    x = numpy.random.default_rng(0).standard_normal((1, 3, 4)).astype(numpy.float32)
+    assert_close(layer(rb.tensor(x), output_size=[8]), ref(torch.from_numpy(x), output_size=[8]),
+                 atol=1e-5)
+    with pytest.raises(ValueError, match=re.escape("requested an output size of [9], but valid sizes "
+                                                   "range from [7] to [8]")):
+        layer(rb.tensor(x), output_size=[9])
+
+
 def test_conv_transpose2d_output_size_picks_output_padding():
     layer = nn.ConvTranspose2d(3, 2, 3, stride=2, padding=1)
     ref = torch.nn.ConvTranspose2d(3, 2, 3, stride=2, padding=1)
@@ -92,6 +115,10 @@ def test_conv_transpose2d_output_size_picks_output_padding():
     (lambda m: m.Conv2d(3, 4, 3, padding=1, padding_mode="reflect"), (3, 6, 5)),
     (lambda m: m.Conv1d(3, 4, 3, padding="same", padding_mode="circular"), (3, 7)),
     (lambda m: m.ConvTranspose2d(3, 2, 3, stride=2), (3, 4, 5)),
+    (lambda m: m.ConvTranspose1d(3, 2, 3, stride=2), (3, 5)),
+    (lambda m: m.AvgPool1d(3, 2, 1), (3, 7)),
+    (lambda m: m.AdaptiveAvgPool1d(3), (3, 7)),
+    (lambda m: m.AdaptiveMaxPool1d(3), (3, 7)),
 ])
 def test_conv_layers_take_an_unbatched_sample(make, shape):
     check_layer(lambda: make(nn), lambda: make(torch.nn), shape, grad_atol=1e-8)
@@ -101,6 +128,7 @@ def test_conv_layers_take_an_unbatched_sample(make, shape):
     lambda m: m.Conv2d(6, 8, (3, 5), groups=2),
     lambda m: m.Conv1d(3, 4, 7),
     lambda m: m.ConvTranspose2d(6, 4, 3, groups=2),
+    lambda m: m.ConvTranspose1d(6, 4, 3, groups=2),
 ])
 def test_conv_default_init_follows_pytorch(make):
     """kaiming_uniform_(a=sqrt(5)) weights and bias, both U(-1/sqrt(fan_in), 1/sqrt(fan_in))."""
@@ -232,7 +260,9 @@ def test_upsample_needs_size_or_scale():
 
 
 def test_layers_are_exported():
-    for name in ("Conv1d", "Conv2d", "ConvTranspose2d", "MaxPool1d", "MaxPool2d", "AvgPool2d",
-                 "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "GroupNorm", "Dropout2d", "Upsample"):
+    for name in ("Conv1d", "Conv2d", "ConvTranspose1d", "ConvTranspose2d", "MaxPool1d", "MaxPool2d",
+                 "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool1d", "AdaptiveMaxPool1d", "AdaptiveAvgPool2d",
+                 "AdaptiveMaxPool2d", "GroupNorm", "Dropout2d", "Upsample"):
         assert name in nn.__all__ and isinstance(getattr(nn, name), type)
-    assert "group_norm" in F.__all__
+    assert {"group_norm", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d",
+            "conv_transpose1d"} <= set(F.__all__)

@@ -8,11 +8,14 @@ import torch.nn.functional as F
 from helpers import assert_close, check_op, from_torch
 
 import rosenblatt as rb
-from rosenblatt.nn.functional.pooling import (adaptive_avg_pool2d, adaptive_max_pool2d,
+from rosenblatt.nn.functional.pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d,
+                                              adaptive_max_pool1d, adaptive_max_pool2d, avg_pool1d,
                                               avg_pool2d, dropout2d, max_pool1d, max_pool2d)
 
 OURS = {"max_pool2d": max_pool2d, "max_pool1d": max_pool1d, "avg_pool2d": avg_pool2d,
-        "adaptive_avg_pool2d": adaptive_avg_pool2d, "adaptive_max_pool2d": adaptive_max_pool2d}
+        "avg_pool1d": avg_pool1d, "adaptive_avg_pool2d": adaptive_avg_pool2d,
+        "adaptive_max_pool2d": adaptive_max_pool2d, "adaptive_avg_pool1d": adaptive_avg_pool1d,
+        "adaptive_max_pool1d": adaptive_max_pool1d}
 
 
 def _op(name: str, *args, **kwargs):
@@ -197,6 +200,30 @@ def test_adaptive_pools_match_torch(shape, size):
     assert_close(ri, ti)
 
 
+@pytest.mark.parametrize("shape, args, kwargs", [
+    ((2, 3, 10), (2,), {}),
+    ((1, 2, 11), (3,), {"stride": 2, "padding": 1, "ceil_mode": True}),
+    ((2, 2, 9), ((3,),), {"stride": (2,), "padding": 1, "count_include_pad": False}),
+])
+def test_avg_pool1d_matches_torch(shape, args, kwargs):
+    check_op([shape], _op("avg_pool1d", *args, **kwargs))
+
+
+def test_avg_pool1d_of_int64_truncates_toward_zero_as_torch():
+    x = torch.arange(-8, 8).reshape(1, 2, 8)
+    assert_close(avg_pool1d(from_torch(x), 3, 2, 1), F.avg_pool1d(x, 3, 2, 1))
+
+
+@pytest.mark.parametrize("shape, size", [((2, 3, 8), 1), ((2, 3, 8), 3), ((1, 2, 5), (7,))])
+def test_adaptive_1d_pools_match_torch(shape, size):
+    check_op([shape], _op("adaptive_avg_pool1d", size))
+    check_op([shape], _op("adaptive_max_pool1d", size), gradcheck_atol=1e-4)
+    x = torch.randn(*shape)
+    _, ti = F.adaptive_max_pool1d(x, size, return_indices=True)
+    _, ri = adaptive_max_pool1d(from_torch(x), size, return_indices=True)
+    assert_close(ri, ti)
+
+
 def test_pools_keep_float32_and_layout_of_a_strided_input():
     x = numpy.random.default_rng(0).standard_normal((3, 2, 9, 8)).astype(numpy.float32)
     strided = rb.Tensor(numpy.ascontiguousarray(x.transpose(1, 0, 2, 3))).permute(1, 0, 2, 3)
@@ -233,6 +260,9 @@ def test_dropout2d_drops_whole_channels_and_scales():
     ("avg_pool2d", (3, 7, 6), (3,), {"stride": 2, "padding": 1, "count_include_pad": False}),
     ("adaptive_avg_pool2d", (3, 7, 5), ((3, 2),), {}),
     ("adaptive_max_pool2d", (3, 7, 5), ((3, 2),), {"return_indices": True}),
+    ("avg_pool1d", (3, 9), (2,), {"padding": 1}),
+    ("adaptive_avg_pool1d", (3, 9), (4,), {}),
+    ("adaptive_max_pool1d", (3, 9), (4,), {"return_indices": True}),
 ])
 def test_pools_take_an_unbatched_sample(name, shape, args, kwargs):
     """One (C, *spatial) sample without its batch dim, as PyTorch's pools take it."""

@@ -17,15 +17,16 @@ from .loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross
 from .normalization import batch_norm, instance_norm, layer_norm, rms_norm
 
 from .attention import scaled_dot_product_attention
-from .conv import conv1d, conv2d, conv_transpose2d
+from .conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
 from .group_norm import group_norm
-from .pooling import (adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, dropout2d,
-                      max_pool1d, max_pool2d)
+from .pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d,
+                      adaptive_max_pool2d, avg_pool1d, avg_pool2d, dropout2d, max_pool1d, max_pool2d)
 from .sampling import interpolate
 
 __all__ = [
-    "adaptive_avg_pool2d", "adaptive_max_pool2d", "avg_pool2d", "conv1d", "conv2d",
-    "conv_transpose2d", "dropout2d", "group_norm", "interpolate", "max_pool1d", "max_pool2d",
+    "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d",
+    "avg_pool1d", "avg_pool2d", "conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d",
+    "dropout2d", "group_norm", "interpolate", "max_pool1d", "max_pool2d",
     "scaled_dot_product_attention",
     "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "celu", "celu_",
     "cross_entropy", "dropout", "elu", "elu_", "embedding", "erf", "gelu", "glu", "hardsigmoid",

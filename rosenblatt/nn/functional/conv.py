@@ -386,6 +386,25 @@ def _as_batch_of_one(fn: Any, input: Tensor, *args: Any) -> Any:
     return tuple(t.squeeze(0) for t in out) if isinstance(out, tuple) else out.squeeze(0)
 
 
+def _check_3d(op: str, input: Any) -> None:
+    """Raise unless ``input`` is an (N, C, L) Tensor (a 1-d op has made an unbatched (C, L)
+    sample a batch of one before it checks)."""
+    if not isinstance(input, Tensor) or input.ndim != 3:
+        raise ValueError(f"{op}: expected a 3-d Tensor (N, C, L) or an unbatched 2-d one (C, L), got "
+                         f"{list(input.shape) if isinstance(input, Tensor) else type(input).__name__}")
+
+
+def _single(value: Any) -> Any:
+    """A 1-d op's int argument, given as the int or as a 1-tuple (PyTorch takes both)."""
+    return value[0] if isinstance(value, (tuple, list)) and len(value) == 1 else value
+
+
+def _height_one(op2d: Any, input: Tensor, *args: Any) -> Any:
+    """A 1-d op as its 2-d one on (N, C, 1, L) images: ``op2d``'s output(s) without that height."""
+    out = op2d(input.unsqueeze(2), *args)
+    return tuple(t.squeeze(2) for t in out) if isinstance(out, tuple) else out.squeeze(2)
+
+
 def _same_padding(kernel: tuple, dilation: tuple) -> tuple[int, int, int, int]:
     # Extra padding of an even kernel goes at the bottom/right, as PyTorch does.
     th, tw = (d * (k - 1) for k, d in zip(kernel, dilation))
@@ -483,16 +502,13 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: in
     """
     if _unbatched(input, 1):
         return _as_batch_of_one(conv1d, input, weight, bias, stride, padding, dilation, groups)
-    if input.ndim != 3 or weight.ndim != 3:
-        raise ValueError(f"conv1d: expected a 3-d input (N, C, L) or an unbatched 2-d one (C, L), "
-                         f"and a 3-d weight (O, C/g, k), got input {list(input.shape)} and weight "
-                         f"{list(weight.shape)}")
-    one = lambda v: v[0] if isinstance(v, (tuple, list)) and len(v) == 1 else v  # noqa: E731
-    stride, dilation, padding = one(stride), one(dilation), one(padding)
-    pad2 = padding if isinstance(padding, str) else (0, padding)
-    out = conv2d(input.unsqueeze(2), weight.unsqueeze(2), bias, (1, stride), pad2, (1, dilation),
-                 groups)
-    return out.squeeze(2)
+    _check_3d("conv1d", input)
+    if weight.ndim != 3:
+        raise ValueError(f"conv1d: expected a 3-d weight (O, C/g, k), got {list(weight.shape)}")
+    padding = _single(padding)
+    return _height_one(conv2d, input, weight.unsqueeze(2), bias, (1, _single(stride)),
+                       padding if isinstance(padding, str) else (0, padding), (1, _single(dilation)),
+                       groups)
 
 
 def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
@@ -547,3 +563,34 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
     inputs = (input, weight) if bias is None else (input, weight, bias)
     return ConvTranspose2d.apply(*inputs, stride=stride, padding=padding, dilation=dilation,
                                  groups=groups, out=out)
+
+
+def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: int = 1,
+                     padding: int = 0, output_padding: int = 0, groups: int = 1,
+                     dilation: int = 1) -> Tensor:
+    """Transposed 1-d convolution over an (N, C, L) batch: ``conv_transpose2d`` on a height-1 image.
+
+    Args:
+        input: (N, Cin, L), or one unbatched (Cin, L) sample.
+        weight: (Cin, Cout / groups, k).  bias: (Cout,) or None.
+        stride, padding, output_padding, groups, dilation: as ``conv_transpose2d``, each an int.
+
+    Shape:
+        output: (N, Cout, Lo), ``Lo = (L - 1) s - 2 p + d (k - 1) + output_padding + 1``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt.nn.functional.conv import conv_transpose1d
+        >>> conv_transpose1d(rb.randn(2, 4, 5), rb.randn(4, 3, 3), stride=2).shape
+        (2, 3, 11)
+    """
+    if _unbatched(input, 1):
+        return _as_batch_of_one(conv_transpose1d, input, weight, bias, stride, padding,
+                                output_padding, groups, dilation)
+    _check_3d("conv_transpose1d", input)
+    if weight.ndim != 3:
+        raise ValueError(f"conv_transpose1d: expected a 3-d weight (Cin, Cout/g, k), got "
+                         f"{list(weight.shape)}")
+    return _height_one(conv_transpose2d, input, weight.unsqueeze(2), bias, (1, _single(stride)),
+                       (0, _single(padding)), (0, _single(output_padding)), groups,
+                       (1, _single(dilation)))

@@ -15,7 +15,7 @@ from ...random import Generator, numpy_generator
 from ...tensor import Tensor
 from ._checks import check_floating
 from ._layout import alloc, memory_order
-from .conv import _as_batch_of_one, _pair, _unbatched, offset_slices, pad2d
+from .conv import _as_batch_of_one, _check_3d, _height_one, _pair, _single, _unbatched, offset_slices, pad2d
 from .sampling import separable_map
 
 
@@ -206,22 +206,16 @@ def max_pool1d(input: Tensor, kernel_size: int, stride: int | None = None, paddi
     if _unbatched(input, 1):
         return _as_batch_of_one(max_pool1d, input, kernel_size, stride, padding, dilation,
                                 ceil_mode, return_indices)
-    if not isinstance(input, Tensor) or input.ndim != 3:
-        raise ValueError(f"max_pool1d: expected a 3-d Tensor (N, C, L) or an unbatched 2-d one "
-                         f"(C, L), got "
-                         f"{list(input.shape) if isinstance(input, Tensor) else type(input).__name__}")
+    _check_3d("max_pool1d", input)
     if not all(input.shape[1:]):
         raise ValueError(f"max_pool1d: expected non-zero C and L (only the batch may be empty), "
                          f"got input {list(input.shape)}")
     if not return_indices:  # PyTorch's CPU max_pool1d kernel (not the one with indices) is float only
         check_floating("max_pool1d", input)
-    one = lambda v: v[0] if isinstance(v, (tuple, list)) and len(v) == 1 else v  # noqa: E731
-    stride = one(kernel_size) if stride is None or stride == () else one(stride)
-    result = max_pool2d(input.unsqueeze(2), (1, one(kernel_size)), (1, stride), (0, one(padding)),
-                        (1, one(dilation)), ceil_mode, return_indices)
-    if return_indices:
-        return result[0].squeeze(2), result[1].squeeze(2)
-    return result.squeeze(2)
+    kernel = _single(kernel_size)
+    stride = kernel if stride is None or stride == () else _single(stride)
+    return _height_one(max_pool2d, input, (1, kernel), (1, stride), (0, _single(padding)),
+                       (1, _single(dilation)), ceil_mode, return_indices)
 
 
 class AvgPool2d(Function):
@@ -310,6 +304,28 @@ def avg_pool2d(input: Tensor, kernel_size: int | tuple[int, int],
         scale = None
     return AvgPool2d.apply(input, scale=scale, divisor=divisor, kernel=kernel, stride=stride,
                            padding=padding, out=out, extra=extra)
+
+
+def avg_pool1d(input: Tensor, kernel_size: int, stride: int | None = None, padding: int = 0,
+               ceil_mode: bool = False, count_include_pad: bool = True) -> Tensor:
+    """Mean over sliding windows of an (N, C, L) batch: ``avg_pool2d`` on a height-1 image.
+
+    Args: as ``avg_pool2d`` (no ``divisor_override``, as in PyTorch), each an int.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt.nn.functional.pooling import avg_pool1d
+        >>> avg_pool1d(rb.tensor([[[1.0, 2.0, 3.0, 4.0]]]), 2).tolist()
+        [[[1.5, 3.5]]]
+    """
+    if _unbatched(input, 1):
+        return _as_batch_of_one(avg_pool1d, input, kernel_size, stride, padding, ceil_mode,
+                                count_include_pad)
+    _check_3d("avg_pool1d", input)
+    kernel = _single(kernel_size)
+    stride = kernel if stride is None or stride == () else _single(stride)
+    return _height_one(avg_pool2d, input, (1, kernel), (1, stride), (0, _single(padding)), ceil_mode,
+                       count_include_pad)
 
 
 def _adaptive_bounds(n: int, out: int) -> tuple[Any, Any]:
@@ -418,6 +434,39 @@ def adaptive_max_pool2d(input: Tensor, output_size: int | tuple[int | None, int 
         node = object.__new__(AdaptiveMaxPool2d)
         node.forward(input.data, size=size)
     return y, Tensor._wrap(node.idx)
+
+
+def adaptive_avg_pool1d(input: Tensor, output_size: int) -> Tensor:
+    """Mean over the window ``[floor(i L / Lo), ceil((i + 1) L / Lo))`` of each of ``output_size``
+    cells of an (N, C, L) batch (or an unbatched (C, L) sample): ``adaptive_avg_pool2d`` at height 1.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt.nn.functional.pooling import adaptive_avg_pool1d
+        >>> adaptive_avg_pool1d(rb.tensor([[[1.0, 2.0, 3.0, 4.0]]]), 2).tolist()
+        [[[1.5, 3.5]]]
+    """
+    if _unbatched(input, 1):
+        return _as_batch_of_one(adaptive_avg_pool1d, input, output_size)
+    _check_3d("adaptive_avg_pool1d", input)
+    return _height_one(adaptive_avg_pool2d, input, (1, _single(output_size)))
+
+
+def adaptive_max_pool1d(input: Tensor, output_size: int,
+                        return_indices: bool = False) -> Tensor | tuple[Tensor, Tensor]:
+    """Max over the windows of ``adaptive_avg_pool1d``; ``return_indices``: also each maximum's
+    index along L (int64).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt.nn.functional.pooling import adaptive_max_pool1d
+        >>> adaptive_max_pool1d(rb.tensor([[[1.0, 4.0, 3.0, 2.0]]]), 2).tolist()
+        [[[4.0, 3.0]]]
+    """
+    if _unbatched(input, 1):
+        return _as_batch_of_one(adaptive_max_pool1d, input, output_size, return_indices)
+    _check_3d("adaptive_max_pool1d", input)
+    return _height_one(adaptive_max_pool2d, input, (1, _single(output_size)), return_indices)
 
 
 def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,

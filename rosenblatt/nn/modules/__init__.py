@@ -6,7 +6,7 @@ from .activation import (CELU, ELU, GELU, GLU, SELU, Hardsigmoid, Hardswish, Har
                          Softmin, Softplus, Softsign, Tanh, Tanhshrink, Threshold)
 from .attention import MultiheadAttention
 from .batchnorm import BatchNorm1d, BatchNorm2d, InstanceNorm1d, InstanceNorm2d
-from .conv import Conv1d, Conv2d, ConvTranspose2d
+from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 from .container import ModuleDict, ModuleList, Sequential
 from .dropout import Dropout
 from .groupnorm import GroupNorm
@@ -15,8 +15,8 @@ from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDi
                    MSELoss, NLLLoss, SmoothL1Loss)
 from .module import Module, RemovableHandle
 from .normalization import LayerNorm, RMSNorm
-from .pooling import (AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, Dropout2d, MaxPool1d,
-                      MaxPool2d)
+from .pooling import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d,
+                      AvgPool1d, AvgPool2d, Dropout2d, MaxPool1d, MaxPool2d)
 from .positional import LearnedPositionalEmbedding, RotaryEmbedding, SinusoidalPositionalEncoding
 from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from .sparse import Embedding
@@ -28,7 +28,8 @@ from .transformer import (Transformer, TransformerDecoder, TransformerDecoderLay
 __all__ = [
     "CELU", "GLU", "Hardsigmoid", "Hardswish", "Hardtanh", "LogSigmoid", "Mish", "PReLU", "ReLU6",
     "SELU", "Softmin", "Softsign", "Tanhshrink", "Threshold",
-    "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "AvgPool2d", "Conv1d", "Conv2d", "ConvTranspose2d",
+    "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AvgPool1d",
+    "AvgPool2d", "Conv1d", "Conv2d", "ConvTranspose1d", "ConvTranspose2d",
     "Dropout2d", "GroupNorm", "MaxPool1d", "MaxPool2d", "Upsample",
     "BCELoss", "BCEWithLogitsLoss", "BatchNorm1d", "BatchNorm2d", "CrossEntropyLoss", "Dropout",
     "ELU", "Embedding", "Flatten", "GELU", "GRU", "GRUCell", "HuberLoss", "Identity",

@@ -1,4 +1,4 @@
-"""Conv1d, Conv2d and ConvTranspose2d: layers that own a kernel and call ``functional.conv``."""
+"""Conv1d, Conv2d, ConvTranspose1d and ConvTranspose2d: layers that own a kernel and call ``functional.conv``."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,7 +8,7 @@ from ...ops import pad as _pad
 from ...random import Generator
 from ...tensor import Tensor
 from .. import init
-from ..functional.conv import conv1d, conv2d, conv_transpose2d
+from ..functional.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
 from ..parameter import Parameter
 from .module import Module
 
@@ -172,7 +172,38 @@ class Conv1d(_ConvNd):
                       self.groups)
 
 
-class ConvTranspose2d(_ConvNd):
+class _ConvTransposeNd(_ConvNd):
+    """What the transposed convolutions share: zero padding only, and ``output_size``."""
+
+    _transposed = True
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1,
+                 padding: Any = 0, output_padding: Any = 0, groups: int = 1, bias: bool = True,
+                 dilation: Any = 1, padding_mode: str = "zeros", device: Any = None,
+                 dtype: Any = None, generator: Generator | None = None) -> None:
+        if padding_mode != "zeros":
+            raise ValueError(f"{type(self).__name__}: only padding_mode='zeros' is supported, got "
+                             f"{padding_mode!r}")
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups,
+                         bias, padding_mode, output_padding, device, dtype, generator)
+
+    def _output_padding(self, input: Tensor, output_size: Any) -> tuple[int, ...]:
+        """``output_padding``, or with ``output_size`` whatever makes that size (PyTorch's rule)."""
+        if output_size is None:
+            return self.output_padding
+        n = self._dims
+        size = tuple(output_size)[-n:]
+        base = [(input.shape[a - n] - 1) * self.stride[a] - 2 * self.padding[a]
+                + self.dilation[a] * (self.kernel_size[a] - 1) + 1 for a in range(n)]
+        top = [b + max(s, d) - 1 for b, s, d in zip(base, self.stride, self.dilation)]
+        if len(size) != n or not all(b <= s <= t for b, s, t in zip(base, size, top)):
+            raise ValueError(f"{type(self).__name__}: requested an output size of {list(size)}, but "
+                             f"valid sizes range from {base} to {top} (for an input of "
+                             f"{list(input.shape[-n:])})")
+        return tuple(s - b for s, b in zip(size, base))
+
+
+class ConvTranspose2d(_ConvTransposeNd):
     """Transposed 2-d convolution: the gradient of ``Conv2d`` w.r.t. its input ("deconvolution").
 
     Each input pixel scatters ``weight[c, o] * input[n, c, y, x]`` onto an output
@@ -193,34 +224,31 @@ class ConvTranspose2d(_ConvNd):
         (1, 2, 14, 14)
     """
 
-    _transposed = True
+    def forward(self, input: Tensor, output_size: Any = None) -> Tensor:
+        self._check_input(input)
+        return conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding,
+                                self._output_padding(input, output_size), self.groups, self.dilation)
 
-    def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1,
-                 padding: Any = 0, output_padding: Any = 0, groups: int = 1, bias: bool = True,
-                 dilation: Any = 1, padding_mode: str = "zeros", device: Any = None,
-                 dtype: Any = None, generator: Generator | None = None) -> None:
-        if padding_mode != "zeros":
-            raise ValueError(f"ConvTranspose2d: only padding_mode='zeros' is supported, got "
-                             f"{padding_mode!r}")
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups,
-                         bias, padding_mode, output_padding, device, dtype, generator)
+
+class ConvTranspose1d(_ConvTransposeNd):
+    """Transposed 1-d convolution over an (N, C, L) batch; arguments as ``ConvTranspose2d``
+    with ints.
+
+    Shape: ``(N, C, L) -> (N, O, Lo)``, ``Lo = (L - 1) s - 2p + d(k - 1) + output_padding + 1``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.ConvTranspose1d(4, 2, 3, stride=2)(rb.randn(1, 4, 7)).shape
+        (1, 2, 15)
+    """
+
+    _dims = 1
 
     def forward(self, input: Tensor, output_size: Any = None) -> Tensor:
         self._check_input(input)
-        opad = self.output_padding
-        if output_size is not None:
-            # PyTorch's rule: output_padding is whatever makes the requested size.
-            size = tuple(output_size)[-2:]
-            base = [(input.shape[a - 2] - 1) * self.stride[a] - 2 * self.padding[a]
-                    + self.dilation[a] * (self.kernel_size[a] - 1) + 1 for a in range(2)]
-            opad = tuple(s - b for s, b in zip(size, base))
-            top = [b + max(s, d) - 1 for b, s, d in zip(base, self.stride, self.dilation)]
-            if not all(b <= s <= t for b, s, t in zip(base, size, top)):
-                raise ValueError(f"ConvTranspose2d: requested an output size of {list(size)}, but "
-                                 f"valid sizes range from {base} to {top} (for an input of "
-                                 f"{list(input.shape[-2:])})")
-        return conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding, opad,
-                                self.groups, self.dilation)
+        return conv_transpose1d(input, self.weight, self.bias, self.stride[0], self.padding[0],
+                                self._output_padding(input, output_size)[0], self.groups,
+                                self.dilation[0])
 
 
-__all__ = ["Conv1d", "Conv2d", "ConvTranspose2d"]
+__all__ = ["Conv1d", "Conv2d", "ConvTranspose1d", "ConvTranspose2d"]

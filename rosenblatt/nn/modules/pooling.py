@@ -1,4 +1,4 @@
-"""Pooling layers (MaxPool1d/2d, AvgPool2d, adaptive pools) and Dropout2d.
+"""Pooling layers (MaxPool1d/2d, AvgPool1d/2d, adaptive pools in 1-d and 2-d) and Dropout2d.
 
 Each holds its window geometry and calls the op in ``functional.pooling``.
 """
@@ -8,8 +8,9 @@ from typing import Any
 
 from ...random import Generator
 from ...tensor import Tensor
-from ..functional.pooling import (adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, dropout2d,
-                                  max_pool1d, max_pool2d)
+from ..functional.pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d,
+                                  adaptive_max_pool2d, avg_pool1d, avg_pool2d, dropout2d, max_pool1d,
+                                  max_pool2d)
 from .module import Module
 
 
@@ -100,6 +101,31 @@ class AvgPool2d(Module):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
+class AvgPool1d(Module):
+    """Mean over sliding windows of an (N, C, L) batch; arguments as ``AvgPool2d`` with ints
+    (no ``divisor_override``, as in PyTorch).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.AvgPool1d(2)(rb.randn(1, 3, 10)).shape
+        (1, 3, 5)
+    """
+
+    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
+                 ceil_mode: bool = False, count_include_pad: bool = True) -> None:
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = kernel_size if stride is None else stride
+        self.padding, self.ceil_mode, self.count_include_pad = padding, ceil_mode, count_include_pad
+
+    def forward(self, input: Tensor) -> Tensor:
+        return avg_pool1d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                          self.count_include_pad)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
 class AdaptiveAvgPool2d(Module):
     """Mean-pool an (N, C, H, W) batch to ``output_size`` whatever H and W are.
 
@@ -144,6 +170,48 @@ class AdaptiveMaxPool2d(Module):
 
     def forward(self, input: Tensor) -> Any:
         return adaptive_max_pool2d(input, self.output_size, self.return_indices)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveAvgPool1d(Module):
+    """Mean-pool an (N, C, L) batch to ``output_size`` cells whatever L is; windows as
+    ``AdaptiveAvgPool2d``'s.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.AdaptiveAvgPool1d(4)(rb.randn(2, 8, 10)).shape
+        (2, 8, 4)
+    """
+
+    def __init__(self, output_size: Any) -> None:
+        super().__init__()
+        self.output_size = output_size
+
+    def forward(self, input: Tensor) -> Tensor:
+        return adaptive_avg_pool1d(input, self.output_size)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveMaxPool1d(Module):
+    """Max-pool an (N, C, L) batch to ``output_size`` cells; ``return_indices``: also the argmax
+    along L.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.AdaptiveMaxPool1d(4)(rb.randn(2, 8, 10)).shape
+        (2, 8, 4)
+    """
+
+    def __init__(self, output_size: Any, return_indices: bool = False) -> None:
+        super().__init__()
+        self.output_size, self.return_indices = output_size, return_indices
+
+    def forward(self, input: Tensor) -> Any:
+        return adaptive_max_pool1d(input, self.output_size, self.return_indices)
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"
