@@ -1,4 +1,4 @@
-"""Conv1d, Conv2d, ConvTranspose1d and ConvTranspose2d: layers that own a kernel and call ``functional.conv``."""
+"""Convolution layers (Conv1d/2d, ConvTranspose1d/2d): each owns a kernel and calls ``functional.conv``."""
 from __future__ import annotations
 
 from typing import Any
