@@ -126,7 +126,7 @@ class RNNBase(Module):
 
     @property
     def all_weights(self) -> list[list[Parameter]]:
-        """The parameters of each layer and direction, ``[w_ih, w_hh, (b_ih, b_hh)]``, as PyTorch."""
+        """The parameters of each layer and direction, ``[w_ih, w_hh, (b_ih, b_hh), (w_hr)]``, as PyTorch."""
         directions = 2 if self.bidirectional else 1
         return [self._weights(layer, d) for layer in range(self.num_layers) for d in range(directions)]
 
