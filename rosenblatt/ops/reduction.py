@@ -107,9 +107,9 @@ class Extreme(Function):
     saves_inputs = (0,)
     saves_output = True  # backward compares the input with it
 
-    def forward(self, x, axes=None, keepdim=False, largest=True, nan_shares=True):
-        if x.size == 0 and axes is None:
-            raise RuntimeError("max(): expected a non-empty tensor for a reduction over all dims")
+    def forward(self, x, axes=None, keepdim=False, largest=True, nan_shares=True, op="max"):
+        if x.size == 0:
+            _check_reducible(x.shape, axes, op)
         self.x, self.axes, self.keepdim, self.nan_shares = x, axes, keepdim, nan_shares
         self.out = (x.max if largest else x.min)(axis=axes, keepdims=True)
         return self.out if keepdim else self.out.squeeze(axes) if axes else self.out.reshape(())
@@ -122,6 +122,18 @@ class Extreme(Function):
             hits |= xp.isnan(self.x) & xp.isnan(self.out)
         share = hits / hits.sum(axis=self.axes, keepdims=True)
         return _expand_back(grad, self.x.shape, self.axes, self.keepdim) * share.astype(grad.dtype)
+
+
+def _check_reducible(shape: tuple, axes: tuple | None, op: str) -> None:
+    """PyTorch's errors for a max-like reduction of an empty tensor (NumPy's speak of a
+    'zero-size array to reduction operation maximum which has no identity')."""
+    if axes is None:
+        raise RuntimeError(f"{op}(): expected reduction dim to be specified for an empty tensor (shape "
+                           f"{list(shape)}); specify the reduction dim with the 'dim' argument")
+    for axis in axes:
+        if shape[axis] == 0:
+            raise IndexError(f"{op}(): expected reduction dim {axis} to have non-zero size, got shape "
+                             f"{list(shape)}")
 
 
 class LogSumExp(Function):
@@ -261,6 +273,8 @@ def mean(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:
 def prod(input: Any, dim: int | None = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """Product over ``dim`` (all elements when None).  Integer and bool inputs give int64."""
     ndim = _ndim(input)
+    if dim is not None and not isinstance(dim, (int, xp.integer)):
+        raise TypeError(f"prod(): dim must be an int (PyTorch's prod reduces one dim or all), got {dim!r}")
     axis = None if dim is None else dim_index(dim, ndim, "prod")
     axis = axis if ndim else None  # a 0-d tensor's dim 0 is the tensor itself
     return Prod.apply(input, axis=axis, keepdim=keepdim, dtype=_total_dtype(input, dtype))
@@ -268,7 +282,7 @@ def prod(input: Any, dim: int | None = None, keepdim: bool = False, *, dtype: An
 
 def _extreme(input: Any, dim: Any, keepdim: bool, largest: bool, op: str) -> Any:
     if dim is None:
-        return Extreme.apply(input, largest=largest)
+        return Extreme.apply(input, largest=largest, op=op)
     if isinstance(dim, Tensor):  # torch.max(a, b) is the element-wise maximum
         from .arithmetic import maximum, minimum
         return (maximum if largest else minimum)(input, dim)
@@ -297,12 +311,12 @@ def min(input: Any, dim: Any = None, keepdim: bool = False) -> Any:
 
 def amax(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:
     return Extreme.apply(input, axes=_axes(dim, input, "amax"), keepdim=keepdim, largest=True,
-                         nan_shares=False)
+                         nan_shares=False, op="amax")
 
 
 def amin(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:
     return Extreme.apply(input, axes=_axes(dim, input, "amin"), keepdim=keepdim, largest=False,
-                         nan_shares=False)
+                         nan_shares=False, op="amin")
 
 
 def _arg_extreme(input: Any, dim: int | None, keepdim: bool, largest: bool, op: str) -> Tensor:
@@ -310,10 +324,13 @@ def _arg_extreme(input: Any, dim: int | None, keepdim: bool, largest: bool, op: 
     if data.dtype.kind == "b":
         raise TypeError(f"{op}(): does not support bool input, as in PyTorch; convert it with .int() first")
     find = xp.argmax if largest else xp.argmin
-    if dim is None:  # the flat index; keepdim keeps every dim, with size 1 (as PyTorch)
+    axis = None if dim is None else dim_index(dim, data.ndim, op)
+    if data.size == 0:
+        _check_reducible(data.shape, None if axis is None else (axis,), op)
+    if axis is None:  # the flat index; keepdim keeps every dim, with size 1 (as PyTorch)
         index = find(data)
         return Tensor._wrap(xp.asarray(index).reshape((1,) * data.ndim if keepdim else ()))
-    return Tensor._wrap(xp.asarray(find(data, axis=dim_index(dim, data.ndim, op), keepdims=keepdim)))
+    return Tensor._wrap(xp.asarray(find(data, axis=axis, keepdims=keepdim)))
 
 
 def argmax(input: Any, dim: int | None = None, keepdim: bool = False) -> Tensor:
@@ -375,9 +392,9 @@ def norm(input: Any, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> 
         return Norm.apply(input, p=2, axes=axes, keepdim=keepdim)
     from .pointwise import abs as abs_
     if p == float("inf"):
-        return Extreme.apply(abs_(input), axes=axes, keepdim=keepdim, largest=True)
+        return Extreme.apply(abs_(input), axes=axes, keepdim=keepdim, largest=True, op="norm")
     if p == float("-inf"):
-        return Extreme.apply(abs_(input), axes=axes, keepdim=keepdim, largest=False)
+        return Extreme.apply(abs_(input), axes=axes, keepdim=keepdim, largest=False, op="norm")
     if p == 1:
         return Sum.apply(abs_(input), axes=axes, keepdim=keepdim)
     if isinstance(p, (int, float)) and p > 0:

@@ -234,6 +234,26 @@ def test_max_of_empty_dim_is_an_error():
         rb.amax(rb.zeros(3, 0))
 
 
+@pytest.mark.parametrize("name", ["amax", "amin", "argmax", "argmin"])
+def test_empty_reductions_raise_naming_the_op_as_torch(name):
+    # NumPy's "zero-size array to reduction operation maximum which has no identity" and "attempt
+    # to get argmax of an empty sequence" leaked; a reduced dim that isn't empty still works.
+    x = numpy.zeros((2, 0))
+    with pytest.raises(IndexError, match=rf"{name}\(\): expected reduction dim 1 to have non-zero size, got shape \[2, 0\]"):
+        getattr(rb.tensor(x), name)(1)
+    with pytest.raises(RuntimeError, match=rf"{name}\(\): expected reduction dim to be specified for an empty tensor"):
+        getattr(rb.tensor(x), name)()
+    check_op(None, lambda t: getattr(t, name)(0), inputs=[x], gradcheck=False)
+    with pytest.raises(RuntimeError, match=r"min\(\): expected reduction dim to be specified"):
+        rb.zeros(0).min()
+
+
+def test_prod_dim_must_be_one_int():
+    with pytest.raises(TypeError, match=r"prod\(\): dim must be an int .* got \(0, 1\)"):
+        rb.ones(2, 3).prod((0, 1))
+    check_op([(2, 3)], lambda t: t.prod(numpy.int64(1)) if isinstance(t, rb.Tensor) else t.prod(1))
+
+
 def test_bad_dim_is_an_index_error():
     with pytest.raises(IndexError, match="sum"):
         rb.sum(rb.ones(2, 3), 2)
