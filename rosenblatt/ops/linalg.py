@@ -157,6 +157,9 @@ def dot(input: Any, other: Any) -> Tensor:
 
 def outer(input: Any, vec2: Any) -> Tensor:
     from .shape import unsqueeze
+    if _data(input).ndim != 1 or _data(vec2).ndim != 1:
+        raise ValueError(f"outer: expected 1-d tensors, got shapes {list(_data(input).shape)} and "
+                         f"{list(_data(vec2).shape)}; flatten them first")
     return unsqueeze(input, 1) * unsqueeze(vec2, 0)
 
 

@@ -128,3 +128,10 @@ def test_einsum_without_a_contraction_promotes_as_torch():
     assert str(out.dtype) == str(expected.dtype).replace("torch.", "") == "float32"
     out.sum().backward()
     assert y.grad.dtype == rb.float32
+
+
+def test_outer_needs_vectors_as_torch():
+    with pytest.raises(RuntimeError):
+        torch.outer(torch.ones(2, 2), torch.ones(2))
+    with pytest.raises(ValueError, match=r"outer: expected 1-d tensors, got shapes \[2, 2\] and \[2\]"):
+        rb.outer(rb.ones(2, 2), rb.ones(2))
