@@ -76,7 +76,10 @@ class GetItem(Function):
 
     def forward(self, x, index=None):
         self.in_shape, self.dtype, self.index = x.shape, x.dtype, index
-        out = x[index]
+        try:
+            out = x[index]
+        except IndexError as error:  # NumPy's message names neither the op nor the shape
+            raise IndexError(f"x[index], x of shape {list(x.shape)}: {error}") from None
         if type(out) is not _ndarray:  # one element: NumPy copies it out, PyTorch gives a view
             out = x[(index if type(index) is tuple else (index,)) + (Ellipsis,)]
         return out
@@ -96,7 +99,14 @@ class IndexPut(Function):
     def forward(self, x, value, steps=()):
         self.steps = steps
         out = x.copy()
-        _through(out, steps[:-1])[steps[-1]] = value
+        try:
+            _through(out, steps[:-1])[steps[-1]] = value
+        except IndexError as error:
+            raise IndexError(f"x[index] = value, x of shape {list(x.shape)}: {error}") from None
+        except ValueError:  # NumPy's message gives the shapes of neither the part nor the value
+            raise ValueError(f"x[index] = value: a value of shape {list(xp.shape(value))} does not fit "
+                             f"x[index] of shape {list(_through(x, steps).shape)} (sizes must match or "
+                             f"be 1, aligned from the last dim)") from None
         return out
 
     def backward(self, grad):

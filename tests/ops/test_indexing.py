@@ -348,3 +348,20 @@ def test_one_element_is_a_view_like_torch():
         x[2, ...].add_(1.0)
         results.append(x.tolist())
     assert results[0] == results[1] == [1.0, 10.0, 4.0]
+
+
+def test_index_errors_name_the_indexing_and_the_shapes():
+    # NumPy's messages named neither; a value that doesn't fit read "indexput: shapes [3, 4] and
+    # [3] cannot be broadcast together" (the whole tensor's shape, not the indexed part's).
+    x = rb.zeros(3, 4)
+    with pytest.raises(IndexError):
+        torch.zeros(3, 4)[3]
+    with pytest.raises(IndexError, match=r"x\[index\], x of shape \[3, 4\]: index 3 is out of bounds"):
+        x[3]
+    with pytest.raises(IndexError, match=r"x\[index\] = value, x of shape \[3, 4\]: index 5 is out of bounds"):
+        x[[0, 5]] = 1.0
+    with pytest.raises(RuntimeError):
+        torch.zeros(3, 4)[0:2] = torch.ones(3)
+    for target in (x, rb.zeros(3, 4, requires_grad=True) * 1):
+        with pytest.raises(ValueError, match=r"a value of shape \[3\] does not fit x\[index\] of shape \[2, 4\]"):
+            target[0:2] = rb.ones(3)
