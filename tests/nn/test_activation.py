@@ -20,7 +20,8 @@ LAYERS = [
     ("SELU", (), {}), ("CELU", (), {}), ("CELU", (0.5,), {}), ("Softsign", (), {}),
     ("LogSigmoid", (), {}), ("GLU", (0,), {}), ("Threshold", (0.3, -2.0), {}),
     ("Tanhshrink", (), {}), ("Softmin", (), {"dim": 1}), ("PReLU", (), {}),
-    ("PReLU", (), {"init": 0.1}),
+    ("PReLU", (), {"init": 0.1}), ("Hardshrink", (), {}), ("Hardshrink", (1.5,), {}),
+    ("Softshrink", (), {}), ("Softshrink", (1.5,), {}),
 ]
 
 
@@ -46,6 +47,8 @@ FUNCTIONS = [
     ("logsigmoid", lambda F: F.logsigmoid), ("glu", lambda F: (lambda x: F.glu(x, -1))),
     ("threshold", lambda F: (lambda x: F.threshold(x, 0.5, -3.0))),
     ("tanhshrink", lambda F: F.tanhshrink), ("softmin", lambda F: (lambda x: F.softmin(x, -1))),
+    ("hardshrink", lambda F: (lambda x: F.hardshrink(x, 1.0))),
+    ("softshrink", lambda F: (lambda x: F.softshrink(x, 1.0))),
 ]
 
 
@@ -171,7 +174,7 @@ def test_bad_gelu_approximate_raises():
 
 @pytest.mark.parametrize("name", ["GELU", "ELU", "SiLU", "Softplus", "LeakyReLU", "Hardsigmoid",
                                   "Hardswish", "Mish", "SELU", "CELU", "LogSigmoid", "GLU",
-                                  "Softmin"])
+                                  "Softmin", "Hardshrink", "Softshrink"])
 @pytest.mark.parametrize("dtype", ["int64", "int32"])
 def test_activations_refuse_integer_input_as_torch(name, dtype):
     """PyTorch has no integer kernel for these; NumPy gave float64, or (int32 GELU and
@@ -202,6 +205,8 @@ KINKS = [
                                            else rb.tensor([0.3], dtype=x.dtype)))),
     ("mish", lambda F: F.mish), ("softsign", lambda F: F.softsign),
     ("logsigmoid", lambda F: F.logsigmoid), ("tanhshrink", lambda F: F.tanhshrink),
+    ("hardshrink", lambda F: (lambda x: F.hardshrink(x, 3.0))),
+    ("softshrink", lambda F: (lambda x: F.softshrink(x, 3.0))),
 ]
 
 
@@ -249,3 +254,23 @@ def test_activations_of_integers_that_torch_computes(make):
     softsign and tanhshrink, composites, give float32."""
     x = numpy.arange(-3, 9)
     assert_close(make(F)(rb.tensor(x)), make(torch.nn.functional)(torch.from_numpy(x)))
+
+
+def test_softshrink_refuses_a_negative_lambda_as_torch():
+    with pytest.raises(RuntimeError, match="lambda must be"):
+        torch.nn.functional.softshrink(torch.ones(2), -1.0)
+    with pytest.raises(RuntimeError, match="softshrink.*lambda must be >= 0, but found to be -1.0"):
+        F.softshrink(rb.ones(2), -1.0)
+
+
+@pytest.mark.parametrize("shape", [(2, 3, 4, 5), (3, 4, 5)])
+def test_softmax2d_is_a_softmax_over_channels(shape):
+    check_layer(lambda: nn.Softmax2d(), lambda: torch.nn.Softmax2d(), shape)
+    assert repr(nn.Softmax2d()) == repr(torch.nn.Softmax2d())
+
+
+def test_softmax2d_refuses_other_ranks_as_torch():
+    with pytest.raises(ValueError, match="expected input to be 3D or 4D, got 2D instead"):
+        torch.nn.Softmax2d()(torch.ones(2, 3))
+    with pytest.raises(ValueError, match="Softmax2d: expected input to be 3D or 4D, got 2D instead"):
+        nn.Softmax2d()(rb.ones(2, 3))

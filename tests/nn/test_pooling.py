@@ -10,7 +10,7 @@ from helpers import assert_close, check_op, from_torch
 import rosenblatt as rb
 from rosenblatt.nn.functional.pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d,
                                               adaptive_max_pool1d, adaptive_max_pool2d, avg_pool1d,
-                                              avg_pool2d, dropout2d, max_pool1d, max_pool2d)
+                                              avg_pool2d, dropout1d, dropout2d, max_pool1d, max_pool2d)
 
 OURS = {"max_pool2d": max_pool2d, "max_pool1d": max_pool1d, "avg_pool2d": avg_pool2d,
         "avg_pool1d": avg_pool1d, "adaptive_avg_pool2d": adaptive_avg_pool2d,
@@ -252,6 +252,30 @@ def test_dropout2d_drops_whole_channels_and_scales():
     assert float(dropout2d(x, 1.0).abs().sum()) == 0.0
     three_d = dropout2d(rb.ones(4, 6, 5), 0.5, generator=rb.Generator().manual_seed(1)).data
     assert numpy.all(three_d.min(-1) == three_d.max(-1))
+
+
+@pytest.mark.parametrize("shape", [(8, 16, 5), (16, 5)])
+def test_dropout1d_drops_whole_channels_of_batches_and_samples(shape):
+    x = rb.ones(*shape, requires_grad=True)
+    y = dropout1d(x, 0.25, generator=rb.Generator().manual_seed(0))
+    assert y.shape == shape and y.dtype == rb.float32
+    assert numpy.all(y.data.min(-1) == y.data.max(-1))  # one value per channel
+    assert set(numpy.unique(y.data).tolist()) <= {0.0, numpy.float32(1 / 0.75)}
+    y.sum().backward()
+    numpy.testing.assert_array_equal(x.grad.data, y.data)
+    assert dropout1d(x, 0.5, training=False) is x
+    layer = rb.nn.Dropout1d(0.2)
+    assert repr(layer) == repr(torch.nn.Dropout1d(0.2))
+    assert layer.eval()(x) is x
+
+
+def test_dropout1d_refuses_other_ranks_as_torch():
+    with pytest.raises(RuntimeError, match="Expected 2D or 3D input"):
+        F.dropout1d(torch.ones(2, 3, 4, 5))
+    with pytest.raises(ValueError, match=r"dropout1d: expected a 3-d \(N, C, L\) or 2-d \(C, L\)"):
+        dropout1d(rb.ones(2, 3, 4, 5))
+    with pytest.raises(ValueError, match="Dropout1d: dropout probability has to be between 0 and 1"):
+        rb.nn.Dropout1d(1.5)
 
 
 @pytest.mark.parametrize("name, shape, args, kwargs", [

@@ -7,9 +7,10 @@ Layers in ``rosenblatt.nn`` own parameters and call these.  The core ops
 from __future__ import annotations
 
 from ...ops import log_softmax, one_hot, pad, relu, sigmoid, softmax, tanh
-from .activation import (celu, celu_, elu, elu_, glu, hardsigmoid, hardswish, hardtanh, hardtanh_,
-                         leaky_relu, leaky_relu_, logsigmoid, mish, prelu, relu6, relu_, selu, selu_,
-                         silu, softmin, softplus, softsign, tanhshrink, threshold, threshold_)
+from .activation import (celu, celu_, elu, elu_, glu, hardshrink, hardsigmoid, hardswish, hardtanh,
+                         hardtanh_, leaky_relu, leaky_relu_, logsigmoid, mish, prelu, relu6, relu_,
+                         selu, selu_, silu, softmin, softplus, softshrink, softsign, tanhshrink,
+                         threshold, threshold_)
 from .gelu import erf, gelu
 from .linear import dropout, embedding, linear
 from .loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy,
@@ -20,13 +21,14 @@ from .attention import scaled_dot_product_attention
 from .conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
 from .group_norm import group_norm
 from .pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d,
-                      adaptive_max_pool2d, avg_pool1d, avg_pool2d, dropout2d, max_pool1d, max_pool2d)
+                      adaptive_max_pool2d, avg_pool1d, avg_pool2d, dropout1d, dropout2d, max_pool1d,
+                      max_pool2d)
 from .sampling import interpolate
 
 __all__ = [
     "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d",
     "avg_pool1d", "avg_pool2d", "conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d",
-    "dropout2d", "group_norm", "interpolate", "max_pool1d", "max_pool2d",
+    "dropout1d", "dropout2d", "group_norm", "hardshrink", "softshrink", "interpolate", "max_pool1d", "max_pool2d",
     "scaled_dot_product_attention",
     "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "celu", "celu_",
     "cross_entropy", "dropout", "elu", "elu_", "embedding", "erf", "gelu", "glu", "hardsigmoid",

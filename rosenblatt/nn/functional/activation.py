@@ -383,6 +383,44 @@ def tanhshrink(input: Tensor) -> Tensor:
     return input - tanh(input)
 
 
+class Shrink(Function):
+    """``x`` (``soft``: ``x -+ lambd``) outside ``[-lambd, lambd]``, 0 inside; at NaN the value
+    NaN and the gradient 0, as PyTorch's vectorised kernels give."""
+
+    def forward(self, x, lambd=0.5, soft=False):
+        self.outside = (x < -lambd) | (x > lambd)
+        return xp.where((x >= -lambd) & (x <= lambd), 0, x - xp.sign(x) * lambd if soft else x)
+
+    def backward(self, grad):
+        return grad * self.outside
+
+
+def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """``x`` where ``|x| > lambd``, else 0.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.functional.hardshrink(rb.tensor([-1.0, 0.3, 2.0]))
+        tensor([-1.,  0.,  2.])
+    """
+    check_floating("hardshrink()", input)
+    return Shrink.apply(input, lambd=lambd)
+
+
+def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """``x - lambd`` above ``lambd``, ``x + lambd`` below ``-lambd``, else 0 (``lambd >= 0``).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.functional.softshrink(rb.tensor([-1.0, 0.3, 2.0]))
+        tensor([-0.5,  0. ,  1.5])
+    """
+    check_floating("softshrink()", input)
+    if not lambd >= 0:
+        raise RuntimeError(f"softshrink(): lambda must be >= 0, but found to be {lambd}")
+    return Shrink.apply(input, lambd=lambd, soft=True)
+
+
 def softmin(input: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
     """``exp(-x_i) / sum_j exp(-x_j)`` along ``dim``: ``softmax(-x)``.
 

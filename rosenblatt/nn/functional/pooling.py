@@ -503,3 +503,25 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
     keep = numpy_generator(generator).random(shape) >= p
     scale = 0.0 if p == 1.0 else 1.0 / (1.0 - p)
     return input * Tensor._wrap((keep * scale).astype(input.dtype))
+
+
+def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
+              generator: Generator | None = None) -> Tensor:
+    """Zero whole channels of an (N, C, L) batch or a (C, L) sample with probability ``p``,
+    scaling the kept ones by ``1 / (1 - p)``: ``dropout2d``'s masks, one per channel.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt.nn.functional.pooling import dropout1d
+        >>> dropout1d(rb.ones(4, 5), 0.5, generator=rb.Generator().manual_seed(0)).shape
+        (4, 5)
+    """
+    if not isinstance(input, Tensor) or input.ndim not in (2, 3):
+        raise ValueError(f"dropout1d: expected a 3-d (N, C, L) or 2-d (C, L) Tensor (channel-wise "
+                         f"dropout over one spatial dim), got "
+                         f"{list(input.shape) if isinstance(input, Tensor) else type(input).__name__}")
+    batch = input if input.ndim == 3 else input.unsqueeze(0)
+    out = dropout2d(batch, p, training, inplace, generator)
+    if out is batch:  # eval, or p = 0: the input itself, as dropout2d gives
+        return input
+    return out if input.ndim == 3 else out.squeeze(0)

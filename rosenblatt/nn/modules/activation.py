@@ -296,6 +296,39 @@ class Softsign(Module):
         return F.softsign(input)
 
 
+class Hardshrink(Module):
+    """``x`` where ``|x| > lambd``, else 0.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.Hardshrink()(rb.tensor([-1.0, 0.3]))
+        tensor([-1.,  0.])
+    """
+
+    def __init__(self, lambd: float = 0.5) -> None:
+        super().__init__()
+        self.lambd = lambd
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.hardshrink(input, self.lambd)
+
+    def extra_repr(self) -> str:
+        return f"{self.lambd}"
+
+
+class Softshrink(Hardshrink):
+    """``x - lambd`` above ``lambd``, ``x + lambd`` below ``-lambd``, else 0.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.Softshrink()(rb.tensor([-1.0, 0.3]))
+        tensor([-0.5,  0. ])
+    """
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.softshrink(input, self.lambd)
+
+
 class LogSigmoid(Module):
     """``log(sigmoid(x))``, finite for any x.
 
@@ -363,6 +396,22 @@ class Tanhshrink(Module):
 
     def forward(self, input: Tensor) -> Tensor:
         return F.tanhshrink(input)
+
+
+class Softmax2d(Module):
+    """Softmax over the channels of each pixel: ``softmax(x, dim=-3)`` of a (N, C, H, W) or
+    (C, H, W) input.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.Softmax2d()(rb.zeros(1, 2, 1, 1)).tolist()
+        [[[[0.5]], [[0.5]]]]
+    """
+
+    def forward(self, input: Tensor) -> Tensor:
+        if input.ndim not in (3, 4):
+            raise ValueError(f"Softmax2d: expected input to be 3D or 4D, got {input.ndim}D instead")
+        return softmax(input, -3)
 
 
 class Softmin(Module):

@@ -1,4 +1,4 @@
-"""Pooling layers (MaxPool1d/2d, AvgPool1d/2d, adaptive pools in 1-d and 2-d) and Dropout2d.
+"""Pooling layers (MaxPool1d/2d, AvgPool1d/2d, adaptive pools in 1-d and 2-d) and Dropout1d/2d.
 
 Each holds its window geometry and calls the op in ``functional.pooling``.
 """
@@ -9,8 +9,8 @@ from typing import Any
 from ...random import Generator
 from ...tensor import Tensor
 from ..functional.pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d,
-                                  adaptive_max_pool2d, avg_pool1d, avg_pool2d, dropout2d, max_pool1d,
-                                  max_pool2d)
+                                  adaptive_max_pool2d, avg_pool1d, avg_pool2d, dropout1d, dropout2d,
+                                  max_pool1d, max_pool2d)
 from .module import Module
 
 
@@ -239,7 +239,7 @@ class Dropout2d(Module):
     def __init__(self, p: float = 0.5, inplace: bool = False, generator: Generator | None = None) -> None:
         super().__init__()
         if not 0.0 <= p <= 1.0:
-            raise ValueError(f"Dropout2d: dropout probability has to be between 0 and 1, but got {p}")
+            raise ValueError(f"{type(self).__name__}: dropout probability has to be between 0 and 1, but got {p}")
         self.p, self.inplace, self.generator = p, inplace, generator
 
     def forward(self, input: Tensor) -> Tensor:
@@ -249,5 +249,19 @@ class Dropout2d(Module):
         return f"p={self.p}, inplace={self.inplace}"
 
 
-__all__ = ["AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "AvgPool2d", "Dropout2d", "MaxPool1d",
-           "MaxPool2d"]
+class Dropout1d(Dropout2d):
+    """Zero whole channels of an (N, C, L) batch or a (C, L) sample with probability ``p`` in
+    training, scaling the rest by ``1/(1-p)``; arguments as ``Dropout2d``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.Dropout1d(0.5)(rb.ones(2, 4, 3)).shape
+        (2, 4, 3)
+    """
+
+    def forward(self, input: Tensor) -> Tensor:
+        return dropout1d(input, self.p, self.training, self.inplace, generator=self.generator)
+
+
+__all__ = ["AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AvgPool1d",
+           "AvgPool2d", "Dropout1d", "Dropout2d", "MaxPool1d", "MaxPool2d"]
