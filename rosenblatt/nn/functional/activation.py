@@ -13,7 +13,6 @@ from ...ops import chunk, inplace, sigmoid, softmax, tanh, where
 from ...ops.pointwise import sigmoid_given_exp
 from ...tensor import Tensor
 from ._checks import check_dtype, check_floating
-from .gelu import gelu  # noqa: F401  (transformer.py imports it from here; to go)
 
 class LeakyRelu(Function):
     def forward(self, x, slope=0.01):

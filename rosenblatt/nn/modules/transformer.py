@@ -8,7 +8,7 @@ from ..._backend import default_float, xp
 from ...ops import relu
 from ...tensor import Tensor
 from .. import init
-from ..functional.activation import gelu
+from ..functional.gelu import gelu
 from .attention import MultiheadAttention
 from .container import ModuleList
 from .dropout import Dropout
