@@ -1,4 +1,4 @@
-"""Sequential, ModuleList and ModuleDict against PyTorch: names, indexing, mutation, repr."""
+"""Sequential, ModuleList, ModuleDict, ParameterList and ParameterDict against PyTorch: names, indexing, mutation, repr."""
 from collections import OrderedDict
 
 import numpy
@@ -112,3 +112,94 @@ def test_module_dict_update_and_module_list_extend_reject_bad_input_clearly(bad,
         nn.ModuleDict().update(bad)
     with pytest.raises(TypeError, match="ModuleList.extend should be called with an iterable, but got int"):
         nn.ModuleList().extend(3)
+
+
+from rosenblatt.nn.modules.container import ParameterDict, ParameterList
+
+
+def _torch_repr(module: torch.nn.Module) -> str:
+    """torch's repr with its dtype spellings ("torch.float32", "torch.FloatTensor") as ours."""
+    return repr(module).replace("torch.FloatTensor", "float32").replace("torch.DoubleTensor", "float64") \
+        .replace("torch.", "")
+
+
+def test_parameter_list_registers_wraps_and_indexes_as_torch():
+    a, b = numpy.ones((2, 3), numpy.float32), numpy.arange(4.0)
+    pl = ParameterList([rb.tensor(a), nn.Parameter(rb.tensor(b)), "note"])
+    tpl = torch.nn.ParameterList([torch.tensor(a), torch.nn.Parameter(torch.tensor(b)), "note"])
+    pl.append(rb.zeros(5))
+    tpl.append(torch.zeros(5))
+    pl += [rb.ones(1)]
+    tpl += [torch.ones(1)]
+    pl[2] = rb.ones(2, 2)
+    tpl[2] = torch.ones(2, 2)
+    # "2" was a plain object, so its Parameter registers last: ['0', '1', '3', '4', '2'], as torch
+    assert [n for n, _ in pl.named_parameters()] == [n for n, _ in tpl.named_parameters()]
+    assert list(pl.state_dict()) == list(tpl.state_dict())
+    assert all(type(p) is nn.Parameter and p.requires_grad for p in pl)
+    assert pl[0].data is not None and numpy.shares_memory(pl[0].data, pl.state_dict()["0"].data)
+    assert len(pl) == 5 and pl[-1] is pl[4] and list(pl)[1] is pl[1]
+    assert _torch_repr(tpl) == repr(pl)
+    part = pl[1:4:2]
+    assert isinstance(part, ParameterList) and part[0] is pl[1] and part[1] is pl[3]
+    assert list(part.state_dict()) == list(tpl[1:4:2].state_dict()) == ["0", "1"]
+    assert "0" not in dir(pl)
+    with pytest.raises(IndexError, match="out of range"):
+        pl[5]
+    with pytest.raises(TypeError, match="ParameterList.extend should be called with an iterable, but got Tensor"):
+        pl.extend(rb.ones(2))
+    with pytest.raises(RuntimeError, match="ParameterList should not be called"):
+        pl(1)
+    model = nn.Module()
+    model.scales = pl
+    assert list(model.state_dict())[:2] == ["scales.0", "scales.1"]
+    (pl[0] * 2).sum().backward()
+    assert numpy.array_equal(pl[0].grad.data, numpy.full((2, 3), 2, numpy.float32))
+
+
+def test_parameter_list_empty_and_plain_object_repr():
+    assert repr(ParameterList()) == repr(torch.nn.ParameterList())
+    assert repr(ParameterList([rb.zeros(2, dtype=rb.float64)])) == \
+        _torch_repr(torch.nn.ParameterList([torch.zeros(2, dtype=torch.float64)]))
+
+
+def test_parameter_dict_order_methods_and_repr_as_torch():
+    make = lambda lib: {"b": lib.ones(2), "a": lib.zeros(3)}
+    pd, tpd = ParameterDict(make(rb)), torch.nn.ParameterDict(make(torch))
+    assert list(pd) == list(tpd) == ["a", "b"]  # a plain dict goes in sorted (PyTorch's rule)
+    pd.update(OrderedDict([("z", rb.ones(1)), ("c", rb.ones(4))]))
+    tpd.update(OrderedDict([("z", torch.ones(1)), ("c", torch.ones(4))]))
+    pd.update([("y", nn.Parameter(rb.ones(2)))])
+    tpd.update([("y", torch.nn.Parameter(torch.ones(2)))])
+    pd["note"], tpd["note"] = 3, 3
+    assert list(pd.keys()) == list(tpd.keys()) == ["a", "b", "z", "c", "y", "note"]
+    assert [n for n, _ in pd.named_parameters()] == [n for n, _ in tpd.named_parameters()]
+    assert list(pd.state_dict()) == list(tpd.state_dict())
+    assert repr(pd) == _torch_repr(tpd)
+    assert isinstance(pd["a"], nn.Parameter) and "c" in pd and "q" not in pd and len(pd) == 6
+    assert pd.get("q") is None and pd.setdefault("q", rb.ones(1)) is pd["q"]
+    tpd.setdefault("q", torch.ones(1))
+    assert pd.popitem()[0] == tpd.popitem()[0] == "q"
+    assert pd.pop("note") == tpd.pop("note") == 3
+    del pd["z"]
+    del tpd["z"]
+    assert list(reversed(pd)) == list(reversed(tpd)) and list(pd.state_dict()) == list(tpd.state_dict())
+    merged, tmerged = pd | ParameterDict({"k": rb.ones(1)}), tpd | torch.nn.ParameterDict({"k": torch.ones(1)})
+    assert list(merged) == list(tmerged) and merged["a"] is pd["a"]
+    assert list(pd.fromkeys(["u", "v"])) == ["u", "v"] and pd.fromkeys(["u"])["u"] is None
+    copy = pd.copy()
+    assert list(copy) == list(pd) and copy["b"] is pd["b"]
+    pd.clear()
+    assert len(pd) == 0 and list(pd.parameters()) == []
+
+
+@pytest.mark.parametrize("bad, error", [(3, TypeError), ([3], TypeError), ([("a", 1, 2)], ValueError)])
+def test_parameter_dict_rejects_bad_input_as_torch(bad, error):
+    with pytest.raises(error):
+        torch.nn.ParameterDict().update(bad)
+    with pytest.raises(error, match="ParameterDict.update"):
+        ParameterDict().update(bad)
+    with pytest.raises(TypeError, match="keys must be strings, got int"):
+        ParameterDict()[1] = rb.ones(1)
+    with pytest.raises(RuntimeError, match="ParameterDict should not be called"):
+        ParameterDict()(1)

@@ -1,7 +1,8 @@
-"""Containers: ``Sequential``, ``ModuleList`` and ``ModuleDict``.
+"""Containers: ``Sequential``, ``ModuleList``, ``ModuleDict``, ``ParameterList``, ``ParameterDict``.
 
-Children are registered under their index (``"0"``, ``"1"``, ...) or key, so
-state-dict names are PyTorch's (``0.weight``, ``blocks.3.bias``).
+Children (and the parameters of the parameter containers) are registered under
+their index (``"0"``, ``"1"``, ...) or key, so state-dict names are PyTorch's
+(``0.weight``, ``blocks.3.bias``, ``scales.0``).
 """
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import operator
 from collections import OrderedDict
 from typing import Any, Iterable, Iterator, Mapping
 
+from ...tensor import Tensor
+from ..parameter import Parameter
 from .module import Module, _addindent
 
 
@@ -20,6 +23,24 @@ def _index(idx: int, n: int, what: str) -> int:
     if not -n <= idx < n:
         raise IndexError(f"index {idx} is out of range for {what} of length {n}")
     return idx % n
+
+
+def _pairs(values: Any, what: str, kind: str) -> list:
+    """The (key, value) pairs of a mapping, a ``ModuleDict``/``ParameterDict`` or an iterable of pairs."""
+    if isinstance(values, (Mapping, ModuleDict, ParameterDict)):
+        return list(values.items())
+    if not isinstance(values, Iterable) or isinstance(values, Tensor):
+        raise TypeError(f"{what} should be called with a mapping or an iterable of (key, {kind}) "
+                        f"pairs, but got {type(values).__name__}")
+    pairs = list(values)
+    for i, pair in enumerate(pairs):
+        if not isinstance(pair, Iterable):  # PyTorch: TypeError here, ValueError for a bad length
+            raise TypeError(f"{what}: element #{i} should be a (key, {kind}) pair, got "
+                            f"{type(pair).__name__}")
+        if len(pair) != 2:
+            raise ValueError(f"{what}: element #{i} should be a (key, {kind}) pair, got {pair!r} "
+                             f"of length {len(pair)}")
+    return pairs
 
 
 class Sequential(Module):
@@ -229,18 +250,207 @@ class ModuleDict(Module):
         return self._modules.values()
 
     def update(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]]) -> None:
-        if isinstance(modules, (Mapping, ModuleDict)):
-            pairs = list(modules.items())
-        elif isinstance(modules, Iterable):
-            pairs = list(modules)
-        else:
-            raise TypeError(f"ModuleDict.update should be called with a mapping or an iterable of "
-                            f"(key, module) pairs, but got {type(modules).__name__}")
-        for i, pair in enumerate(pairs):
-            if not isinstance(pair, (tuple, list)) or len(pair) != 2:
-                raise ValueError(f"ModuleDict.update: element #{i} should be a (key, module) pair, "
-                                 f"got {pair!r}")
-            self[pair[0]] = pair[1]
+        for key, module in _pairs(modules, "ModuleDict.update", "module"):
+            self[key] = module
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError("ModuleDict has no forward; index it and call the module")
+
+
+def _as_parameter(value: Any) -> Any:
+    """A plain tensor becomes a ``Parameter`` sharing its memory, as PyTorch's containers do."""
+    return Parameter(value) if isinstance(value, Tensor) and not isinstance(value, Parameter) else value
+
+
+def _describe(key: Any, value: Any) -> str:
+    """One ``extra_repr`` line of a parameter container, PyTorch's format with our dtype names."""
+    if isinstance(value, Tensor):
+        kind = "Parameter" if isinstance(value, Parameter) else "Tensor"
+        size = "x".join(str(n) for n in value.shape)
+        return f"  ({key}): {kind} containing: [{value.dtype} of size {size}]"
+    return f"  ({key}): Object of type: {type(value).__name__}"
+
+
+class ParameterList(Module):
+    """A list of parameters, registered under ``"0"``, ``"1"``, ... so ``parameters()`` sees them.
+
+    Plain tensors put in (constructor, ``append``, ``extend``, ``list[i] = t``) become
+    ``Parameter`` s sharing their memory; other objects are kept as they are.
+
+    Args:
+        values: an iterable of initial elements (default None: empty).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt import nn
+        >>> scales = nn.ParameterList([rb.ones(3), rb.zeros(2)])
+        >>> [name for name, _ in scales.named_parameters()]
+        ['0', '1']
+    """
+
+    def __init__(self, values: Iterable[Any] | None = None) -> None:
+        super().__init__()
+        self._size = 0
+        if values is not None:
+            self.extend(values)
+
+    def __getitem__(self, idx: int | slice) -> Any:
+        if isinstance(idx, slice):
+            return type(self)([self[i] for i in range(*idx.indices(len(self)))])
+        return getattr(self, str(_index(idx, len(self), "ParameterList")))
+
+    def __setitem__(self, idx: int, value: Any) -> None:
+        setattr(self, str(_index(idx, len(self), "ParameterList")), _as_parameter(value))
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __iter__(self) -> Iterator[Any]:
+        return (self[i] for i in range(len(self)))
+
+    def __iadd__(self, values: Iterable[Any]) -> "ParameterList":
+        return self.extend(values)
+
+    def __dir__(self) -> list:
+        return [key for key in super().__dir__() if not key.isdigit()]
+
+    def append(self, value: Any) -> "ParameterList":
+        self._size += 1
+        self[self._size - 1] = value
+        return self
+
+    def extend(self, values: Iterable[Any]) -> "ParameterList":
+        if not isinstance(values, Iterable) or isinstance(values, Tensor):
+            raise TypeError(f"ParameterList.extend should be called with an iterable, but got "
+                            f"{type(values).__name__}")
+        for value in values:
+            self.append(value)
+        return self
+
+    def extra_repr(self) -> str:
+        return "\n".join(_describe(i, value) for i, value in enumerate(self))
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("ParameterList should not be called; index it or iterate over it")
+
+
+class ParameterDict(Module):
+    """An ordered dict of parameters, registered under their (string) keys.
+
+    Plain tensors put in become ``Parameter`` s sharing their memory. As in PyTorch,
+    a plain ``dict`` given to the constructor or ``update`` is added in sorted key
+    order; an ``OrderedDict``, a ``ParameterDict`` or a list of pairs keeps its order.
+
+    Args:
+        parameters: a mapping or an iterable of (key, value) pairs (default None: empty).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt import nn
+        >>> params = nn.ParameterDict({"scale": rb.ones(3), "bias": rb.zeros(3)})
+        >>> list(params.state_dict())
+        ['bias', 'scale']
+    """
+
+    def __init__(self, parameters: Any = None) -> None:
+        super().__init__()
+        self._keys: dict[str, None] = {}
+        if parameters is not None:
+            self.update(parameters)
+
+    @staticmethod
+    def _check_key(key: Any) -> str:
+        if not isinstance(key, str):
+            raise TypeError(f"ParameterDict keys must be strings, got {type(key).__name__} {key!r}")
+        return key
+
+    def __getitem__(self, key: str) -> Any:
+        return getattr(self, self._check_key(key))
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._check_key(key)
+        self._keys[key] = None
+        setattr(self, key, _as_parameter(value))
+
+    def __delitem__(self, key: str) -> None:
+        del self._keys[key]
+        delattr(self, key)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __reversed__(self) -> Iterator[str]:
+        return reversed(self._keys)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def copy(self) -> "ParameterDict":
+        """A new ParameterDict holding the same parameters (not copies of them)."""
+        return ParameterDict(OrderedDict(self.items()))
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def clear(self) -> None:
+        for key in list(self._keys):
+            del self[key]
+
+    def pop(self, key: str) -> Any:
+        value = self[key]
+        del self[key]
+        return value
+
+    def popitem(self) -> tuple[str, Any]:
+        """Remove and return the last inserted (key, value) pair."""
+        if not self._keys:
+            raise KeyError("popitem(): ParameterDict is empty")
+        key = next(reversed(self._keys))
+        return key, self.pop(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key] if key in self else default
+
+    def fromkeys(self, keys: Iterable[str], default: Any = None) -> "ParameterDict":
+        return ParameterDict((key, default) for key in keys)
+
+    def keys(self) -> Any:
+        return self._keys.keys()
+
+    def items(self) -> Iterator[tuple[str, Any]]:
+        return ((key, self[key]) for key in self._keys)
+
+    def values(self) -> Iterator[Any]:
+        return (self[key] for key in self._keys)
+
+    def update(self, parameters: Any) -> None:
+        """Add or overwrite entries; a plain ``dict`` goes in sorted key order (PyTorch's rule)."""
+        if isinstance(parameters, Mapping) and not isinstance(parameters, OrderedDict):
+            parameters = sorted(parameters.items())
+        for key, value in _pairs(parameters, "ParameterDict.update", "parameter"):
+            self[key] = value
+
+    def __or__(self, other: "ParameterDict") -> "ParameterDict":
+        merged = self.copy()
+        merged.update(other)
+        return merged
+
+    def __ror__(self, other: "ParameterDict") -> "ParameterDict":
+        merged = other.copy()
+        merged.update(self)
+        return merged
+
+    def __ior__(self, other: "ParameterDict") -> "ParameterDict":
+        self.update(other)
+        return self
+
+    def extra_repr(self) -> str:
+        return "\n".join(_describe(key, value) for key, value in self.items())
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("ParameterDict should not be called; index it with a key")
