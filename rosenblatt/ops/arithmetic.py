@@ -199,10 +199,8 @@ class Minimum(Function):
 
 class Where(Function):
     def forward(self, condition, x, y):
-        dtype = xp.asarray(condition).dtype
-        if dtype.kind != "b" and dtype != xp.uint8:  # PyTorch also takes uint8 (deprecated)
-            raise TypeError(f"where(): the condition must be a bool tensor, got {dtype}; compare "
-                            f"first (x != 0) or convert it with .bool()")
+        if getattr(condition, "dtype", None) is not _bool:  # the common case in one identity test
+            _check_condition(condition)
         self.condition = condition
         return _torch_dtype(xp.where(condition, x, y), x, y)
 
@@ -211,6 +209,16 @@ class Where(Function):
         return (None,
                 xp.where(self.condition, grad, 0) if p[1] is not None else None,
                 xp.where(self.condition, 0, grad) if p[2] is not None else None)
+
+
+_bool = xp.dtype(xp.bool_)  # NumPy's one bool dtype object
+
+
+def _check_condition(condition: Any) -> None:
+    dtype = xp.asarray(condition).dtype
+    if dtype.kind != "b" and dtype != xp.uint8:  # PyTorch also takes uint8 (deprecated)
+        raise TypeError(f"where(): the condition must be a bool tensor, got {dtype}; compare first "
+                        f"(x != 0) or convert it with .bool()")
 
 
 class Clamp(Function):
