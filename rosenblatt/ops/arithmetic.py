@@ -126,7 +126,7 @@ class RoundedDivide(Function):
     def forward(self, x, y, mode="floor"):
         quotient = _rounded_quotient(x, y, mode)
         op = "floor_divide()" if mode == "floor" else "div(rounding_mode='trunc')"
-        return _torch_dtype(_no_integer_division_by_zero(quotient, x, y, op), x, y)
+        return _torch_dtype(_no_integer_division_by_zero(quotient, y, op), x, y)
 
     def backward(self, grad):
         zero = xp.zeros_like(grad)
@@ -147,7 +147,7 @@ class Remainder(Function):
         self.x, self.y, self.mode = x, y, mode
         out = xp.remainder(x, y) if mode == "floor" else xp.fmod(x, y)
         op = "remainder()" if mode == "floor" else "fmod()"
-        return _torch_dtype(_no_integer_division_by_zero(out, x, y, op), x, y)
+        return _torch_dtype(_no_integer_division_by_zero(out, y, op), x, y)
 
     def backward(self, grad):
         p = self.parents
@@ -164,11 +164,11 @@ def _rounded_quotient(x, y, mode):
     return xp.trunc(x / y)
 
 
-def _no_integer_division_by_zero(out, x, y, op):
-    """``out``, NumPy's quotient or remainder of ``x`` by ``y``, where PyTorch raises for a zero
-    in an integer ``y`` dividing an integer ``x`` (NumPy gives 0) unless ``out`` is empty; a
-    floating quotient is inf or nan in both."""
-    if out.size and xp.any(y == 0) and _integer(x) and _integer(y):
+def _no_integer_division_by_zero(out, y, op):
+    """``out``, NumPy's quotient or remainder by ``y``, unless PyTorch raises there: for a zero in
+    an integer ``y`` dividing an integer (NumPy gives 0), when ``out`` isn't empty.  ``out`` is an
+    integer only for integer operands; a floating one is inf or nan at a zero in both."""
+    if out.dtype.kind in "iu" and out.size and xp.any(y == 0):
         raise RuntimeError(f"{op}: ZeroDivisionError: an integer divisor is 0; divide floating point "
                            f"tensors (x.float()) for inf/nan, or mask the zero divisors first")
     return out
