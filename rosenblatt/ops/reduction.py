@@ -13,6 +13,7 @@ from .._backend import default_float, xp
 from ..autograd.function import Function, as_array
 from ..tensor import Tensor
 from ._dims import dim_index, dims
+from .pointwise import to_dtype
 
 
 def _expand_back(grad: Any, in_shape: tuple, axes: tuple | None, keepdim: bool) -> Any:
@@ -264,8 +265,11 @@ def sum(input: Any, dim: Any = None, keepdim: bool = False, *, dtype: Any = None
     return Sum.apply(input, axes=_axes(dim, input, "sum"), keepdim=keepdim, dtype=_total_dtype(input, dtype))
 
 
-def mean(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:
-    """Arithmetic mean over ``dim``; floating inputs only, as in PyTorch."""
+def mean(input: Any, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    """Arithmetic mean over ``dim``; floating inputs only, as in PyTorch, or ``dtype`` given: the
+    input is cast to it first (``mean(int_tensor, dtype=float32)``, or float64 accumulation)."""
+    if dtype is not None:
+        input = to_dtype(input, dtype)
     _require_float(input, "mean")
     return Mean.apply(input, axes=_axes(dim, input, "mean"), keepdim=keepdim)
 

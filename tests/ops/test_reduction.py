@@ -213,6 +213,14 @@ def test_mean_of_integers_is_an_error():
         rb.mean(rb.tensor([1, 2, 3]))
 
 
+def test_mean_dtype_casts_the_input_first_as_torch():
+    check_op([(3, 4)], lambda t: t.mean(1, dtype=rb.float64) if isinstance(t, rb.Tensor) else t.mean(1, dtype=torch.float64))
+    check_op(None, lambda t: rb.mean(t, dtype=rb.float32), lambda t: torch.mean(t, dtype=torch.float32),
+             inputs=[numpy.array([[1, 2], [4, 7]])])
+    with pytest.raises(TypeError, match="mean"):
+        rb.mean(rb.tensor([1, 2, 3]), dtype=rb.int64)
+
+
 def test_empty_reductions():
     # Reducing over a dim of size 0 gives the identity, as in PyTorch.
     x = numpy.zeros((3, 0))
