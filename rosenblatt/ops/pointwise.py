@@ -244,8 +244,14 @@ def to_dtype(input: Any, dtype: Any) -> Tensor:
 class Rounding(Function):
     """floor, ceil, round, trunc: piecewise constant, so the gradient is zero (as in PyTorch)."""
 
-    def forward(self, x, ufunc=None):
-        return ufunc(_no_bool(x, ufunc.__name__))
+    def forward(self, x, ufunc=None, decimals=0):
+        _no_bool(x, ufunc.__name__)
+        if not decimals:
+            return ufunc(x)
+        if x.dtype.kind in "iu":
+            raise TypeError(f"round(): decimals={decimals} is not implemented for integer tensors (as in "
+                            f"PyTorch); convert with .float() first")
+        return xp.round(x, decimals)  # x * 10 ** decimals rounded half to even, then divided: PyTorch's
 
     def backward(self, grad):
         return xp.zeros_like(grad)
@@ -262,5 +268,10 @@ def _rounding(ufunc: Any, name: str) -> Any:
 
 floor = _rounding(xp.floor, "floor")
 ceil = _rounding(xp.ceil, "ceil")
-round = _rounding(xp.round, "round")
 trunc = _rounding(xp.trunc, "trunc")
+
+
+def round(input: Any, *, decimals: int = 0) -> Tensor:
+    """Element-wise rounding half to even, to ``decimals`` places (negative: to tens, hundreds,
+    ...); its gradient is zero, as in PyTorch."""
+    return Rounding.apply(input, ufunc=xp.round, decimals=decimals)

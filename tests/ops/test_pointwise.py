@@ -113,3 +113,14 @@ def test_relu_at_nan_and_signed_zero():
     x = numpy.array([numpy.nan, -1.0, -0.0, 0.0, 2.0])
     check_op(None, rb.relu, torch.relu, inputs=[x], gradcheck=False)
     assert numpy.array_equal(numpy.signbit(rb.relu(rb.tensor(x)).data), numpy.signbit(torch.relu(torch.tensor(x)).numpy()))
+
+
+@pytest.mark.parametrize("decimals", [2, 1, -1, -2, 0])
+def test_round_decimals_like_torch(decimals):
+    x = numpy.array([1.2345, -2.5, 125.0, 0.05, -0.449, 1e6 + 0.5, 7.125])
+    check_op(None, lambda t: t.round(decimals=decimals), inputs=[x], gradcheck=False)
+    check_op(None, lambda t: rb.round(t, decimals=decimals), lambda t: torch.round(t, decimals=decimals),
+             inputs=[x.astype(numpy.float32)], gradcheck=False)
+    if decimals:
+        with pytest.raises(TypeError, match=r"round\(\): decimals=.* not implemented for integer"):
+            rb.tensor([25]).round(decimals=decimals)
