@@ -82,7 +82,7 @@ class Pow(Function):
             x = xp.asarray(x, dtype=result_type(x, y))  # keep 2 ** t in t's dtype
         self.x, self.y = x, y
         try:
-            out = x ** y
+            out = _number_power(x, y) if type(y) is float else x ** y
         except (ValueError, OverflowError):  # NumPy refuses integers to negative integer powers
             out = _integer_power(x, y)
         self.out = _torch_dtype(out, base, y)
@@ -94,12 +94,18 @@ class Pow(Function):
         if p[0] is not None:
             # Exponent 0 gives gradient 0 even at x = 0, as in PyTorch (not 0 * inf = nan).
             if isinstance(y, (int, float)):
-                gx = grad * (y * x ** (y - 1)) if y != 0 else xp.zeros_like(grad)
+                gx = grad * (y * _number_power(x, y - 1)) if y != 0 else xp.zeros_like(grad)
             else:
                 gx = grad * xp.where(y == 0, 0, y * x ** (y - 1))
         if p[1] is not None:
             gy = grad * xp.where((x == 0) & (y >= 0), 0, self.out * xp.log(x))
         return gx, gy
+
+
+def _number_power(x, y):
+    """``x ** y`` for a number ``y``, with PyTorch's kernel for -0.5, ``1 / sqrt(x)``: -inf at
+    -0.0 and nan at -inf, where C's pow (NumPy's) gives inf and 0 (both take sqrt for 0.5)."""
+    return 1 / xp.sqrt(x) if y == -0.5 else x ** y
 
 
 def _integer_power(x, y):

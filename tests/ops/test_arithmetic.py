@@ -172,6 +172,14 @@ def test_pow_zero_base():
     check_op(None, lambda a: a.pow(2), inputs=[x], gradcheck=False)
 
 
+@pytest.mark.parametrize("exponent", [0.5, -0.5])
+def test_pow_square_root_exponents_at_signed_zero_and_inf_as_torch(exponent):
+    # PyTorch's x ** -0.5 (and the gradient of x ** 0.5) is 1 / sqrt(x): -inf at -0.0, nan at -inf,
+    # where C's pow gave inf and 0.
+    x = numpy.array([-0.0, 0.0, -numpy.inf, numpy.inf, 2.0, -1.0])
+    check_op(None, lambda t: t ** exponent, inputs=[x], gradcheck=False)
+
+
 def test_pow_negative_base_integer_exponent():
     check_op([(3, 4)], lambda x: x ** 3, low=-2, high=-0.5)
     check_op([(3, 4)], lambda x: x ** 2.0, low=-2, high=-0.5)
