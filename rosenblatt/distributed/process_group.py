@@ -28,8 +28,9 @@ Silence.  The watchdogs also pass heartbeats round a ring (rank r to r + 1),
 so a rank that vanishes while ``mpiexec`` leaves the others running (its job
 control misses it now and then; a machine that drops off the network; a
 process frozen by ``SIGSTOP``) is caught within ``heartbeat_timeout`` (60 s by
-default): the rank after it stops the job with ``rank 1 of 2 sent no
-heartbeat for 60 s: ...``.  A rank asleep or computing keeps beating, since
+default): the rank after it prints ``rank 2: stopping because rank 1 of 3 sent
+no heartbeat for 60 s: ...``, tells the others (which stop naming rank 1 as
+above) and stops the job.  A rank asleep or computing keeps beating, since
 its watchdog thread runs while NumPy and ``time.sleep`` release the GIL; only
 one call that holds the GIL for longer than ``heartbeat_timeout`` would be
 mistaken for a death.  A rank that ends normally says goodbye first.  A rank
@@ -215,11 +216,11 @@ def _receive_notice(g: _Group) -> tuple[int, str] | None:
     return int(failed_rank), line
 
 
-def _send_notice(g: _Group, failed_rank: int, line: str, skip: int | None = None) -> list:
-    """Send every other rank (but ``skip``) the notice that ``failed_rank`` failed; the requests."""
+def _send_notice(g: _Group, failed_rank: int, line: str) -> list:
+    """Send the other ranks (but the failed one) the notice that ``failed_rank`` failed; the requests."""
     data = bytearray(f"{failed_rank} {line}".encode())
     return [g.notices.Isend([data, g.MPI.BYTE], dest=r, tag=_FAILURE_TAG)
-            for r in range(g.world_size) if r not in (g.rank, skip)]
+            for r in range(g.world_size) if r not in (g.rank, failed_rank)]
 
 
 class _Heartbeats:
@@ -245,11 +246,10 @@ class _Heartbeats:
             self.heard, self.listening = now, self.listening and not goodbye
         if not self.listening or now - self.heard <= g.heartbeat_timeout:
             return None
-        line = (f"rank {self.previous} of {g.world_size} sent no heartbeat for {g.heartbeat_timeout:g} s: "
-                f"it died without a word (killed, out of memory, a crash, its machine lost) or is frozen; "
-                f"if it runs one call that holds the GIL this long, raise init(heartbeat_timeout=...)")
-        _send_notice(g, self.previous, line, skip=self.previous)  # the other ranks stop too
-        return self.previous, line
+        return self.previous, (
+            f"rank {self.previous} of {g.world_size} sent no heartbeat for {g.heartbeat_timeout:g} s: "
+            f"it died without a word (killed, out of memory, a crash, its machine lost) or is frozen; "
+            f"if it runs one call that holds the GIL this long, raise init(heartbeat_timeout=...)")
 
     def leave(self) -> None:
         """Tell the next rank that this one ends normally, so it does not take the silence for a death."""
@@ -267,7 +267,10 @@ def _watch(g: _Group) -> None:
         if g.stop_watching.wait(_LISTEN_S):
             heartbeats.leave()
             return
-        g.peer_failure = _receive_notice(g) or heartbeats.check()
+        g.peer_failure = _receive_notice(g)
+        silent = heartbeats.check()
+        if silent is not None:  # say so, tell the others (they stop naming it), stop the job
+            report_failure(silent[1], failed_rank=silent[0])
     # a rank in a collective raises DistributedError (with its traceback) at its next poll
     if not g.stop_watching.wait(_STOP_S):
         report_failure(f"rank {g.rank}: stopping because {g.peer_failure[1]}", notify=False)
@@ -278,22 +281,28 @@ def _stop_watching(g: _Group) -> None:
     g.watchdog.join()
 
 
-def report_failure(message: str, notify: bool = True) -> None:
+def report_failure(message: str, notify: bool = True, failed_rank: int | None = None) -> None:
     """Tell every rank that this one failed with ``message``, then stop the job (``MPI_Abort``).
 
     Prints ``rank R of N failed: message`` to stderr first.  ``notify=False``
     (a rank stopping because another rank failed) only prints and aborts.
+    ``failed_rank``: another rank, which this one found silent; ``message`` names it, this
+    rank prints ``rank R: stopping because message`` and tells the others that one failed.
     """
     g = group()
     with g.failing:
         if g.world_size == 1 or g.failed:
             return
         g.failed = True
-    line = f"rank {g.rank} of {g.world_size} failed: {message}"
-    print(f"rosenblatt.distributed: {line if notify else message}", file=sys.stderr, flush=True)
+    if failed_rank is None:
+        failed_rank, line = g.rank, f"rank {g.rank} of {g.world_size} failed: {message}"
+        shown = line if notify else message
+    else:
+        line, shown = message, f"rank {g.rank}: stopping because {message}"
+    print(f"rosenblatt.distributed: {shown}", file=sys.stderr, flush=True)
     _tell_guard()  # now, not just before MPI_Abort: the job may be stopped before that
     if notify:
-        requests = _send_notice(g, g.rank, line)
+        requests = _send_notice(g, failed_rank, line)
         deadline = time.monotonic() + _GRACE_S
         while time.monotonic() < deadline and not g.MPI.Request.Testall(requests):
             time.sleep(0.01)
