@@ -66,6 +66,14 @@ def test_pairwise_distance_matches_torch(shapes, kwargs):
              lambda a, b: TF.pairwise_distance(a, b, **kwargs))
 
 
+@pytest.mark.parametrize("eps", [1e-6, 0])
+def test_pairwise_distance_of_integer_inputs_is_float_as_torch(eps):
+    ints, floats = numpy.arange(6).reshape(2, 3), numpy.ones((2, 3))
+    for a, b in [(ints, ints[::-1].copy()), (ints, floats)]:
+        assert_close(pairwise_distance(rb.tensor(a), rb.tensor(b), eps=eps),
+                     TF.pairwise_distance(torch.tensor(a), torch.tensor(b), eps=eps))
+
+
 def test_pairwise_distance_of_equal_inputs_has_torch_gradient():
     x = numpy.array([[1.0, 2.0, 3.0]])
     check_op(None, pairwise_distance, TF.pairwise_distance, inputs=[x, x.copy()], gradcheck=False)

@@ -97,7 +97,7 @@ def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
     exists when ``x1 == x2``.
 
     Args:
-        x1, x2: floating-point tensors that broadcast to a common shape ``(*, D)``.
+        x1, x2: tensors that broadcast to a common shape ``(*, D)`` (integer ones give float32).
         p: the norm's exponent (default 2; any positive number, ``inf`` or ``-inf``).
         eps: added to the difference (default 1e-6).
         keepdim: keep the last dim with size 1.
@@ -111,9 +111,8 @@ def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
         >>> F.pairwise_distance(rb.tensor([[0.0, 0.0]]), rb.tensor([[3.0, 4.0]]), eps=0.0)
         tensor([5.])
     """
-    check_floating("pairwise_distance", x1)
-    check_floating("pairwise_distance", x2)
-    return norm(x1 - x2 + eps, p, -1, keepdim=keepdim)
+    # float(eps): a float number makes an integer difference float32, as in PyTorch
+    return norm(x1 - x2 + float(eps), p, -1, keepdim=keepdim)
 
 
 __all__ = ["cosine_similarity", "normalize", "pairwise_distance"]
