@@ -1,7 +1,9 @@
 """Activation functions beyond the core ops (relu, sigmoid, tanh and softmax live in ``rosenblatt.ops``).
 
-Each is one small Function; all are finite at +-1e4 (no ``exp`` of a large
-positive number is ever taken).
+Those whose composition would be slow, overflow or get PyTorch's gradient at a kink wrong
+are one small Function each (no ``exp`` of a large positive number is ever taken, so they
+are finite at +-1e4); the rest (softsign, glu, threshold, tanhshrink, softmin, prelu)
+compose base ops, as PyTorch's do.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from ...ops import chunk, inplace, sigmoid, softmax, tanh, where
 from ...ops.pointwise import sigmoid_given_exp
 from ...tensor import Tensor
 from ._checks import check_dtype, check_floating
+
 
 class LeakyRelu(Function):
     def forward(self, x, slope=0.01):
