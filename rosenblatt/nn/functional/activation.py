@@ -11,7 +11,7 @@ from typing import Any
 
 from ..._backend import xp
 from ...autograd.function import Function
-from ...ops import chunk, inplace, sigmoid, softmax, tanh, where
+from ...ops import chunk, inplace, relu, sigmoid, softmax, tanh, where
 from ...ops.pointwise import sigmoid_given_exp
 from ...tensor import Tensor
 from ._checks import check_dtype, check_floating
@@ -182,7 +182,7 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
 
 
 def relu_(input: Tensor) -> Tensor:
-    from ...ops import relu
+    """``relu`` in place: ``max(x, 0)`` written into ``input``."""
     return inplace(input, relu)
 
 
