@@ -268,7 +268,7 @@ def _watch(g: _Group) -> None:
             heartbeats.leave()
             return
         g.peer_failure = _receive_notice(g)
-        silent = heartbeats.check()
+        silent = heartbeats.check() if g.peer_failure is None else None
         if silent is not None:  # say so, tell the others (they stop naming it), stop the job
             report_failure(silent[1], failed_rank=silent[0])
     # a rank in a collective raises DistributedError (with its traceback) at its next poll
