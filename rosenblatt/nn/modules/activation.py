@@ -13,8 +13,9 @@ from ..parameter import Parameter
 from .module import Module
 
 
-def _inplace_repr(inplace: bool) -> str:
-    return "inplace=True" if inplace else ""
+def _inplace_repr(inplace: bool, fields: str = "") -> str:
+    """An ``extra_repr``: ``fields``, then ``inplace=True`` if set (PyTorch omits ``inplace=False``)."""
+    return ", ".join(part for part in (fields, "inplace=True" if inplace else "") if part)
 
 
 class ReLU(Module):
@@ -28,7 +29,7 @@ class ReLU(Module):
         return _inplace(input, relu) if self.inplace else relu(input)
 
     def extra_repr(self) -> str:
-        return "inplace=True" if self.inplace else ""
+        return _inplace_repr(self.inplace)
 
 
 class LeakyReLU(Module):
@@ -42,7 +43,7 @@ class LeakyReLU(Module):
         return F.leaky_relu(input, self.negative_slope, self.inplace)
 
     def extra_repr(self) -> str:
-        return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
+        return _inplace_repr(self.inplace, f"negative_slope={self.negative_slope}")
 
 
 class ELU(Module):
@@ -56,7 +57,7 @@ class ELU(Module):
         return F.elu(input, self.alpha, self.inplace)
 
     def extra_repr(self) -> str:
-        return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
+        return _inplace_repr(self.inplace, f"alpha={self.alpha}")
 
 
 class GELU(Module):
@@ -86,7 +87,7 @@ class SiLU(Module):
         return F.silu(input, inplace=self.inplace)
 
     def extra_repr(self) -> str:
-        return "inplace=True" if self.inplace else ""
+        return _inplace_repr(self.inplace)
 
 
 class Sigmoid(Module):
@@ -169,7 +170,7 @@ class Hardtanh(Module):
         return F.hardtanh(input, self.min_val, self.max_val, self.inplace)
 
     def extra_repr(self) -> str:
-        return f"min_val={self.min_val}, max_val={self.max_val}" + (", inplace=True" if self.inplace else "")
+        return _inplace_repr(self.inplace, f"min_val={self.min_val}, max_val={self.max_val}")
 
 
 class ReLU6(Hardtanh):
@@ -280,7 +281,7 @@ class CELU(Module):
         return F.celu(input, self.alpha, self.inplace)
 
     def extra_repr(self) -> str:
-        return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
+        return _inplace_repr(self.inplace, f"alpha={self.alpha}")
 
 
 class Softsign(Module):
@@ -381,8 +382,7 @@ class Threshold(Module):
         return F.threshold(input, self.threshold, self.value, self.inplace)
 
     def extra_repr(self) -> str:
-        return (f"threshold={self.threshold}, value={self.value}"
-                + (", inplace=True" if self.inplace else ""))
+        return _inplace_repr(self.inplace, f"threshold={self.threshold}, value={self.value}")
 
 
 class Tanhshrink(Module):
