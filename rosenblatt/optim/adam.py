@@ -1,7 +1,8 @@
 """Adam and AdamW: adaptive moment estimation, with L2 or decoupled weight decay.
 
 ``Moments`` holds what the Adam family (``NAdam``, ``RAdam``, ``Adamax`` too) shares:
-the betas check, the choice of L2 or decoupled weight decay, and the first-moment update.
+the betas check, the choice of L2 or decoupled weight decay, and the state of and updates to
+the running averages of ``g`` and ``g^2``.
 """
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ class Moments(Optimizer):
         for i, beta in enumerate(options["betas"]):
             if not 0.0 <= beta < 1.0:
                 raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
+
+    def _state_init(self, group: dict[str, Any]) -> dict[str, float]:
+        return {"exp_avg": 0.0, "exp_avg_sq": 0.0}
 
     def _l2_weight_decay(self, group: dict[str, Any]) -> float:
         return 0 if group.get("decoupled_weight_decay") else group["weight_decay"]
@@ -82,7 +86,7 @@ class Adam(Moments):
                                       decoupled_weight_decay=decoupled_weight_decay))
 
     def _state_init(self, group: dict[str, Any]) -> dict[str, float]:
-        init = {"exp_avg": 0.0, "exp_avg_sq": 0.0}
+        init = super()._state_init(group)
         if group["amsgrad"]:
             init["max_exp_avg_sq"] = 0.0
         return init

@@ -60,9 +60,6 @@ class NAdam(Moments):
         if options["momentum_decay"] < 0:
             raise ValueError(f"Invalid momentum_decay value: {options['momentum_decay']}")
 
-    def _state_init(self, group: dict[str, Any]) -> dict[str, float]:
-        return {"exp_avg": 0.0, "exp_avg_sq": 0.0}
-
     @staticmethod
     def _mu(group: dict[str, Any], step: int) -> float:
         return group["betas"][0] * (1.0 - 0.5 * 0.96 ** (step * group["momentum_decay"]))

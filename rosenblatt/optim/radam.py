@@ -53,9 +53,6 @@ class RAdam(Moments):
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
                                       decoupled_weight_decay=decoupled_weight_decay, maximize=maximize))
 
-    def _state_init(self, group: dict[str, Any]) -> dict[str, float]:
-        return {"exp_avg": 0.0, "exp_avg_sq": 0.0}
-
     def _update(self, group: dict[str, Any], p: Any, g: Any, state: dict[str, Any],
                 step: int, tmp: Any) -> None:
         self._decay(group, p)
