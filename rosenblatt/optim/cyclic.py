@@ -5,7 +5,7 @@ import math
 from typing import Any, Callable, Sequence
 
 from .lr_scheduler import (LRScheduler, _callable_state, _per_group, _set_momentum,
-                           _uses_beta1)
+                           _start_momentum_cycle, _uses_beta1)
 from .optimizer import Optimizer
 
 # The scale of each built-in mode is a function of the cycle number or of the iteration.
@@ -97,11 +97,8 @@ class CyclicLR(LRScheduler):
             self.base_momentums = _per_group("base_momentum", optimizer, base_momentum)
             self.max_momentums = _per_group("max_momentum", optimizer, max_momentum)
             if last_epoch == -1:
-                for high, low, group in zip(self.max_momentums, self.base_momentums,
-                                            optimizer.param_groups):
-                    _set_momentum(group, high, self.use_beta1)
-                    group["max_momentum"] = high
-                    group["base_momentum"] = low
+                _start_momentum_cycle(optimizer, self.base_momentums, self.max_momentums,
+                                      self.use_beta1)
         super().__init__(optimizer, last_epoch)
         self.base_lrs = base_lrs
 

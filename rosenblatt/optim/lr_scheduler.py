@@ -57,6 +57,16 @@ def _set_momentum(group: dict[str, Any], value: float, use_beta1: bool) -> None:
         group["momentum"] = value
 
 
+def _start_momentum_cycle(optimizer: Optimizer, lows: list[float], highs: list[float],
+                          use_beta1: bool) -> None:
+    """A fresh momentum cycle (CyclicLR, OneCycleLR): each group starts at its high momentum
+    and keeps both bounds under ``'base_momentum'``/``'max_momentum'``, as PyTorch's."""
+    for low, high, group in zip(lows, highs, optimizer.param_groups):
+        _set_momentum(group, high, use_beta1)
+        group["max_momentum"] = high
+        group["base_momentum"] = low
+
+
 def _callable_state(fn: Callable[..., Any] | None) -> dict[str, Any] | None:
     """What a state dict keeps of a user function (as PyTorch): a callable object's
     attributes; nothing of a plain function or lambda, which cannot be pickled."""

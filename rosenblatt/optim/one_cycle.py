@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 from typing import Any, Sequence
 
-from .lr_scheduler import LRScheduler, _per_group, _set_momentum, _uses_beta1
+from .lr_scheduler import LRScheduler, _per_group, _set_momentum, _start_momentum_cycle, _uses_beta1
 from .optimizer import Optimizer
 
 
@@ -97,10 +97,7 @@ class OneCycleLR(LRScheduler):
             highs = _per_group("max_momentum", optimizer, max_momentum)
             lows = _per_group("base_momentum", optimizer, base_momentum)
             if last_epoch == -1:
-                for high, low, group in zip(highs, lows, optimizer.param_groups):
-                    _set_momentum(group, high, self.use_beta1)
-                    group["max_momentum"] = high
-                    group["base_momentum"] = low
+                _start_momentum_cycle(optimizer, lows, highs, self.use_beta1)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
