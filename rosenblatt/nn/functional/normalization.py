@@ -131,6 +131,21 @@ def _params_fit(dtype: Any, shape: tuple, *params: Tensor | None, by_size: bool 
     return True
 
 
+def _check_channel_params(op: str, x: Any, running_mean: Tensor | None, running_var: Tensor | None,
+                          weight: Tensor | None, bias: Tensor | None) -> None:
+    """Raise unless the per-channel tensors of batch/instance norm fit ``x`` (N, C, *): running
+    statistics of shape (C,), weight and bias of C elements, all of ``x``'s dtype, and ``x``
+    floating-point (checked after the dtypes, as PyTorch: NumPy gave integers)."""
+    channels = (x.shape[1],)
+    if not (_params_fit(x.dtype, channels, running_mean, running_var)
+            and _params_fit(x.dtype, channels, weight, bias, by_size=True)):
+        _check_params(op, channels, running_mean=running_mean, running_var=running_var)
+        _check_params(op, channels, by_size=True, weight=weight, bias=bias)
+        check_dtype(op, x, weight=weight, bias=bias, running_mean=running_mean,
+                    running_var=running_var)
+    check_floating(op, x)
+
+
 def _norm_shape(op: str, normalized_shape: Any) -> tuple[int, ...]:
     shape = (int(normalized_shape),) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     if not shape:
@@ -176,15 +191,7 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     if x.ndim < 2:
         raise ValueError(f"batch_norm(): expected input of at least 2 dims (N, C, ...), got shape "
                          f"{tuple(x.shape)}")
-    channels = (x.shape[1],)
-    if not (_params_fit(x.dtype, channels, running_mean, running_var)
-            and _params_fit(x.dtype, channels, weight, bias, by_size=True)):
-        _check_params("batch_norm()", channels, running_mean=running_mean,
-                      running_var=running_var)
-        _check_params("batch_norm()", channels, by_size=True, weight=weight, bias=bias)
-        check_dtype("batch_norm()", x, weight=weight, bias=bias, running_mean=running_mean,
-                    running_var=running_var)
-    check_floating("batch_norm()", x)  # after check_dtype, as PyTorch: NumPy gave integers
+    _check_channel_params("batch_norm()", x, running_mean, running_var, weight, bias)
     axes = (0,) + tuple(range(2, x.ndim))
     param_shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
     affine = [t for t in (weight, bias) if t is not None]
@@ -272,15 +279,7 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None,
         raise ValueError("instance_norm(): running_mean and running_var must be given when "
                          "use_input_stats=False; pass use_input_stats=True to normalise with "
                          "each sample's statistics")
-    channels = (x.shape[1],)
-    if not (_params_fit(x.dtype, channels, running_mean, running_var)
-            and _params_fit(x.dtype, channels, weight, bias, by_size=True)):
-        _check_params("instance_norm()", channels, running_mean=running_mean,
-                      running_var=running_var)
-        _check_params("instance_norm()", channels, by_size=True, weight=weight, bias=bias)
-        check_dtype("instance_norm()", x, weight=weight, bias=bias, running_mean=running_mean,
-                    running_var=running_var)
-    check_floating("instance_norm()", x)  # after check_dtype, as PyTorch: NumPy gave integers
+    _check_channel_params("instance_norm()", x, running_mean, running_var, weight, bias)
     axes = tuple(range(2, x.ndim))  # the statistics: per sample and channel
     param_shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
     affine = [t for t in (weight, bias) if t is not None]
