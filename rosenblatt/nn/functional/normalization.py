@@ -206,7 +206,7 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
                              f"got input of shape {tuple(x.shape)}")
         out = _Normalize.apply(input, *affine, axes=axes, param_shape=param_shape,
                                reduce_axes=axes, eps=eps, has_weight=weight is not None)
-        if training and running_mean is not None and running_var is not None:
+        if running_mean is not None and running_var is not None:
             _update_running_stats(running_mean, running_var, *_batch_stats(out, x, axes), count,
                                   momentum)
         return out
