@@ -53,11 +53,14 @@ class _BatchNorm(Module):
             if self.bias is not None:
                 init.zeros_(self.bias)
 
-    def forward(self, input: Tensor) -> Tensor:
+    def _check_input_dim(self, input: Tensor) -> None:
         if input.ndim not in self._dims:
             dims = " or ".join(f"{d}D" for d in self._dims)
             raise ValueError(f"{type(self).__name__}: expected {dims} input (got {input.ndim}D input "
                              f"of shape {tuple(input.shape)})")
+
+    def forward(self, input: Tensor) -> Tensor:
+        self._check_input_dim(input)
         if input.shape[1] != self.num_features:
             raise ValueError(f"{type(self).__name__}: expected {self.num_features} channels in dim 1, "
                              f"got input of shape {tuple(input.shape)}")
@@ -120,10 +123,7 @@ class _InstanceNorm(_BatchNorm):
                          bias=bias)
 
     def forward(self, input: Tensor) -> Tensor:
-        if input.ndim not in self._dims:
-            dims = " or ".join(f"{d}D" for d in self._dims)
-            raise ValueError(f"{type(self).__name__}: expected {dims} input (got {input.ndim}D input "
-                             f"of shape {tuple(input.shape)})")
+        self._check_input_dim(input)
         unbatched = input.ndim == self._dims[0]  # one (C, *) sample: run as a batch of one
         channel_dim = 0 if unbatched else 1
         if input.shape[channel_dim] != self.num_features:
