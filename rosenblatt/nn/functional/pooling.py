@@ -176,16 +176,19 @@ def max_pool2d(input: Tensor, kernel_size: int | tuple[int, int],
                         out=out, extra=extra)
     if not return_indices:
         return y
-    # The node is only kept when a gradient is recorded; recompute the argmax otherwise.
-    node = y._node if y._node is not None else _forward_node(input, kernel, stride, padding,
-                                                             dilation, out, extra)
+    node = _node_of(y, MaxPool2d, input, kernel=kernel, stride=stride, padding=padding,
+                    dilation=dilation, out=out, extra=extra)
     return y, Tensor._wrap(node.indices(kernel, stride, dilation))
 
 
-def _forward_node(x: Tensor, kernel, stride, padding, dilation, out, extra) -> MaxPool2d:
-    node = object.__new__(MaxPool2d)
-    node.forward(x.data, kernel=kernel, stride=stride, padding=padding, dilation=dilation,
-                 out=out, extra=extra)
+def _node_of(y: Tensor, function: type, x: Tensor, **options: Any) -> Function:
+    """The ``function`` node that computed ``y`` from ``x``, for the argmax it keeps
+    (``return_indices``).  The graph holds the node only when a gradient is recorded;
+    otherwise the forward runs again on a bare node."""
+    if y._node is not None:
+        return y._node
+    node = object.__new__(function)
+    node.forward(x.data, **options)
     return node
 
 
@@ -429,11 +432,7 @@ def adaptive_max_pool2d(input: Tensor, output_size: int | tuple[int | None, int 
     y = AdaptiveMaxPool2d.apply(input, size=size)
     if not return_indices:
         return y
-    node = y._node
-    if node is None:
-        node = object.__new__(AdaptiveMaxPool2d)
-        node.forward(input.data, size=size)
-    return y, Tensor._wrap(node.idx)
+    return y, Tensor._wrap(_node_of(y, AdaptiveMaxPool2d, input, size=size).idx)
 
 
 def adaptive_avg_pool1d(input: Tensor, output_size: int) -> Tensor:
