@@ -192,6 +192,14 @@ def _node_of(y: Tensor, function: type, x: Tensor, **options: Any) -> Function:
     return node
 
 
+def _window_1d(kernel_size: Any, stride: Any, padding: Any) -> tuple:
+    """A 1-d pool's kernel, stride (default: the kernel) and padding as its 2-d pool's on a
+    height-1 image: ``(1, k), (1, s), (0, p)``."""
+    kernel = _single(kernel_size)
+    stride = kernel if stride is None or stride == () else _single(stride)
+    return (1, kernel), (1, stride), (0, _single(padding))
+
+
 def max_pool1d(input: Tensor, kernel_size: int, stride: int | None = None, padding: int = 0,
                dilation: int = 1, ceil_mode: bool = False,
                return_indices: bool = False) -> Tensor | tuple[Tensor, Tensor]:
@@ -215,9 +223,7 @@ def max_pool1d(input: Tensor, kernel_size: int, stride: int | None = None, paddi
                          f"got input {list(input.shape)}")
     if not return_indices:  # PyTorch's CPU max_pool1d kernel (not the one with indices) is float only
         check_floating("max_pool1d", input)
-    kernel = _single(kernel_size)
-    stride = kernel if stride is None or stride == () else _single(stride)
-    return _height_one(max_pool2d, input, (1, kernel), (1, stride), (0, _single(padding)),
+    return _height_one(max_pool2d, input, *_window_1d(kernel_size, stride, padding),
                        (1, _single(dilation)), ceil_mode, return_indices)
 
 
@@ -325,9 +331,7 @@ def avg_pool1d(input: Tensor, kernel_size: int, stride: int | None = None, paddi
         return _as_batch_of_one(avg_pool1d, input, kernel_size, stride, padding, ceil_mode,
                                 count_include_pad)
     _check_3d("avg_pool1d", input)
-    kernel = _single(kernel_size)
-    stride = kernel if stride is None or stride == () else _single(stride)
-    return _height_one(avg_pool2d, input, (1, kernel), (1, stride), (0, _single(padding)), ceil_mode,
+    return _height_one(avg_pool2d, input, *_window_1d(kernel_size, stride, padding), ceil_mode,
                        count_include_pad)
 
 
