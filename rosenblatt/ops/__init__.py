@@ -1,7 +1,8 @@
 """The op catalogue: every differentiable op as a function, re-exported here.
 
 Ops are grouped by kind in the modules beside this file; ``install_methods``
-makes the ones PyTorch also offers as methods available as ``Tensor`` methods.
+makes the ones PyTorch also offers as methods available as ``Tensor`` methods,
+and in place (``x.exp_()``) where PyTorch has that form too.
 """
 from __future__ import annotations
 
@@ -59,7 +60,8 @@ _INPLACE_METHODS = (
 
 
 def install_methods(cls: type) -> None:
-    """Give ``Tensor`` a method for each op PyTorch offers as one (``x.exp()``, ``x.sum(1)``)."""
+    """Give ``Tensor`` a method for each op PyTorch offers as one (``x.exp()``, ``x.sum(1)``),
+    and the in-place ones (``x.exp_()``)."""
     for name in _METHODS:
         setattr(cls, name, globals()[name])
     cls.where = lambda self, condition, other: where(condition, self, other)
