@@ -351,3 +351,353 @@ def test_functional_reexports_core_ops():
     assert F.pad is rb.ops.pad and F.one_hot is rb.ops.one_hot and F.softmax is rb.softmax
     assert F.relu is rb.relu and F.log_softmax is rb.log_softmax
     numpy.testing.assert_array_equal(F.one_hot(rb.tensor([0, 2]), 3).data, [[1, 0, 0], [0, 0, 1]])
+
+
+# ------------------------------------------- margin, embedding and likelihood losses
+import rosenblatt.nn.functional.loss as FL  # noqa: E402  (imported directly until exported)
+import rosenblatt.nn.modules.loss as ML  # noqa: E402
+
+
+def _signs(rng, shape):
+    return rng.choice([-1.0, 1.0], size=shape)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("shapes", [((5,), (5,), (5,)), ((3, 1), (1, 4), (3, 4)), ((), (), ())])
+def test_margin_ranking_loss(shapes, reduction):
+    rng = numpy.random.default_rng(20)
+    x1, x2, y = rng.standard_normal(shapes[0]), rng.standard_normal(shapes[1]), _signs(rng, shapes[2])
+    for margin in (0.0, 0.4):
+        _compare(lambda a, b, y: FL.margin_ranking_loss(a, b, y, margin, reduction=reduction),
+                 lambda a, b, y: TF.margin_ranking_loss(a, b, y, margin, reduction=reduction),
+                 x1, x2, y, grad_others=(0,))
+    # a tie at the kink (margin 0, equal scores) passes the gradient, as PyTorch's clamp_min;
+    # integer targets give the inputs' dtype
+    x = numpy.array([1.0, 2.0, -0.5])
+    _compare(lambda a, b, y: FL.margin_ranking_loss(a, b, y, reduction=reduction),
+             lambda a, b, y: TF.margin_ranking_loss(a, b, y, reduction=reduction),
+             x, x.copy(), numpy.array([1, -1, 1]), grad_others=(0,))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("shapes", [((6,), (6,)), ((3, 4), (4,)), ((), ())])
+def test_hinge_embedding_loss(shapes, reduction):
+    rng = numpy.random.default_rng(21)
+    x = numpy.asarray(numpy.abs(rng.standard_normal(shapes[0])) * 1.5)
+    y = _signs(rng, shapes[1])
+    if y.ndim:
+        y[:2] = [0.0, 2.0]  # neither 1 nor -1: both terms, as PyTorch
+        x.reshape(-1)[0] = 1.0  # exactly the margin: the kink
+    for margin in (1.0, 0.5):
+        _compare(lambda x, y: FL.hinge_embedding_loss(x, y, margin, reduction=reduction),
+                 lambda x, y: TF.hinge_embedding_loss(x, y, margin, reduction=reduction), x, y)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("shapes", [((6,), (6,)), ((3, 4), (4,)), ((), ())])
+def test_soft_margin_loss(shapes, reduction):
+    rng = numpy.random.default_rng(22)
+    x, y = numpy.asarray(rng.standard_normal(shapes[0]) * 3), _signs(rng, shapes[1])
+    if x.ndim:
+        x.reshape(-1)[:2] = [-300.0, 300.0]  # finite in float64 for PyTorch's log1p(exp(-y x)) too
+    _compare(lambda x, y: FL.soft_margin_loss(x, y, reduction=reduction),
+             lambda x, y: TF.soft_margin_loss(x, y, reduction=reduction), x, y)
+
+
+def test_soft_margin_loss_is_finite_where_torch_overflows():
+    """PyTorch's log1p(exp(-y x)) is inf (nan gradient) past y x = -88 in float32; -logsigmoid is exact."""
+    x = rb.tensor(numpy.array([-1e4, 100.0, 0.0], dtype=numpy.float32), requires_grad=True)
+    loss = FL.soft_margin_loss(x, rb.tensor(numpy.array([1.0, -1.0, 1.0], dtype=numpy.float32)),
+                               reduction="none")
+    assert loss.dtype == numpy.float32
+    numpy.testing.assert_allclose(loss.data, [1e4, 100.0, numpy.log(2.0)], rtol=1e-6)
+    loss.sum().backward()
+    numpy.testing.assert_allclose(x.grad.data, [-1.0, 1.0, -0.5], rtol=1e-6)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("shapes", [((4, 3), (4, 3), (4,)), ((4, 3), (1, 3), (4,)), ((4, 3), (4, 3), (1,)),
+                                    ((3,), (3,), ())])
+def test_cosine_embedding_loss(shapes, reduction):
+    rng = numpy.random.default_rng(23)
+    x1, x2 = rng.standard_normal(shapes[0]), rng.standard_normal(shapes[1])
+    y = _signs(rng, shapes[2])
+    if y.size == 4:
+        y[0] = 0.0  # neither label: 0, as PyTorch
+        x1[1] = 0.0  # an all-zero vector: cos 0, thanks to the 1e-12
+    for margin in (0.0, -0.3):
+        _compare(lambda a, b, y: FL.cosine_embedding_loss(a, b, y, margin, reduction=reduction),
+                 lambda a, b, y: TF.cosine_embedding_loss(a, b, y, margin, reduction=reduction),
+                 x1, x2, y, grad_others=(0,))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("p, swap", [(2.0, False), (2.0, True), (1.0, False), (3.0, True)])
+@pytest.mark.parametrize("shapes", [((5, 4),) * 3, ((5, 4), (1, 4), (5, 4)), ((4,),) * 3,
+                                    ((2, 3, 4),) * 3])
+def test_triplet_margin_loss(shapes, p, swap, reduction):
+    rng = numpy.random.default_rng(24)
+    a, pos, neg = (rng.standard_normal(s) for s in shapes)
+    kwargs = dict(margin=0.7, p=p, eps=1e-5, swap=swap, reduction=reduction)
+    _compare(lambda a, pos, neg: FL.triplet_margin_loss(a, pos, neg, **kwargs),
+             lambda a, pos, neg: TF.triplet_margin_loss(a, pos, neg, **kwargs),
+             a, pos, neg, grad_others=(0, 1))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("log_input, full", [(True, False), (True, True), (False, False), (False, True)])
+def test_poisson_nll_loss(log_input, full, reduction):
+    rng = numpy.random.default_rng(25)
+    x = rng.standard_normal((3, 4)) if log_input else rng.uniform(0.1, 4.0, (3, 4))
+    y = rng.integers(0, 6, (3, 4)).astype(numpy.float64)
+    y[0, :3] = [0.0, 1.0, 1.5]  # the Stirling term is 0 up to 1
+    kwargs = dict(log_input=log_input, full=full, reduction=reduction)
+    # the counts' gradient too, except with full: PyTorch's is nan at a count of 0 (its Stirling
+    # term takes log(0) before masking it), ours 0
+    _compare(lambda x, y: FL.poisson_nll_loss(x, y, **kwargs),
+             lambda x, y: TF.poisson_nll_loss(x, y, **kwargs), x, y,
+             grad_others=() if full else (0,))
+    # integer counts broadcast against the rates; the result keeps the input's dtype
+    _compare(lambda x, y: FL.poisson_nll_loss(x, y, **kwargs),
+             lambda x, y: TF.poisson_nll_loss(x, y, **kwargs),
+             x[:, :1].astype(numpy.float32), numpy.array([0, 1, 3, 7]), atol=1e-5, rtol=1e-5)
+
+
+def test_poisson_nll_loss_zero_rate_uses_eps():
+    _compare(lambda x, y: FL.poisson_nll_loss(x, y, log_input=False, eps=1e-3, reduction="none"),
+             lambda x, y: TF.poisson_nll_loss(x, y, log_input=False, eps=1e-3, reduction="none"),
+             numpy.array([0.0, 0.5]), numpy.array([2.0, 0.0]))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("full", [False, True])
+@pytest.mark.parametrize("shapes", [((4, 3), (4, 3), (4, 3)), ((4, 3), (4, 3), (4,)),
+                                    ((4, 3), (4, 3), (4, 1)), ((4, 3), (3,), (1, 3)),
+                                    ((2, 3, 5), (2, 3, 5), (2, 1, 5)), ((5,), (5,), ()),
+                                    ((5,), (5,), (1,))])
+def test_gaussian_nll_loss(shapes, full, reduction):
+    rng = numpy.random.default_rng(26)
+    x, y = rng.standard_normal(shapes[0]), rng.standard_normal(shapes[1])
+    var = rng.uniform(0.2, 2.0, shapes[2])
+    if var.size > 1:
+        var.reshape(-1)[0] = 0.0  # clamped to eps in value; the gradient still reaches it
+    kwargs = dict(full=full, eps=1e-3, reduction=reduction)
+    _compare(lambda x, y, v: FL.gaussian_nll_loss(x, y, v, **kwargs),
+             lambda x, y, v: TF.gaussian_nll_loss(x, y, v, **kwargs), x, y, var,
+             grad_others=(0, 1))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_gaussian_nll_loss_number_var(reduction):
+    x, y = numpy.random.default_rng(27).standard_normal((2, 4, 3)).astype(numpy.float32)
+    out = FL.gaussian_nll_loss(rb.tensor(x), rb.tensor(y), 0.5, reduction=reduction)
+    assert_close(out, TF.gaussian_nll_loss(torch.from_numpy(x), torch.from_numpy(y), 0.5,
+                                           reduction=reduction))
+    out = FL.gaussian_nll_loss(rb.tensor(x), rb.tensor(y), 0.0, full=True, reduction=reduction)
+    assert_close(out, TF.gaussian_nll_loss(torch.from_numpy(x), torch.from_numpy(y), 0.0,
+                                           full=True, reduction=reduction), rtol=1e-5)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("shape, weight_shape", [((4, 3), None), ((4, 3), (3,)), ((4, 3), (4, 3)),
+                                                 ((4, 3), (4, 1)), ((3,), (3,)), ((2, 4, 3), (3,))])
+def test_multilabel_soft_margin_loss(shape, weight_shape, reduction):
+    rng = numpy.random.default_rng(28)
+    x = rng.standard_normal(shape) * 3
+    x.reshape(-1)[:2] = [200.0, -200.0]  # stable: logsigmoid, not log(sigmoid)
+    y = rng.integers(0, 2, shape).astype(numpy.float64)
+    w = None if weight_shape is None else rng.uniform(0.2, 2.0, weight_shape)
+    _compare(lambda x, y: FL.multilabel_soft_margin_loss(x, y, None if w is None else rb.tensor(w),
+                                                          reduction=reduction),
+             lambda x, y: TF.multilabel_soft_margin_loss(x, y, None if w is None else torch.from_numpy(w),
+                                                          reduction=reduction),
+             x, y, grad_others=(0,))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("p, margin, weight", [(1, 1.0, False), (2, 1.0, False), (1, 0.5, True),
+                                               (2, 2.0, True), (1, -1.0, False)])
+@pytest.mark.parametrize("shapes", [((5, 4), (5,)), ((4,), ()), ((4,), (1,)), ((), ()), ((), (1,))])
+def test_multi_margin_loss(shapes, p, margin, weight, reduction):
+    rng = numpy.random.default_rng(29)
+    x = rng.standard_normal(shapes[0])
+    n_classes = x.shape[-1] if x.ndim else 1
+    t = rng.integers(0, n_classes, shapes[1])
+    if x.ndim == 2:
+        x[0, :2] = [1.0, 0.0]  # margin 1 - 1 + 0 = 0: the kink, gradient 0 as PyTorch
+        t[0] = 0
+    w = rng.uniform(0.2, 2.0, n_classes) if weight else None
+    kwargs = dict(p=p, margin=margin, reduction=reduction)
+    _compare(lambda x, t: FL.multi_margin_loss(x, t, weight=None if w is None else rb.tensor(w), **kwargs),
+             lambda x, t: TF.multi_margin_loss(x, t, weight=None if w is None else torch.from_numpy(w),
+                                               **kwargs), x, t)
+
+
+def test_margin_and_likelihood_losses_keep_float32():
+    rng = numpy.random.default_rng(30)
+    x, y = rng.standard_normal((4, 3)).astype(numpy.float32), rng.standard_normal((4, 3)).astype(numpy.float32)
+    signs = numpy.sign(y)
+    cases = [
+        ("soft_margin_loss", (x, signs), {}), ("hinge_embedding_loss", (x, signs), {}),
+        ("margin_ranking_loss", (x, y, signs), {}), ("multilabel_soft_margin_loss", (x, signs > 0), {}),
+        ("cosine_embedding_loss", (x, y, signs[:, 0]), {}), ("triplet_margin_loss", (x, y, -y), {}),
+        ("poisson_nll_loss", (x, numpy.abs(y)), {"full": True}), ("gaussian_nll_loss", (x, y, x * x), {}),
+        ("multi_margin_loss", (x, numpy.array([0, 2, 1, 1])), {"p": 2}),
+    ]
+    for name, args, kwargs in cases:
+        args = tuple(a.astype(numpy.float32) if a.dtype == bool else a for a in args)
+        out = getattr(FL, name)(*(rb.tensor(a) for a in args), **kwargs)
+        want = getattr(TF, name)(*(torch.from_numpy(a) for a in args), **kwargs)
+        assert_close(out, want, what=name)
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda F, T: F.margin_ranking_loss(T.randn(3), T.randn(3, 1), T.ones(3)), RuntimeError,
+     r"margin_ranking_loss\(\): all inputs must have the same number of dims, got input1 \(3,\), "
+     r"input2 \(3, 1\), target \(3,\)"),
+    (lambda F, T: F.soft_margin_loss(T.randn(3, 1), T.ones(4)), RuntimeError,
+     r"soft_margin_loss\(\): target shape \(4,\) must broadcast to the input shape \(3, 1\)"),
+    (lambda F, T: F.soft_margin_loss(T.randn(4), T.ones(3, 4)), RuntimeError, r"must broadcast"),
+    (lambda F, T: F.cosine_embedding_loss(T.randn(3, 4), T.randn(3, 4), T.ones(3, 1)), RuntimeError,
+     r"cosine_embedding_loss\(\): expected a 0-d or 1-d target .* got shape \(3, 1\)"),
+    (lambda F, T: F.cosine_embedding_loss(T.randn(4), T.randn(4), T.ones(1)), RuntimeError,
+     r"a 1-d target expects 2-d inputs, got shapes \(4,\) and \(4,\)"),
+    (lambda F, T: F.cosine_embedding_loss(T.randn(3, 4), T.randn(3, 4), T.tensor(1.0)), RuntimeError,
+     r"a 0-d target expects 1-d inputs"),
+    (lambda F, T: F.triplet_margin_loss(T.randn(3, 4), T.randn(4), T.randn(3, 4)), RuntimeError,
+     r"triplet_margin_loss\(\): all inputs must have the same number of dims, got anchor \(3, 4\), "
+     r"positive \(4,\)"),
+    (lambda F, T: F.triplet_margin_loss(T.randn(3, 4), T.randn(3, 4), T.randn(3, 4), margin=0.0),
+     ValueError, r"triplet_margin_loss\(\): margin must be greater than 0, got 0.0"),
+    (lambda F, T: F.poisson_nll_loss(T.randn(3), T.ones(3), reduction="avg"), ValueError,
+     r"poisson_nll_loss\(\): reduction must be 'none', 'mean' or 'sum', got 'avg'"),
+    (lambda F, T: F.gaussian_nll_loss(T.randn(3, 2), T.randn(3, 2), -0.5), ValueError,
+     r"var has negative entry"),
+    (lambda F, T: F.gaussian_nll_loss(T.randn(3, 2), T.randn(3, 2), T.tensor([-1.0, 1.0, 1.0])),
+     ValueError, r"var has negative entry"),
+    (lambda F, T: F.gaussian_nll_loss(T.randn(3, 2), T.randn(3, 2), T.ones(2)), ValueError,
+     r"var is of incorrect size \(2,\) for input shape \(3, 2\)"),
+    (lambda F, T: F.gaussian_nll_loss(T.randn(3, 2), T.randn(3, 2), T.ones(1, 1)), ValueError,
+     r"var is of incorrect size"),
+    (lambda F, T: F.gaussian_nll_loss(T.randn(4, 3, 5), T.randn(4, 3, 5), T.ones(4, 2, 5)), ValueError,
+     r"var is of incorrect size"),
+    (lambda F, T: F.gaussian_nll_loss(T.randn(3), T.randn(3), T.ones(3), reduction="x"), ValueError,
+     r"reduction must be"),
+    (lambda F, T: F.multilabel_soft_margin_loss(T.tensor(0.5), T.tensor(1.0)), IndexError,
+     r"needs a class dim"),
+    (lambda F, T: F.multi_margin_loss(T.randn(3, 4), T.tensor([0, 1, 2]), p=3), ValueError,
+     r"only p == 1 and p == 2 are supported, got p=3"),
+    (lambda F, T: F.multi_margin_loss(T.randn(3, 4), T.tensor([0, 1, 2]), weight=T.ones(1, 4)),
+     ValueError, r"weight must be one-dimensional"),
+    (lambda F, T: F.multi_margin_loss(T.randn(3, 4), T.tensor([0, 1, 2]), weight=T.ones(3)), RuntimeError,
+     r"multi_margin_loss\(\): weight must hold one value per class: expected 4, got shape \(3,\)"),
+    (lambda F, T: F.multi_margin_loss(T.randn(2, 3, 4), T.tensor([0, 1])), RuntimeError,
+     r"expected a non-empty vector \(C\) or matrix \(N, C\), got input shape \(2, 3, 4\)"),
+    (lambda F, T: F.multi_margin_loss(T.randn(3, 0), T.tensor([0, 1, 2])), RuntimeError, r"non-empty"),
+    (lambda F, T: F.multi_margin_loss(T.randn(3, 4), T.tensor([0, 1])), RuntimeError,
+     r"expected shape \(3,\), got \(2,\)"),
+    (lambda F, T: F.multi_margin_loss(T.randn(3, 4), T.zeros(3, 1, dtype=T.int64)), RuntimeError,
+     r"expected shape \(3,\), got \(3, 1\)"),
+    (lambda F, T: F.multi_margin_loss(T.randn(3, 4), T.tensor([0, 4, 1])), RuntimeError,
+     r"target out of range: class indices must be in \[0, 3\], got values in \[0, 4\]"),
+    (lambda F, T: F.multi_margin_loss(T.randn(3, 4), T.tensor([0, -1, 1])), RuntimeError,
+     r"target out of range"),
+    (lambda F, T: F.multi_margin_loss(T.randn(3, 4), T.tensor([0.0, 1.0, 2.0])), RuntimeError,
+     r"integer class indices, got float"),
+])
+def test_margin_and_likelihood_loss_errors_like_torch(call, error, message):
+    with pytest.raises(error):
+        call(TF, torch)  # PyTorch refuses the same call with the same exception class
+    with pytest.raises(error, match=message):
+        call(FL, rb)
+
+
+NEW_MODULES = [  # (name, constructor kwargs, input shapes, target kind)
+    ("MarginRankingLoss", {"margin": 0.3}, [(5,), (5,)], "signs"),
+    ("HingeEmbeddingLoss", {"margin": 2.0, "reduction": "sum"}, [(3, 4)], "signs"),
+    ("SoftMarginLoss", {"reduction": "none"}, [(3, 4)], "signs"),
+    ("CosineEmbeddingLoss", {"margin": 0.2}, [(4, 3), (4, 3)], "row_signs"),
+    ("TripletMarginLoss", {"margin": 0.5, "p": 1.0, "swap": True}, [(4, 3), (4, 3), (4, 3)], None),
+    ("PoissonNLLLoss", {"log_input": False, "full": True, "eps": 1e-4}, [(3, 4)], "counts"),
+    ("GaussianNLLLoss", {"full": True, "eps": 1e-3}, [(4, 3), (4, 3), (4, 1)], None),
+    ("MultiLabelSoftMarginLoss", {"reduction": "sum"}, [(4, 3)], "labels"),
+    ("MultiMarginLoss", {"p": 2, "margin": 0.5}, [(4, 3)], "classes"),
+]
+
+
+@pytest.mark.parametrize("name, kwargs, shapes, target", NEW_MODULES)
+def test_new_loss_modules_match_torch(name, kwargs, shapes, target):
+    rng = numpy.random.default_rng(31)
+    arrays = [rng.standard_normal(s) for s in shapes]
+    if name == "PoissonNLLLoss":
+        arrays[0] = numpy.abs(arrays[0]) + 0.1  # rates
+    if name == "GaussianNLLLoss":
+        arrays[-1] = numpy.abs(arrays[-1])  # variances
+    targets = {"signs": lambda: _signs(rng, shapes[0]), "row_signs": lambda: _signs(rng, shapes[0][:1]),
+               "counts": lambda: rng.integers(0, 5, shapes[0]).astype(numpy.float64),
+               "labels": lambda: rng.integers(0, 2, shapes[0]).astype(numpy.float64),
+               "classes": lambda: rng.integers(0, shapes[0][-1], shapes[0][:1])}
+    if target is not None:
+        arrays.append(targets[target]())
+    ours, theirs = getattr(ML, name)(**kwargs), getattr(torch.nn, name)(**kwargs)
+    assert repr(ours) == repr(theirs)
+    assert ours.reduction == theirs.reduction
+    _compare(ours, theirs, *arrays, grad_others=tuple(range(len(shapes) - 1)))
+
+
+def test_new_weighted_loss_modules_keep_weight_as_buffer():
+    rng = numpy.random.default_rng(32)
+    w = rng.uniform(0.5, 2.0, 3)
+    x, labels, classes = rng.standard_normal((4, 3)), rng.integers(0, 2, (4, 3)).astype(float), rng.integers(0, 3, 4)
+    for name, t in (("MultiLabelSoftMarginLoss", labels), ("MultiMarginLoss", classes)):
+        ours = getattr(ML, name)(weight=rb.tensor(w), reduction="none")
+        theirs = getattr(torch.nn, name)(weight=torch.from_numpy(w), reduction="none")
+        assert list(ours.state_dict()) == list(theirs.state_dict()) == ["weight"]
+        assert repr(ours) == repr(theirs)
+        _compare(ours, theirs, x, t)
+
+
+def test_new_loss_module_constructor_errors_like_torch():
+    for kwargs in ({"margin": 0.0}, {"margin": -1.0}):
+        with pytest.raises(ValueError):
+            torch.nn.TripletMarginLoss(**kwargs)
+        with pytest.raises(ValueError, match=r"TripletMarginLoss: expected margin to be greater than 0"):
+            ML.TripletMarginLoss(**kwargs)
+    with pytest.raises(ValueError):
+        torch.nn.MultiMarginLoss(p=3)
+    with pytest.raises(ValueError, match=r"MultiMarginLoss: only p == 1 and p == 2 are supported, got p=3"):
+        ML.MultiMarginLoss(p=3)
+    with pytest.raises(ValueError):
+        torch.nn.MultiMarginLoss(weight=torch.ones(1, 3))
+    with pytest.raises(ValueError, match=r"expected weight to be None or a 1-d tensor .* got shape \(1, 3\)"):
+        ML.MultiMarginLoss(weight=rb.ones(1, 3))
+    with pytest.raises(TypeError):  # full, eps and reduction are keyword-only, as PyTorch
+        ML.GaussianNLLLoss(True)
+
+
+@pytest.mark.filterwarnings("ignore:size_average and reduce")
+@pytest.mark.parametrize("name", ["MarginRankingLoss", "HingeEmbeddingLoss", "SoftMarginLoss",
+                                  "CosineEmbeddingLoss", "TripletMarginLoss", "PoissonNLLLoss",
+                                  "MultiLabelSoftMarginLoss", "MultiMarginLoss"])
+def test_new_loss_modules_legacy_size_average_and_reduce_like_torch(name):
+    for size_average in (None, True, False):
+        for reduce in (None, True, False):
+            flags = dict(size_average=size_average, reduce=reduce)
+            assert getattr(ML, name)(**flags).reduction == getattr(torch.nn, name)(**flags).reduction
+
+
+def test_new_functional_losses_take_torchs_positional_order_and_legacy_flags():
+    rng = numpy.random.default_rng(33)
+    x, y = rng.standard_normal((3, 4)), _signs(rng, (3, 4))
+    # (input, target, size_average, reduce, reduction): size_average=False means 'sum', with a warning
+    with pytest.warns(UserWarning, match="size_average and reduce args will be deprecated"):
+        out = FL.soft_margin_loss(rb.tensor(x), rb.tensor(y), False)
+    assert_close(out, TF.soft_margin_loss(torch.from_numpy(x), torch.from_numpy(y), reduction="sum"))
+    # poisson_nll_loss puts eps between size_average and reduce, as PyTorch
+    counts = numpy.abs(y) * 2
+    out = FL.poisson_nll_loss(rb.tensor(x), rb.tensor(counts), True, False, None, 1e-8, None, "sum")
+    assert_close(out, TF.poisson_nll_loss(torch.from_numpy(x), torch.from_numpy(counts), True, False,
+                                          None, 1e-8, None, "sum"))
+    with pytest.warns(UserWarning):
+        out = FL.multi_margin_loss(rb.tensor(x), rb.tensor([0, 3, 1]), 1, 1.0, None, None, False)
+    assert tuple(out.shape) == (3,)  # reduce=False: no reduction

@@ -1,20 +1,43 @@
 """Loss functions with PyTorch's options and reductions.
 
 ``cross_entropy`` is one fused, stable Function (log-softmax and NLL together,
-gradient ``softmax - target``); the regression losses are built from base ops.
+gradient ``softmax - target``); the regression, margin, embedding and likelihood
+losses are built from base ops (autograd gives their backward).
 """
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
 
 from ..._backend import xp
+from ...autograd import no_grad
 from ...autograd.function import Function
-from ...ops import abs as abs_, exp, log, mul, sub, where
+from ...ops import abs as abs_, clamp_min, exp, gather, log, minimum, mul, relu, sqrt, sub, where
 from ...ops.pointwise import sigmoid_given_exp
 from ...tensor import Tensor
+from .activation import logsigmoid
+from .distance import pairwise_distance
 
 _REDUCTIONS = ("none", "mean", "sum")
+
+
+def _legacy_reduction(size_average: Any, reduce: Any, stacklevel: int = 3) -> str:
+    """PyTorch's mapping of the deprecated ``size_average``/``reduce`` flags (None counts as True)."""
+    warnings.warn("size_average and reduce args will be deprecated, please use "
+                  "reduction='mean', 'sum' or 'none' instead", UserWarning, stacklevel=stacklevel)
+    if reduce is not None and not reduce:
+        return "none"
+    return "sum" if size_average is not None and not size_average else "mean"
+
+
+def _reduction(size_average: Any, reduce: Any, reduction: str, op: str) -> str:
+    """``reduction``, checked up front, or what the deprecated flags map to when either is given."""
+    if size_average is not None or reduce is not None:
+        return _legacy_reduction(size_average, reduce, stacklevel=4)
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{op}(): reduction must be 'none', 'mean' or 'sum', got {reduction!r}")
+    return reduction
 
 
 def _reduce(loss: Tensor, reduction: str, op: str) -> Tensor:
@@ -440,3 +463,362 @@ def kl_div(input: Tensor, target: Tensor, reduction: str = "mean", log_target: b
         return loss.sum() / (input.shape[0] if input.ndim else 1)
     return _reduce(loss, reduction, "kl_div")
 
+
+# ------------------------------------------------------- margin and embedding losses
+def _same_ndim(tensors: dict[str, Any], op: str) -> None:
+    if len({t.ndim for t in tensors.values()}) > 1:
+        got = ", ".join(f"{name} {tuple(t.shape)}" for name, t in tensors.items())
+        raise RuntimeError(f"{op}(): all inputs must have the same number of dims, got {got}; "
+                           f"unsqueeze or reshape them to match")
+
+
+def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
+                        size_average: Any = None, reduce: Any = None,
+                        reduction: str = "mean") -> Tensor:
+    """Ranking hinge: ``max(0, -y (x1 - x2) + margin)``; ``y = 1`` says ``x1`` should rank higher.
+
+    Args:
+        input1, input2: scores ``(N)`` or ``()``.
+        target: ``1`` or ``-1`` per pair, the inputs' number of dims (the three broadcast).
+        margin: the gap the better score must win by (default 0).
+        reduction: 'none' | 'mean' | 'sum'.  ``size_average``/``reduce`` are the deprecated flags.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> F = rb.nn.functional
+        >>> F.margin_ranking_loss(rb.tensor([0.5, 2.0]), rb.tensor([1.0, 1.0]), rb.tensor([1.0, 1.0]),
+        ...                       reduction="none")
+        tensor([0.5, 0. ])
+    """
+    reduction = _reduction(size_average, reduce, reduction, "margin_ranking_loss")
+    _same_ndim({"input1": input1, "input2": input2, "target": target}, "margin_ranking_loss")
+    return _reduce(clamp_min(-target * (input1 - input2) + margin, 0.0), reduction,
+                   "margin_ranking_loss")
+
+
+def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,
+                         size_average: Any = None, reduce: Any = None,
+                         reduction: str = "mean") -> Tensor:
+    """``x`` where ``y = 1``, ``max(0, margin - x)`` where ``y = -1``, for distances ``x``.
+
+    A target that is neither 1 nor -1 adds both terms, as PyTorch does.
+
+    Args:
+        input: distances (or any scores) of any shape.
+        target: ``1`` (similar) or ``-1`` (dissimilar), broadcast with the input.
+        margin: how far dissimilar pairs should be (default 1).
+        reduction: 'none' | 'mean' | 'sum'.  ``size_average``/``reduce`` are the deprecated flags.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> F = rb.nn.functional
+        >>> F.hinge_embedding_loss(rb.tensor([0.3, 0.3]), rb.tensor([1.0, -1.0]), reduction="none")
+        tensor([0.3, 0.7])
+    """
+    reduction = _reduction(size_average, reduce, reduction, "hinge_embedding_loss")
+    y = _data(target)
+    loss = where(y != 1, clamp_min(margin - input, 0.0), 0.0) + where(y != -1, input, 0.0)
+    return _reduce(loss, reduction, "hinge_embedding_loss")
+
+
+def _target_fits_input(input: Any, target: Any, op: str) -> None:
+    """PyTorch writes these losses into a tensor of the input's shape: the target may broadcast
+    to it, but not enlarge it."""
+    x, t = tuple(input.shape), tuple(target.shape)
+    if x != t:
+        try:
+            fits = xp.broadcast_shapes(x, t) == x
+        except ValueError:
+            fits = False
+        if not fits:
+            raise RuntimeError(f"{op}(): target shape {t} must broadcast to the input shape {x}; "
+                               f"give the target the input's shape")
+
+
+def soft_margin_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
+                     reduction: str = "mean") -> Tensor:
+    """Two-class logistic loss ``log(1 + exp(-y x))`` for targets ``y`` of 1 or -1.
+
+    Computed as ``-logsigmoid(y x)``: finite for any ``y x``, where PyTorch's
+    ``log1p(exp(-y x))`` overflows to inf (and a nan gradient) below -88 in float32.
+
+    Args:
+        input: scores of any shape.
+        target: ``1`` or ``-1``, broadcasting to the input's shape.
+        reduction: 'none' | 'mean' | 'sum'.  ``size_average``/``reduce`` are the deprecated flags.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> F = rb.nn.functional
+        >>> F.soft_margin_loss(rb.tensor([0.0, 2.0]), rb.tensor([1.0, -1.0]), reduction="none")
+        tensor([0.6931, 2.1269])
+    """
+    reduction = _reduction(size_average, reduce, reduction, "soft_margin_loss")
+    _target_fits_input(input, target, "soft_margin_loss")
+    return _reduce(-logsigmoid(input * target), reduction, "soft_margin_loss")
+
+
+def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
+                          size_average: Any = None, reduce: Any = None,
+                          reduction: str = "mean") -> Tensor:
+    """``1 - cos(x1, x2)`` where ``y = 1``, ``max(0, cos(x1, x2) - margin)`` where ``y = -1``.
+
+    ``cos = sum(x1 x2) / sqrt((sum(x1^2) + 1e-12) (sum(x2^2) + 1e-12))`` over the last dim;
+    the 1e-12 (PyTorch's) keeps an all-zero vector at cos = 0.  Other targets give 0.
+
+    Args:
+        input1, input2: ``(N, D)`` with target ``(N)``, or one pair ``(D)`` with a 0-d target.
+        target: ``1`` (similar) or ``-1`` (dissimilar) per pair.
+        margin: the cosine dissimilar pairs may keep for free, in [-1, 1] (default 0).
+        reduction: 'none' | 'mean' | 'sum'.  ``size_average``/``reduce`` are the deprecated flags.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> F = rb.nn.functional
+        >>> x1, x2 = rb.tensor([[1.0, 0.0], [1.0, 1.0]]), rb.tensor([[0.0, 1.0], [1.0, 0.0]])
+        >>> F.cosine_embedding_loss(x1, x2, rb.tensor([1.0, -1.0]), reduction="none")
+        tensor([1.    , 0.7071])
+    """
+    reduction = _reduction(size_average, reduce, reduction, "cosine_embedding_loss")
+    if target.ndim > 1:
+        raise RuntimeError(f"cosine_embedding_loss(): expected a 0-d or 1-d target (one label per "
+                           f"pair), got shape {tuple(target.shape)}; multi-target is not supported")
+    want = target.ndim + 1
+    if input1.ndim != want or input2.ndim != want:
+        raise RuntimeError(f"cosine_embedding_loss(): a {target.ndim}-d target expects {want}-d "
+                           f"inputs, got shapes {tuple(input1.shape)} and {tuple(input2.shape)}")
+    dim = target.ndim  # the vectors' dim
+    eps = 1e-12
+    cos = (input1 * input2).sum(dim) / sqrt(((input1 * input1).sum(dim) + eps)
+                                            * ((input2 * input2).sum(dim) + eps))
+    y = _data(target)
+    loss = where(y == 1, 1.0 - cos, 0.0) + where(y == -1, clamp_min(cos - margin, 0.0), 0.0)
+    return _reduce(loss, reduction, "cosine_embedding_loss")
+
+
+def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: float = 1.0,
+                        p: float = 2.0, eps: float = 1e-6, swap: bool = False,
+                        size_average: Any = None, reduce: Any = None,
+                        reduction: str = "mean") -> Tensor:
+    """``max(0, d(a, p) - d(a, n) + margin)`` with ``d`` the ``p``-norm distance (``pairwise_distance``).
+
+    With ``swap`` (Balntas et al., 2016), ``d(a, n)`` becomes ``min(d(a, n), d(p, n))``:
+    the harder of the two negatives' distances.
+
+    Args:
+        anchor, positive, negative: ``(N, D)`` or ``(D)``, the same number of dims (they broadcast).
+        margin: how much nearer the positive must be, > 0 (default 1).
+        p: the norm's exponent (default 2).
+        eps: added to the differences, so equal vectors have a gradient (default 1e-6).
+        swap: use the distance swap.
+        reduction: 'none' | 'mean' | 'sum'.  ``size_average``/``reduce`` are the deprecated flags.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> F = rb.nn.functional
+        >>> a, pos, neg = rb.tensor([[0.0, 0.0]]), rb.tensor([[3.0, 4.0]]), rb.tensor([[1.0, 0.0]])
+        >>> F.triplet_margin_loss(a, pos, neg, eps=0.0)
+        tensor(5.)
+    """
+    reduction = _reduction(size_average, reduce, reduction, "triplet_margin_loss")
+    if margin <= 0:
+        raise ValueError(f"triplet_margin_loss(): margin must be greater than 0, got {margin}")
+    _same_ndim({"anchor": anchor, "positive": positive, "negative": negative},
+               "triplet_margin_loss")
+    d_pos = pairwise_distance(anchor, positive, p, eps)
+    d_neg = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        d_neg = minimum(d_neg, pairwise_distance(positive, negative, p, eps))
+    return _reduce(clamp_min(margin + d_pos - d_neg, 0.0), reduction, "triplet_margin_loss")
+
+
+def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                                size_average: Any = None, reduce: Any = None,
+                                reduction: str = "mean") -> Tensor:
+    """Per-class logistic loss averaged over the ``C`` classes (the last dim), for multi-label targets.
+
+    ``loss_n = -1/C sum_c w_c [y_nc logsigmoid(x_nc) + (1 - y_nc) logsigmoid(-x_nc)]``,
+    stable for any logits.
+
+    Args:
+        input: logits ``(N, C)`` or ``(C)`` (any ``(*, C)``).
+        target: labels in {0, 1} (or probabilities), broadcasting with the input.
+        weight: per-class ``(C)`` (or anything broadcasting to the input), rescaling each term.
+        reduction: 'none' | 'mean' | 'sum'.  ``size_average``/``reduce`` are the deprecated flags.
+
+    Shape:
+        'none' gives ``(N)`` (``(*)``): one loss per sample.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> F = rb.nn.functional
+        >>> F.multilabel_soft_margin_loss(rb.tensor([[0.0, 2.0]]), rb.tensor([[1.0, 0.0]]))
+        tensor(1.41)
+    """
+    reduction = _reduction(size_average, reduce, reduction, "multilabel_soft_margin_loss")
+    if input.ndim == 0:
+        raise IndexError("multilabel_soft_margin_loss(): input needs a class dim (the last), got "
+                         "a 0-d tensor; give it shape (C,) or (N, C)")
+    loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss.sum(-1) / input.shape[-1], reduction, "multilabel_soft_margin_loss")
+
+
+def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float = 1.0,
+                      weight: Tensor | None = None, size_average: Any = None, reduce: Any = None,
+                      reduction: str = "mean") -> Tensor:
+    """Multi-class hinge: ``loss_n = 1/C sum_{c != y_n} w_{y_n} max(0, margin - x[n, y_n] + x[n, c])^p``.
+
+    Args:
+        input: scores ``(N, C)``, or one sample ``(C)`` (or ``()``, one class).
+        target: class indices ``(N)`` (``()`` or ``(1)`` for one sample), integers.
+        p: 1 or 2 (default 1).
+        margin: the lead the target class's score needs (default 1).
+        weight: ``(C)`` per-class rescaling, applied by the target's class (no gradient).
+        reduction: 'none' | 'mean' | 'sum'.  ``size_average``/``reduce`` are the deprecated flags.
+
+    Shape:
+        'none' gives the target's shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> F = rb.nn.functional
+        >>> F.multi_margin_loss(rb.tensor([[0.1, 0.2, 0.4, 0.8]]), rb.tensor([3]))
+        tensor(0.325)
+    """
+    op = "multi_margin_loss"
+    reduction = _reduction(size_average, reduce, reduction, op)
+    if p != 1 and p != 2:
+        raise ValueError(f"{op}(): only p == 1 and p == 2 are supported, got p={p}")
+    if weight is not None and weight.ndim != 1:
+        raise ValueError(f"{op}(): weight must be one-dimensional (one per class), got shape "
+                         f"{tuple(weight.shape)}")
+    x, t = input.shape, _data(target)
+    out_shape = t.shape  # 'none' gives one loss per target entry: (N), (1) or ()
+    if not (input.ndim == 0 or (input.ndim <= 2 and x[-1] != 0)):
+        raise RuntimeError(f"{op}(): expected a non-empty vector (C) or matrix (N, C), got input "
+                           f"shape {tuple(x)}")
+    n_samples = x[0] if input.ndim == 2 else 1
+    n_classes = x[-1] if input.ndim else 1
+    if t.ndim > 1 or t.size != n_samples:
+        raise RuntimeError(f"{op}(): target must be 1-d with one class index per sample: "
+                           f"expected shape ({n_samples},), got {tuple(t.shape)} for input shape "
+                           f"{tuple(x)}")
+    if t.dtype.kind not in "iu":
+        raise RuntimeError(f"{op}(): target must hold integer class indices, got {t.dtype}; "
+                           f"convert it with .long()")
+    t = t.reshape(-1, 1)
+    if t.size and (t.min() < 0 or t.max() >= n_classes):
+        raise RuntimeError(f"{op}(): target out of range: class indices must be in "
+                           f"[0, {n_classes - 1}], got values in [{int(t.min())}, {int(t.max())}]")
+    scores = input.reshape(n_samples, n_classes)
+    hinge = relu(margin - gather(scores, 1, t) + scores)  # gradient 0 at the kink, as PyTorch
+    if p == 2:
+        hinge = hinge * hinge
+    others = xp.arange(n_classes) != t  # the target class itself adds nothing
+    scale = others.astype(input.dtype)
+    if weight is not None:
+        if weight.shape[0] != n_classes:
+            raise RuntimeError(f"{op}(): weight must hold one value per class: expected "
+                               f"{n_classes}, got shape {tuple(weight.shape)}")
+        # each sample's terms weigh as its target class
+        scale = scale * _data(weight).astype(input.dtype, copy=False)[t]
+    loss = (hinge * scale).sum(1) / n_classes
+    return _reduce(loss.reshape(out_shape), reduction, op)
+
+
+# ------------------------------------------------------------ likelihood losses
+def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full: bool = False,
+                     size_average: Any = None, eps: float = 1e-8, reduce: Any = None,
+                     reduction: str = "mean") -> Tensor:
+    """Negative log-likelihood of counts ``y`` under a Poisson of rate ``lambda``, dropping ``log(y!)``.
+
+    ``exp(x) - y x`` for ``log_input`` (``x = log lambda``, the stable default), else
+    ``x - y log(x + eps)``.  ``full`` adds Stirling's approximation of ``log(y!)``,
+    ``y log y - y + 0.5 log(2 pi y)``, where ``y > 1`` (0 elsewhere, as PyTorch).
+
+    Args:
+        input: log-rates (``log_input``) or rates, any shape.
+        target: counts, broadcast with the input.
+        log_input: whether the input is ``log lambda`` (default True).
+        full: add the Stirling term (default False).
+        eps: keeps ``log(x + eps)`` finite at a zero rate (default 1e-8).
+        reduction: 'none' | 'mean' | 'sum'.  ``size_average``/``reduce`` are the deprecated flags.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> F = rb.nn.functional
+        >>> F.poisson_nll_loss(rb.tensor([0.0, 1.0]), rb.tensor([1.0, 3.0]), reduction="none")
+        tensor([ 1.    , -0.2817])
+    """
+    reduction = _reduction(size_average, reduce, reduction, "poisson_nll_loss")
+    if log_input:
+        loss = exp(input) - target * input
+    else:
+        loss = input - target * log(input + eps)
+    if full:
+        counted = _data(target) > 1
+        y = where(counted, target, 1.0)  # no log of 0 or less, whose nan would reach the gradient
+        stirling = y * log(y) - y + 0.5 * log(2 * math.pi * y)
+        loss = loss + where(counted, stirling, 0.0)
+    return _reduce(loss, reduction, "poisson_nll_loss")
+
+
+def _homoscedastic_var(var: Tensor, input: Tensor) -> Tensor:
+    """``var`` shaped to broadcast with the input, by PyTorch's rules: the input's shape, or the
+    input's shape without its last dim (one variance per vector), or the input's number of dims
+    with the sizes that differ summing to 1 (``(N, 1)`` for ``(N, D)``)."""
+    x, v = tuple(input.shape), tuple(var.shape)
+    if v == x:
+        return var
+    if v == x[:-1]:
+        return var.unsqueeze(-1)
+    if len(v) == len(x) and sum(vs for xs, vs in zip(x, v) if xs != vs) == 1:
+        return var
+    raise ValueError(f"gaussian_nll_loss(): var is of incorrect size {v} for input shape {x}: give "
+                     f"it the input's shape, the input's shape without the last dim, or size 1 "
+                     f"in the one dim it shares across")
+
+
+def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor | float, full: bool = False,
+                      eps: float = 1e-6, reduction: str = "mean") -> Tensor:
+    """Negative log-likelihood of ``target`` under a Gaussian of mean ``input`` and variance ``var``.
+
+    ``0.5 (log(max(var, eps)) + (x - y)^2 / max(var, eps))``, plus ``0.5 log(2 pi)`` with ``full``.
+    The ``eps`` clamp is in value only: the gradient reaches ``var`` as if unclamped (PyTorch
+    clamps under no_grad).
+
+    Args:
+        input: predicted means ``(N, *)`` or ``(*)``.
+        target: observations, broadcast with the input.
+        var: non-negative variances: a number, the input's shape, the input's shape without the
+            last dim, or the input's dims with size 1 in one of them (homoscedastic).
+        full: add the constant (default False).
+        eps: the smallest variance used (default 1e-6).
+        reduction: 'none' | 'mean' | 'sum'.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> F = rb.nn.functional
+        >>> F.gaussian_nll_loss(rb.tensor([0.0, 1.0]), rb.tensor([1.0, 1.0]), 1.0, reduction="none")
+        tensor([0.5, 0. ])
+    """
+    reduction = _reduction(None, None, reduction, "gaussian_nll_loss")
+    if isinstance(var, (int, float)):
+        if var < 0:
+            raise ValueError(f"gaussian_nll_loss(): var has negative entry/entries, got {var}")
+        var = Tensor._wrap(xp.full(input.shape, var, dtype=input.dtype))
+    else:
+        if (_data(var) < 0).any():
+            raise ValueError(f"gaussian_nll_loss(): var has negative entry/entries (minimum "
+                             f"{float(_data(var).min())}); variances must be >= 0")
+        var = _homoscedastic_var(var, input)
+    var = var.clone()
+    with no_grad():
+        var.clamp_(min=eps)
+    d = input - target
+    loss = 0.5 * (log(var) + d * d / var)
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return _reduce(loss, reduction, "gaussian_nll_loss")

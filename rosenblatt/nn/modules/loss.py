@@ -4,11 +4,14 @@ Class weights are buffers, as in PyTorch, so they appear in ``state_dict()``.
 """
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 from ...tensor import Tensor
 from .. import functional as F
+from ..functional.loss import (_legacy_reduction, cosine_embedding_loss, gaussian_nll_loss,
+                               hinge_embedding_loss, margin_ranking_loss, multi_margin_loss,
+                               multilabel_soft_margin_loss, poisson_nll_loss, soft_margin_loss,
+                               triplet_margin_loss)
 from .module import Module
 
 
@@ -17,15 +20,6 @@ def _buffer(value: Any) -> Tensor | None:
         return value
     from ...creation import tensor
     return tensor(value)
-
-
-def _legacy_reduction(size_average: Any, reduce: Any) -> str:
-    """PyTorch's mapping of the deprecated ``size_average``/``reduce`` flags (None counts as True)."""
-    warnings.warn("size_average and reduce args will be deprecated, please use "
-                  "reduction='mean', 'sum' or 'none' instead", UserWarning, stacklevel=3)
-    if reduce is not None and not reduce:
-        return "none"
-    return "sum" if size_average is not None and not size_average else "mean"
 
 
 class _Loss(Module):
@@ -146,3 +140,179 @@ class KLDivLoss(_Loss):
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
+
+
+class MarginRankingLoss(_Loss):
+    """Ranking hinge ``max(0, -y (x1 - x2) + margin)``; see ``F.margin_ranking_loss``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> loss = rb.nn.MarginRankingLoss(margin=0.5)
+        >>> loss(rb.tensor([2.0, 0.0]), rb.tensor([1.0, 1.0]), rb.tensor([1.0, -1.0]))
+        tensor(0.)
+    """
+
+    def __init__(self, margin: float = 0.0, size_average: Any = None, reduce: Any = None,
+                 reduction: str = "mean") -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.margin = margin
+
+    def forward(self, input1: Tensor, input2: Tensor, target: Tensor) -> Tensor:
+        return margin_ranking_loss(input1, input2, target, margin=self.margin,
+                                   reduction=self.reduction)
+
+
+class HingeEmbeddingLoss(_Loss):
+    """``x`` for similar pairs (``y = 1``), ``max(0, margin - x)`` for dissimilar ones (``y = -1``);
+    see ``F.hinge_embedding_loss``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.HingeEmbeddingLoss()(rb.tensor([0.3, 0.3]), rb.tensor([1.0, -1.0]))
+        tensor(0.5)
+    """
+
+    def __init__(self, margin: float = 1.0, size_average: Any = None, reduce: Any = None,
+                 reduction: str = "mean") -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.margin = margin
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return hinge_embedding_loss(input, target, margin=self.margin, reduction=self.reduction)
+
+
+class SoftMarginLoss(_Loss):
+    """Two-class logistic loss ``log(1 + exp(-y x))``, stable; see ``F.soft_margin_loss``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.SoftMarginLoss(reduction="sum")(rb.tensor([0.0, 0.0]), rb.tensor([1.0, -1.0]))
+        tensor(1.3863)
+    """
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return soft_margin_loss(input, target, reduction=self.reduction)
+
+
+class CosineEmbeddingLoss(_Loss):
+    """``1 - cos`` for similar pairs, ``max(0, cos - margin)`` for dissimilar ones;
+    see ``F.cosine_embedding_loss``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> loss = rb.nn.CosineEmbeddingLoss(margin=0.5)
+        >>> loss(rb.tensor([[1.0, 0.0]]), rb.tensor([[1.0, 1.0]]), rb.tensor([-1.0]))
+        tensor(0.2071)
+    """
+
+    def __init__(self, margin: float = 0.0, size_average: Any = None, reduce: Any = None,
+                 reduction: str = "mean") -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.margin = margin
+
+    def forward(self, input1: Tensor, input2: Tensor, target: Tensor) -> Tensor:
+        return cosine_embedding_loss(input1, input2, target, margin=self.margin,
+                                     reduction=self.reduction)
+
+
+class TripletMarginLoss(_Loss):
+    """``max(0, d(a, p) - d(a, n) + margin)`` with ``p``-norm distances; see ``F.triplet_margin_loss``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> loss = rb.nn.TripletMarginLoss(margin=1.0, swap=True)
+        >>> a, pos, neg = rb.randn(8, 16), rb.randn(8, 16), rb.randn(8, 16)
+        >>> loss(a, pos, neg).shape
+        ()
+    """
+
+    def __init__(self, margin: float = 1.0, p: float = 2.0, eps: float = 1e-6, swap: bool = False,
+                 size_average: Any = None, reduce: Any = None, reduction: str = "mean") -> None:
+        super().__init__(size_average, reduce, reduction)
+        if margin <= 0:
+            raise ValueError(f"TripletMarginLoss: expected margin to be greater than 0, got {margin}")
+        self.margin, self.p, self.eps, self.swap = margin, p, eps, swap
+
+    def forward(self, anchor: Tensor, positive: Tensor, negative: Tensor) -> Tensor:
+        return triplet_margin_loss(anchor, positive, negative, margin=self.margin, p=self.p,
+                                   eps=self.eps, swap=self.swap, reduction=self.reduction)
+
+
+class PoissonNLLLoss(_Loss):
+    """Poisson negative log-likelihood of counts; see ``F.poisson_nll_loss``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> loss = rb.nn.PoissonNLLLoss(full=True)
+        >>> loss(rb.tensor([0.0, 1.0]), rb.tensor([1.0, 3.0]))
+        tensor(1.2412)
+    """
+
+    def __init__(self, log_input: bool = True, full: bool = False, size_average: Any = None,
+                 eps: float = 1e-8, reduce: Any = None, reduction: str = "mean") -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.log_input, self.full, self.eps = log_input, full, eps
+
+    def forward(self, log_input: Tensor, target: Tensor) -> Tensor:
+        return poisson_nll_loss(log_input, target, log_input=self.log_input, full=self.full,
+                                eps=self.eps, reduction=self.reduction)
+
+
+class GaussianNLLLoss(_Loss):
+    """Gaussian negative log-likelihood with predicted variances; see ``F.gaussian_nll_loss``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> loss = rb.nn.GaussianNLLLoss()
+        >>> loss(rb.tensor([[0.0, 1.0]]), rb.tensor([[1.0, 1.0]]), rb.tensor([[1.0, 0.5]]))
+        tensor(0.0767)
+    """
+
+    def __init__(self, *, full: bool = False, eps: float = 1e-6, reduction: str = "mean") -> None:
+        super().__init__(reduction=reduction)
+        self.full, self.eps = full, eps
+
+    def forward(self, input: Tensor, target: Tensor, var: Tensor | float) -> Tensor:
+        return gaussian_nll_loss(input, target, var, full=self.full, eps=self.eps,
+                                 reduction=self.reduction)
+
+
+class MultiLabelSoftMarginLoss(_WeightedLoss):
+    """Per-class logistic loss averaged over classes, for multi-label targets;
+    see ``F.multilabel_soft_margin_loss``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> loss = rb.nn.MultiLabelSoftMarginLoss(weight=rb.tensor([1.0, 2.0]))
+        >>> loss(rb.tensor([[0.0, 2.0]]), rb.tensor([[1.0, 0.0]]))
+        tensor(2.4735)
+    """
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return multilabel_soft_margin_loss(input, target, weight=self.weight,
+                                           reduction=self.reduction)
+
+
+class MultiMarginLoss(_WeightedLoss):
+    """Multi-class hinge loss; see ``F.multi_margin_loss``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> loss = rb.nn.MultiMarginLoss(p=2)
+        >>> loss(rb.tensor([[0.1, 0.2, 0.4, 0.8]]), rb.tensor([3]))
+        tensor(0.1525)
+    """
+
+    def __init__(self, p: int = 1, margin: float = 1.0, weight: Any = None, size_average: Any = None,
+                 reduce: Any = None, reduction: str = "mean") -> None:
+        super().__init__(weight, size_average, reduce, reduction)
+        if p != 1 and p != 2:
+            raise ValueError(f"MultiMarginLoss: only p == 1 and p == 2 are supported, got p={p}")
+        if self.weight is not None and self.weight.ndim != 1:
+            raise ValueError(f"MultiMarginLoss: expected weight to be None or a 1-d tensor (one per "
+                             f"class), got shape {tuple(self.weight.shape)}")
+        self.p, self.margin = p, margin
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return multi_margin_loss(input, target, p=self.p, margin=self.margin, weight=self.weight,
+                                 reduction=self.reduction)
