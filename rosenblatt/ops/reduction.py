@@ -153,7 +153,8 @@ class LogSumExp(Function):
 
 
 class Norm(Function):
-    """The vector p-norm ``sum(|x|^p)^(1/p)`` for a finite ``p > 0`` (p = 1 and inf have their own ops)."""
+    """The vector p-norm ``sum(|x|^p)^(1/p)`` for a finite ``p != 0`` (p = 1 and inf have their own
+    ops), and for ``p = 0`` the count of nonzero elements, whose gradient is 0 (PyTorch's)."""
 
     saves_inputs = (0,)
     saves_output = True
@@ -162,11 +163,15 @@ class Norm(Function):
         self.x, self.p, self.axes, self.keepdim = x, p, axes, keepdim
         if p == 2:
             self.out = xp.sqrt((x * x).sum(axis=axes, keepdims=True))
+        elif p == 0:
+            self.out = (x != 0).sum(axis=axes, keepdims=True).astype(x.dtype)
         else:
             self.out = (xp.abs(x) ** p).sum(axis=axes, keepdims=True) ** (1 / p)
         return self.out if keepdim else self.out.squeeze(axes) if axes else self.out.reshape(())
 
     def backward(self, grad):
+        if self.p == 0:
+            return None  # the count passes no gradient back (PyTorch's is undefined)
         grad = _expand_back(grad, self.x.shape, self.axes, self.keepdim)
         x, out = self.x, xp.where(self.out == 0, 1, self.out)
         if self.p == 2:
@@ -414,9 +419,10 @@ def norm(input: Any, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> 
         return Extreme.apply(abs_(input), axes=axes, keepdim=keepdim, largest=False, op="norm")
     if p == 1:
         return Sum.apply(abs_(input), axes=axes, keepdim=keepdim)
-    if isinstance(p, (int, float)) and p > 0:
+    if isinstance(p, (int, float)) and not isinstance(p, bool):
         return Norm.apply(input, p=p, axes=axes, keepdim=keepdim)
-    raise ValueError(f"norm(): p must be 'fro', inf, -inf or a positive number, got {p!r}")
+    raise ValueError(f"norm(): p must be 'fro', inf, -inf or a number, got {p!r} (matrix norms such "
+                     f"as 'nuc' are not available)")
 
 
 def cumsum(input: Any, dim: int, *, dtype: Any = None) -> Tensor:

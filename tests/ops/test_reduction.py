@@ -127,7 +127,7 @@ def test_logsumexp_extremes():
 
 
 @pytest.mark.parametrize("keepdim", [False, True])
-@pytest.mark.parametrize("p", [2, 1, float("inf"), "fro", 3, 2.5])
+@pytest.mark.parametrize("p", [2, 1, float("inf"), "fro", 3, 2.5, -1, -2.5])
 @pytest.mark.parametrize("shape, dim", [((3, 4), None), ((3, 4), 1), ((2, 3, 4), (0, 2)), ((5,), -1)])
 def test_norm(p, shape, dim, keepdim):
     check_op([shape], lambda x: rb.norm(x, p, dim, keepdim), lambda x: torch.norm(x, p, dim, keepdim))
@@ -138,6 +138,18 @@ def test_norm_of_zero_vector_has_zero_gradient(p):
     x = numpy.array([[0.0, 0.0, 0.0], [1.0, -2.0, 2.0]])
     check_op(None, lambda t: rb.norm(t, p, 1), lambda t: torch.norm(t, p, 1), inputs=[x], gradcheck=False)
     check_op(None, lambda t: t.norm(), lambda t: t.norm(), inputs=[x[:1]], gradcheck=False)
+
+
+def test_norm_zero_counts_the_nonzeros_and_negative_p_as_torch():
+    # p = 0 and p < 0 raised ValueError; PyTorch's vector norm takes any p.
+    x = numpy.array([[0.0, 1.5, -2.0], [0.0, 0.0, 0.0], [3.0, 0.0, 1.0]])
+    for p in (0, -1, -0.5):
+        for dim in (None, 1):
+            assert_close(rb.norm(rb.tensor(x), p, dim), torch.norm(torch.tensor(x), p, dim))
+    check_op(None, lambda t: t.norm(-1.5, 1), inputs=[x[[0, 2]]], gradcheck=False)
+    r = rb.tensor(x, requires_grad=True)
+    (rb.norm(r, 0) + r.sum()).backward()  # the count passes no gradient
+    assert r.grad.tolist() == [[1.0] * 3] * 3
 
 
 def test_norm_inf_ties():
