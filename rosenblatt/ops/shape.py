@@ -244,6 +244,8 @@ def movedim(input: Any, source: int | Sequence[int], destination: int | Sequence
     if len(sources) != len(targets) or len(set(sources)) < len(sources) or len(set(targets)) < len(targets):
         raise ValueError(f"movedim(): source {source} and destination {destination} must name the "
                          f"same number of distinct dims")
+    if not ndim:  # dim 0 (or -1) of a 0-d tensor is the tensor itself, as in PyTorch
+        sources = targets = []
     order: list = [None] * ndim
     for s, d in zip(sources, targets):
         order[d] = s
@@ -419,7 +421,7 @@ def flip(input: Any, dims: Any) -> Tensor:
     axes = tuple(dim_index(d, ndim, "flip") for d in dims)
     if len(set(axes)) < len(axes):
         raise ValueError(f"flip(): dims {list(dims)} name a dimension more than once")
-    return Flip.apply(input, axes=axes)
+    return Flip.apply(input, axes=axes if ndim else ())  # a 0-d tensor's dim 0 (or -1): itself
 
 
 def clone(input: Any) -> Tensor:

@@ -281,3 +281,10 @@ def test_shape_ops_keep_float32_and_int64():
     i = rb.arange(6).reshape(2, 3)
     for y in (i.T, rb.cat([i, i]), i.flip(1), rb.ops.pad(i, (1, 0)), i.tril(), i.repeat(1, 2)):
         assert y.dtype == rb.int64
+
+
+def test_flip_and_movedim_of_a_0d_tensor_as_torch():
+    # Dim 0 (or -1) of a 0-d tensor is the tensor itself; flip raised NumPy's AxisError and
+    # movedim an IndexError from a list assignment.
+    for op in (lambda t: t.flip(0), lambda t: t.flip(-1), lambda t: t.movedim(0, 0), lambda t: t.movedim(-1, 0)):
+        check_op([()], op)
