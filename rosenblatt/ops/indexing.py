@@ -21,8 +21,8 @@ def _plain_index(index: Any) -> Any:
         return tuple(_plain_index(i) for i in index)
     if isinstance(index, Tensor):
         return index.data
-    if isinstance(index, list):
-        return xp.asarray(index)
+    if isinstance(index, list):  # [] selects nothing, as in PyTorch (NumPy reads it as floats)
+        return xp.asarray(index) if index else xp.zeros(0, dtype=xp.int64)
     return index
 
 

@@ -365,3 +365,13 @@ def test_index_errors_name_the_indexing_and_the_shapes():
     for target in (x, rb.zeros(3, 4, requires_grad=True) * 1):
         with pytest.raises(ValueError, match=r"a value of shape \[3\] does not fit x\[index\] of shape \[2, 4\]"):
             target[0:2] = rb.ones(3)
+
+
+def test_empty_list_index_selects_nothing_as_torch():
+    # NumPy reads [] as a float array and refuses it as an index.
+    check_op([(2, 3)], lambda x: x[[]])
+    check_op([(2, 3)], lambda x: x[:, []])
+    r, t = rb.ones(2, 3), torch.ones(2, 3)
+    r[[]] = 5.0
+    t[[]] = 5.0
+    assert r.tolist() == t.tolist()
