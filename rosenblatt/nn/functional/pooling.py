@@ -1,4 +1,5 @@
-"""Pooling and channel dropout: max/avg pools (fixed and adaptive windows), dropout2d.
+"""Pooling and channel dropout: max/avg pools (fixed and adaptive windows) in 2-d, the 1-d
+pools as the 2-d ones on height-1 images, and dropout1d/dropout2d.
 
 Fixed-window pools never build window arrays: they combine the ``kh * kw``
 strided sub-grids of the padded input (one per kernel offset) with
