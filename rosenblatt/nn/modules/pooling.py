@@ -68,7 +68,14 @@ class MaxPool1d(_MaxPoolNd):
                           self.ceil_mode, self.return_indices)
 
 
-class AvgPool2d(Module):
+class _AvgPoolNd(Module):
+    """The repr the 1-d and 2-d average pools share (PyTorch's: no ceil_mode)."""
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AvgPool2d(_AvgPoolNd):
     """Mean over sliding ``kernel_size`` windows of an (N, C, H, W) batch.
 
     Args:
@@ -97,11 +104,8 @@ class AvgPool2d(Module):
         return avg_pool2d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
                           self.count_include_pad, self.divisor_override)
 
-    def extra_repr(self) -> str:
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
-
-class AvgPool1d(Module):
+class AvgPool1d(_AvgPoolNd):
     """Mean over sliding windows of an (N, C, L) batch; arguments as ``AvgPool2d`` with ints
     (no ``divisor_override``, as in PyTorch).
 
@@ -122,11 +126,25 @@ class AvgPool1d(Module):
         return avg_pool1d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
                           self.count_include_pad)
 
+
+class _AdaptivePoolNd(Module):
+    """What the adaptive pools share: the output size, and PyTorch's repr of it."""
+
+    def __init__(self, output_size: Any) -> None:
+        super().__init__()
+        self.output_size = output_size
+
     def extra_repr(self) -> str:
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+        return f"output_size={self.output_size}"
 
 
-class AdaptiveAvgPool2d(Module):
+class _AdaptiveMaxPoolNd(_AdaptivePoolNd):
+    def __init__(self, output_size: Any, return_indices: bool = False) -> None:
+        super().__init__(output_size)
+        self.return_indices = return_indices
+
+
+class AdaptiveAvgPool2d(_AdaptivePoolNd):
     """Mean-pool an (N, C, H, W) batch to ``output_size`` whatever H and W are.
 
     Output cell ``i`` averages rows ``floor(i H / Ho) .. ceil((i + 1) H / Ho) - 1``.
@@ -140,18 +158,11 @@ class AdaptiveAvgPool2d(Module):
         (2, 8, 1, 1)
     """
 
-    def __init__(self, output_size: Any) -> None:
-        super().__init__()
-        self.output_size = output_size
-
     def forward(self, input: Tensor) -> Tensor:
         return adaptive_avg_pool2d(input, self.output_size)
 
-    def extra_repr(self) -> str:
-        return f"output_size={self.output_size}"
 
-
-class AdaptiveMaxPool2d(Module):
+class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
     """Max-pool an (N, C, H, W) batch to ``output_size``; windows as ``AdaptiveAvgPool2d``.
 
     Args:
@@ -164,18 +175,11 @@ class AdaptiveMaxPool2d(Module):
         (1, 4, 2, 3)
     """
 
-    def __init__(self, output_size: Any, return_indices: bool = False) -> None:
-        super().__init__()
-        self.output_size, self.return_indices = output_size, return_indices
-
     def forward(self, input: Tensor) -> Any:
         return adaptive_max_pool2d(input, self.output_size, self.return_indices)
 
-    def extra_repr(self) -> str:
-        return f"output_size={self.output_size}"
 
-
-class AdaptiveAvgPool1d(Module):
+class AdaptiveAvgPool1d(_AdaptivePoolNd):
     """Mean-pool an (N, C, L) batch to ``output_size`` cells whatever L is; windows as
     ``AdaptiveAvgPool2d``'s.
 
@@ -185,18 +189,11 @@ class AdaptiveAvgPool1d(Module):
         (2, 8, 4)
     """
 
-    def __init__(self, output_size: Any) -> None:
-        super().__init__()
-        self.output_size = output_size
-
     def forward(self, input: Tensor) -> Tensor:
         return adaptive_avg_pool1d(input, self.output_size)
 
-    def extra_repr(self) -> str:
-        return f"output_size={self.output_size}"
 
-
-class AdaptiveMaxPool1d(Module):
+class AdaptiveMaxPool1d(_AdaptiveMaxPoolNd):
     """Max-pool an (N, C, L) batch to ``output_size`` cells; ``return_indices``: also the argmax
     along L.
 
@@ -206,15 +203,8 @@ class AdaptiveMaxPool1d(Module):
         (2, 8, 4)
     """
 
-    def __init__(self, output_size: Any, return_indices: bool = False) -> None:
-        super().__init__()
-        self.output_size, self.return_indices = output_size, return_indices
-
     def forward(self, input: Tensor) -> Any:
         return adaptive_max_pool1d(input, self.output_size, self.return_indices)
-
-    def extra_repr(self) -> str:
-        return f"output_size={self.output_size}"
 
 
 class Dropout2d(Module):
