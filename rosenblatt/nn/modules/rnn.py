@@ -93,7 +93,7 @@ class RNNBase(Module):
         dtype = default_float if dtype is None else xp.dtype(dtype)
         gh = _GATES[mode] * hidden_size
         out_size = proj_size or hidden_size  # the carried state h and the output features
-        directions = 2 if bidirectional else 1
+        directions = self._directions
         self._flat_weights_names: list[str] = []
         for layer in range(num_layers):
             for direction in range(directions):
@@ -119,16 +119,19 @@ class RNNBase(Module):
     def _name(self) -> str:
         return type(self).__name__
 
+    @property
+    def _directions(self) -> int:
+        return 2 if self.bidirectional else 1
+
     def _weights(self, layer: int, direction: int) -> list:
         per = (4 if self.bias else 2) + (1 if self.proj_size else 0)
-        start = (layer * (2 if self.bidirectional else 1) + direction) * per
+        start = (layer * self._directions + direction) * per
         return [self._parameters[n] for n in self._flat_weights_names[start:start + per]]
 
     @property
     def all_weights(self) -> list[list[Parameter]]:
         """The parameters of each layer and direction, ``[w_ih, w_hh, (b_ih, b_hh), (w_hr)]``, as PyTorch."""
-        directions = 2 if self.bidirectional else 1
-        return [self._weights(layer, d) for layer in range(self.num_layers) for d in range(directions)]
+        return [self._weights(layer, d) for layer in range(self.num_layers) for d in range(self._directions)]
 
     def flatten_parameters(self) -> None:
         """A no-op, for code written for PyTorch: there it packs the weights into one buffer for
@@ -167,7 +170,7 @@ class RNNBase(Module):
         if T == 0:
             raise RuntimeError(f"{self._name}: expected a sequence length larger than 0, got input of "
                                f"shape {tuple(x.shape)} (T, B, I)")
-        directions = 2 if self.bidirectional else 1
+        directions = self._directions
         L, H, P = self.num_layers * directions, self.hidden_size, self.proj_size or self.hidden_size
         state_shape = (L, B, P) if batched else (L, P)  # h (and the output) have proj_size features
         cell_shape = (L, B, H) if batched else (L, H)
