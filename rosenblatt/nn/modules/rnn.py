@@ -49,6 +49,14 @@ def _shape_error(name: str, what: str, expected: tuple, got: tuple, fix: str = "
     return ValueError(f"{name}: expected {what} of shape {expected}, got {got}{fix}")
 
 
+def _init_uniform(module: Module, generator: Generator | None) -> None:
+    """Every parameter of an RNN or cell from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)), as
+    PyTorch; a cell may have hidden_size 0 (PyTorch allows it), and then empty weights."""
+    bound = 1.0 / math.sqrt(module.hidden_size) if module.hidden_size > 0 else 0.0
+    for p in module.parameters():
+        init.uniform_(p, -bound, bound, generator=generator)
+
+
 def _check_dtypes(name: str, x: Tensor, states: list, weight: Tensor) -> None:
     """Input and states must have the weights' dtype, as PyTorch requires (NumPy would cast
     silently: a float32 input ran a float64 model in float32)."""
@@ -111,9 +119,7 @@ class RNNBase(Module):
 
     def reset_parameters(self, generator: Generator | None = None) -> None:
         """Every parameter from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)), as PyTorch."""
-        bound = 1.0 / math.sqrt(self.hidden_size)
-        for p in self.parameters():
-            init.uniform_(p, -bound, bound, generator=generator)
+        _init_uniform(self, generator)
 
     @property
     def _name(self) -> str:
@@ -356,9 +362,7 @@ class RNNCellBase(Module):
         else:
             self.register_parameter("bias_ih", None)
             self.register_parameter("bias_hh", None)
-        bound = 1.0 / math.sqrt(hidden_size) if hidden_size > 0 else 0.0  # PyTorch allows 0 for cells
-        for p in self.parameters():
-            init.uniform_(p, -bound, bound, generator=generator)
+        _init_uniform(self, generator)
 
     def forward(self, input: Tensor, hx: Any = None) -> Any:
         name = type(self).__name__
