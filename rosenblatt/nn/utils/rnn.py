@@ -35,14 +35,23 @@ class PackedSequence(NamedTuple):
     unsorted_indices: Tensor | None = None
 
     def to(self, *args: Any, **kwargs: Any) -> "PackedSequence":
-        """``data.to(...)`` (a dtype or ``'cpu'``) in a PackedSequence of the same layout, as PyTorch."""
+        """``data.to(...)`` (a dtype or ``'cpu'``) in a PackedSequence of the same layout, as PyTorch.
+
+        Example:
+            >>> import rosenblatt as rb
+            >>> from rosenblatt.nn.utils.rnn import pack_sequence
+            >>> pack_sequence([rb.ones(2), rb.ones(1)]).double().data.dtype
+            dtype('float64')
+        """
         data = self.data.to(*args, **kwargs)
         return self if data is self.data else self._replace(data=data)
 
     def float(self) -> "PackedSequence":
+        """``to(float32)``."""
         return self.to(float32)
 
     def double(self) -> "PackedSequence":
+        """``to(float64)``."""
         return self.to(float64)
 
 
@@ -188,6 +197,12 @@ def unpad_sequence(padded_sequences: Tensor, lengths: Any, batch_first: bool = F
         padded_sequences: ``(T, B, *)`` (``(B, T, *)`` with ``batch_first``).
         lengths: each sequence's length (list, array or int tensor).
         batch_first: the batch dim comes first.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt.nn.utils.rnn import unpad_sequence
+        >>> [s.tolist() for s in unpad_sequence(rb.tensor([[1.0, 3.0], [2.0, 0.0]]), [2, 1])]
+        [[1.0, 2.0], [3.0]]
     """
     lengths = _int_array(lengths, "unpad_sequence", "lengths")
     if not batch_first:
@@ -201,12 +216,27 @@ def pack_sequence(sequences: Sequence[Tensor], enforce_sorted: bool = True) -> P
     Args:
         sequences: the tensors, longest first unless ``enforce_sorted`` is False.
         enforce_sorted: require decreasing lengths; False sorts them (and records the permutation).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt.nn.utils.rnn import pack_sequence
+        >>> packed = pack_sequence([rb.tensor([1.0, 2.0]), rb.tensor([3.0])])
+        >>> packed.data.tolist(), packed.batch_sizes.tolist()
+        ([1.0, 3.0, 2.0], [2, 1])
     """
     lengths = [s.shape[0] for s in sequences]
     return pack_padded_sequence(pad_sequence(sequences), lengths, enforce_sorted=enforce_sorted)
 
 
 def unpack_sequence(packed_sequences: PackedSequence) -> list[Tensor]:
-    """Inverse of ``pack_sequence``: the list of ``(L_i, *)`` tensors in the original order."""
+    """Inverse of ``pack_sequence``: the list of ``(L_i, *)`` tensors in the original order.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt.nn.utils.rnn import pack_sequence, unpack_sequence
+        >>> packed = pack_sequence([rb.tensor([3.0]), rb.tensor([1.0, 2.0])], enforce_sorted=False)
+        >>> [s.tolist() for s in unpack_sequence(packed)]
+        [[3.0], [1.0, 2.0]]
+    """
     padded, lengths = pad_packed_sequence(packed_sequences, batch_first=True)
     return unpad_sequence(padded, lengths, batch_first=True)
