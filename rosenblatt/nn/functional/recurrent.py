@@ -444,9 +444,9 @@ class RNNSequence(_Recurrent):
         return self._pack_grads(dx, (dh.T,), dWih, dWhh, db, None if db is None else db.copy())
 
 
-def lstm_projected_sequence(x: Tensor, h0: Tensor, c0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None,
-                            b_hh: Tensor | None, w_hr: Tensor, reverse: bool = False,
-                            mask: Any = None) -> tuple[Tensor, Tensor, Tensor]:
+def lstm_projected_sequence(x: Tensor, h0: Tensor, c0: Tensor, w_ih: Tensor, w_hh: Tensor,
+                            b_ih: Tensor | None, b_hh: Tensor | None, w_hr: Tensor,
+                            reverse: bool = False, mask: Any = None) -> tuple[Tensor, Tensor, Tensor]:
     """An LSTM layer whose state is projected, PyTorch's ``proj_size``: ``h' = (o * tanh(c')) W_hr^T``.
 
     Step by step from differentiable ops (autograd does the backward): a rarely used option,

@@ -70,8 +70,9 @@ class MultiheadAttention(Module):
                  generator: Generator | None = None) -> None:
         super().__init__()
         if embed_dim <= 0 or num_heads <= 0 or embed_dim % num_heads:
+            remainder = embed_dim % num_heads if num_heads > 0 else "n/a"
             raise ValueError(f"MultiheadAttention: embed_dim ({embed_dim}) must be a positive multiple of "
-                             f"num_heads ({num_heads}), got remainder {embed_dim % num_heads if num_heads > 0 else 'n/a'}")
+                             f"num_heads ({num_heads}), got remainder {remainder}")
         dtype = default_float if dtype is None else xp.dtype(dtype)
         self.embed_dim, self.num_heads, self.dropout = embed_dim, num_heads, dropout
         self.kdim = embed_dim if kdim is None else kdim
@@ -162,7 +163,8 @@ class MultiheadAttention(Module):
                 or value.shape[-1] != self.vdim or key.shape[:-1] != value.shape[:-1]:
             raise ValueError(f"MultiheadAttention: key and value must match query's layout with "
                              f"{self.kdim} and {self.vdim} features and the same source length; got "
-                             f"query {tuple(query.shape)}, key {tuple(key.shape)}, value {tuple(value.shape)}")
+                             f"query {tuple(query.shape)}, key {tuple(key.shape)}, "
+                             f"value {tuple(value.shape)}")
         unbatched = query.ndim == 2
         if unbatched:
             query, key, value = (t.unsqueeze(0 if self.batch_first else 1) for t in (query, key, value))

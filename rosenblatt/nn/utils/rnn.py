@@ -92,7 +92,8 @@ def pack_padded_sequence(input: Tensor, lengths: Any, batch_first: bool = False,
         input = transpose(input, 0, 1)
     T, B = input.shape[0], input.shape[1]
     if lengths.shape[0] != B:
-        raise ValueError(f"{op}: expected {B} lengths (one per sequence of the batch), got {lengths.shape[0]}")
+        raise ValueError(f"{op}: expected {B} lengths (one per sequence of the batch), "
+                         f"got {lengths.shape[0]}")
     if B and (lengths.min() < 1 or lengths.max() > T):
         raise ValueError(f"{op}: lengths must be between 1 and the padded length {T}, got {lengths.tolist()}")
     if enforce_sorted:
