@@ -241,6 +241,16 @@ def test_instance_norm_of_other_channels_without_affine_warns_and_normalises_as_
     assert_close(ours, theirs)
 
 
+def test_convert_sync_batchnorm_leaves_instance_norms_alone_as_torch():
+    """Instance norms share batch norm's parameters and buffers but are no batch norms: a
+    SyncBatchNorm in their place would normalise over the batch."""
+    def converted(m):
+        model = m.nn.Sequential(m.nn.InstanceNorm1d(3), m.nn.InstanceNorm2d(3, affine=True),
+                                m.nn.BatchNorm2d(3))
+        return [type(layer).__name__ for layer in m.nn.SyncBatchNorm.convert_sync_batchnorm(model)]
+    assert converted(rb) == converted(torch) == ["InstanceNorm1d", "InstanceNorm2d", "SyncBatchNorm"]
+
+
 @pytest.mark.parametrize("name, args", [
     ("layer_norm", lambda m: ((4,),)), ("rms_norm", lambda m: ((4,),)), ("group_norm", lambda m: (3,)),
     ("instance_norm", lambda m: ()), ("batch_norm", lambda m: (None, None, None, None, True)),

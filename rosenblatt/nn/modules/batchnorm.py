@@ -12,7 +12,10 @@ from ..parameter import Parameter
 from .module import Module
 
 
-class _BatchNorm(Module):
+class _NormBase(Module):
+    """What batch and instance norm layers share (PyTorch's ``_NormBase``): the affine
+    parameters, the running statistics, their reset, the input-dims check and the repr."""
+
     _dims: tuple[int, ...] = ()
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
@@ -59,6 +62,16 @@ class _BatchNorm(Module):
             raise ValueError(f"{type(self).__name__}: expected {dims} input (got {input.ndim}D input "
                              f"of shape {tuple(input.shape)})")
 
+    def extra_repr(self) -> str:
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+                f"affine={self.affine}, bias={self.bias is not None}, "
+                f"track_running_stats={self.track_running_stats}")
+
+
+class _BatchNorm(_NormBase):
+    """Batch norm layers; not the instance norms, which ``SyncBatchNorm.convert_sync_batchnorm``
+    must leave alone (their statistics are per sample, not per batch)."""
+
     def forward(self, input: Tensor) -> Tensor:
         self._check_input_dim(input)
         if input.shape[1] != self.num_features:
@@ -72,11 +85,6 @@ class _BatchNorm(Module):
         use_batch = self.training or not self.track_running_stats
         return batch_norm(input, self.running_mean, self.running_var, self.weight, self.bias,
                           use_batch, momentum, self.eps)
-
-    def extra_repr(self) -> str:
-        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-                f"affine={self.affine}, bias={self.bias is not None}, "
-                f"track_running_stats={self.track_running_stats}")
 
 
 class BatchNorm1d(_BatchNorm):
@@ -112,8 +120,8 @@ class BatchNorm2d(_BatchNorm):
     _dims = (4,)
 
 
-class _InstanceNorm(_BatchNorm):
-    """Instance norm layers: ``_BatchNorm``'s parameters and buffers with PyTorch's instance-norm
+class _InstanceNorm(_NormBase):
+    """Instance norm layers: ``_NormBase``'s parameters and buffers with PyTorch's instance-norm
     defaults; the running statistics count no batches (``num_batches_tracked`` stays 0, and
     ``momentum=None`` means 0, as in PyTorch)."""
 
