@@ -28,6 +28,11 @@ def _pool_size(n: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> int:
     return out
 
 
+def _described(x: Any) -> str:
+    """What an error says a bad input was: a Tensor's shape, else its type."""
+    return str(list(x.shape)) if isinstance(x, Tensor) else type(x).__name__
+
+
 def _check_4d(op: str, x: Any, nonzero_from: int) -> None:
     """Raise unless ``x`` is an (N, C, H, W) Tensor (the pools have made an unbatched (C, H, W)
     sample a batch of one before they check) whose dims from ``nonzero_from`` on are non-empty,
@@ -35,8 +40,7 @@ def _check_4d(op: str, x: Any, nonzero_from: int) -> None:
     empty adaptive window gave a NaN or a NumPy error)."""
     if not isinstance(x, Tensor) or x.ndim != 4:
         raise ValueError(f"{op}: expected a 4-d Tensor (N, C, H, W) or an unbatched 3-d one "
-                         f"(C, H, W), got "
-                         f"{list(x.shape) if isinstance(x, Tensor) else type(x).__name__}")
+                         f"(C, H, W), got {_described(x)}")
     if not all(x.shape[nonzero_from:]):
         raise ValueError(f"{op}: expected non-zero {'C, H and W' if nonzero_from == 1 else 'H and W'}"
                          f" (only the batch may be empty), got input {list(x.shape)}")
@@ -495,7 +499,7 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
     """
     if not isinstance(input, Tensor) or input.ndim not in (3, 4):
         raise ValueError(f"dropout2d: expected a 4-d (N, C, H, W) or 3-d (N, C, L) Tensor, got "
-                         f"{list(input.shape) if isinstance(input, Tensor) else type(input).__name__}")
+                         f"{_described(input)}")
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout2d: p must be a probability in [0, 1], got {p}")
     if inplace:
@@ -522,8 +526,7 @@ def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
     """
     if not isinstance(input, Tensor) or input.ndim not in (2, 3):
         raise ValueError(f"dropout1d: expected a 3-d (N, C, L) or 2-d (C, L) Tensor (channel-wise "
-                         f"dropout over one spatial dim), got "
-                         f"{list(input.shape) if isinstance(input, Tensor) else type(input).__name__}")
+                         f"dropout over one spatial dim), got {_described(input)}")
     batch = input if input.ndim == 3 else input.unsqueeze(0)
     out = dropout2d(batch, p, training, inplace, generator)
     if out is batch:  # eval, or p = 0: the input itself, as dropout2d gives
