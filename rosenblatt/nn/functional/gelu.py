@@ -175,7 +175,6 @@ class Gelu(Function):
         return _gelu_grad(x, self.out, grad)
 
 
-
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """Gaussian error linear unit: ``x * Phi(x)`` (``approximate='tanh'``: the tanh formula).
 
