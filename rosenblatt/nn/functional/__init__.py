@@ -11,10 +11,14 @@ from .activation import (celu, celu_, elu, elu_, glu, hardshrink, hardsigmoid, h
                          hardtanh_, leaky_relu, leaky_relu_, logsigmoid, mish, prelu, relu6, relu_,
                          selu, selu_, silu, softmin, softplus, softshrink, softsign, tanhshrink,
                          threshold, threshold_)
+from .distance import cosine_similarity, normalize, pairwise_distance
 from .gelu import erf, gelu
 from .linear import dropout, embedding, linear
-from .loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy,
-                   huber_loss, kl_div, l1_loss, mse_loss, nll_loss, smooth_l1_loss)
+from .loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cosine_embedding_loss,
+                   cross_entropy, gaussian_nll_loss, hinge_embedding_loss, huber_loss, kl_div,
+                   l1_loss, margin_ranking_loss, mse_loss, multi_margin_loss,
+                   multilabel_soft_margin_loss, nll_loss, poisson_nll_loss, smooth_l1_loss,
+                   soft_margin_loss, triplet_margin_loss)
 from .normalization import batch_norm, instance_norm, layer_norm, rms_norm
 
 from .attention import scaled_dot_product_attention
@@ -24,8 +28,13 @@ from .pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_poo
                       adaptive_max_pool2d, avg_pool1d, avg_pool2d, dropout1d, dropout2d, max_pool1d,
                       max_pool2d)
 from .sampling import interpolate
+from .shuffle import channel_shuffle, pixel_shuffle, pixel_unshuffle
 
 __all__ = [
+    "cosine_similarity", "normalize", "pairwise_distance", "channel_shuffle", "pixel_shuffle",
+    "pixel_unshuffle", "cosine_embedding_loss", "gaussian_nll_loss", "hinge_embedding_loss",
+    "margin_ranking_loss", "multi_margin_loss", "multilabel_soft_margin_loss", "poisson_nll_loss",
+    "soft_margin_loss", "triplet_margin_loss",
     "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d",
     "avg_pool1d", "avg_pool2d", "conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d",
     "dropout1d", "dropout2d", "group_norm", "hardshrink", "softshrink", "interpolate", "max_pool1d", "max_pool2d",
