@@ -354,7 +354,7 @@ def test_functional_reexports_core_ops():
 
 
 # ------------------------------------------- margin, embedding and likelihood losses
-import rosenblatt.nn.functional.loss as FL  # noqa: E402  (imported directly until exported)
+import rosenblatt.nn.functional as FL  # noqa: E402
 import rosenblatt.nn.modules.loss as ML  # noqa: E402
 
 

@@ -14,11 +14,12 @@ from .activation import (celu, celu_, elu, elu_, glu, hardshrink, hardsigmoid, h
 from .distance import cosine_similarity, normalize, pairwise_distance
 from .gelu import erf, gelu
 from .linear import dropout, embedding, linear
-from .loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cosine_embedding_loss,
-                   cross_entropy, gaussian_nll_loss, hinge_embedding_loss, huber_loss, kl_div,
-                   l1_loss, margin_ranking_loss, mse_loss, multi_margin_loss,
-                   multilabel_soft_margin_loss, nll_loss, poisson_nll_loss, smooth_l1_loss,
-                   soft_margin_loss, triplet_margin_loss)
+from .loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy,
+                   gaussian_nll_loss, huber_loss, kl_div, l1_loss, mse_loss, nll_loss,
+                   poisson_nll_loss, smooth_l1_loss)
+from .margin_loss import (cosine_embedding_loss, hinge_embedding_loss, margin_ranking_loss,
+                          multi_margin_loss, multilabel_soft_margin_loss, soft_margin_loss,
+                          triplet_margin_loss)
 from .normalization import batch_norm, instance_norm, layer_norm, rms_norm
 
 from .attention import scaled_dot_product_attention

@@ -8,10 +8,10 @@ from typing import Any
 
 from ...tensor import Tensor
 from .. import functional as F
-from ..functional.loss import (_legacy_reduction, cosine_embedding_loss, gaussian_nll_loss,
-                               hinge_embedding_loss, margin_ranking_loss, multi_margin_loss,
-                               multilabel_soft_margin_loss, poisson_nll_loss, soft_margin_loss,
-                               triplet_margin_loss)
+from ..functional.loss import _legacy_reduction, gaussian_nll_loss, poisson_nll_loss
+from ..functional.margin_loss import (cosine_embedding_loss, hinge_embedding_loss, margin_ranking_loss,
+                                      multi_margin_loss, multilabel_soft_margin_loss, soft_margin_loss,
+                                      triplet_margin_loss)
 from .module import Module
 
 
