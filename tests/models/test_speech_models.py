@@ -36,16 +36,17 @@ def torch_mfcc_gru(c):
     return m
 
 
-@pytest.mark.parametrize("model, ref, features", [
-    (MelCNN(MelCNNConfig(num_samples=4000, dropout=0.0)),
-     torch_mel_cnn(MelCNNConfig(num_samples=4000, dropout=0.0)),
+@pytest.mark.parametrize("make, features", [
+    (lambda: (MelCNN(MelCNNConfig(num_samples=4000, dropout=0.0)),
+              torch_mel_cnn(MelCNNConfig(num_samples=4000, dropout=0.0))),
      lambda x: audio.log_mel_spectrogram(audio.peak_normalize(x), 8000, 256, 160, 32, top_db=35.0)[:, None]),
-    (MFCCGRU(MFCCGRUConfig(num_layers=2, dropout=0.0)),
-     torch_mfcc_gru(MFCCGRUConfig(num_layers=2, dropout=0.0)),
+    (lambda: (MFCCGRU(MFCCGRUConfig(num_layers=2, dropout=0.0)),
+              torch_mfcc_gru(MFCCGRUConfig(num_layers=2, dropout=0.0))),
      lambda x: audio.mfcc(audio.peak_normalize(x), 8000, 13, 256, 160, 32)),
 ], ids=["MelCNN", "MFCCGRU"])
 @pytest.mark.parametrize("train", [True, False])
-def test_matches_a_pytorch_mirror_on_the_same_features(model, ref, features, train):
+def test_matches_a_pytorch_mirror_on_the_same_features(make, features, train):
+    model, ref = make()  # fresh per case: no gradients or statistics left by the other one
     assert [(k, tuple(v.shape)) for k, v in model.state_dict().items()] == \
         [(k, tuple(v.shape)) for k, v in ref.state_dict().items()]
     model.load_state_dict({k: v.detach().numpy().copy() for k, v in ref.state_dict().items()})
