@@ -297,7 +297,19 @@ class Softsign(Module):
         return F.softsign(input)
 
 
-class Hardshrink(Module):
+class _Shrink(Module):
+    """The threshold ``lambd`` Hardshrink and Softshrink share (separate classes in PyTorch:
+    neither is an instance of the other)."""
+
+    def __init__(self, lambd: float = 0.5) -> None:
+        super().__init__()
+        self.lambd = lambd
+
+    def extra_repr(self) -> str:
+        return f"{self.lambd}"
+
+
+class Hardshrink(_Shrink):
     """``x`` where ``|x| > lambd``, else 0.
 
     Example:
@@ -306,18 +318,11 @@ class Hardshrink(Module):
         tensor([-1.,  0.])
     """
 
-    def __init__(self, lambd: float = 0.5) -> None:
-        super().__init__()
-        self.lambd = lambd
-
     def forward(self, input: Tensor) -> Tensor:
         return F.hardshrink(input, self.lambd)
 
-    def extra_repr(self) -> str:
-        return f"{self.lambd}"
 
-
-class Softshrink(Hardshrink):
+class Softshrink(_Shrink):
     """``x - lambd`` above ``lambd``, ``x + lambd`` below ``-lambd``, else 0.
 
     Example:

@@ -207,7 +207,22 @@ class AdaptiveMaxPool1d(_AdaptiveMaxPoolNd):
         return adaptive_max_pool1d(input, self.output_size, self.return_indices)
 
 
-class Dropout2d(Module):
+class _ChannelDropout(Module):
+    """What Dropout1d and Dropout2d share (separate classes in PyTorch: neither is an instance
+    of the other)."""
+
+    def __init__(self, p: float = 0.5, inplace: bool = False, generator: Generator | None = None) -> None:
+        super().__init__()
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"{type(self).__name__}: dropout probability has to be between 0 and 1, "
+                             f"but got {p}")
+        self.p, self.inplace, self.generator = p, inplace, generator
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout2d(_ChannelDropout):
     """Zero whole channels with probability ``p`` in training, scaling the rest by ``1/(1-p)``.
 
     Identity in eval mode.  Adjacent pixels of a feature map are strongly
@@ -226,21 +241,11 @@ class Dropout2d(Module):
         (2, 4, 3, 3)
     """
 
-    def __init__(self, p: float = 0.5, inplace: bool = False, generator: Generator | None = None) -> None:
-        super().__init__()
-        if not 0.0 <= p <= 1.0:
-            raise ValueError(f"{type(self).__name__}: dropout probability has to be between 0 and 1, "
-                             f"but got {p}")
-        self.p, self.inplace, self.generator = p, inplace, generator
-
     def forward(self, input: Tensor) -> Tensor:
         return dropout2d(input, self.p, self.training, self.inplace, generator=self.generator)
 
-    def extra_repr(self) -> str:
-        return f"p={self.p}, inplace={self.inplace}"
 
-
-class Dropout1d(Dropout2d):
+class Dropout1d(_ChannelDropout):
     """Zero whole channels of an (N, C, L) batch or a (C, L) sample with probability ``p`` in
     training, scaling the rest by ``1/(1-p)``; arguments as ``Dropout2d``.
 
