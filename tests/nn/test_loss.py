@@ -166,7 +166,8 @@ def test_binary_cross_entropy(reduction, weight):
     x = rng.uniform(0.05, 0.95, (5, 3))
     y = rng.uniform(size=(5, 3))
     w = rng.uniform(0.5, 2, (3,)) if weight else None
-    _compare(lambda x, y: F.binary_cross_entropy(x, y, None if w is None else rb.tensor(w), reduction),
+    _compare(lambda x, y: F.binary_cross_entropy(x, y, None if w is None else rb.tensor(w),
+                                                       reduction=reduction),
              lambda x, y: TF.binary_cross_entropy(x, y, None if w is None else torch.from_numpy(w),
                                                   reduction=reduction), x, y, grad_others=(0,))
 
@@ -192,8 +193,8 @@ def test_binary_cross_entropy_with_logits(reduction, weight, pos_weight):
     w = rng.uniform(0.5, 2, (4, 1)) if weight else None
     pw = rng.uniform(0.5, 3, (3,)) if pos_weight else None
     _compare(lambda x, y: F.binary_cross_entropy_with_logits(
-                 x, y, None if w is None else rb.tensor(w), reduction,
-                 None if pw is None else rb.tensor(pw)),
+                 x, y, None if w is None else rb.tensor(w), reduction=reduction,
+                 pos_weight=None if pw is None else rb.tensor(pw)),
              lambda x, y: TF.binary_cross_entropy_with_logits(
                  x, y, None if w is None else torch.from_numpy(w), reduction=reduction,
                  pos_weight=None if pw is None else torch.from_numpy(pw)),
@@ -321,6 +322,38 @@ def test_legacy_size_average_and_reduce_set_the_reduction_like_torch(name):
             flags = dict(size_average=size_average, reduce=reduce)
             assert getattr(nn, name)(**flags).reduction == getattr(torch.nn, name)(**flags).reduction
 
+
+
+def test_older_functional_losses_take_torchs_positional_legacy_flags():
+    """size_average/reduce sit where PyTorch has them (reduction was the 3rd argument of
+    mse_loss, so F.mse_loss(x, y, False) meant 'mean' instead of PyTorch's 'sum')."""
+    rng = numpy.random.default_rng(34)
+    x, p = rng.standard_normal((3, 4)), rng.uniform(0.1, 0.9, (3, 4))
+    t = numpy.array([0, 3, 1])
+    calls = [("mse_loss", (x, p)), ("l1_loss", (x, p)), ("smooth_l1_loss", (x, p)),
+             ("kl_div", (x, p)), ("binary_cross_entropy", (p, p[::-1].copy(), None)),
+             ("binary_cross_entropy_with_logits", (x, p, None)),
+             ("cross_entropy", (x, t, None)), ("nll_loss", (x, t, None))]
+    for name, args in calls:
+        t_args = [None if a is None else torch.from_numpy(a) for a in args]
+        r_args = [None if a is None else rb.tensor(a) for a in args]
+        for size_average, reduce in [(False, None), (None, False), (True, True)]:
+            if name in ("cross_entropy", "nll_loss"):  # ignore_index sits between them
+                flags = (size_average, -100, reduce)
+            else:
+                flags = (size_average, reduce)
+            with pytest.warns(UserWarning, match="please use reduction='(sum|none|mean)' instead"):
+                want = getattr(TF, name)(*t_args, *flags)
+            with pytest.warns(UserWarning, match=f"please use reduction='{_legacy_name(size_average, reduce)}'"):
+                out = getattr(F, name)(*r_args, *flags)
+            assert_close(out, want, what=f"{name}{flags}")
+        # reduction and what follows it still work by keyword
+        assert_close(getattr(F, name)(*r_args, reduction="sum"),
+                     getattr(TF, name)(*t_args, reduction="sum"), what=name)
+
+
+def _legacy_name(size_average, reduce):
+    return "none" if reduce is False else ("sum" if size_average is False else "mean")
 
 def test_classification_loss_modules_and_weight_buffers():
     w = numpy.array([0.5, 1.0, 2.0])

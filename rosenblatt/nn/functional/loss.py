@@ -22,12 +22,15 @@ _REDUCTIONS = ("none", "mean", "sum")
 
 
 def _legacy_reduction(size_average: Any, reduce: Any, stacklevel: int = 3) -> str:
-    """PyTorch's mapping of the deprecated ``size_average``/``reduce`` flags (None counts as True)."""
-    warnings.warn("size_average and reduce args will be deprecated, please use "
-                  "reduction='mean', 'sum' or 'none' instead", UserWarning, stacklevel=stacklevel)
+    """PyTorch's mapping of the deprecated ``size_average``/``reduce`` flags (None counts as True),
+    with its warning naming the equivalent ``reduction``."""
     if reduce is not None and not reduce:
-        return "none"
-    return "sum" if size_average is not None and not size_average else "mean"
+        reduction = "none"
+    else:
+        reduction = "sum" if size_average is not None and not size_average else "mean"
+    warnings.warn(f"size_average and reduce args will be deprecated, please use "
+                  f"reduction='{reduction}' instead.", UserWarning, stacklevel=stacklevel)
+    return reduction
 
 
 def _reduction(size_average: Any, reduce: Any, reduction: str, op: str) -> str:
@@ -234,8 +237,8 @@ def _weight_array(weight: Any, n_classes: int, dtype: Any, op: str) -> Any:
 
 
 def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
-                  ignore_index: int = -100, reduction: str = "mean",
-                  label_smoothing: float = 0.0) -> Tensor:
+                  size_average: Any = None, ignore_index: int = -100, reduce: Any = None,
+                  reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
     """Cross entropy between ``softmax(input)`` over dim 1 and the target (one fused, stable op).
 
     ``loss_n = -sum_c w_c y_nc log softmax(x_n)_c``, with ``y`` one-hot of the
@@ -249,6 +252,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
         weight: ``(C,)`` rescaling per class.
         ignore_index: index targets equal to it add nothing (and don't count in the mean).
         reduction: 'none' | 'mean' | 'sum'.  'mean' divides by the summed target weights.
+            ``size_average``/``reduce`` are the deprecated flags (they override it, with a warning).
         label_smoothing: in ``[0, 1]``.
 
     Example:
@@ -257,16 +261,20 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
         >>> round(rb.nn.functional.cross_entropy(logits, rb.tensor([0])).item(), 4)
         0.2395
     """
+    reduction = _reduction(size_average, reduce, reduction, "cross_entropy")
     return _class_loss(input, target, weight, ignore_index, reduction, label_smoothing,
                        softmax=True, op="cross_entropy")
 
 
-def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, ignore_index: int = -100,
+def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
+             size_average: Any = None, ignore_index: int = -100, reduce: Any = None,
              reduction: str = "mean") -> Tensor:
     """Negative log-likelihood of class indices given log-probabilities ``input`` (dim 1).
 
     ``loss_n = -w_{t_n} input[n, t_n]``; 'mean' divides by the summed weights.
+    ``size_average``/``reduce`` are the deprecated flags.
     """
+    reduction = _reduction(size_average, reduce, reduction, "nll_loss")
     target_data = _data(target)
     if target_data.dtype.kind not in "iu":
         raise TypeError(f"nll_loss(): target must hold integer class indices, got {target_data.dtype}")
@@ -340,8 +348,12 @@ class _BCE(Function):
 
 
 def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                         size_average: Any = None, reduce: Any = None,
                          reduction: str = "mean") -> Tensor:
-    """``-w (y log x + (1 - y) log(1 - x))`` for probabilities ``x``; each log is clamped to >= -100."""
+    """``-w (y log x + (1 - y) log(1 - x))`` for probabilities ``x``; each log is clamped to >= -100.
+
+    ``size_average``/``reduce`` are the deprecated flags."""
+    reduction = _reduction(size_average, reduce, reduction, "binary_cross_entropy")
     _same_shape(input, target, "binary_cross_entropy")
     x = input.data
     if _data(target).dtype != x.dtype:  # PyTorch refuses; NumPy would give float64 for int labels
@@ -379,13 +391,16 @@ class _BCEWithLogits(Function):
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                                     size_average: Any = None, reduce: Any = None,
                                      reduction: str = "mean",
                                      pos_weight: Tensor | None = None) -> Tensor:
     """Sigmoid and binary cross entropy in one stable op (no log of 0 for logits of +-1e4).
 
     ``loss = -w [p y log sigmoid(x) + (1 - y) log(1 - sigmoid(x))]`` with ``p = pos_weight``
     broadcast over the last (class) dim.  ``weight`` and ``pos_weight`` get no gradient.
+    ``size_average``/``reduce`` are the deprecated flags.
     """
+    reduction = _reduction(size_average, reduce, reduction, "binary_cross_entropy_with_logits")
     _same_shape(input, target, "binary_cross_entropy_with_logits")
     dtype = input.dtype
     if _data(target).dtype.kind != "f":  # PyTorch refuses; NumPy would give float64
@@ -399,26 +414,30 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
 
 
 # ---------------------------------------------------------------------- regression
-def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean",
-             weight: Tensor | None = None) -> Tensor:
+def mse_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
+             reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
     """Mean squared error ``(x - y)^2``; with ``weight`` (the input's shape), ``w (x - y)^2``
-    and 'mean' divides by ``sum(w)``."""
+    and 'mean' divides by ``sum(w)``.  ``size_average``/``reduce`` are the deprecated flags."""
+    reduction = _reduction(size_average, reduce, reduction, "mse_loss")
     _warn_if_shapes_differ(input, target, "mse_loss")
     d = sub(input, target)
     return _reduce_weighted(mul(d, d), input, weight, reduction, "mse_loss")
 
 
-def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean",
-            weight: Tensor | None = None) -> Tensor:
+def l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
+            reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
     """Mean absolute error ``|x - y|``; with ``weight`` (the input's shape), ``w |x - y|``
-    and 'mean' divides by ``sum(w)``."""
+    and 'mean' divides by ``sum(w)``.  ``size_average``/``reduce`` are the deprecated flags."""
+    reduction = _reduction(size_average, reduce, reduction, "l1_loss")
     _warn_if_shapes_differ(input, target, "l1_loss")
     return _reduce_weighted(abs_(sub(input, target)), input, weight, reduction, "l1_loss")
 
 
-def smooth_l1_loss(input: Tensor, target: Tensor, reduction: str = "mean",
-                   beta: float = 1.0) -> Tensor:
-    """``0.5 d^2 / beta`` where ``|d| < beta``, else ``|d| - 0.5 beta`` (``d = x - y``)."""
+def smooth_l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
+                   reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    """``0.5 d^2 / beta`` where ``|d| < beta``, else ``|d| - 0.5 beta`` (``d = x - y``).
+    ``size_average``/``reduce`` are the deprecated flags."""
+    reduction = _reduction(size_average, reduce, reduction, "smooth_l1_loss")
     _warn_if_shapes_differ(input, target, "smooth_l1_loss")
     if beta < 0:
         raise ValueError(f"smooth_l1_loss(): beta must be non-negative, got {beta}")
@@ -440,13 +459,17 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
                             weight, reduction, "huber_loss", mean_over_weights=False)
 
 
-def kl_div(input: Tensor, target: Tensor, reduction: str = "mean", log_target: bool = False) -> Tensor:
+def kl_div(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
+           reduction: str = "mean", log_target: bool = False) -> Tensor:
     """KL divergence with ``input`` as log-probabilities: ``y (log y - x)`` (0 where y = 0).
 
     ``reduction='batchmean'`` divides the sum by the batch size (the true KL);
     'mean' divides by the number of elements, as PyTorch does.  A target of another shape is
-    broadcast without a warning, as PyTorch does.
+    broadcast without a warning, as PyTorch does.  ``size_average``/``reduce`` are the
+    deprecated flags (they override ``reduction``).
     """
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce)
     if _data(input).dtype.kind in "biu" or _data(target).dtype.kind in "biu":
         raise RuntimeError(f"kl_div(): integer inputs are not supported (PyTorch's rule), got "
                            f"{_data(input).dtype} and {_data(target).dtype}; convert them with .float()")
