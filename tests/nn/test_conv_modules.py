@@ -168,6 +168,9 @@ def test_conv_bad_arguments_raise():
     (lambda m: m.MaxPool2d((3, 2), stride=(2, 1), padding=1, ceil_mode=True), (2, 3, 7, 6)),
     (lambda m: m.MaxPool2d(3, stride=1, dilation=2), (1, 2, 9, 9)),
     (lambda m: m.MaxPool1d(3, stride=2, padding=1), (2, 3, 10)),
+    # AvgPool1d keeps 1-tuples, as PyTorch's: its repr reads kernel_size=(3,), stride=(3,), ...
+    (lambda m: m.AvgPool1d(3), (2, 3, 10)),
+    (lambda m: m.AvgPool1d((3,), [2], 1, ceil_mode=True, count_include_pad=False), (2, 3, 10)),
     (lambda m: m.AvgPool2d(2), (2, 3, 8, 8)),
     (lambda m: m.AvgPool2d(3, stride=2, padding=1, count_include_pad=False), (2, 3, 7, 7)),
     (lambda m: m.AvgPool2d(3, stride=2, padding=1, ceil_mode=True), (2, 3, 8, 8)),

@@ -68,6 +68,11 @@ class MaxPool1d(_MaxPoolNd):
                           self.ceil_mode, self.return_indices)
 
 
+def _one_tuple(value: Any) -> tuple:
+    """PyTorch's ``_single``: an iterable as a tuple, anything else in a 1-tuple."""
+    return tuple(value) if isinstance(value, (tuple, list)) else (value,)
+
+
 class _AvgPoolNd(Module):
     """The repr the 1-d and 2-d average pools share (PyTorch's: no ceil_mode)."""
 
@@ -118,9 +123,12 @@ class AvgPool1d(_AvgPoolNd):
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
                  ceil_mode: bool = False, count_include_pad: bool = True) -> None:
         super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = kernel_size if stride is None else stride
-        self.padding, self.ceil_mode, self.count_include_pad = padding, ceil_mode, count_include_pad
+        # 1-tuples, as PyTorch's AvgPool1d keeps them (its repr reads kernel_size=(3,)); the
+        # other pools keep their arguments as given
+        self.kernel_size = _one_tuple(kernel_size)
+        self.stride = _one_tuple(kernel_size if stride is None else stride)
+        self.padding = _one_tuple(padding)
+        self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
 
     def forward(self, input: Tensor) -> Tensor:
         return avg_pool1d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
