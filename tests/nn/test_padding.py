@@ -54,6 +54,22 @@ def test_non_constant_padding_refuses_other_input_dims_as_torch(name, extra_dims
         make()(rb.zeros(*shape))
 
 
+
+@pytest.mark.parametrize("name, pad, shape", [("CircularPad1d", (1, 1, 1, 1), (2, 3, 4, 3)),
+                                              ("CircularPad2d", (2, 0), (2, 3))])
+def test_circular_padding_checks_its_own_dims_whatever_the_padding_as_torch(name, pad, shape):
+    """F.pad would take these (a 4-tuple on 4-d input, a pair on 2-d); PyTorch's circular layers
+    refuse them by their own dims (the reflection and replication layers take them)."""
+    make, tmake = _pair(name, pad)
+    with pytest.raises(ValueError, match="expected"):
+        tmake()(torch.zeros(shape))
+    dims = 1 if name.endswith("1d") else 2
+    with pytest.raises(ValueError, match=rf"{name}: expected a {dims + 1}-d \(unbatched\) or "
+                                         rf"{dims + 2}-d \(batched\) input"):
+        make()(rb.zeros(*shape))
+    reflection = name.replace("Circular", "Reflection")
+    check_layer(*_pair(reflection, pad), shape)
+
 @pytest.mark.parametrize("name, pad, shape", [
     ("ReflectionPad1d", 5, (2, 3, 5)), ("ReflectionPad2d", (4, 0, 0, 0), (3, 4, 4)),
     ("ReflectionPad2d", (0, 0, 0, 3), (1, 3, 3, 8)), ("CircularPad1d", (0, 6), (2, 5)),

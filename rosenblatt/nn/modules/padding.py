@@ -30,12 +30,15 @@ class _PadNd(Module):
         if self.mode != "constant":
             # PyTorch's non-constant modes take an unbatched or a batched input only: a
             # (C, W) or (N, C, W) for one padded dim, a (C, H, W) or (N, C, H, W) for two.
-            padded = len(self.padding) // 2
-            if input.ndim not in (padded + 1, padded + 2):
-                raise ValueError(f"{self._get_name()}: expected a {padded + 1}-d (unbatched) or "
-                                 f"{padded + 2}-d (batched) input for padding {self.padding}, "
-                                 f"got shape {list(input.shape)}")
+            self._check_dims(input, len(self.padding) // 2)
         return pad(input, self.padding, self.mode, self.value)
+
+    def _check_dims(self, input: Tensor, padded: int) -> None:
+        """Raise unless ``input`` is ``padded + 1``-d (unbatched) or ``padded + 2``-d (batched)."""
+        if input.ndim not in (padded + 1, padded + 2):
+            raise ValueError(f"{self._get_name()}: expected a {padded + 1}-d (unbatched) or "
+                             f"{padded + 2}-d (batched) input for padding {self.padding}, "
+                             f"got shape {list(input.shape)}")
 
     def extra_repr(self) -> str:
         return f"{self.padding}"
@@ -70,6 +73,13 @@ class _ReplicationPadNd(_PadNd):
 
 class _CircularPadNd(_PadNd):
     mode = "circular"
+
+    def forward(self, input: Tensor) -> Tensor:
+        # PyTorch's circular layers (unlike the reflection and replication ones) first check the
+        # input against their own dims, whatever the padding's length: CircularPad1d refuses a
+        # 4-d input even with a 4-tuple padding that F.pad would take
+        self._check_dims(input, self.dims)
+        return super().forward(input)
 
 
 class ConstantPad1d(_ConstantPadNd):
