@@ -355,6 +355,32 @@ def test_older_functional_losses_take_torchs_positional_legacy_flags():
 def _legacy_name(size_average, reduce):
     return "none" if reduce is False else ("sum" if size_average is False else "mean")
 
+
+@pytest.mark.parametrize("name, args, arg", [
+    ("binary_cross_entropy", ("p", "p", "w"), 2), ("binary_cross_entropy_with_logits", ("x", "p", "w"), 2),
+    ("binary_cross_entropy_with_logits", ("x", "p", None, None, None, "mean", "w"), 6),
+    ("cross_entropy", ("x", "t", "c"), 2), ("nll_loss", ("x", "t", "c"), 2),
+    ("multi_margin_loss", ("x", "t", 1, 1.0, "c"), 4), ("soft_margin_loss", ("x", "x"), 1),
+])
+def test_losses_refuse_a_grad_on_arguments_torch_cannot_differentiate(name, args, arg):
+    """A class weight (or soft_margin_loss's target) that requires grad got none, silently;
+    PyTorch refuses it, and takes it under no_grad or detached."""
+    rng = numpy.random.default_rng(35)
+    values = {"p": rng.uniform(0.1, 0.9, (4, 3)), "x": rng.standard_normal((4, 3)),
+              "w": rng.uniform(0.5, 2, (4, 3)), "c": rng.uniform(0.5, 2, (3,)),
+              "t": numpy.array([0, 2, 1, 1])}
+    def call(lib, module, requires_grad):
+        made = [lib(values[a]) if a in values else a for a in args]
+        made[arg].requires_grad_(requires_grad)
+        return getattr(module, name)(*made)
+    with pytest.raises(RuntimeError, match="not differentiable with respect to argument"):
+        call(torch.from_numpy, TF, True)
+    with pytest.raises(RuntimeError, match="not differentiable with respect to argument"):
+        call(rb.tensor, F, True)
+    with torch.no_grad(), rb.no_grad():
+        assert_close(call(rb.tensor, F, True), call(torch.from_numpy, TF, True))
+    assert_close(call(rb.tensor, F, False), call(torch.from_numpy, TF, False))
+
 def test_classification_loss_modules_and_weight_buffers():
     w = numpy.array([0.5, 1.0, 2.0])
     ours = nn.CrossEntropyLoss(weight=rb.tensor(w), ignore_index=1, label_smoothing=0.1)

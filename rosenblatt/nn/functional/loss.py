@@ -12,7 +12,7 @@ import warnings
 from typing import Any
 
 from ..._backend import xp
-from ...autograd import no_grad
+from ...autograd import is_grad_enabled, no_grad
 from ...autograd.function import Function
 from ...ops import abs as abs_, exp, log, mul, sub, where
 from ...ops.pointwise import sigmoid_given_exp
@@ -66,6 +66,14 @@ def _reduce_weighted(loss: Tensor, input: Tensor, weight: Tensor | None, reducti
     if reduction == "mean" and mean_over_weights:
         return loss.sum() / weight.sum()
     return _reduce(loss, reduction, op)
+
+
+def _refuse_grad(t: Any, arg: str, op: str) -> None:
+    """Raise, as PyTorch does, for an argument its kernel has no derivative for (class weights,
+    some targets) that requires grad: it would otherwise get no gradient, silently."""
+    if isinstance(t, Tensor) and t.requires_grad and is_grad_enabled():
+        raise RuntimeError(f"{op}(): not differentiable with respect to argument '{arg}', which "
+                           f"requires grad (PyTorch refuses it too); pass {arg}.detach()")
 
 
 def _data(t: Any) -> Any:
@@ -229,6 +237,7 @@ def _index_terms(t: Any, n_classes: int, weight: Any, ignore_index: int, op: str
 def _weight_array(weight: Any, n_classes: int, dtype: Any, op: str) -> Any:
     if weight is None:
         return None
+    _refuse_grad(weight, "weight", op)
     w = _data(weight).astype(dtype, copy=False)
     if w.shape != (n_classes,):
         raise ValueError(f"{op}(): weight must have shape ({n_classes},) (one per class), "
@@ -363,6 +372,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
         raise ValueError(f"binary_cross_entropy(): all elements of input should be between 0 and 1, "
                          f"got values in [{float(x.min())}, {float(x.max())}]; use "
                          f"binary_cross_entropy_with_logits for logits")
+    _refuse_grad(weight, "weight", "binary_cross_entropy")
     w = None if weight is None else xp.broadcast_to(_data(weight), x.shape).astype(x.dtype)
     return _reduce(_BCE.apply(input, target, w=w), reduction, "binary_cross_entropy")
 
@@ -407,6 +417,8 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
         raise RuntimeError(f"binary_cross_entropy_with_logits(): target must hold floating-point "
                            f"probabilities, got {_data(target).dtype}; convert it, e.g. "
                            f"target.to(input.dtype)")
+    _refuse_grad(weight, "weight", "binary_cross_entropy_with_logits")
+    _refuse_grad(pos_weight, "pos_weight", "binary_cross_entropy_with_logits")
     w = None if weight is None else _data(weight).astype(dtype, copy=False)
     pw = None if pos_weight is None else _data(pos_weight).astype(dtype, copy=False)
     loss = _BCEWithLogits.apply(input, target, w=w, pos_weight=pw)

@@ -13,7 +13,8 @@ from ...ops import clamp_min, gather, minimum, relu, sqrt, where
 from ...tensor import Tensor
 from .activation import logsigmoid
 from .distance import pairwise_distance
-from .loss import _data, _reduce, _reduction
+from .loss import _data, _reduce, _reduction, _refuse_grad
+
 
 def _same_ndim(tensors: dict[str, Any], op: str) -> None:
     if len({t.ndim for t in tensors.values()}) > 1:
@@ -105,6 +106,7 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average: Any = None, re
     """
     reduction = _reduction(size_average, reduce, reduction, "soft_margin_loss")
     _target_fits_input(input, target, "soft_margin_loss")
+    _refuse_grad(target, "target", "soft_margin_loss")  # PyTorch's kernel has no target gradient
     return _reduce(-logsigmoid(input * target), reduction, "soft_margin_loss")
 
 
@@ -244,6 +246,7 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
     if weight is not None and weight.ndim != 1:
         raise ValueError(f"{op}(): weight must be one-dimensional (one per class), got shape "
                          f"{tuple(weight.shape)}")
+    _refuse_grad(weight, "weight", op)
     x, t = input.shape, _data(target)
     out_shape = t.shape  # 'none' gives one loss per target entry: (N), (1) or ()
     if not (input.ndim == 0 or (input.ndim <= 2 and x[-1] != 0)):
