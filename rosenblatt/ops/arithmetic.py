@@ -20,7 +20,10 @@ class Add(Function):
     saves_arrays = False
 
     def forward(self, x, y):
-        return _torch_dtype(x + y, x, y)
+        try:
+            return _torch_dtype(x + y, x, y)
+        except OverflowError as error:  # a Python int outside an integer dtype: PyTorch wraps it
+            return self.forward(*_wrapped_int(x, y, error))
 
     def backward(self, grad):
         return grad, grad
@@ -30,7 +33,10 @@ class Sub(Function):
     saves_arrays = False
 
     def forward(self, x, y):
-        return _torch_dtype(x - y, x, y)
+        try:
+            return _torch_dtype(x - y, x, y)
+        except OverflowError as error:  # a Python int outside an integer dtype: PyTorch wraps it
+            return self.forward(*_wrapped_int(x, y, error))
 
     def backward(self, grad):
         return grad, (-grad if self.parents[1] is not None else None)
@@ -41,7 +47,10 @@ class Mul(Function):
 
     def forward(self, x, y):
         self.x, self.y = x, y
-        return _torch_dtype(x * y, x, y)
+        try:
+            return _torch_dtype(x * y, x, y)
+        except OverflowError as error:  # a Python int outside an integer dtype: PyTorch wraps it
+            return self.forward(*_wrapped_int(x, y, error))
 
     def backward(self, grad):
         p = self.parents
@@ -78,8 +87,9 @@ class Pow(Function):
 
     def forward(self, x, y):
         base = x
-        if not isinstance(x, xp.ndarray):
-            x = xp.asarray(x, dtype=result_type(x, y))  # keep 2 ** t in t's dtype
+        if not isinstance(x, xp.ndarray):  # keep 2 ** t in t's dtype (300 ** uint8 wraps 300, as PyTorch)
+            dtype = result_type(x, y)
+            x = _int_in(x, dtype) if type(x) is int and dtype.kind in "iu" else xp.asarray(x, dtype=dtype)
         self.x, self.y = x, y
         try:
             out = _number_power(x, y) if type(y) is float else x ** y
@@ -126,11 +136,31 @@ def _integer_power(x, y):
     return xp.where(negative & (xp.abs(x) != 1), 0, unit_power)
 
 
+def _wrapped_int(x: Any, y: Any, error: OverflowError) -> tuple[Any, Any]:
+    """``x, y`` with a Python int that NumPy refused for the other operand's integer dtype (the
+    ``error``) cast to that dtype as PyTorch casts it, wrapping around: ``uint8 + 300`` adds 44,
+    ``uint8 + -1`` adds 255.  Ints outside [-2**63, 2**64) raise, as in PyTorch."""
+    if type(y) is int and isinstance(x, _ndarray) and x.dtype.kind in "iu":
+        return x, _int_in(y, x.dtype)
+    if type(x) is int and isinstance(y, _ndarray) and y.dtype.kind in "iu":
+        return _int_in(x, y.dtype), y
+    raise error
+
+
+def _int_in(number: int, dtype: Any) -> Any:
+    """The Python int ``number`` as a 0-d array of the integer ``dtype``, modulo 2 ** bits (C's
+    cast, as PyTorch's); OverflowError outside [-2**63, 2**64)."""
+    return xp.asarray(number, dtype=xp.uint64 if number >= 2 ** 63 else xp.int64).astype(dtype)
+
+
 class RoundedDivide(Function):
     """``x / y`` rounded toward -inf ('floor') or 0 ('trunc'); gradient zero, as in PyTorch."""
 
     def forward(self, x, y, mode="floor"):
-        quotient = _rounded_quotient(x, y, mode)
+        try:
+            quotient = _rounded_quotient(x, y, mode)
+        except OverflowError as error:  # a Python int outside an integer dtype: PyTorch wraps it
+            return self.forward(*_wrapped_int(x, y, error), mode)
         op = "floor_divide()" if mode == "floor" else "div(rounding_mode='trunc')"
         return _torch_dtype(_no_integer_division_by_zero(quotient, y, op), x, y)
 
@@ -151,7 +181,10 @@ class Remainder(Function):
 
     def forward(self, x, y, mode="floor"):
         self.x, self.y, self.mode = x, y, mode
-        out = xp.remainder(x, y) if mode == "floor" else xp.fmod(x, y)
+        try:
+            out = xp.remainder(x, y) if mode == "floor" else xp.fmod(x, y)
+        except OverflowError as error:  # a Python int outside an integer dtype: PyTorch wraps it
+            return self.forward(*_wrapped_int(x, y, error), mode)
         op = "remainder()" if mode == "floor" else "fmod()"
         return _torch_dtype(_no_integer_division_by_zero(out, y, op), x, y)
 
@@ -185,7 +218,10 @@ class Maximum(Function):
 
     def forward(self, x, y):
         self.x, self.y = x, y
-        return _torch_dtype(xp.maximum(x, y), x, y)
+        try:
+            return _torch_dtype(xp.maximum(x, y), x, y)
+        except OverflowError as error:  # a Python int outside an integer dtype: PyTorch wraps it
+            return self.forward(*_wrapped_int(x, y, error))
 
     def backward(self, grad):
         # Ties split the gradient evenly, as PyTorch does.
@@ -197,7 +233,10 @@ class Minimum(Function):
 
     def forward(self, x, y):
         self.x, self.y = x, y
-        return _torch_dtype(xp.minimum(x, y), x, y)
+        try:
+            return _torch_dtype(xp.minimum(x, y), x, y)
+        except OverflowError as error:  # a Python int outside an integer dtype: PyTorch wraps it
+            return self.forward(*_wrapped_int(x, y, error))
 
     def backward(self, grad):
         return _split_ties(grad, self.x > self.y, self.x < self.y, self.x == self.y)
@@ -491,7 +530,13 @@ def _constant(array: Any) -> Tensor:
 
 def _comparison(ufunc: Any, name: str) -> Any:
     def compare(input: Any, other: Any) -> Tensor:
-        return _constant(ufunc(_arr(input), _arr(other)))
+        a, b = _arr(input), _arr(other)
+        if a.dtype != b.dtype and a.dtype.kind in "iu" and b.dtype.kind in "iu":
+            # PyTorch compares in the promoted dtype, into which it wraps what doesn't fit (so
+            # uint8 255 == -1), where NumPy compares the values exactly
+            dtype = result_type(a, b)
+            a, b = a.astype(dtype, copy=False), b.astype(dtype, copy=False)
+        return _constant(ufunc(a, b))
 
     compare.__name__ = compare.__qualname__ = name
     compare.__doc__ = f"Element-wise ``{ufunc.__name__}``, a bool tensor (not differentiable)."
@@ -514,7 +559,11 @@ def _bitwise(ufunc: Any, name: str) -> Any:
     def bitwise(input: Any, other: Any) -> Tensor:
         a, b = _operand(input), _operand(other)
         dtype = _integer_dtype(name, a, b)
-        return _constant(ufunc(a, b).astype(dtype, copy=False))
+        try:
+            out = ufunc(a, b)
+        except OverflowError as error:  # a Python int outside an integer dtype: PyTorch wraps it
+            out = ufunc(*_wrapped_int(a, b, error))
+        return _constant(out.astype(dtype, copy=False))
 
     bitwise.__name__ = bitwise.__qualname__ = name
     bitwise.__doc__ = (f"Element-wise ``{ufunc.__name__}`` of integer or bool tensors (the ``{name[8:]}`` "

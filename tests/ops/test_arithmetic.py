@@ -85,6 +85,30 @@ def test_integer_arithmetic():
         check_op(None, op, inputs=[a, b])
 
 
+def _wrapping_cases():
+    """(dtype, op) pairs with a Python int outside the integer dtype (or a 0-d int64 tensor)."""
+    cmp = lambda m, x, y: x == m.tensor(y)  # noqa: E731
+    return [("uint8", lambda m, x: x + 300), ("uint8", lambda m, x: x - 300), ("uint8", lambda m, x: 300 - x),
+            ("uint8", lambda m, x: x * -1), ("uint8", lambda m, x: x + 2 ** 63), ("int64", lambda m, x: x + 2 ** 63),
+            ("int8", lambda m, x: x * 200), ("int32", lambda m, x: x + 2 ** 40), ("uint8", lambda m, x: x // 300),
+            ("uint8", lambda m, x: 300 // x), ("uint8", lambda m, x: x % 300), ("uint8", lambda m, x: m.fmod(x, 300)),
+            ("uint8", lambda m, x: m.div(x, 300, rounding_mode="trunc")), ("uint8", lambda m, x: 300 ** x),
+            ("uint8", lambda m, x: x | 300), ("uint8", lambda m, x: x ^ -1), ("uint8", lambda m, x: x.add(x, alpha=-1)),
+            ("uint8", lambda m, x: x.clone().sub_(300)), ("int8", lambda m, x: x == 300),
+            ("uint8", lambda m, x: x == -1), ("uint8", lambda m, x: x > -1), ("uint8", lambda m, x: cmp(m, x, 300))]
+
+
+@pytest.mark.parametrize("case", range(len(_wrapping_cases())))
+def test_python_ints_outside_an_integer_dtype_wrap_as_torch(case):
+    # PyTorch casts the number into the tensor's dtype modulo 2 ** bits (uint8: 300 -> 44, -1 -> 255),
+    # also to compare; NumPy raised OverflowError (and compared exactly).
+    dtype, op = _wrapping_cases()[case]
+    make = lambda m: m.tensor([1, 44, 100, 255 if dtype == "uint8" else 127], dtype=getattr(torch, dtype))  # noqa: E731
+    out, expected = op(rb, rb.tensor(make(torch).numpy())), op(torch, make(torch))
+    assert str(out.dtype) == str(expected.dtype).replace("torch.", "")
+    assert out.tolist() == expected.tolist()
+
+
 def test_int_true_division_is_float32():
     out = rb.tensor([1, 2, 3]) / rb.tensor([2, 2, 2])
     assert out.dtype == rb.float32
