@@ -381,6 +381,22 @@ def test_losses_refuse_a_grad_on_arguments_torch_cannot_differentiate(name, args
         assert_close(call(rb.tensor, F, True), call(torch.from_numpy, TF, True))
     assert_close(call(rb.tensor, F, False), call(torch.from_numpy, TF, False))
 
+
+@pytest.mark.parametrize("name", ["cross_entropy", "nll_loss", "multi_margin_loss"])
+def test_class_index_targets_take_torchs_integer_dtypes(name):
+    """int64 (and uint8 for cross_entropy/nll_loss) only, as PyTorch's kernels: an int32
+    target was taken."""
+    x = numpy.random.default_rng(36).standard_normal((3, 4))
+    for dtype in ("int64", "uint8", "int32", "int16"):
+        t = numpy.array([0, 3, 1], dtype=dtype)
+        try:
+            want = getattr(TF, name)(torch.from_numpy(x), torch.from_numpy(t))
+        except RuntimeError:
+            with pytest.raises(RuntimeError, match=r"convert them with \.long\(\)|convert it with \.long\(\)"):
+                getattr(F, name)(rb.tensor(x), rb.tensor(t))
+        else:
+            assert_close(getattr(F, name)(rb.tensor(x), rb.tensor(t)), want)
+
 def test_classification_loss_modules_and_weight_buffers():
     w = numpy.array([0.5, 1.0, 2.0])
     ours = nn.CrossEntropyLoss(weight=rb.tensor(w), ignore_index=1, label_smoothing=0.1)

@@ -317,6 +317,9 @@ def _class_loss(input: Tensor, target: Any, weight: Any, ignore_index: int, redu
     if t.dtype.kind not in "iu":
         raise TypeError(f"{op}(): target must hold integer class indices or float class "
                         f"probabilities, got {t.dtype}; convert it with .long()")
+    if t.dtype != xp.int64 and t.dtype != xp.uint8:  # PyTorch's kernels take Long or Byte only
+        raise RuntimeError(f"{op}(): expected class indices of dtype int64 (or uint8), got "
+                           f"{t.dtype}; convert them with .long()")
     if w is None and not eps and reduction != "none" and t.size:
         flat = t.reshape(-1).copy()  # backward reads it; the target may change in place
         if (not 0 <= ignore_index < n_classes and flat.min() >= 0

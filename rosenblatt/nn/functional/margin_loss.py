@@ -258,9 +258,9 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
         raise RuntimeError(f"{op}(): target must be 1-d with one class index per sample: "
                            f"expected shape ({n_samples},), got {tuple(t.shape)} for input shape "
                            f"{tuple(x)}")
-    if t.dtype.kind not in "iu":
+    if t.dtype != xp.int64:  # PyTorch's kernel takes Long only
         raise RuntimeError(f"{op}(): target must hold integer class indices, got {t.dtype}; "
-                           f"convert it with .long()")
+                           f"PyTorch takes int64 only: convert it with .long()")
     t = t.reshape(-1, 1)
     if t.size and (t.min() < 0 or t.max() >= n_classes):
         raise RuntimeError(f"{op}(): target out of range: class indices must be in "
