@@ -5,6 +5,7 @@ to each input's shape, so no op here repeats that work.
 """
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from .._backend import xp
@@ -153,6 +154,26 @@ def _int_in(number: int, dtype: Any) -> Any:
     return xp.asarray(number, dtype=xp.uint64 if number >= 2 ** 63 else xp.int64).astype(dtype)
 
 
+def _number_in(number: Any, dtype: Any, op: str) -> Any:
+    """A Python ``number`` (anything else as it is) cast into ``dtype`` as PyTorch casts an op's
+    number: an int wraps into an integer dtype (uint8: -1 -> 255), but one outside the dtype's
+    range raises, as a float outside a floating dtype's does (inf and nan fit; an unsigned
+    dtype takes ints down to -max)."""
+    if dtype.kind in "iu" and isinstance(number, int) and not isinstance(number, bool):
+        info = xp.iinfo(dtype)
+        low = -info.max if dtype.kind == "u" else info.min
+        if not low <= number <= info.max:
+            raise RuntimeError(f"{op}: the number {number} cannot be converted to {dtype} without "
+                               f"overflow (its range is [{info.min}, {info.max}]); convert the tensor "
+                               f"to a wider dtype first (x.long())")
+        return _int_in(number, dtype)
+    if dtype.kind == "f" and isinstance(number, float) and math.isfinite(number):
+        if abs(number) > xp.finfo(dtype).max:
+            raise RuntimeError(f"{op}: the number {number} cannot be converted to {dtype} without "
+                               f"overflow; convert the tensor to a wider dtype first (x.double())")
+    return number
+
+
 class RoundedDivide(Function):
     """``x / y`` rounded toward -inf ('floor') or 0 ('trunc'); gradient zero, as in PyTorch."""
 
@@ -247,6 +268,11 @@ class Where(Function):
         if getattr(condition, "dtype", None) is not _bool:  # the common case in one identity test
             _check_condition(condition)
         self.condition = condition
+        if type(x) is not _ndarray or type(y) is not _ndarray:  # a number, cast as PyTorch casts it
+            dtype = result_type(x, y)
+            if dtype == xp.float16:  # PyTorch checks a float against float32 here (float16 gives inf)
+                dtype = xp.dtype(xp.float32)
+            x, y = _number_in(x, dtype, "where()"), _number_in(y, dtype, "where()")
         return _torch_dtype(xp.where(condition, x, y), x, y)
 
     def backward(self, grad):
@@ -270,10 +296,12 @@ class Clamp(Function):
     """Clamp to number bounds; the gradient passes where min <= x <= max (PyTorch)."""
 
     def forward(self, x, min=None, max=None):
+        dtype = result_type(x, *(bound for bound in (min, max) if bound is not None))
+        min, max = _number_in(min, dtype, "clamp()"), _number_in(max, dtype, "clamp()")
         out = xp.clip(x, min, max)  # maximum then minimum: max wins where min > max, as PyTorch
         # out == x is min <= x <= max, and False at nan, but for min > max, where nothing passes
         self.passes = (out == x) if min is None or max is None or min <= max else False
-        return _in_dtype(out, result_type(x, *(bound for bound in (min, max) if bound is not None)))
+        return _in_dtype(out, dtype)
 
     def backward(self, grad):
         return grad * self.passes
@@ -413,12 +441,25 @@ def _combine(higher: Any, lower: Any) -> Any:
 # ------------------------------------------------------------------ functions
 def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     """``input + alpha * other``, broadcasting."""
-    return Add.apply(input, other if alpha == 1 else Mul.apply(other, alpha))
+    return Add.apply(input, other if alpha == 1 else _scaled(input, other, alpha, "add()"))
 
 
 def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     """``input - alpha * other``, broadcasting."""
-    return Sub.apply(input, other if alpha == 1 else Mul.apply(other, alpha))
+    return Sub.apply(input, other if alpha == 1 else _scaled(input, other, alpha, "sub()"))
+
+
+def _scaled(input: Any, other: Any, alpha: Any, op: str) -> Tensor:
+    """``alpha * other`` for ``op`` on ``input``, ``alpha`` checked as PyTorch checks it against the
+    result's dtype: a bool only for bools, an integer for integers, and one that fits."""
+    dtype = result_type(_operand(input), _operand(other))
+    if isinstance(alpha, bool) and dtype.kind != "b":
+        raise RuntimeError(f"{op}: a bool alpha only goes with bool tensors, got {dtype}; give alpha "
+                           f"as a number ({int(alpha)})")
+    if isinstance(alpha, float) and dtype.kind in "biu":
+        raise RuntimeError(f"{op}: for {dtype} tensors alpha must be an integer, got {alpha}; convert "
+                           f"the tensors to floating point first (x.float())")
+    return Mul.apply(other, bool(alpha) if dtype.kind == "b" else _number_in(alpha, dtype, op))
 
 
 def mul(input: Any, other: Any) -> Tensor:

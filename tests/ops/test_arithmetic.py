@@ -109,6 +109,35 @@ def test_python_ints_outside_an_integer_dtype_wrap_as_torch(case):
     assert out.tolist() == expected.tolist()
 
 
+def _number_cast_cases():
+    """Numbers that PyTorch casts into the tensor's dtype, checking the range, for clamp, where
+    and add/sub's alpha (an unsigned dtype takes ints down to -max, wrapped)."""
+    int8, uint8, half = (torch.tensor([1, 2, 100], dtype=d) for d in (torch.int8, torch.uint8, torch.float16))
+    return [(int8, lambda m, x: m.clamp(x, max=300)), (int8, lambda m, x: m.clamp(x, min=-129)),
+            (uint8, lambda m, x: m.clamp(x, min=-1)), (uint8, lambda m, x: m.clamp(x, -255, 300.0)),
+            (uint8, lambda m, x: m.where(x > 1, x, 300)), (uint8, lambda m, x: m.where(x > 1, -1, x)),
+            (half, lambda m, x: m.where(x > 1, x, 1e6)), (half, lambda m, x: m.clamp(x, max=1e6)),
+            (int8, lambda m, x: m.add(x, x, alpha=200)), (uint8, lambda m, x: m.sub(x, x, alpha=-255)),
+            (uint8, lambda m, x: m.add(x, x, alpha=-256)), (int8, lambda m, x: m.add(x, x, alpha=2.0)),
+            (torch.tensor([True]), lambda m, x: m.add(x, x, alpha=2)),
+            (half, lambda m, x: m.sub(x, x, alpha=1e6)), (half, lambda m, x: m.add(x, x, alpha=float("inf")))]
+
+
+@pytest.mark.parametrize("case", range(len(_number_cast_cases())))
+def test_numbers_cast_into_the_dtype_raise_where_they_overflow_as_torch(case):
+    x, op = _number_cast_cases()[case]
+    try:
+        expected = op(torch, x)
+    except RuntimeError:
+        with pytest.raises(RuntimeError, match=r"\(\): (the number .* cannot be converted|for int8 "
+                                               r"tensors alpha must be an integer)"):
+            op(rb, rb.tensor(x.numpy()))
+        return
+    out = op(rb, rb.tensor(x.numpy()))
+    assert str(out.dtype) == str(expected.dtype).replace("torch.", "")
+    assert out.tolist() == expected.tolist()
+
+
 def test_int_true_division_is_float32():
     out = rb.tensor([1, 2, 3]) / rb.tensor([2, 2, 2])
     assert out.dtype == rb.float32
