@@ -291,6 +291,19 @@ def test_kl_div(reduction, log_target):
              lambda x, t: TF.kl_div(x, t, reduction=reduction, log_target=log_target), x, t)
 
 
+def test_kl_div_mean_warns_and_legacy_flags_keep_batchmean_like_torch():
+    rng = numpy.random.default_rng(37)
+    x, t = numpy.log(rng.dirichlet(numpy.ones(4), size=3)), rng.dirichlet(numpy.ones(4), size=3)
+    with pytest.warns(UserWarning, match="'batchmean' divides only by the batch size"):
+        TF.kl_div(torch.from_numpy(x), torch.from_numpy(t))
+    with pytest.warns(UserWarning, match="'batchmean' divides only by the batch size"):
+        F.kl_div(rb.tensor(x), rb.tensor(t))
+    # the legacy flags set the reduction, and a 'batchmean' beside them still divides by N
+    with pytest.warns(UserWarning, match="size_average and reduce"):
+        want = TF.kl_div(torch.from_numpy(x), torch.from_numpy(t), False, None, "batchmean")
+    with pytest.warns(UserWarning, match="size_average and reduce"):
+        assert_close(F.kl_div(rb.tensor(x), rb.tensor(t), False, None, "batchmean"), want)
+
 def test_kl_div_negative_target_gives_nan_like_torch():
     x, t = numpy.log([[0.2, 0.8], [0.5, 0.5]]), numpy.array([[-0.1, 1.1], [0.0, 1.0]])
     _compare(lambda x, t: F.kl_div(x, t, reduction="none"),

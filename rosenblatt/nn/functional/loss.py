@@ -481,10 +481,18 @@ def kl_div(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any 
     ``reduction='batchmean'`` divides the sum by the batch size (the true KL);
     'mean' divides by the number of elements, as PyTorch does.  A target of another shape is
     broadcast without a warning, as PyTorch does.  ``size_average``/``reduce`` are the
-    deprecated flags (they override ``reduction``).
+    deprecated flags (they override ``reduction``; a 'batchmean' given with them still divides
+    their result by the batch size, as in PyTorch).  'mean' warns that it is not the true KL,
+    as PyTorch does.
     """
     if size_average is not None or reduce is not None:
-        reduction = _legacy_reduction(size_average, reduce)
+        applied = _legacy_reduction(size_average, reduce)
+    else:
+        if reduction == "mean":
+            warnings.warn("kl_div(): reduction='mean' divides the total loss by both the batch "
+                          "size and the support size; 'batchmean' divides only by the batch size "
+                          "and aligns with the KL div math definition", UserWarning, stacklevel=2)
+        applied = "sum" if reduction == "batchmean" else reduction
     if _data(input).dtype.kind in "biu" or _data(target).dtype.kind in "biu":
         raise RuntimeError(f"kl_div(): integer inputs are not supported (PyTorch's rule), got "
                            f"{_data(input).dtype} and {_data(target).dtype}; convert them with .float()")
@@ -496,9 +504,10 @@ def kl_div(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any 
         nonzero = Tensor._wrap(y.data != 0)
         safe = where(nonzero, y, 1.0)
         loss = where(nonzero, mul(y, log(safe)), 0.0) - mul(y, input)
-    if reduction == "batchmean":
-        return loss.sum() / (input.shape[0] if input.ndim else 1)
-    return _reduce(loss, reduction, "kl_div")
+    reduced = _reduce(loss, applied, "kl_div")
+    if reduction == "batchmean" and input.ndim:
+        reduced = reduced / input.shape[0]
+    return reduced
 
 
 # ------------------------------------------------------------ likelihood losses
