@@ -256,6 +256,28 @@ def test_activations_of_integers_that_torch_computes(make):
     assert_close(make(F)(rb.tensor(x)), make(torch.nn.functional)(torch.from_numpy(x)))
 
 
+
+@pytest.mark.parametrize("make", [lambda F: (lambda x: F.threshold(x, 0.5, -9.7)),
+                                  lambda F: (lambda x: F.threshold(x, -0.5, 9.0)),
+                                  lambda F: (lambda x: F.threshold_(x, 1.9, 5.5))])
+def test_threshold_of_integers_keeps_their_dtype_as_torch(make):
+    """PyTorch casts the threshold and the value to the input's integer dtype (truncating):
+    a float value gave a float32 result, and -0.5 compared as a float."""
+    for dtype in ("int64", "int32"):
+        x = numpy.arange(-3, 4, dtype=dtype)
+        out, want = make(F)(rb.tensor(x)), make(torch.nn.functional)(torch.from_numpy(x))
+        assert out.dtype == numpy.dtype(dtype)
+        numpy.testing.assert_array_equal(out.numpy(), want.numpy())
+
+
+@pytest.mark.parametrize("make", [lambda F: F.hardtanh, lambda F: F.relu6, lambda F: F.tanhshrink,
+                                  lambda F: (lambda x: F.threshold(x, 0.5, 2.0))])
+def test_activations_refuse_bool_input_as_torch(make):
+    with pytest.raises((RuntimeError, NotImplementedError)):
+        make(torch.nn.functional)(torch.tensor([True, False]))
+    with pytest.raises(TypeError, match="bool input is not supported"):
+        make(F)(rb.tensor(numpy.array([True, False])))
+
 def test_softshrink_refuses_a_negative_lambda_as_torch():
     with pytest.raises(RuntimeError, match="lambda must be"):
         torch.nn.functional.softshrink(torch.ones(2), -1.0)

@@ -84,6 +84,7 @@ class Hardtanh(Function):
     at NaN), as in PyTorch's vectorised hardtanh; ``clamp``'s passes at the bounds too."""
 
     def forward(self, x, min_val=-1.0, max_val=1.0):
+        _refuse_bool("hardtanh()", x)
         self.inside = (x > min_val) & (x < max_val)
         # astype: an integer input stays integer (PyTorch's), its float bounds truncated
         return xp.clip(x, min_val, max_val).astype(x.dtype, copy=False)
@@ -146,6 +147,13 @@ class LogSigmoid(Function):
 
     def backward(self, grad):
         return grad * sigmoid_given_exp(-self.x, self.e)  # 1 - sigmoid(x), without cancellation
+
+
+def _refuse_bool(op: str, x: Any) -> None:
+    """PyTorch computes these on integers (in their dtype) but has no bool kernel."""
+    if x.dtype.kind == "b":
+        raise TypeError(f"{op}: bool input is not supported (PyTorch has no bool kernel); convert "
+                        f"it first, e.g. x.float() or x.long()")
 
 
 def _apply_inplace(input: Tensor, fn: Any, inplace_: bool, name: str) -> Tensor:
@@ -370,6 +378,11 @@ def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
 
 
 def _threshold(x: Tensor, limit: float, value: float) -> Tensor:
+    _refuse_bool("threshold()", x)
+    if x.dtype.kind in "iu":
+        # PyTorch casts both numbers to the input's integer dtype (truncating toward 0), so the
+        # result keeps it: a float value would promote it to float32 here
+        limit, value = int(limit), int(value)
     # x <= limit, not x > limit the other way round: NaN must keep x, as in PyTorch.
     return where(x <= limit, value, x)
 
@@ -382,6 +395,7 @@ def tanhshrink(input: Tensor) -> Tensor:
         >>> rb.nn.functional.tanhshrink(rb.tensor([-1.0, 0.0, 3.0]))
         tensor([-0.2384,  0.    ,  2.0049])
     """
+    _refuse_bool("tanhshrink()", input)  # PyTorch refuses the bool subtraction
     return input - tanh(input)
 
 
