@@ -278,6 +278,16 @@ def test_activations_refuse_bool_input_as_torch(make):
     with pytest.raises(TypeError, match="bool input is not supported"):
         make(F)(rb.tensor(numpy.array([True, False])))
 
+
+def test_hardsigmoid_float64_gradient_is_torchs_to_the_last_bit():
+    """PyTorch's backward multiplies by a float32 1/6 for every dtype (3e-8 off grad / 6)."""
+    x = numpy.random.default_rng(38).uniform(-2.9, 2.9, 16)
+    upstream = numpy.random.default_rng(39).standard_normal(16)
+    ours, theirs = rb.tensor(x, requires_grad=True), torch.from_numpy(x).requires_grad_(True)
+    F.hardsigmoid(ours).backward(rb.tensor(upstream))
+    torch.nn.functional.hardsigmoid(theirs).backward(torch.from_numpy(upstream))
+    numpy.testing.assert_array_equal(ours.grad.numpy(), theirs.grad.numpy())
+
 def test_softshrink_refuses_a_negative_lambda_as_torch():
     with pytest.raises(RuntimeError, match="lambda must be"):
         torch.nn.functional.softshrink(torch.ones(2), -1.0)

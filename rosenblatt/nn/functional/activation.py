@@ -93,6 +93,11 @@ class Hardtanh(Function):
         return xp.where(self.inside, grad, 0)
 
 
+# PyTorch's hardsigmoid backward multiplies by 1.0f / 6.0f, rounded to float32 for every dtype:
+# float64 gradients are 3e-8 (relatively) below grad / 6
+_ONE_SIXTH_F32 = float(xp.float32(1.0) / xp.float32(6.0))
+
+
 class Hardsigmoid(Function):
     """``clip(x + 3, 0, 6) / 6``; the gradient ``1/6`` strictly inside (-3, 3) (not at NaN),
     as in PyTorch."""
@@ -103,7 +108,8 @@ class Hardsigmoid(Function):
         return xp.clip(x + 3.0, 0.0, 6.0) / 6.0
 
     def backward(self, grad):
-        return xp.where(self.inside, grad * (1.0 / 6.0), 0)
+        return xp.where(self.inside, grad * _ONE_SIXTH_F32, 0)
+
 
 
 class Hardswish(Function):
