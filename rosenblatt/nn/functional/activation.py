@@ -111,7 +111,6 @@ class Hardsigmoid(Function):
         return xp.where(self.inside, grad * _ONE_SIXTH_F32, 0)
 
 
-
 class Hardswish(Function):
     """``x * clip(x + 3, 0, 6) / 6``; the gradient ``x / 3 + 1/2`` strictly inside (-3, 3)
     (NaN at NaN), 0 at and below -3, 1 from 3 on, as in PyTorch's vectorised hardswish."""
