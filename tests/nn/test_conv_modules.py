@@ -269,3 +269,16 @@ def test_layers_are_exported():
         assert name in nn.__all__ and isinstance(getattr(nn, name), type)
     assert {"group_norm", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d",
             "conv_transpose1d"} <= set(F.__all__)
+
+
+@pytest.mark.parametrize("name", ["Conv1d", "Conv2d"])
+def test_convolutions_take_torchs_positional_arguments_and_no_output_padding(name):
+    """Conv1d/Conv2d had an output_padding slot before device: a positional device went
+    there, and output_padding=1 was taken where PyTorch raises TypeError."""
+    args = (2, 4, 3, 1, 0, 1, 1, True, "zeros", "cpu")
+    layer, ref = getattr(nn, name)(*args), getattr(torch.nn, name)(*args)
+    assert repr(layer) == repr(ref) and layer.output_padding == ref.output_padding
+    with pytest.raises(TypeError):
+        getattr(torch.nn, name)(2, 4, 3, output_padding=1)
+    with pytest.raises(TypeError):
+        getattr(nn, name)(2, 4, 3, output_padding=1)

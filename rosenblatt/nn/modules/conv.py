@@ -36,8 +36,10 @@ class _ConvNd(Module):
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1,
                  padding: Any = 0, dilation: Any = 1, groups: int = 1, bias: bool = True,
-                 padding_mode: str = "zeros", output_padding: Any = 0, device: Any = None,
-                 dtype: Any = None, generator: Generator | None = None) -> None:
+                 padding_mode: str = "zeros", device: Any = None, dtype: Any = None,
+                 generator: Generator | None = None) -> None:
+        # PyTorch's argument order: Conv1d/Conv2d take no output_padding (nor a device in its
+        # place); the transposed layers set theirs after this
         super().__init__()
         name, n = type(self).__name__, self._dims
         if groups < 1 or in_channels % groups or out_channels % groups:
@@ -59,7 +61,7 @@ class _ConvNd(Module):
         self.stride = _ntuple(stride, n, "stride", name)
         self.padding = padding if isinstance(padding, str) else _ntuple(padding, n, "padding", name)
         self.dilation = _ntuple(dilation, n, "dilation", name)
-        self.output_padding = _ntuple(output_padding, n, "output_padding", name)
+        self.output_padding = (0,) * n
         self.padding_mode, self.transposed = padding_mode, self._transposed
         dtype = default_float if dtype is None else xp.dtype(dtype)
         shape = ((in_channels, out_channels // groups) if self._transposed
@@ -185,7 +187,9 @@ class _ConvTransposeNd(_ConvNd):
             raise ValueError(f"{type(self).__name__}: only padding_mode='zeros' is supported, got "
                              f"{padding_mode!r}")
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups,
-                         bias, padding_mode, output_padding, device, dtype, generator)
+                         bias, padding_mode, device, dtype, generator)
+        self.output_padding = _ntuple(output_padding, self._dims, "output_padding",
+                                      type(self).__name__)
 
     def _output_padding(self, input: Tensor, output_size: Any) -> tuple[int, ...]:
         """``output_padding``, or with ``output_size`` whatever makes that size (PyTorch's rule)."""
