@@ -45,7 +45,8 @@ class CTCLoss(Function):
         for t in range(1, steps):
             prev = alpha[t - 1]
             stay_or_step = xp.logaddexp(prev[:, 2:], prev[:, 1:-1])
-            alpha[t, :, 2:] = xp.logaddexp(stay_or_step, xp.where(skip, prev[:, :-2], _NEG_INF)) + lp_ext[t]
+            skipped = xp.where(skip, prev[:, :-2], _NEG_INF)
+            alpha[t, :, 2:] = xp.logaddexp(stay_or_step, skipped) + lp_ext[t]
         # log p(target) = logsumexp of alpha at the last blank and the last label at T_n - 1
         rows = xp.arange(batch)
         last = xp.maximum(input_lengths - 1, 0)
@@ -55,7 +56,8 @@ class CTCLoss(Function):
         # no frames: the empty target has probability one, any other zero
         loglik = xp.where(input_lengths > 0, loglik, xp.where(target_lengths > 0, _NEG_INF, 0.0))
         nll = (-loglik).astype(log_probs.dtype)
-        self.log_probs, self.lp_ext, self.alpha, self.skip, self.nll = log_probs, lp_ext, alpha[:, :, 2:], skip, nll
+        self.log_probs, self.lp_ext, self.alpha = log_probs, lp_ext, alpha[:, :, 2:]
+        self.skip, self.nll = skip, nll
         self.extended, self.input_lengths, self.target_lengths = extended, input_lengths, target_lengths
         self.zero_infinity = zero_infinity
         return xp.where(xp.isinf(nll), 0.0, nll).astype(nll.dtype) if zero_infinity else nll
@@ -76,7 +78,8 @@ class CTCLoss(Function):
             if t < steps - 1:
                 nxt = beta[t + 1]
                 stay_or_step = xp.logaddexp(nxt[:, :-2], nxt[:, 1:-1])
-                beta[t, :, :-2] = xp.logaddexp(stay_or_step, xp.where(skip_next, nxt[:, 2:], _NEG_INF)) + lp_ext[t]
+                skipped = xp.where(skip_next, nxt[:, 2:], _NEG_INF)
+                beta[t, :, :-2] = xp.logaddexp(stay_or_step, skipped) + lp_ext[t]
             starting = self.input_lengths - 1 == t  # samples whose last frame is t
             if starting.any():
                 beta[t, starting, :-2] = xp.where(ends[starting], lp_ext[t, starting], _NEG_INF)
@@ -186,8 +189,8 @@ def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Tensor | Sequenc
     op = "ctc_loss"
     reduction = _reduction(None, None, reduction, op)
     if not isinstance(log_probs, Tensor) or log_probs.ndim not in (2, 3):
-        raise ValueError(f"{op}: log_probs must be a Tensor (T, N, C) or unbatched (T, C), got "
-                         f"{list(log_probs.shape) if isinstance(log_probs, Tensor) else type(log_probs).__name__}")
+        got = list(log_probs.shape) if isinstance(log_probs, Tensor) else type(log_probs).__name__
+        raise ValueError(f"{op}: log_probs must be a Tensor (T, N, C) or unbatched (T, C), got {got}")
     if log_probs.data.size == 0:
         raise ValueError(f"{op}: log_probs must not be empty, got shape {list(log_probs.shape)}")
     check_floating(op, log_probs.data)
