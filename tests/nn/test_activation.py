@@ -306,3 +306,13 @@ def test_softmax2d_refuses_other_ranks_as_torch():
         torch.nn.Softmax2d()(torch.ones(2, 3))
     with pytest.raises(ValueError, match="Softmax2d: expected input to be 3D or 4D, got 2D instead"):
         nn.Softmax2d()(rb.ones(2, 3))
+
+
+def test_hardtanh_takes_torchs_deprecated_min_value_and_max_value():
+    with pytest.warns(FutureWarning, match="`min_value` is deprecated"):
+        ref = torch.nn.Hardtanh(-1.0, 1.0, False, -2.0, 3.0)
+    with pytest.warns(FutureWarning, match="`min_value` is deprecated"):
+        layer = nn.Hardtanh(-1.0, 1.0, False, -2.0, 3.0)
+    assert repr(layer) == repr(ref) == "Hardtanh(min_val=-2.0, max_val=3.0)"
+    with pytest.warns(FutureWarning, match="`max_value` is deprecated and renamed to `max_val`"):
+        assert nn.Hardtanh(max_value=0.5).max_val == 0.5

@@ -1,6 +1,7 @@
 """Activation layers: thin wrappers that call ``nn.functional``."""
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from ..._backend import default_float, xp
@@ -152,6 +153,8 @@ class Hardtanh(Module):
     Args:
         min_val, max_val: the bounds, ``min_val < max_val`` (default -1 and 1).
         inplace: write the result into the input (default False).
+        min_value, max_value: PyTorch's deprecated names of the bounds (they override them,
+            with a FutureWarning).
 
     Example:
         >>> import rosenblatt as rb
@@ -159,8 +162,17 @@ class Hardtanh(Module):
         tensor([-2.,  1.,  2.])
     """
 
-    def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> None:
+    def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False,
+                 min_value: float | None = None, max_value: float | None = None) -> None:
         super().__init__()
+        if min_value is not None:
+            warnings.warn("keyword argument `min_value` is deprecated and renamed to `min_val`",
+                          FutureWarning, stacklevel=2)
+            min_val = min_value
+        if max_value is not None:
+            warnings.warn("keyword argument `max_value` is deprecated and renamed to `max_val`",
+                          FutureWarning, stacklevel=2)
+            max_val = max_value
         if not max_val > min_val:
             raise ValueError(f"{type(self).__name__}: max_val ({max_val}) must be greater than "
                              f"min_val ({min_val})")
