@@ -6,7 +6,8 @@ from ``rosenblatt._backend``).  The base class calls it on flat,
 contiguous copies of all small parameters and gradients of a group together (a
 handful of ufunc calls however many biases and norms there are), and on a flat
 view of each large parameter (or per parameter when they are at different
-steps), always a cache-sized slice (``CHUNK``) at a time.
+steps), always a cache-sized slice (``CHUNK``) at a time, the slices of a large
+step split between two threads on two cores (``THREADS``).
 
 Why flat buffers: a model with hundreds of small tensors (biases, norms) would
 otherwise pay a dozen ufunc dispatches per tensor per step.  The state of a
@@ -19,7 +20,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, Callable, Iterable
 
-from .._backend import axpy, xp
+from .._backend import axpy, blas_threads, xp
+from .._threads import cores, in_threads
 from ..autograd.grad_mode import enable_grad, mark_modified
 from ..tensor import Tensor
 
@@ -44,6 +46,17 @@ SMALL = 1 << 15
 #: Adam step over 100 tensors of 64K elements 16 ms, whole tensors 10-11 ms.
 CHUNK = 1 << 18
 
+#: threads a step's slices are split between (NumPy and BLAS release the GIL), each
+#: thread's BLAS single-threaded.  On 2 cores with another process busy, the bench's
+#: steps over 100 tensors (medians of 15-21 interleaved rounds): SGD 5.4-6.9 ms against
+#: 13-43 with OpenBLAS splitting each call over its threads (which then wait for each
+#: other), Adam 10-12 against 20-22; alone about equal (fastest rounds 4.3 against 4.2-5.3
+#: and 8.4-8.6 against 8.1-9.4).  More than 2 threads was not measured.
+THREADS = min(2, len(cores()))
+#: fewer elements than this in a step are updated in the calling thread: waking another
+#: costs more than it saves.
+PARALLEL_MIN = 1 << 17
+
 
 class _Bucket:
     """The parameters of one group with one dtype, and their flat state arrays.
@@ -52,7 +65,7 @@ class _Bucket:
     ``[:small_numel]`` of each state array, updated with one ufunc call per op.
     """
 
-    def __init__(self, params: list[Tensor], dtype: Any, scratch: int) -> None:
+    def __init__(self, params: list[Tensor], dtype: Any, temporaries: int) -> None:
         small = [p for p in params if p.data.size < SMALL]
         self.params = small + [p for p in params if p.data.size >= SMALL]
         self.n_small = len(small)
@@ -66,10 +79,17 @@ class _Bucket:
         # by id: ``list.index`` would compare tensors with ``==``, an elementwise op
         self.position = {id(p): j for j, p in enumerate(self.params)}
         # scratch reused every step: fresh large arrays would page-fault each time
-        width = max([self.small_numel] + [p.data.size for p in self.params])
         self.flat = xp.empty(self.small_numel, dtype=dtype)
-        self.grad = xp.empty(width, dtype=dtype)
-        self.tmp = xp.empty(min(width, CHUNK) * scratch, dtype=dtype)
+        self.grad = xp.empty(self.small_numel, dtype=dtype)
+        self.temporaries = temporaries  # the update rule's scratch arrays per element
+        self._slice_scratch: list = []
+
+    def slice_scratch(self, thread: int) -> Any:
+        """Room for one slice's adjusted gradient and the update rule's temporaries, per thread."""
+        while len(self._slice_scratch) <= thread:
+            size = min(CHUNK, self.numel) * (1 + self.temporaries)
+            self._slice_scratch.append(xp.empty(size, dtype=self.dtype))
+        return self._slice_scratch[thread]
 
     def state_slice(self, key: str, j: int) -> Any:
         """Parameter ``j``'s slice of state array ``key``, 1-D."""
@@ -264,25 +284,29 @@ class Optimizer:
         small = [p for p in params if bucket.position[id(p)] < bucket.n_small]
         one = [p for p in params if bucket.position[id(p)] >= bucket.n_small]
         small_counts = {counts[id(p)] for p in small}
+        jobs = []  # (p, g, state, step): flat arrays the update rule runs over
         if len(small) == bucket.n_small and len(small_counts) == 1:
             n = bucket.small_numel
-            flat, grad = bucket.flat, bucket.grad[:n]
+            flat, grad = bucket.flat, bucket.grad
             xp.concatenate([p.data.reshape(-1) for p in small], out=flat)
             xp.concatenate([p.grad.data.reshape(-1) for p in small], out=grad)
-            state = {key: bucket.arrays[key][:n] for key in init}
-            self._update_flat(group, flat, grad, grad, state, small_counts.pop() + 1, bucket.tmp)
-            for j, p in enumerate(small):
-                p.data[...] = flat[bucket.offsets[j]:bucket.offsets[j + 1]].reshape(p.data.shape)
+            jobs.append((flat, grad, {key: bucket.arrays[key][:n] for key in init}, small_counts.pop() + 1))
         else:  # some lack a gradient or are at another step (bias corrections differ)
             one = small + one
+            small = []
+        copies = []  # parameters that aren't contiguous: updated on a copy, written back below
         for p in one:
             j = bucket.position[id(p)]
-            data = p.data.reshape(-1)  # a view; a copy, written back below, if p isn't contiguous
-            state = {key: bucket.state_slice(key, j) for key in init}
-            self._update_flat(group, data, p.grad.data.reshape(-1), bucket.grad[:data.size], state,
-                              counts[id(p)] + 1, bucket.tmp)
+            data = p.data.reshape(-1)
             if not p.data.flags.c_contiguous:
-                p.data[...] = data.reshape(p.data.shape)
+                copies.append((p, data))
+            jobs.append((data, p.grad.data.reshape(-1), {key: bucket.state_slice(key, j) for key in init},
+                         counts[id(p)] + 1))
+        self._run(group, jobs, bucket)
+        for j, p in enumerate(small):
+            p.data[...] = bucket.flat[bucket.offsets[j]:bucket.offsets[j + 1]].reshape(p.data.shape)
+        for p, data in copies:
+            p.data[...] = data.reshape(p.data.shape)
         for p in params:
             if self._has_step:
                 self.state[p]["step"] = counts[id(p)] + 1
@@ -290,27 +314,38 @@ class Optimizer:
                 self._steps[p] = counts[id(p)] + 1
         mark_modified(*params)  # a graph that saved a parameter now refuses to backward, as PyTorch's
 
-    def _update_flat(self, group: dict[str, Any], p: Any, g: Any, out: Any,
-                     state: dict[str, Any], step: int, tmp: Any) -> None:
-        """``_gradient`` then ``_update`` on flat arrays, ``CHUNK`` elements at a time.
+    def _run(self, group: dict[str, Any], jobs: list, bucket: _Bucket) -> None:
+        """``_gradient`` then ``_update`` on each job's flat arrays ``(p, g, state, step)``,
+        ``CHUNK`` elements at a time, the slices split between the cores' threads when
+        there are enough of them.
 
         An update rule passes over its arrays several times (SGD 2, Adam 8); on
         a cache-sized slice the later passes read what the first left in the
-        core's cache instead of main memory.  ``out`` (``p``'s size, may be ``g``)
-        receives the adjusted gradient; ``tmp`` is scratch of ``_scratch * min(CHUNK, p.size)``
-        elements or more.
+        core's cache instead of main memory.
         """
-        if p.size <= CHUNK:  # one slice: the arrays themselves, no views to cut
-            tmp = tmp[:p.size * self._scratch]
-            self._update(group, p, self._gradient(group, p, g, out), state, step, tmp)
+        slices = [(job, start) for job in jobs for start in range(0, job[0].size, CHUNK)]
+        total = sum(job[0].size for job in jobs)
+        if THREADS == 1 or len(slices) == 1 or total < PARALLEL_MIN:
+            self._run_slices(group, slices, bucket.slice_scratch(0))
             return
-        for start in range(0, p.size, CHUNK):
-            part = slice(start, start + CHUNK)
-            piece = p[part]
-            scratch = tmp[:piece.size * self._scratch]
-            grad = self._gradient(group, piece, g[part], out[part])
-            self._update(group, piece, grad, {key: value[part] for key, value in state.items()},
-                         step, scratch)
+        runs, run, seen = [], [], 0  # THREADS runs of consecutive slices, about equal in size
+        for job, start in slices:
+            run.append((job, start))
+            seen += min(CHUNK, job[0].size - start)
+            if seen * THREADS >= total * (len(runs) + 1):
+                runs.append(run)
+                run = []
+        with blas_threads(1):  # each thread's BLAS calls on its own core
+            in_threads(self._run_slices, [(group, r, bucket.slice_scratch(k))
+                                          for k, r in enumerate(runs + [run]) if r])
+
+    def _run_slices(self, group: dict[str, Any], slices: list, scratch: Any) -> None:
+        for (p, g, state, step), start in slices:
+            if p.size > CHUNK:  # views of the slice; a smaller job runs on its arrays themselves
+                part = slice(start, start + CHUNK)
+                p, g, state = p[part], g[part], {key: value[part] for key, value in state.items()}
+            grad = self._gradient(group, p, g, scratch[:p.size])
+            self._update(group, p, grad, state, step, scratch[p.size:p.size * (1 + self._scratch)])
 
     def _gradient(self, group: dict[str, Any], p: Any, g: Any, out: Any) -> Any:
         """The gradient the update rule follows: negated to maximize, plus L2 decay ``wd * p``.

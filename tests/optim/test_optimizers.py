@@ -1,12 +1,15 @@
 """Optimizers follow PyTorch's trajectory step for step, keep float32, and round-trip state."""
 from __future__ import annotations
 
+import threading
+
 import numpy
 import pytest
 import torch
 
 import rosenblatt as rb
 from rosenblatt import optim
+from rosenblatt.optim import optimizer as optimizer_module
 
 # the last one is large enough (>= optimizer.SMALL) to be updated in place, not on a flat copy
 SHAPES = [(3, 4), (5,), (), (2, 1, 3), (180, 200)]
@@ -96,6 +99,31 @@ def test_matches_torch_trajectory(name, options, rng):
             numpy.testing.assert_allclose(numpy.asarray(opt.state[p][key].data if key != "step"
                                                         else opt.state[p][key]),
                                           value.numpy(), rtol=2e-5, atol=2e-6)
+
+
+@pytest.mark.parametrize("name,options", CASES)
+def test_update_split_between_threads_matches_torch(name, options, rng, monkeypatch):
+    """A large step runs in slices split between two threads; slices of 1000 elements and no
+    size threshold force that on the small test shapes (each parameter cut across slices)."""
+    monkeypatch.setattr(optimizer_module, "CHUNK", 1000)
+    monkeypatch.setattr(optimizer_module, "PARALLEL_MIN", 0)
+    monkeypatch.setattr(optimizer_module, "THREADS", 2)
+    threads = set()
+    run_slices = optim.Optimizer._run_slices
+
+    def spy(self, *args):
+        threads.add(threading.current_thread().name)
+        return run_slices(self, *args)
+
+    monkeypatch.setattr(optim.Optimizer, "_run_slices", spy)
+    ours, theirs = make_pair(rng, SHAPES + [(70, 30)])
+    opt, ref = getattr(optim, name)(ours, **options), getattr(torch.optim, name)(theirs, **options)
+    for _ in range(3):
+        feed(ours, theirs, rng)
+        opt.step()
+        ref.step()
+    assert_close(ours, theirs)
+    assert len(threads) == 2
 
 
 @pytest.mark.parametrize("name,options", [CASES[1], CASES[8]])

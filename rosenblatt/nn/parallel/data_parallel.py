@@ -36,11 +36,10 @@ from __future__ import annotations
 
 import itertools
 import math
-import os
-import threading
 from typing import Any
 
 from ..._backend import blas_threads, xp
+from ..._threads import cores, in_threads
 from ...autograd.engine import propagate
 from ...autograd.function import Function
 from ...autograd.grad_mode import _state
@@ -86,8 +85,7 @@ class DataParallel(ModuleWrapper):
         if not isinstance(module, Module):
             raise TypeError(f"DataParallel: module must be an nn.Module, got {type(module).__name__}")
         if device_ids is None:
-            device_ids = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else \
-                list(range(os.cpu_count() or 1))
+            device_ids = cores()
         if not device_ids:
             raise ValueError("DataParallel: device_ids is empty; give at least one CPU core, "
                              "e.g. device_ids=[0, 1], or leave it out for all cores")
@@ -107,7 +105,7 @@ class DataParallel(ModuleWrapper):
                 for source, leaf in zip(sources, chunk):
                     leaf.requires_grad = source.requires_grad
         with blas_threads(1):
-            outputs = _in_threads(lambda args, kw: self.module(*args, **kw), chunks)
+            outputs = in_threads(lambda args, kw: self.module(*args, **kw), chunks)
         return _gather(outputs, self.dim, sources, leaves)
 
 
@@ -131,43 +129,6 @@ def _scatter(inputs: tuple, kwargs: dict, n: int, dim: int) -> list[tuple[tuple,
 
     return [(tuple(part(a, lo, hi) for a in inputs), {k: part(v, lo, hi) for k, v in kwargs.items()})
             for lo, hi in bounds]
-
-
-def _in_threads(work: Any, items: list) -> list:
-    """``work(*item)`` for each item, the first in this thread and the others in the pool's threads.
-
-    Called from a pool thread (a DataParallel inside another one's chunk), the items
-    run one after another in that thread: waiting there for the pool could deadlock it.
-    """
-    if threading.current_thread().name.startswith(_POOL_NAME):
-        return [work(*item) for item in items]
-    futures = [_pool(len(items) - 1).submit(work, *item) for item in items[1:]]
-    try:
-        first = work(*items[0])
-    finally:
-        rest = [f.exception() for f in futures]  # wait for every thread before anything is raised
-    for error in rest:
-        if error is not None:
-            raise error
-    return [first] + [f.result() for f in futures]
-
-
-_executor: Any = None
-_executor_workers = 0
-_executor_lock = threading.Lock()
-_POOL_NAME = "rosenblatt-data-parallel"
-
-
-def _pool(workers: int) -> Any:
-    """One thread pool for every DataParallel, grown to ``workers`` threads as needed."""
-    global _executor, _executor_workers
-    with _executor_lock:
-        if _executor_workers < workers:
-            from concurrent.futures import ThreadPoolExecutor  # only data parallelism needs it
-
-            _executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=_POOL_NAME)
-            _executor_workers = workers
-    return _executor
 
 
 def _gather(outputs: list, dim: int, sources: list, leaves: list) -> Any:
@@ -253,7 +214,7 @@ class _Chunks(Function):
                 propagate(roots, keep)
 
         with blas_threads(1):
-            _in_threads(run, list(zip(self.outputs, per_chunk)))
+            in_threads(run, list(zip(self.outputs, per_chunk)))
         grads = []
         for i, parent in enumerate(self.parents):
             pieces = []
