@@ -119,7 +119,8 @@ def test_max_pools_of_integers_match_torch(dtype):
 @pytest.mark.parametrize("name, shape", [
     ("max_pool2d", (1, 0, 4, 4)), ("max_pool2d", (0, 4, 4)), ("avg_pool2d", (2, 2, 0, 4)),
     ("avg_pool2d", (1, 0, 4, 4)), ("max_pool1d", (1, 0, 4)), ("adaptive_avg_pool2d", (1, 2, 0, 4)),
-    ("adaptive_max_pool2d", (1, 2, 4, 0)),
+    ("adaptive_max_pool2d", (1, 2, 4, 0)), ("adaptive_max_pool2d", (1, 0, 4, 4)),
+    ("adaptive_max_pool1d", (1, 0, 4)), ("avg_pool1d", (1, 0, 4)), ("adaptive_avg_pool1d", (1, 2, 0)),
 ])
 def test_pools_of_empty_non_batch_dims_raise_as_torch(name, shape):
     """Only the batch may be empty (an adaptive pool: C too); an empty adaptive window gave a
@@ -128,6 +129,25 @@ def test_pools_of_empty_non_batch_dims_raise_as_torch(name, shape):
         getattr(F, name)(torch.zeros(shape), 2)
     with pytest.raises(ValueError, match=rf"{name}: expected non-zero "):
         OURS[name](rb.zeros(*shape), 2)
+
+
+@pytest.mark.parametrize("name, size", [("adaptive_avg_pool2d", 0), ("adaptive_max_pool2d", (2, 0)),
+                                        ("adaptive_avg_pool2d", (None, 0)), ("adaptive_avg_pool1d", 0),
+                                        ("adaptive_max_pool1d", 0)])
+def test_adaptive_pools_to_an_empty_size_and_of_empty_channels_as_torch(name, size):
+    """An output size of 0 gives an empty output, as PyTorch (it raised); the average pools
+    take an empty C, the max pools refuse it (see above)."""
+    shape = (2, 3, 5, 6) if name.endswith("2d") else (2, 3, 5)
+    want = getattr(F, name)(torch.zeros(shape), size)
+    assert OURS[name](rb.zeros(*shape), size).shape == tuple(want.shape)
+    empty_c = (2, 0) + shape[2:]
+    if "avg" in name:
+        assert OURS[name](rb.zeros(*empty_c), 2).shape == tuple(getattr(F, name)(torch.zeros(empty_c), 2).shape)
+    else:  # 1-d pools take no None (the 2-d ones keep that input size)
+        with pytest.raises(TypeError):
+            F.adaptive_max_pool1d(torch.zeros(2, 3, 5), None)
+        with pytest.raises(TypeError, match="adaptive_max_pool1d: output_size must be an int"):
+            OURS["adaptive_max_pool1d"](rb.zeros(2, 3, 5), None)
 
 
 @pytest.mark.parametrize("name, args", [("adaptive_max_pool2d", ((3, 2),)),
@@ -299,7 +319,7 @@ def test_pools_take_an_unbatched_sample(name, shape, args, kwargs):
     (lambda: max_pool2d(rb.randn(3, 3), 2), r"4-d.*\[3, 3\]"),
     (lambda: avg_pool2d(rb.randn(1, 1, 4, 4), 2, divisor_override=0), "divisor_override"),
     (lambda: max_pool1d(rb.randn(1, 4, 4, 4), 2), r"3-d.*\[1, 4, 4, 4\]"),
-    (lambda: adaptive_avg_pool2d(rb.randn(1, 1, 4, 4), (0, 2)), "output_size"),
+    (lambda: adaptive_avg_pool2d(rb.randn(1, 1, 4, 4), (-1, 2)), "output_size"),
     (lambda: dropout2d(rb.randn(1, 1, 4, 4), 1.5), r"\[0, 1\]"),
     (lambda: dropout2d(rb.randn(4, 4), 0.5), r"\[4, 4\]"),
 ])

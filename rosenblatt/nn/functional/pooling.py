@@ -197,6 +197,16 @@ def _node_of(y: Tensor, function: type, x: Tensor, **options: Any) -> Function:
     return node
 
 
+def _check_3d_nonempty(op: str, x: Any, nonzero_from: int) -> None:
+    """``_check_3d``, and the dims from ``nonzero_from`` on non-empty, as PyTorch's 1-d pools
+    require (C and L; the adaptive average takes an empty C); the message names the 1-d op,
+    not the 2-d one it runs."""
+    _check_3d(op, x)
+    if not all(x.shape[nonzero_from:]):
+        raise ValueError(f"{op}: expected non-zero {'C and L' if nonzero_from == 1 else 'L'} "
+                         f"(only the batch may be empty), got input {list(x.shape)}")
+
+
 def _window_1d(kernel_size: Any, stride: Any, padding: Any) -> tuple:
     """A 1-d pool's kernel, stride (default: the kernel) and padding as its 2-d pool's on a
     height-1 image: ``(1, k), (1, s), (0, p)``."""
@@ -222,10 +232,7 @@ def max_pool1d(input: Tensor, kernel_size: int, stride: int | None = None, paddi
     if _unbatched(input, 1):
         return _as_batch_of_one(max_pool1d, input, kernel_size, stride, padding, dilation,
                                 ceil_mode, return_indices)
-    _check_3d("max_pool1d", input)
-    if not all(input.shape[1:]):
-        raise ValueError(f"max_pool1d: expected non-zero C and L (only the batch may be empty), "
-                         f"got input {list(input.shape)}")
+    _check_3d_nonempty("max_pool1d", input, nonzero_from=1)
     if not return_indices:  # PyTorch's CPU max_pool1d kernel (not the one with indices) is float only
         check_floating("max_pool1d", input)
     return _height_one(max_pool2d, input, *_window_1d(kernel_size, stride, padding),
@@ -335,7 +342,7 @@ def avg_pool1d(input: Tensor, kernel_size: int, stride: int | None = None, paddi
     if _unbatched(input, 1):
         return _as_batch_of_one(avg_pool1d, input, kernel_size, stride, padding, ceil_mode,
                                 count_include_pad)
-    _check_3d("avg_pool1d", input)
+    _check_3d_nonempty("avg_pool1d", input, nonzero_from=1)
     return _height_one(avg_pool2d, input, *_window_1d(kernel_size, stride, padding), ceil_mode,
                        count_include_pad)
 
@@ -345,14 +352,16 @@ def _adaptive_bounds(n: int, out: int) -> tuple[Any, Any]:
     return (i * n) // out, -((-(i + 1) * n) // out)  # floor(i n / o), ceil((i + 1) n / o)
 
 
-def _adaptive_size(op: str, x: Tensor, output_size: Any) -> tuple[int, int]:
-    _check_4d(op, x, nonzero_from=2)
+def _adaptive_size(op: str, x: Tensor, output_size: Any, nonzero_from: int = 2) -> tuple[int, int]:
+    """The (Ho, Wo) an adaptive pool makes: PyTorch takes 0 (an empty output) but no negative
+    size, and its max pool (``nonzero_from=1``) no empty C either, where the average takes one."""
+    _check_4d(op, x, nonzero_from)
     check_floating(op, x)
     size = output_size if isinstance(output_size, (tuple, list)) else (output_size, output_size)
     size = tuple(x.shape[2 + a] if s is None else s for a, s in enumerate(size))
-    if len(size) != 2 or not all(isinstance(s, int) and s >= 1 for s in size):
-        raise ValueError(f"{op}: output_size must be an int or a pair of positive ints (or None), "
-                         f"got {output_size!r}")
+    if len(size) != 2 or not all(isinstance(s, int) and s >= 0 for s in size):
+        raise ValueError(f"{op}: output_size must be an int or a pair of non-negative ints (or "
+                         f"None), got {output_size!r}")
     return size
 
 
@@ -437,7 +446,7 @@ def adaptive_max_pool2d(input: Tensor, output_size: int | tuple[int | None, int 
     """
     if _unbatched(input, 2):
         return _as_batch_of_one(adaptive_max_pool2d, input, output_size, return_indices)
-    size = _adaptive_size("adaptive_max_pool2d", input, output_size)
+    size = _adaptive_size("adaptive_max_pool2d", input, output_size, nonzero_from=1)
     y = AdaptiveMaxPool2d.apply(input, size=size)
     if not return_indices:
         return y
@@ -456,8 +465,8 @@ def adaptive_avg_pool1d(input: Tensor, output_size: int) -> Tensor:
     """
     if _unbatched(input, 1):
         return _as_batch_of_one(adaptive_avg_pool1d, input, output_size)
-    _check_3d("adaptive_avg_pool1d", input)
-    return _height_one(adaptive_avg_pool2d, input, (1, _single(output_size)))
+    _check_3d_nonempty("adaptive_avg_pool1d", input, nonzero_from=2)
+    return _height_one(adaptive_avg_pool2d, input, _length_1d("adaptive_avg_pool1d", output_size))
 
 
 def adaptive_max_pool1d(input: Tensor, output_size: int,
@@ -473,8 +482,17 @@ def adaptive_max_pool1d(input: Tensor, output_size: int,
     """
     if _unbatched(input, 1):
         return _as_batch_of_one(adaptive_max_pool1d, input, output_size, return_indices)
-    _check_3d("adaptive_max_pool1d", input)
-    return _height_one(adaptive_max_pool2d, input, (1, _single(output_size)), return_indices)
+    _check_3d_nonempty("adaptive_max_pool1d", input, nonzero_from=1)
+    return _height_one(adaptive_max_pool2d, input, _length_1d("adaptive_max_pool1d", output_size),
+                       return_indices)
+
+
+def _length_1d(op: str, output_size: Any) -> tuple[int, int]:
+    """A 1-d adaptive pool's output length as its 2-d pool's ``(1, Lo)``.  PyTorch's 1-d pools
+    take no None (the 2-d ones read it as 'keep the input size')."""
+    if output_size is None:
+        raise TypeError(f"{op}: output_size must be an int (or a 1-tuple), got None")
+    return (1, _single(output_size))
 
 
 def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
