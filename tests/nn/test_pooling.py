@@ -270,7 +270,8 @@ def test_dropout2d_drops_whole_channels_and_scales():
     numpy.testing.assert_array_equal(same.data, y.data)
     assert dropout2d(x, 0.5, training=False) is x
     assert float(dropout2d(x, 1.0).abs().sum()) == 0.0
-    three_d = dropout2d(rb.ones(4, 6, 5), 0.5, generator=rb.Generator().manual_seed(1)).data
+    with pytest.warns(UserWarning, match="Received a 3D input to dropout2d"):
+        three_d = dropout2d(rb.ones(4, 6, 5), 0.5, generator=rb.Generator().manual_seed(1)).data
     assert numpy.all(three_d.min(-1) == three_d.max(-1))
 
 
@@ -296,6 +297,34 @@ def test_dropout1d_refuses_other_ranks_as_torch():
         dropout1d(rb.ones(2, 3, 4, 5))
     with pytest.raises(ValueError, match="Dropout1d: dropout probability has to be between 0 and 1"):
         rb.nn.Dropout1d(1.5)
+    with pytest.raises(ValueError, match="dropout1d: dropout probability"):  # it named dropout2d
+        dropout1d(rb.ones(2, 3), 1.5)
+
+
+@pytest.mark.parametrize("name, shape", [("dropout1d", (4, 6, 5)), ("dropout1d", (6, 5)),
+                                         ("dropout2d", (4, 6, 3, 3))])
+def test_channel_dropout_in_place_as_torch(name, shape):
+    """inplace=True writes the masked input into it, as PyTorch (it raised 'not supported')."""
+    x = rb.ones(*shape)
+    y = OURS_DROPOUT[name](x, 0.5, inplace=True, generator=rb.Generator().manual_seed(2))
+    assert y is x and set(numpy.unique(x.data).tolist()) <= {0.0, 2.0}
+    want = OURS_DROPOUT[name](rb.ones(*shape), 0.5, generator=rb.Generator().manual_seed(2))
+    numpy.testing.assert_array_equal(x.data, want.data)  # the same masks
+    t = torch.ones(shape)
+    assert getattr(F, name)(t, 0.5, inplace=True) is t
+
+
+@pytest.mark.parametrize("shape", [(4, 6), (2, 4, 6, 3, 3)])
+def test_dropout2d_takes_other_ranks_with_torchs_deprecation_warning(shape):
+    with pytest.warns(UserWarning, match=f"Received a {len(shape)}-D input to dropout2d"):
+        F.dropout2d(torch.ones(shape))
+    with pytest.warns(UserWarning, match=f"Received a {len(shape)}-D input to dropout2d"):
+        y = dropout2d(rb.ones(*shape), 0.5, generator=rb.Generator().manual_seed(3))
+    flat = y.data.reshape(shape[0], shape[1], -1)
+    assert numpy.all(flat.min(-1) == flat.max(-1))  # one value per (sample, channel)
+
+
+OURS_DROPOUT = {"dropout1d": dropout1d, "dropout2d": dropout2d}
 
 
 @pytest.mark.parametrize("name, shape, args, kwargs", [
@@ -320,8 +349,8 @@ def test_pools_take_an_unbatched_sample(name, shape, args, kwargs):
     (lambda: avg_pool2d(rb.randn(1, 1, 4, 4), 2, divisor_override=0), "divisor_override"),
     (lambda: max_pool1d(rb.randn(1, 4, 4, 4), 2), r"3-d.*\[1, 4, 4, 4\]"),
     (lambda: adaptive_avg_pool2d(rb.randn(1, 1, 4, 4), (-1, 2)), "output_size"),
-    (lambda: dropout2d(rb.randn(1, 1, 4, 4), 1.5), r"\[0, 1\]"),
-    (lambda: dropout2d(rb.randn(4, 4), 0.5), r"\[4, 4\]"),
+    (lambda: dropout2d(rb.randn(1, 1, 4, 4), 1.5), r"between 0 and 1, but got 1.5"),
+    (lambda: dropout2d(rb.randn(4), 0.5), r"at least 2 dims.*\[4\]"),
 ])
 def test_bad_input_raises_value_error(call, message):
     with pytest.raises(ValueError, match=message):

@@ -238,10 +238,11 @@ class Dropout2d(_ChannelDropout):
 
     Args:
         p: probability of zeroing a channel (default 0.5).
-        inplace: must be False (kept for PyTorch's signature).
+        inplace: write the result into the input (default False).
         generator: the ``rosenblatt.Generator`` for the masks (default generator if None).
 
-    Shape: ``(N, C, H, W)`` or ``(N, C, L)``, unchanged.
+    Shape: ``(N, C, H, W)``, unchanged (a 3-d input is taken as ``(N, C, L)``, with PyTorch's
+    warning: use ``Dropout1d``).
 
     Example:
         >>> import rosenblatt as rb
