@@ -1,272 +1,581 @@
-"""Pooling layers (MaxPool1d/2d, AvgPool1d/2d, adaptive pools in 1-d and 2-d) and Dropout1d/2d.
+"""Pooling and channel dropout: max/avg pools (fixed and adaptive windows) in 2-d, the 1-d
+pools as the 2-d ones on height-1 images, and dropout1d/dropout2d.
 
-Each holds its window geometry and calls the op in ``functional.pooling``.
+Fixed-window pools never build window arrays: they combine the ``kh * kw``
+strided sub-grids of the padded input (one per kernel offset) with
+``maximum``/``+=``, which is ~10x faster than reshape + max and keeps the memory
+layout of the input (the conv layers may hand over CHWN or NHWC memory).
 """
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
-from ...random import Generator
+from ..._backend import xp
+from ...autograd.function import Function
+from ...ops import inplace, mul
+from ...random import Generator, numpy_generator
 from ...tensor import Tensor
-from ..functional.pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d,
-                                  adaptive_max_pool2d, avg_pool1d, avg_pool2d, dropout1d, dropout2d,
-                                  max_pool1d, max_pool2d)
-from .module import Module
+from ._checks import check_floating
+from ._layout import alloc, memory_order
+from .conv import _as_batch_of_one, _check_3d, _height_one, _pair, _single, _unbatched, offset_slices, pad2d
+from .sampling import separable_map
 
 
-class _MaxPoolNd(Module):
-    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
-                 return_indices: bool = False, ceil_mode: bool = False) -> None:
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = kernel_size if stride is None else stride  # PyTorch's default
-        self.padding, self.dilation = padding, dilation
-        self.return_indices, self.ceil_mode = return_indices, ceil_mode
-
-    def extra_repr(self) -> str:
-        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
-                f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+def _pool_size(n: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> int:
+    span = d * (k - 1) + 1
+    out = (n + 2 * p - span + (s - 1 if ceil_mode else 0)) // s + 1
+    if ceil_mode and (out - 1) * s >= n + p:
+        out -= 1  # the last window must start inside the input or its left padding
+    return out
 
 
-class MaxPool2d(_MaxPoolNd):
-    """Max over sliding ``kernel_size`` windows of an (N, C, H, W) batch.
+def _described(x: Any) -> str:
+    """What an error says a bad input was: a Tensor's shape, else its type."""
+    return str(list(x.shape)) if isinstance(x, Tensor) else type(x).__name__
 
-    ``out[n, c, y, x] = max_{i, j} in[n, c, y s_h - p_h + i d_h, x s_w - p_w + j d_w]``.
+
+def _check_4d(op: str, x: Any, nonzero_from: int) -> None:
+    """Raise unless ``x`` is an (N, C, H, W) Tensor (the pools have made an unbatched (C, H, W)
+    sample a batch of one before they check) whose dims from ``nonzero_from`` on are non-empty,
+    as PyTorch requires: C, H and W for the fixed windows, H and W for the adaptive ones (an
+    empty adaptive window gave a NaN or a NumPy error)."""
+    if not isinstance(x, Tensor) or x.ndim != 4:
+        raise ValueError(f"{op}: expected a 4-d Tensor (N, C, H, W) or an unbatched 3-d one "
+                         f"(C, H, W), got {_described(x)}")
+    if not all(x.shape[nonzero_from:]):
+        raise ValueError(f"{op}: expected non-zero {'C, H and W' if nonzero_from == 1 else 'H and W'}"
+                         f" (only the batch may be empty), got input {list(x.shape)}")
+
+
+def _geometry(op: str, x: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
+              ceil_mode: bool) -> tuple:
+    _check_4d(op, x, nonzero_from=1)
+    kernel = _pair(kernel_size, "kernel_size", op)
+    stride = kernel if stride is None or stride == () else _pair(stride, "stride", op)
+    padding, dilation = _pair(padding, "padding", op), _pair(dilation, "dilation", op)
+    if min(kernel) < 1 or min(stride) < 1 or min(dilation) < 1 or min(padding) < 0:
+        raise ValueError(f"{op}: kernel_size, stride and dilation must be >= 1 and padding >= 0, "
+                         f"got kernel_size={kernel}, stride={stride}, dilation={dilation}, "
+                         f"padding={padding}")
+    if padding[0] > kernel[0] // 2 or padding[1] > kernel[1] // 2:
+        raise ValueError(f"{op}: padding {padding} must be at most half the kernel size {kernel}")
+    out = tuple(_pool_size(x.shape[2 + a], kernel[a], stride[a], padding[a], dilation[a],
+                           ceil_mode) for a in range(2))
+    if min(out) < 1:
+        raise ValueError(f"{op}: kernel {list(kernel)} (dilation {list(dilation)}) is larger than "
+                         f"the padded input {[x.shape[2] + 2 * padding[0], x.shape[3] + 2 * padding[1]]} "
+                         f"(input {list(x.shape)}); use a smaller kernel or more padding")
+    # Padding on the bottom/right so the last (ceil_mode) window fits in the buffer.
+    extra = tuple(max(0, (out[a] - 1) * stride[a] + dilation[a] * (kernel[a] - 1) + 1
+                      - x.shape[2 + a] - padding[a]) for a in range(2))
+    return kernel, stride, padding, dilation, out, extra
+
+
+def _disjoint(kernel: tuple, stride: tuple, dilation: tuple) -> bool:
+    """True when no input pixel lies in two windows (each gradient slot is written once)."""
+    return all(s >= d * (k - 1) + 1 for k, s, d in zip(kernel, stride, dilation))
+
+
+class MaxPool2d(Function):
+    def forward(self, x, kernel=(1, 1), stride=(1, 1), padding=(0, 0), dilation=(1, 1),
+                out=(1, 1), extra=(0, 0)):
+        low = -xp.inf if x.dtype.kind == "f" else xp.iinfo(x.dtype).min  # integers have no -inf
+        xpad = pad2d(x, padding[0], extra[0], padding[1], extra[1], low)
+        slices = [s for _, _, s in offset_slices(kernel, stride, dilation, out)]
+        best = xpad[:, :, slices[0][0], slices[0][1]].copy(order="K")
+        # Scratch in best's memory order (the input's): mixed orders make every pass stride badly.
+        arg = xp.zeros_like(best, dtype=xp.int8 if len(slices) < 128 else xp.int32)
+        larger = xp.empty_like(best, dtype=bool)
+        for k, (rows, cols) in enumerate(slices[1:], 1):
+            v = xpad[:, :, rows, cols]
+            xp.greater(v, best, out=larger)  # strictly: ties keep the first offset, as PyTorch
+            # arg < k so far, so max(arg, k * larger) sets k exactly where v won: 20x faster
+            # than copyto(arg, k, where=larger)
+            xp.maximum(arg, xp.multiply(larger, k, dtype=arg.dtype), out=arg)
+            xp.maximum(best, v, out=best)
+        # Windows of NaN or of the padding value alone, found by one pass over the output (min
+        # is NaN or ``low``), get PyTorch's argmax off the hot path.
+        if best.size and not best.min() > low:
+            _mend_argmax(arg, best, xpad, slices, padding, x.shape[2:], low)
+        self.arg, self.slices, self.padshape = arg, slices, xpad.shape
+        self.geometry = (x.shape, padding, _disjoint(kernel, stride, dilation))
+        return best
+
+    def backward(self, grad):
+        xshape, padding, disjoint = self.geometry
+        gpad = alloc(self.padshape, memory_order(self.arg), grad.dtype)  # the input's layout
+        for k, (rows, cols) in enumerate(self.slices):
+            if disjoint:
+                xp.multiply(grad, self.arg == k, out=gpad[:, :, rows, cols])
+            else:
+                gpad[:, :, rows, cols] += grad * (self.arg == k)
+        return gpad[:, :, padding[0]:padding[0] + xshape[2], padding[1]:padding[1] + xshape[3]]
+
+    def indices(self, kernel: tuple, stride: tuple, dilation: tuple) -> Any:
+        """Flat ``h * W + w`` input index of each maximum, as PyTorch's return_indices."""
+        (n, c, h, w), padding, _ = self.geometry
+        ho, wo = self.arg.shape[2:]
+        ki, kj = xp.divmod(self.arg.astype(xp.int64), kernel[1])
+        rows = xp.arange(ho).reshape(-1, 1) * stride[0] - padding[0] + ki * dilation[0]
+        cols = xp.arange(wo) * stride[1] - padding[1] + kj * dilation[1]
+        return rows * w + cols
+
+
+def _mend_argmax(arg: Any, best: Any, xpad: Any, slices: list, padding: tuple,
+                 size: tuple, low: Any) -> None:
+    """``arg`` as PyTorch's max pool has it where a window holds NaN or only ``low`` (the
+    padding value: -inf, or an integer dtype's minimum).
+
+    PyTorch's maximum is the window's last NaN (``val > max || isnan(val)``), and a
+    window of ``low`` alone points at its first element inside the input.  The strict
+    ``>`` of the forward never picks a NaN, and for ``low`` alone it keeps offset 0,
+    which may lie in the padding (an index outside the input, a lost gradient).
+    """
+    empty = best == low
+    if empty.any():
+        def inside(axis: int, positions: slice) -> Any:
+            p = xp.arange(positions.start, positions.stop, positions.step)
+            return (p >= padding[axis]) & (p < padding[axis] + size[axis])
+        for k in reversed(range(len(slices))):  # the first offset inside the input is set last
+            rows, cols = slices[k]
+            arg[empty & (inside(0, rows)[:, None] & inside(1, cols))] = k
+    for k, (rows, cols) in enumerate(slices):  # the last NaN is set last
+        arg[xp.isnan(xpad[:, :, rows, cols])] = k
+
+
+def max_pool2d(input: Tensor, kernel_size: int | tuple[int, int],
+               stride: int | tuple[int, int] | None = None, padding: int | tuple[int, int] = 0,
+               dilation: int | tuple[int, int] = 1, ceil_mode: bool = False,
+               return_indices: bool = False) -> Tensor | tuple[Tensor, Tensor]:
+    """Max over sliding windows of an (N, C, H, W) batch, as ``torch.nn.functional.max_pool2d``.
+
+    ``out[n, c, y, x] = max_{i, j} in[n, c, y s_h - p_h + i d_h, x s_w - p_w + j d_w]``
+    (padding is -inf).  The gradient goes to the first maximum of each window.
 
     Args:
+        input: (N, C, H, W), or one unbatched (C, H, W) sample; floating-point or integer.
         kernel_size: int or (kh, kw).
-        stride: int or pair (default ``kernel_size``).
-        padding: implicit -inf padding, at most half the kernel (default 0).
-        dilation: spacing of the window's elements (default 1).
-        return_indices: also return the flat ``h * W + w`` argmax indices.
-        ceil_mode: round the output size up.
+        stride: int or pair; default ``kernel_size``.
+        padding: int or pair, at most half the kernel. Default 0.
+        dilation: int or pair. Default 1.
+        ceil_mode: round the output size up (a last, partial window). Default False.
+        return_indices: also return the flat ``h * W + w`` index of each maximum (int64).
 
-    Shape: ``(N, C, H, W) -> (N, C, Ho, Wo)``, ``Ho = (H + 2p - d(k - 1) - 1) // s + 1``.
-
-    Example:
-        >>> import rosenblatt as rb
-        >>> rb.nn.MaxPool2d(2)(rb.randn(1, 3, 28, 28)).shape
-        (1, 3, 14, 14)
-    """
-
-    def forward(self, input: Tensor) -> Any:
-        return max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation,
-                          self.ceil_mode, self.return_indices)
-
-
-class MaxPool1d(_MaxPoolNd):
-    """Max over sliding windows of an (N, C, L) batch; arguments as ``MaxPool2d`` with ints.
+    Shape:
+        output: (N, C, Ho, Wo), ``Ho = floor_or_ceil((H + 2 p - d (k - 1) - 1) / s) + 1``.
 
     Example:
         >>> import rosenblatt as rb
-        >>> rb.nn.MaxPool1d(2)(rb.randn(1, 3, 10)).shape
-        (1, 3, 5)
+        >>> from rosenblatt.nn.functional.pooling import max_pool2d
+        >>> max_pool2d(rb.randn(1, 2, 6, 6), 2).shape
+        (1, 2, 3, 3)
     """
+    if _unbatched(input, 2):
+        return _as_batch_of_one(max_pool2d, input, kernel_size, stride, padding, dilation,
+                                ceil_mode, return_indices)
+    kernel, stride, padding, dilation, out, extra = _geometry(
+        "max_pool2d", input, kernel_size, stride, padding, dilation, ceil_mode)
+    if input.dtype.kind == "b":  # PyTorch has integer kernels, but none for bool
+        raise TypeError("max_pool2d: expected a floating-point or integer input, got dtype bool; "
+                        "convert it first, e.g. x.float()")
+    y = MaxPool2d.apply(input, kernel=kernel, stride=stride, padding=padding, dilation=dilation,
+                        out=out, extra=extra)
+    if not return_indices:
+        return y
+    node = _node_of(y, MaxPool2d, input, kernel=kernel, stride=stride, padding=padding,
+                    dilation=dilation, out=out, extra=extra)
+    return y, Tensor._wrap(node.indices(kernel, stride, dilation))
 
-    def forward(self, input: Tensor) -> Any:
-        return max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation,
-                          self.ceil_mode, self.return_indices)
+
+def _node_of(y: Tensor, function: type, x: Tensor, **options: Any) -> Function:
+    """The ``function`` node that computed ``y`` from ``x``, for the argmax it keeps
+    (``return_indices``).  The graph holds the node only when a gradient is recorded;
+    otherwise the forward runs again on a bare node."""
+    if y._node is not None:
+        return y._node
+    node = object.__new__(function)
+    node.forward(x.data, **options)
+    return node
 
 
-def _one_tuple(value: Any) -> tuple:
-    """PyTorch's ``_single``: an iterable as a tuple, anything else in a 1-tuple."""
-    return tuple(value) if isinstance(value, (tuple, list)) else (value,)
+def _check_3d_nonempty(op: str, x: Any, nonzero_from: int) -> None:
+    """``_check_3d``, and the dims from ``nonzero_from`` on non-empty, as PyTorch's 1-d pools
+    require (C and L; the adaptive average takes an empty C); the message names the 1-d op,
+    not the 2-d one it runs."""
+    _check_3d(op, x)
+    if not all(x.shape[nonzero_from:]):
+        raise ValueError(f"{op}: expected non-zero {'C and L' if nonzero_from == 1 else 'L'} "
+                         f"(only the batch may be empty), got input {list(x.shape)}")
 
 
-class _AvgPoolNd(Module):
-    """The repr the 1-d and 2-d average pools share (PyTorch's: no ceil_mode)."""
+def _window_1d(kernel_size: Any, stride: Any, padding: Any) -> tuple:
+    """A 1-d pool's kernel, stride (default: the kernel) and padding as its 2-d pool's on a
+    height-1 image: ``(1, k), (1, s), (0, p)``."""
+    kernel = _single(kernel_size)
+    stride = kernel if stride is None or stride == () else _single(stride)
+    return (1, kernel), (1, stride), (0, _single(padding))
 
-    def extra_repr(self) -> str:
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+def max_pool1d(input: Tensor, kernel_size: int, stride: int | None = None, padding: int = 0,
+               dilation: int = 1, ceil_mode: bool = False,
+               return_indices: bool = False) -> Tensor | tuple[Tensor, Tensor]:
+    """Max over sliding windows of an (N, C, L) batch: ``max_pool2d`` on a height-1 image.
+
+    Args: as ``max_pool2d``, each an int.  Indices index L.  An integer input needs
+    ``return_indices=True``, as in PyTorch (whose CPU kernel without indices is float only).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt.nn.functional.pooling import max_pool1d
+        >>> max_pool1d(rb.randn(2, 3, 8), 2).shape
+        (2, 3, 4)
+    """
+    if _unbatched(input, 1):
+        return _as_batch_of_one(max_pool1d, input, kernel_size, stride, padding, dilation,
+                                ceil_mode, return_indices)
+    _check_3d_nonempty("max_pool1d", input, nonzero_from=1)
+    if not return_indices:  # PyTorch's CPU max_pool1d kernel (not the one with indices) is float only
+        check_floating("max_pool1d", input)
+    return _height_one(max_pool2d, input, *_window_1d(kernel_size, stride, padding),
+                       (1, _single(dilation)), ceil_mode, return_indices)
 
 
-class AvgPool2d(_AvgPoolNd):
-    """Mean over sliding ``kernel_size`` windows of an (N, C, H, W) batch.
+class AvgPool2d(Function):
+    """Window sums times ``scale``; an int64 input (never differentiated) is divided by
+    ``divisor`` instead, truncating toward 0 as PyTorch's int64 kernel (C's ``/``) does."""
+
+    def forward(self, x, scale=None, divisor=None, kernel=(1, 1), stride=(1, 1), padding=(0, 0),
+                out=(1, 1), extra=(0, 0)):
+        xpad = pad2d(x, padding[0], extra[0], padding[1], extra[1])
+        slices = [s for _, _, s in offset_slices(kernel, stride, (1, 1), out)]
+        total = xpad[:, :, slices[0][0], slices[0][1]].copy(order="K")
+        for rows, cols in slices[1:]:
+            total += xpad[:, :, rows, cols]
+        if divisor is not None:
+            total -= xp.fmod(total, divisor)  # now a multiple of divisor: // is exact
+            total //= divisor
+            return total
+        total *= scale
+        self.scale, self.slices, self.padshape = scale, slices, xpad.shape
+        self.crop = (padding, x.shape)
+        return total
+
+    def backward(self, grad):
+        (ph, pw), shape = self.crop
+        g = grad * self.scale
+        gpad = xp.zeros(self.padshape, dtype=grad.dtype)
+        for rows, cols in self.slices:
+            gpad[:, :, rows, cols] += g
+        return gpad[:, :, ph:ph + shape[2], pw:pw + shape[3]]
+
+
+def _window_counts(n: int, k: int, s: int, p: int, out: int, include_pad: bool) -> Any:
+    """Elements of each window along one axis, counted as PyTorch's avg_pool2d does."""
+    start = xp.arange(out) * s - p
+    end = xp.minimum(start + k, n + p)  # padding counts, the ceil_mode overhang does not
+    if not include_pad:
+        start, end = xp.maximum(start, 0), xp.minimum(end, n)
+    return end - start
+
+
+def avg_pool2d(input: Tensor, kernel_size: int | tuple[int, int],
+               stride: int | tuple[int, int] | None = None, padding: int | tuple[int, int] = 0,
+               ceil_mode: bool = False, count_include_pad: bool = True,
+               divisor_override: int | None = None) -> Tensor:
+    """Mean over sliding windows of an (N, C, H, W) batch, as ``torch.nn.functional.avg_pool2d``.
+
+    ``out[n, c, y, x] = sum_{i, j} in[n, c, y s_h - p_h + i, x s_w - p_w + j] / divisor``
+    (padding is 0).  An int64 input gives int64 means, truncated toward 0, as PyTorch's.
 
     Args:
-        kernel_size, stride (default ``kernel_size``), padding, ceil_mode: as ``MaxPool2d``.
-        count_include_pad: the zero padding counts in the divisor (default True).
-        divisor_override: divide every window by this instead.
+        input: (N, C, H, W), or one unbatched (C, H, W) sample; floating-point or int64.
+        kernel_size: int or (kh, kw).
+        stride: int or pair; default ``kernel_size``.
+        padding: int or pair, at most half the kernel. Default 0.
+        ceil_mode: round the output size up. Default False.
+        count_include_pad: count padded zeros in the divisor. Default True.
+        divisor_override: divide every window by this instead. Default None.
 
-    Shape: ``(N, C, H, W) -> (N, C, Ho, Wo)``, ``Ho = (H + 2p - k) // s + 1``.
-
-    Example:
-        >>> import rosenblatt as rb
-        >>> rb.nn.AvgPool2d(2)(rb.randn(1, 3, 8, 8)).shape
-        (1, 3, 4, 4)
-    """
-
-    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
-                 ceil_mode: bool = False, count_include_pad: bool = True,
-                 divisor_override: int | None = None) -> None:
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = kernel_size if stride is None else stride
-        self.padding, self.ceil_mode = padding, ceil_mode
-        self.count_include_pad, self.divisor_override = count_include_pad, divisor_override
-
-    def forward(self, input: Tensor) -> Tensor:
-        return avg_pool2d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
-                          self.count_include_pad, self.divisor_override)
-
-
-class AvgPool1d(_AvgPoolNd):
-    """Mean over sliding windows of an (N, C, L) batch; arguments as ``AvgPool2d`` with ints
-    (no ``divisor_override``, as in PyTorch).
+    Shape:
+        output: (N, C, Ho, Wo), ``Ho = floor_or_ceil((H + 2 p - k) / s) + 1``.
 
     Example:
         >>> import rosenblatt as rb
-        >>> rb.nn.AvgPool1d(2)(rb.randn(1, 3, 10)).shape
-        (1, 3, 5)
+        >>> from rosenblatt.nn.functional.pooling import avg_pool2d
+        >>> avg_pool2d(rb.ones(1, 1, 4, 4), 2).tolist()
+        [[[[1.0, 1.0], [1.0, 1.0]]]]
     """
-
-    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
-                 ceil_mode: bool = False, count_include_pad: bool = True) -> None:
-        super().__init__()
-        # 1-tuples, as PyTorch's AvgPool1d keeps them (its repr reads kernel_size=(3,)); the
-        # other pools keep their arguments as given
-        self.kernel_size = _one_tuple(kernel_size)
-        self.stride = _one_tuple(kernel_size if stride is None else stride)
-        self.padding = _one_tuple(padding)
-        self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
-
-    def forward(self, input: Tensor) -> Tensor:
-        return avg_pool1d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
-                          self.count_include_pad)
-
-
-class _AdaptivePoolNd(Module):
-    """What the adaptive pools share: the output size, and PyTorch's repr of it."""
-
-    def __init__(self, output_size: Any) -> None:
-        super().__init__()
-        self.output_size = output_size
-
-    def extra_repr(self) -> str:
-        return f"output_size={self.output_size}"
+    if _unbatched(input, 2):
+        return _as_batch_of_one(avg_pool2d, input, kernel_size, stride, padding, ceil_mode,
+                                count_include_pad, divisor_override)
+    kernel, stride, padding, _, out, extra = _geometry(
+        "avg_pool2d", input, kernel_size, stride, padding, 1, ceil_mode)
+    check_floating("avg_pool2d", input, or_int64=True)  # int64: PyTorch's truncated means
+    if divisor_override is not None:
+        if not isinstance(divisor_override, int) or divisor_override == 0:
+            raise ValueError(f"avg_pool2d: divisor_override must be a non-zero int, "
+                             f"got {divisor_override!r}")
+        divisor = xp.asarray(divisor_override)
+    else:
+        counts = [_window_counts(input.shape[2 + a], kernel[a], stride[a], padding[a], out[a],
+                                 count_include_pad) for a in range(2)]
+        divisor = counts[0][:, None] * counts[1][None, :]
+    if input.dtype.kind == "f":
+        scale, divisor = (1.0 / divisor).astype(input.dtype), None
+    else:
+        scale = None
+    return AvgPool2d.apply(input, scale=scale, divisor=divisor, kernel=kernel, stride=stride,
+                           padding=padding, out=out, extra=extra)
 
 
-class _AdaptiveMaxPoolNd(_AdaptivePoolNd):
-    def __init__(self, output_size: Any, return_indices: bool = False) -> None:
-        super().__init__(output_size)
-        self.return_indices = return_indices
+def avg_pool1d(input: Tensor, kernel_size: int, stride: int | None = None, padding: int = 0,
+               ceil_mode: bool = False, count_include_pad: bool = True) -> Tensor:
+    """Mean over sliding windows of an (N, C, L) batch: ``avg_pool2d`` on a height-1 image.
+
+    Args: as ``avg_pool2d`` (no ``divisor_override``, as in PyTorch), each an int.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt.nn.functional.pooling import avg_pool1d
+        >>> avg_pool1d(rb.tensor([[[1.0, 2.0, 3.0, 4.0]]]), 2).tolist()
+        [[[1.5, 3.5]]]
+    """
+    if _unbatched(input, 1):
+        return _as_batch_of_one(avg_pool1d, input, kernel_size, stride, padding, ceil_mode,
+                                count_include_pad)
+    _check_3d_nonempty("avg_pool1d", input, nonzero_from=1)
+    return _height_one(avg_pool2d, input, *_window_1d(kernel_size, stride, padding), ceil_mode,
+                       count_include_pad)
 
 
-class AdaptiveAvgPool2d(_AdaptivePoolNd):
-    """Mean-pool an (N, C, H, W) batch to ``output_size`` whatever H and W are.
+def _adaptive_bounds(n: int, out: int) -> tuple[Any, Any]:
+    i = xp.arange(out)
+    return (i * n) // out, -((-(i + 1) * n) // out)  # floor(i n / o), ceil((i + 1) n / o)
 
-    Output cell ``i`` averages rows ``floor(i H / Ho) .. ceil((i + 1) H / Ho) - 1``.
+
+def _adaptive_size(op: str, x: Tensor, output_size: Any, nonzero_from: int = 2) -> tuple[int, int]:
+    """The (Ho, Wo) an adaptive pool makes: PyTorch takes 0 (an empty output) but no negative
+    size, and its max pool (``nonzero_from=1``) no empty C either, where the average takes one."""
+    _check_4d(op, x, nonzero_from)
+    check_floating(op, x)
+    size = output_size if isinstance(output_size, (tuple, list)) else (output_size, output_size)
+    size = tuple(x.shape[2 + a] if s is None else s for a, s in enumerate(size))
+    if len(size) != 2 or not all(isinstance(s, int) and s >= 0 for s in size):
+        raise ValueError(f"{op}: output_size must be an int or a pair of non-negative ints (or "
+                         f"None), got {output_size!r}")
+    return size
+
+
+def adaptive_avg_pool2d(input: Tensor, output_size: int | tuple[int | None, int | None]) -> Tensor:
+    """Mean over the window ``[floor(i H / Ho), ceil((i + 1) H / Ho))`` of each output cell.
+
+    Separable: ``out = P_h @ x @ P_w^T`` with averaging matrices, two GEMMs.
 
     Args:
-        output_size: int or (Ho, Wo); None in a slot keeps that input size.
+        input: (N, C, H, W), or one unbatched (C, H, W) sample.
+        output_size: (Ho, Wo), one int for both, None keeps that input size.
 
     Example:
         >>> import rosenblatt as rb
-        >>> rb.nn.AdaptiveAvgPool2d(1)(rb.randn(2, 8, 7, 7)).shape
-        (2, 8, 1, 1)
+        >>> from rosenblatt.nn.functional.pooling import adaptive_avg_pool2d
+        >>> adaptive_avg_pool2d(rb.randn(2, 3, 7, 5), 1).shape
+        (2, 3, 1, 1)
     """
+    if _unbatched(input, 2):
+        return _as_batch_of_one(adaptive_avg_pool2d, input, output_size)
+    size = _adaptive_size("adaptive_avg_pool2d", input, output_size)
+    mats = []
+    for n, o in zip(input.shape[2:], size):
+        start, end = _adaptive_bounds(n, o)
+        cells = xp.arange(n)
+        inside = (cells >= start[:, None]) & (cells < end[:, None])
+        mats.append(inside / (end - start)[:, None])
+    return separable_map(input, *mats)
 
-    def forward(self, input: Tensor) -> Tensor:
-        return adaptive_avg_pool2d(input, self.output_size)
+
+def _adaptive_argmax(x: Any, size: tuple, last_nan: bool = False) -> tuple[Any, Any]:
+    """Max of each adaptive window and its flat ``h * W + w`` index: the first maximum, or
+    with ``last_nan`` the window's last NaN where it has one."""
+    n, c, h, w = x.shape
+    (h0, h1), (w0, w1) = _adaptive_bounds(h, size[0]), _adaptive_bounds(w, size[1])
+    out = xp.empty((n, c) + size, dtype=x.dtype)
+    idx = xp.empty((n, c) + size, dtype=xp.int64)
+    for i in range(size[0]):
+        for j in range(size[1]):
+            rw = w1[j] - w0[j]  # the window's size, not -1: an empty batch has no size to infer
+            flat = x[:, :, h0[i]:h1[i], w0[j]:w1[j]].reshape(n, c, (h1[i] - h0[i]) * rw)
+            k = flat.argmax(axis=2)  # the first maximum, or the first NaN
+            if last_nan:
+                nan = xp.isnan(flat)
+                k = xp.where(nan.any(axis=2), flat.shape[2] - 1 - nan[:, :, ::-1].argmax(axis=2), k)
+            out[:, :, i, j] = xp.take_along_axis(flat, k[:, :, None], 2)[:, :, 0]
+            idx[:, :, i, j] = (h0[i] + k // rw) * w + w0[j] + k % rw
+    return out, idx
 
 
-class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
-    """Max-pool an (N, C, H, W) batch to ``output_size``; windows as ``AdaptiveAvgPool2d``.
+class AdaptiveMaxPool2d(Function):
+    def forward(self, x, size=(1, 1)):
+        out, idx = _adaptive_argmax(x, size)
+        if xp.isnan(out).any():  # PyTorch's maximum is a window's last NaN, not its first
+            out, idx = _adaptive_argmax(x, size, last_nan=True)
+        self.idx, self.xshape = idx, x.shape
+        return out
+
+    def backward(self, grad):
+        n, c, h, w = self.xshape
+        # Windows overlap, so one input can be the max of several cells: bincount sums them.
+        cells = self.idx.shape[2] * self.idx.shape[3]
+        flat = self.idx.reshape(n * c, cells) + (xp.arange(n * c) * (h * w))[:, None]
+        g = xp.bincount(flat.ravel(), weights=grad.reshape(-1), minlength=n * c * h * w)
+        return g.astype(grad.dtype).reshape(self.xshape)
+
+
+def adaptive_max_pool2d(input: Tensor, output_size: int | tuple[int | None, int | None],
+                        return_indices: bool = False) -> Tensor | tuple[Tensor, Tensor]:
+    """Max over the window ``[floor(i H / Ho), ceil((i + 1) H / Ho))`` of each output cell.
 
     Args:
-        output_size: int or (Ho, Wo); None in a slot keeps that input size.
-        return_indices: also return the flat ``h * W + w`` argmax indices.
+        input: (N, C, H, W), or one unbatched (C, H, W) sample.
+        output_size: (Ho, Wo), one int for both, None keeps that input size.
+        return_indices: also return the flat ``h * W + w`` index of each maximum (int64).
 
     Example:
         >>> import rosenblatt as rb
-        >>> rb.nn.AdaptiveMaxPool2d((2, 3))(rb.randn(1, 4, 7, 9)).shape
-        (1, 4, 2, 3)
+        >>> from rosenblatt.nn.functional.pooling import adaptive_max_pool2d
+        >>> adaptive_max_pool2d(rb.randn(2, 3, 7, 5), (2, 3)).shape
+        (2, 3, 2, 3)
     """
+    if _unbatched(input, 2):
+        return _as_batch_of_one(adaptive_max_pool2d, input, output_size, return_indices)
+    size = _adaptive_size("adaptive_max_pool2d", input, output_size, nonzero_from=1)
+    y = AdaptiveMaxPool2d.apply(input, size=size)
+    if not return_indices:
+        return y
+    return y, Tensor._wrap(_node_of(y, AdaptiveMaxPool2d, input, size=size).idx)
 
-    def forward(self, input: Tensor) -> Any:
-        return adaptive_max_pool2d(input, self.output_size, self.return_indices)
 
-
-class AdaptiveAvgPool1d(_AdaptivePoolNd):
-    """Mean-pool an (N, C, L) batch to ``output_size`` cells whatever L is; windows as
-    ``AdaptiveAvgPool2d``'s.
+def adaptive_avg_pool1d(input: Tensor, output_size: int) -> Tensor:
+    """Mean over the window ``[floor(i L / Lo), ceil((i + 1) L / Lo))`` of each of ``output_size``
+    cells of an (N, C, L) batch (or an unbatched (C, L) sample): ``adaptive_avg_pool2d`` at height 1.
 
     Example:
         >>> import rosenblatt as rb
-        >>> rb.nn.AdaptiveAvgPool1d(4)(rb.randn(2, 8, 10)).shape
-        (2, 8, 4)
+        >>> from rosenblatt.nn.functional.pooling import adaptive_avg_pool1d
+        >>> adaptive_avg_pool1d(rb.tensor([[[1.0, 2.0, 3.0, 4.0]]]), 2).tolist()
+        [[[1.5, 3.5]]]
     """
+    if _unbatched(input, 1):
+        return _as_batch_of_one(adaptive_avg_pool1d, input, output_size)
+    _check_3d_nonempty("adaptive_avg_pool1d", input, nonzero_from=2)
+    return _height_one(adaptive_avg_pool2d, input, _length_1d("adaptive_avg_pool1d", output_size))
 
-    def forward(self, input: Tensor) -> Tensor:
-        return adaptive_avg_pool1d(input, self.output_size)
 
-
-class AdaptiveMaxPool1d(_AdaptiveMaxPoolNd):
-    """Max-pool an (N, C, L) batch to ``output_size`` cells; ``return_indices``: also the argmax
-    along L.
+def adaptive_max_pool1d(input: Tensor, output_size: int,
+                        return_indices: bool = False) -> Tensor | tuple[Tensor, Tensor]:
+    """Max over the windows of ``adaptive_avg_pool1d``; ``return_indices``: also each maximum's
+    index along L (int64).
 
     Example:
         >>> import rosenblatt as rb
-        >>> rb.nn.AdaptiveMaxPool1d(4)(rb.randn(2, 8, 10)).shape
-        (2, 8, 4)
+        >>> from rosenblatt.nn.functional.pooling import adaptive_max_pool1d
+        >>> adaptive_max_pool1d(rb.tensor([[[1.0, 4.0, 3.0, 2.0]]]), 2).tolist()
+        [[[4.0, 3.0]]]
     """
-
-    def forward(self, input: Tensor) -> Any:
-        return adaptive_max_pool1d(input, self.output_size, self.return_indices)
-
-
-class _ChannelDropout(Module):
-    """What Dropout1d and Dropout2d share (separate classes in PyTorch: neither is an instance
-    of the other)."""
-
-    def __init__(self, p: float = 0.5, inplace: bool = False, generator: Generator | None = None) -> None:
-        super().__init__()
-        if not 0.0 <= p <= 1.0:
-            raise ValueError(f"{type(self).__name__}: dropout probability has to be between 0 and 1, "
-                             f"but got {p}")
-        self.p, self.inplace, self.generator = p, inplace, generator
-
-    def extra_repr(self) -> str:
-        return f"p={self.p}, inplace={self.inplace}"
+    if _unbatched(input, 1):
+        return _as_batch_of_one(adaptive_max_pool1d, input, output_size, return_indices)
+    _check_3d_nonempty("adaptive_max_pool1d", input, nonzero_from=1)
+    return _height_one(adaptive_max_pool2d, input, _length_1d("adaptive_max_pool1d", output_size),
+                       return_indices)
 
 
-class Dropout2d(_ChannelDropout):
-    """Zero whole channels with probability ``p`` in training, scaling the rest by ``1/(1-p)``.
+def _length_1d(op: str, output_size: Any) -> tuple[int, int]:
+    """A 1-d adaptive pool's output length as its 2-d pool's ``(1, Lo)``.  PyTorch's 1-d pools
+    take no None (the 2-d ones read it as 'keep the input size')."""
+    if output_size is None:
+        raise TypeError(f"{op}: output_size must be an int (or a 1-tuple), got None")
+    return (1, _single(output_size))
 
-    Identity in eval mode.  Adjacent pixels of a feature map are strongly
-    correlated, so dropping single pixels (``Dropout``) barely regularises a CNN.
+
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
+              generator: Generator | None = None) -> Tensor:
+    """Zero whole channels with probability ``p``, scaling the kept ones by ``1 / (1 - p)``.
+
+    ``out[n, c] = in[n, c] * m[n, c] / (1 - p)`` with ``m[n, c] ~ Bernoulli(1 - p)``;
+    identity when ``training`` is False.
 
     Args:
-        p: probability of zeroing a channel (default 0.5).
-        inplace: write the result into the input (default False).
-        generator: the ``rosenblatt.Generator`` for the masks (default generator if None).
-
-    Shape: ``(N, C, H, W)``, unchanged (a 3-d input is taken as ``(N, C, L)``, with PyTorch's
-    warning: use ``Dropout1d``).
+        input: (N, C, H, W); a 3-d input is taken as (N, C, L), with PyTorch's warning (use
+            ``dropout1d``), and other ranks of at least 2 with PyTorch's deprecation warning.
+        p: probability of dropping a channel, in [0, 1].
+        training: apply dropout (True) or return ``input`` (False).
+        inplace: write the result into ``input``.
+        generator: ``rosenblatt.Generator`` to draw the mask from; default generator if None.
 
     Example:
         >>> import rosenblatt as rb
-        >>> rb.nn.Dropout2d(0.5)(rb.ones(2, 4, 3, 3)).shape
+        >>> from rosenblatt.nn.functional.pooling import dropout2d
+        >>> dropout2d(rb.ones(2, 4, 3, 3), 0.5, generator=rb.Generator().manual_seed(0)).shape
         (2, 4, 3, 3)
     """
+    _check_probability("dropout2d", p)
+    ndim = input.ndim if isinstance(input, Tensor) else None
+    if ndim is not None and ndim >= 2 and ndim != 4:
+        # PyTorch's warnings, which it gives in eval mode too
+        if ndim != 3:
+            warnings.warn(f"dropout2d: Received a {ndim}-D input to dropout2d, which is deprecated "
+                          f"and will result in an error in a future release. To retain the "
+                          f"behavior and silence this warning, please use dropout instead. Note "
+                          f"that dropout2d exists to provide channel-wise dropout on inputs with 2 "
+                          f"spatial dimensions, a channel dimension, and an optional batch "
+                          f"dimension (i.e. 3D or 4D inputs).", stacklevel=2)
+        else:
+            warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that "
+                          "channel-wise 1D dropout behavior is desired - input is interpreted as "
+                          "shape (N, C, L), where C is the channel dim. This behavior will change "
+                          "in a future release to interpret the input as one without a batch "
+                          "dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise "
+                          "dropout behavior, please call dropout1d instead.", stacklevel=2)
+    if ndim is None or ndim < 2:
+        raise ValueError(f"dropout2d: expected a 4-d (N, C, H, W) Tensor (feature dropout needs "
+                         f"at least 2 dims), got {_described(input)}")
+    return _channel_dropout("dropout2d", input, p, training, inplace, generator)
 
-    def forward(self, input: Tensor) -> Tensor:
-        return dropout2d(input, self.p, self.training, self.inplace, generator=self.generator)
 
-
-class Dropout1d(_ChannelDropout):
-    """Zero whole channels of an (N, C, L) batch or a (C, L) sample with probability ``p`` in
-    training, scaling the rest by ``1/(1-p)``; arguments as ``Dropout2d``.
+def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
+              generator: Generator | None = None) -> Tensor:
+    """Zero whole channels of an (N, C, L) batch or a (C, L) sample with probability ``p``,
+    scaling the kept ones by ``1 / (1 - p)``: ``dropout2d``'s masks, one per channel.
 
     Example:
         >>> import rosenblatt as rb
-        >>> rb.nn.Dropout1d(0.5)(rb.ones(2, 4, 3)).shape
-        (2, 4, 3)
+        >>> from rosenblatt.nn.functional.pooling import dropout1d
+        >>> dropout1d(rb.ones(4, 5), 0.5, generator=rb.Generator().manual_seed(0)).shape
+        (4, 5)
     """
+    _check_probability("dropout1d", p)
+    if not isinstance(input, Tensor) or input.ndim not in (2, 3):
+        raise ValueError(f"dropout1d: expected a 3-d (N, C, L) or 2-d (C, L) Tensor (channel-wise "
+                         f"dropout over one spatial dim), got {_described(input)}")
+    return _channel_dropout("dropout1d", input, p, training, inplace, generator,
+                            batched=input.ndim == 3)
 
-    def forward(self, input: Tensor) -> Tensor:
-        return dropout1d(input, self.p, self.training, self.inplace, generator=self.generator)
+
+def _check_probability(op: str, p: float) -> None:
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"{op}: dropout probability has to be between 0 and 1, but got {p}")
 
 
-__all__ = ["AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AvgPool1d",
-           "AvgPool2d", "Dropout1d", "Dropout2d", "MaxPool1d", "MaxPool2d"]
+def _channel_dropout(op: str, input: Tensor, p: float, training: bool, inplace_: bool,
+                     generator: Generator | None, batched: bool = True) -> Tensor:
+    """``input`` times one mask value per (sample, channel), or per channel of one unbatched
+    sample: 0, or ``1 / (1 - p)`` kept."""
+    if not training or p == 0.0:
+        return input
+    check_floating(op, input)
+    channel_dims = 2 if batched else 1
+    shape = input.shape[:channel_dims] + (1,) * (input.ndim - channel_dims)
+    keep = numpy_generator(generator).random(shape) >= p
+    scale = 0.0 if p == 1.0 else 1.0 / (1.0 - p)
+    mask = Tensor._wrap((keep * scale).astype(input.dtype))
+    return inplace(input, mul, mask) if inplace_ else input * mask
