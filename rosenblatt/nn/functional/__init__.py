@@ -11,7 +11,10 @@ from .activation import (celu, celu_, elu, elu_, glu, hardshrink, hardsigmoid, h
                          hardtanh_, leaky_relu, leaky_relu_, logsigmoid, mish, prelu, relu6, relu_,
                          selu, selu_, silu, softmin, softplus, softshrink, softsign, tanhshrink,
                          threshold, threshold_)
+from .ctc_loss import ctc_loss
 from .distance import cosine_similarity, normalize, pairwise_distance
+from .embedding_bag import embedding_bag
+from .fold import fold, unfold
 from .gelu import erf, gelu
 from .linear import dropout, embedding, linear
 from .loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy,
@@ -32,6 +35,7 @@ from .sampling import interpolate
 from .shuffle import channel_shuffle, pixel_shuffle, pixel_unshuffle
 
 __all__ = [
+    "ctc_loss", "embedding_bag", "fold", "unfold",
     "cosine_similarity", "normalize", "pairwise_distance", "channel_shuffle", "pixel_shuffle",
     "pixel_unshuffle", "cosine_embedding_loss", "gaussian_nll_loss", "hinge_embedding_loss",
     "margin_ranking_loss", "multi_margin_loss", "multilabel_soft_margin_loss", "poisson_nll_loss",

@@ -9,8 +9,11 @@ from .attention import MultiheadAttention
 from .batchnorm import BatchNorm1d, BatchNorm2d, InstanceNorm1d, InstanceNorm2d
 from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
+from .ctc_loss import CTCLoss
 from .distance import CosineSimilarity, PairwiseDistance
 from .dropout import Dropout
+from .embedding_bag import EmbeddingBag
+from .fold import Fold, Unfold
 from .groupnorm import GroupNorm
 from .linear import Flatten, Identity, Linear, Unflatten
 from .loss import (BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, CrossEntropyLoss,
@@ -33,6 +36,7 @@ from .transformer import (Transformer, TransformerDecoder, TransformerDecoderLay
                           TransformerEncoder, TransformerEncoderLayer)
 
 __all__ = [
+    "CTCLoss", "EmbeddingBag", "Fold", "Unfold",
     "ParameterDict", "ParameterList", "CosineSimilarity", "PairwiseDistance", "ChannelShuffle",
     "PixelShuffle", "PixelUnshuffle", "CircularPad1d", "CircularPad2d", "ConstantPad1d",
     "ConstantPad2d", "ReflectionPad1d", "ReflectionPad2d", "ReplicationPad1d", "ReplicationPad2d",
