@@ -29,6 +29,11 @@ def _mask_array(mask: Any, dtype: Any, name: str) -> Any:
     return m.astype(dtype, copy=False)
 
 
+class NonDynamicallyQuantizableLinear(Linear):
+    """A ``Linear`` under PyTorch's name for ``MultiheadAttention.out_proj`` (there it keeps the
+    layer out of dynamic quantization), so the attention layer's repr is PyTorch's."""
+
+
 class MultiheadAttention(Module):
     """Multi-head attention ``concat(head_1..head_h) W_o``, ``head_i = attention(Q W_q^i, K W_k^i, V W_v^i)``.
 
@@ -92,7 +97,8 @@ class MultiheadAttention(Module):
             self.in_proj_bias = Parameter(xp.empty((3 * embed_dim,), dtype=dtype))
         else:
             self.register_parameter("in_proj_bias", None)
-        self.out_proj = Linear(embed_dim, embed_dim, bias=bias, dtype=dtype, generator=generator)
+        self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias, dtype=dtype,
+                                                        generator=generator)
         if add_bias_kv:
             self.bias_k = Parameter(xp.empty((1, 1, embed_dim), dtype=dtype))
             self.bias_v = Parameter(xp.empty((1, 1, embed_dim), dtype=dtype))
