@@ -316,3 +316,19 @@ def test_hardtanh_takes_torchs_deprecated_min_value_and_max_value():
     assert repr(layer) == repr(ref) == "Hardtanh(min_val=-2.0, max_val=3.0)"
     with pytest.warns(FutureWarning, match="`max_value` is deprecated and renamed to `max_val`"):
         assert nn.Hardtanh(max_value=0.5).max_val == 0.5
+
+
+def test_softmin_takes_torchs_stacklevel_slot_and_warns_of_an_implicit_dim():
+    """dtype is softmin's 4th argument after PyTorch's _stacklevel (a positional dtype went
+    3rd); dim=None warns as PyTorch, pointing at the caller."""
+    x = numpy.random.default_rng(40).standard_normal((2, 3)).astype(numpy.float32)
+    want = torch.nn.functional.softmin(torch.from_numpy(x), 1, 3, torch.float64)
+    out = F.softmin(rb.tensor(x), 1, 3, rb.float64)
+    assert out.dtype == rb.float64
+    assert_close(out, want)
+    for call in (lambda: F.softmin(rb.tensor(x)), lambda: nn.Softmin()(rb.tensor(x))):
+        with pytest.warns(UserWarning, match="Implicit dimension choice for softmin") as record:
+            call()
+        assert record[0].filename == __file__
+    with pytest.warns(UserWarning, match="Implicit dimension choice for softmin"):
+        torch.nn.functional.softmin(torch.from_numpy(x))

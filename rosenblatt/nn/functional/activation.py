@@ -7,6 +7,7 @@ compose base ops, as PyTorch's do.
 """
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from ..._backend import xp
@@ -442,17 +443,23 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     return Shrink.apply(input, lambd=lambd, soft=True)
 
 
-def softmin(input: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
+def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
+            dtype: Any = None) -> Tensor:
     """``exp(-x_i) / sum_j exp(-x_j)`` along ``dim``: ``softmax(-x)``.
 
-    ``dim=None`` picks PyTorch's legacy implicit dim (0 for 0-, 1- and 3-d input, else 1);
-    ``dtype`` converts the input first.
+    ``dim=None`` picks PyTorch's legacy implicit dim (0 for 0-, 1- and 3-d input, else 1),
+    with its deprecation warning; ``dtype`` converts the input first.  ``_stacklevel`` is
+    PyTorch's slot (the warning's stack level), so a positional ``dtype`` goes 4th as there.
 
     Example:
         >>> import rosenblatt as rb
         >>> rb.nn.functional.softmin(rb.tensor([0.0, 1.0]), dim=0)
         tensor([0.7311, 0.2689])
     """
+    if dim is None:
+        # PyTorch warns one call deeper (in _get_softmax_dim): its _stacklevel counts that frame
+        warnings.warn("Implicit dimension choice for softmin has been deprecated. Change the call "
+                      "to include dim=X as an argument.", stacklevel=_stacklevel - 1)
     if dtype is None:
         check_floating("softmin()", input)
     return softmax(-input, dim, dtype)

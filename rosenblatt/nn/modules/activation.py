@@ -445,7 +445,7 @@ class Softmin(Module):
         self.dim = dim
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.softmin(input, self.dim)
+        return F.softmin(input, self.dim, _stacklevel=5)  # the warning points at the caller
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
