@@ -8,9 +8,10 @@ import torch.nn.functional as F
 from helpers import assert_close, check_op, from_torch
 
 import rosenblatt as rb
-from rosenblatt.nn.functional.pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d,
-                                              adaptive_max_pool1d, adaptive_max_pool2d, avg_pool1d,
-                                              avg_pool2d, dropout1d, dropout2d, max_pool1d, max_pool2d)
+from rosenblatt.nn.functional.adaptive_pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d,
+                                                       adaptive_max_pool1d, adaptive_max_pool2d)
+from rosenblatt.nn.functional.pooling import (avg_pool1d, avg_pool2d, dropout1d, dropout2d, max_pool1d,
+                                              max_pool2d)
 
 OURS = {"max_pool2d": max_pool2d, "max_pool1d": max_pool1d, "avg_pool2d": avg_pool2d,
         "avg_pool1d": avg_pool1d, "adaptive_avg_pool2d": adaptive_avg_pool2d,
@@ -355,3 +356,12 @@ def test_pools_take_an_unbatched_sample(name, shape, args, kwargs):
 def test_bad_input_raises_value_error(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_adaptive_pools_still_import_from_pooling():
+    """They moved to adaptive_pooling.py; ``from .pooling import adaptive_...`` keeps working."""
+    from rosenblatt.nn.functional import adaptive_pooling, pooling
+    for name in ("adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d"):
+        assert getattr(pooling, name) is getattr(adaptive_pooling, name)
+    with pytest.raises(AttributeError):
+        pooling.adaptive_lp_pool2d

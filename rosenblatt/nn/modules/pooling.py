@@ -1,6 +1,7 @@
 """Pooling layers (MaxPool1d/2d, AvgPool1d/2d, adaptive pools in 1-d and 2-d) and Dropout1d/2d.
 
-Each holds its window geometry and calls the op in ``functional.pooling``.
+Each holds its window geometry and calls the op in ``functional.pooling`` (the adaptive pools:
+``functional.adaptive_pooling``).
 """
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from typing import Any
 
 from ...random import Generator
 from ...tensor import Tensor
-from ..functional.pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d,
-                                  adaptive_max_pool2d, avg_pool1d, avg_pool2d, dropout1d, dropout2d,
-                                  max_pool1d, max_pool2d)
+from ..functional.adaptive_pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d,
+                                           adaptive_max_pool2d)
+from ..functional.pooling import avg_pool1d, avg_pool2d, dropout1d, dropout2d, max_pool1d, max_pool2d
 from .module import Module
 
 
