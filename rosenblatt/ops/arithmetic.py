@@ -34,10 +34,15 @@ class Sub(Function):
     saves_arrays = False
 
     def forward(self, x, y):
+        if type(y) is bool or type(x) is bool:  # the one bool operand _torch_dtype doesn't see
+            _no_bool_subtraction(x, y)
         try:
-            return _torch_dtype(x - y, x, y)
+            return _torch_dtype(x - y, x, y, "sub")
         except OverflowError as error:  # a Python int outside an integer dtype: PyTorch wraps it
             return self.forward(*_wrapped_int(x, y, error))
+        except TypeError:  # NumPy's error for two bool arrays
+            _no_bool_subtraction(x, y)
+            raise
 
     def backward(self, grad):
         return grad, (-grad if self.parents[1] is not None else None)
@@ -64,7 +69,7 @@ class Div(Function):
 
     def forward(self, x, y):
         self.x, self.y = x, y
-        return _torch_dtype(x / y, x, y, division=True)
+        return _torch_dtype(x / y, x, y, "div")
 
     def backward(self, grad):
         p = self.parents
@@ -73,11 +78,31 @@ class Div(Function):
                 -gx * self.x / self.y if p[1] is not None else None)
 
 
+def _no_bool_subtraction(x: Any, y: Any) -> None:
+    """PyTorch's errors for a subtraction with a bool operand (a Python bool counts)."""
+    bools = sum(_arr_or_number_dtype(a).kind == "b" for a in (x, y))
+    if bools == 2:
+        raise RuntimeError("sub(): subtraction, the `-` operator, with two bool tensors is not supported; "
+                           "use the `^` operator or logical_xor() instead")
+    if bools:
+        raise RuntimeError("sub(): subtraction, the `-` operator, with a bool tensor is not supported; "
+                           "to invert a mask use the `~` operator or logical_not(), else convert it "
+                           "first (mask.float())")
+
+
+def _arr_or_number_dtype(a: Any) -> Any:
+    return a.dtype if isinstance(a, _ndarray) else _number_dtype(a)
+
+
 class Neg(Function):
     saves_arrays = False
 
     def forward(self, x):
-        return -x
+        try:
+            return -x
+        except TypeError:  # NumPy's error for a bool array; PyTorch's is a RuntimeError
+            raise RuntimeError("neg(): negation, the `-` operator, on a bool tensor is not supported; "
+                               "to invert a mask use the `~` operator or logical_not() instead") from None
 
     def backward(self, grad):
         return -grad
@@ -361,9 +386,10 @@ def _split_ties(grad, x_loses, y_loses, ties):
     return grad * x_share, grad * y_share
 
 
-def _torch_dtype(out: Any, x: Any, y: Any, division: bool = False) -> Any:
+def _torch_dtype(out: Any, x: Any, y: Any, op: str | None = None) -> Any:
     """``out``, NumPy's result of an op on ``x`` and ``y``, in PyTorch's result dtype for them
-    (float32 for the ``division`` of integers)."""
+    (float32 for the division, ``op`` "div", of integers); for ``op`` "sub", PyTorch's error if
+    either is a bool array."""
     # The hot path: two arrays of one dtype, or an array and a Python number (no dtype) that
     # NumPy left in the array's dtype; NumPy's dtype is PyTorch's there.  Checked by
     # identity: the full rule costs 0.5 us of a 1.4 us 8x8 add.
@@ -372,8 +398,10 @@ def _torch_dtype(out: Any, x: Any, y: Any, division: bool = False) -> Any:
             and (type(x) is _ndarray or type(y) is _ndarray)):
         return out
     dtype = result_type(x, y)
-    if division and dtype.kind not in "fc":
+    if op == "div" and dtype.kind not in "fc":
         dtype = default_float
+    elif op == "sub":  # operands of one dtype got past NumPy, which refuses bool - bool
+        _no_bool_subtraction(x, y)
     return _in_dtype(out, dtype)
 
 

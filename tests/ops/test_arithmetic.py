@@ -138,6 +138,19 @@ def test_numbers_cast_into_the_dtype_raise_where_they_overflow_as_torch(case):
     assert out.tolist() == expected.tolist()
 
 
+@pytest.mark.parametrize("op", [lambda m, b: 1.0 - b, lambda m, b: b - 1, lambda m, b: b - b, lambda m, b: True - b,
+                                lambda m, b: m.tensor([1.0, 2.0]) - True, lambda m, b: m.tensor([1, 2]) - b,
+                                lambda m, b: m.sub(b, b), lambda m, b: b.clone().sub_(b), lambda m, b: -b,
+                                lambda m, b: m.neg(b[0])])
+def test_subtraction_and_negation_of_bools_raise_as_torch(op):
+    with pytest.raises(RuntimeError, match="bool") as expected:
+        op(torch, torch.tensor([True, False]))
+    name = "neg" if "Negation" in str(expected.value) else "sub"
+    two = "two bool" if "two bool" in str(expected.value) else "a bool"
+    with pytest.raises(RuntimeError, match=rf"{name}\(\): .*(with|on) {two} tensor"):
+        op(rb, rb.tensor([True, False]))
+
+
 def test_int_true_division_is_float32():
     out = rb.tensor([1, 2, 3]) / rb.tensor([2, 2, 2])
     assert out.dtype == rb.float32
