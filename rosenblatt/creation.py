@@ -5,6 +5,7 @@ be given as varargs or one sequence: ``zeros(2, 3)`` and ``zeros((2, 3))``.
 """
 from __future__ import annotations
 
+import functools
 import math
 import operator
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 from ._backend import default_float, xp
 from .autograd.function import as_array
 from .ops._dims import size_arg
-from .ops.arithmetic import result_type
+from .ops.arithmetic import _promote, result_type
 from .random import Generator, numpy_generator
 from .tensor import Tensor
 
@@ -50,10 +51,48 @@ def _as_array(data: Any, dtype: Any, op: str) -> Any:
 
     Going through the float32 default first would round ``tensor([0.1], dtype=float64)``.
     """
+    if dtype is None and isinstance(data, (list, tuple)):
+        dtype = _elements_dtype(data, op)
+        if dtype is not None:
+            return xp.asarray(data, dtype=dtype)
     array = as_array(data, op)
     if dtype is not None and not isinstance(data, (Tensor, xp.ndarray, xp.generic)):
         array = xp.asarray(data, dtype=dtype)
     return array
+
+
+#: the dtype PyTorch gives each kind of Python number in a list
+_NUMBER_DTYPES = {float: default_float, int: xp.dtype(xp.int64), bool: xp.dtype(xp.bool_)}
+_NUMBERS = frozenset(_NUMBER_DTYPES)
+
+
+def _elements_dtype(data: list | tuple, op: str) -> Any:
+    """The dtype of a tensor of the nested list ``data`` when it holds NumPy numbers, arrays or
+    tensors, None when only Python numbers (``as_array``'s float32/int64/bool cover those).
+
+    PyTorch promotes the elements' dtypes, a Python float counting as float32 and an int as
+    int64, so ``[numpy.float64(1)]`` is float64 and ``[True, numpy.int32(2)]`` int32, where
+    NumPy's dtype, cast to the defaults, made them float32 and int64.
+    """
+    if set(map(type, data)) <= _NUMBERS:  # the common case, in one pass in C
+        return None
+    dtypes: set = set()
+    _add_element_dtypes(data, dtypes, op)
+    if dtypes <= _NUMBERS:
+        return None
+    return functools.reduce(_promote, (_NUMBER_DTYPES.get(d, d) for d in dtypes))
+
+
+def _add_element_dtypes(data: list | tuple, dtypes: set, op: str) -> None:
+    """Add to ``dtypes`` the dtype of each element of ``data`` (the type for a Python number)."""
+    types = set(map(type, data))
+    dtypes.update(types & _NUMBERS)
+    if not types <= _NUMBERS:
+        for element in data:
+            if isinstance(element, (list, tuple)):
+                _add_element_dtypes(element, dtypes, op)
+            elif type(element) not in _NUMBERS:
+                dtypes.add(as_array(element, op).dtype)
 
 
 def as_tensor(data: Any, dtype: Any = None) -> Tensor:

@@ -23,6 +23,24 @@ def test_tensor_dtype_and_values_match_torch(data):
     np.testing.assert_array_equal(r.numpy(), t.numpy())
 
 
+@pytest.mark.parametrize("data", [[np.float64(1.5)], [np.float16(1.5)], [np.int32(1)], [np.uint8(1), True],
+                                  [True, np.int32(2)], [np.float64(1.5), 1], [np.float32(1), np.float64(1.5)],
+                                  [np.int32(1), 1.5], [[np.float64(1.5)], [1.0]], [[], []],
+                                  [np.array([1], np.int32), np.array([2], np.int32)]])
+@pytest.mark.parametrize("make", ["tensor", "as_tensor"])
+def test_tensor_of_a_list_of_numpy_numbers_and_arrays_promotes_their_dtypes_as_torch(data, make):
+    # PyTorch promotes the elements' dtypes (a Python float's float32, an int's int64); NumPy's
+    # dtype cast to those defaults made [numpy.float64(1.5)] float32 and [numpy.int32(1)] int64.
+    r, t = getattr(rb, make)(data), getattr(torch, make)(data)
+    _same_dtype(r, t)
+    np.testing.assert_array_equal(r.numpy(), t.numpy())
+
+
+def test_tensor_of_a_list_of_0d_float64_tensors_is_float64_as_torch():
+    data = [rb.tensor(1.5, dtype=rb.float64), rb.tensor(2.5, dtype=rb.float64)]
+    _same_dtype(rb.tensor(data), torch.tensor([torch.tensor(1.5, dtype=torch.float64)] * 2))
+
+
 def test_tensor_copies_its_data():
     a = np.array([1.0, 2.0])
     t = rb.tensor(a)
