@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 
 from .._backend import default_float, xp
 from ..autograd.function import Function, as_array
+from ..autograd.grad_mode import _state
 from ..tensor import Tensor
 from ._dims import dim_index, dims
 from .pointwise import to_dtype
@@ -263,11 +264,18 @@ def _axes(dim: Any, input: Any, op: str) -> tuple[int, ...] | None:
     return dims(dim, _ndim(input), op) or None
 
 
-def _total_dtype(input: Any, dtype: Any) -> Any:
+def _total_dtype(input: Any, dtype: Any, op: str) -> Any:
     """The dtype of a sum, product or cumsum: ``dtype`` if given, int64 for integer and bool
-    inputs as in PyTorch (NumPy would give uint64 for uint8), else the input's own (None)."""
-    if dtype is None and getattr(input, "dtype", xp.dtype("f")).kind in "biu":
-        return xp.int64
+    inputs as in PyTorch (NumPy would give uint64 for uint8), else the input's own (None).
+
+    An integer or bool ``dtype`` for an input that requires grad is PyTorch's error (its
+    result could not require grad, and would silently cut the graph)."""
+    if dtype is None:
+        return xp.int64 if getattr(input, "dtype", xp.dtype("f")).kind in "biu" else None
+    if xp.dtype(dtype).kind not in "fc" and getattr(input, "requires_grad", False) and _state.enabled:
+        raise RuntimeError(f"{op}(): dtype={xp.dtype(dtype)} on an input that requires grad: autograd "
+                           f"does not support integer or bool results; use a floating dtype, or "
+                           f"detach() the input first")
     return dtype
 
 
@@ -280,7 +288,8 @@ def _require_float(input: Any, op: str) -> None:
 
 def sum(input: Any, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """Sum over ``dim`` (all dims when None).  Integer and bool inputs sum to int64, as in PyTorch."""
-    return Sum.apply(input, axes=_axes(dim, input, "sum"), keepdim=keepdim, dtype=_total_dtype(input, dtype))
+    axes = _axes(dim, input, "sum")
+    return Sum.apply(input, axes=axes, keepdim=keepdim, dtype=_total_dtype(input, dtype, "sum"))
 
 
 def mean(input: Any, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
@@ -299,7 +308,7 @@ def prod(input: Any, dim: int | None = None, keepdim: bool = False, *, dtype: An
         raise TypeError(f"prod(): dim must be an int (PyTorch's prod reduces one dim or all), got {dim!r}")
     axis = None if dim is None else dim_index(dim, ndim, "prod")
     axis = axis if ndim else None  # a 0-d tensor's dim 0 is the tensor itself
-    return Prod.apply(input, axis=axis, keepdim=keepdim, dtype=_total_dtype(input, dtype))
+    return Prod.apply(input, axis=axis, keepdim=keepdim, dtype=_total_dtype(input, dtype, "prod"))
 
 
 def _extreme(input: Any, dim: Any, keepdim: bool, largest: bool, op: str) -> Any:
@@ -427,12 +436,14 @@ def norm(input: Any, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> 
 
 def cumsum(input: Any, dim: int, *, dtype: Any = None) -> Tensor:
     """Running sums along ``dim``.  Integer and bool inputs give int64."""
-    return Cumsum.apply(input, axis=dim_index(dim, _ndim(input), "cumsum"), dtype=_total_dtype(input, dtype))
+    axis = dim_index(dim, _ndim(input), "cumsum")
+    return Cumsum.apply(input, axis=axis, dtype=_total_dtype(input, dtype, "cumsum"))
 
 
 def cumprod(input: Any, dim: int, *, dtype: Any = None) -> Tensor:
     """Running products along ``dim``.  Integer and bool inputs give int64."""
-    return Cumprod.apply(input, axis=dim_index(dim, _ndim(input), "cumprod"), dtype=_total_dtype(input, dtype))
+    axis = dim_index(dim, _ndim(input), "cumprod")
+    return Cumprod.apply(input, axis=axis, dtype=_total_dtype(input, dtype, "cumprod"))
 
 
 def all(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:

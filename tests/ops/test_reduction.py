@@ -202,6 +202,20 @@ def test_cumprod_dtypes():
         rb.cumprod(rb.ones(2), 1)
 
 
+@pytest.mark.parametrize("name,args,dtype", [("sum", (), "int64"), ("prod", (), "int64"), ("cumsum", (0,), "int64"),
+                                             ("cumprod", (0,), "int32"), ("sum", (), "bool"), ("prod", (), "bool")])
+def test_integer_dtype_of_an_input_requiring_grad_raises_as_torch(name, args, dtype):
+    # PyTorch: "Autograd not support dtype"; rosenblatt gave an integer tensor that required grad.
+    x, t = rb.tensor([1.5, 2.5], requires_grad=True), torch.tensor([1.5, 2.5], requires_grad=True)
+    with pytest.raises(RuntimeError, match="Autograd not support dtype"):
+        getattr(t, name)(*args, dtype=getattr(torch, dtype))
+    with pytest.raises(RuntimeError, match=rf"{name}\(\): dtype={dtype} on an input that requires grad"):
+        getattr(x, name)(*args, dtype=getattr(rb, dtype))
+    with torch.no_grad(), rb.no_grad():  # no graph: both compute
+        out, expected = getattr(x, name)(*args, dtype=getattr(rb, dtype)), getattr(t, name)(*args, dtype=getattr(torch, dtype))
+    assert out.tolist() == expected.tolist() and not out.requires_grad
+
+
 def test_integer_and_bool_reductions():
     i = numpy.array([[1, -2, 3], [4, 5, -6]])
     b = numpy.array([[True, False, True], [True, True, True]])
