@@ -34,13 +34,15 @@ class RemovableHandle:
 
     _next_id = 0
 
-    def __init__(self, hooks: dict) -> None:
-        self.hooks = hooks
+    def __init__(self, hooks: dict, *flags: set) -> None:
+        self.hooks, self.flags = hooks, flags  # flags: sets of hook ids with an option set
         self.id = RemovableHandle._next_id
         RemovableHandle._next_id += 1
 
     def remove(self) -> None:
         self.hooks.pop(self.id, None)
+        for ids in self.flags:
+            ids.discard(self.id)
 
     def __enter__(self) -> "RemovableHandle":
         return self
@@ -104,23 +106,65 @@ class Module:
         d["_modules"] = {}
         d["_forward_hooks"] = {}
         d["_forward_pre_hooks"] = {}
+        d["_forward_hooks_with_kwargs"] = set()  # ids of hooks that take and give kwargs
+        d["_forward_pre_hooks_with_kwargs"] = set()
+        d["_forward_hooks_always_called"] = set()  # ids of hooks run even when forward raises
+        d["_backward_hooks"] = {}
+        d["_backward_pre_hooks"] = {}
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if not (self._forward_pre_hooks or self._forward_hooks):
+        if not (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks
+                or self._backward_pre_hooks):
             return self.forward(*args, **kwargs)
-        for hook in list(self._forward_pre_hooks.values()):
-            result = hook(self, args)
-            if result is not None:
-                args = result if isinstance(result, tuple) else (result,)
-        output = self.forward(*args, **kwargs)
-        for hook in list(self._forward_hooks.values()):
-            result = hook(self, args, output)
+        return self._call_with_hooks(args, kwargs)
+
+    def _call_with_hooks(self, args: tuple, kwargs: dict) -> Any:
+        """``forward`` between the hooks, in PyTorch's order: forward pre-hooks, the inputs'
+        backward-hook node, forward, forward hooks, the outputs' backward-hook node."""
+        for key, hook in list(self._forward_pre_hooks.items()):
+            if key in self._forward_pre_hooks_with_kwargs:
+                result = hook(self, args, kwargs)
+                if result is not None:
+                    if not (isinstance(result, tuple) and len(result) == 2):
+                        raise RuntimeError(f"forward pre-hook must return None or a tuple of (new_args, "
+                                           f"new_kwargs), but got {result!r:.60}.")
+                    args, kwargs = result
+            else:
+                result = hook(self, args)
+                if result is not None:
+                    args = result if isinstance(result, tuple) else (result,)
+        backward_hooks = None
+        if self._backward_hooks or self._backward_pre_hooks:
+            from ._backward_hooks import BackwardHooks  # only modules with backward hooks need it
+
+            backward_hooks = BackwardHooks(self)
+            args = backward_hooks.setup_inputs(args)
+        try:
+            output = self.forward(*args, **kwargs)
+        except Exception:
+            for key, hook in list(self._forward_hooks.items()):
+                if key in self._forward_hooks_always_called:
+                    try:  # the hook sees the failure's arguments; the error raised is forward's
+                        self._run_forward_hook(key, hook, args, kwargs, None)
+                    except Exception:
+                        pass
+            raise
+        for key, hook in list(self._forward_hooks.items()):
+            result = self._run_forward_hook(key, hook, args, kwargs, output)
             if result is not None:
                 output = result
+        if backward_hooks is not None:
+            output = backward_hooks.setup_outputs(output)
         return output
+
+    def _run_forward_hook(self, key: int, hook: Callable[..., Any], args: tuple, kwargs: dict,
+                          output: Any) -> Any:
+        if key in self._forward_hooks_with_kwargs:
+            return hook(self, args, kwargs, output)
+        return hook(self, args, output)
 
     # ---------------------------------------------------------------- registration
     def __getattr__(self, name: str) -> Any:
@@ -457,16 +501,79 @@ class Module:
         return self
 
     # ---------------------------------------------------------------------- hooks
-    def register_forward_pre_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
-        """``hook(module, args)`` runs before forward; it may return new args."""
-        handle = RemovableHandle(self._forward_pre_hooks)
-        self._forward_pre_hooks[handle.id] = hook
+    def register_forward_pre_hook(self, hook: Callable[..., Any], *, prepend: bool = False,
+                                  with_kwargs: bool = False) -> RemovableHandle:
+        """``hook(module, args)`` runs before forward and may return new args (a tuple, or one
+        value); with ``with_kwargs=True``, ``hook(module, args, kwargs)`` may return
+        ``(args, kwargs)``.  ``prepend=True`` runs it before the hooks registered earlier."""
+        handle = self._add_hook(self._forward_pre_hooks, hook, prepend,
+                                (self._forward_pre_hooks_with_kwargs,))
+        if with_kwargs:
+            self._forward_pre_hooks_with_kwargs.add(handle.id)
         return handle
 
-    def register_forward_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
-        """``hook(module, args, output)`` runs after forward; it may return a new output."""
-        handle = RemovableHandle(self._forward_hooks)
-        self._forward_hooks[handle.id] = hook
+    def register_forward_hook(self, hook: Callable[..., Any], *, prepend: bool = False,
+                              with_kwargs: bool = False, always_call: bool = False) -> RemovableHandle:
+        """``hook(module, args, output)`` runs after forward and may return a new output; with
+        ``with_kwargs=True`` it is ``hook(module, args, kwargs, output)``.  ``always_call=True``
+        runs it (with output None) even when forward raises.  ``prepend=True`` runs it before
+        the hooks registered earlier."""
+        handle = self._add_hook(self._forward_hooks, hook, prepend,
+                                (self._forward_hooks_with_kwargs, self._forward_hooks_always_called))
+        if with_kwargs:
+            self._forward_hooks_with_kwargs.add(handle.id)
+        if always_call:
+            self._forward_hooks_always_called.add(handle.id)
+        return handle
+
+    def register_full_backward_pre_hook(self, hook: Callable[..., Any], prepend: bool = False
+                                        ) -> RemovableHandle:
+        """``hook(module, grad_output)`` runs when the gradients of the module's outputs are
+        known (a tuple, None for an output that got none) and may return new ones.
+
+        Example:
+            >>> import rosenblatt as rb
+            >>> layer = rb.nn.Linear(3, 2)
+            >>> _ = layer.register_full_backward_pre_hook(lambda m, g: (g[0] * 0,))
+            >>> layer(rb.ones(1, 3)).sum().backward()
+            >>> layer.bias.grad
+            tensor([0., 0.])
+        """
+        return self._add_hook(self._backward_pre_hooks, hook, prepend)
+
+    def register_full_backward_hook(self, hook: Callable[..., Any], prepend: bool = False
+                                    ) -> RemovableHandle:
+        """``hook(module, grad_input, grad_output)`` runs when the gradients of the module's
+        positional inputs are known (None for a non-tensor argument, or for all of them when
+        no input requires a gradient) and may return new ``grad_input``.  Hooks see the
+        gradients, not the parameters': those still accumulate in ``.grad``.
+
+        Example:
+            >>> import rosenblatt as rb
+            >>> layer, seen = rb.nn.Linear(3, 2), []
+            >>> _ = layer.register_full_backward_hook(lambda m, gi, go: seen.append(gi[0].shape))
+            >>> x = rb.ones(4, 3, requires_grad=True)
+            >>> layer(x).sum().backward()
+            >>> seen
+            [(4, 3)]
+        """
+        return self._add_hook(self._backward_hooks, hook, prepend)
+
+    def register_backward_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
+        """PyTorch's deprecated non-full backward hook, whose gradients depend on the last op
+        inside forward: not provided."""
+        raise NotImplementedError(f"{type(self).__name__}.register_backward_hook: the deprecated "
+                                  f"non-full backward hook is not provided; use "
+                                  f"register_full_backward_hook (same hook signature)")
+
+    @staticmethod
+    def _add_hook(hooks: dict, hook: Callable[..., Any], prepend: bool,
+                  flags: tuple = ()) -> RemovableHandle:
+        handle = RemovableHandle(hooks, *flags)
+        hooks[handle.id] = hook
+        if prepend:
+            for key in [k for k in hooks if k != handle.id]:
+                hooks[key] = hooks.pop(key)  # every other hook moves behind the new one
         return handle
 
     # -------------------------------------------------------------------- display
