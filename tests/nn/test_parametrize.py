@@ -205,9 +205,6 @@ def test_errors_match_torch():
     assert m.weight.shape == (1, 2)
 
 
-@pytest.mark.xfail(strict=True, reason="Linear.forward's fast path reads self._parameters['weight'] "
-                   "and ['bias'], which a parametrized tensor is not in (KeyError); the fix belongs "
-                   "in rosenblatt/nn/modules/linear.py")
 def test_linear_forward_reads_the_property(rng):
     ours, theirs = linear_pair(rng, names=("Symmetric",))
     x = rng.standard_normal((2, 3)).astype(numpy.float32)

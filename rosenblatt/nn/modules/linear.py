@@ -70,9 +70,11 @@ class Linear(Module):
         # to the wrapper, which raises.  (``is``: NumPy's built-in dtypes are singletons; any
         # other dtype takes the wrapper's full check.)
         x = input.data
-        weight = self._parameters["weight"]
+        params = self._parameters
+        # A parametrized weight or bias (nn.utils.parametrize) has left _parameters for a property.
+        weight = params["weight"] if "weight" in params else self.weight
         if x.ndim and x.shape[-1] == self.in_features and x.dtype is weight.data.dtype:
-            bias = self._parameters["bias"]
+            bias = params["bias"] if "bias" in params else self.bias
             if bias is None:
                 return _LinearFn.apply(input, weight)
             return _LinearFn.apply(input, weight, bias)
