@@ -220,8 +220,6 @@ def logspace(start: float, end: float, steps: int, base: float = 10.0, dtype: An
     integer one truncates: ``logspace(0, 1, 5, dtype=int64)`` is ``[1, 1, 3, 5, 10]``).
     """
     dtype = _range_dtype(steps, dtype, "logspace")
-    if dtype.kind == "b":
-        raise TypeError("logspace(): not implemented for bool; use a numeric dtype and compare")
     if steps == 1:  # PyTorch: base ** start, start not cast to dtype
         exponents = xp.full(1, float(start))
     else:
@@ -233,14 +231,20 @@ def _range_dtype(steps: Any, dtype: Any, op: str) -> Any:
     """The dtype of linspace/logspace (float32 by default), after checking ``steps``."""
     if _int_arg(steps, "steps", op) < 0:
         raise ValueError(f"{op}(): number of steps must be non-negative, got {steps}")
-    return default_float if dtype is None else xp.dtype(dtype)
+    dtype = default_float if dtype is None else xp.dtype(dtype)
+    if dtype.kind == "b":
+        raise TypeError(f"{op}(): not implemented for bool; use a numeric dtype and compare")
+    return dtype
 
 
 def _kernel_points(start: Any, end: Any, steps: int, dtype: Any) -> Any:
     """``steps >= 2`` evenly spaced points as PyTorch's linspace and logspace kernels make them:
     the ends cast to ``dtype`` (integers truncated), then in float64 from the nearer end."""
     start, end = (xp.asarray(v.data if isinstance(v, Tensor) else v, dtype=dtype) for v in (start, end))
-    step = float(end - start) / (steps - 1)  # the difference in dtype, as the kernel
+    # The difference in dtype, as the kernel's, where C widens small integers to int: uint8's
+    # 0 - 2 is -2, not NumPy's 254
+    difference = int(end) - int(start) if dtype.kind in "iu" else float(end - start)
+    step = difference / (steps - 1)
     return _from_nearer_end(float(start), float(end), xp.float64(step), steps)
 
 

@@ -225,6 +225,21 @@ def test_linspace_values_are_torchs_to_the_last_bit(dtype):
         np.testing.assert_array_equal(r.numpy(), t.numpy())
 
 
+@pytest.mark.parametrize("make", ["linspace", "logspace"])
+@pytest.mark.parametrize("args", [(200, 0, 5), (2, 0, 5), (2.248, 0.412, 36), (3, 1, 3)])
+def test_decreasing_ranges_in_uint8_like_torch(make, args):
+    # The kernel takes end - start in C's int, not in uint8: NumPy's 0 - 2 wrapped to 254.
+    r, t = getattr(rb, make)(*args, dtype=rb.uint8), getattr(torch, make)(*args, dtype=torch.uint8)
+    assert r.tolist() == t.tolist()
+
+
+def test_linspace_of_bool_raises_as_torch():
+    with pytest.raises(NotImplementedError):
+        torch.linspace(0, 1, 3, dtype=torch.bool)
+    with pytest.raises(TypeError, match="linspace.*bool"):  # was NumPy's error on boolean subtract
+        rb.linspace(0, 1, 3, dtype=rb.bool)
+
+
 def test_linspace_float64():
     assert rb.linspace(0, 1, 3, dtype=rb.float64).dtype == rb.float64
 
