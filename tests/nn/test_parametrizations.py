@@ -1,4 +1,4 @@
-"""nn.utils.parametrizations against PyTorch: weight_norm, spectral_norm."""
+"""nn.utils.parametrizations against PyTorch: weight_norm, spectral_norm, orthogonal."""
 from __future__ import annotations
 
 import numpy
@@ -9,7 +9,7 @@ import torch.nn.utils.parametrize as TP
 
 import rosenblatt as rb
 from rosenblatt.nn.utils import parametrize as P
-from rosenblatt.nn.utils.parametrizations import spectral_norm, weight_norm
+from rosenblatt.nn.utils.parametrizations import orthogonal, spectral_norm, weight_norm
 
 LAYERS = {
     "Linear": (lambda lib: lib.nn.Linear(3, 4)),
@@ -141,3 +141,56 @@ def test_spectral_norm_errors():
         spectral_norm(rb.nn.Linear(2, 2), "foo")
     with pytest.raises(ValueError, match="does not have a parameter, a buffer, or a parametrized"):
         weight_norm(rb.nn.Linear(2, 2), "foo")
+
+
+@pytest.mark.parametrize("shape", [(4, 4), (5, 3), (3, 5)])
+@pytest.mark.parametrize("orthogonal_map", ["matrix_exp", "cayley", "householder"])
+@pytest.mark.parametrize("use_trivialization", [True, False])
+def test_orthogonal_matches_torch(shape, orthogonal_map, use_trivialization, rng):
+    ours, theirs = rb.nn.Linear(shape[1], shape[0]), torch.nn.Linear(shape[1], shape[0])
+    ours.load_state_dict(theirs.state_dict())
+    orthogonal(ours, orthogonal_map=orthogonal_map, use_trivialization=use_trivialization)
+    TPZ.orthogonal(theirs, orthogonal_map=orthogonal_map, use_trivialization=use_trivialization)
+    assert type(ours).__name__ == type(theirs).__name__
+    if shape[0] == shape[1] or not use_trivialization:  # else base completes Q at random
+        assert_same_state(ours, theirs)
+    with torch.no_grad():  # move X away from its registration value, then copy torch's state in
+        X = theirs.parametrizations.weight.original
+        X.add_(torch.tensor(0.3 * rng.standard_normal(X.shape), dtype=X.dtype))
+    ours.load_state_dict(theirs.state_dict())
+    Q = ours.weight.data.astype(numpy.float64)
+    small = min(shape)
+    gram = Q.T @ Q if shape[0] >= shape[1] else Q @ Q.T
+    if orthogonal_map != "householder":  # householder multiplies by int(diag(X)), as torch
+        numpy.testing.assert_allclose(gram, numpy.eye(small), atol=1e-5)
+    check_weight_and_grads(ours, theirs, rng)
+
+
+@pytest.mark.parametrize("orthogonal_map", ["matrix_exp", "cayley", "householder"])
+def test_orthogonal_batched_float64(orthogonal_map, rng):
+    value = rng.standard_normal((2, 4, 3))
+    ours, theirs = rb.nn.Module(), torch.nn.Module()
+    ours.register_parameter("weight", rb.nn.Parameter(rb.tensor(value)))
+    theirs.register_parameter("weight", torch.nn.Parameter(torch.tensor(value)))
+    orthogonal(ours, orthogonal_map=orthogonal_map, use_trivialization=False)
+    TPZ.orthogonal(theirs, orthogonal_map=orthogonal_map, use_trivialization=False)
+    assert ours.weight.dtype == numpy.float64
+    numpy.testing.assert_allclose(ours.weight.data, theirs.weight.detach().numpy(), atol=1e-12)
+    check_weight_and_grads(ours, theirs, rng)
+
+
+def test_orthogonal_assignment_and_errors(rng):
+    ours, theirs = rb.nn.Linear(3, 3), torch.nn.Linear(3, 3)
+    ours.load_state_dict(theirs.state_dict())
+    orthogonal(ours)
+    TPZ.orthogonal(theirs)
+    value = rng.standard_normal((3, 3)).astype(numpy.float32)
+    ours.weight = rb.tensor(value)
+    theirs.weight = torch.tensor(value)
+    assert_same_state(ours, theirs)
+    with pytest.raises(ValueError, match="Expected a matrix or batch of matrices of shape"):
+        ours.weight = rb.ones(2, 3)
+    with pytest.raises(ValueError, match="Got a tensor of 1 dimensions"):
+        orthogonal(rb.nn.Linear(2, 2), "bias")
+    with pytest.raises(ValueError, match='orthogonal_map has to be one of "matrix_exp"'):
+        orthogonal(rb.nn.Linear(2, 2), orthogonal_map="qr")

@@ -1,4 +1,4 @@
-"""Weight normalization and spectral normalization as parametrizations (PyTorch's ``nn.utils.parametrizations``).
+"""Orthogonal, weight-normalized and spectral-normalized weights as parametrizations (PyTorch's ``nn.utils.parametrizations``).
 
 Each function registers a small module with :func:`~.parametrize.register_parametrization`,
 so the state-dict names are PyTorch's (``parametrizations.weight.original0``,
@@ -6,17 +6,21 @@ so the state-dict names are PyTorch's (``parametrizations.weight.original0``,
 """
 from __future__ import annotations
 
+import math
+from enum import Enum, auto
+
 from ..._backend import xp
+from ...autograd.function import Function
 from ...autograd.grad_mode import no_grad
-from ...ops import dot, matmul, norm
-from ...creation import randn
+from ...creation import eye, randn, zeros
+from ...ops import cat, dot, matmul, norm
 from ...tensor import Tensor
 from ..functional.distance import normalize
 from ..modules.conv import _ConvTransposeNd
 from ..modules.module import Module
 from . import parametrize
 
-__all__ = ["spectral_norm", "weight_norm"]
+__all__ = ["orthogonal", "spectral_norm", "weight_norm"]
 
 
 def _norm_except_dim(v: Tensor, dim: int) -> Tensor:
@@ -188,3 +192,219 @@ def spectral_norm(module: Module, name: str = "weight", n_power_iterations: int 
         dim = 1 if isinstance(module, _ConvTransposeNd) else 0
     return parametrize.register_parametrization(
         module, name, _SpectralNorm(weight, n_power_iterations, dim, eps))
+
+
+# ------------------------------------------------------------------------------ orthogonal
+def _matrix_exp(A: Tensor) -> Tensor:
+    """``exp(A)`` of a (batch of) square matrices, from matmuls (autograd gives the backward).
+
+    Scaling and squaring: ``exp(A) = exp(A / 2^s)^(2^s)`` with ``s`` chosen so that
+    ``||A / 2^s||_1 <= 1/2``, where a degree-16 Taylor polynomial is exact to below
+    float64 precision (remainder about 0.5^17 / 17!).
+    """
+    one_norm = float(xp.abs(A.data).sum(axis=-2).max()) if A.data.size else 0.0
+    squarings = max(0, math.ceil(math.log2(one_norm / 0.5))) if one_norm > 0.5 else 0
+    X = A / 2.0 ** squarings
+    identity = eye(A.shape[-1], dtype=A.dtype)
+    result = identity + X / 16.0
+    for k in range(15, 0, -1):  # Horner: I + X/1 (I + X/2 (... (I + X/16)))
+        result = identity + matmul(X, result) / float(k)
+    for _ in range(squarings):
+        result = matmul(result, result)
+    return result
+
+
+class _Solve(Function):
+    """``X = A^{-1} B`` for (batches of) square ``A``: the Cayley map's inverse."""
+
+    saves_inputs = (0,)
+    saves_output = True
+
+    def forward(self, a, b):
+        self.a, self.x = a, xp.linalg.solve(a, b)
+        return self.x
+
+    def backward(self, grad):
+        # dL/dB = A^{-T} G; dL/dA = -(dL/dB) X^T
+        grad_b = xp.linalg.solve(xp.swapaxes(self.a, -1, -2), grad)
+        return -(grad_b @ xp.swapaxes(self.x, -1, -2)), grad_b
+
+
+def _householder_product(A: Tensor, tau: Tensor) -> Tensor:
+    """The first ``k`` columns of ``H_1 ... H_k``, ``H_i = I - tau_i v_i v_i^T`` (LAPACK's orgqr).
+
+    ``v_i`` is column ``i`` of ``A`` below the diagonal with a 1 on it (the diagonal
+    and above are ignored). Built from base ops, so autograd gives the backward.
+    Shape: ``A`` (*, n, k), ``tau`` (*, k) -> (*, n, k).
+    """
+    n, k = A.shape[-2], A.shape[-1]
+    V = A.tril(-1) + eye(n, k, dtype=A.dtype)
+    Q = eye(n, k, dtype=A.dtype)
+    for i in reversed(range(k)):  # H_1 (H_2 (... (H_k E)))
+        v = V[..., :, i:i + 1]  # (*, n, 1)
+        Q = Q - (tau[..., i:i + 1].unsqueeze(-1) * v) * matmul(v.mT, Q)
+    return Q
+
+
+def _make_orthogonal(A):
+    """The Q of ``A = QR`` with ``diag(R) >= 0`` (unique), for a tall array ``A``."""
+    Q, R = xp.linalg.qr(A)
+    return Q * xp.sign(xp.diagonal(R, axis1=-2, axis2=-1))[..., None, :]
+
+
+def _is_orthogonal(Q) -> bool:
+    n, k = Q.shape[-2], Q.shape[-1]
+    atol = 10.0 * n * float(xp.finfo(Q.dtype).eps)
+    return bool(xp.allclose(xp.swapaxes(Q, -1, -2) @ Q, xp.eye(k, dtype=Q.dtype), atol=atol))
+
+
+class _OrthMaps(Enum):
+    matrix_exp = auto()
+    cayley = auto()
+    householder = auto()
+
+
+class _Orthogonal(Module):
+    """Maps an unconstrained tensor to a matrix with orthonormal columns (or rows, when wide).
+
+    With ``use_trivialization`` the result is ``base @ map(X)``: ``base`` (a buffer) is
+    an orthogonal matrix set by ``right_inverse``, and ``X`` starts at the point the
+    map sends to the identity.
+    """
+
+    def __init__(self, weight: Tensor, orthogonal_map: _OrthMaps, *,
+                 use_trivialization: bool = True) -> None:
+        super().__init__()
+        self.shape = weight.shape
+        self.orthogonal_map = orthogonal_map
+        if use_trivialization:
+            self.register_buffer("base", None)
+
+    def forward(self, X: Tensor) -> Tensor:
+        n, k = X.shape[-2], X.shape[-1]
+        transposed = n < k
+        if transposed:
+            X = X.mT
+            n, k = k, n
+        if self.orthogonal_map is _OrthMaps.householder:
+            A = X.tril(-1)
+            tau = 2.0 / (1.0 + (A * A).sum(dim=-2))
+            Q = _householder_product(A, tau)
+            # PyTorch multiplies by diag(X) truncated to integers: a constant sign (no gradient)
+            signs = xp.trunc(xp.diagonal(X.data, axis1=-2, axis2=-1))[..., None, :]
+            Q = Q * Tensor._wrap(signs)
+        else:
+            X = X.tril()
+            if n != k:  # square it up with zero columns; the map is then taken of the (n, n) matrix
+                X = cat([X, zeros(*X.shape[:-1], n - k, dtype=X.dtype)], dim=-1)
+            A = X - X.mT  # skew-symmetric
+            if self.orthogonal_map is _OrthMaps.matrix_exp:
+                Q = _matrix_exp(A)
+            else:  # Cayley: (I - A/2)^{-1} (I + A/2)
+                identity = eye(n, dtype=A.dtype)
+                Q = _Solve.apply(identity - 0.5 * A, identity + 0.5 * A)
+            if n != k:
+                Q = Q[..., :k]
+        if "base" in self._buffers:
+            Q = matmul(self.base, Q)
+        return Q.mT if transposed else Q
+
+    def right_inverse(self, Q: Tensor) -> Tensor:
+        if Q.shape != self.shape:
+            raise ValueError(f"orthogonal(): Expected a matrix or batch of matrices of shape "
+                             f"{tuple(self.shape)}. Got a tensor of shape {tuple(Q.shape)}.")
+        q = Q.data
+        n, k = q.shape[-2], q.shape[-1]
+        transposed = n < k
+        if transposed:
+            q = xp.swapaxes(q, -1, -2)
+            n, k = k, n
+        if "base" not in self._buffers:
+            if self.orthogonal_map is not _OrthMaps.householder:
+                raise NotImplementedError("It is not possible to assign to the matrix exponential "
+                                          "or the Cayley parametrizations when "
+                                          "use_trivialization=False.")
+            # LAPACK's geqrf: reflectors below the diagonal, R on and above it. NumPy's 'raw'
+            # QR returns them transposed.
+            h, tau = xp.linalg.qr(q, mode="raw")
+            A = xp.swapaxes(h, -1, -2).copy()
+            diagonal = xp.sign(xp.diagonal(A, axis1=-2, axis2=-1))
+            diagonal = xp.where(tau == 0.0, -diagonal, diagonal)
+            idx = xp.arange(k)
+            A[..., idx, idx] = diagonal
+            A = A.astype(q.dtype, copy=False)
+            return Tensor._wrap(xp.swapaxes(A, -1, -2) if transposed else A)
+        if n == k:
+            base = q.copy() if _is_orthogonal(q) else _make_orthogonal(q)
+        else:  # complete the columns at random to a square orthogonal matrix
+            extra = randn(*q.shape[:-1], n - k, dtype=q.dtype).data
+            base = _make_orthogonal(xp.concatenate([q, extra], axis=-1))
+        self.base = Tensor._wrap(base.astype(q.dtype, copy=False))
+        neg_identity = xp.zeros(Q.shape, dtype=q.dtype)
+        idx = xp.arange(min(Q.shape[-2:]))
+        neg_identity[..., idx, idx] = -1.0
+        return Tensor._wrap(neg_identity)
+
+
+def orthogonal(module: Module, name: str = "weight", orthogonal_map: str | None = None, *,
+               use_trivialization: bool = True) -> Module:
+    r"""Constrain a matrix (or batch of matrices) to have orthonormal columns, or rows when wide.
+
+    .. math::
+        Q^\top Q = I_k \ \text{if } n \ge k, \qquad Q Q^\top = I_n \ \text{if } n < k,
+        \qquad Q \in \mathbb{R}^{n \times k}
+
+    ``Q`` is computed from the stored tensor ``X`` by one of three maps:
+
+    - ``"matrix_exp"``: :math:`Q = \exp(A)`, :math:`A = \mathrm{tril}(X) - \mathrm{tril}(X)^\top`
+      (skew-symmetric), first ``k`` columns.
+    - ``"cayley"``: :math:`Q = (I - A/2)^{-1}(I + A/2)` with the same ``A``.
+    - ``"householder"``: the product of the Householder reflectors stored below the
+      diagonal of ``X`` (LAPACK's compact QR form).
+
+    With ``use_trivialization=True`` (default) an orthogonal matrix ``base`` is kept in
+    the buffer ``module.parametrizations.<name>[0].base`` and :math:`Q = \text{base}\,
+    \text{map}(X)` ("dynamic trivialization", https://arxiv.org/abs/1909.09501): at
+    registration ``base`` is the weight itself if it is orthogonal, its QR
+    orthogonalization otherwise (a non-square weight is first completed with random
+    columns), so the weight starts at that value. Assigning ``module.<name> = Q``
+    does the same.
+
+    Args:
+        module (Module): the module owning the weight.
+        name (str): the tensor to constrain, of at least 2 dims. Default: ``"weight"``.
+        orthogonal_map (str or None): ``"matrix_exp"``, ``"cayley"`` or ``"householder"``;
+            ``None`` for ``"matrix_exp"`` on square matrices, ``"householder"`` otherwise.
+        use_trivialization (bool): keep ``base`` as above. Default: True.
+
+    Shape:
+        the weight: (*, n, k), a batch of matrices over the leading dims.
+
+    Returns:
+        ``module``, now ``Parametrized<ClassName>``.
+
+    Raises:
+        ValueError: no tensor ``name``, fewer than 2 dims, or an unknown ``orthogonal_map``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt import nn
+        >>> m = orthogonal(nn.Linear(20, 40))
+        >>> Q = m.weight
+        >>> bool(rb.allclose(Q.T @ Q, rb.eye(20), atol=1e-5))
+        True
+    """
+    weight = getattr(module, name, None)
+    if not isinstance(weight, Tensor):
+        raise ValueError(f"Module '{module}' has no parameter or buffer with name '{name}'")
+    if weight.ndim < 2:
+        raise ValueError(f"Expected a matrix or batch of matrices. Got a tensor of "
+                         f"{weight.ndim} dimensions.")
+    if orthogonal_map is None:
+        orthogonal_map = "matrix_exp" if weight.shape[-2] == weight.shape[-1] else "householder"
+    orth_enum = getattr(_OrthMaps, orthogonal_map, None) if isinstance(orthogonal_map, str) else None
+    if orth_enum is None:
+        raise ValueError(f'orthogonal_map has to be one of "matrix_exp", "cayley", '
+                         f'"householder". Got: {orthogonal_map}')
+    orth = _Orthogonal(weight, orth_enum, use_trivialization=use_trivialization)
+    return parametrize.register_parametrization(module, name, orth, unsafe=True)
