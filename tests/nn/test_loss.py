@@ -304,6 +304,22 @@ def test_kl_div_mean_warns_and_legacy_flags_keep_batchmean_like_torch():
     with pytest.warns(UserWarning, match="size_average and reduce"):
         assert_close(F.kl_div(rb.tensor(x), rb.tensor(t), False, None, "batchmean"), want)
 
+@pytest.mark.parametrize("weight", [False, True])
+def test_huber_loss_keeps_the_input_dtype_as_torch(weight):
+    """PyTorch's huber_loss writes the input's dtype: float32 with a float64 target (it gave
+    float64, promoted), float64 with a float32 one."""
+    rng = numpy.random.default_rng(41)
+    for x, y in [(rng.standard_normal(5).astype(numpy.float32), rng.standard_normal(5)),
+                 (rng.standard_normal(5), rng.standard_normal(5).astype(numpy.float32))]:
+        w = rng.uniform(0.5, 2, 5).astype(x.dtype) if weight else None
+        for reduction in ("none", "mean"):
+            kw = dict(reduction=reduction, delta=0.7)
+            want = TF.huber_loss(torch.from_numpy(x), torch.from_numpy(y),
+                                 weight=None if w is None else torch.from_numpy(w), **kw)
+            out = F.huber_loss(rb.tensor(x), rb.tensor(y), weight=None if w is None else rb.tensor(w), **kw)
+            assert out.dtype == numpy.dtype(str(want.dtype).replace("torch.", ""))
+            assert_close(out, want)
+
 def test_kl_div_negative_target_gives_nan_like_torch():
     x, t = numpy.log([[0.2, 0.8], [0.5, 0.5]]), numpy.array([[-0.1, 1.1], [0.0, 1.0]])
     _compare(lambda x, t: F.kl_div(x, t, reduction="none"),

@@ -470,8 +470,10 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
     if delta <= 0:
         raise ValueError(f"huber_loss(): delta must be positive, got {delta}")
     a = abs_(sub(input, target))
-    return _reduce_weighted(where(a < delta, a * a * 0.5, (a - 0.5 * delta) * delta), input,
-                            weight, reduction, "huber_loss", mean_over_weights=False)
+    loss = where(a < delta, a * a * 0.5, (a - 0.5 * delta) * delta)
+    if loss.dtype != input.dtype:  # PyTorch's kernel writes the input's dtype, whatever the target's
+        loss = loss.to(input.dtype)
+    return _reduce_weighted(loss, input, weight, reduction, "huber_loss", mean_over_weights=False)
 
 
 def kl_div(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
