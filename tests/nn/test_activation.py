@@ -106,7 +106,8 @@ def test_inplace_activations_name_themselves_in_errors():
     """inplace's errors named the function it was given: '<lambda>_()' or 'apply_()'."""
     for fn, name in ((lambda t: F.leaky_relu(t, inplace=True), "leaky_relu_"),
                      (lambda t: F.silu(t, inplace=True), "silu_"), (F.hardtanh_, "hardtanh_"),
-                     (lambda t: F.threshold_(t, 0.0, 1.0), "threshold_")):
+                     (lambda t: F.threshold_(t, 0.0, 1.0), "threshold_"), (F.relu_, "relu_"),
+                     (nn.ReLU(inplace=True), "relu_")):
         with pytest.raises(RuntimeError, match=rf"^{name}\(\): a leaf tensor that requires grad"):
             fn(rb.tensor([1.0], requires_grad=True))
 

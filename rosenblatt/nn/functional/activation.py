@@ -197,7 +197,7 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
 
 def relu_(input: Tensor) -> Tensor:
     """``relu`` in place: ``max(x, 0)`` written into ``input``."""
-    return inplace(input, relu)
+    return _apply_inplace(input, relu, True, "relu")  # errors name relu_(), not apply_()
 
 
 def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:

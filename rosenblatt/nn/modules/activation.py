@@ -5,7 +5,6 @@ import warnings
 from typing import Any
 
 from ..._backend import default_float, xp
-from ...ops import inplace as _inplace
 from ...ops import log_softmax, relu, sigmoid, softmax, tanh
 from ...tensor import Tensor
 from .. import functional as F
@@ -27,7 +26,7 @@ class ReLU(Module):
         self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
-        return _inplace(input, relu) if self.inplace else relu(input)
+        return F.relu_(input) if self.inplace else relu(input)
 
     def extra_repr(self) -> str:
         return _inplace_repr(self.inplace)
