@@ -91,6 +91,17 @@ def weight_norm(module: Module, name: str = "weight", dim: int | None = 0) -> Mo
     return parametrize.register_parametrization(module, name, _WeightNorm(dim), unsafe=True)
 
 
+def _weight_as_matrix(weight: Tensor, dim: int) -> Tensor:
+    """``weight`` as a (size of ``dim``, rest) matrix, ``dim`` moved first (spectral norm's view)."""
+    return weight.movedim(dim, 0).reshape(weight.shape[dim], -1)
+
+
+def _normalize_into(out, vector, eps: float) -> None:
+    """``out[...] = vector / max(||vector||, eps)``: one power-iteration step, in place."""
+    out[...] = vector
+    out /= max(float(xp.linalg.norm(vector)), eps)
+
+
 class _SpectralNorm(Module):
     """``forward(W) = W / sigma(W)``, sigma estimated by power iteration on ``W`` as a matrix.
 
@@ -112,29 +123,23 @@ class _SpectralNorm(Module):
         self.eps = eps
         if ndim > 1:
             self.n_power_iterations = n_power_iterations
-            h, w = self._reshape_weight_to_matrix(weight).shape
+            h, w = _weight_as_matrix(weight, self.dim).shape
             self.register_buffer("_u", normalize(randn(h, dtype=weight.dtype), dim=0, eps=eps))
             self.register_buffer("_v", normalize(randn(w, dtype=weight.dtype), dim=0, eps=eps))
             # start from good estimates, as PyTorch does
-            self._power_method(self._reshape_weight_to_matrix(weight), 15)
-
-    def _reshape_weight_to_matrix(self, weight: Tensor) -> Tensor:
-        """``weight`` as a (size of ``dim``, rest) matrix, ``dim`` moved first."""
-        return weight.movedim(self.dim, 0).reshape(weight.shape[self.dim], -1)
+            self._power_method(_weight_as_matrix(weight, self.dim), 15)
 
     def _power_method(self, weight_mat: Tensor, n_power_iterations: int) -> None:
         # In place, so the buffers stay the objects state_dict() and optimizers know.
         W, u, v = weight_mat.data, self._u.data, self._v.data
         for _ in range(n_power_iterations):
-            u[...] = W @ v
-            u /= max(float(xp.linalg.norm(u)), self.eps)
-            v[...] = W.T @ u
-            v /= max(float(xp.linalg.norm(v)), self.eps)
+            _normalize_into(u, W @ v, self.eps)
+            _normalize_into(v, W.T @ u, self.eps)
 
     def forward(self, weight: Tensor) -> Tensor:
         if weight.ndim == 1:
             return normalize(weight, dim=0, eps=self.eps)
-        weight_mat = self._reshape_weight_to_matrix(weight)
+        weight_mat = _weight_as_matrix(weight, self.dim)
         if self.training:
             self._power_method(weight_mat, self.n_power_iterations)
         # copies: the next training-mode read overwrites the buffers this graph would save
