@@ -224,3 +224,21 @@ def test_conv_forward_matches_torch(rng):
     ref.sum().backward()
     numpy.testing.assert_allclose(ours.parametrizations.weight.original.grad.data,
                                   theirs.parametrizations.weight.original.grad.numpy(), rtol=1e-5)
+
+
+@pytest.mark.parametrize("names", [("Symmetric", "Double"), ("Product",)])
+def test_transfer_parametrizations_and_params(names, rng):
+    ours, theirs = linear_pair(rng, names=names)
+    ours_to, theirs_to = rb.nn.Linear(3, 3), torch.nn.Linear(3, 3)
+    ours_to.load_state_dict(theirs_to.state_dict())
+    P.transfer_parametrizations_and_params(ours, ours_to)
+    TP.transfer_parametrizations_and_params(theirs, theirs_to)
+    assert_same_state(ours_to, theirs_to)
+    for (_, p), (_, q) in zip(ours.parametrizations.weight.named_parameters(),
+                              ours_to.parametrizations.weight.named_parameters()):
+        assert p is q  # shared, as in torch
+    bare, theirs_bare = rb.nn.Module(), torch.nn.Module()  # no weight yet: it is created
+    P.transfer_parametrizations_and_params(ours, bare, "weight")
+    TP.transfer_parametrizations_and_params(theirs, theirs_bare, "weight")
+    assert_same_state(bare, theirs_bare)
+    assert P.transfer_parametrizations_and_params(rb.nn.Linear(2, 2), bare) is bare

@@ -25,7 +25,8 @@ from ..modules.module import Module
 from ..parameter import Parameter
 
 __all__ = ["ParametrizationList", "cached", "is_parametrized", "register_parametrization",
-           "remove_parametrizations", "type_before_parametrizations"]
+           "remove_parametrizations", "transfer_parametrizations_and_params",
+           "type_before_parametrizations"]
 
 # Nesting depth of `cached()` blocks; while > 0 each parametrized tensor is computed once.
 _cache_enabled = 0
@@ -437,3 +438,44 @@ def type_before_parametrizations(module: Module) -> type:
         'Linear'
     """
     return type(module).__bases__[0] if is_parametrized(module) else type(module)
+
+
+def transfer_parametrizations_and_params(from_module: Module, to_module: Module,
+                                         tensor_name: str | None = None) -> Module:
+    """Parametrize ``to_module`` as ``from_module``, sharing its parametrizations and originals.
+
+    For ``tensor_name`` (every parametrized tensor when None): a tensor that
+    ``to_module`` lacks is first created as a parameter of ``from_module``'s current
+    value; then each of ``from_module``'s parametrizations is registered on it (the
+    same module objects) and ``original`` (or ``original0``, ...) is set to
+    ``from_module``'s, so both modules train the same tensors. Does nothing when
+    ``from_module`` is not parametrized.
+
+    Returns:
+        ``to_module``.
+
+    Example:
+        >>> from rosenblatt import nn
+        >>> class Double(nn.Module):
+        ...     def forward(self, X):
+        ...         return 2 * X
+        >>> a = register_parametrization(nn.Linear(2, 2), "weight", Double())
+        >>> b = transfer_parametrizations_and_params(a, nn.Linear(2, 2))
+        >>> b.parametrizations.weight.original is a.parametrizations.weight.original
+        True
+    """
+    if not is_parametrized(from_module):
+        return to_module
+    names = list(from_module.parametrizations) if tensor_name is None else [tensor_name]
+    for name in names:
+        if not hasattr(to_module, name):
+            setattr(to_module, name, Parameter(getattr(from_module, name)))
+        source = from_module.parametrizations[name]
+        for parametrization in source:
+            register_parametrization(to_module, name, parametrization)
+        target = to_module.parametrizations[name]
+        originals = ["original"] if source.is_tensor else [f"original{i}"
+                                                          for i in range(source.ntensors)]
+        for original in originals:
+            setattr(target, original, getattr(source, original))
+    return to_module
