@@ -264,3 +264,26 @@ def test_normalizations_refuse_integer_input_as_torch(name, args):
         getattr(torch.nn.functional, name)(torch.from_numpy(x), *args(torch))
     with pytest.raises(TypeError, match=f"{name}\\(\\): expected a floating-point input, got dtype int64"):
         getattr(F, name)(rb.tensor(x), *args(rb))
+
+
+def test_batch_norm_refuses_eps_0_in_training_and_instance_norm_maps_a_constant_channel_to_0():
+    """PyTorch's F.batch_norm raises for eps <= 0 in training (rosenblatt gave NaN for a
+    constant channel); instance_norm with eps=0 gives a constant channel 0 and zero gradients
+    (its kernel takes 1/std as 0 where the variance is 0), where rosenblatt gave NaN."""
+    x = numpy.random.default_rng(42).standard_normal((2, 3, 4)).astype(numpy.float32)
+    x[0, 1] = 2.0
+    with pytest.raises(ValueError, match="eps must be positive during training"):
+        torch.nn.functional.batch_norm(torch.from_numpy(x), None, None, training=True, eps=0.0)
+    with pytest.raises(ValueError, match=r"batch_norm\(\): eps must be positive during training, but got 0.0"):
+        F.batch_norm(rb.tensor(x), None, None, training=True, eps=0.0)
+    w, b = numpy.array([2.0, 3.0, 4.0], numpy.float32), numpy.ones(3, numpy.float32)
+    theirs = [torch.from_numpy(a.copy()).requires_grad_() for a in (x, w, b)]
+    ours = [rb.tensor(a.copy(), requires_grad=True) for a in (x, w, b)]
+    want = torch.nn.functional.instance_norm(theirs[0], weight=theirs[1], bias=theirs[2], eps=0.0)
+    out = F.instance_norm(ours[0], weight=ours[1], bias=ours[2], eps=0.0)
+    assert_close(out, want, atol=1e-6)
+    upstream = numpy.random.default_rng(43).standard_normal(x.shape).astype(numpy.float32)
+    want.backward(torch.from_numpy(upstream))
+    out.backward(rb.tensor(upstream))
+    for r, t in zip(ours, theirs):
+        assert_close(r.grad, t.grad, atol=1e-5)

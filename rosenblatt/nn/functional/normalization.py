@@ -20,10 +20,12 @@ class _Normalize(Function):
     """``(x - mean) * rstd * weight + bias``; statistics over ``axes``, affine over ``param_shape``.
 
     ``stats`` given (batch norm in eval mode) means the statistics are constants.
+    ``zero_rstd``: PyTorch's batch-statistics kernel (instance norm's) takes ``1 / std`` as 0
+    where the variance and ``eps`` are both 0, so a constant channel gives 0, not NaN.
     """
 
     def forward(self, x, *affine, axes=(), param_shape=(), reduce_axes=(), eps=1e-5,
-                has_weight=False, stats=None):
+                has_weight=False, stats=None, zero_rstd=False):
         if stats is None:
             mu = x.mean(axis=axes, keepdims=True)
             xc = x - mu
@@ -32,7 +34,10 @@ class _Normalize(Function):
         else:
             mu, var = stats
             xc = x - mu
-        rstd = 1.0 / xp.sqrt(var + eps)
+        with xp.errstate(divide="ignore"):
+            rstd = 1.0 / xp.sqrt(var + eps)
+        if zero_rstd and not eps:
+            rstd[var == 0] = 0
         xhat = xc * rstd
         self.xhat, self.rstd, self.axes, self.fixed = xhat, rstd, axes, stats is not None
         self.reduce_axes = reduce_axes
@@ -191,6 +196,8 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     if x.ndim < 2:
         raise ValueError(f"batch_norm(): expected input of at least 2 dims (N, C, ...), got shape "
                          f"{tuple(x.shape)}")
+    if training and eps <= 0:  # PyTorch's check: a constant channel would divide by 0
+        raise ValueError(f"batch_norm(): eps must be positive during training, but got {eps}")
     _check_channel_params("batch_norm()", x, running_mean, running_var, weight, bias)
     axes = (0,) + tuple(range(2, x.ndim))
     param_shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
@@ -287,7 +294,7 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None,
                                           running_var.data.reshape(param_shape))
     out = _Normalize.apply(input, *affine, axes=axes, param_shape=param_shape,
                            reduce_axes=(0,) + axes, eps=eps, has_weight=weight is not None,
-                           stats=stats)
+                           stats=stats, zero_rstd=stats is None)
     if use_input_stats and running_mean is not None and x.shape[0]:
         mean, var = _batch_stats(out, x, axes)  # (N, C, 1, ...)
         _update_running_stats(running_mean, running_var, mean.mean(axis=0), var.mean(axis=0),
