@@ -7,6 +7,8 @@ from typing import Any, Sequence
 
 def dim_index(dim: int, ndim: int, op: str) -> int:
     """``dim`` as a non-negative axis of an ``ndim``-dimensional tensor (negative counts from the end)."""
+    if type(dim) is not int:
+        dim = _int_dim(dim, op)
     bound = max(ndim, 1)
     if not -bound <= dim < bound:
         raise IndexError(
@@ -16,6 +18,14 @@ def dim_index(dim: int, ndim: int, op: str) -> int:
     return dim % bound
 
 
+def _int_dim(dim: Any, op: str) -> int:
+    """A dim that isn't a Python int: NumPy's integers pass; a bool is PyTorch's TypeError, as
+    a float is (``x.sum(True)`` would otherwise sum over dim 1)."""
+    if isinstance(dim, bool) or not hasattr(type(dim), "__index__"):
+        raise TypeError(f"{op}: dim must be an int, got {type(dim).__name__} {dim!r}")
+    return operator.index(dim)
+
+
 def dims(dim: Any, ndim: int, op: str) -> tuple[int, ...] | None:
     """``dim`` (None, int or sequence of ints) as a sorted tuple of axes; None means all.
 
@@ -23,9 +33,9 @@ def dims(dim: Any, ndim: int, op: str) -> tuple[int, ...] | None:
     """
     if dim is None:
         return None
-    if isinstance(dim, int):
+    if not isinstance(dim, (tuple, list)):
         dim = (dim,)
-    axes = tuple(sorted(dim_index(int(d), ndim, op) for d in dim))
+    axes = tuple(sorted(dim_index(d, ndim, op) for d in dim))
     if len(set(axes)) != len(axes):
         raise ValueError(f"{op}: dim {tuple(dim)} names a dimension more than once")
     return axes if ndim else ()

@@ -429,3 +429,21 @@ def test_running_sums_and_products_accumulate_as_torch(name, dtype):
         getattr(r, name)(1).backward(rb.tensor(grad))
         getattr(t, name)(1).backward(torch.tensor(grad))
         assert numpy.array_equal(r.grad.data, t.grad.numpy())
+
+
+@pytest.mark.parametrize("op", [lambda m, x: x.sum(True), lambda m, x: x.mean(dim=True), lambda m, x: x.cumsum(True),
+                                lambda m, x: x.amax(True), lambda m, x: x.argmax(True), lambda m, x: x.max(True),
+                                lambda m, x: x.sort(True), lambda m, x: x.topk(1, True), lambda m, x: x.sum(1.0),
+                                lambda m, x: m.softmax(x, True), lambda m, x: x.norm(2, True)])
+def test_a_bool_or_float_dim_raises_as_torch(op):
+    # A bool is an int to Python: x.sum(True) summed over dim 1, where PyTorch raises.
+    with pytest.raises(TypeError):
+        op(torch, torch.ones(2, 3))
+    with pytest.raises(TypeError, match="dim must be an int, got (bool True|float 1.0)"):
+        op(rb, rb.ones(2, 3))
+
+
+def test_numpy_integer_dims_work_as_torch():
+    x = numpy.arange(6.0).reshape(2, 3)
+    for op in [lambda t: t.sum(numpy.int64(1)), lambda t: t.sum([numpy.int32(0)]), lambda t: t.cumsum(numpy.int64(-1))]:
+        assert_close(op(rb.tensor(x)), op(torch.tensor(x)))

@@ -288,3 +288,13 @@ def test_flip_and_movedim_of_a_0d_tensor_as_torch():
     # movedim an IndexError from a list assignment.
     for op in (lambda t: t.flip(0), lambda t: t.flip(-1), lambda t: t.movedim(0, 0), lambda t: t.movedim(-1, 0)):
         check_op([()], op)
+
+
+@pytest.mark.parametrize("op", [lambda m, x: m.cat([x, x], True), lambda m, x: x.unsqueeze(True),
+                                lambda m, x: x.squeeze(True), lambda m, x: x.transpose(True, 0), lambda m, x: x.flip(True)])
+def test_a_bool_dim_raises_as_torch(op):
+    # A bool is an int to Python: cat([x, x], True) joined along dim 1, where PyTorch raises.
+    with pytest.raises(TypeError):
+        op(torch, torch.ones(2, 3))
+    with pytest.raises(TypeError, match="dim must be an int, got bool True"):
+        op(rb, rb.ones(2, 3))
