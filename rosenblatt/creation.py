@@ -13,7 +13,7 @@ from typing import Any
 from ._backend import default_float, xp
 from .autograd.function import as_array
 from .ops._dims import size_arg
-from .ops.arithmetic import _promote, result_type
+from .ops.arithmetic import _number_in, _promote, result_type
 from .random import Generator, numpy_generator
 from .tensor import Tensor
 
@@ -57,8 +57,23 @@ def _as_array(data: Any, dtype: Any, op: str) -> Any:
             return xp.asarray(data, dtype=dtype)
     array = as_array(data, op)
     if dtype is not None and not isinstance(data, (Tensor, xp.ndarray, xp.generic)):
-        array = xp.asarray(data, dtype=dtype)
+        try:
+            array = xp.asarray(data, dtype=dtype)
+        except OverflowError:  # NumPy refuses what PyTorch wraps: -1 into uint8 is 255
+            array = _ints_into(array, xp.dtype(dtype), op)
     return array
+
+
+def _ints_into(array: Any, dtype: Any, op: str) -> Any:
+    """``array`` of Python numbers that NumPy refused for the integer ``dtype`` cast into it as
+    PyTorch's ``tensor`` does: ints wrap into an unsigned dtype from -max on, anything else
+    outside the dtype's range is its RuntimeError."""
+    info = xp.iinfo(dtype)
+    low = -info.max if dtype.kind == "u" else info.min
+    if array.dtype.kind not in "iu" or not (low <= array.min() and array.max() <= info.max):
+        raise RuntimeError(f"{op}(): a value cannot be converted to {dtype} without overflow (its range "
+                           f"is [{info.min}, {info.max}]); give a wider dtype")
+    return array.astype(dtype)
 
 
 #: the dtype PyTorch gives each kind of Python number in a list
@@ -126,6 +141,7 @@ def full(size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = Fa
     """A tensor of ``size`` filled with ``fill_value``; dtype follows the value (float -> float32)."""
     if dtype is None:  # NumPy's numbers count as Python ones (float64 -> float32), as in PyTorch
         dtype = result_type(fill_value)
+    fill_value = _number_in(fill_value, xp.dtype(dtype), "full()")  # -1 into uint8 is 255, 300 raises
     return _make(xp.full(size_arg((size,), "full"), fill_value, dtype=dtype), requires_grad)
 
 
@@ -150,7 +166,7 @@ def empty_like(input: Tensor, dtype: Any = None, requires_grad: bool = False) ->
 
 def full_like(input: Tensor, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     shape, dtype = _like(input, dtype)
-    return _make(xp.full(shape, fill_value, dtype=dtype), requires_grad)
+    return _make(xp.full(shape, _number_in(fill_value, dtype, "full_like()"), dtype=dtype), requires_grad)
 
 
 def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requires_grad: bool = False) -> Tensor:

@@ -460,3 +460,22 @@ def test_integers_outside_int64_raise(value):
     with pytest.raises(ValueError, match=r"tensor: .* outside int64's range"):
         rb.tensor(value)
     assert rb.tensor(2**63 - 1).item() == 2**63 - 1 and rb.tensor(-2**63).item() == -2**63
+
+
+@pytest.mark.parametrize("make", [lambda m: m.tensor([-1, 2], dtype=m.uint8), lambda m: m.tensor(-255, dtype=m.uint8),
+                                  lambda m: m.as_tensor([[-1], [2]], dtype=m.uint8), lambda m: m.full((2,), -1, dtype=m.uint8),
+                                  lambda m: m.full_like(m.zeros(2, dtype=m.uint8), -1), lambda m: m.tensor([-256], dtype=m.uint8),
+                                  lambda m: m.tensor([2 ** 31], dtype=m.int32), lambda m: m.full((2,), 300, dtype=m.uint8),
+                                  lambda m: m.full((2,), 1e6, dtype=m.float16), lambda m: m.full((1,), 2 ** 63)])
+def test_numbers_outside_an_integer_dtype_as_torch(make):
+    # PyTorch wraps an int into an unsigned dtype from -max on (-1 is 255 in uint8) and raises a
+    # RuntimeError outside the range; NumPy raised OverflowError for both.
+    try:
+        expected = make(torch)
+    except RuntimeError:
+        with pytest.raises(RuntimeError, match="cannot be converted to .* without overflow"):
+            make(rb)
+        return
+    out = make(rb)
+    _same_dtype(out, expected)
+    assert out.tolist() == expected.tolist()

@@ -397,3 +397,15 @@ def test_in_place_overwrite_in_the_graph_keeps_requires_grad_like_torch(call):
     (t * torch.tensor([1.0, 2.0, 3.0])).sum().backward()
     assert_close(r.detach(), t.detach())
     assert_close(x.grad, y.grad)
+
+
+@pytest.mark.parametrize("value", [-1, -255, 300])
+def test_fill_of_an_int_outside_uint8_as_torch(value):
+    # -1 fills 255 as in PyTorch (NumPy raised OverflowError); past -255 or 255 PyTorch's RuntimeError.
+    try:
+        expected = torch.zeros(2, dtype=torch.uint8).fill_(value).tolist()
+    except RuntimeError:
+        with pytest.raises(RuntimeError, match=r"fill_\(\): the number 300 cannot be converted to uint8"):
+            rb.zeros(2, dtype=rb.uint8).fill_(value)
+        return
+    assert rb.zeros(2, dtype=rb.uint8).fill_(value).tolist() == expected

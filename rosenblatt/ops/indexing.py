@@ -11,6 +11,7 @@ from .._backend import xp
 from ..autograd.function import Function, IndexedGrad, as_array
 from ..tensor import Tensor
 from ._dims import dim_index
+from .arithmetic import _number_in
 
 _ndarray = xp.ndarray
 
@@ -103,6 +104,8 @@ class IndexPut(Function):
             _through(out, steps[:-1])[steps[-1]] = value
         except IndexError as error:
             raise IndexError(f"x[index] = value, x of shape {list(x.shape)}: {error}") from None
+        except OverflowError:  # a Python int NumPy refuses for x's dtype: PyTorch wraps -1 to 255 in uint8
+            _through(out, steps[:-1])[steps[-1]] = _number_in(value, x.dtype, "x[index] = value")
         except ValueError:  # NumPy's message gives the shapes of neither the part nor the value
             raise ValueError(f"x[index] = value: a value of shape {list(xp.shape(value))} does not fit "
                              f"x[index] of shape {list(_through(x, steps).shape)} (sizes must match or "
@@ -250,5 +253,8 @@ def masked_fill(input: Any, mask: Any, value: Any) -> Tensor:
         raise ValueError(f"masked_fill(): value must be a number or a 0-d tensor, got shape {list(value.shape)}")
     # The result keeps the input's dtype, as in PyTorch (1.5 into an int64 tensor is 1).
     dtype = (input.data if isinstance(input, Tensor) else as_array(input)).dtype
-    value = to_dtype(value, dtype) if isinstance(value, Tensor) else xp.asarray(value, dtype=dtype)
+    if isinstance(value, Tensor):
+        value = to_dtype(value, dtype)
+    else:  # cast as PyTorch casts it: -1 into uint8 is 255, 300 raises
+        value = xp.asarray(_number_in(value, dtype, "masked_fill()"), dtype=dtype)
     return where(mask, value, input)

@@ -16,6 +16,7 @@ from .._backend import xp
 from ..autograd.function import Function
 from ..autograd.grad_mode import _state, no_grad, record_write
 from ..tensor import Tensor
+from .arithmetic import _number_in
 from .indexing import GetItem, setitem_
 from .shape import Expand, Permute, Reshape
 
@@ -172,7 +173,8 @@ def full_like_of(target: Tensor, value: Any) -> Tensor:
             raise RuntimeError(f"fill_(): the value must be a number or a 0-d tensor, got a tensor "
                                f"of shape {tuple(value.shape)}; use copy_() to write a tensor")
         return copy_from(target, value)
-    return Tensor._wrap(xp.full(target.shape, value, dtype=target.dtype))
+    # cast as PyTorch casts it: -1 into uint8 is 255, 300 raises
+    return Tensor._wrap(xp.full(target.shape, _number_in(value, target.dtype, "fill_()"), dtype=target.dtype))
 
 
 full_like_of.__name__ = "fill"

@@ -375,3 +375,24 @@ def test_empty_list_index_selects_nothing_as_torch():
     r[[]] = 5.0
     t[[]] = 5.0
     assert r.tolist() == t.tolist()
+
+
+def _set_first(t, value):
+    t[0] = value
+    return t
+
+
+@pytest.mark.parametrize("op", [lambda m, x: x.masked_fill(m.tensor([True, False]), -1),
+                                lambda m, x: x.masked_fill_(m.tensor([True, False]), -255),
+                                lambda m, x: _set_first(x, -1), lambda m, x: _set_first(x, 300),
+                                lambda m, x: x.masked_fill(m.tensor([True, False]), 300)])
+def test_numbers_outside_uint8_fill_or_raise_as_torch(op):
+    # PyTorch wraps ints from -255 on into uint8 (-1 is 255) and raises a RuntimeError past the
+    # range; NumPy raised OverflowError for both.
+    try:
+        expected = op(torch, torch.tensor([1, 2], dtype=torch.uint8))
+    except RuntimeError:
+        with pytest.raises(RuntimeError, match="the number 300 cannot be converted to uint8"):
+            op(rb, rb.tensor([1, 2], dtype=rb.uint8))
+        return
+    assert op(rb, rb.tensor([1, 2], dtype=rb.uint8)).tolist() == expected.tolist()
