@@ -365,3 +365,16 @@ def test_adaptive_pools_still_import_from_pooling():
         assert getattr(pooling, name) is getattr(adaptive_pooling, name)
     with pytest.raises(AttributeError):
         pooling.adaptive_lp_pool2d
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: max_pool1d(rb.ones(2, 3, 5), 10), r"^max_pool1d: kernel \[10\] .* padded input \[5\] \(input \[2, 3, 5\]\)"),
+    (lambda: avg_pool1d(rb.ones(2, 3, 5), 0), r"^avg_pool1d: kernel_size, stride and dilation must be >= 1"),
+    (lambda: max_pool1d(rb.ones(2, 3, 5), 3, 1, 2), r"^max_pool1d: padding \(2,\) must be at most half"),
+    (lambda: adaptive_avg_pool1d(rb.ones(2, 3, 5), -1), r"^adaptive_avg_pool1d: output_size must be a non-negative int"),
+])
+def test_1d_pool_errors_name_the_1d_op_and_its_length(call, message):
+    """They named the 2-d pool they run and its height-1 image: 'max_pool2d: kernel [1, 10] ...
+    larger than the padded input [1, 5] (input [2, 3, 1, 5])'."""
+    with pytest.raises(ValueError, match=message):
+        call()

@@ -160,4 +160,8 @@ def _length_1d(op: str, output_size: Any) -> tuple[int, int]:
     take no None (the 2-d ones read it as 'keep the input size')."""
     if output_size is None:
         raise TypeError(f"{op}: output_size must be an int (or a 1-tuple), got None")
-    return (1, _single(output_size))
+    length = _single(output_size)
+    if not isinstance(length, int) or length < 0:  # checked here, so the error names the 1-d op
+        raise ValueError(f"{op}: output_size must be a non-negative int (or a 1-tuple), got "
+                         f"{output_size!r}")
+    return (1, length)

@@ -19,7 +19,7 @@ from ...random import Generator, numpy_generator
 from ...tensor import Tensor
 from ._checks import check_floating
 from ._layout import alloc, memory_order
-from .conv import _as_batch_of_one, _check_3d, _height_one, _pair, _single, _unbatched, offset_slices, pad2d
+from .conv import _as_batch_of_one, _check_3d, _height_one, _pair, _unbatched, offset_slices, pad2d
 
 
 def _pool_size(n: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> int:
@@ -54,22 +54,31 @@ def _geometry(op: str, x: Tensor, kernel_size: Any, stride: Any, padding: Any, d
     kernel = _pair(kernel_size, "kernel_size", op)
     stride = kernel if stride is None or stride == () else _pair(stride, "stride", op)
     padding, dilation = _pair(padding, "padding", op), _pair(dilation, "dilation", op)
-    if min(kernel) < 1 or min(stride) < 1 or min(dilation) < 1 or min(padding) < 0:
-        raise ValueError(f"{op}: kernel_size, stride and dilation must be >= 1 and padding >= 0, "
-                         f"got kernel_size={kernel}, stride={stride}, dilation={dilation}, "
-                         f"padding={padding}")
-    if padding[0] > kernel[0] // 2 or padding[1] > kernel[1] // 2:
-        raise ValueError(f"{op}: padding {padding} must be at most half the kernel size {kernel}")
-    out = tuple(_pool_size(x.shape[2 + a], kernel[a], stride[a], padding[a], dilation[a],
-                           ceil_mode) for a in range(2))
-    if min(out) < 1:
-        raise ValueError(f"{op}: kernel {list(kernel)} (dilation {list(dilation)}) is larger than "
-                         f"the padded input {[x.shape[2] + 2 * padding[0], x.shape[3] + 2 * padding[1]]} "
-                         f"(input {list(x.shape)}); use a smaller kernel or more padding")
+    out = _check_window(op, x.shape, kernel, stride, padding, dilation, ceil_mode)
     # Padding on the bottom/right so the last (ceil_mode) window fits in the buffer.
     extra = tuple(max(0, (out[a] - 1) * stride[a] + dilation[a] * (kernel[a] - 1) + 1
                       - x.shape[2 + a] - padding[a]) for a in range(2))
     return kernel, stride, padding, dilation, out, extra
+
+
+def _check_window(op: str, shape: tuple, kernel: tuple, stride: tuple, padding: tuple,
+                  dilation: tuple, ceil_mode: bool) -> tuple:
+    """Raise, naming ``op``, unless the window (one entry per spatial dim of an input of
+    ``shape``) follows PyTorch's rules; return the output's spatial size."""
+    if min(kernel) < 1 or min(stride) < 1 or min(dilation) < 1 or min(padding) < 0:
+        raise ValueError(f"{op}: kernel_size, stride and dilation must be >= 1 and padding >= 0, "
+                         f"got kernel_size={kernel}, stride={stride}, dilation={dilation}, "
+                         f"padding={padding}")
+    if any(p > k // 2 for p, k in zip(padding, kernel)):
+        raise ValueError(f"{op}: padding {padding} must be at most half the kernel size {kernel}")
+    size = shape[-len(kernel):]
+    out = tuple(_pool_size(n, k, s, p, d, ceil_mode)
+                for n, k, s, p, d in zip(size, kernel, stride, padding, dilation))
+    if min(out) < 1:
+        raise ValueError(f"{op}: kernel {list(kernel)} (dilation {list(dilation)}) is larger than "
+                         f"the padded input {[n + 2 * p for n, p in zip(size, padding)]} "
+                         f"(input {list(shape)}); use a smaller kernel or more padding")
+    return out
 
 
 def _disjoint(kernel: tuple, stride: tuple, dilation: tuple) -> bool:
@@ -209,12 +218,16 @@ def _check_3d_nonempty(op: str, x: Any, nonzero_from: int) -> None:
                          f"(only the batch may be empty), got input {list(x.shape)}")
 
 
-def _window_1d(kernel_size: Any, stride: Any, padding: Any) -> tuple:
-    """A 1-d pool's kernel, stride (default: the kernel) and padding as its 2-d pool's on a
-    height-1 image: ``(1, k), (1, s), (0, p)``."""
-    kernel = _single(kernel_size)
-    stride = kernel if stride is None or stride == () else _single(stride)
-    return (1, kernel), (1, stride), (0, _single(padding))
+def _window_1d(op: str, x: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
+               ceil_mode: bool) -> tuple:
+    """A 1-d pool's kernel, stride (default: the kernel), padding and dilation as its 2-d
+    pool's on a height-1 image, ``(1, k), (1, s), (0, p), (1, d)``; checked here, so the
+    errors name the 1-d op and its length (not the 2-d op and a height of 1)."""
+    kernel = _pair(kernel_size, "kernel_size", op)[0]
+    stride = kernel if stride is None or stride == () else _pair(stride, "stride", op)[0]
+    padding, dilation = _pair(padding, "padding", op)[0], _pair(dilation, "dilation", op)[0]
+    _check_window(op, x.shape, (kernel,), (stride,), (padding,), (dilation,), ceil_mode)
+    return (1, kernel), (1, stride), (0, padding), (1, dilation)
 
 
 def max_pool1d(input: Tensor, kernel_size: int, stride: int | None = None, padding: int = 0,
@@ -237,8 +250,8 @@ def max_pool1d(input: Tensor, kernel_size: int, stride: int | None = None, paddi
     _check_3d_nonempty("max_pool1d", input, nonzero_from=1)
     if not return_indices:  # PyTorch's CPU max_pool1d kernel (not the one with indices) is float only
         check_floating("max_pool1d", input)
-    return _height_one(max_pool2d, input, *_window_1d(kernel_size, stride, padding),
-                       (1, _single(dilation)), ceil_mode, return_indices)
+    window = _window_1d("max_pool1d", input, kernel_size, stride, padding, dilation, ceil_mode)
+    return _height_one(max_pool2d, input, *window, ceil_mode, return_indices)
 
 
 class AvgPool2d(Function):
@@ -345,8 +358,8 @@ def avg_pool1d(input: Tensor, kernel_size: int, stride: int | None = None, paddi
         return _as_batch_of_one(avg_pool1d, input, kernel_size, stride, padding, ceil_mode,
                                 count_include_pad)
     _check_3d_nonempty("avg_pool1d", input, nonzero_from=1)
-    return _height_one(avg_pool2d, input, *_window_1d(kernel_size, stride, padding), ceil_mode,
-                       count_include_pad)
+    window = _window_1d("avg_pool1d", input, kernel_size, stride, padding, 1, ceil_mode)
+    return _height_one(avg_pool2d, input, *window[:3], ceil_mode, count_include_pad)
 
 
 def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
