@@ -1,0 +1,15 @@
+"""``rosenblatt.linalg``: PyTorch's ``torch.linalg`` (real matrices).
+
+Every op takes batches of matrices (leading dims), keeps float32 as float32 and
+is differentiable with the standard backward formulas.  Failures on bad values
+(a singular matrix for ``inv`` and ``solve``, a non-positive-definite one for
+``cholesky``) raise ``LinAlgError``, a ``RuntimeError`` as PyTorch's.
+"""
+from ._checks import LinAlgError
+from ._decompositions import cholesky, det, eigh, eigvalsh, inv, qr, slogdet, solve, svd, svdvals
+from ._derived import cross, diagonal, lstsq, matrix_power, matrix_rank, multi_dot, pinv, vecdot
+from ._norms import matrix_norm, norm, vector_norm
+
+__all__ = ["LinAlgError", "cholesky", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv", "lstsq",
+           "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet",
+           "solve", "svd", "svdvals", "vecdot", "vector_norm"]
