@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, Callable, Iterable
 
-from .._backend import axpy, blas_threads, xp
-from .._threads import cores, in_threads
+from .._backend import axpy, blas_thread_count, blas_threads, xp
+from .._threads import in_threads
 from ..autograd.grad_mode import enable_grad, mark_modified
 from ..tensor import Tensor
 
@@ -46,13 +46,14 @@ SMALL = 1 << 15
 #: Adam step over 100 tensors of 64K elements 16 ms, whole tensors 10-11 ms.
 CHUNK = 1 << 18
 
-#: threads a step's slices are split between (NumPy and BLAS release the GIL), each
-#: thread's BLAS single-threaded.  On 2 cores with another process busy, the bench's
-#: steps over 100 tensors (medians of 15-21 interleaved rounds): SGD 5.4-6.9 ms against
-#: 13-43 with OpenBLAS splitting each call over its threads (which then wait for each
-#: other), Adam 10-12 against 20-22; alone about equal (fastest rounds 4.3 against 4.2-5.3
-#: and 8.4-8.6 against 8.1-9.4).  More than 2 threads was not measured.
-THREADS = min(2, len(cores()))
+#: at most this many threads split a step's slices (NumPy and BLAS release the GIL), each
+#: thread's BLAS single-threaded; no more than OpenBLAS may use (``OPENBLAS_NUM_THREADS=1``,
+#: as each rank of a data-parallel job has, keeps the step in one thread).  On 2 cores with
+#: another process busy, the bench's steps over 100 tensors (medians of 15-21 interleaved
+#: rounds): SGD 5.4-6.9 ms against 13-43 with OpenBLAS splitting each call over its threads
+#: (which then wait for each other), Adam 10-12 against 20-22; alone about equal (fastest
+#: rounds 4.3 against 4.2-5.3 and 8.4-8.6 against 8.1-9.4).  More than 2 was not measured.
+THREADS = 2
 #: fewer elements than this in a step are updated in the calling thread: waking another
 #: costs more than it saves.
 PARALLEL_MIN = 1 << 17
@@ -325,14 +326,15 @@ class Optimizer:
         """
         slices = [(job, start) for job in jobs for start in range(0, job[0].size, CHUNK)]
         total = sum(job[0].size for job in jobs)
-        if THREADS == 1 or len(slices) == 1 or total < PARALLEL_MIN:
+        threads = min(THREADS, blas_thread_count())
+        if threads == 1 or len(slices) == 1 or total < PARALLEL_MIN:
             self._run_slices(group, slices, bucket.slice_scratch(0))
             return
-        runs, run, seen = [], [], 0  # THREADS runs of consecutive slices, about equal in size
+        runs, run, seen = [], [], 0  # runs of consecutive slices, one per thread, about equal in size
         for job, start in slices:
             run.append((job, start))
             seen += min(CHUNK, job[0].size - start)
-            if seen * THREADS >= total * (len(runs) + 1):
+            if seen * threads >= total * (len(runs) + 1):
                 runs.append(run)
                 run = []
         with blas_threads(1):  # each thread's BLAS calls on its own core

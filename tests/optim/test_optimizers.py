@@ -9,6 +9,7 @@ import torch
 
 import rosenblatt as rb
 from rosenblatt import optim
+from rosenblatt._backend import blas_threads
 from rosenblatt.optim import optimizer as optimizer_module
 
 # the last one is large enough (>= optimizer.SMALL) to be updated in place, not on a flat copy
@@ -107,7 +108,6 @@ def test_update_split_between_threads_matches_torch(name, options, rng, monkeypa
     size threshold force that on the small test shapes (each parameter cut across slices)."""
     monkeypatch.setattr(optimizer_module, "CHUNK", 1000)
     monkeypatch.setattr(optimizer_module, "PARALLEL_MIN", 0)
-    monkeypatch.setattr(optimizer_module, "THREADS", 2)
     threads = set()
     run_slices = optim.Optimizer._run_slices
 
@@ -118,12 +118,28 @@ def test_update_split_between_threads_matches_torch(name, options, rng, monkeypa
     monkeypatch.setattr(optim.Optimizer, "_run_slices", spy)
     ours, theirs = make_pair(rng, SHAPES + [(70, 30)])
     opt, ref = getattr(optim, name)(ours, **options), getattr(torch.optim, name)(theirs, **options)
-    for _ in range(3):
-        feed(ours, theirs, rng)
-        opt.step()
-        ref.step()
+    with blas_threads(2):  # the step uses no more threads than OpenBLAS may
+        for _ in range(3):
+            feed(ours, theirs, rng)
+            opt.step()
+            ref.step()
     assert_close(ours, theirs)
     assert len(threads) == 2
+
+
+def test_one_blas_thread_keeps_the_step_in_the_calling_thread(rng, monkeypatch):
+    """OPENBLAS_NUM_THREADS=1 (a data-parallel rank's setting) keeps the optimizer to one thread too."""
+    monkeypatch.setattr(optimizer_module, "PARALLEL_MIN", 0)
+    threads = set()
+    run_slices = optim.Optimizer._run_slices
+    monkeypatch.setattr(optim.Optimizer, "_run_slices",
+                        lambda self, *args: threads.add(threading.current_thread().name) or run_slices(self, *args))
+    ours, theirs = make_pair(rng, [(300, 1000)])
+    opt = optim.SGD(ours, lr=0.1, momentum=0.9)
+    with blas_threads(1):
+        feed(ours, theirs, rng)
+        opt.step()
+    assert threads == {threading.current_thread().name}
 
 
 @pytest.mark.parametrize("name,options", [CASES[1], CASES[8]])
