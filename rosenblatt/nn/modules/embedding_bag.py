@@ -3,17 +3,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..._backend import default_float, xp
-from ...autograd.grad_mode import no_grad
 from ...random import Generator
 from ...tensor import Tensor
-from .. import init
 from ..functional.embedding_bag import MODES, embedding_bag
-from ..parameter import Parameter
-from .module import Module
+from .sparse import _Table
 
 
-class EmbeddingBag(Module):
+class EmbeddingBag(_Table):
     """Sums, means or maxima of bags of rows of a learned ``(num_embeddings, embedding_dim)`` table.
 
     ``EmbeddingBag(mode='sum')(input, offsets)`` equals ``Embedding`` followed by a sum
@@ -49,38 +45,13 @@ class EmbeddingBag(Module):
                  padding_idx: int | None = None, device: Any = None, dtype: Any = None,
                  generator: Generator | None = None, _freeze: bool = False) -> None:
         super().__init__()
-        if max_norm is not None or scale_grad_by_freq or sparse:
-            raise NotImplementedError("EmbeddingBag: max_norm, scale_grad_by_freq and sparse are "
-                                      "not supported; leave them at their defaults")
         if mode not in MODES:
             raise ValueError(f"EmbeddingBag: mode must be 'sum', 'mean' or 'max', got {mode!r}")
-        if padding_idx is not None:
-            if not -num_embeddings <= padding_idx < num_embeddings:
-                raise ValueError(f"EmbeddingBag: padding_idx {padding_idx} must be within "
-                                 f"num_embeddings={num_embeddings} (-{num_embeddings} to "
-                                 f"{num_embeddings - 1})")
-            padding_idx %= num_embeddings
-        self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
         self.max_norm, self.norm_type, self.scale_grad_by_freq = max_norm, norm_type, scale_grad_by_freq
         self.mode, self.sparse, self.include_last_offset = mode, sparse, include_last_offset
-        self.padding_idx = padding_idx
-        dtype = default_float if dtype is None else xp.dtype(dtype)
-        if _weight is None:
-            self.weight = Parameter(xp.empty((num_embeddings, embedding_dim), dtype=dtype),
-                                    requires_grad=not _freeze)
-            self.reset_parameters(generator)
-        else:
-            data = _weight.data if isinstance(_weight, Tensor) else xp.asarray(_weight)
-            if data.shape != (num_embeddings, embedding_dim):
-                raise ValueError(f"EmbeddingBag: _weight has shape {tuple(data.shape)}, expected "
-                                 f"({num_embeddings}, {embedding_dim})")
-            self.weight = Parameter(data, requires_grad=not _freeze)
-
-    def reset_parameters(self, generator: Generator | None = None) -> None:
-        init.normal_(self.weight, generator=generator)
-        if self.padding_idx is not None:
-            with no_grad():
-                self.weight[self.padding_idx] = 0.0
+        self._init_table("EmbeddingBag", num_embeddings, embedding_dim, padding_idx,
+                         max_norm is not None or scale_grad_by_freq or sparse, _weight, _freeze,
+                         dtype, generator)
 
     def forward(self, input: Tensor, offsets: Tensor | None = None,
                 per_sample_weights: Tensor | None = None) -> Tensor:
@@ -104,10 +75,8 @@ class EmbeddingBag(Module):
                    padding_idx=padding_idx, _freeze=freeze)
 
     def extra_repr(self) -> str:
-        s = f"{self.num_embeddings}, {self.embedding_dim}, mode={self.mode!r}"
-        if self.padding_idx is not None:
-            s += f", padding_idx={self.padding_idx}"
-        return s
+        s = f"{self.num_embeddings}, {self.embedding_dim}, mode={self.mode!r}"  # mode before padding_idx
+        return s + (f", padding_idx={self.padding_idx}" if self.padding_idx is not None else "")
 
 
 __all__ = ["EmbeddingBag"]

@@ -13,7 +13,47 @@ from ..parameter import Parameter
 from .module import Module
 
 
-class Embedding(Module):
+class _Table(Module):
+    """What ``Embedding`` and ``EmbeddingBag`` share: the table, its padding row, its start."""
+
+    def _init_table(self, name: str, num_embeddings: int, embedding_dim: int,
+                    padding_idx: int | None, unsupported: bool, _weight: Any, _freeze: bool,
+                    dtype: Any, generator: Generator | None) -> None:
+        if unsupported:
+            raise NotImplementedError(f"{name}: max_norm, scale_grad_by_freq and sparse are not "
+                                      "supported; leave them at their defaults")
+        if padding_idx is not None:
+            if not -num_embeddings <= padding_idx < num_embeddings:
+                raise ValueError(f"{name}: padding_idx {padding_idx} must be within "
+                                 f"num_embeddings={num_embeddings}")
+            padding_idx %= num_embeddings
+        self.num_embeddings, self.embedding_dim, self.padding_idx = num_embeddings, embedding_dim, padding_idx
+        dtype = default_float if dtype is None else xp.dtype(dtype)
+        if _weight is None:
+            self.weight = Parameter(xp.empty((num_embeddings, embedding_dim), dtype=dtype),
+                                    requires_grad=not _freeze)
+            self.reset_parameters(generator)
+        else:
+            data = _weight.data if isinstance(_weight, Tensor) else xp.asarray(_weight)
+            if data.shape != (num_embeddings, embedding_dim):
+                raise ValueError(f"{name}: _weight has shape {tuple(data.shape)}, expected "
+                                 f"({num_embeddings}, {embedding_dim})")
+            self.weight = Parameter(data, requires_grad=not _freeze)
+
+    def reset_parameters(self, generator: Generator | None = None) -> None:
+        init.normal_(self.weight, generator=generator)
+        if self.padding_idx is not None:
+            with no_grad():
+                self.weight[self.padding_idx] = 0.0
+
+    def extra_repr(self) -> str:
+        s = f"{self.num_embeddings}, {self.embedding_dim}"
+        if self.padding_idx is not None:
+            s += f", padding_idx={self.padding_idx}"
+        return s
+
+
+class Embedding(_Table):
     """Rows of a learned ``(num_embeddings, embedding_dim)`` table, picked by integer index.
 
     Weights start N(0, 1), as in PyTorch; the ``padding_idx`` row starts at zero
@@ -41,32 +81,9 @@ class Embedding(Module):
                  _freeze: bool = False, device: Any = None, dtype: Any = None,
                  generator: Generator | None = None) -> None:
         super().__init__()
-        if max_norm is not None or scale_grad_by_freq or sparse:
-            raise NotImplementedError("Embedding: max_norm, scale_grad_by_freq and sparse are not "
-                                      "supported; leave them at their defaults")
-        if padding_idx is not None:
-            if not -num_embeddings <= padding_idx < num_embeddings:
-                raise ValueError(f"Embedding: padding_idx {padding_idx} must be within "
-                                 f"num_embeddings={num_embeddings}")
-            padding_idx %= num_embeddings
-        self.num_embeddings, self.embedding_dim, self.padding_idx = num_embeddings, embedding_dim, padding_idx
-        dtype = default_float if dtype is None else xp.dtype(dtype)
-        if _weight is None:
-            self.weight = Parameter(xp.empty((num_embeddings, embedding_dim), dtype=dtype),
-                                    requires_grad=not _freeze)
-            self.reset_parameters(generator)
-        else:
-            data = _weight.data if isinstance(_weight, Tensor) else xp.asarray(_weight)
-            if data.shape != (num_embeddings, embedding_dim):
-                raise ValueError(f"Embedding: _weight has shape {tuple(data.shape)}, expected "
-                                 f"({num_embeddings}, {embedding_dim})")
-            self.weight = Parameter(data, requires_grad=not _freeze)
-
-    def reset_parameters(self, generator: Generator | None = None) -> None:
-        init.normal_(self.weight, generator=generator)
-        if self.padding_idx is not None:
-            with no_grad():
-                self.weight[self.padding_idx] = 0.0
+        self._init_table("Embedding", num_embeddings, embedding_dim, padding_idx,
+                         max_norm is not None or scale_grad_by_freq or sparse, _weight, _freeze,
+                         dtype, generator)
 
     def forward(self, input: Tensor) -> Tensor:
         return embedding(input, self.weight, self.padding_idx)
@@ -76,9 +93,3 @@ class Embedding(Module):
                         padding_idx: int | None = None) -> "Embedding":
         rows, cols = embeddings.shape
         return cls(rows, cols, padding_idx=padding_idx, _weight=embeddings, _freeze=freeze)
-
-    def extra_repr(self) -> str:
-        s = f"{self.num_embeddings}, {self.embedding_dim}"
-        if self.padding_idx is not None:
-            s += f", padding_idx={self.padding_idx}"
-        return s
