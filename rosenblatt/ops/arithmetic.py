@@ -308,6 +308,7 @@ class Where(Function):
 
 
 _bool = xp.dtype(xp.bool_)  # NumPy's one bool dtype object
+_int64 = xp.dtype(xp.int64)
 
 
 def _check_condition(condition: Any) -> None:
@@ -597,14 +598,29 @@ def _constant(array: Any) -> Tensor:
     return _wrap(xp.asarray(array))
 
 
+def _in_result_dtype(a: Any, b: Any) -> tuple[Any, Any]:
+    """Arrays or numbers ``a`` and ``b`` in PyTorch's result dtype for them, where its comparisons
+    compute: ``float64 == 0.1`` compares with the float64 0.1 (not a float32 one), an int wraps
+    into an integer dtype (uint8 255 == -1), where NumPy compares values exactly."""
+    dtype = result_type(a, b)
+    return _operand_in(a, dtype), _operand_in(b, dtype)
+
+
+def _operand_in(a: Any, dtype: Any) -> Any:
+    if type(a) is int and dtype.kind in "iu":
+        return _int_in(a, dtype)
+    return xp.asarray(a, dtype=dtype)
+
+
 def _comparison(ufunc: Any, name: str) -> Any:
     def compare(input: Any, other: Any) -> Tensor:
-        a, b = _arr(input), _arr(other)
-        if a.dtype != b.dtype and a.dtype.kind in "iu" and b.dtype.kind in "iu":
-            # PyTorch compares in the promoted dtype, into which it wraps what doesn't fit (so
-            # uint8 255 == -1), where NumPy compares the values exactly
-            dtype = result_type(a, b)
-            a, b = a.astype(dtype, copy=False), b.astype(dtype, copy=False)
+        a, b = _operand(input), _operand(other)
+        # Arrays of one dtype, or a float array and a Python number, or an int64 one and an int
+        # (numbers NumPy casts to the array's dtype, as PyTorch), compare as they are; else
+        # both go to PyTorch's dtype.
+        if type(a) is not _ndarray or (a.dtype is not getattr(b, "dtype", None) and not (
+                type(b) is int and a.dtype is _int64 or a.dtype.kind == "f" and type(b) in (float, int))):
+            a, b = _in_result_dtype(a, b)
         return _constant(ufunc(a, b))
 
     compare.__name__ = compare.__qualname__ = name

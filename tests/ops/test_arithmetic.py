@@ -151,6 +151,23 @@ def test_subtraction_and_negation_of_bools_raise_as_torch(op):
         op(rb, rb.tensor([True, False]))
 
 
+@pytest.mark.parametrize("case", [("float64", [0.1, 0.2], lambda x: x == 0.1), ("float64", [0.1, 0.2], lambda x: x >= 0.1),
+                                  ("float64", [0.1, 0.3], lambda x: 0.1 <= x), ("int64", [16777217, 3], lambda x: x == 16777216.0),
+                                  ("float16", [0.1, 2.0], lambda x: x == torch_or_rb(x).tensor(0.1)),
+                                  ("float32", [0.1, 2.0], lambda x: x > torch_or_rb(x).tensor(0.1, dtype=torch_or_rb(x).float64))])
+def test_comparisons_in_torchs_result_dtype(case):
+    # PyTorch compares in the result dtype: a float64 tensor with the float64 0.1 (rosenblatt
+    # rounded the number to float32 first: x == 0.1 was False), an int64 tensor with a float
+    # in float32, a float16 tensor with a 0-d float32 one in float16.
+    dtype, values, op = case
+    out, expected = op(rb.tensor(values, dtype=getattr(rb, dtype))), op(torch.tensor(values, dtype=getattr(torch, dtype)))
+    assert out.tolist() == expected.tolist()
+
+
+def torch_or_rb(x):
+    return torch if isinstance(x, torch.Tensor) else rb
+
+
 def test_int_true_division_is_float32():
     out = rb.tensor([1, 2, 3]) / rb.tensor([2, 2, 2])
     assert out.dtype == rb.float32
