@@ -116,6 +116,9 @@ class Pow(Function):
         if not isinstance(x, xp.ndarray):  # keep 2 ** t in t's dtype (300 ** uint8 wraps 300, as PyTorch)
             dtype = result_type(x, y)
             x = _int_in(x, dtype) if type(x) is int and dtype.kind in "iu" else xp.asarray(x, dtype=dtype)
+        if x.dtype.kind == "b" and (type(y) is bool or getattr(y, "dtype", None) is _bool):
+            raise TypeError("pow(): not implemented for two bool tensors, as in PyTorch; convert them "
+                            "first (x.long())")
         self.x, self.y = x, y
         try:
             out = _number_power(x, y) if type(y) is float else x ** y
@@ -203,11 +206,11 @@ class RoundedDivide(Function):
     """``x / y`` rounded toward -inf ('floor') or 0 ('trunc'); gradient zero, as in PyTorch."""
 
     def forward(self, x, y, mode="floor"):
-        try:
-            quotient = _rounded_quotient(x, y, mode)
-        except OverflowError as error:  # a Python int outside an integer dtype: PyTorch wraps it
-            return self.forward(*_wrapped_int(x, y, error), mode)
         op = "floor_divide()" if mode == "floor" else "div(rounding_mode='trunc')"
+        # In the result dtype first, as PyTorch: rounding the quotient of a float32 tensor and a
+        # float64 number in float64 can floor to the next integer
+        x, y = _torch_operands(x, y, op)
+        quotient = _rounded_quotient(x, y, mode)
         return _torch_dtype(_no_integer_division_by_zero(quotient, y, op), x, y)
 
     def backward(self, grad):
@@ -226,12 +229,10 @@ class Remainder(Function):
     saves_inputs = (0, 1)
 
     def forward(self, x, y, mode="floor"):
-        self.x, self.y, self.mode = x, y, mode
-        try:
-            out = xp.remainder(x, y) if mode == "floor" else xp.fmod(x, y)
-        except OverflowError as error:  # a Python int outside an integer dtype: PyTorch wraps it
-            return self.forward(*_wrapped_int(x, y, error), mode)
         op = "remainder()" if mode == "floor" else "fmod()"
+        x, y = _torch_operands(x, y, op)  # in the result dtype first, as PyTorch (see RoundedDivide)
+        self.x, self.y, self.mode = x, y, mode
+        out = xp.remainder(x, y) if mode == "floor" else xp.fmod(x, y)
         return _torch_dtype(_no_integer_division_by_zero(out, y, op), x, y)
 
     def backward(self, grad):
@@ -612,16 +613,26 @@ def _operand_in(a: Any, dtype: Any) -> Any:
     return xp.asarray(a, dtype=dtype)
 
 
+def _torch_operands(a: Any, b: Any, op: str | None = None) -> tuple[Any, Any]:
+    """Arrays or numbers ``a`` and ``b`` as PyTorch computes with them: in its result dtype (see
+    ``_in_result_dtype``), unchanged where NumPy's dtype is that one anyway (arrays of one
+    dtype, a float array and a Python number, an int64 one and an int).  ``op``, when given,
+    is named in PyTorch's error for two bools, which it doesn't compute on."""
+    if type(a) is _ndarray and (a.dtype is getattr(b, "dtype", None)
+                                or a.dtype.kind == "f" and type(b) in (float, int)
+                                or type(b) is int and a.dtype is _int64 and -2 ** 63 <= b < 2 ** 63):
+        out = a, b
+    else:
+        out = _in_result_dtype(a, b)
+    if op is not None and out[0].dtype.kind == "b" and getattr(out[1], "dtype", None) is _bool:
+        raise TypeError(f"{op}: not implemented for two bool tensors, as in PyTorch; convert them "
+                        f"first (x.long())")
+    return out
+
+
 def _comparison(ufunc: Any, name: str) -> Any:
     def compare(input: Any, other: Any) -> Tensor:
-        a, b = _operand(input), _operand(other)
-        # Arrays of one dtype, or a float array and a Python number, or an int64 one and an int
-        # (numbers NumPy casts to the array's dtype, as PyTorch), compare as they are; else
-        # both go to PyTorch's dtype.
-        if type(a) is not _ndarray or (a.dtype is not getattr(b, "dtype", None) and not (
-                type(b) is int and a.dtype is _int64 or a.dtype.kind == "f" and type(b) in (float, int))):
-            a, b = _in_result_dtype(a, b)
-        return _constant(ufunc(a, b))
+        return _constant(ufunc(*_torch_operands(_operand(input), _operand(other))))
 
     compare.__name__ = compare.__qualname__ = name
     compare.__doc__ = f"Element-wise ``{ufunc.__name__}``, a bool tensor (not differentiable)."

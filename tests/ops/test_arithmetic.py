@@ -164,6 +164,24 @@ def test_comparisons_in_torchs_result_dtype(case):
     assert out.tolist() == expected.tolist()
 
 
+@pytest.mark.parametrize("op", [lambda m, x: x // m.tensor(0.1, dtype=m.float64), lambda m, x: x % numpy.float64(0.1),
+                                lambda m, x: m.div(x, numpy.float64(0.1), rounding_mode="trunc")])
+def test_floor_divide_and_remainder_compute_in_torchs_result_dtype(op):
+    # float32 with a float64 0-d tensor or NumPy number: PyTorch casts it to float32 first; in
+    # float64, -0.8 // 0.1 floored to -9 where torch gives -8.
+    values = numpy.array([-1.6, -0.8, -0.2, -2.3, 0.3, 1.0], dtype=numpy.float32)
+    assert_close(op(rb, rb.tensor(values)), op(torch, torch.tensor(values)))
+
+
+@pytest.mark.parametrize("op", [lambda x: x // x, lambda x: x % x, lambda x: x ** x, lambda x: True ** x,
+                                lambda x: x.fmod(x)])
+def test_floor_divide_remainder_and_pow_of_two_bools_raise_as_torch(op):
+    with pytest.raises(NotImplementedError, match="Bool"):
+        op(torch.tensor([True, True]))
+    with pytest.raises(TypeError, match="not implemented for two bool tensors"):
+        op(rb.tensor([True, True]))
+
+
 def torch_or_rb(x):
     return torch if isinstance(x, torch.Tensor) else rb
 
