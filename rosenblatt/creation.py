@@ -139,6 +139,8 @@ def empty(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
 
 def full(size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """A tensor of ``size`` filled with ``fill_value``; dtype follows the value (float -> float32)."""
+    if isinstance(fill_value, Tensor):  # a 0-d tensor counts as its number, as in PyTorch
+        fill_value = fill_value.item()
     if dtype is None:  # NumPy's numbers count as Python ones (float64 -> float32), as in PyTorch
         dtype = result_type(fill_value)
     fill_value = _number_in(fill_value, xp.dtype(dtype), "full()")  # -1 into uint8 is 255, 300 raises

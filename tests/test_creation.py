@@ -122,6 +122,15 @@ def test_full_dtype_follows_fill_value_like_torch(value):
     np.testing.assert_array_equal(r.numpy(), t.numpy())
 
 
+@pytest.mark.parametrize("make", [lambda m: m.tensor(1.5, dtype=m.float64), lambda m: m.tensor(3, dtype=m.int32),
+                                  lambda m: m.tensor(True), lambda m: m.tensor(1.5, dtype=m.float16)])
+def test_full_of_a_0d_tensor_takes_its_number_as_torch(make):
+    # A float64 0-d value gave float64 (torch: float32, as for the Python float).
+    r, t = rb.full((2,), make(rb)), torch.full((2,), make(torch))
+    _same_dtype(r, t)
+    assert r.tolist() == t.tolist()
+
+
 def test_full_with_explicit_dtype_and_requires_grad():
     r = rb.full((2,), 1, dtype=rb.float32, requires_grad=True)
     assert r.dtype == rb.float32 and r.requires_grad
