@@ -45,7 +45,7 @@ multiply = mul
 subtract = sub
 
 # Subpackages load on first use, so `import rosenblatt` stays close to NumPy's own import time.
-_SUBMODULES = {"nn", "optim", "data", "datasets", "models", "recipes", "ops"}
+_SUBMODULES = {"nn", "optim", "data", "datasets", "models", "recipes", "ops", "linalg"}
 
 
 def __getattr__(name: str):

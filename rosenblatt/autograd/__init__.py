@@ -4,5 +4,13 @@ from .grad_mode import enable_grad, is_grad_enabled, mark_modified, no_grad, set
 from .gradcheck import GradcheckError, gradcheck
 from .passes import backward, grad
 
-__all__ = ["Function", "GradcheckError", "backward", "enable_grad", "grad", "gradcheck", "is_grad_enabled",
+__all__ = ["Function", "GradcheckError", "functional", "backward", "enable_grad", "grad", "gradcheck", "is_grad_enabled",
            "mark_modified", "no_grad", "set_grad_enabled"]
+
+
+def __getattr__(name: str):
+    """``autograd.functional`` (jacobian, vjp, jvp) loads on first use, keeping ``import rosenblatt`` fast."""
+    if name == "functional":
+        import importlib
+        return importlib.import_module(f"{__name__}.functional")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -358,15 +358,6 @@ def test_bad_input_raises_value_error(call, message):
         call()
 
 
-def test_adaptive_pools_still_import_from_pooling():
-    """They moved to adaptive_pooling.py; ``from .pooling import adaptive_...`` keeps working."""
-    from rosenblatt.nn.functional import adaptive_pooling, pooling
-    for name in ("adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d"):
-        assert getattr(pooling, name) is getattr(adaptive_pooling, name)
-    with pytest.raises(AttributeError):
-        pooling.adaptive_lp_pool2d
-
-
 @pytest.mark.parametrize("call, message", [
     (lambda: max_pool1d(rb.ones(2, 3, 5), 10), r"^max_pool1d: kernel \[10\] .* padded input \[5\] \(input \[2, 3, 5\]\)"),
     (lambda: avg_pool1d(rb.ones(2, 3, 5), 0), r"^avg_pool1d: kernel_size, stride and dilation must be >= 1"),

@@ -28,9 +28,9 @@ from .normalization import batch_norm, instance_norm, layer_norm, rms_norm
 from .attention import scaled_dot_product_attention
 from .conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
 from .group_norm import group_norm
-from .pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d,
-                      adaptive_max_pool2d, avg_pool1d, avg_pool2d, dropout1d, dropout2d, max_pool1d,
-                      max_pool2d)
+from .adaptive_pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d,
+                               adaptive_max_pool2d)
+from .pooling import avg_pool1d, avg_pool2d, dropout1d, dropout2d, max_pool1d, max_pool2d
 from .sampling import interpolate
 from .shuffle import channel_shuffle, pixel_shuffle, pixel_unshuffle
 

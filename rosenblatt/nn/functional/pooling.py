@@ -1,6 +1,6 @@
 """Fixed-window pooling and channel dropout: max/avg pools in 2-d, the 1-d pools as the 2-d
 ones on height-1 images, and dropout1d/dropout2d.  The adaptive pools are in
-``adaptive_pooling.py``, which shares this file's input checks.
+``adaptive_pooling.py``, which imports this file's input checks.
 
 Fixed-window pools never build window arrays: they combine the ``kh * kw``
 strided sub-grids of the padded input (one per kernel offset) with
@@ -445,14 +445,3 @@ def _channel_dropout(op: str, input: Tensor, p: float, training: bool, inplace_:
     mask = Tensor._wrap((keep * scale).astype(input.dtype))
     return inplace(input, mul, mask) if inplace_ else input * mask
 
-
-_ADAPTIVE = ("adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d")
-
-
-def __getattr__(name: str) -> Any:
-    """The adaptive pools, which moved to ``adaptive_pooling.py``, for code that imports them
-    from here (loaded on first use: that file imports this one's checks)."""
-    if name in _ADAPTIVE:
-        from . import adaptive_pooling
-        return getattr(adaptive_pooling, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

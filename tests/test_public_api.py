@@ -1,0 +1,45 @@
+"""The public names sit where PyTorch users look for them, and ``import rosenblatt`` stays lean."""
+import subprocess
+import sys
+
+import pytest
+
+import rosenblatt as rb
+
+PYTORCH_PATHS = [
+    "linalg.norm", "linalg.solve", "linalg.inv", "linalg.det", "linalg.svd", "linalg.qr",
+    "autograd.functional.jacobian", "autograd.functional.vjp", "autograd.functional.jvp",
+    "autograd.grad", "autograd.gradcheck",
+    "nn.utils.weight_norm", "nn.utils.remove_weight_norm", "nn.utils.spectral_norm",
+    "nn.utils.remove_spectral_norm", "nn.utils.parametrize.register_parametrization",
+    "nn.utils.parametrize.remove_parametrizations", "nn.utils.parametrizations.orthogonal",
+    "nn.utils.parametrizations.weight_norm", "nn.utils.parametrizations.spectral_norm",
+    "nn.utils.clip_grad_norm_", "nn.utils.rnn.pack_padded_sequence",
+    "nn.functional.adaptive_avg_pool1d", "nn.functional.adaptive_avg_pool2d",
+    "nn.functional.adaptive_max_pool1d", "nn.functional.adaptive_max_pool2d",
+    "nn.functional.fold", "nn.functional.unfold", "nn.functional.embedding_bag", "nn.functional.ctc_loss",
+    "nn.Fold", "nn.Unfold", "nn.EmbeddingBag", "nn.CTCLoss",
+]
+
+
+@pytest.mark.parametrize("path", PYTORCH_PATHS)
+def test_pytorch_path_resolves_from_the_top_package(path):
+    """``rb.<path>`` works after ``import rosenblatt`` alone, as ``torch.<path>`` does."""
+    value = rb
+    for part in path.split("."):
+        value = getattr(value, part)
+    assert callable(value)
+
+
+def test_import_rosenblatt_loads_no_subpackage_it_does_not_need():
+    """nn, optim, linalg, autograd.functional and torch load on first use only."""
+    lazy = ["rosenblatt.nn", "rosenblatt.optim", "rosenblatt.linalg", "rosenblatt.autograd.functional",
+            "rosenblatt.data", "torch"]
+    code = f"import sys, rosenblatt; print([m for m in {lazy!r} if m in sys.modules])"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
+
+
+def test_unknown_attribute_raises_attribute_error():
+    with pytest.raises(AttributeError, match="no attribute 'functionl'"):
+        rb.autograd.functionl
