@@ -119,16 +119,6 @@ def _load_blas() -> dict:
     return found
 
 
-def blas_thread_count() -> int:
-    """How many threads NumPy's OpenBLAS may use now (``OPENBLAS_NUM_THREADS``, ``blas_threads``);
-    the cores this process may run on where NumPy has another BLAS."""
-    lib = _openblas()
-    if lib is None:
-        from ._threads import cores
-        return len(cores())
-    return int(lib.scipy_openblas_get_num_threads64_())
-
-
 @contextlib.contextmanager
 def blas_threads(n: int) -> Iterator[None]:
     """Run the block with NumPy's OpenBLAS limited to ``n`` threads, then restore the count.

@@ -1,9 +1,9 @@
-"""One pool of worker threads for the parts of the library that spread array work over the cores.
+"""One pool of worker threads for spreading array work over the cores (``nn.DataParallel``).
 
 NumPy releases the GIL inside its array loops and BLAS calls, so threads that
 each run their own arrays use the cores at once: ``nn.DataParallel`` runs a
-chunk of the batch per core, an optimizer updates its large parameters in two
-halves.  Each thread's BLAS calls should then stay single-threaded
+chunk of the batch per core.  (The optimizers tried it for their slices and lost:
+see ``optim/optimizer.py``.)  Each thread's BLAS calls should then stay single-threaded
 (``_backend.blas_threads(1)``): two callers each waking OpenBLAS's threads put
 twice as many threads as cores.
 """

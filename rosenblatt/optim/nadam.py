@@ -86,9 +86,6 @@ class NAdam(Moments):
         axpy(-lr * mu_next / (1 - mu_product * mu_next), xp.divide(state["exp_avg"], denom, out=ratio), p)
 
     def step(self, closure: Any = None) -> Any:
-        for group in self.param_groups:  # extend the products here: the updates run in threads
-            counts = [self._count(p) for p in group["params"] if p in self.state]
-            self._mu_product(group, 1 + max(counts, default=0))
         loss = super().step(closure)
         for group in self.param_groups:
             for p in group["params"]:

@@ -6,8 +6,7 @@ from ``rosenblatt._backend``).  The base class calls it on flat,
 contiguous copies of all small parameters and gradients of a group together (a
 handful of ufunc calls however many biases and norms there are), and on a flat
 view of each large parameter (or per parameter when they are at different
-steps), always a cache-sized slice (``CHUNK``) at a time, the slices of a large
-step split between two threads on two cores (``THREADS``).
+steps), always a cache-sized slice (``CHUNK``) at a time.
 
 Why flat buffers: a model with hundreds of small tensors (biases, norms) would
 otherwise pay a dozen ufunc dispatches per tensor per step.  The state of a
@@ -20,8 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, Callable, Iterable
 
-from .._backend import axpy, blas_thread_count, blas_threads, xp
-from .._threads import in_threads
+from .._backend import axpy, xp
 from ..autograd.grad_mode import enable_grad, mark_modified
 from ..tensor import Tensor
 
@@ -46,17 +44,13 @@ SMALL = 1 << 15
 #: Adam step over 100 tensors of 64K elements 16 ms, whole tensors 10-11 ms.
 CHUNK = 1 << 18
 
-#: at most this many threads split a step's slices (NumPy and BLAS release the GIL), each
-#: thread's BLAS single-threaded; no more than OpenBLAS may use (``OPENBLAS_NUM_THREADS=1``,
-#: as each rank of a data-parallel job has, keeps the step in one thread).  On 2 cores with
-#: another process busy, the bench's steps over 100 tensors (medians of 15-21 interleaved
-#: rounds): SGD 5.4-6.9 ms against 13-43 with OpenBLAS splitting each call over its threads
-#: (which then wait for each other), Adam 10-12 against 20-22; alone about equal (fastest
-#: rounds 4.3 against 4.2-5.3 and 8.4-8.6 against 8.1-9.4).  More than 2 was not measured.
-THREADS = 2
-#: fewer elements than this in a step are updated in the calling thread: waking another
-#: costs more than it saves.
-PARALLEL_MIN = 1 << 17
+# The slices run in the calling thread, each BLAS call split over OpenBLAS's threads.  Splitting
+# the slices between two Python threads instead (single-threaded BLAS each) was tried and
+# removed: right after a backward pass OpenBLAS's threads still spin on the other core, and the
+# threads hand the GIL back and forth around every call; measured on 2 cores (medians of 9-15
+# interleaved rounds), the MLP bench epoch with SGD took 459 ms against 401 in one thread
+# (torch 442), the SGD bench step 4.7-5.0 ms against 4.0-4.2 (torch 4.5); only a step alone
+# with another process busy gained (SGD 5.4-6.9 ms against 13-43).
 
 
 class _Bucket:
@@ -82,15 +76,8 @@ class _Bucket:
         # scratch reused every step: fresh large arrays would page-fault each time
         self.flat = xp.empty(self.small_numel, dtype=dtype)
         self.grad = xp.empty(self.small_numel, dtype=dtype)
-        self.temporaries = temporaries  # the update rule's scratch arrays per element
-        self._slice_scratch: list = []
-
-    def slice_scratch(self, thread: int) -> Any:
-        """Room for one slice's adjusted gradient and the update rule's temporaries, per thread."""
-        while len(self._slice_scratch) <= thread:
-            size = min(CHUNK, self.numel) * (1 + self.temporaries)
-            self._slice_scratch.append(xp.empty(size, dtype=self.dtype))
-        return self._slice_scratch[thread]
+        # one slice's adjusted gradient and the update rule's temporaries
+        self.scratch = xp.empty(min(CHUNK, self.numel) * (1 + temporaries), dtype=dtype)
 
     def state_slice(self, key: str, j: int) -> Any:
         """Parameter ``j``'s slice of state array ``key``, 1-D."""
@@ -317,37 +304,25 @@ class Optimizer:
 
     def _run(self, group: dict[str, Any], jobs: list, bucket: _Bucket) -> None:
         """``_gradient`` then ``_update`` on each job's flat arrays ``(p, g, state, step)``,
-        ``CHUNK`` elements at a time, the slices split between the cores' threads when
-        there are enough of them.
+        ``CHUNK`` elements at a time.
 
         An update rule passes over its arrays several times (SGD 2, Adam 8); on
         a cache-sized slice the later passes read what the first left in the
         core's cache instead of main memory.
         """
-        slices = [(job, start) for job in jobs for start in range(0, job[0].size, CHUNK)]
-        total = sum(job[0].size for job in jobs)
-        threads = min(THREADS, blas_thread_count())
-        if threads == 1 or len(slices) == 1 or total < PARALLEL_MIN:
-            self._run_slices(group, slices, bucket.slice_scratch(0))
-            return
-        runs, run, seen = [], [], 0  # runs of consecutive slices, one per thread, about equal in size
-        for job, start in slices:
-            run.append((job, start))
-            seen += min(CHUNK, job[0].size - start)
-            if seen * threads >= total * (len(runs) + 1):
-                runs.append(run)
-                run = []
-        with blas_threads(1):  # each thread's BLAS calls on its own core
-            in_threads(self._run_slices, [(group, r, bucket.slice_scratch(k))
-                                          for k, r in enumerate(runs + [run]) if r])
-
-    def _run_slices(self, group: dict[str, Any], slices: list, scratch: Any) -> None:
-        for (p, g, state, step), start in slices:
-            if p.size > CHUNK:  # views of the slice; a smaller job runs on its arrays themselves
+        for p, g, state, step in jobs:
+            if p.size <= CHUNK:  # one slice: the arrays themselves, no views to cut
+                self._run_slice(group, p, g, state, step, bucket.scratch)
+                continue
+            for start in range(0, p.size, CHUNK):
                 part = slice(start, start + CHUNK)
-                p, g, state = p[part], g[part], {key: value[part] for key, value in state.items()}
-            grad = self._gradient(group, p, g, scratch[:p.size])
-            self._update(group, p, grad, state, step, scratch[p.size:p.size * (1 + self._scratch)])
+                self._run_slice(group, p[part], g[part], {key: value[part] for key, value in state.items()},
+                                step, bucket.scratch)
+
+    def _run_slice(self, group: dict[str, Any], p: Any, g: Any, state: dict[str, Any], step: int,
+                   scratch: Any) -> None:
+        grad = self._gradient(group, p, g, scratch[:p.size])
+        self._update(group, p, grad, state, step, scratch[p.size:p.size * (1 + self._scratch)])
 
     def _gradient(self, group: dict[str, Any], p: Any, g: Any, out: Any) -> Any:
         """The gradient the update rule follows: negated to maximize, plus L2 decay ``wd * p``.

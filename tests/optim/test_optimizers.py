@@ -1,15 +1,12 @@
 """Optimizers follow PyTorch's trajectory step for step, keep float32, and round-trip state."""
 from __future__ import annotations
 
-import threading
-
 import numpy
 import pytest
 import torch
 
 import rosenblatt as rb
 from rosenblatt import optim
-from rosenblatt._backend import blas_threads
 from rosenblatt.optim import optimizer as optimizer_module
 
 # the last one is large enough (>= optimizer.SMALL) to be updated in place, not on a flat copy
@@ -103,47 +100,17 @@ def test_matches_torch_trajectory(name, options, rng):
 
 
 @pytest.mark.parametrize("name,options", CASES)
-def test_update_split_between_threads_matches_torch(name, options, rng, monkeypatch):
-    """A large step runs in slices split between two threads; slices of 1000 elements and no
-    size threshold force that on the small test shapes (each parameter cut across slices)."""
+def test_update_in_cache_sized_slices_matches_torch(name, options, rng, monkeypatch):
+    """A large parameter is updated a slice (``CHUNK`` elements) at a time; slices of 1000
+    elements cut the test's parameters across slices, the last one short."""
     monkeypatch.setattr(optimizer_module, "CHUNK", 1000)
-    monkeypatch.setattr(optimizer_module, "PARALLEL_MIN", 0)
-    threads_per_step = []
-    run_slices = optim.Optimizer._run_slices
-
-    def spy(self, *args):
-        threads_per_step[-1].add(threading.current_thread().name)
-        return run_slices(self, *args)
-
-    monkeypatch.setattr(optim.Optimizer, "_run_slices", spy)
     ours, theirs = make_pair(rng, SHAPES + [(70, 30)])
     opt, ref = getattr(optim, name)(ours, **options), getattr(torch.optim, name)(theirs, **options)
-    with blas_threads(2):  # the step uses no more threads than OpenBLAS may
-        for _ in range(3):
-            feed(ours, theirs, rng)
-            threads_per_step.append(set())
-            opt.step()
-            ref.step()
-    assert_close(ours, theirs)
-    # each step: the calling thread and one pool thread (the shared pool may hold more, grown by
-    # DataParallel, so which pool thread it is can change from step to step)
-    for threads in threads_per_step:
-        assert len(threads) == 2 and threading.current_thread().name in threads
-
-
-def test_one_blas_thread_keeps_the_step_in_the_calling_thread(rng, monkeypatch):
-    """OPENBLAS_NUM_THREADS=1 (a data-parallel rank's setting) keeps the optimizer to one thread too."""
-    monkeypatch.setattr(optimizer_module, "PARALLEL_MIN", 0)
-    threads = set()
-    run_slices = optim.Optimizer._run_slices
-    monkeypatch.setattr(optim.Optimizer, "_run_slices",
-                        lambda self, *args: threads.add(threading.current_thread().name) or run_slices(self, *args))
-    ours, theirs = make_pair(rng, [(300, 1000)])
-    opt = optim.SGD(ours, lr=0.1, momentum=0.9)
-    with blas_threads(1):
+    for _ in range(3):
         feed(ours, theirs, rng)
         opt.step()
-    assert threads == {threading.current_thread().name}
+        ref.step()
+    assert_close(ours, theirs)
 
 
 @pytest.mark.parametrize("name,options", [CASES[1], CASES[8]])
