@@ -64,6 +64,27 @@ def test_weight_norm_matches_torch(kind, dim, rng):
     check_weight_and_grads(ours, theirs, rng)
 
 
+@pytest.mark.parametrize("kind", ["LSTM", "GRU", "RNN"])
+def test_weight_norm_on_a_recurrent_layer_matches_torch(kind, rng):
+    """The fused recurrent layers read their weights by attribute, so a parametrized
+    ``weight_hh_l1`` (or ``weight_ih_l0_reverse``) is the one they run with."""
+    theirs = getattr(torch.nn, kind)(4, 5, num_layers=2, bidirectional=True)
+    ours = getattr(rb.nn, kind)(4, 5, num_layers=2, bidirectional=True)
+    ours.load_state_dict(theirs.state_dict())
+    for name in ("weight_hh_l1", "weight_ih_l0_reverse"):
+        TPZ.weight_norm(theirs, name)
+        weight_norm(ours, name)
+    assert_same_state(ours, theirs)
+    x = rng.standard_normal((3, 2, 4)).astype(numpy.float32)
+    up = rng.standard_normal((3, 2, 10)).astype(numpy.float32)
+    out, ref = ours(rb.tensor(x))[0], theirs(torch.tensor(x))[0]
+    numpy.testing.assert_allclose(out.detach().numpy(), ref.detach().numpy(), rtol=1e-5, atol=1e-6)
+    (out * rb.tensor(up)).sum().backward()
+    (ref * torch.tensor(up)).sum().backward()
+    for (key, p), (_, q) in zip(ours.named_parameters(), theirs.named_parameters()):
+        numpy.testing.assert_allclose(p.grad.data, q.grad.numpy(), rtol=1e-4, atol=1e-5, err_msg=key)
+
+
 def test_weight_norm_float64_and_forward(rng):
     ours, theirs = layer_pair("Conv1d", torch.float64)
     weight_norm(ours)

@@ -133,7 +133,8 @@ class RNNBase(Module):
     def _weights(self, layer: int, direction: int) -> list:
         per = (4 if self.bias else 2) + (1 if self.proj_size else 0)
         start = (layer * self._directions + direction) * per
-        return [self._parameters[n] for n in self._flat_weights_names[start:start + per]]
+        # by attribute, not from _parameters: a parametrized weight (weight_norm) is a property
+        return [getattr(self, n) for n in self._flat_weights_names[start:start + per]]
 
     @property
     def all_weights(self) -> list[list[Parameter]]:
@@ -193,7 +194,7 @@ class RNNBase(Module):
             else:
                 h0 = self._check_state(hx, state_shape, "hx")
                 states = [(h0, "hx")]
-        _check_dtypes(self._name, x, states, self._parameters[self._flat_weights_names[0]])
+        _check_dtypes(self._name, x, states, getattr(self, self._flat_weights_names[0]))
         if hx is not None and not batched:
             h0 = h0.unsqueeze(1)
             c0 = c0.unsqueeze(1) if c0 is not None else None

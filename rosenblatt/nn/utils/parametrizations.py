@@ -10,9 +10,8 @@ import math
 from enum import Enum, auto
 
 from ..._backend import xp
-from ...autograd.function import Function
-from ...autograd.grad_mode import no_grad
 from ...creation import eye, randn, zeros
+from ...linalg import solve
 from ...ops import cat, dot, matmul, norm
 from ...tensor import Tensor
 from ..functional.distance import normalize
@@ -219,22 +218,6 @@ def _matrix_exp(A: Tensor) -> Tensor:
     return result
 
 
-class _Solve(Function):
-    """``X = A^{-1} B`` for (batches of) square ``A``: the Cayley map's inverse."""
-
-    saves_inputs = (0,)
-    saves_output = True
-
-    def forward(self, a, b):
-        self.a, self.x = a, xp.linalg.solve(a, b)
-        return self.x
-
-    def backward(self, grad):
-        # dL/dB = A^{-T} G; dL/dA = -(dL/dB) X^T
-        grad_b = xp.linalg.solve(xp.swapaxes(self.a, -1, -2), grad)
-        return -(grad_b @ xp.swapaxes(self.x, -1, -2)), grad_b
-
-
 def _householder_product(A: Tensor, tau: Tensor) -> Tensor:
     """The first ``k`` columns of ``H_1 ... H_k``, ``H_i = I - tau_i v_i v_i^T`` (LAPACK's orgqr).
 
@@ -307,7 +290,7 @@ class _Orthogonal(Module):
                 Q = _matrix_exp(A)
             else:  # Cayley: (I - A/2)^{-1} (I + A/2)
                 identity = eye(n, dtype=A.dtype)
-                Q = _Solve.apply(identity - 0.5 * A, identity + 0.5 * A)
+                Q = solve(identity - 0.5 * A, identity + 0.5 * A)
             if n != k:
                 Q = Q[..., :k]
         if "base" in self._buffers:
