@@ -1,0 +1,372 @@
+"""3-d convolutions: conv3d and conv_transpose3d over (N, C, D, H, W) volumes, PyTorch semantics.
+
+conv2d's im2col plan one dimension up ("vol2col").  The padded input is copied
+once into channels-last memory (N, Dp, Hp, Wp, C); an ``as_strided`` view of its
+kernel windows is copied into a column matrix ``(g, N Do Ho Wo, K)``, K ordered
+``(kd, kh, kw, C/g)``, and one GEMM per group gives the output rows.  The input
+gradient is the adjoint, col2vol: a GEMM back to column gradients, then
+``kd * kh * kw`` strided adds of kernel-offset slices into a zero buffer.
+
+A transposed convolution is the same adjoint pair read the other way round: its
+forward is conv3d's input gradient and its input gradient is conv3d's forward;
+both weight gradients are one GEMM of output rows against input columns.  So the
+two Functions share the three pieces ``_conv_rows``, ``_input_grad`` and
+``_weight_grad``.  Each works through the batch in chunks, so the column matrix of
+a whole batch (``kd * kh * kw`` times the input) never exists at once.
+"""
+from __future__ import annotations
+
+import itertools
+import math
+from typing import Any, NamedTuple
+
+from ..._backend import xp
+from ...autograd.function import Function
+from ...tensor import Tensor
+from ._checks import check_dtype
+from ._layout import batch_chunks
+from .conv import _as_batch_of_one, _mm, _unbatched
+
+_as_strided = xp.lib.stride_tricks.as_strided
+#: values in one batch chunk's column matrix (16 MiB of float32), as conv2d's CHUNK_ELEMENTS.
+CHUNK_ELEMENTS = 1 << 22
+
+
+class _Geometry(NamedTuple):
+    """Where a 3-d convolution's windows lie: ``out`` (Do, Ho, Wo) windows of the dilated
+    ``kernel``, ``stride`` apart, over a padded input split into ``groups``."""
+
+    groups: int
+    kernel: tuple
+    stride: tuple
+    dilation: tuple
+    out: tuple
+
+
+def _pad_channels_last(x: Any, pads: tuple) -> Any:
+    """``x`` (N, C, D, H, W) zero-padded by ``pads`` ((front, back), (top, bottom), (left,
+    right)), as an (N, C, Dp, Hp, Wp) view of channels-last memory (N, Dp, Hp, Wp, C)."""
+    n, c = x.shape[:2]
+    padded = tuple(s + lo + hi for s, (lo, hi) in zip(x.shape[2:], pads))
+    buf = xp.zeros((n, *padded, c), dtype=x.dtype)
+    buf[(slice(None), *_inner(pads, x.shape[2:]))] = x.transpose(0, 2, 3, 4, 1)
+    return buf.transpose(0, 4, 1, 2, 3)
+
+
+def _inner(pads: tuple, size: tuple) -> tuple:
+    """The slices of a padded volume that hold the unpadded one of ``size`` (D, H, W)."""
+    return tuple(slice(lo, lo + s) for (lo, _), s in zip(pads, size))
+
+
+def _vol2col(xpad: Any, geo: _Geometry) -> Any:
+    """Columns (g, N Do Ho Wo, K) of a padded (N, C, Dp, Hp, Wp) input, K ordered
+    (kd, kh, kw, C/g)."""
+    n, c = xpad.shape[:2]
+    sn, sc, *spatial = xpad.strides
+    cg = c // geo.groups
+    shape = (n, *geo.out, *geo.kernel, geo.groups, cg)
+    strides = (sn, *(t * s for t, s in zip(spatial, geo.stride)),
+               *(t * d for t, d in zip(spatial, geo.dilation)), sc * cg, sc)
+    win = _as_strided(xpad, shape, strides, writeable=False)
+    return win.transpose(7, 0, 1, 2, 3, 4, 5, 6, 8).reshape(geo.groups, n * math.prod(geo.out), -1)
+
+
+def _weight_matrix(w: Any, groups: int) -> Any:
+    """(O, C/g, kd, kh, kw) -> (g, O/g, K), K ordered (kd, kh, kw, C/g) as ``_vol2col``'s."""
+    return w.transpose(0, 2, 3, 4, 1).reshape(groups, w.shape[0] // groups, -1)
+
+
+def _from_weight_matrix(wm: Any, shape: tuple) -> Any:
+    o, cg, *kernel = shape
+    return wm.reshape(o, *kernel, cg).transpose(0, 4, 1, 2, 3)
+
+
+def _rows(y: Any, groups: int) -> Any:
+    """An (N, O, D, H, W) array as GEMM rows (g, N D H W, O/g)."""
+    return y.transpose(0, 2, 3, 4, 1).reshape(-1, groups, y.shape[1] // groups).transpose(1, 0, 2)
+
+
+def _from_rows(ym: Any, n: int, out: tuple) -> Any:
+    """The inverse of ``_rows``: an (N, O, Do, Ho, Wo) view of channels-last memory (one group)."""
+    g, _, og = ym.shape
+    return ym.reshape(g, n, *out, og).transpose(1, 0, 5, 2, 3, 4).reshape(n, g * og, *out)
+
+
+def _conv_rows(xpad: Any, wm: Any, geo: _Geometry) -> Any:
+    """The convolution of a padded input with weight matrix ``wm`` (g, O/g, K) as output rows
+    (g, N Do Ho Wo, O/g): vol2col and one GEMM per batch chunk."""
+    n, per_image = xpad.shape[0], math.prod(geo.out)
+    ym = xp.empty((geo.groups, n * per_image, wm.shape[1]), dtype=xpad.dtype)
+    wmt = wm.transpose(0, 2, 1)
+    for n0, n1 in batch_chunks(n, wm.shape[2] * per_image, CHUNK_ELEMENTS):
+        _mm(_vol2col(xpad[n0:n1], geo), wmt, out=ym[:, n0 * per_image:n1 * per_image])
+    return ym
+
+
+def _weight_grad(xpad: Any, gm: Any, geo: _Geometry) -> Any:
+    """The weight gradient (g, O/g, K): output-row gradients ``gm`` against the input columns."""
+    n, per_image = xpad.shape[0], math.prod(geo.out)
+    k = math.prod(geo.kernel) * xpad.shape[1] // geo.groups
+    gwm = xp.zeros((geo.groups, gm.shape[2], k), dtype=gm.dtype)
+    gmt = gm.transpose(0, 2, 1)
+    for n0, n1 in batch_chunks(n, k * per_image, CHUNK_ELEMENTS):
+        gwm += _mm(gmt[:, :, n0 * per_image:n1 * per_image], _vol2col(xpad[n0:n1], geo))
+    return gwm
+
+
+def _input_grad(gm: Any, wm: Any, padded: tuple, geo: _Geometry) -> Any:
+    """The gradient of a padded input of shape ``padded`` (N, C, Dp, Hp, Wp) from output-row
+    gradients ``gm`` (g, N Do Ho Wo, O/g): column gradients ``gm @ wm``, summed back (col2vol).
+
+    col2vol adds one kernel offset at a time, a strided slice of the whole chunk each, instead
+    of ``add.at`` (unbuffered, one element at a time); the result lies channels-last.
+    """
+    n, c, *size = padded
+    cg, per_image = c // geo.groups, math.prod(geo.out)
+    buf = xp.zeros((n, *size, geo.groups, cg), dtype=gm.dtype)
+    for n0, n1 in batch_chunks(n, wm.shape[2] * per_image, CHUNK_ELEMENTS):
+        cols = _mm(gm[:, n0 * per_image:n1 * per_image], wm)
+        cols = cols.reshape(geo.groups, n1 - n0, *geo.out, *geo.kernel, cg)
+        chunk = buf[n0:n1]
+        for offset in itertools.product(*map(range, geo.kernel)):
+            window = tuple(slice(i * d, i * d + s * (m - 1) + 1, s)
+                           for i, d, s, m in zip(offset, geo.dilation, geo.stride, geo.out))
+            at_offset = cols[(slice(None),) * 5 + offset]  # (g, n, Do, Ho, Wo, C/g)
+            chunk[(slice(None), *window)] += at_offset.transpose(1, 2, 3, 4, 0, 5)
+    return buf.reshape(n, *size, c).transpose(0, 4, 1, 2, 3)
+
+
+class Conv3d(Function):
+    """``conv3d``: vol2col + GEMM forward; col2vol input gradient, GEMM weight gradient."""
+
+    def forward(self, x, w, b=None, stride=(1, 1, 1), padding=((0, 0),) * 3, dilation=(1, 1, 1),
+                groups=1, out=(1, 1, 1)):
+        geo = _Geometry(groups, w.shape[2:], stride, dilation, out)
+        xpad = _pad_channels_last(x, padding)
+        wm = _weight_matrix(w, groups)
+        ym = _conv_rows(xpad, wm, geo)
+        if b is not None:
+            ym += b.reshape(groups, 1, -1)
+        # The padded copy is kept, not the columns: backward rebuilds them chunk by chunk.
+        self.xpad, self.wm, self.geo = xpad, wm, geo
+        self.padding, self.wshape, self.size = padding, w.shape, x.shape[2:]
+        return _from_rows(ym, x.shape[0], out)
+
+    def backward(self, grad):
+        gm = _rows(grad, self.geo.groups)
+        gx = gw = gb = None
+        if self.parents[0] is not None:
+            gxpad = _input_grad(gm, self.wm, self.xpad.shape, self.geo)
+            gx = gxpad[(slice(None), slice(None), *_inner(self.padding, self.size))]
+        if self.parents[1] is not None:
+            gw = _from_weight_matrix(_weight_grad(self.xpad, gm, self.geo), self.wshape)
+        if len(self.parents) > 2 and self.parents[2] is not None:
+            gb = gm.sum(axis=1).reshape(-1)
+        return gx, gw, gb
+
+
+class ConvTranspose3d(Function):
+    """``conv_transpose3d``, the adjoint of Conv3d: its forward is Conv3d's input gradient
+    (with the input as the output-row gradients), its input gradient Conv3d's forward."""
+
+    def forward(self, x, w, b=None, stride=(1, 1, 1), padding=(0, 0, 0), dilation=(1, 1, 1),
+                groups=1, out=(1, 1, 1)):
+        # The conv3d this is the adjoint of maps the (padded) output to ``x``: windows at x's size.
+        geo = _Geometry(groups, w.shape[2:], stride, dilation, x.shape[2:])
+        pads = tuple((p, p) for p in padding)
+        n, cout = x.shape[0], w.shape[1] * groups
+        xm, wm = _rows(x, groups), _weight_matrix(w, groups)  # (g, N D H W, Cin/g), (g, Cin/g, K)
+        padded = (n, cout, *(o + 2 * p for o, p in zip(out, padding)))
+        y = _input_grad(xm, wm, padded, geo)[(slice(None), slice(None), *_inner(pads, out))]
+        if b is not None:
+            y = y + b.reshape(1, -1, 1, 1, 1)
+        self.xm, self.wm, self.geo, self.pads, self.wshape = xm, wm, geo, pads, w.shape
+        return y
+
+    def backward(self, grad):
+        gpad = _pad_channels_last(grad, self.pads)
+        gx = gw = gb = None
+        if self.parents[0] is not None:
+            gx = _from_rows(_conv_rows(gpad, self.wm, self.geo), grad.shape[0], self.geo.out)
+        if self.parents[1] is not None:
+            gw = _from_weight_matrix(_weight_grad(gpad, self.xm, self.geo), self.wshape)
+        if len(self.parents) > 2 and self.parents[2] is not None:
+            gb = grad.sum(axis=(0, 2, 3, 4))
+        return gx, gw, gb
+
+
+def _triple(value: Any, name: str, op: str) -> tuple[int, int, int]:
+    """A 3-d op's int argument, given as an int, a 1-tuple or a 3-tuple (PyTorch takes each)."""
+    if isinstance(value, (tuple, list)) and len(value) == 1:
+        value = value[0]
+    if isinstance(value, int):
+        return value, value, value
+    if (isinstance(value, (tuple, list)) and len(value) == 3
+            and all(isinstance(v, int) for v in value)):
+        return int(value[0]), int(value[1]), int(value[2])
+    raise ValueError(f"{op}: {name} must be an int or a tuple of 3 ints, got {value!r}")
+
+
+def _check(op: str, x: Any, w: Any, b: Any, groups: int, transposed: bool) -> int:
+    """Raise PyTorch's refusals of a batched 3-d conv's tensors; the output channels."""
+    if not isinstance(x, Tensor) or not isinstance(w, Tensor):
+        raise TypeError(f"{op}: input and weight must be Tensors, got {type(x).__name__} and "
+                        f"{type(w).__name__}")
+    if x.ndim != 5 or w.ndim != 5:
+        raise ValueError(f"{op}: expected a 5-d input (N, C, D, H, W) or an unbatched 4-d one "
+                         f"(C, D, H, W), and a 5-d weight, got input {list(x.shape)} and weight "
+                         f"{list(w.shape)}")
+    if not isinstance(groups, int) or groups < 1:
+        raise ValueError(f"{op}: groups must be a positive int, got {groups!r}")
+    c = x.shape[1]
+    if transposed:  # weight (Cin, Cout/g, kd, kh, kw)
+        expected, out_channels = w.shape[0], w.shape[1] * groups
+        if w.shape[0] % groups:
+            raise ValueError(f"{op}: groups={groups} must divide the input channels, got weight "
+                             f"{list(w.shape)}")
+    else:  # weight (O, C/g, kd, kh, kw)
+        expected, out_channels = w.shape[1] * groups, w.shape[0]
+        if w.shape[0] % groups:
+            raise ValueError(f"{op}: groups={groups} must divide the output channels, got "
+                             f"weight {list(w.shape)}")
+    if c != expected:
+        raise ValueError(f"{op}: weight {list(w.shape)} with groups={groups} expects input "
+                         f"{list(x.shape)} to have {expected} channels, but it has {c}")
+    if b is not None and (not isinstance(b, Tensor) or tuple(b.shape) != (out_channels,)):
+        got = list(b.shape) if isinstance(b, Tensor) else repr(b)
+        raise ValueError(f"{op}: bias must be a Tensor of shape [{out_channels}] for weight "
+                         f"{list(w.shape)}, got {got}")
+    check_dtype(op, x, weight=w, bias=b)
+    return out_channels
+
+
+def _conv_pads(padding: Any, kernel: tuple, stride: tuple, dilation: tuple) -> tuple:
+    """conv3d's ``padding`` as ((front, back), (top, bottom), (left, right))."""
+    if padding == "valid":
+        return ((0, 0),) * 3
+    if padding == "same":
+        if stride != (1, 1, 1):
+            raise ValueError(f"conv3d: padding='same' needs stride 1, got stride={stride}; "
+                             f"pass explicit padding for strided convolutions")
+        # The extra padding of an even kernel goes at the back/bottom/right, as in PyTorch.
+        totals = (d * (k - 1) for k, d in zip(kernel, dilation))
+        return tuple((t // 2, t - t // 2) for t in totals)
+    if isinstance(padding, str):
+        raise ValueError(f"conv3d: padding must be an int, a tuple of 3, 'same' or 'valid', "
+                         f"got {padding!r}")
+    return tuple((p, p) for p in _triple(padding, "padding", "conv3d"))
+
+
+def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
+           stride: int | tuple[int, int, int] = 1, padding: int | tuple[int, int, int] | str = 0,
+           dilation: int | tuple[int, int, int] = 1, groups: int = 1) -> Tensor:
+    """3-d cross-correlation over an (N, C, D, H, W) batch, as ``torch.nn.functional.conv3d``.
+
+    ``out[n, o, z, y, x] = b[o] + sum_{c, i, j, k} w[o, c, i, j, k] * in[n, g(o) * C/g + c,
+    z s_d - p_d + i d_d, y s_h - p_h + j d_h, x s_w - p_w + k d_w]`` (zero outside the input).
+
+    Args:
+        input: (N, C, D, H, W), or one unbatched (C, D, H, W) sample.
+        weight: (O, C / groups, kd, kh, kw).
+        bias: (O,) or None.
+        stride: int or (sd, sh, sw). Default 1.
+        padding: int, (pd, ph, pw), ``'valid'`` (0) or ``'same'`` (output size = input size;
+            stride 1 only). Default 0.
+        dilation: int or (dd, dh, dw). Default 1.
+        groups: split channels into this many independent convolutions. Default 1.
+
+    Shape:
+        output: (N, O, Do, Ho, Wo), ``Do = (D + 2 p_d - d_d (kd - 1) - 1) // s_d + 1`` and so
+        on ((O, Do, Ho, Wo) for an unbatched input).
+
+    Returns:
+        The output Tensor, of the input's dtype.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt.nn.functional.conv3d import conv3d
+        >>> conv3d(rb.randn(2, 3, 4, 8, 8), rb.randn(5, 3, 3, 3, 3), padding=1).shape
+        (2, 5, 4, 8, 8)
+    """
+    if _unbatched(input, 3):
+        return _as_batch_of_one(conv3d, input, weight, bias, stride, padding, dilation, groups)
+    _check("conv3d", input, weight, bias, groups, transposed=False)
+    stride, dilation = _triple(stride, "stride", "conv3d"), _triple(dilation, "dilation", "conv3d")
+    kernel = tuple(weight.shape[2:])
+    pads = _conv_pads(padding, kernel, stride, dilation)
+    if min(stride) < 1 or min(dilation) < 1 or min(min(p) for p in pads) < 0:
+        raise ValueError(f"conv3d: stride and dilation must be >= 1 and padding >= 0, got "
+                         f"stride={stride}, dilation={dilation}, padding={padding}")
+    padded = [s + lo + hi for s, (lo, hi) in zip(input.shape[2:], pads)]
+    span = [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]
+    if any(e > p for e, p in zip(span, padded)):
+        raise ValueError(f"conv3d: kernel {list(kernel)} (dilated extent {span}) is larger than "
+                         f"the padded input {padded} (input {list(input.shape)}, padding "
+                         f"{padding!r}); use a smaller kernel or more padding")
+    out = tuple((p - e) // s + 1 for p, e, s in zip(padded, span, stride))
+    inputs = (input, weight) if bias is None else (input, weight, bias)
+    return Conv3d.apply(*inputs, stride=stride, padding=pads, dilation=dilation, groups=groups,
+                        out=out)
+
+
+def conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
+                     stride: int | tuple[int, int, int] = 1,
+                     padding: int | tuple[int, int, int] = 0,
+                     output_padding: int | tuple[int, int, int] = 0, groups: int = 1,
+                     dilation: int | tuple[int, int, int] = 1) -> Tensor:
+    """Transposed 3-d convolution (the gradient of ``conv3d`` w.r.t. its input), as
+    ``torch.nn.functional.conv_transpose3d``.
+
+    Each input voxel scatters ``w[c, o] * in[n, c, z, y, x]`` onto the output window at
+    ``(z s_d - p_d + i d_d, y s_h - p_h + j d_h, x s_w - p_w + k d_w)``.
+
+    Args:
+        input: (N, Cin, D, H, W), or one unbatched (Cin, D, H, W) sample.
+        weight: (Cin, Cout / groups, kd, kh, kw).
+        bias: (Cout,) or None.
+        stride, padding, dilation: int or tuple of 3.
+        output_padding: int or tuple of 3, extra planes/rows/columns at the back/bottom/right;
+            each must be smaller than the stride or the dilation of its dim.
+        groups: as in ``conv3d``.
+
+    Shape:
+        output: (N, Cout, Do, Ho, Wo), ``Do = (D - 1) s_d - 2 p_d + d_d (kd - 1) + op_d + 1``
+        and so on ((Cout, Do, Ho, Wo) for an unbatched input).
+
+    Returns:
+        The output Tensor, of the input's dtype.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt.nn.functional.conv3d import conv_transpose3d
+        >>> conv_transpose3d(rb.randn(1, 4, 3, 5, 5), rb.randn(4, 2, 3, 3, 3), stride=2).shape
+        (1, 2, 7, 11, 11)
+    """
+    if _unbatched(input, 3):
+        return _as_batch_of_one(conv_transpose3d, input, weight, bias, stride, padding,
+                                output_padding, groups, dilation)
+    op = "conv_transpose3d"
+    _check(op, input, weight, bias, groups, transposed=True)
+    stride, padding = _triple(stride, "stride", op), _triple(padding, "padding", op)
+    dilation = _triple(dilation, "dilation", op)
+    opad = _triple(output_padding, "output_padding", op)
+    if min(stride) < 1 or min(dilation) < 1 or min(padding) < 0 or min(opad) < 0:
+        raise ValueError(f"{op}: stride and dilation must be >= 1, padding and output_padding "
+                         f">= 0, got stride={stride}, dilation={dilation}, padding={padding}, "
+                         f"output_padding={opad}")
+    if any(p >= max(s, d) for p, s, d in zip(opad, stride, dilation)):
+        raise ValueError(f"{op}: output_padding {opad} must be smaller than either stride "
+                         f"{stride} or dilation {dilation} in each dim")
+    kernel = tuple(weight.shape[2:])
+    out = tuple((i - 1) * s - 2 * p + d * (k - 1) + q + 1 for i, s, p, d, k, q
+                in zip(input.shape[2:], stride, padding, dilation, kernel, opad))
+    if min(out) < 1:
+        raise ValueError(f"{op}: input {list(input.shape)} with kernel {list(kernel)}, stride "
+                         f"{stride}, padding {padding} gives an empty output {list(out)}; "
+                         f"use less padding")
+    inputs = (input, weight) if bias is None else (input, weight, bias)
+    return ConvTranspose3d.apply(*inputs, stride=stride, padding=padding, dilation=dilation,
+                                 groups=groups, out=out)
+
+
+__all__ = ["conv3d", "conv_transpose3d"]
