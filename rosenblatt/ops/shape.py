@@ -365,7 +365,11 @@ def unbind(input: Any, dim: int = 0) -> tuple[Tensor, ...]:
 def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float = 0.0) -> Tensor:
     """Pad the last ``len(pad) // 2`` dims: ``pad = (left_last, right_last, left_prev, ...)``.
 
-    Modes: 'constant' (negative widths crop), 'reflect', 'replicate', 'circular'.
+    Modes: 'constant' (any dims of any input), and 'reflect', 'replicate', 'circular', which
+    pad the last 1, 2 or 3 dims of an unbatched or batched input only, as PyTorch's.  Negative
+    widths crop: 'reflect' and 'replicate' pad the whole input first (a reflection mirrors at
+    the input's own edge), 'constant' and 'circular' crop first (a wrap copies the cropped
+    input), as PyTorch does.
     """
     data = _data(input)
     if len(pad) % 2 or len(pad) // 2 > data.ndim:
@@ -376,26 +380,66 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float = 0
     widths = [(0, 0)] * data.ndim
     for i in range(len(pad) // 2):
         widths[data.ndim - 1 - i] = (int(pad[2 * i]), int(pad[2 * i + 1]))
-    if any(lo < 0 or hi < 0 for lo, hi in widths):  # negative widths crop, in every mode
+    if mode != "constant":
+        _check_padding_from_input(data.shape, widths, len(pad) // 2, mode, value)
+    if any(lo < 0 or hi < 0 for lo, hi in widths):
+        from .indexing import getitem
+        grown = tuple((max(lo, 0), max(hi, 0)) for lo, hi in widths)
+        if mode in ("reflect", "replicate"):  # PyTorch mirrors/extends at the input's own edges
+            padded = Pad.apply(input, widths=grown, mode=mode)
+            return getitem(padded, _crop_slices(widths, _data(padded).shape))
         for (lo, hi), n in zip(widths, data.shape):
             if n + min(lo, 0) + min(hi, 0) < 0:
                 raise ValueError(f"pad(): padding ({lo}, {hi}) crops more than the dim's size {n} "
                                  f"(input shape {list(data.shape)})")
-        from .indexing import getitem
-        crop = tuple(slice(max(-lo, 0), n - max(-hi, 0)) for (lo, hi), n in zip(widths, data.shape))
-        input = getitem(input, crop)
+        input = getitem(input, _crop_slices(widths, data.shape))
         data = _data(input)
-        widths = [(max(lo, 0), max(hi, 0)) for lo, hi in widths]
-    if mode in ("reflect", "circular"):
-        # NumPy would reflect/wrap more than once; PyTorch refuses, and so do we.
-        limit = "less than" if mode == "reflect" else "at most"
+        widths = grown
+    if mode == "circular":
+        # NumPy would wrap more than once; PyTorch refuses, and so do we.
         for (lo, hi), n in zip(widths, data.shape):
-            too_wide = max(lo, hi) >= n if mode == "reflect" else max(lo, hi) > n
-            if (lo or hi) and (too_wide or n == 0):
-                raise ValueError(f"pad(): {mode} padding must be {limit} the size of the padded "
-                                 f"dim, got padding ({lo}, {hi}) for a dim of size {n} "
-                                 f"(input shape {list(data.shape)})")
+            if max(lo, hi) > n:
+                raise ValueError(f"pad(): circular padding must be at most the size of the padded "
+                                 f"dim (after cropping), got padding ({lo}, {hi}) for a dim of size "
+                                 f"{n} (input shape {list(data.shape)})")
     return Pad.apply(input, widths=tuple(widths), mode=mode, value=value)
+
+
+def _crop_slices(widths: Sequence[tuple[int, int]], shape: tuple[int, ...]) -> tuple[slice, ...]:
+    """The slices that drop ``-width`` elements at each negative width."""
+    return tuple(slice(max(-lo, 0), n - max(-hi, 0)) for (lo, hi), n in zip(widths, shape))
+
+
+def _check_padding_from_input(shape: tuple[int, ...], widths: list[tuple[int, int]],
+                              padded_dims: int, mode: str, value: float) -> None:
+    """PyTorch's rules for the modes that fill from the input ('reflect', 'replicate',
+    'circular'): no fill value; 1, 2 or 3 padded dims of a ``padded_dims + 1``-d (unbatched)
+    or ``padded_dims + 2``-d (batched) input; reflect and replicate need non-empty dims bar the
+    batch dim and leave at least one element; reflect pads less than the dim's size."""
+    if value:
+        raise ValueError(f"pad(): mode {mode!r} fills from the input and takes no value, got "
+                         f"value={value}; use mode='constant' to pad with a value")
+    if padded_dims > 3 or len(shape) not in (padded_dims + 1, padded_dims + 2):
+        ranks = (f"a {padded_dims + 1}-d (unbatched) or {padded_dims + 2}-d (batched) input"
+                 if padded_dims <= 3 else "at most 3 padded dims (pad of length 2, 4 or 6)")
+        # NotImplementedError as PyTorch's, which pads these with ReflectionPad1d-3d and the like
+        raise NotImplementedError(f"pad(): {mode} padding with a pad of length {2 * padded_dims} "
+                                  f"takes {ranks}, got a {len(shape)}-d input of shape "
+                                  f"{list(shape)}; only mode='constant' pads any dims")
+    if mode == "circular":
+        return
+    batched = len(shape) == padded_dims + 2
+    if 0 in shape[batched:]:
+        raise ValueError(f"pad(): {mode} padding needs non-empty dims (the batch dim may be 0), "
+                         f"got input shape {list(shape)}")
+    for (lo, hi), n in zip(widths[-padded_dims:], shape[-padded_dims:]):
+        if mode == "reflect" and max(lo, hi) >= n:
+            raise ValueError(f"pad(): reflect padding must be less than the size of the padded dim, "
+                             f"got padding ({lo}, {hi}) for a dim of size {n} (input shape "
+                             f"{list(shape)})")
+        if n + lo + hi < 1:
+            raise ValueError(f"pad(): padding ({lo}, {hi}) leaves no element of a dim of size {n} "
+                             f"(input shape {list(shape)}); {mode} padding must leave at least one")
 
 
 def _triangle(input: Any, diagonal: int, upper: bool, op: str) -> Tensor:

@@ -216,6 +216,50 @@ def test_pad_circular_wider_than_reflect_allows():
              lambda x: F.pad(x, (3, 2), mode="circular"))
 
 
+@pytest.mark.parametrize("mode, pad, shape", [
+    ("reflect", (-1, 4), (2, 1, 5)), ("reflect", (4, -1), (2, 5)),
+    ("reflect", (-1, 1, 2, -1), (1, 2, 3, 4)), ("reflect", (0, 0, -3, 1), (2, 3, 4)),
+    ("replicate", (0, 0, -3, 1), (1, 2, 3, 4)), ("replicate", (-2, 3, 1, -1, -1, 0), (1, 2, 3, 4)),
+    ("reflect", (1, -2, 0, 1, -1, 1), (2, 3, 3, 4)), ("reflect", (1, 1), (0, 2, 3)),
+    ("circular", (-1, 2, 1, -1), (2, 3, 4))])
+def test_pad_reflect_and_replicate_with_negative_widths_pad_then_crop(mode, pad, shape):
+    # PyTorch mirrors at the input's own edge (it crops the padded output); rosenblatt cropped
+    # first and mirrored at the cropped edge, or refused ((-1, 4) reflected a dim of size 4)
+    check_op([shape], lambda x: rb.ops.pad(x, pad, mode=mode), lambda x: F.pad(x, pad, mode=mode))
+
+
+@pytest.mark.parametrize("mode", ["reflect", "replicate", "circular"])
+def test_pad_from_the_input_takes_torchs_ranks_and_refuses_what_torch_refuses(mode):
+    for length in (2, 4, 6, 8):
+        for ndim in range(length // 2, 7):
+            shape, pad = (2, 3, 4, 5, 4, 3)[:ndim], (1,) * length
+            try:
+                want = F.pad(torch.ones(shape), pad, mode=mode).shape
+            except NotImplementedError:
+                with pytest.raises(NotImplementedError, match=f"{mode} padding with a pad of length"):
+                    rb.ops.pad(rb.ones(*shape), pad, mode=mode)
+            else:
+                assert rb.ops.pad(rb.ones(*shape), pad, mode=mode).shape == want
+    bad = [((1, 1, 5), (-3, -2)), ((1, 1, 0), (1, 0)), ((1, 0, 3), (1, 1)), ((2, 3), (-3, 0))]
+    bad += [((1, 1, 5), (-1, 5)), ((1, 1, 3), (3, 3))] if mode == "reflect" else []
+    bad += [((1, 1, 3), (4, 0)), ((1, 1, 0), (1, 0))] if mode == "circular" else []
+    for shape, pad in bad:
+        if mode == "circular" and shape in ((1, 0, 3), (1, 1, 5), (2, 3)):
+            continue  # circular takes empty dims and crops to an empty dim
+        with pytest.raises(RuntimeError):
+            F.pad(torch.ones(shape), pad, mode=mode)
+        with pytest.raises(ValueError, match="pad"):
+            rb.ops.pad(rb.ones(*shape), pad, mode=mode)
+    for value in (0.0, 1.5):
+        try:
+            F.pad(torch.ones(2, 3), (1, 1), mode=mode, value=value)
+        except RuntimeError:
+            with pytest.raises(ValueError, match="takes no value"):
+                rb.ops.pad(rb.ones(2, 3), (1, 1), mode=mode, value=value)
+        else:
+            rb.ops.pad(rb.ones(2, 3), (1, 1), mode=mode, value=value)
+
+
 # --------------------------------------------------------- triangle / flip
 @pytest.mark.parametrize("diagonal", [0, 1, -1, 2, -3, 5])
 @pytest.mark.parametrize("shape", [(4, 4), (3, 5), (2, 4, 3)])
