@@ -1,16 +1,19 @@
 """3-d convolutions: conv3d and conv_transpose3d over (N, C, D, H, W) volumes, PyTorch semantics.
 
 conv2d's im2col plan one dimension up ("vol2col").  The padded input is copied
-once into channels-last memory (N, Dp, Hp, Wp, C); an ``as_strided`` view of its
-kernel windows is copied into a column matrix ``(g, N Do Ho Wo, K)``, K ordered
-``(kd, kh, kw, C/g)``, and one GEMM per group gives the output rows.  The input
-gradient is the adjoint, col2vol: a GEMM back to column gradients, then
-``kd * kh * kw`` strided adds of kernel-offset slices into a zero buffer.
+once into channel-major memory (C, N, Dp, Hp, Wp); an ``as_strided`` view of its
+kernel windows is copied into a column matrix ``(g, K, N Do Ho Wo)``, K ordered
+``(C/g, kd, kh, kw)`` as the weight's own memory, and one GEMM per group gives the
+output, channel-major too.  The input gradient is the adjoint, col2vol: a GEMM
+back to column gradients, then ``kd * kh * kw`` strided adds of kernel-offset
+slices into a zero buffer (never ``add.at``).  Channel-major memory keeps each of
+those copies and adds running along whole rows of W values: with channels last,
+3-channel volumes added rows of 3 values and col2vol took 8x longer.
 
 A transposed convolution is the same adjoint pair read the other way round: its
 forward is conv3d's input gradient and its input gradient is conv3d's forward;
-both weight gradients are one GEMM of output rows against input columns.  So the
-two Functions share the three pieces ``_conv_rows``, ``_input_grad`` and
+both weight gradients are one GEMM of output gradients against input columns.  So
+the two Functions share the three pieces ``_conv``, ``_input_grad`` and
 ``_weight_grad``.  Each works through the batch in chunks, so the column matrix of
 a whole batch (``kd * kh * kw`` times the input) never exists at once.
 """
@@ -25,7 +28,7 @@ from ...autograd.function import Function
 from ...tensor import Tensor
 from ._checks import check_dtype
 from ._layout import batch_chunks
-from .conv import _as_batch_of_one, _mm, _unbatched
+from .conv import _as_batch_of_one, _bias_grad, _mm, _unbatched
 
 _as_strided = xp.lib.stride_tricks.as_strided
 #: values in one batch chunk's column matrix (16 MiB of float32), as conv2d's CHUNK_ELEMENTS.
@@ -43,97 +46,84 @@ class _Geometry(NamedTuple):
     out: tuple
 
 
-def _pad_channels_last(x: Any, pads: tuple) -> Any:
-    """``x`` (N, C, D, H, W) zero-padded by ``pads`` ((front, back), (top, bottom), (left,
-    right)), as an (N, C, Dp, Hp, Wp) view of channels-last memory (N, Dp, Hp, Wp, C)."""
-    n, c = x.shape[:2]
-    padded = tuple(s + lo + hi for s, (lo, hi) in zip(x.shape[2:], pads))
-    buf = xp.zeros((n, *padded, c), dtype=x.dtype)
-    buf[(slice(None), *_inner(pads, x.shape[2:]))] = x.transpose(0, 2, 3, 4, 1)
-    return buf.transpose(0, 4, 1, 2, 3)
-
-
 def _inner(pads: tuple, size: tuple) -> tuple:
     """The slices of a padded volume that hold the unpadded one of ``size`` (D, H, W)."""
     return tuple(slice(lo, lo + s) for (lo, _), s in zip(pads, size))
 
 
+def _pad_channel_major(x: Any, pads: tuple) -> Any:
+    """``x`` (N, C, D, H, W) zero-padded by ``pads`` ((front, back), (top, bottom), (left,
+    right)), as an (N, C, Dp, Hp, Wp) view of channel-major memory (C, N, Dp, Hp, Wp)."""
+    n, c = x.shape[:2]
+    padded = tuple(s + lo + hi for s, (lo, hi) in zip(x.shape[2:], pads))
+    buf = xp.zeros((c, n, *padded), dtype=x.dtype)
+    buf[(slice(None), slice(None), *_inner(pads, x.shape[2:]))] = x.transpose(1, 0, 2, 3, 4)
+    return buf.transpose(1, 0, 2, 3, 4)
+
+
 def _vol2col(xpad: Any, geo: _Geometry) -> Any:
-    """Columns (g, N Do Ho Wo, K) of a padded (N, C, Dp, Hp, Wp) input, K ordered
-    (kd, kh, kw, C/g)."""
+    """Columns (g, K, N Do Ho Wo) of a padded (N, C, Dp, Hp, Wp) input, K ordered
+    (C/g, kd, kh, kw)."""
     n, c = xpad.shape[:2]
     sn, sc, *spatial = xpad.strides
     cg = c // geo.groups
-    shape = (n, *geo.out, *geo.kernel, geo.groups, cg)
-    strides = (sn, *(t * s for t, s in zip(spatial, geo.stride)),
-               *(t * d for t, d in zip(spatial, geo.dilation)), sc * cg, sc)
+    shape = (geo.groups, cg, *geo.kernel, n, *geo.out)
+    strides = (sc * cg, sc, *(t * d for t, d in zip(spatial, geo.dilation)),
+               sn, *(t * s for t, s in zip(spatial, geo.stride)))
     win = _as_strided(xpad, shape, strides, writeable=False)
-    return win.transpose(7, 0, 1, 2, 3, 4, 5, 6, 8).reshape(geo.groups, n * math.prod(geo.out), -1)
+    return win.reshape(geo.groups, cg * math.prod(geo.kernel), -1)
 
 
-def _weight_matrix(w: Any, groups: int) -> Any:
-    """(O, C/g, kd, kh, kw) -> (g, O/g, K), K ordered (kd, kh, kw, C/g) as ``_vol2col``'s."""
-    return w.transpose(0, 2, 3, 4, 1).reshape(groups, w.shape[0] // groups, -1)
+def _channel_major(y: Any, groups: int) -> Any:
+    """An (N, O, D, H, W) array as the GEMM's (g, O/g, N D H W) matrix (a copy unless it
+    already lies channel-major)."""
+    return y.transpose(1, 0, 2, 3, 4).reshape(groups, y.shape[1] // groups, -1)
 
 
-def _from_weight_matrix(wm: Any, shape: tuple) -> Any:
-    o, cg, *kernel = shape
-    return wm.reshape(o, *kernel, cg).transpose(0, 4, 1, 2, 3)
+def _from_channel_major(ym: Any, n: int, out: tuple) -> Any:
+    """The inverse of ``_channel_major``: an (N, O, Do, Ho, Wo) view."""
+    return ym.reshape(-1, n, *out).transpose(1, 0, 2, 3, 4)
 
 
-def _rows(y: Any, groups: int) -> Any:
-    """An (N, O, D, H, W) array as GEMM rows (g, N D H W, O/g)."""
-    return y.transpose(0, 2, 3, 4, 1).reshape(-1, groups, y.shape[1] // groups).transpose(1, 0, 2)
-
-
-def _from_rows(ym: Any, n: int, out: tuple) -> Any:
-    """The inverse of ``_rows``: an (N, O, Do, Ho, Wo) view of channels-last memory (one group)."""
-    g, _, og = ym.shape
-    return ym.reshape(g, n, *out, og).transpose(1, 0, 5, 2, 3, 4).reshape(n, g * og, *out)
-
-
-def _conv_rows(xpad: Any, wm: Any, geo: _Geometry) -> Any:
-    """The convolution of a padded input with weight matrix ``wm`` (g, O/g, K) as output rows
-    (g, N Do Ho Wo, O/g): vol2col and one GEMM per batch chunk."""
+def _conv(xpad: Any, wm: Any, geo: _Geometry) -> Any:
+    """The convolution (g, O/g, N Do Ho Wo) of a padded input with the weight matrix ``wm``
+    (g, O/g, K): vol2col and one GEMM per batch chunk."""
     n, per_image = xpad.shape[0], math.prod(geo.out)
-    ym = xp.empty((geo.groups, n * per_image, wm.shape[1]), dtype=xpad.dtype)
-    wmt = wm.transpose(0, 2, 1)
+    ym = xp.empty((geo.groups, wm.shape[1], n * per_image), dtype=xpad.dtype)
     for n0, n1 in batch_chunks(n, wm.shape[2] * per_image, CHUNK_ELEMENTS):
-        _mm(_vol2col(xpad[n0:n1], geo), wmt, out=ym[:, n0 * per_image:n1 * per_image])
+        _mm(wm, _vol2col(xpad[n0:n1], geo), out=ym[:, :, n0 * per_image:n1 * per_image])
     return ym
 
 
 def _weight_grad(xpad: Any, gm: Any, geo: _Geometry) -> Any:
-    """The weight gradient (g, O/g, K): output-row gradients ``gm`` against the input columns."""
+    """The weight matrix's gradient (g, O/g, K): output gradients ``gm`` (g, O/g, N Do Ho Wo)
+    against the input's columns."""
     n, per_image = xpad.shape[0], math.prod(geo.out)
     k = math.prod(geo.kernel) * xpad.shape[1] // geo.groups
-    gwm = xp.zeros((geo.groups, gm.shape[2], k), dtype=gm.dtype)
-    gmt = gm.transpose(0, 2, 1)
+    gwm = xp.zeros((geo.groups, gm.shape[1], k), dtype=gm.dtype)
     for n0, n1 in batch_chunks(n, k * per_image, CHUNK_ELEMENTS):
-        gwm += _mm(gmt[:, :, n0 * per_image:n1 * per_image], _vol2col(xpad[n0:n1], geo))
+        cols = _vol2col(xpad[n0:n1], geo)
+        gwm += _mm(gm[:, :, n0 * per_image:n1 * per_image], cols.transpose(0, 2, 1))
     return gwm
 
 
 def _input_grad(gm: Any, wm: Any, padded: tuple, geo: _Geometry) -> Any:
-    """The gradient of a padded input of shape ``padded`` (N, C, Dp, Hp, Wp) from output-row
-    gradients ``gm`` (g, N Do Ho Wo, O/g): column gradients ``gm @ wm``, summed back (col2vol).
-
-    col2vol adds one kernel offset at a time, a strided slice of the whole chunk each, instead
-    of ``add.at`` (unbuffered, one element at a time); the result lies channels-last.
-    """
+    """The gradient of a padded input of shape ``padded`` (N, C, Dp, Hp, Wp) from output
+    gradients ``gm`` (g, O/g, N Do Ho Wo): column gradients ``wm^T gm``, summed back (col2vol)
+    one kernel offset at a time, a strided slice of the whole chunk each."""
     n, c, *size = padded
     cg, per_image = c // geo.groups, math.prod(geo.out)
-    buf = xp.zeros((n, *size, geo.groups, cg), dtype=gm.dtype)
+    buf = xp.zeros((geo.groups, cg, n, *size), dtype=gm.dtype)
+    wmt = wm.transpose(0, 2, 1)
     for n0, n1 in batch_chunks(n, wm.shape[2] * per_image, CHUNK_ELEMENTS):
-        cols = _mm(gm[:, n0 * per_image:n1 * per_image], wm)
-        cols = cols.reshape(geo.groups, n1 - n0, *geo.out, *geo.kernel, cg)
-        chunk = buf[n0:n1]
+        cols = _mm(wmt, gm[:, :, n0 * per_image:n1 * per_image])
+        cols = cols.reshape(geo.groups, cg, *geo.kernel, n1 - n0, *geo.out)
         for offset in itertools.product(*map(range, geo.kernel)):
             window = tuple(slice(i * d, i * d + s * (m - 1) + 1, s)
                            for i, d, s, m in zip(offset, geo.dilation, geo.stride, geo.out))
-            at_offset = cols[(slice(None),) * 5 + offset]  # (g, n, Do, Ho, Wo, C/g)
-            chunk[(slice(None), *window)] += at_offset.transpose(1, 2, 3, 4, 0, 5)
-    return buf.reshape(n, *size, c).transpose(0, 4, 1, 2, 3)
+            at_offset = cols[(slice(None),) * 2 + offset]  # (g, C/g, n, Do, Ho, Wo)
+            buf[(slice(None), slice(None), slice(n0, n1), *window)] += at_offset
+    return buf.reshape(c, n, *size).transpose(1, 0, 2, 3, 4)
 
 
 class Conv3d(Function):
@@ -142,32 +132,32 @@ class Conv3d(Function):
     def forward(self, x, w, b=None, stride=(1, 1, 1), padding=((0, 0),) * 3, dilation=(1, 1, 1),
                 groups=1, out=(1, 1, 1)):
         geo = _Geometry(groups, w.shape[2:], stride, dilation, out)
-        xpad = _pad_channels_last(x, padding)
-        wm = _weight_matrix(w, groups)
-        ym = _conv_rows(xpad, wm, geo)
+        xpad = _pad_channel_major(x, padding)
+        wm = w.reshape(groups, w.shape[0] // groups, -1)  # (g, O/g, K)
+        ym = _conv(xpad, wm, geo)
         if b is not None:
-            ym += b.reshape(groups, 1, -1)
+            ym += b.reshape(groups, -1, 1)
         # The padded copy is kept, not the columns: backward rebuilds them chunk by chunk.
         self.xpad, self.wm, self.geo = xpad, wm, geo
         self.padding, self.wshape, self.size = padding, w.shape, x.shape[2:]
-        return _from_rows(ym, x.shape[0], out)
+        return _from_channel_major(ym, x.shape[0], out)
 
     def backward(self, grad):
-        gm = _rows(grad, self.geo.groups)
+        gm = _channel_major(grad, self.geo.groups)
         gx = gw = gb = None
         if self.parents[0] is not None:
             gxpad = _input_grad(gm, self.wm, self.xpad.shape, self.geo)
             gx = gxpad[(slice(None), slice(None), *_inner(self.padding, self.size))]
         if self.parents[1] is not None:
-            gw = _from_weight_matrix(_weight_grad(self.xpad, gm, self.geo), self.wshape)
+            gw = _weight_grad(self.xpad, gm, self.geo).reshape(self.wshape)
         if len(self.parents) > 2 and self.parents[2] is not None:
-            gb = gm.sum(axis=1).reshape(-1)
+            gb = _bias_grad(gm, False)
         return gx, gw, gb
 
 
 class ConvTranspose3d(Function):
     """``conv_transpose3d``, the adjoint of Conv3d: its forward is Conv3d's input gradient
-    (with the input as the output-row gradients), its input gradient Conv3d's forward."""
+    (with the input as the output gradient), its input gradient Conv3d's forward."""
 
     def forward(self, x, w, b=None, stride=(1, 1, 1), padding=(0, 0, 0), dilation=(1, 1, 1),
                 groups=1, out=(1, 1, 1)):
@@ -175,7 +165,8 @@ class ConvTranspose3d(Function):
         geo = _Geometry(groups, w.shape[2:], stride, dilation, x.shape[2:])
         pads = tuple((p, p) for p in padding)
         n, cout = x.shape[0], w.shape[1] * groups
-        xm, wm = _rows(x, groups), _weight_matrix(w, groups)  # (g, N D H W, Cin/g), (g, Cin/g, K)
+        xm = _channel_major(x, groups)  # (g, Cin/g, N D H W)
+        wm = w.reshape(groups, w.shape[0] // groups, -1)  # (g, Cin/g, K), K = (Cout/g, kd, kh, kw)
         padded = (n, cout, *(o + 2 * p for o, p in zip(out, padding)))
         y = _input_grad(xm, wm, padded, geo)[(slice(None), slice(None), *_inner(pads, out))]
         if b is not None:
@@ -184,12 +175,12 @@ class ConvTranspose3d(Function):
         return y
 
     def backward(self, grad):
-        gpad = _pad_channels_last(grad, self.pads)
+        gpad = _pad_channel_major(grad, self.pads)
         gx = gw = gb = None
         if self.parents[0] is not None:
-            gx = _from_rows(_conv_rows(gpad, self.wm, self.geo), grad.shape[0], self.geo.out)
+            gx = _from_channel_major(_conv(gpad, self.wm, self.geo), grad.shape[0], self.geo.out)
         if self.parents[1] is not None:
-            gw = _from_weight_matrix(_weight_grad(gpad, self.xm, self.geo), self.wshape)
+            gw = _weight_grad(gpad, self.xm, self.geo).reshape(self.wshape)
         if len(self.parents) > 2 and self.parents[2] is not None:
             gb = grad.sum(axis=(0, 2, 3, 4))
         return gx, gw, gb
