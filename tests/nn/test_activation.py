@@ -333,3 +333,24 @@ def test_softmin_takes_torchs_stacklevel_slot_and_warns_of_an_implicit_dim():
         assert record[0].filename == __file__
     with pytest.warns(UserWarning, match="Implicit dimension choice for softmin"):
         torch.nn.functional.softmin(torch.from_numpy(x))
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+def test_functional_softmaxes_take_torchs_stacklevel_slot_and_warn_of_an_implicit_dim(name):
+    """F.softmax/F.log_softmax's dtype is their 4th argument after PyTorch's _stacklevel (they
+    took it 3rd, as rb.softmax and torch.softmax do); dim=None warns as PyTorch, pointing at
+    the caller, and picks its legacy dim (0 for 0-, 1- and 3-d input, else 1)."""
+    ours = getattr(rb.nn.functional.activation, name)
+    theirs = getattr(torch.nn.functional, name)
+    x = numpy.random.default_rng(41).standard_normal((2, 3)).astype(numpy.float32)
+    out = ours(rb.tensor(x), 1, 3, rb.float64)
+    assert out.dtype == rb.float64
+    assert_close(out, theirs(torch.from_numpy(x), 1, 3, torch.float64))
+    for shape in [(), (4,), (2, 3), (2, 3, 4), (2, 3, 4, 5)]:
+        x = numpy.random.default_rng(42).standard_normal(shape).astype(numpy.float32)
+        with pytest.warns(UserWarning, match=f"Implicit dimension choice for {name} has been "
+                                             "deprecated") as record:
+            out = ours(rb.tensor(x))
+        assert record[0].filename == __file__
+        with pytest.warns(UserWarning, match=f"Implicit dimension choice for {name}"):
+            assert_close(out, theirs(torch.from_numpy(x)))

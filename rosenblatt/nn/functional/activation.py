@@ -12,7 +12,8 @@ from typing import Any
 
 from ..._backend import xp
 from ...autograd.function import Function
-from ...ops import chunk, inplace, relu, sigmoid, softmax, tanh, where
+from ... import ops
+from ...ops import chunk, inplace, relu, sigmoid, tanh, where
 from ...ops.pointwise import sigmoid_given_exp
 from ...tensor import Tensor
 from ._checks import check_dtype, check_floating
@@ -443,6 +444,48 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     return Shrink.apply(input, lambd=lambd, soft=True)
 
 
+def _warn_implicit_dim(name: str, stacklevel: int) -> None:
+    """PyTorch's deprecation warning for ``dim=None``; ``stacklevel`` counts this frame, as the
+    ``_stacklevel`` of PyTorch's softmaxes counts its ``_get_softmax_dim``."""
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call "
+                  "to include dim=X as an argument.", stacklevel=stacklevel)
+
+
+def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
+            dtype: Any = None) -> Tensor:
+    """``exp(x_i) / sum_j exp(x_j)`` along ``dim``: ``F.softmax``, PyTorch's signature.
+
+    ``dim=None`` picks PyTorch's legacy implicit dim (0 for 0-, 1- and 3-d input, else 1),
+    with its deprecation warning; ``dtype`` converts the input first.  ``_stacklevel`` is
+    PyTorch's slot (the warning's stack level), so a positional ``dtype`` goes 4th as there
+    (``rosenblatt.softmax``, like ``torch.softmax``, takes it 3rd).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.functional.softmax(rb.tensor([0.0, 1.0]), dim=0)
+        tensor([0.2689, 0.7311])
+    """
+    if dim is None:
+        _warn_implicit_dim("softmax", _stacklevel)
+    return ops.softmax(input, dim, dtype)
+
+
+def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
+                dtype: Any = None) -> Tensor:
+    """``x_i - log(sum_j exp(x_j))`` along ``dim``: ``F.log_softmax``, PyTorch's signature.
+
+    ``dim``, ``_stacklevel`` and ``dtype`` as in :func:`softmax`.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.functional.log_softmax(rb.tensor([0.0, 0.0]), dim=0)
+        tensor([-0.6931, -0.6931])
+    """
+    if dim is None:
+        _warn_implicit_dim("log_softmax", _stacklevel)
+    return ops.log_softmax(input, dim, dtype)
+
+
 def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
             dtype: Any = None) -> Tensor:
     """``exp(-x_i) / sum_j exp(-x_j)`` along ``dim``: ``softmax(-x)``.
@@ -457,12 +500,10 @@ def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
         tensor([0.7311, 0.2689])
     """
     if dim is None:
-        # PyTorch warns one call deeper (in _get_softmax_dim): its _stacklevel counts that frame
-        warnings.warn("Implicit dimension choice for softmin has been deprecated. Change the call "
-                      "to include dim=X as an argument.", stacklevel=_stacklevel - 1)
+        _warn_implicit_dim("softmin", _stacklevel)
     if dtype is None:
         check_floating("softmin()", input)
-    return softmax(-input, dim, dtype)
+    return ops.softmax(-input, dim, dtype)
 
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
