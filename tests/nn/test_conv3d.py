@@ -90,6 +90,15 @@ def test_batch_chunks_match_torch(monkeypatch, transposed):
         check_op(shapes, _op(fn, torch_fn, opts), dtypes=("float64",), gradcheck=False)
 
 
+@pytest.mark.parametrize("fn, torch_fn, w_shape", [(conv3d, F.conv3d, (4, 2, 2, 2, 2)),
+                                                    (conv_transpose3d, F.conv_transpose3d,
+                                                     (2, 4, 2, 2, 2))])
+def test_empty_batch(fn, torch_fn, w_shape):
+    """A batch of 0 volumes gives PyTorch's empty output shape and empty gradients."""
+    check_op([(0, 2, 3, 3, 3), w_shape, (4,)], _op(fn, torch_fn, {"stride": 2}),
+             dtypes=("float64",), gradcheck=False)
+
+
 def test_float32_stays_float32():
     x, w, b = rb.randn(1, 2, 3, 4, 4), rb.randn(3, 2, 2, 2, 2), rb.randn(3)
     for t in (x, w, b):

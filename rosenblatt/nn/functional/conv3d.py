@@ -71,18 +71,19 @@ def _vol2col(xpad: Any, geo: _Geometry) -> Any:
     strides = (sc * cg, sc, *(t * d for t, d in zip(spatial, geo.dilation)),
                sn, *(t * s for t, s in zip(spatial, geo.stride)))
     win = _as_strided(xpad, shape, strides, writeable=False)
-    return win.reshape(geo.groups, cg * math.prod(geo.kernel), -1)
+    return win.reshape(geo.groups, cg * math.prod(geo.kernel), n * math.prod(geo.out))
 
 
 def _channel_major(y: Any, groups: int) -> Any:
     """An (N, O, D, H, W) array as the GEMM's (g, O/g, N D H W) matrix (a copy unless it
     already lies channel-major)."""
-    return y.transpose(1, 0, 2, 3, 4).reshape(groups, y.shape[1] // groups, -1)
+    n, o, *size = y.shape  # sizes spelled out, not -1: an empty batch has none to infer
+    return y.transpose(1, 0, 2, 3, 4).reshape(groups, o // groups, n * math.prod(size))
 
 
 def _from_channel_major(ym: Any, n: int, out: tuple) -> Any:
     """The inverse of ``_channel_major``: an (N, O, Do, Ho, Wo) view."""
-    return ym.reshape(-1, n, *out).transpose(1, 0, 2, 3, 4)
+    return ym.reshape(ym.shape[0] * ym.shape[1], n, *out).transpose(1, 0, 2, 3, 4)
 
 
 def _conv(xpad: Any, wm: Any, geo: _Geometry) -> Any:
