@@ -99,6 +99,27 @@ def test_empty_batch(fn, torch_fn, w_shape):
              dtypes=("float64",), gradcheck=False)
 
 
+@pytest.mark.parametrize("fn, torch_fn, w_shape", [(conv3d, F.conv3d, (4, 2, 2, 3, 2)),
+                                                    (conv_transpose3d, F.conv_transpose3d,
+                                                     (2, 4, 2, 3, 2))])
+@pytest.mark.parametrize("needs", [(True, False, False), (False, True, False),
+                                   (False, False, True)])
+def test_gradient_of_one_input(fn, torch_fn, w_shape, needs):
+    """Backward computes only the gradients asked for, each still PyTorch's."""
+    rng = numpy.random.default_rng(0)
+    arrays = [rng.standard_normal(s) for s in ((2, 2, 3, 4, 3), w_shape, (4,))]
+    ours = [rb.Tensor(a, requires_grad=n) for a, n in zip(arrays, needs)]
+    theirs = [torch.from_numpy(a).requires_grad_(n) for a, n in zip(arrays, needs)]
+    y, want = fn(*ours, stride=(1, 2, 1), padding=1), torch_fn(*theirs, stride=(1, 2, 1), padding=1)
+    upstream = rng.standard_normal(tuple(want.shape))
+    y.backward(rb.Tensor(upstream))
+    want.backward(torch.from_numpy(upstream))
+    for r, t in zip(ours, theirs):
+        assert (r.grad is None) == (t.grad is None)
+        if t.grad is not None:
+            numpy.testing.assert_allclose(r.grad.data, t.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
 def test_float32_stays_float32():
     x, w, b = rb.randn(1, 2, 3, 4, 4), rb.randn(3, 2, 2, 2, 2), rb.randn(3)
     for t in (x, w, b):
