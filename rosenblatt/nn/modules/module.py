@@ -74,6 +74,12 @@ def _as_array(value: Any, name: str) -> Any:
                         f"expected a Tensor or an array") from None
 
 
+# The state-dict hooks' stores, by (load_)state_dict's order; modules pickled before they
+# existed get them empty in __setstate__.
+_STATE_DICT_HOOKS = ("_state_dict_pre_hooks", "_state_dict_hooks", "_load_state_dict_pre_hooks",
+                     "_load_state_dict_post_hooks")
+
+
 class Module:
     """Base class of layers and models: subclass it, assign layers in ``__init__``, write ``forward``.
 
@@ -111,6 +117,8 @@ class Module:
         d["_forward_hooks_always_called"] = set()  # ids of hooks run even when forward raises
         d["_backward_hooks"] = {}
         d["_backward_pre_hooks"] = {}
+        for hooks in _STATE_DICT_HOOKS:
+            d[hooks] = {}
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
@@ -340,6 +348,8 @@ class Module:
         """Every parameter and persistent buffer by dotted name (detached unless ``keep_vars``)."""
         if destination is None:
             destination = OrderedDict()
+        for hook in self._state_dict_pre_hooks.values():
+            hook(self, prefix, keep_vars)
         for name, p in self._parameters.items():
             if p is not None:
                 destination[prefix + name] = p if keep_vars else Tensor._wrap(p.data)
@@ -350,18 +360,16 @@ class Module:
             if module is not None:
                 module.state_dict(destination=destination, prefix=prefix + name + ".",
                                   keep_vars=keep_vars)
+        for hook in self._state_dict_hooks.values():
+            if hook(self, destination, prefix, {"version": self._version}) is not None:
+                raise RuntimeError("state_dict post-hook must return None")
         return destination
 
     def _own_state(self) -> dict:
-        own: dict = {}
-        for prefix, module in self.named_modules(remove_duplicate=False):
-            dot = prefix + "." if prefix else ""
-            for name, p in module._parameters.items():
-                if p is not None:
-                    own[dot + name] = p
-            for name, b in module._buffers.items():
-                if b is not None and name not in module._non_persistent_buffers_set:
-                    own[dot + name] = b
+        """This module's parameters and persistent buffers by name (not its submodules')."""
+        own = {name: p for name, p in self._parameters.items() if p is not None}
+        own.update((name, b) for name, b in self._buffers.items()
+                   if b is not None and name not in self._non_persistent_buffers_set)
         return own
 
     def load_state_dict(self, state_dict: Any, strict: bool = True,
@@ -386,28 +394,43 @@ class Module:
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"load_state_dict(): expected state_dict to be a dict (name -> tensor), "
                             f"got {type(state_dict).__name__}")
-        own = self._own_state()
-        missing = [k for k in own if k not in state_dict]
-        unexpected = [k for k in state_dict if k not in own]
-        errors = []
-        if strict:  # PyTorch's order: missing, then unexpected
-            if missing:
-                errors.append("Missing key(s) in state_dict: "
-                              + ", ".join(f'"{k}"' for k in missing) + ". ")
+        metadata = getattr(state_dict, "_metadata", None)  # a torch checkpoint's module versions
+        missing: list[str] = []
+        unexpected: list[str] = []
+        errors: list[str] = []
+        pending: list[tuple[Tensor, Any]] = []
+
+        def load(module: Module, local_state: dict, prefix: str) -> None:
+            """PyTorch's walk: each module's pre-hooks may edit the keys under its prefix (in a
+            copy), then it checks its own keys; its post-hooks see the keys of its subtree."""
+            local_metadata = {} if metadata is None else metadata.get(prefix[:-1], {})
+            for hook in module._load_state_dict_pre_hooks.values():
+                hook(module, local_state, prefix, local_metadata, True, missing, unexpected, errors)
+            module._check_own_keys(local_state, prefix, missing, unexpected, errors, pending)
+            by_child: dict[str, dict] = {}  # each child's keys, in one pass (not one per child)
+            for key, value in local_state.items():
+                if key.startswith(prefix):
+                    first, *rest = key[len(prefix):].split(".", 1)
+                    if rest:
+                        by_child.setdefault(first, {})[key] = value
+            for name, child in module._modules.items():
+                if child is not None:
+                    load(child, by_child.get(name, {}), prefix + name + ".")
+            incompatible = _IncompatibleKeys(missing, unexpected)
+            for hook in module._load_state_dict_post_hooks.values():
+                if hook(module, incompatible) is not None:
+                    raise AssertionError("Hooks registered with ``register_load_state_dict_post_hook`` "
+                                         "are not expected to return new values, if incompatible_keys "
+                                         "need to be modified, it should be done inplace.")
+
+        load(self, OrderedDict(state_dict), "")
+        if strict:  # PyTorch's order: missing, then unexpected, then size mismatches
             if unexpected:
-                errors.append("Unexpected key(s) in state_dict: "
+                errors.insert(0, "Unexpected key(s) in state_dict: "
                               + ", ".join(f'"{k}"' for k in unexpected) + ". ")
-        pending = []
-        for name, target in own.items():
-            if name not in state_dict:
-                continue
-            array = _as_array(state_dict[name], name)
-            if tuple(array.shape) != tuple(target.shape):
-                errors.append(f"size mismatch for {name}: copying a param with shape "
-                              f"{tuple(array.shape)} from checkpoint, the shape in current model "
-                              f"is {tuple(target.shape)}.")
-                continue
-            pending.append((target, array))
+            if missing:
+                errors.insert(0, "Missing key(s) in state_dict: "
+                              + ", ".join(f'"{k}"' for k in missing) + ". ")
         if errors:
             raise RuntimeError(f"Error(s) in loading state_dict for {self._get_name()}:\n\t"
                                + "\n\t".join(errors))
@@ -415,6 +438,30 @@ class Module:
             for target, array in pending:
                 target.copy_(Tensor._wrap(array))
         return _IncompatibleKeys(missing, unexpected)
+
+    def _check_own_keys(self, state: dict, prefix: str, missing: list, unexpected: list,
+                        errors: list, pending: list) -> None:
+        """Match this module's parameters and buffers with ``state``'s keys under ``prefix``:
+        each found one of the right shape goes to ``pending``, to be copied once all matched."""
+        own = self._own_state()
+        for name, target in own.items():
+            key = prefix + name
+            if key not in state:
+                missing.append(key)
+                continue
+            array = _as_array(state[key], key)
+            if tuple(array.shape) != tuple(target.shape):
+                errors.append(f"size mismatch for {key}: copying a param with shape "
+                              f"{tuple(array.shape)} from checkpoint, the shape in current model "
+                              f"is {tuple(target.shape)}.")
+                continue
+            pending.append((target, array))
+        for key in state:
+            if key.startswith(prefix):
+                # PyTorch's rule: a dotted name must start with a child's, a plain one be ours
+                first, *rest = key[len(prefix):].split(".", 1)
+                if first not in (self._modules if rest else own):
+                    unexpected.append(key)
 
     # ------------------------------------------------------------------ behaviour
     def train(self, mode: bool = True) -> "Module":
@@ -566,6 +613,54 @@ class Module:
                                   f"non-full backward hook is not provided; use "
                                   f"register_full_backward_hook (same hook signature)")
 
+    def register_state_dict_pre_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
+        """``hook(module, prefix, keep_vars)`` runs when ``state_dict`` starts on this module
+        (``prefix`` is its name's, e.g. ``"encoder."``), before its entries are added."""
+        return self._add_hook(self._state_dict_pre_hooks, hook, False)
+
+    def register_state_dict_post_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
+        """``hook(module, state_dict, prefix, local_metadata)`` runs once this module's entries
+        and its submodules' are in ``state_dict``; it may edit the dict in place and must
+        return None.  ``local_metadata`` is ``{"version": module._version}``.
+
+        Example:
+            >>> import rosenblatt as rb
+            >>> def drop_bias(module, state_dict, prefix, local_metadata):
+            ...     del state_dict[prefix + "bias"]
+            >>> layer = rb.nn.Linear(2, 2)
+            >>> _ = layer.register_state_dict_post_hook(drop_bias)
+            >>> list(layer.state_dict())
+            ['weight']
+        """
+        return self._add_hook(self._state_dict_hooks, hook, False)
+
+    def register_load_state_dict_pre_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
+        """``hook(module, state_dict, prefix, local_metadata, strict, missing_keys,
+        unexpected_keys, error_msgs)`` runs when ``load_state_dict`` reaches this module, before
+        it matches its keys: it may rename or convert the entries under ``prefix`` in
+        ``state_dict`` (a copy holding the keys of this module's subtree) or append to the
+        lists.  ``strict`` is always True, as in PyTorch (the caller's ``strict`` only decides
+        whether missing and unexpected keys raise); ``local_metadata`` is a torch checkpoint's
+        ``_metadata`` entry for this module, else ``{}``.
+
+        Example (an old checkpoint that called the weight ``w``):
+            >>> import rosenblatt as rb
+            >>> def rename(module, state_dict, prefix, *rest):
+            ...     if prefix + "w" in state_dict:
+            ...         state_dict[prefix + "weight"] = state_dict.pop(prefix + "w")
+            >>> layer = rb.nn.Linear(2, 2, bias=False)
+            >>> _ = layer.register_load_state_dict_pre_hook(rename)
+            >>> layer.load_state_dict({"w": rb.ones(2, 2)})
+            <All keys matched successfully>
+        """
+        return self._add_hook(self._load_state_dict_pre_hooks, hook, False)
+
+    def register_load_state_dict_post_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
+        """``hook(module, incompatible_keys)`` runs once this module and its submodules have
+        matched their keys; it may edit ``incompatible_keys.missing_keys`` and
+        ``.unexpected_keys`` in place (``strict`` raises on what is left) and must return None."""
+        return self._add_hook(self._load_state_dict_post_hooks, hook, False)
+
     @staticmethod
     def _add_hook(hooks: dict, hook: Callable[..., Any], prepend: bool,
                   flags: tuple = ()) -> RemovableHandle:
@@ -607,3 +702,5 @@ class Module:
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
+        for hooks in _STATE_DICT_HOOKS:
+            self.__dict__.setdefault(hooks, {})
