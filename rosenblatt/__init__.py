@@ -13,7 +13,8 @@ Tensors with reverse-mode automatic differentiation and PyTorch's names:
 from __future__ import annotations
 
 from ._backend import bool_ as bool
-from ._backend import float16, float32, float64, int32, int64, keep_freed_memory, uint8
+from ._backend import (float16, float32, float64, int8, int16, int32, int64, keep_freed_memory,
+                       uint8)
 from .tensor import Tensor
 from . import autograd
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled

@@ -21,6 +21,8 @@ float64 = numpy.dtype("float64")
 float16 = numpy.dtype("float16")
 int64 = numpy.dtype("int64")
 int32 = numpy.dtype("int32")
+int16 = numpy.dtype("int16")
+int8 = numpy.dtype("int8")
 uint8 = numpy.dtype("uint8")
 bool_ = numpy.dtype("bool")
 

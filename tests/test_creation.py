@@ -488,3 +488,17 @@ def test_numbers_outside_an_integer_dtype_as_torch(make):
     out = make(rb)
     _same_dtype(out, expected)
     assert out.tolist() == expected.tolist()
+
+
+@pytest.mark.parametrize("name", ["int8", "int16", "int32", "uint8"])
+def test_small_integer_dtypes_are_exported_like_torch(name):
+    # rb.int8 and rb.int16 were missing (NumPy's dtypes worked, under no rosenblatt name)
+    dtype = getattr(rb, name)
+    assert dtype == np.dtype(name)
+    for make in (lambda m, d: m.zeros(3, dtype=d), lambda m, d: m.tensor([1, -2, 100], dtype=d) * 2,
+                 lambda m, d: m.arange(4, dtype=d) + m.ones(4, dtype=m.uint8),
+                 lambda m, d: m.full((2,), 5, dtype=d) * 1.5):
+        got, want = make(rb, dtype), make(torch, getattr(torch, name))
+        _same_dtype(got, want)
+        assert got.tolist() == want.tolist()
+    assert rb.tensor([1.7, -2.7]).to(dtype).dtype == dtype
