@@ -362,7 +362,7 @@ def unbind(input: Any, dim: int = 0) -> tuple[Tensor, ...]:
     return tuple(getitem(input, (slice(None),) * axis + (i,)) for i in range(_data(input).shape[axis]))
 
 
-def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float = 0.0) -> Tensor:
+def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float | None = 0.0) -> Tensor:
     """Pad the last ``len(pad) // 2`` dims: ``pad = (left_last, right_last, left_prev, ...)``.
 
     Modes: 'constant' (any dims of any input), and 'reflect', 'replicate', 'circular', which
@@ -402,7 +402,8 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float = 0
                 raise ValueError(f"pad(): circular padding must be at most the size of the padded "
                                  f"dim (after cropping), got padding ({lo}, {hi}) for a dim of size "
                                  f"{n} (input shape {list(data.shape)})")
-    return Pad.apply(input, widths=tuple(widths), mode=mode, value=value)
+    # value=None is PyTorch's default, 0 (NumPy would pad a float tensor with NaN)
+    return Pad.apply(input, widths=tuple(widths), mode=mode, value=0.0 if value is None else value)
 
 
 def _crop_slices(widths: Sequence[tuple[int, int]], shape: tuple[int, ...]) -> tuple[slice, ...]:
@@ -411,7 +412,7 @@ def _crop_slices(widths: Sequence[tuple[int, int]], shape: tuple[int, ...]) -> t
 
 
 def _check_padding_from_input(shape: tuple[int, ...], widths: list[tuple[int, int]],
-                              padded_dims: int, mode: str, value: float) -> None:
+                              padded_dims: int, mode: str, value: float | None) -> None:
     """PyTorch's rules for the modes that fill from the input ('reflect', 'replicate',
     'circular'): no fill value; 1, 2 or 3 padded dims of a ``padded_dims + 1``-d (unbatched)
     or ``padded_dims + 2``-d (batched) input; reflect and replicate need non-empty dims bar the

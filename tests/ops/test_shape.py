@@ -185,6 +185,13 @@ def test_pad_constant(pad):
     check_op([(2, 3, 4)], lambda x: rb.ops.pad(x, pad, value=1.5), lambda x: F.pad(x, pad, value=1.5))
 
 
+def test_pad_constant_with_value_none_pads_zeros_as_torch():
+    # torch's default value is None, meaning 0; NumPy padded a float tensor with NaN
+    check_op([(2, 3)], lambda x: rb.ops.pad(x, (1, 2), value=None), lambda x: F.pad(x, (1, 2), value=None))
+    check_op([(2, 3)], lambda x: rb.ops.pad(x, (1, 0), value=-0.0), lambda x: F.pad(x, (1, 0), value=-0.0))
+    assert rb.ops.pad(rb.ones(2), (1, 0), value=-0.0).numpy()[0].tobytes() == np.float32(-0.0).tobytes()
+
+
 @pytest.mark.parametrize("mode", ["reflect", "replicate", "circular"])
 @pytest.mark.parametrize("pad", [(1, 2), (2, 1, 0, 2), (3, 3)])
 def test_pad_modes(mode, pad):
