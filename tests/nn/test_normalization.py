@@ -1,10 +1,11 @@
-"""LayerNorm, RMSNorm and BatchNorm1d/2d against PyTorch."""
+"""LayerNorm, RMSNorm, BatchNorm1d/2d/3d and InstanceNorm1d/2d/3d against PyTorch."""
 import numpy
 import pytest
 import torch
 
 import rosenblatt as rb
 from rosenblatt import nn
+from rosenblatt.nn.modules import batchnorm  # BatchNorm3d and InstanceNorm3d, until nn exports them
 import rosenblatt.nn.functional as F
 from helpers import assert_close, check_op
 
@@ -287,3 +288,45 @@ def test_batch_norm_refuses_eps_0_in_training_and_instance_norm_maps_a_constant_
     out.backward(rb.tensor(upstream))
     for r, t in zip(ours, theirs):
         assert_close(r.grad, t.grad, atol=1e-5)
+
+
+@pytest.mark.parametrize("name, shape, kwargs", [
+    ("BatchNorm3d", (2, 3, 2, 3, 2), {}), ("BatchNorm3d", (2, 3, 2, 3, 2), {"affine": False, "momentum": None}),
+    ("BatchNorm3d", (2, 3, 2, 1, 2), {"track_running_stats": False, "bias": False}),
+    ("InstanceNorm3d", (2, 3, 2, 3, 2), {}), ("InstanceNorm3d", (3, 2, 3, 2), {"affine": True}),  # unbatched
+    ("InstanceNorm3d", (2, 3, 2, 2, 3), {"affine": True, "track_running_stats": True, "momentum": 0.3}),
+])
+@pytest.mark.parametrize("train", [True, False])
+def test_3d_norms_contract(name, shape, kwargs, train):
+    check_layer(lambda: getattr(batchnorm, name)(3, **kwargs),
+                lambda: _randomise(None, getattr(torch.nn, name)(3, **kwargs)), shape, train=train)
+    assert repr(getattr(batchnorm, name)(3, **kwargs)) == repr(getattr(torch.nn, name)(3, **kwargs))
+
+
+@pytest.mark.parametrize("name, kwargs", [("BatchNorm3d", {}), ("BatchNorm3d", {"momentum": None}),
+                                          ("InstanceNorm3d", {"track_running_stats": True})])
+def test_3d_norms_running_stats_follow_torch_over_steps_and_in_eval(name, kwargs):
+    ours, theirs = getattr(batchnorm, name)(4, **kwargs), getattr(torch.nn, name)(4, **kwargs)
+    rng = numpy.random.default_rng(0)
+    for step in range(3):
+        x = (rng.standard_normal((3, 4, 2, 3, 2)) * (step + 1) + step).astype(numpy.float32)
+        assert_close(ours(rb.tensor(x)), theirs(torch.from_numpy(x)))
+    for buffer, value in theirs.named_buffers():
+        assert_close(getattr(ours, buffer), value, what=buffer)
+    ours.eval()
+    theirs.eval()
+    x = rng.standard_normal((2, 4, 3, 2, 2)).astype(numpy.float32)
+    assert_close(ours(rb.tensor(x)), theirs(torch.from_numpy(x)))
+
+
+@pytest.mark.parametrize("name, kwargs, shape, message", [
+    ("BatchNorm3d", {}, (3, 4, 5, 6), r"^BatchNorm3d: expected 5D input \(got 4D input of shape \(3, 4, 5, 6\)\)"),
+    ("BatchNorm3d", {}, (2, 4, 2, 2, 2), r"^BatchNorm3d: expected 3 channels in dim 1, got input of shape \(2, 4, 2, 2, 2\)"),
+    ("InstanceNorm3d", {}, (3, 4, 5), r"^InstanceNorm3d: expected 4D or 5D input \(got 3D input"),
+    ("InstanceNorm3d", {"affine": True}, (2, 4, 2, 2, 2), r"size at dim=1 to match num_features \(3\)"),
+])
+def test_3d_norms_refuse_bad_input_as_torch(name, kwargs, shape, message):
+    with pytest.raises((ValueError, RuntimeError)):
+        getattr(torch.nn, name)(3, **kwargs)(torch.randn(shape))
+    with pytest.raises(ValueError, match=message):
+        getattr(batchnorm, name)(3, **kwargs)(rb.randn(*shape))

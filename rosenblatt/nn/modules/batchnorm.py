@@ -1,4 +1,4 @@
-"""BatchNorm1d/2d and InstanceNorm1d/2d: one base for their parameters and running statistics."""
+"""BatchNorm1d/2d/3d and InstanceNorm1d/2d/3d: one base for their parameters and running statistics."""
 from __future__ import annotations
 
 import warnings
@@ -120,6 +120,20 @@ class BatchNorm2d(_BatchNorm):
     _dims = (4,)
 
 
+class BatchNorm3d(_BatchNorm):
+    """Batch normalisation over ``(N, C, D, H, W)`` input (statistics of each channel over N,
+    D, H and W); see ``BatchNorm1d``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt.nn.modules.batchnorm import BatchNorm3d
+        >>> BatchNorm3d(3)(rb.randn(2, 3, 2, 4, 4)).shape
+        (2, 3, 2, 4, 4)
+    """
+
+    _dims = (5,)
+
+
 class _InstanceNorm(_NormBase):
     """Instance norm layers: ``_NormBase``'s parameters and buffers with PyTorch's instance-norm
     defaults; the running statistics count no batches (``num_batches_tracked`` stays 0, and
@@ -190,3 +204,18 @@ class InstanceNorm2d(_InstanceNorm):
     """
 
     _dims = (3, 4)
+
+
+class InstanceNorm3d(_InstanceNorm):
+    """Instance normalisation over ``(N, C, D, H, W)`` input, or one unbatched ``(C, D, H, W)``
+    sample; the statistics of each channel of each sample over D, H and W.  See
+    ``InstanceNorm1d``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt.nn.modules.batchnorm import InstanceNorm3d
+        >>> InstanceNorm3d(3, affine=True)(rb.randn(2, 3, 2, 4, 4)).shape
+        (2, 3, 2, 4, 4)
+    """
+
+    _dims = (4, 5)
