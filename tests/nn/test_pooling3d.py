@@ -1,4 +1,4 @@
-"""3-d pools (max, avg, adaptive) and their layers against PyTorch."""
+"""3-d pools (max, avg, adaptive), their layers, and dropout3d / Dropout3d against PyTorch."""
 from __future__ import annotations
 
 import numpy
@@ -8,9 +8,11 @@ import torch.nn.functional as F
 from helpers import assert_close, check_op, from_torch
 
 import rosenblatt as rb
+from rosenblatt.nn.functional.pooling import dropout3d
 from rosenblatt.nn.functional.pooling3d import (adaptive_avg_pool3d, adaptive_max_pool3d, avg_pool3d,
                                                 max_pool3d)
 from rosenblatt.nn.modules import pooling3d as modules
+from rosenblatt.nn.modules.dropout import Dropout3d
 
 OURS = {"max_pool3d": max_pool3d, "avg_pool3d": avg_pool3d,
         "adaptive_avg_pool3d": adaptive_avg_pool3d, "adaptive_max_pool3d": adaptive_max_pool3d}
@@ -187,3 +189,59 @@ def test_pool3d_layers_match_torch(name, args, kwargs):
         want, got = theirs(sample), ours(from_torch(sample))
         for r, t in zip(got if isinstance(got, tuple) else (got,), want if isinstance(want, tuple) else (want,)):
             assert_close(r, t)
+
+
+def _per_channel(y: numpy.ndarray, channel_dims: int) -> numpy.ndarray:
+    return y.reshape(y.shape[:channel_dims] + (-1,))
+
+
+@pytest.mark.parametrize("shape, channel_dims", [((4, 8, 2, 3, 2), 2), ((8, 2, 3, 2), 1)])
+def test_dropout3d_drops_whole_channels_of_batches_and_samples(shape, channel_dims):
+    x = rb.ones(*shape, requires_grad=True)
+    y = dropout3d(x, 0.25, generator=rb.Generator().manual_seed(0))
+    flat = _per_channel(y.data, channel_dims)
+    assert y.shape == shape and y.dtype == rb.float32
+    assert numpy.all(flat.min(-1) == flat.max(-1))  # one value per channel
+    assert set(numpy.unique(flat).tolist()) <= {0.0, numpy.float32(1 / 0.75)}
+    assert 0 < (flat[..., 0] == 0).sum() < flat[..., 0].size
+    y.sum().backward()
+    numpy.testing.assert_array_equal(x.grad.data, y.data)  # d(x * m)/dx = m
+    assert dropout3d(x, 0.5, training=False) is x
+    assert float(dropout3d(x, 1.0).abs().sum()) == 0.0
+    t = torch.ones(shape)  # PyTorch: one mask value per channel too (a 4-d input is unbatched)
+    assert (_per_channel(F.dropout3d(t, 0.5).numpy(), channel_dims).std(-1) == 0).all()
+    z = rb.ones(*shape)
+    assert dropout3d(z, 0.5, inplace=True, generator=rb.Generator().manual_seed(1)) is z
+    assert set(numpy.unique(z.data).tolist()) <= {0.0, 2.0}
+
+
+@pytest.mark.parametrize("shape", [(3, 4, 5), (6,), (2, 3, 4, 5, 1, 1)])
+def test_dropout3d_takes_other_ranks_as_one_sample_with_torchs_warning(shape):
+    with pytest.warns(UserWarning, match=f"Received a {len(shape)}-D input to dropout3d") as theirs:
+        want = F.dropout3d(torch.ones(shape), 0.5)
+    with pytest.warns(UserWarning, match=f"Received a {len(shape)}-D input to dropout3d") as ours:
+        y = dropout3d(rb.ones(*shape), 0.5, generator=rb.Generator().manual_seed(3))
+    assert str(ours[0].message) == str(theirs[0].message)
+    assert ours[0].filename == __file__  # the warning points at the caller
+    for out in (y.data, want.numpy()):
+        flat = _per_channel(out, 1)
+        assert numpy.all(flat.min(-1) == flat.max(-1))  # one value per slice of dim 0
+
+
+def test_dropout3d_errors_and_the_layer_follow_torch():
+    for lib, fn in ((torch, F.dropout3d), (rb, dropout3d)):
+        with pytest.raises(ValueError, match="dropout probability has to be between 0 and 1, but got 1.5"):
+            fn(lib.ones(2, 3, 2, 2, 2), 1.5)
+    with pytest.raises(RuntimeError), pytest.warns(UserWarning):
+        F.dropout3d(torch.ones(()), 0.5)
+    with pytest.raises(ValueError, match="dropout3d: feature dropout needs at least 1 dim"), \
+            pytest.warns(UserWarning):
+        dropout3d(rb.ones(()), 0.5)
+    with pytest.raises(TypeError, match="dropout3d: expected a floating-point input"):
+        dropout3d(rb.tensor(numpy.ones((2, 3, 2, 2, 2), dtype=numpy.int64)), 0.5)
+    layer = Dropout3d(0.2)
+    assert repr(layer) == repr(torch.nn.Dropout3d(0.2))
+    x = rb.ones(2, 3, 2, 2, 2)
+    assert layer.eval()(x) is x
+    with pytest.raises(ValueError, match="Dropout3d: dropout probability has to be between 0 and 1"):
+        Dropout3d(1.5)

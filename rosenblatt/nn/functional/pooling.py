@@ -1,5 +1,5 @@
 """Fixed-window pooling and channel dropout: max/avg pools in 2-d, the 1-d pools as the 2-d
-ones on height-1 images, and dropout1d/dropout2d.  The adaptive pools are in
+ones on height-1 images, and dropout1d/dropout2d/dropout3d.  The adaptive pools are in
 ``adaptive_pooling.py``, which imports this file's input checks.
 
 Fixed-window pools never build window arrays: they combine the ``kh * kw``
@@ -388,12 +388,7 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
     if ndim is not None and ndim >= 2 and ndim != 4:
         # PyTorch's warnings, which it gives in eval mode too
         if ndim != 3:
-            warnings.warn(f"dropout2d: Received a {ndim}-D input to dropout2d, which is deprecated "
-                          f"and will result in an error in a future release. To retain the "
-                          f"behavior and silence this warning, please use dropout instead. Note "
-                          f"that dropout2d exists to provide channel-wise dropout on inputs with 2 "
-                          f"spatial dimensions, a channel dimension, and an optional batch "
-                          f"dimension (i.e. 3D or 4D inputs).", stacklevel=2)
+            _warn_deprecated_rank("dropout2d", ndim, spatial_dims=2)
         else:
             warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that "
                           "channel-wise 1D dropout behavior is desired - input is interpreted as "
@@ -424,6 +419,44 @@ def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
                          f"dropout over one spatial dim), got {_described(input)}")
     return _channel_dropout("dropout1d", input, p, training, inplace, generator,
                             batched=input.ndim == 3)
+
+
+def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
+              generator: Generator | None = None) -> Tensor:
+    """Zero whole channels of an (N, C, D, H, W) batch or a (C, D, H, W) sample with
+    probability ``p``, scaling the kept ones by ``1 / (1 - p)``: ``dropout2d``'s masks, one
+    per channel; identity when ``training`` is False.
+
+    Any other rank is taken as one unbatched sample (one mask value per slice of dim 0), with
+    PyTorch's deprecation warning, which it gives in eval mode too.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt.nn.functional.pooling import dropout3d
+        >>> dropout3d(rb.ones(2, 4, 3, 3, 3), 0.5, generator=rb.Generator().manual_seed(0)).shape
+        (2, 4, 3, 3, 3)
+    """
+    _check_probability("dropout3d", p)
+    if not isinstance(input, Tensor):
+        raise ValueError(f"dropout3d: expected a 5-d (N, C, D, H, W) or 4-d (C, D, H, W) Tensor, "
+                         f"got {_described(input)}")
+    if input.ndim not in (4, 5):
+        _warn_deprecated_rank("dropout3d", input.ndim, spatial_dims=3)
+    if input.ndim == 0 and training and p > 0:
+        raise ValueError("dropout3d: feature dropout needs at least 1 dim (the channels), got a "
+                         "0-d Tensor; use dropout for single values")
+    return _channel_dropout("dropout3d", input, p, training, inplace, generator,
+                            batched=input.ndim == 5)
+
+
+def _warn_deprecated_rank(op: str, ndim: int, spatial_dims: int) -> None:
+    """PyTorch's warning for a channel dropout given a rank it will refuse in the future."""
+    warnings.warn(f"{op}: Received a {ndim}-D input to {op}, which is deprecated and will result "
+                  f"in an error in a future release. To retain the behavior and silence this "
+                  f"warning, please use dropout instead. Note that {op} exists to provide "
+                  f"channel-wise dropout on inputs with {spatial_dims} spatial dimensions, a "
+                  f"channel dimension, and an optional batch dimension (i.e. {spatial_dims + 1}D or "
+                  f"{spatial_dims + 2}D inputs).", stacklevel=3)
 
 
 def _check_probability(op: str, p: float) -> None:
