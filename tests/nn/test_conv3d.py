@@ -2,6 +2,7 @@
 gradcheck, layer contract, repr, default init and errors."""
 from __future__ import annotations
 
+import importlib
 import math
 
 import numpy
@@ -11,7 +12,7 @@ import torch.nn.functional as F
 from helpers import check_op
 
 import rosenblatt as rb
-from rosenblatt.nn.functional import conv3d as conv3d_module
+conv3d_module = importlib.import_module("rosenblatt.nn.functional.conv3d")  # the package attribute is the function
 from rosenblatt.nn.functional.conv3d import conv3d, conv_transpose3d
 from rosenblatt.nn.modules.conv3d import Conv3d, ConvTranspose3d
 

@@ -6,12 +6,14 @@ from .activation import (CELU, ELU, GELU, GLU, SELU, Hardshrink, Hardsigmoid, Ha
                          Softmax, Softmax2d, Softmin, Softplus, Softshrink, Softsign, Tanh, Tanhshrink,
                          Threshold)
 from .attention import MultiheadAttention
-from .batchnorm import BatchNorm1d, BatchNorm2d, InstanceNorm1d, InstanceNorm2d
+from .batchnorm import BatchNorm1d, BatchNorm2d, BatchNorm3d, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
+from .conv3d import Conv3d, ConvTranspose3d
 from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .ctc_loss import CTCLoss
 from .distance import CosineSimilarity, PairwiseDistance
-from .dropout import Dropout
+from .dropout import Dropout, Dropout3d
+from .pooling3d import AdaptiveAvgPool3d, AdaptiveMaxPool3d, AvgPool3d, MaxPool3d
 from .embedding_bag import EmbeddingBag
 from .fold import Fold, Unfold
 from .groupnorm import GroupNorm
@@ -36,6 +38,8 @@ from .transformer import (Transformer, TransformerDecoder, TransformerDecoderLay
                           TransformerEncoder, TransformerEncoderLayer)
 
 __all__ = [
+    "AdaptiveAvgPool3d", "AdaptiveMaxPool3d", "AvgPool3d", "BatchNorm3d", "Conv3d", "ConvTranspose3d",
+    "Dropout3d", "InstanceNorm3d", "MaxPool3d",
     "CTCLoss", "EmbeddingBag", "Fold", "Unfold",
     "ParameterDict", "ParameterList", "CosineSimilarity", "PairwiseDistance", "ChannelShuffle",
     "PixelShuffle", "PixelUnshuffle", "CircularPad1d", "CircularPad2d", "ConstantPad1d",
