@@ -340,7 +340,8 @@ def test_functional_softmaxes_take_torchs_stacklevel_slot_and_warn_of_an_implici
     """F.softmax/F.log_softmax's dtype is their 4th argument after PyTorch's _stacklevel (they
     took it 3rd, as rb.softmax and torch.softmax do); dim=None warns as PyTorch, pointing at
     the caller, and picks its legacy dim (0 for 0-, 1- and 3-d input, else 1)."""
-    ours = getattr(rb.nn.functional.activation, name)
+    ours = getattr(F, name)
+    assert getattr(rb, name)(rb.tensor([[0.0, 1.0]]), 1, rb.float64).dtype == rb.float64  # 3rd there
     theirs = getattr(torch.nn.functional, name)
     x = numpy.random.default_rng(41).standard_normal((2, 3)).astype(numpy.float32)
     out = ours(rb.tensor(x), 1, 3, rb.float64)
@@ -354,3 +355,15 @@ def test_functional_softmaxes_take_torchs_stacklevel_slot_and_warn_of_an_implici
         assert record[0].filename == __file__
         with pytest.warns(UserWarning, match=f"Implicit dimension choice for {name}"):
             assert_close(out, theirs(torch.from_numpy(x)))
+
+
+@pytest.mark.parametrize("name", ["Softmax", "LogSoftmax"])
+def test_softmax_layers_warn_of_an_implicit_dim_at_the_caller(name):
+    """nn.Softmax() / nn.LogSoftmax() without dim warn as PyTorch's do (they picked the legacy
+    dim silently), pointing at the line that called the layer."""
+    x = numpy.random.default_rng(43).standard_normal((2, 3)).astype(numpy.float32)
+    with pytest.warns(UserWarning, match="Implicit dimension choice") as record:
+        out = getattr(nn, name)()(rb.tensor(x))
+    assert record[0].filename == __file__
+    with pytest.warns(UserWarning, match="Implicit dimension choice"):
+        assert_close(out, getattr(torch.nn, name)()(torch.from_numpy(x)))

@@ -1,16 +1,17 @@
 """Stateless neural-network functions: ``import rosenblatt.nn.functional as F``.
 
 Layers in ``rosenblatt.nn`` own parameters and call these.  The core ops
-(relu, sigmoid, tanh, softmax, log_softmax, pad, one_hot) are the ones in
-``rosenblatt.ops``, re-exported here under PyTorch's ``F.`` names.
+(relu, sigmoid, tanh, pad, one_hot) are the ones in ``rosenblatt.ops``,
+re-exported here under PyTorch's ``F.`` names; ``F.softmax`` and ``F.log_softmax``
+take PyTorch's ``F`` signature (``_stacklevel`` before ``dtype``).
 """
 from __future__ import annotations
 
-from ...ops import log_softmax, one_hot, pad, relu, sigmoid, softmax, tanh
+from ...ops import one_hot, pad, relu, sigmoid, tanh
 from .activation import (celu, celu_, elu, elu_, glu, hardshrink, hardsigmoid, hardswish, hardtanh,
-                         hardtanh_, leaky_relu, leaky_relu_, logsigmoid, mish, prelu, relu6, relu_,
-                         selu, selu_, silu, softmin, softplus, softshrink, softsign, tanhshrink,
-                         threshold, threshold_)
+                         hardtanh_, leaky_relu, leaky_relu_, log_softmax, logsigmoid, mish, prelu, relu6,
+                         relu_, selu, selu_, silu, softmax, softmin, softplus, softshrink, softsign,
+                         tanhshrink, threshold, threshold_)
 from .ctc_loss import ctc_loss
 from .distance import cosine_similarity, normalize, pairwise_distance
 from .embedding_bag import embedding_bag

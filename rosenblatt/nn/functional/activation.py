@@ -444,11 +444,14 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     return Shrink.apply(input, lambd=lambd, soft=True)
 
 
-def _warn_implicit_dim(name: str, stacklevel: int) -> None:
-    """PyTorch's deprecation warning for ``dim=None``; ``stacklevel`` counts this frame, as the
+def _along(name: str, op: Any, input: Tensor, dim: int | None, stacklevel: int, dtype: Any) -> Tensor:
+    """``op(input, dim, dtype)`` after PyTorch's deprecation warning for ``dim=None`` (``op``
+    then picks the legacy implicit dim).  ``stacklevel`` counts this frame, as the
     ``_stacklevel`` of PyTorch's softmaxes counts its ``_get_softmax_dim``."""
-    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call "
-                  "to include dim=X as an argument.", stacklevel=stacklevel)
+    if dim is None:
+        warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call "
+                      "to include dim=X as an argument.", stacklevel=stacklevel)
+    return op(input, dim, dtype)
 
 
 def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
@@ -458,52 +461,41 @@ def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
     ``dim=None`` picks PyTorch's legacy implicit dim (0 for 0-, 1- and 3-d input, else 1),
     with its deprecation warning; ``dtype`` converts the input first.  ``_stacklevel`` is
     PyTorch's slot (the warning's stack level), so a positional ``dtype`` goes 4th as there
-    (``rosenblatt.softmax``, like ``torch.softmax``, takes it 3rd).
+    (``rosenblatt.softmax``, like ``torch.softmax``, takes it 3rd).  :func:`log_softmax`
+    and :func:`softmin` take the same arguments.
 
     Example:
         >>> import rosenblatt as rb
         >>> rb.nn.functional.softmax(rb.tensor([0.0, 1.0]), dim=0)
         tensor([0.2689, 0.7311])
     """
-    if dim is None:
-        _warn_implicit_dim("softmax", _stacklevel)
-    return ops.softmax(input, dim, dtype)
+    return _along("softmax", ops.softmax, input, dim, _stacklevel, dtype)
 
 
 def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
                 dtype: Any = None) -> Tensor:
-    """``x_i - log(sum_j exp(x_j))`` along ``dim``: ``F.log_softmax``, PyTorch's signature.
-
-    ``dim``, ``_stacklevel`` and ``dtype`` as in :func:`softmax`.
+    """``x_i - log(sum_j exp(x_j))`` along ``dim``, computed stably: ``F.log_softmax``.
 
     Example:
         >>> import rosenblatt as rb
         >>> rb.nn.functional.log_softmax(rb.tensor([0.0, 0.0]), dim=0)
         tensor([-0.6931, -0.6931])
     """
-    if dim is None:
-        _warn_implicit_dim("log_softmax", _stacklevel)
-    return ops.log_softmax(input, dim, dtype)
+    return _along("log_softmax", ops.log_softmax, input, dim, _stacklevel, dtype)
 
 
 def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
             dtype: Any = None) -> Tensor:
     """``exp(-x_i) / sum_j exp(-x_j)`` along ``dim``: ``softmax(-x)``.
 
-    ``dim=None`` picks PyTorch's legacy implicit dim (0 for 0-, 1- and 3-d input, else 1),
-    with its deprecation warning; ``dtype`` converts the input first.  ``_stacklevel`` is
-    PyTorch's slot (the warning's stack level), so a positional ``dtype`` goes 4th as there.
-
     Example:
         >>> import rosenblatt as rb
         >>> rb.nn.functional.softmin(rb.tensor([0.0, 1.0]), dim=0)
         tensor([0.7311, 0.2689])
     """
-    if dim is None:
-        _warn_implicit_dim("softmin", _stacklevel)
     if dtype is None:
         check_floating("softmin()", input)
-    return ops.softmax(-input, dim, dtype)
+    return _along("softmin", lambda x, d, t: ops.softmax(-x, d, t), input, dim, _stacklevel, dtype)
 
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:

@@ -5,7 +5,7 @@ import warnings
 from typing import Any
 
 from ..._backend import default_float, xp
-from ...ops import log_softmax, relu, sigmoid, softmax, tanh
+from ...ops import relu, sigmoid, tanh
 from ...tensor import Tensor
 from .. import functional as F
 from .. import init
@@ -126,7 +126,7 @@ class Softmax(Module):
         self.dim = dim
 
     def forward(self, input: Tensor) -> Tensor:
-        return softmax(input, self.dim)
+        return F.softmax(input, self.dim, _stacklevel=5)  # the warning points at the caller
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
@@ -140,7 +140,7 @@ class LogSoftmax(Module):
         self.dim = dim
 
     def forward(self, input: Tensor) -> Tensor:
-        return log_softmax(input, self.dim)
+        return F.log_softmax(input, self.dim, _stacklevel=5)
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
@@ -427,7 +427,7 @@ class Softmax2d(Module):
     def forward(self, input: Tensor) -> Tensor:
         if input.ndim not in (3, 4):
             raise ValueError(f"Softmax2d: expected input to be 3D or 4D, got {input.ndim}D instead")
-        return softmax(input, -3)
+        return F.softmax(input, -3)
 
 
 class Softmin(Module):
