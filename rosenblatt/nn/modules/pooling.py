@@ -75,7 +75,23 @@ def _one_tuple(value: Any) -> tuple:
 
 
 class _AvgPoolNd(Module):
-    """The repr the 1-d and 2-d average pools share (PyTorch's: no ceil_mode)."""
+    """What the average pools share: the arguments and forward of the 2-d and 3-d ones
+    (``_pool``, their functional form), and PyTorch's repr (no ceil_mode), the 1-d one's too."""
+
+    _pool: Any = None
+
+    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
+                 ceil_mode: bool = False, count_include_pad: bool = True,
+                 divisor_override: int | None = None) -> None:
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = kernel_size if stride is None else stride
+        self.padding, self.ceil_mode = padding, ceil_mode
+        self.count_include_pad, self.divisor_override = count_include_pad, divisor_override
+
+    def forward(self, input: Tensor) -> Tensor:
+        return self._pool(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                          self.count_include_pad, self.divisor_override)
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
@@ -97,18 +113,7 @@ class AvgPool2d(_AvgPoolNd):
         (1, 3, 4, 4)
     """
 
-    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
-                 ceil_mode: bool = False, count_include_pad: bool = True,
-                 divisor_override: int | None = None) -> None:
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = kernel_size if stride is None else stride
-        self.padding, self.ceil_mode = padding, ceil_mode
-        self.count_include_pad, self.divisor_override = count_include_pad, divisor_override
-
-    def forward(self, input: Tensor) -> Tensor:
-        return avg_pool2d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
-                          self.count_include_pad, self.divisor_override)
+    _pool = staticmethod(avg_pool2d)
 
 
 class AvgPool1d(_AvgPoolNd):
@@ -123,13 +128,10 @@ class AvgPool1d(_AvgPoolNd):
 
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
                  ceil_mode: bool = False, count_include_pad: bool = True) -> None:
-        super().__init__()
         # 1-tuples, as PyTorch's AvgPool1d keeps them (its repr reads kernel_size=(3,)); the
         # other pools keep their arguments as given
-        self.kernel_size = _one_tuple(kernel_size)
-        self.stride = _one_tuple(kernel_size if stride is None else stride)
-        self.padding = _one_tuple(padding)
-        self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
+        super().__init__(_one_tuple(kernel_size), _one_tuple(kernel_size if stride is None else stride),
+                         _one_tuple(padding), ceil_mode, count_include_pad)
 
     def forward(self, input: Tensor) -> Tensor:
         return avg_pool1d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
