@@ -340,21 +340,24 @@ class ConvTranspose2d(Function):
         return gx, gw, gb
 
 
-def _check(op: str, x: Tensor, w: Tensor, b: Any, groups: int, in_axis: int) -> None:
+def _check(op: str, x: Tensor, w: Tensor, b: Any, groups: int, in_axis: int, dims: int = 2) -> int:
+    """Raise PyTorch's refusals of a batched conv's tensors (``dims`` spatial dims; ``in_axis``:
+    the weight's input-channel axis, 0 for a transposed conv); the output channels."""
     if not isinstance(x, Tensor) or not isinstance(w, Tensor):
         raise TypeError(f"{op}: input and weight must be Tensors, got {type(x).__name__} and "
                         f"{type(w).__name__}")
-    if x.ndim != 4 or w.ndim != 4:
-        raise ValueError(f"{op}: expected a 4-d input (N, C, H, W) or an unbatched 3-d one "
-                         f"(C, H, W), and a 4-d weight, got input {list(x.shape)} and weight "
-                         f"{list(w.shape)}")
+    if x.ndim != dims + 2 or w.ndim != dims + 2:
+        spatial = ", ".join("DHW"[-dims:])
+        raise ValueError(f"{op}: expected a {dims + 2}-d input (N, C, {spatial}) or an unbatched "
+                         f"{dims + 1}-d one (C, {spatial}), and a {dims + 2}-d weight, got input "
+                         f"{list(x.shape)} and weight {list(w.shape)}")
     if not isinstance(groups, int) or groups < 1:
         raise ValueError(f"{op}: groups must be a positive int, got {groups!r}")
     c = x.shape[1]
     if c % groups:
         raise ValueError(f"{op}: groups={groups} must divide the input channels, got input "
                          f"{list(x.shape)} with {c} channels")
-    if in_axis == 1:  # conv: weight (O, C/g, kh, kw)
+    if in_axis == 1:  # conv: weight (O, C/g, *kernel)
         if w.shape[1] * groups != c:
             raise ValueError(f"{op}: input {list(x.shape)} has {c} channels but weight "
                              f"{list(w.shape)} with groups={groups} expects "
@@ -363,7 +366,7 @@ def _check(op: str, x: Tensor, w: Tensor, b: Any, groups: int, in_axis: int) -> 
             raise ValueError(f"{op}: groups={groups} must divide the output channels, got "
                              f"weight {list(w.shape)}")
         out_channels = w.shape[0]
-    else:  # transposed conv: weight (Cin, Cout/g, kh, kw)
+    else:  # transposed conv: weight (Cin, Cout/g, *kernel)
         if w.shape[0] != c:
             raise ValueError(f"{op}: input {list(x.shape)} has {c} channels but weight "
                              f"{list(w.shape)} expects {w.shape[0]} (weight.shape[0])")
@@ -372,6 +375,7 @@ def _check(op: str, x: Tensor, w: Tensor, b: Any, groups: int, in_axis: int) -> 
         raise ValueError(f"{op}: bias must be a Tensor of shape [{out_channels}], got "
                          f"{list(getattr(b, 'shape', [])) if isinstance(b, Tensor) else b!r}")
     check_dtype(op, x, weight=w, bias=b)
+    return out_channels
 
 
 def _unbatched(input: Any, dims: int) -> bool:

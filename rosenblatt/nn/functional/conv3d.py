@@ -26,9 +26,8 @@ from typing import Any, NamedTuple
 from ..._backend import xp
 from ...autograd.function import Function
 from ...tensor import Tensor
-from ._checks import check_dtype
 from ._layout import batch_chunks
-from .conv import _as_batch_of_one, _bias_grad, _mm, _unbatched
+from .conv import _as_batch_of_one, _bias_grad, _check, _mm, _unbatched
 
 _as_strided = xp.lib.stride_tricks.as_strided
 #: values in one batch chunk's column matrix (16 MiB of float32), as conv2d's CHUNK_ELEMENTS.
@@ -199,39 +198,6 @@ def _triple(value: Any, name: str, op: str) -> tuple[int, int, int]:
     raise ValueError(f"{op}: {name} must be an int or a tuple of 3 ints, got {value!r}")
 
 
-def _check(op: str, x: Any, w: Any, b: Any, groups: int, transposed: bool) -> int:
-    """Raise PyTorch's refusals of a batched 3-d conv's tensors; the output channels."""
-    if not isinstance(x, Tensor) or not isinstance(w, Tensor):
-        raise TypeError(f"{op}: input and weight must be Tensors, got {type(x).__name__} and "
-                        f"{type(w).__name__}")
-    if x.ndim != 5 or w.ndim != 5:
-        raise ValueError(f"{op}: expected a 5-d input (N, C, D, H, W) or an unbatched 4-d one "
-                         f"(C, D, H, W), and a 5-d weight, got input {list(x.shape)} and weight "
-                         f"{list(w.shape)}")
-    if not isinstance(groups, int) or groups < 1:
-        raise ValueError(f"{op}: groups must be a positive int, got {groups!r}")
-    c = x.shape[1]
-    if transposed:  # weight (Cin, Cout/g, kd, kh, kw)
-        expected, out_channels = w.shape[0], w.shape[1] * groups
-        if w.shape[0] % groups:
-            raise ValueError(f"{op}: groups={groups} must divide the input channels, got weight "
-                             f"{list(w.shape)}")
-    else:  # weight (O, C/g, kd, kh, kw)
-        expected, out_channels = w.shape[1] * groups, w.shape[0]
-        if w.shape[0] % groups:
-            raise ValueError(f"{op}: groups={groups} must divide the output channels, got "
-                             f"weight {list(w.shape)}")
-    if c != expected:
-        raise ValueError(f"{op}: weight {list(w.shape)} with groups={groups} expects input "
-                         f"{list(x.shape)} to have {expected} channels, but it has {c}")
-    if b is not None and (not isinstance(b, Tensor) or tuple(b.shape) != (out_channels,)):
-        got = list(b.shape) if isinstance(b, Tensor) else repr(b)
-        raise ValueError(f"{op}: bias must be a Tensor of shape [{out_channels}] for weight "
-                         f"{list(w.shape)}, got {got}")
-    check_dtype(op, x, weight=w, bias=b)
-    return out_channels
-
-
 def _conv_pads(padding: Any, kernel: tuple, stride: tuple, dilation: tuple) -> tuple:
     """conv3d's ``padding`` as ((front, back), (top, bottom), (left, right))."""
     if padding == "valid":
@@ -282,7 +248,7 @@ def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
     """
     if _unbatched(input, 3):
         return _as_batch_of_one(conv3d, input, weight, bias, stride, padding, dilation, groups)
-    _check("conv3d", input, weight, bias, groups, transposed=False)
+    _check("conv3d", input, weight, bias, groups, 1, dims=3)
     stride, dilation = _triple(stride, "stride", "conv3d"), _triple(dilation, "dilation", "conv3d")
     kernel = tuple(weight.shape[2:])
     pads = _conv_pads(padding, kernel, stride, dilation)
@@ -338,7 +304,7 @@ def conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
         return _as_batch_of_one(conv_transpose3d, input, weight, bias, stride, padding,
                                 output_padding, groups, dilation)
     op = "conv_transpose3d"
-    _check(op, input, weight, bias, groups, transposed=True)
+    _check(op, input, weight, bias, groups, 0, dims=3)
     stride, padding = _triple(stride, "stride", op), _triple(padding, "padding", op)
     dilation = _triple(dilation, "dilation", op)
     opad = _triple(output_padding, "output_padding", op)
