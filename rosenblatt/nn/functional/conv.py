@@ -378,6 +378,27 @@ def _check(op: str, x: Tensor, w: Tensor, b: Any, groups: int, in_axis: int, dim
     return out_channels
 
 
+def _transposed_output_size(op: str, in_shape: tuple, w_shape: tuple, stride: tuple,
+                            padding: tuple, dilation: tuple, opad: tuple) -> tuple:
+    """A transposed conv's output size per spatial dim, ``(i - 1) s - 2 p + d (k - 1) + op + 1``,
+    after PyTorch's refusals of its arguments (all tuples, one entry per spatial dim)."""
+    if min(stride) < 1 or min(dilation) < 1 or min(padding) < 0 or min(opad) < 0:
+        raise ValueError(f"{op}: stride and dilation must be >= 1, padding and output_padding "
+                         f">= 0, got stride={stride}, dilation={dilation}, padding={padding}, "
+                         f"output_padding={opad}")
+    if any(q >= max(s, d) for q, s, d in zip(opad, stride, dilation)):
+        raise ValueError(f"{op}: output_padding {opad} must be smaller than either stride "
+                         f"{stride} or dilation {dilation} in each dim")
+    kernel = tuple(w_shape[2:])
+    out = tuple((i - 1) * s - 2 * p + d * (k - 1) + q + 1 for i, s, p, d, k, q
+                in zip(in_shape[2:], stride, padding, dilation, kernel, opad))
+    if min(out) < 1:
+        raise ValueError(f"{op}: input {list(in_shape)} with kernel {list(kernel)}, stride "
+                         f"{stride}, padding {padding} gives an empty output {list(out)}; "
+                         f"use less padding")
+    return out
+
+
 def _unbatched(input: Any, dims: int) -> bool:
     """Whether ``input`` is one (C, *spatial) sample without its batch dim (``dims`` spatial
     dims), which PyTorch's convolutions and pools take too: they run it as a batch of one."""
@@ -549,21 +570,7 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
     _check(op, input, weight, bias, groups, 0)
     stride, padding = _pair(stride, "stride", op), _pair(padding, "padding", op)
     dilation, opad = _pair(dilation, "dilation", op), _pair(output_padding, "output_padding", op)
-    if min(stride) < 1 or min(dilation) < 1 or min(padding) < 0 or min(opad) < 0:
-        raise ValueError(f"{op}: stride and dilation must be >= 1, padding and output_padding "
-                         f">= 0, got stride={stride}, dilation={dilation}, padding={padding}, "
-                         f"output_padding={opad}")
-    for a in range(2):
-        if opad[a] >= max(stride[a], dilation[a]):
-            raise ValueError(f"{op}: output_padding {opad} must be smaller than either stride "
-                             f"{stride} or dilation {dilation}")
-    kernel = tuple(weight.shape[2:])
-    out = tuple((input.shape[2 + a] - 1) * stride[a] - 2 * padding[a]
-                + dilation[a] * (kernel[a] - 1) + opad[a] + 1 for a in range(2))
-    if min(out) < 1:
-        raise ValueError(f"{op}: input {list(input.shape)} with kernel {list(kernel)}, stride "
-                         f"{stride}, padding {padding} gives an empty output {list(out)}; "
-                         f"use less padding")
+    out = _transposed_output_size(op, input.shape, weight.shape, stride, padding, dilation, opad)
     inputs = (input, weight) if bias is None else (input, weight, bias)
     return ConvTranspose2d.apply(*inputs, stride=stride, padding=padding, dilation=dilation,
                                  groups=groups, out=out)

@@ -27,7 +27,7 @@ from ..._backend import xp
 from ...autograd.function import Function
 from ...tensor import Tensor
 from ._layout import batch_chunks
-from .conv import _as_batch_of_one, _bias_grad, _check, _mm, _unbatched
+from .conv import _as_batch_of_one, _bias_grad, _check, _mm, _transposed_output_size, _unbatched
 
 _as_strided = xp.lib.stride_tricks.as_strided
 #: values in one batch chunk's column matrix (16 MiB of float32), as conv2d's CHUNK_ELEMENTS.
@@ -308,20 +308,7 @@ def conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
     stride, padding = _triple(stride, "stride", op), _triple(padding, "padding", op)
     dilation = _triple(dilation, "dilation", op)
     opad = _triple(output_padding, "output_padding", op)
-    if min(stride) < 1 or min(dilation) < 1 or min(padding) < 0 or min(opad) < 0:
-        raise ValueError(f"{op}: stride and dilation must be >= 1, padding and output_padding "
-                         f">= 0, got stride={stride}, dilation={dilation}, padding={padding}, "
-                         f"output_padding={opad}")
-    if any(p >= max(s, d) for p, s, d in zip(opad, stride, dilation)):
-        raise ValueError(f"{op}: output_padding {opad} must be smaller than either stride "
-                         f"{stride} or dilation {dilation} in each dim")
-    kernel = tuple(weight.shape[2:])
-    out = tuple((i - 1) * s - 2 * p + d * (k - 1) + q + 1 for i, s, p, d, k, q
-                in zip(input.shape[2:], stride, padding, dilation, kernel, opad))
-    if min(out) < 1:
-        raise ValueError(f"{op}: input {list(input.shape)} with kernel {list(kernel)}, stride "
-                         f"{stride}, padding {padding} gives an empty output {list(out)}; "
-                         f"use less padding")
+    out = _transposed_output_size(op, input.shape, weight.shape, stride, padding, dilation, opad)
     inputs = (input, weight) if bias is None else (input, weight, bias)
     return ConvTranspose3d.apply(*inputs, stride=stride, padding=padding, dilation=dilation,
                                  groups=groups, out=out)
