@@ -239,12 +239,42 @@ def machine_info() -> dict[str, Any]:
                         if blas.get(k) is not None}
     except Exception as exc:  # numpy's config layout is not a stable API
         info["blas"] = f"unknown ({exc!r})"
+    info.update(_cpu())
     try:
         import torch
         info["torch"] = torch.__version__
         info["torch_num_threads"] = torch.get_num_threads()
+        info["torch_cpu_capability"] = torch.backends.cpu.get_cpu_capability()
     except ImportError:
         info["torch"] = None
+    return info
+
+
+def _cpu() -> dict[str, Any]:
+    """The CPU's model, its widest vector extension and the kernel OpenBLAS picked for it.
+
+    Ratios move with these: on an AVX-512 CPU PyTorch's MKL and oneDNN kernels use it,
+    while NumPy's OpenBLAS may run an older kernel, so GEMM-bound rows differ by machine.
+    """
+    info: dict[str, Any] = {}
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        text = ""
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() == "model name" and "cpu_model" not in info:
+            info["cpu_model"] = value.strip()
+        elif key.strip() == "flags":
+            flags = set(value.split())
+            info["simd"] = next((f.upper() for f in ("avx512f", "avx2", "avx", "sse4_2") if f in flags), None)
+            break
+    from rosenblatt._backend import _openblas
+    lib = _openblas()
+    if lib is not None and hasattr(lib, "scipy_openblas_get_corename64_"):
+        import ctypes
+        lib.scipy_openblas_get_corename64_.restype = ctypes.c_char_p
+        info["openblas_core"] = lib.scipy_openblas_get_corename64_().decode()
     return info
 
 
@@ -324,7 +354,9 @@ def run(workloads: list[Workload], *, rounds: int = 7, pause: float = 0.25, warm
         blas = m["blas"].get("name") if isinstance(m["blas"], dict) else m["blas"]
         echo(f"\nnumpy {m['numpy']}, BLAS {blas}, torch {m['torch']} "
              f"({m.get('torch_num_threads')} threads), {m['cpu_count']} CPUs; "
-             f"median of {rounds} interleaved rounds\n")
+             f"median of {rounds} interleaved rounds")
+        echo(f"CPU {m.get('cpu_model')} ({m.get('simd')}); OpenBLAS kernel {m.get('openblas_core')}, "
+             f"torch kernels {m.get('torch_cpu_capability')}\n")
         echo(format_table(records))
         if out is not None:
             echo(f"\nwrote {out}")

@@ -31,6 +31,9 @@ def test_run_writes_results_json(tmp_path):
     results = json.loads(out.read_text())
     assert set(results) >= {"timestamp", "machine", "settings", "workloads"}
     assert results["machine"]["cpu_count"] >= 1 and results["machine"]["numpy"]
+    # the CPU and the kernels each library picked for it: ratios of GEMM-bound rows move with them
+    assert results["machine"]["simd"] in {"AVX512F", "AVX2", "AVX", "SSE4_2", None}
+    assert results["machine"]["openblas_core"]  # NumPy's wheels bundle scipy-openblas
     (rec,) = results["workloads"]
     assert rec["name"] == "tiny sum" and rec["baseline"] == "python"
     assert set(rec["contenders"]) == {"rosenblatt", "python", "reference"}
