@@ -29,6 +29,13 @@ def _causal_bias(L: int, S: int, dtype: Any) -> Any:
     return bias
 
 
+def _transposed(a: Any) -> Any:
+    """``a`` with its last two axes swapped, copied contiguous: NumPy's batched matmul ran
+    ``q @ k^T`` 1.2x faster on the copy than on the swapped view ((32, 4, 64, 32) float32,
+    copy included; the view costs BLAS a transposed operand per head)."""
+    return xp.ascontiguousarray(xp.swapaxes(a, -1, -2))
+
+
 class ScaledDotProductAttention(Function):
     """Inputs ``q, k, v`` and optionally an additive float mask (which then gets a gradient)."""
 
@@ -36,7 +43,7 @@ class ScaledDotProductAttention(Function):
     saves_output = True
 
     def forward(self, q, k, v, float_mask=None, bool_mask=None, causal=False, scale=1.0, keep=None):
-        s = q @ xp.swapaxes(k, -1, -2)  # (..., L, S)
+        s = q @ _transposed(k)  # (..., L, S)
         s *= scale
         masked = causal or bool_mask is not None or float_mask is not None
         if float_mask is not None:
@@ -69,7 +76,7 @@ class ScaledDotProductAttention(Function):
         dv = None
         if parents[2] is not None:
             dv = xp.swapaxes(self.pd, -1, -2) @ grad  # (..., S, Ev)
-        dp = grad @ xp.swapaxes(v, -1, -2)  # (..., L, S), a fresh array
+        dp = grad @ _transposed(v)  # (..., L, S), a fresh array
         if self.keep is not None:
             dp *= self.keep
         # Softmax Jacobian: ds = p * (dp - rowsum(dp * p)), and rowsum(dp * p) = rowsum(grad * out)
