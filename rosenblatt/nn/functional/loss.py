@@ -138,7 +138,7 @@ class _ClassLoss(Function):
         self.in_shape, self.softmax = x.shape, softmax
         z = _class_last(x)
         if softmax:
-            shifted = z - z.max(axis=1, keepdims=True)
+            shifted = z - z.max(axis=1, keepdims=True, initial=-xp.inf)  # initial: see attention.py
             e = xp.exp(shifted)
             total = e.sum(axis=1, keepdims=True)
             logp = shifted - xp.log(total)
