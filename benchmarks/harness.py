@@ -168,6 +168,11 @@ def _sample(fn: Callable[[], Any], number: int, self_timed: bool, pause: float) 
         time.sleep(pause)
     if self_timed:
         return float(fn())
+    if pause:
+        # One untimed call wakes what the pause put to sleep: the first call after 0.25 s idle
+        # took +80 us for a NumPy multiply, +230 us for an OpenBLAS GEMM and +860 us for a
+        # torch GEMM (its OpenMP threads) here, a cost no training loop pays between steps.
+        fn()
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
