@@ -220,6 +220,15 @@ class Tensor:
     def int(self) -> "Tensor":
         return ops.to_dtype(self, xp.int32)
 
+    def short(self) -> "Tensor":
+        return ops.to_dtype(self, xp.int16)
+
+    def char(self) -> "Tensor":
+        return ops.to_dtype(self, xp.int8)
+
+    def byte(self) -> "Tensor":
+        return ops.to_dtype(self, xp.uint8)
+
     def bool(self) -> "Tensor":
         return ops.to_dtype(self, xp.bool_)
 

@@ -132,6 +132,17 @@ def test_conversion_to_int_cuts_the_graph():
     assert not x.long().requires_grad
 
 
+@pytest.mark.parametrize("method", ["long", "int", "short", "char", "byte", "bool", "half", "double"])
+def test_dtype_conversion_methods_like_torch(method):
+    """Each shorthand gives PyTorch's dtype and values (floats truncated toward 0, in range)."""
+    data = np.array([[0.0, 1.9, -2.7], [100.2, 3.0, -0.5]], dtype=np.float32)
+    if method == "byte":
+        data = np.abs(data)
+    ours, theirs = getattr(rb.tensor(data), method)(), getattr(torch.tensor(data), method)()
+    assert str(ours.dtype).split(".")[-1] == str(theirs.dtype).split(".")[-1]
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
 # --------------------------------------------------------------- attributes
 def test_shape_attributes_like_torch():
     data = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
