@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, Callable, Iterable
 
-from .._backend import axpy, xp
+from .._backend import axpy, blas_threads, xp
 from ..autograd.grad_mode import enable_grad, mark_modified
 from ..tensor import Tensor
 
@@ -39,18 +39,20 @@ required = _Required()
 SMALL = 1 << 15
 
 #: updates run over slices of this many elements (1 MiB of float32), so an update
-#: rule's repeated passes stay in cache, yet each pass is long enough for OpenBLAS
-#: to split its ``axpy`` and friends over its threads: slices of 32K elements cost an
-#: Adam step over 100 tensors of 64K elements 16 ms, whole tensors 10-11 ms.
+#: rule's repeated passes stay in cache, yet each call does enough work to hide its
+#: overhead (measured when OpenBLAS still split each call over two threads: slices of 32K
+#: elements cost an Adam step over 100 tensors of 64K elements 16 ms, whole tensors 10-11 ms).
 CHUNK = 1 << 18
 
-# The slices run in the calling thread, each BLAS call split over OpenBLAS's threads.  Splitting
-# the slices between two Python threads instead (single-threaded BLAS each) was tried and
-# removed: right after a backward pass OpenBLAS's threads still spin on the other core, and the
-# threads hand the GIL back and forth around every call; measured on 2 cores (medians of 9-15
-# interleaved rounds), the MLP bench epoch with SGD took 459 ms against 401 in one thread
-# (torch 442), the SGD bench step 4.7-5.0 ms against 4.0-4.2 (torch 4.5); only a step alone
-# with another process busy gained (SGD 5.4-6.9 ms against 13-43).
+# The slices run in the calling thread, with OpenBLAS held to one thread for the step.  Its
+# vector passes (axpy, axpby, scal) are memory-bound and gained nothing from a second thread
+# (make bench's steps over 100 tensors, medians of 9 interleaved rounds on an AVX-512 machine:
+# Adam 9.60 ms with two against 9.68 with one, SGD 2.79 against 2.56), and a woken OpenBLAS
+# thread spins ~0.1 s after its last call, taking a core from whatever runs next in other
+# threads: the baby GPT's step through DataParallel took 172 ms so, 131 with one thread.
+# Splitting the slices between two Python threads (single-threaded BLAS each) was tried
+# earlier and removed: the threads handed the GIL back and forth around every call (MLP bench
+# epoch with SGD 459 ms against 401 in one thread, on an AVX2 machine).
 
 
 class _Bucket:
@@ -215,13 +217,14 @@ class Optimizer:
         if closure is not None:
             with enable_grad():
                 loss = closure()
-        for i, group in enumerate(self.param_groups):
-            by_dtype: dict[Any, list[Tensor]] = {}
-            for p in group["params"]:
-                if p.grad is not None:
-                    by_dtype.setdefault(p.data.dtype, []).append(p)
-            for dtype, params in by_dtype.items():
-                self._step_bucket(group, self._bucket(i, group, dtype), params)
+        with blas_threads(1):  # why one thread: the note below CHUNK
+            for i, group in enumerate(self.param_groups):
+                by_dtype: dict[Any, list[Tensor]] = {}
+                for p in group["params"]:
+                    if p.grad is not None:
+                        by_dtype.setdefault(p.data.dtype, []).append(p)
+                for dtype, params in by_dtype.items():
+                    self._step_bucket(group, self._bucket(i, group, dtype), params)
         self._opt_called = True  # read by a schedule's first step(), as PyTorch's
         return loss
 

@@ -514,3 +514,25 @@ def test_nadam_state_dict_loads_into_torch_and_continues_alike(rng):
         opt.step()
         resumed.step()
     assert_close(ours, copies)
+
+
+def test_a_step_runs_its_blas_passes_in_one_thread_and_restores_the_count():
+    """OpenBLAS is held to one thread during step() (its woken threads would spin ~0.1 s after
+    the step, taking a core from DataParallel's threads), and given back its count after."""
+    from rosenblatt._backend import _openblas, blas_threads
+    lib = _openblas()
+    assert lib is not None  # NumPy's wheels bundle OpenBLAS; this test is about it
+    seen = []
+
+    class Recording(optim.SGD):
+        def _update(self, *args, **kwargs):
+            seen.append(lib.scipy_openblas_get_num_threads64_())
+            return super()._update(*args, **kwargs)
+
+    w = rb.Tensor(numpy.ones(1 << 18, dtype=numpy.float32), requires_grad=True)
+    w.grad = rb.Tensor(numpy.ones(1 << 18, dtype=numpy.float32))
+    with blas_threads(2):
+        Recording([w], lr=0.5).step()
+        assert lib.scipy_openblas_get_num_threads64_() == 2
+    assert seen and set(seen) == {1}
+    numpy.testing.assert_allclose(w.data, 0.5)
