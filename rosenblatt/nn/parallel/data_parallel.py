@@ -4,10 +4,13 @@ PyTorch's ``nn.DataParallel`` splits a batch over GPUs and runs the module on
 each chunk in its own thread.  Here the devices are the CPU cores: NumPy
 releases the GIL inside its array loops and BLAS calls, so the chunks'
 forward and backward passes run at the same time, with OpenBLAS held to one
-thread per chunk (``_backend.blas_threads``).  On the 2-core machine of
+thread per chunk (``_backend.blas_threads``).  On the 2-core machines of
 ``make bench``, the baby GPT's training step at batch 32 took 156 ms this way
-against 181 ms as one batch with OpenBLAS's own 2 threads (medians of 20
-interleaved rounds; PyTorch 122 ms).
+against 181 ms as one batch with OpenBLAS's own 2 threads (AVX2; PyTorch 122
+ms), and 107-119 against 138-140 (AVX-512; PyTorch 69-70).  Other code must
+keep OpenBLAS's own threads idle meanwhile: a woken one spins ~0.1 s after its
+last call and takes a core from the chunks (why ``Optimizer.step`` holds
+OpenBLAS to one thread).
 
 How it works:
 
