@@ -45,9 +45,10 @@ SMALL = 1 << 15
 CHUNK = 1 << 18
 
 # The slices run in the calling thread, with OpenBLAS held to one thread for the step.  Its
-# vector passes (axpy, axpby, scal) are memory-bound and gained nothing from a second thread
-# (make bench's steps over 100 tensors, medians of 9 interleaved rounds on an AVX-512 machine:
-# Adam 9.60 ms with two against 9.68 with one, SGD 2.79 against 2.56), and a woken OpenBLAS
+# vector passes (axpy, axpby, scal) are memory-bound and gained at most 4% from a second thread
+# (make bench's steps over 100 tensors, three runs of 9-15 interleaved rounds on an AVX-512
+# machine: Adam 9.60, 8.87, 7.85 ms with two against 9.68, 9.00, 8.16 with one; SGD 2.79,
+# 2.72, 2.66 against 2.56, 2.79, 2.62), and a woken OpenBLAS
 # thread spins ~0.1 s after its last call, taking a core from whatever runs next in other
 # threads: the baby GPT's step through DataParallel took 172 ms so, 131 with one thread.
 # Splitting the slices between two Python threads (single-threaded BLAS each) was tried
