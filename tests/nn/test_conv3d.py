@@ -235,7 +235,7 @@ def test_float64_layer():
      r"conv_transpose3d: .* gives an empty output \[-1, -1, -1\]"),
     (lambda: Conv3d(3, 4, 3)(rb.randn(3, 4, 4)), r"Conv3d: expected input \(N, 3, D, H, W\)"),
     (lambda: Conv3d(3, 4, 3, padding=1, padding_mode="reflect")(rb.randn(1, 2, 4, 4, 4)),
-     r"Conv3d: expected input \(N, 3, D, H, W\) .* got \(1, 2, 4, 4, 4\)"),
+     r"Conv3d: expected input \(N, 3, D, H, W\) .* got shape \(1, 2, 4, 4, 4\)"),
     (lambda: ConvTranspose3d(3, 4, 3)(rb.randn(1, 4, 3, 3, 3)), r"ConvTranspose3d: expected input"),
     (lambda: Conv3d(3, 4, 3, groups=2), r"Conv3d: in_channels \(3\) .* divisible by groups \(2\)"),
     (lambda: ConvTranspose3d(3, 4, 3, padding_mode="reflect"),

@@ -159,7 +159,7 @@ def test_pools3d_of_empty_non_batch_dims_raise_as_torch(name, shape):
     ("avg_pool3d", (1, 1, 1, 3, 3, 3), (2,), {}, r"expected a 5-d .* got \[1, 1, 1, 3, 3, 3\]"),
     ("max_pool3d", (1, 1, 4, 4, 4), (2,), {"padding": 2}, r"padding \(2, 2, 2\) must be at most half"),
     ("avg_pool3d", (1, 1, 4, 4, 4), (5,), {}, r"kernel \[5, 5, 5\] .* larger than the padded input \[4, 4, 4\]"),
-    ("max_pool3d", (1, 1, 4, 4, 4), ((2, 2),), {}, r"kernel_size must be an int or a tuple of three ints, got \(2, 2\)"),
+    ("max_pool3d", (1, 1, 4, 4, 4), ((2, 2),), {}, r"kernel_size must be an int or a tuple of 3 ints, got \(2, 2\)"),
     ("max_pool3d", (1, 1, 4, 4, 4), (2, 0), {}, r"kernel_size, stride and dilation must be >= 1"),
     ("avg_pool3d", (1, 1, 4, 4, 4), (2,), {"divisor_override": 0}, r"divisor_override must be a non-zero int"),
     ("adaptive_avg_pool3d", (1, 1, 4, 4, 4), ((-1, 2, 2),), {}, r"output_size must hold non-negative"),

@@ -41,14 +41,24 @@ WINOGRAD_MIN_SIZE = 12
 CHUNK_ELEMENTS = 1 << 22
 
 
-def _pair(value: Any, name: str, op: str) -> tuple[int, int]:
+def _ints(value: Any, n: int, name: str, op: str) -> tuple[int, ...]:
+    """An op's per-dimension argument as ``n`` ints: an int, or a tuple of 1 or ``n`` ints
+    (PyTorch takes each)."""
+    if isinstance(value, (tuple, list)) and len(value) == 1:
+        value = value[0]
     if isinstance(value, int):
-        return value, value
-    if isinstance(value, (tuple, list)) and len(value) == 2 and all(isinstance(v, int) for v in value):
-        return int(value[0]), int(value[1])
-    if isinstance(value, (tuple, list)) and len(value) == 1 and isinstance(value[0], int):
-        return int(value[0]), int(value[0])
-    raise ValueError(f"{op}: {name} must be an int or a pair of ints, got {value!r}")
+        return (int(value),) * n
+    if isinstance(value, (tuple, list)) and len(value) == n and all(isinstance(v, int) for v in value):
+        return tuple(int(v) for v in value)
+    raise ValueError(f"{op}: {name} must be an int or a tuple of {n} ints, got {value!r}")
+
+
+def _pair(value: Any, name: str, op: str) -> tuple[int, int]:
+    return _ints(value, 2, name, op)
+
+
+def _triple(value: Any, name: str, op: str) -> tuple[int, int, int]:
+    return _ints(value, 3, name, op)
 
 
 def pad2d(x: Any, top: int, bottom: int, left: int, right: int, value: float = 0.0,

@@ -27,7 +27,8 @@ from ..._backend import xp
 from ...autograd.function import Function
 from ...tensor import Tensor
 from ._layout import batch_chunks
-from .conv import _as_batch_of_one, _bias_grad, _check, _mm, _transposed_output_size, _unbatched
+from .conv import (_as_batch_of_one, _bias_grad, _check, _mm, _transposed_output_size, _triple,
+                   _unbatched)
 
 _as_strided = xp.lib.stride_tricks.as_strided
 #: values in one batch chunk's column matrix (16 MiB of float32), as conv2d's CHUNK_ELEMENTS.
@@ -184,18 +185,6 @@ class ConvTranspose3d(Function):
         if len(self.parents) > 2 and self.parents[2] is not None:
             gb = grad.sum(axis=(0, 2, 3, 4))
         return gx, gw, gb
-
-
-def _triple(value: Any, name: str, op: str) -> tuple[int, int, int]:
-    """A 3-d op's int argument, given as an int, a 1-tuple or a 3-tuple (PyTorch takes each)."""
-    if isinstance(value, (tuple, list)) and len(value) == 1:
-        value = value[0]
-    if isinstance(value, int):
-        return value, value, value
-    if (isinstance(value, (tuple, list)) and len(value) == 3
-            and all(isinstance(v, int) for v in value)):
-        return int(value[0]), int(value[1]), int(value[2])
-    raise ValueError(f"{op}: {name} must be an int or a tuple of 3 ints, got {value!r}")
 
 
 def _conv_pads(padding: Any, kernel: tuple, stride: tuple, dilation: tuple) -> tuple:

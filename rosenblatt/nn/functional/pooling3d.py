@@ -20,19 +20,10 @@ from ...autograd.function import Function
 from ...tensor import Tensor
 from ._checks import check_floating
 from .adaptive_pooling import _adaptive_bounds
-from .conv import _as_batch_of_one, _unbatched
+from .conv import _as_batch_of_one, _triple, _unbatched
 from .pooling import _check_window, _described, _node_of, _window_counts
 
 _sliding_window_view = xp.lib.stride_tricks.sliding_window_view
-
-
-def _triple(value: Any, name: str, op: str) -> tuple[int, int, int]:
-    """An int, a 1-tuple or a 3-tuple of ints as (d, h, w), as PyTorch's 3-d pools take them."""
-    if isinstance(value, int):
-        return value, value, value
-    if isinstance(value, (tuple, list)) and len(value) in (1, 3) and all(isinstance(v, int) for v in value):
-        return tuple(value) * (3 // len(value))
-    raise ValueError(f"{op}: {name} must be an int or a tuple of three ints, got {value!r}")
 
 
 def _check_5d(op: str, x: Any) -> None:

@@ -81,10 +81,12 @@ class _ConvNd(Module):
         """Check ``input`` is ``(N, C, *spatial)`` or one unbatched ``(C, *spatial)`` sample
         (PyTorch takes both; the functional convs run the latter as a batch of one)."""
         n, c = self._dims, self.in_channels
-        if input.ndim not in (n + 1, n + 2) or input.shape[-n - 1] != c:
-            spatial = "L" if n == 1 else "H, W"
+        if (not isinstance(input, Tensor) or input.ndim not in (n + 1, n + 2)
+                or input.shape[-n - 1] != c):
+            spatial = "L" if n == 1 else ", ".join("DHW"[-n:])
+            got = f"shape {tuple(input.shape)}" if isinstance(input, Tensor) else type(input).__name__
             raise ValueError(f"{type(self).__name__}: expected input (N, {c}, {spatial}) or "
-                             f"unbatched ({c}, {spatial}), got shape {tuple(input.shape)}")
+                             f"unbatched ({c}, {spatial}), got {got}")
 
     def _padded(self, input: Tensor) -> tuple[Tensor, Any]:
         """The input padded by ``padding_mode`` and the padding left to the conv op."""

@@ -13,19 +13,6 @@ from ..functional.conv3d import conv3d, conv_transpose3d
 from .conv import _ConvNd, _ConvTransposeNd
 
 
-def _check_volume(layer: _ConvNd, input: Any) -> None:
-    """Raise unless ``input`` is ``(N, C, D, H, W)`` or one unbatched ``(C, D, H, W)`` sample.
-
-    Checked before ``padding_mode`` pads, whose own error would not name the layer.
-    (``_ConvNd._check_input`` would do, but its message names 2-d dims.)
-    """
-    c = layer.in_channels
-    if not isinstance(input, Tensor) or input.ndim not in (4, 5) or input.shape[-4] != c:
-        got = tuple(input.shape) if isinstance(input, Tensor) else type(input).__name__
-        raise ValueError(f"{type(layer).__name__}: expected input (N, {c}, D, H, W) or unbatched "
-                         f"({c}, D, H, W), got {got}")
-
-
 class Conv3d(_ConvNd):
     """3-d convolution (cross-correlation) over an (N, C, D, H, W) batch of volumes.
 
@@ -59,7 +46,7 @@ class Conv3d(_ConvNd):
     _dims = 3
 
     def forward(self, input: Tensor) -> Tensor:
-        _check_volume(self, input)
+        self._check_input(input)  # before padding_mode pads: that error would not name the layer
         x, padding = self._padded(input)
         return conv3d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
 
@@ -91,7 +78,7 @@ class ConvTranspose3d(_ConvTransposeNd):
     _dims = 3
 
     def forward(self, input: Tensor, output_size: Any = None) -> Tensor:
-        _check_volume(self, input)
+        self._check_input(input)
         return conv_transpose3d(input, self.weight, self.bias, self.stride, self.padding,
                                 self._output_padding(input, output_size), self.groups,
                                 self.dilation)
