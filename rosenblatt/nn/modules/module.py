@@ -365,13 +365,6 @@ class Module:
                 raise RuntimeError("state_dict post-hook must return None")
         return destination
 
-    def _own_state(self) -> dict:
-        """This module's parameters and persistent buffers by name (not its submodules')."""
-        own = {name: p for name, p in self._parameters.items() if p is not None}
-        own.update((name, b) for name, b in self._buffers.items()
-                   if b is not None and name not in self._non_persistent_buffers_set)
-        return own
-
     def load_state_dict(self, state_dict: Any, strict: bool = True,
                         assign: bool = False) -> _IncompatibleKeys:
         """Copy values from ``state_dict`` into this module's parameters and buffers, in place.
@@ -406,13 +399,7 @@ class Module:
             local_metadata = {} if metadata is None else metadata.get(prefix[:-1], {})
             for hook in module._load_state_dict_pre_hooks.values():
                 hook(module, local_state, prefix, local_metadata, True, missing, unexpected, errors)
-            module._check_own_keys(local_state, prefix, missing, unexpected, errors, pending)
-            by_child: dict[str, dict] = {}  # each child's keys, in one pass (not one per child)
-            for key, value in local_state.items():
-                if key.startswith(prefix):
-                    first, *rest = key[len(prefix):].split(".", 1)
-                    if rest:
-                        by_child.setdefault(first, {})[key] = value
+            by_child = module._match_keys(local_state, prefix, missing, unexpected, errors, pending)
             for name, child in module._modules.items():
                 if child is not None:
                     load(child, by_child.get(name, {}), prefix + name + ".")
@@ -439,11 +426,14 @@ class Module:
                 target.copy_(Tensor._wrap(array))
         return _IncompatibleKeys(missing, unexpected)
 
-    def _check_own_keys(self, state: dict, prefix: str, missing: list, unexpected: list,
-                        errors: list, pending: list) -> None:
-        """Match this module's parameters and buffers with ``state``'s keys under ``prefix``:
-        each found one of the right shape goes to ``pending``, to be copied once all matched."""
-        own = self._own_state()
+    def _match_keys(self, state: dict, prefix: str, missing: list, unexpected: list,
+                    errors: list, pending: list) -> dict[str, dict]:
+        """Match this module's parameters and persistent buffers with ``state``'s keys under
+        ``prefix``: each found one of the right shape goes to ``pending``, to be copied once all
+        matched.  Returns each child's keys (by child name), split off in the same pass."""
+        own = {name: p for name, p in self._parameters.items() if p is not None}
+        own.update((name, b) for name, b in self._buffers.items()
+                   if b is not None and name not in self._non_persistent_buffers_set)
         for name, target in own.items():
             key = prefix + name
             if key not in state:
@@ -456,12 +446,16 @@ class Module:
                               f"is {tuple(target.shape)}.")
                 continue
             pending.append((target, array))
-        for key in state:
+        by_child: dict[str, dict] = {}
+        for key, value in state.items():
             if key.startswith(prefix):
                 # PyTorch's rule: a dotted name must start with a child's, a plain one be ours
                 first, *rest = key[len(prefix):].split(".", 1)
                 if first not in (self._modules if rest else own):
                     unexpected.append(key)
+                elif rest:
+                    by_child.setdefault(first, {})[key] = value
+        return by_child
 
     # ------------------------------------------------------------------ behaviour
     def train(self, mode: bool = True) -> "Module":
