@@ -12,7 +12,7 @@ from rosenblatt.nn.functional.pooling import dropout3d
 from rosenblatt.nn.functional.pooling3d import (adaptive_avg_pool3d, adaptive_max_pool3d, avg_pool3d,
                                                 max_pool3d)
 from rosenblatt.nn.modules import pooling3d as modules
-from rosenblatt.nn.modules.dropout import Dropout3d
+from rosenblatt.nn.modules.pooling import Dropout3d
 
 OURS = {"max_pool3d": max_pool3d, "avg_pool3d": avg_pool3d,
         "adaptive_avg_pool3d": adaptive_avg_pool3d, "adaptive_max_pool3d": adaptive_max_pool3d}

@@ -12,7 +12,7 @@ from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .ctc_loss import CTCLoss
 from .distance import CosineSimilarity, PairwiseDistance
-from .dropout import Dropout, Dropout3d
+from .dropout import Dropout
 from .pooling3d import AdaptiveAvgPool3d, AdaptiveMaxPool3d, AvgPool3d, MaxPool3d
 from .embedding_bag import EmbeddingBag
 from .fold import Fold, Unfold
@@ -25,7 +25,7 @@ from .loss import (BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, CrossEntropy
 from .module import Module, RemovableHandle
 from .normalization import LayerNorm, RMSNorm
 from .pooling import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d,
-                      AvgPool1d, AvgPool2d, Dropout1d, Dropout2d, MaxPool1d, MaxPool2d)
+                      AvgPool1d, AvgPool2d, Dropout1d, Dropout2d, Dropout3d, MaxPool1d, MaxPool2d)
 from .padding import (CircularPad1d, CircularPad2d, ConstantPad1d, ConstantPad2d, ReflectionPad1d,
                       ReflectionPad2d, ReplicationPad1d, ReplicationPad2d, ZeroPad1d, ZeroPad2d)
 from .positional import LearnedPositionalEmbedding, RotaryEmbedding, SinusoidalPositionalEncoding

@@ -1,12 +1,10 @@
-"""Dropout, and Dropout3d (the 1-d and 2-d channel dropouts are with the pools)."""
+"""Dropout (the channel dropouts Dropout1d/2d/3d are with the pools)."""
 from __future__ import annotations
 
 from ...random import Generator
 from ...tensor import Tensor
 from ..functional.linear import dropout
-from ..functional.pooling import dropout3d
 from .module import Module
-from .pooling import _ChannelDropout
 
 
 class Dropout(Module):
@@ -38,19 +36,3 @@ class Dropout(Module):
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
 
-
-class Dropout3d(_ChannelDropout):
-    """Zero whole channels of an (N, C, D, H, W) batch or a (C, D, H, W) sample with
-    probability ``p`` in training, scaling the rest by ``1/(1-p)``; identity in eval mode.
-    Arguments as ``Dropout2d``.  Other ranks are taken as one unbatched sample, with
-    PyTorch's deprecation warning.
-
-    Example:
-        >>> import rosenblatt as rb
-        >>> from rosenblatt.nn.modules.dropout import Dropout3d
-        >>> Dropout3d(0.5)(rb.ones(2, 4, 3, 3, 3)).shape
-        (2, 4, 3, 3, 3)
-    """
-
-    def forward(self, input: Tensor) -> Tensor:
-        return dropout3d(input, self.p, self.training, self.inplace, generator=self.generator)

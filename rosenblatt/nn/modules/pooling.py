@@ -11,7 +11,8 @@ from ...random import Generator
 from ...tensor import Tensor
 from ..functional.adaptive_pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d,
                                            adaptive_max_pool2d)
-from ..functional.pooling import avg_pool1d, avg_pool2d, dropout1d, dropout2d, max_pool1d, max_pool2d
+from ..functional.pooling import (avg_pool1d, avg_pool2d, dropout1d, dropout2d, dropout3d, max_pool1d,
+                                  max_pool2d)
 from .module import Module
 
 
@@ -219,7 +220,7 @@ class AdaptiveMaxPool1d(_AdaptiveMaxPoolNd):
 
 
 class _ChannelDropout(Module):
-    """What Dropout1d and Dropout2d share (separate classes in PyTorch: neither is an instance
+    """What Dropout1d, Dropout2d and Dropout3d share (separate classes in PyTorch: neither is an instance
     of the other)."""
 
     def __init__(self, p: float = 0.5, inplace: bool = False, generator: Generator | None = None) -> None:
@@ -271,5 +272,21 @@ class Dropout1d(_ChannelDropout):
         return dropout1d(input, self.p, self.training, self.inplace, generator=self.generator)
 
 
+class Dropout3d(_ChannelDropout):
+    """Zero whole channels of an (N, C, D, H, W) batch or a (C, D, H, W) sample with
+    probability ``p`` in training, scaling the rest by ``1/(1-p)``; identity in eval mode.
+    Arguments as ``Dropout2d``.  Other ranks are taken as one unbatched sample, with
+    PyTorch's deprecation warning.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.Dropout3d(0.5)(rb.ones(2, 4, 3, 3, 3)).shape
+        (2, 4, 3, 3, 3)
+    """
+
+    def forward(self, input: Tensor) -> Tensor:
+        return dropout3d(input, self.p, self.training, self.inplace, generator=self.generator)
+
+
 __all__ = ["AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AvgPool1d",
-           "AvgPool2d", "Dropout1d", "Dropout2d", "MaxPool1d", "MaxPool2d"]
+           "AvgPool2d", "Dropout1d", "Dropout2d", "Dropout3d", "MaxPool1d", "MaxPool2d"]
