@@ -55,7 +55,7 @@ class Adadelta(Optimizer):
         rho, eps = group["rho"], group["eps"]
         std, delta = tmp.reshape(2, -1)
         square_avg, acc_delta = state["square_avg"], state["acc_delta"]
-        axpby(1 - rho, xp.multiply(g, g, out=std), rho, square_avg)
+        axpby(1 - rho, xp.square(g, out=std), rho, square_avg)
         xp.sqrt(xp.add(square_avg, eps, out=std), out=std)
         xp.sqrt(xp.add(acc_delta, eps, out=delta), out=delta)
         delta /= std

@@ -64,6 +64,6 @@ class Adagrad(Optimizer):
                 step: int, tmp: Any) -> None:
         total = state["sum"]
         clr = group["lr"] / (1 + (step - 1) * group["lr_decay"])
-        axpy(1.0, xp.multiply(g, g, out=tmp), total)
+        axpy(1.0, xp.square(g, out=tmp), total)
         std = xp.add(xp.sqrt(total, out=tmp), group["eps"], out=tmp)
         axpy(-clr, xp.divide(g, std, out=tmp), p)

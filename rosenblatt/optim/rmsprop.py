@@ -64,7 +64,7 @@ class RMSprop(Optimizer):
                 step: int, tmp: Any) -> None:
         lr, alpha, momentum = group["lr"], group["alpha"], group["momentum"]
         square_avg = state["square_avg"]
-        axpby(1 - alpha, xp.multiply(g, g, out=tmp), alpha, square_avg)
+        axpby(1 - alpha, xp.square(g, out=tmp), alpha, square_avg)
         if group["centered"]:
             grad_avg = state["grad_avg"]
             axpby(1 - alpha, g, alpha, grad_avg)  # PyTorch's lerp_, up to rounding
