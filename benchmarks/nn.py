@@ -54,6 +54,35 @@ def mlp_epoch() -> dict[str, Callable[[], Any]]:
             "torch": lambda: _epoch(torch, tmodel, topt, tx, ty)}
 
 
+def _mlp_gemms(x: Any, weights: list, grads: list) -> None:
+    # The eight products of one MLP step, in the layouts both libraries' Linear uses:
+    # forward h W^T, backward g^T h (weight gradient) and g W (input gradient, not the first layer's).
+    h = [x]
+    for w in weights:
+        h.append(h[-1] @ w.T)
+    for i, (w, g) in enumerate(zip(weights, grads)):
+        g.T @ h[i]
+        if i:
+            g @ w
+
+
+@workload("MLP step's 8 GEMMs alone (784-512-256-10, batch 128): NumPy's BLAS against torch's",
+          target=Target.ratio_at_most(1.0))
+def mlp_gemms() -> dict[str, Callable[[], Any]]:
+    # The premise of the MLP target: a NumPy framework can be as fast as PyTorch only where
+    # NumPy's BLAS is as fast as PyTorch's at the network's shapes; this row shows whether it is
+    # on the machine at hand (the "rosenblatt" side is the bare NumPy products Linear runs).
+    rng = numpy.random.default_rng(0)
+    sizes = (784, 512, 256, 10)
+    x = rng.random((BATCH, sizes[0]), dtype=numpy.float32)
+    weights = [rng.standard_normal((n, m), dtype=numpy.float32) for m, n in zip(sizes, sizes[1:])]
+    grads = [rng.standard_normal((BATCH, n), dtype=numpy.float32) for n in sizes[1:]]
+    tx, tweights, tgrads = torch.from_numpy(x), [torch.from_numpy(w) for w in weights], \
+        [torch.from_numpy(g) for g in grads]
+    return {"rosenblatt": lambda: _mlp_gemms(x, weights, grads),
+            "torch": lambda: _mlp_gemms(tx, tweights, tgrads)}
+
+
 def _hundred_parameters(lib: Any) -> list:
     # A realistic mix: 50 weight matrices and 50 bias vectors of a mid-sized network.
     rng = numpy.random.default_rng(1)
