@@ -69,16 +69,16 @@ def _mlp_gemms(x: Any, weights: list, grads: list) -> None:
 @workload("MLP step's 8 GEMMs alone (784-512-256-10, batch 128): NumPy's BLAS against torch's",
           target=Target.ratio_at_most(1.0))
 def mlp_gemms() -> dict[str, Callable[[], Any]]:
-    # The premise of the MLP target: a NumPy framework can be as fast as PyTorch only where
-    # NumPy's BLAS is as fast as PyTorch's at the network's shapes; this row shows whether it is
-    # on the machine at hand (the "rosenblatt" side is the bare NumPy products Linear runs).
+    # The premise of the MLP target: NumPy's BLAS as fast as PyTorch's at the network's shapes.
+    # This row shows whether it holds on the machine at hand (the "rosenblatt" side is the bare
+    # NumPy products Linear runs).
     rng = numpy.random.default_rng(0)
     sizes = (784, 512, 256, 10)
     x = rng.random((BATCH, sizes[0]), dtype=numpy.float32)
     weights = [rng.standard_normal((n, m), dtype=numpy.float32) for m, n in zip(sizes, sizes[1:])]
     grads = [rng.standard_normal((BATCH, n), dtype=numpy.float32) for n in sizes[1:]]
-    tx, tweights, tgrads = torch.from_numpy(x), [torch.from_numpy(w) for w in weights], \
-        [torch.from_numpy(g) for g in grads]
+    tx, *tensors = (torch.from_numpy(a) for a in [x] + weights + grads)
+    tweights, tgrads = tensors[:len(weights)], tensors[len(weights):]
     return {"rosenblatt": lambda: _mlp_gemms(x, weights, grads),
             "torch": lambda: _mlp_gemms(tx, tweights, tgrads)}
 
