@@ -83,6 +83,56 @@ def mlp_gemms() -> dict[str, Callable[[], Any]]:
             "torch": lambda: _mlp_gemms(tx, tweights, tgrads)}
 
 
+def numpy_mlp_epoch(layers: list, velocities: list, x: numpy.ndarray, y: numpy.ndarray) -> None:
+    """The MLP epoch written by hand on ndarrays, no framework: what NumPy alone reaches.
+
+    ``layers``: ``[(W, b), ...]`` as ``Linear`` holds them, updated in place by SGD with momentum
+    0.9 and lr 0.01 (``velocities``: zeros at the start, as PyTorch's first step takes ``v = g``).
+    Forward ``h W^T + b`` and ReLU, mean cross-entropy, backward by the chain rule.
+    """
+    last = len(layers) - 1
+    for i in range(0, len(x), BATCH):
+        xb, yb = x[i:i + BATCH], y[i:i + BATCH]
+        hs = [xb]
+        for j, (w, b) in enumerate(layers):
+            z = hs[-1] @ w.T
+            z += b
+            hs.append(numpy.maximum(z, 0, out=z) if j < last else z)
+        g = hs.pop()  # logits -> dL/dlogits = (softmax - one_hot) / batch
+        g -= g.max(axis=1, keepdims=True)
+        numpy.exp(g, out=g)
+        g /= g.sum(axis=1, keepdims=True)
+        g[numpy.arange(len(yb)), yb] -= 1.0
+        g *= numpy.float32(1.0 / len(yb))
+        for j in range(last, -1, -1):
+            (w, b), h = layers[j], hs[j]
+            grads = (g.T @ h, g.sum(axis=0))
+            if j:
+                g = g @ w
+                g *= h > 0
+            for p, v, dp in zip((w, b), velocities[j], grads):
+                v *= numpy.float32(0.9)
+                v += dp
+                p -= numpy.float32(0.01) * v
+
+
+@workload("MLP training as above, written by hand in NumPy (no framework): NumPy alone against torch",
+          target=Target.ratio_at_most(0.9))
+def mlp_epoch_by_hand() -> dict[str, Callable[[], Any]]:
+    # Issue #3 set the MLP target from this reference ("a hand-written NumPy version measured
+    # 0.87x here"): this row shows where NumPy alone stands on the machine at hand, the floor of
+    # the MLP row above.  The "rosenblatt" side is plain NumPy.
+    x, y = _mnist_shaped()
+    tmodel = _torch_mlp()
+    topt = torch.optim.SGD(tmodel.parameters(), lr=0.01, momentum=0.9)
+    weights = [p.detach().numpy().copy() for p in tmodel.parameters()]
+    layers = list(zip(weights[::2], weights[1::2]))
+    velocities = [(numpy.zeros_like(w), numpy.zeros_like(b)) for w, b in layers]
+    tx, ty = torch.from_numpy(x), torch.from_numpy(y)
+    return {"rosenblatt": lambda: numpy_mlp_epoch(layers, velocities, x, y),
+            "torch": lambda: _epoch(torch, tmodel, topt, tx, ty)}
+
+
 def _hundred_parameters(lib: Any) -> list:
     # A realistic mix: 50 weight matrices and 50 bias vectors of a mid-sized network.
     rng = numpy.random.default_rng(1)

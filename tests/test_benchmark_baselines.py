@@ -1,0 +1,29 @@
+"""The hand-written baselines of make bench compute what the rows they stand beside compute."""
+from __future__ import annotations
+
+import numpy
+import torch
+
+from benchmarks.nn import BATCH, _mnist_shaped, _torch_mlp, numpy_mlp_epoch
+
+
+def test_mlp_written_by_hand_in_numpy_trains_as_torch_does():
+    # Three steps of the make bench MLP epoch: the by-hand NumPy row times the same training.
+    x, y = (a[:3 * BATCH] for a in _mnist_shaped())
+    tmodel = _torch_mlp()
+    weights = [p.detach().numpy().copy() for p in tmodel.parameters()]
+    initial = [w.copy() for w in weights]
+    layers = list(zip(weights[::2], weights[1::2]))
+    velocities = [(numpy.zeros_like(w), numpy.zeros_like(b)) for w, b in layers]
+    numpy_mlp_epoch(layers, velocities, x, y)
+    opt = torch.optim.SGD(tmodel.parameters(), lr=0.01, momentum=0.9)
+    for i in range(0, len(x), BATCH):
+        loss = torch.nn.functional.cross_entropy(tmodel(torch.from_numpy(x[i:i + BATCH])),
+                                                 torch.from_numpy(y[i:i + BATCH]))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    for mine, theirs in zip(weights, tmodel.parameters()):
+        assert mine.dtype == numpy.float32
+        numpy.testing.assert_allclose(mine, theirs.detach().numpy(), rtol=1e-5, atol=1e-6)
+    assert all(not numpy.array_equal(w, w0) for w, w0 in zip(weights, initial))  # it trained
