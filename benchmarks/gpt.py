@@ -135,6 +135,66 @@ def gpt_step_peak_memory() -> dict[str, Callable[[], float]]:
     return {name: peak_bytes_in_child("benchmarks.gpt:gpt_step", name) for name in ("rosenblatt", "torch")}
 
 
+def gpt_step_arithmetic(batch: int = BATCH) -> Callable[[], None]:
+    """The baby GPT step's GEMMs, GELUs and LayerNorms at ``batch``, nothing else.
+
+    The GEMMs as plain NumPy products with OpenBLAS's threads: per block the four linears'
+    forward ``x W^T`` and backward ``g^T x``, ``g W`` on all rows, attention's two batched
+    products per head and their four backward ones; the tied head's three.  Then the four
+    GELUs and nine LayerNorms (forward and backward through rosenblatt's functional ops),
+    each half of the rows in one of two threads with one BLAS thread, as ``nn.DataParallel``
+    runs them.  Random arrays: the timing, not the values, is the point.
+    """
+    from rosenblatt._backend import blas_threads
+    from rosenblatt._threads import in_threads
+
+    c = GPTConfig()
+    rows, width, heads = batch * c.block_size, c.n_embd, c.n_head
+    rng = numpy.random.default_rng(0)
+
+    def normal(*shape: int) -> numpy.ndarray:
+        return rng.standard_normal(shape).astype(numpy.float32)
+
+    linears = [(normal(rows, n_in), normal(n_out, n_in), normal(rows, n_out))
+               for n_in, n_out in ((width, 3 * width), (width, width), (width, 4 * width), (4 * width, width))]
+    lm_head = (normal(rows, width), normal(c.vocab_size, width), normal(rows, c.vocab_size))
+    per_head = (batch * heads, c.block_size, width // heads)
+    q, k, v, dy = (normal(*per_head) for _ in range(4))
+    p = normal(batch * heads, c.block_size, c.block_size)
+    halves = [(normal(rows // 2, 4 * width), normal(rows // 2, 4 * width), normal(rows // 2, width),
+               normal(width), normal(rows // 2, width)) for _ in range(2)]
+
+    def elementwise(h: numpy.ndarray, dh: numpy.ndarray, x: numpy.ndarray, w: numpy.ndarray,
+                    dx: numpy.ndarray) -> None:
+        for _ in range(c.n_layer):
+            rb.nn.functional.gelu(rb.Tensor(h, requires_grad=True)).backward(rb.Tensor(dh))
+        for _ in range(2 * c.n_layer + 1):
+            out = rb.nn.functional.layer_norm(rb.Tensor(x, requires_grad=True), (width,),
+                                              rb.Tensor(w, requires_grad=True))
+            out.backward(rb.Tensor(dx))
+
+    def run() -> None:
+        for _ in range(c.n_layer):
+            for x, w, g in linears:
+                x @ w.T, g.T @ x, g @ w
+            q @ k.transpose(0, 2, 1), p @ v  # forward; then dp, dv, dq, dk
+            dy @ v.transpose(0, 2, 1), p.transpose(0, 2, 1) @ dy, p @ k, p.transpose(0, 2, 1) @ q
+        x, w, g = lm_head
+        x @ w.T, g.T @ x, g @ w
+        with blas_threads(1):
+            in_threads(elementwise, halves)
+
+    return run
+
+
+@workload("GPT step as above, its GEMMs, GELUs and LayerNorms alone (plain NumPy and our kernels)",
+          target=Target.ratio_at_most(1.1))
+def gpt_step_floor() -> dict[str, Callable[[], Any]]:
+    # The floor of the GPT-step row on the machine at hand, against torch's whole step: what is
+    # left of the target once these parts have run is all the rest may take.
+    return {"rosenblatt": gpt_step_arithmetic(), "torch": gpt_step_pair()["torch"]}
+
+
 @workload("causal_sdpa_fwd_bwd_32x4x64x32", target=Target.ratio_at_most(1.1))
 def causal_sdpa() -> dict[str, Callable[[], Any]]:
     rng = numpy.random.default_rng(0)

@@ -1,10 +1,12 @@
-"""The hand-written baselines of make bench compute what the rows they stand beside compute."""
+"""The hand-written baselines and floors of make bench compute what they claim to."""
 from __future__ import annotations
 
 import numpy
 import torch
 
+from benchmarks.gpt import gpt_step_arithmetic
 from benchmarks.nn import BATCH, _mnist_shaped, _torch_mlp, numpy_mlp_epoch
+from benchmarks.rnn import lstm_arithmetic
 
 
 def test_mlp_written_by_hand_in_numpy_trains_as_torch_does():
@@ -27,3 +29,13 @@ def test_mlp_written_by_hand_in_numpy_trains_as_torch_does():
         assert mine.dtype == numpy.float32
         numpy.testing.assert_allclose(mine, theirs.detach().numpy(), rtol=1e-5, atol=1e-6)
     assert all(not numpy.array_equal(w, w0) for w, w0 in zip(weights, initial))  # it trained
+
+
+def test_floor_kernels_run_without_overflow():
+    # The LSTM and GPT floor rows time NumPy work on random arrays: values that overflowed to
+    # inf or NaN would time something else (and warn on every call).
+    with numpy.errstate(over="raise", invalid="raise", divide="raise"):
+        lstm = lstm_arithmetic()  # all 64 steps: the backward's state grows or shrinks over them
+        lstm()
+        lstm()
+        gpt_step_arithmetic(batch=2)()
