@@ -83,6 +83,13 @@ def mlp_gemms() -> dict[str, Callable[[], Any]]:
             "torch": lambda: _mlp_gemms(tx, tweights, tgrads)}
 
 
+def numpy_mlp_state(tmodel: Any) -> tuple[list, list]:
+    """``layers`` (copies of ``tmodel``'s ``(W, b)`` pairs) and zero ``velocities`` for ``numpy_mlp_epoch``."""
+    weights = [p.detach().numpy().copy() for p in tmodel.parameters()]
+    layers = list(zip(weights[::2], weights[1::2]))
+    return layers, [(numpy.zeros_like(w), numpy.zeros_like(b)) for w, b in layers]
+
+
 def numpy_mlp_epoch(layers: list, velocities: list, x: numpy.ndarray, y: numpy.ndarray) -> None:
     """The MLP epoch written by hand on ndarrays, no framework: what NumPy alone reaches.
 
@@ -125,9 +132,7 @@ def mlp_epoch_by_hand() -> dict[str, Callable[[], Any]]:
     x, y = _mnist_shaped()
     tmodel = _torch_mlp()
     topt = torch.optim.SGD(tmodel.parameters(), lr=0.01, momentum=0.9)
-    weights = [p.detach().numpy().copy() for p in tmodel.parameters()]
-    layers = list(zip(weights[::2], weights[1::2]))
-    velocities = [(numpy.zeros_like(w), numpy.zeros_like(b)) for w, b in layers]
+    layers, velocities = numpy_mlp_state(tmodel)
     tx, ty = torch.from_numpy(x), torch.from_numpy(y)
     return {"rosenblatt": lambda: numpy_mlp_epoch(layers, velocities, x, y),
             "torch": lambda: _epoch(torch, tmodel, topt, tx, ty)}

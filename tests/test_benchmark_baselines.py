@@ -5,7 +5,7 @@ import numpy
 import torch
 
 from benchmarks.gpt import gpt_step_arithmetic
-from benchmarks.nn import BATCH, _mnist_shaped, _torch_mlp, numpy_mlp_epoch
+from benchmarks.nn import BATCH, _mnist_shaped, _torch_mlp, numpy_mlp_epoch, numpy_mlp_state
 from benchmarks.rnn import lstm_arithmetic
 
 
@@ -13,10 +13,9 @@ def test_mlp_written_by_hand_in_numpy_trains_as_torch_does():
     # Three steps of the make bench MLP epoch: the by-hand NumPy row times the same training.
     x, y = (a[:3 * BATCH] for a in _mnist_shaped())
     tmodel = _torch_mlp()
-    weights = [p.detach().numpy().copy() for p in tmodel.parameters()]
+    layers, velocities = numpy_mlp_state(tmodel)
+    weights = [a for pair in layers for a in pair]  # W1, b1, W2, ...: tmodel.parameters()'s order
     initial = [w.copy() for w in weights]
-    layers = list(zip(weights[::2], weights[1::2]))
-    velocities = [(numpy.zeros_like(w), numpy.zeros_like(b)) for w, b in layers]
     numpy_mlp_epoch(layers, velocities, x, y)
     opt = torch.optim.SGD(tmodel.parameters(), lr=0.01, momentum=0.9)
     for i in range(0, len(x), BATCH):
