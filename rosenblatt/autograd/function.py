@@ -90,6 +90,7 @@ def _applier(cls: type) -> Any:
 
     # Read once, here: a subclass sets them in its class body.
     checks_saved, saves_inputs, saves_output = cls._checks_saved, bool(cls.saves_inputs), cls.saves_output
+    forward = cls.forward  # called unbound: no method lookup per call (~1% of an 8x8 op)
 
     def apply(x: Any = _ABSENT, y: Any = _ABSENT, /, *more: Any, **options: Any) -> "Tensor":
         # One or two tensors and no options, nearly every call: the arrays go to forward
@@ -101,23 +102,23 @@ def _applier(cls: type) -> Any:
             if y is _ABSENT:
                 if isinstance(x, Tensor) and not options:
                     inputs = (x,)
-                    out = fn.forward(x.data)
+                    out = forward(fn, x.data)
                     needs_grad = x.requires_grad
                     parents = (x._node or x,)  # only read when x requires grad
                 else:
                     inputs = () if x is _ABSENT else (x,)
                     arrays, parents, needs_grad = _unpack(inputs, cls)
-                    out = fn.forward(*arrays, **options)
+                    out = forward(fn, *arrays, **options)
             elif not more and not options and isinstance(x, Tensor) and isinstance(y, Tensor):
                 inputs = (x, y)
-                out = fn.forward(x.data, y.data)
+                out = forward(fn, x.data, y.data)
                 needs_grad = x.requires_grad or y.requires_grad
                 parents = ((x._node or x) if x.requires_grad else None,  # a leaf is its own node
                            (y._node or y) if y.requires_grad else None)
             else:
                 inputs = (x, y) + more
                 arrays, parents, needs_grad = _unpack(inputs, cls)
-                out = fn.forward(*arrays, **options)
+                out = forward(fn, *arrays, **options)
         except ValueError as error:
             if "broadcast" not in str(error):
                 raise
