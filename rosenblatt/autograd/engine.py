@@ -17,6 +17,8 @@ from .._backend import xp
 from .function import Function, IndexedGrad
 from .grad_mode import _state, written_since
 
+_ndarray = xp.ndarray
+
 _RELEASED = (
     "Trying to backward through the graph a second time (or to read saved values after "
     "they were freed). Saved arrays are released after backward; pass retain_graph=True "
@@ -210,8 +212,15 @@ def propagate(roots: list, retain_graph: bool, capture: dict | None = None) -> N
             if ig is None:  # a backward that skipped an input that turns out to need it
                 ig = xp.zeros(parent._shape if isinstance(parent, Function) else parent.shape, dtype=g.dtype)
             if parent in partial:
-                shape = parent._shape if isinstance(parent, Function) else parent.data.shape
-                ig = _add(partial.pop(parent), ig, shape, mine)
+                total = partial.pop(parent)
+                # The common case inline: a sum this pass made, and a gradient of its shape and dtype.
+                if (id(total) in mine and type(total) is _ndarray is type(ig)
+                        and total.shape == ig.shape and total.dtype is ig.dtype):
+                    total += ig
+                    ig = total
+                else:
+                    shape = parent._shape if isinstance(parent, Function) else parent.data.shape
+                    ig = _add(total, ig, shape, mine)
             left = consumers[parent] - 1
             if left:  # more gradients to come
                 partial[parent] = ig
