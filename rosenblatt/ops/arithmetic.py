@@ -18,8 +18,8 @@ _ndarray = xp.ndarray
 
 
 # Add, Sub and Mul test for two arrays of one dtype inline (NumPy's result dtype is PyTorch's
-# there) before calling _torch_dtype: the call alone cost ~1,000 of the 11,800 instructions
-# an 8x8 op took.
+# there) before calling _torch_dtype: an 8x8 op took ~550 instructions more (of ~11,800) when
+# every call went through it.
 
 
 class Add(Function):
@@ -45,7 +45,9 @@ class Sub(Function):
         # cost ~1% of the per-op instructions of the float32 chain
         try:
             out = x - y
-            return out if type(x) is _ndarray is type(y) and x.dtype is y.dtype else _torch_dtype(out, x, y, "sub")
+            if type(x) is _ndarray is type(y) and x.dtype is y.dtype:
+                return out
+            return _torch_dtype(out, x, y, "sub")
         except OverflowError as error:  # a Python int outside an integer dtype: PyTorch wraps it
             return self.forward(*_wrapped_int(x, y, error))
         except TypeError:  # NumPy's error for two bool arrays
