@@ -28,7 +28,9 @@ class Add(Function):
     def forward(self, x, y):
         try:
             out = x + y
-            return out if type(x) is _ndarray is type(y) and x.dtype is y.dtype else _torch_dtype(out, x, y)
+            if type(x) is _ndarray is type(y) and x.dtype is y.dtype:
+                return out
+            return _torch_dtype(out, x, y)
         except OverflowError as error:  # a Python int outside an integer dtype: PyTorch wraps it
             return self.forward(*_wrapped_int(x, y, error))
 
@@ -65,7 +67,9 @@ class Mul(Function):
         self.x, self.y = x, y
         try:
             out = x * y
-            return out if type(x) is _ndarray is type(y) and x.dtype is y.dtype else _torch_dtype(out, x, y)
+            if type(x) is _ndarray is type(y) and x.dtype is y.dtype:
+                return out
+            return _torch_dtype(out, x, y)
         except OverflowError as error:  # a Python int outside an integer dtype: PyTorch wraps it
             return self.forward(*_wrapped_int(x, y, error))
 
