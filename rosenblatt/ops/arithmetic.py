@@ -42,14 +42,12 @@ class Sub(Function):
     saves_arrays = False
 
     def forward(self, x, y):
-        # Bool operands raise PyTorch's error in _torch_dtype's slow path or below, except a
-        # Python bool with a non-bool tensor (x - True), which computes: testing for it here
-        # cost ~1% of the per-op instructions of the float32 chain
         try:
             out = x - y
             if type(x) is _ndarray is type(y) and x.dtype is y.dtype:
-                return out
-            return _torch_dtype(out, x, y, "sub")
+                return out  # two bool arrays raised TypeError above
+            _no_bool_subtraction(x, y)  # a bool array or a Python bool with anything (x - True)
+            return _torch_dtype(out, x, y)
         except OverflowError as error:  # a Python int outside an integer dtype: PyTorch wraps it
             return self.forward(*_wrapped_int(x, y, error))
         except TypeError:  # NumPy's error for two bool arrays
@@ -95,7 +93,7 @@ class Div(Function):
 
 def _no_bool_subtraction(x: Any, y: Any) -> None:
     """PyTorch's errors for a subtraction with a bool operand (a Python bool counts)."""
-    bools = sum(_arr_or_number_dtype(a).kind == "b" for a in (x, y))
+    bools = _is_bool(x) + _is_bool(y)
     if bools == 2:
         raise RuntimeError("sub(): subtraction, the `-` operator, with two bool tensors is not supported; "
                            "use the `^` operator or logical_xor() instead")
@@ -105,8 +103,9 @@ def _no_bool_subtraction(x: Any, y: Any) -> None:
                            "first (mask.float())")
 
 
-def _arr_or_number_dtype(a: Any) -> Any:
-    return a.dtype if isinstance(a, _ndarray) else _number_dtype(a)
+def _is_bool(a: Any) -> bool:
+    """True for a bool array or NumPy bool, and for a Python bool."""
+    return a.dtype.kind == "b" if hasattr(a, "dtype") else type(a) is bool
 
 
 class Neg(Function):
@@ -405,8 +404,7 @@ def _split_ties(grad, x_loses, y_loses, ties):
 
 def _torch_dtype(out: Any, x: Any, y: Any, op: str | None = None) -> Any:
     """``out``, NumPy's result of an op on ``x`` and ``y``, in PyTorch's result dtype for them
-    (float32 for the division, ``op`` "div", of integers); for ``op`` "sub", PyTorch's error if
-    either is a bool array."""
+    (float32 for the division, ``op`` "div", of integers)."""
     # The hot path: two arrays of one dtype, or an array and a Python number (no dtype) that
     # NumPy left in the array's dtype; NumPy's dtype is PyTorch's there.  Checked by
     # identity: the full rule costs 0.5 us of a 1.4 us 8x8 add.
@@ -417,8 +415,6 @@ def _torch_dtype(out: Any, x: Any, y: Any, op: str | None = None) -> Any:
     dtype = result_type(x, y)
     if op == "div" and dtype.kind not in "fc":
         dtype = default_float
-    elif op == "sub":  # operands of one dtype got past NumPy, which refuses bool - bool
-        _no_bool_subtraction(x, y)
     return _in_dtype(out, dtype)
 
 

@@ -528,3 +528,13 @@ def test_bitwise_functions_are_exported_as_functions_and_methods():
         assert getattr(rb, name)(t, 6).tolist() == getattr(torch, name)(tt, 6).tolist()
         assert getattr(t, name)(1).tolist() == getattr(tt, name)(1).tolist()
     assert rb.bitwise_not(t).tolist() == torch.bitwise_not(tt).tolist() == [-6, -4]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int64", "uint8"])
+@pytest.mark.parametrize("op", [lambda m, x: x - True, lambda m, x: False - x, lambda m, x: m.sub(x, True)])
+def test_subtracting_a_python_bool_raises_as_torch(dtype, op):
+    # PyTorch refuses a Python bool in a subtraction with a tensor of any dtype
+    with pytest.raises(RuntimeError, match="bool"):
+        op(torch, torch.tensor([1, 2], dtype=getattr(torch, dtype)))
+    with pytest.raises(RuntimeError, match=r"sub\(\): .*with a bool tensor"):
+        op(rb, rb.tensor([1, 2], dtype=getattr(rb, dtype)))
