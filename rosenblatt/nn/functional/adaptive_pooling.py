@@ -12,12 +12,7 @@ from ...tensor import Tensor
 from ._checks import check_floating
 from .conv import _as_batch_of_one, _height_one, _single, _unbatched
 from .pooling import _check_3d_nonempty, _check_4d, _node_of
-from .sampling import separable_map
-
-
-def _adaptive_bounds(n: int, out: int) -> tuple[Any, Any]:
-    i = xp.arange(out)
-    return (i * n) // out, -((-(i + 1) * n) // out)  # floor(i n / o), ceil((i + 1) n / o)
+from .sampling import adaptive_bounds, average_matrix, separable_map
 
 
 def _adaptive_size(op: str, x: Tensor, output_size: Any, nonzero_from: int = 2) -> tuple[int, int]:
@@ -51,20 +46,14 @@ def adaptive_avg_pool2d(input: Tensor, output_size: int | tuple[int | None, int 
     if _unbatched(input, 2):
         return _as_batch_of_one(adaptive_avg_pool2d, input, output_size)
     size = _adaptive_size("adaptive_avg_pool2d", input, output_size)
-    mats = []
-    for n, o in zip(input.shape[2:], size):
-        start, end = _adaptive_bounds(n, o)
-        cells = xp.arange(n)
-        inside = (cells >= start[:, None]) & (cells < end[:, None])
-        mats.append(inside / (end - start)[:, None])
-    return separable_map(input, *mats)
+    return separable_map(input, *(average_matrix(n, o) for n, o in zip(input.shape[2:], size)))
 
 
 def _adaptive_argmax(x: Any, size: tuple, last_nan: bool = False) -> tuple[Any, Any]:
     """Max of each adaptive window and its flat ``h * W + w`` index: the first maximum, or
     with ``last_nan`` the window's last NaN where it has one."""
     n, c, h, w = x.shape
-    (h0, h1), (w0, w1) = _adaptive_bounds(h, size[0]), _adaptive_bounds(w, size[1])
+    (h0, h1), (w0, w1) = adaptive_bounds(h, size[0]), adaptive_bounds(w, size[1])
     out = xp.empty((n, c) + size, dtype=x.dtype)
     idx = xp.empty((n, c) + size, dtype=xp.int64)
     for i in range(size[0]):

@@ -19,9 +19,9 @@ from ..._backend import xp
 from ...autograd.function import Function
 from ...tensor import Tensor
 from ._checks import check_floating
-from .adaptive_pooling import _adaptive_bounds
 from .conv import _as_batch_of_one, _triple, _unbatched
 from .pooling import _check_window, _described, _node_of, _window_counts
+from .sampling import adaptive_bounds
 
 _sliding_window_view = xp.lib.stride_tricks.sliding_window_view
 
@@ -278,7 +278,7 @@ def _adaptive_size(op: str, x: Tensor, output_size: Any) -> tuple[int, int, int]
 
 def _averaging_matrix(n: int, out: int, dtype: Any) -> Any:
     """(out, n): row i averages the cells ``[floor(i n / out), ceil((i + 1) n / out))``."""
-    start, end = _adaptive_bounds(n, out)
+    start, end = adaptive_bounds(n, out)
     cells = xp.arange(n)
     inside = (cells >= start[:, None]) & (cells < end[:, None])
     return (inside / (end - start)[:, None]).astype(dtype)
@@ -327,7 +327,7 @@ class AdaptiveMaxPool3d(_WindowMax):
     def forward(self, x, size=(1, 1, 1)):
         reads = []  # (o, m) input positions of each window along an axis, the last one repeated
         for n, o in zip(x.shape[2:], size):
-            start, end = _adaptive_bounds(n, o)
+            start, end = adaptive_bounds(n, o)
             widest = int((end - start).max()) if o else 1
             reads.append(xp.minimum(start[:, None] + xp.arange(widest), end[:, None] - 1))
         rd, rh, rw = reads
