@@ -17,7 +17,8 @@ from ._backend import (float16, float32, float64, int8, int16, int32, int64, kee
                        uint8)
 from .tensor import Tensor
 from . import autograd
-from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from ._device import device
 from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like,
                        linspace, logspace, normal, ones, ones_like, rand, rand_like, randint,
                        randint_like, randn, randn_like, randperm, tensor, zeros, zeros_like)
@@ -45,8 +46,23 @@ divide = true_divide = div
 multiply = mul
 subtract = sub
 
+
+def is_tensor(obj: object) -> bool:
+    """Whether ``obj`` is a rosenblatt Tensor."""
+    return isinstance(obj, Tensor)
+
+
+def numel(input: Tensor) -> int:
+    """The number of elements of ``input``."""
+    return input.numel()
+
+
+def get_default_dtype() -> object:
+    """float32: the dtype of tensors made from Python floats (fixed in this release)."""
+    return float32
+
 # Subpackages load on first use, so `import rosenblatt` stays close to NumPy's own import time.
-_SUBMODULES = {"nn", "optim", "data", "datasets", "models", "recipes", "ops", "linalg"}
+_SUBMODULES = {"nn", "optim", "data", "datasets", "models", "recipes", "ops", "linalg", "cuda"}
 
 
 def __getattr__(name: str):

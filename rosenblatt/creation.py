@@ -11,6 +11,7 @@ import operator
 from typing import Any
 
 from ._backend import default_float, xp
+from ._device import check_device
 from .autograd.function import as_array
 from .ops._dims import size_arg
 from .ops.arithmetic import _number_in, _promote, result_type
@@ -32,7 +33,7 @@ def _float(dtype: Any) -> Any:
     return dtype
 
 
-def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, *, device: Any = None) -> Tensor:
     """A new tensor holding a copy of ``data`` (a number, nested list, array or tensor).
 
     Example:
@@ -40,6 +41,7 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
         >>> rb.tensor([[1.0, 2.0], [3.0, 4.0]]).shape
         (2, 2)
     """
+    check_device("tensor()", device)
     array = xp.array(_as_array(data, dtype, "tensor"), copy=True)
     if dtype is not None:
         array = array.astype(dtype, copy=False)
@@ -110,8 +112,9 @@ def _add_element_dtypes(data: list | tuple, dtypes: set, op: str) -> None:
                 dtypes.add(as_array(element, op).dtype)
 
 
-def as_tensor(data: Any, dtype: Any = None) -> Tensor:
+def as_tensor(data: Any, dtype: Any = None, *, device: Any = None) -> Tensor:
     """``data`` as a tensor, sharing memory when it already is an array or tensor of ``dtype``."""
+    check_device("as_tensor()", device)
     if isinstance(data, Tensor) and (dtype is None or data.dtype == xp.dtype(dtype)):
         return data
     array = _as_array(data, dtype, "as_tensor")
@@ -125,20 +128,25 @@ def from_numpy(array: Any) -> Tensor:
     return Tensor._wrap(array)
 
 
-def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+    check_device("zeros()", device)
     return _make(xp.zeros(size_arg(size, "zeros"), dtype=dtype or default_float), requires_grad)
 
 
-def ones(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def ones(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+    check_device("ones()", device)
     return _make(xp.ones(size_arg(size, "ones"), dtype=dtype or default_float), requires_grad)
 
 
-def empty(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def empty(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+    check_device("empty()", device)
     return _make(xp.empty(size_arg(size, "empty"), dtype=dtype or default_float), requires_grad)
 
 
-def full(size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def full(size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False, *,
+         device: Any = None) -> Tensor:
     """A tensor of ``size`` filled with ``fill_value``; dtype follows the value (float -> float32)."""
+    check_device("full()", device)
     if isinstance(fill_value, Tensor):  # a 0-d tensor counts as its number, as in PyTorch
         fill_value = fill_value.item()
     if dtype is None:  # NumPy's numbers count as Python ones (float64 -> float32), as in PyTorch
@@ -151,28 +159,37 @@ def _like(input: Tensor, dtype: Any) -> tuple[tuple, Any]:
     return tuple(input.shape), input.dtype if dtype is None else xp.dtype(dtype)
 
 
-def zeros_like(input: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def zeros_like(input: Tensor, dtype: Any = None, requires_grad: bool = False, *,
+               device: Any = None) -> Tensor:
+    check_device("zeros_like()", device)
     shape, dtype = _like(input, dtype)
     return _make(xp.zeros(shape, dtype=dtype), requires_grad)
 
 
-def ones_like(input: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def ones_like(input: Tensor, dtype: Any = None, requires_grad: bool = False, *, device: Any = None) -> Tensor:
+    check_device("ones_like()", device)
     shape, dtype = _like(input, dtype)
     return _make(xp.ones(shape, dtype=dtype), requires_grad)
 
 
-def empty_like(input: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def empty_like(input: Tensor, dtype: Any = None, requires_grad: bool = False, *,
+               device: Any = None) -> Tensor:
+    check_device("empty_like()", device)
     shape, dtype = _like(input, dtype)
     return _make(xp.empty(shape, dtype=dtype), requires_grad)
 
 
-def full_like(input: Tensor, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def full_like(input: Tensor, fill_value: Any, dtype: Any = None, requires_grad: bool = False, *,
+              device: Any = None) -> Tensor:
+    check_device("full_like()", device)
     shape, dtype = _like(input, dtype)
     return _make(xp.full(shape, _number_in(fill_value, dtype, "full_like()"), dtype=dtype), requires_grad)
 
 
-def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requires_grad: bool = False, *,
+           device: Any = None) -> Tensor:
     """``[start, start + step, ...)`` up to ``end``; int64 for int arguments, else float32."""
+    check_device("arange()", device)
     if end is None:
         start, end = 0, start
     # 0-d tensors and NumPy numbers as Python numbers: an int64 one gives an int64 range.
@@ -210,7 +227,8 @@ def _integer_range(start: Any, end: Any, step: Any, dtype: Any) -> Any:
     return xp.arange(first, first + length * stride, stride, dtype=xp.int64).astype(dtype, copy=False)
 
 
-def linspace(start: float, end: float, steps: int, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def linspace(start: float, end: float, steps: int, dtype: Any = None, requires_grad: bool = False, *,
+             device: Any = None) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end`` inclusive.
 
     PyTorch's kernel: the ends in ``dtype``, each point from the nearer end.  float32 and
@@ -219,6 +237,7 @@ def linspace(start: float, end: float, steps: int, dtype: Any = None, requires_g
     in the last bit (an integer, one lower) where PyTorch's fused multiply-add rounds
     once and float64 can't.
     """
+    check_device("linspace()", device)
     dtype = _range_dtype(steps, dtype, "linspace")
     if steps < 2:
         values = xp.linspace(start, end, steps)
@@ -230,13 +249,14 @@ def linspace(start: float, end: float, steps: int, dtype: Any = None, requires_g
 
 
 def logspace(start: float, end: float, steps: int, base: float = 10.0, dtype: Any = None,
-             requires_grad: bool = False) -> Tensor:
+             requires_grad: bool = False, *, device: Any = None) -> Tensor:
     """``steps`` values from ``base ** start`` to ``base ** end``, evenly spaced in exponent.
 
     Computed as PyTorch's kernel does: the ends in ``dtype`` (so an integer ``dtype``
     truncates them), the exponents and powers in float64, then cast to ``dtype`` (an
     integer one truncates: ``logspace(0, 1, 5, dtype=int64)`` is ``[1, 1, 3, 5, 10]``).
     """
+    check_device("logspace()", device)
     dtype = _range_dtype(steps, dtype, "logspace")
     if steps == 1:  # PyTorch: base ** start, start not cast to dtype
         exponents = xp.full(1, float(start))
@@ -283,19 +303,25 @@ def _from_nearer_end(start: Any, end: Any, step: Any, steps: int) -> Any:
     return xp.where(i < steps // 2, start + step * i, end - step * (steps - 1 - i))
 
 
-def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False, *,
+        device: Any = None) -> Tensor:
+    check_device("eye()", device)
     return _make(xp.eye(n, m, dtype=dtype or default_float), requires_grad)
 
 
-def rand(*size: Any, generator: Generator | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def rand(*size: Any, generator: Generator | None = None, dtype: Any = None, requires_grad: bool = False,
+         device: Any = None) -> Tensor:
     """Uniform samples on ``[0, 1)``."""
+    check_device("rand()", device)
     dtype = _float(dtype)
     array = numpy_generator(generator).random(size_arg(size, "rand"), dtype=dtype if dtype.itemsize >= 4 else xp.float32)
     return _make(array.astype(dtype, copy=False), requires_grad)
 
 
-def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, requires_grad: bool = False,
+          device: Any = None) -> Tensor:
     """Standard normal samples."""
+    check_device("randn()", device)
     dtype = _float(dtype)
     array = numpy_generator(generator).standard_normal(size_arg(size, "randn"), dtype=dtype if dtype.itemsize >= 4 else xp.float32)
     return _make(array.astype(dtype, copy=False), requires_grad)
@@ -310,8 +336,9 @@ def _int_arg(value: Any, name: str, op: str) -> int:
 
 
 def randint(low: int, high: int | None = None, size: Any = (), *, generator: Generator | None = None,
-            dtype: Any = None, requires_grad: bool = False) -> Tensor:
+            dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
     """Integers uniform on ``[low, high)``; ``randint(high, size)`` starts at 0."""
+    check_device("randint()", device)
     if isinstance(high, (tuple, list)):  # randint(high, size), PyTorch's short form
         low, high, size = 0, low, high
     if high is None:
@@ -324,8 +351,9 @@ def randint(low: int, high: int | None = None, size: Any = (), *, generator: Gen
 
 
 def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None,
-             requires_grad: bool = False) -> Tensor:
+             requires_grad: bool = False, device: Any = None) -> Tensor:
     """A random permutation of ``0 .. n-1``."""
+    check_device("randperm()", device)
     n = _int_arg(n, "n", "randperm")
     if n < 0:
         raise ValueError(f"randperm(): n must be non-negative, got {n}")
@@ -333,24 +361,28 @@ def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None,
 
 
 def rand_like(input: Tensor, generator: Generator | None = None, dtype: Any = None,
-              requires_grad: bool = False) -> Tensor:
+              requires_grad: bool = False, *, device: Any = None) -> Tensor:
+    check_device("rand_like()", device)
     return rand(input.shape, generator=generator, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
 def randn_like(input: Tensor, generator: Generator | None = None, dtype: Any = None,
-               requires_grad: bool = False) -> Tensor:
+               requires_grad: bool = False, *, device: Any = None) -> Tensor:
+    check_device("randn_like()", device)
     return randn(input.shape, generator=generator, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
 def randint_like(input: Tensor, low: int, high: int | None = None, generator: Generator | None = None,
-                 dtype: Any = None, requires_grad: bool = False) -> Tensor:
+                 dtype: Any = None, requires_grad: bool = False, *, device: Any = None) -> Tensor:
+    check_device("randint_like()", device)
     return randint(low, high, input.shape, generator=generator, dtype=dtype or input.dtype,
                    requires_grad=requires_grad)
 
 
 def normal(mean: float, std: float, size: Any, *, generator: Generator | None = None, dtype: Any = None,
-           requires_grad: bool = False) -> Tensor:
+           requires_grad: bool = False, device: Any = None) -> Tensor:
     """Samples of N(mean, std^2) (scalar ``mean`` and ``std``)."""
+    check_device("normal()", device)
     if not std >= 0:
         raise ValueError(f"normal(): expected std >= 0.0, got std={std}")
     array = numpy_generator(generator).normal(mean, std, size_arg((size,), "normal"))

@@ -23,6 +23,7 @@ import zlib
 from typing import Any
 
 from ._backend import xp
+from ._device import check_device, device
 from .tensor import Tensor
 
 #: the metadata key holding the JSON structure of a rosenblatt checkpoint.
@@ -200,11 +201,16 @@ def save(obj: Any, f: _Path) -> None:
         os.close(dir_fd)
 
 
-def load(f: _Path) -> Any:
+def load(f: _Path, map_location: Any = None, *, weights_only: bool | None = None) -> Any:
     """Load what :func:`save` wrote, or any safetensors file (as a flat ``name -> Tensor`` dict).
 
     Tensors come back as rosenblatt tensors with their saved dtypes (bfloat16, which
     NumPy lacks, as float32); dict keys, ints, tuples and the nesting come back exactly.
+
+    ``map_location`` (None, ``'cpu'`` or ``device('cpu')``: the CPU is the only device)
+    and ``weights_only`` are PyTorch's arguments, taken so its scripts run: the file
+    holds tensors and plain values only, never pickled code, so every load is
+    weights-only.
 
     Raises:
         ValueError: ``f`` is truncated or corrupted (it names the file).
@@ -219,6 +225,10 @@ def load(f: _Path) -> Any:
     """
     import json  # here, not at the top: it adds to `import rosenblatt`
 
+    if not isinstance(map_location, (str, device, type(None))):
+        raise TypeError(f"load(): map_location must be None, a device string or a rosenblatt.device "
+                        f"(the CPU is the only device), got {map_location!r}")
+    check_device("load()", map_location)
     safetensors = _safetensors()
     path = os.fspath(f)
     if not os.path.exists(path):

@@ -96,8 +96,9 @@ class Tensor:
         return self.data.dtype
 
     @property
-    def device(self) -> str:
-        return "cpu"
+    def device(self) -> "device":
+        """``device(type='cpu')``: this release computes on the CPU only."""
+        return CPU
 
     @property
     def is_leaf(self) -> bool:
@@ -190,17 +191,42 @@ class Tensor:
         return ops.to_dtype(self, dtype)
 
     def to(self, *args: Any, **kwargs: Any) -> "Tensor":
-        """``to(dtype)``; device strings other than ``'cpu'`` are not available yet.
-        ``copy=True`` gives a new tensor even when nothing changes, as in PyTorch."""
+        """``to(dtype)``, ``to(device)``, ``to(device, dtype)`` or ``to(other)`` (its dtype); only
+        the CPU is available as a device.  ``copy=True`` gives a new tensor even when nothing
+        changes, as in PyTorch."""
         dtype = kwargs.get("dtype")
+        check_device("to()", kwargs.get("device"))
         for a in args:
-            if isinstance(a, str) and a != "cpu":
-                raise ValueError(f"to(): device {a!r} is not available; only 'cpu' is")
-            if not isinstance(a, str):
+            if isinstance(a, (str, device)):
+                check_device("to()", a)
+            else:
                 dtype = a
         if dtype is None or xp.dtype(getattr(dtype, "dtype", dtype)) == self.data.dtype:
             return ops.clone(self) if kwargs.get("copy") else self
         return ops.to_dtype(self, dtype)
+
+    def is_contiguous(self) -> bool:
+        """Whether the elements lie in row-major order with no gaps (``contiguous()`` makes it so)."""
+        return bool(self.data.flags.c_contiguous)
+
+    # ``new_*``: a new tensor with this one's dtype unless given another, as PyTorch's.
+    def new_tensor(self, data: Any, dtype: Any = None, *, device: Any = None,
+                   requires_grad: bool = False) -> "Tensor":
+        return creation.tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad, device=device)
+
+    def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> "Tensor":
+        return creation.zeros(*size, dtype=dtype or self.dtype, requires_grad=requires_grad, device=device)
+
+    def new_ones(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> "Tensor":
+        return creation.ones(*size, dtype=dtype or self.dtype, requires_grad=requires_grad, device=device)
+
+    def new_empty(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> "Tensor":
+        return creation.empty(*size, dtype=dtype or self.dtype, requires_grad=requires_grad, device=device)
+
+    def new_full(self, size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
+                 requires_grad: bool = False) -> "Tensor":
+        return creation.full(size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad,
+                             device=device)
 
     def type(self, dtype: Any) -> "Tensor":
         return ops.to_dtype(self, dtype)
@@ -529,7 +555,8 @@ class _HookHandle:
 from .autograd.function import as_array  # noqa: E402
 from .autograd.engine import RetainGrad, run_backward  # noqa: E402
 from .autograd.passes import _no_graph_of_gradients  # noqa: E402
-from . import ops  # noqa: E402
+from . import creation, ops  # noqa: E402
+from ._device import CPU, check_device, device  # noqa: E402
 from .ops.arithmetic import Add, Sub, Mul, Div, Neg, bitwise_and, bitwise_not, bitwise_or, bitwise_xor  # noqa: E402
 ops.install_methods(Tensor)
 # The operators are the ops' apply functions themselves (no wrapper call per op); the

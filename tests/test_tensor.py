@@ -157,7 +157,7 @@ def test_shape_attributes_like_torch():
     np.testing.assert_array_equal(r.T.numpy(), data.transpose(2, 1, 0))
     assert rb.zeros(2, 5).T.shape == (5, 2)
     assert rb.zeros(3, 2, 5).mT.shape == (3, 5, 2)
-    assert r.device == "cpu" and r.is_floating_point() and not rb.tensor([1]).is_floating_point()
+    assert r.device == rb.device("cpu") and str(r.device) == "cpu" and r.is_floating_point() and not rb.tensor([1]).is_floating_point()
 
 
 def test_T_is_differentiable():
@@ -420,3 +420,41 @@ def test_fill_of_an_int_outside_uint8_as_torch(value):
             rb.zeros(2, dtype=rb.uint8).fill_(value)
         return
     assert rb.zeros(2, dtype=rb.uint8).fill_(value).tolist() == expected
+
+
+@pytest.mark.parametrize("call", [lambda x: x.new_zeros(2, 3), lambda x: x.new_zeros((2, 3), dtype=_library(x).int64),
+                                  lambda x: x.new_ones(2), lambda x: x.new_full((2,), 3), lambda x: x.new_full((2,), 2.5),
+                                  lambda x: x.new_tensor([1, 2]), lambda x: x.new_tensor([[1.5]], dtype=_library(x).float64),
+                                  lambda x: x.new_empty(3).zero_()])
+@pytest.mark.parametrize("dtype", ["float64", "int32"])
+def test_new_methods_take_the_tensors_dtype_as_torch(call, dtype):
+    t = torch.zeros(2, dtype=getattr(torch, dtype))
+    r = rb.zeros(2, dtype=getattr(rb, dtype))
+    expected, out = call(t), call(r)
+    assert str(out.dtype) == str(expected.dtype).replace("torch.", "")
+    assert out.tolist() == expected.tolist() and out.requires_grad == expected.requires_grad
+
+
+def test_new_tensor_requires_grad_as_torch():
+    assert rb.zeros(2, dtype=rb.float64).new_ones(1, requires_grad=True).requires_grad
+
+
+def test_is_contiguous_and_contiguous_as_torch():
+    t, r = torch.zeros(3, 4), rb.zeros(3, 4)
+    for view in [lambda x: x, lambda x: x.t(), lambda x: x[:, ::2], lambda x: x.t().contiguous(), lambda x: x[1:]]:
+        assert view(r).is_contiguous() == view(t).is_contiguous()
+    assert r.contiguous() is r  # already contiguous: itself, as in PyTorch
+    x = rb.arange(6.0, requires_grad=True)
+    y = x.reshape(2, 3).t().contiguous()  # a copy, still in the graph
+    (y * rb.tensor([[1.0, 2.0]])).sum().backward()
+    assert y.is_contiguous() and x.grad.tolist() == [1.0, 1.0, 1.0, 2.0, 2.0, 2.0]
+
+
+def test_is_tensor_numel_and_default_dtype_as_torch():
+    assert rb.is_tensor(rb.ones(1)) and not rb.is_tensor([1.0]) and not rb.is_tensor(1.0)
+    assert rb.numel(rb.ones(2, 3)) == torch.numel(torch.ones(2, 3)) == 6
+    assert rb.get_default_dtype() == rb.float32 and rb.tensor([1.5]).dtype == rb.get_default_dtype()
+
+
+def _library(x):
+    return torch if isinstance(x, torch.Tensor) else rb

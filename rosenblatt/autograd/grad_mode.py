@@ -124,6 +124,27 @@ class no_grad(_GradMode):
     mode = False
 
 
+class inference_mode(_GradMode):
+    """``no_grad`` under PyTorch's newer name, as a context manager or decorator;
+    ``inference_mode(False)`` turns recording on, as PyTorch's does (even inside ``no_grad``).
+
+    PyTorch's inference mode also skips its version counters; rosenblatt's in-place
+    checks cost nothing outside a graph, so here the two are one.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> with rb.inference_mode():
+        ...     y = rb.ones(2, requires_grad=True) * 2
+        >>> y.requires_grad
+        False
+    """
+
+    mode = False
+
+    def __init__(self, mode: bool = True) -> None:
+        self.mode = not mode
+
+
 class enable_grad(_GradMode):
     """Context manager and decorator that turns graph recording back on inside ``no_grad``."""
 

@@ -475,4 +475,6 @@ def clone(input: Any) -> Tensor:
 
 
 def contiguous(input: Any) -> Tensor:
-    return input
+    """``input`` if its elements already lie in row-major order with no gaps, else such a copy
+    (in the graph, as ``clone``)."""
+    return input if input.data.flags.c_contiguous else Clone.apply(input)

@@ -1,5 +1,6 @@
 """Grad modes as decorators: set_grad_enabled, and generator functions (PyTorch's behaviour)."""
 import pytest
+import torch
 
 import rosenblatt as rb
 
@@ -59,3 +60,24 @@ def test_decorated_generator_gets_exceptions_thrown_in_and_closes():
     it.close()
     assert closed == [False]
     assert rb.is_grad_enabled()
+
+
+def test_inference_mode_as_torch():
+    for lib in (torch, rb):
+        x = lib.ones(2, requires_grad=True)
+        with lib.inference_mode():
+            assert not (x * 2).requires_grad
+        with lib.inference_mode(False):
+            assert (x * 2).requires_grad
+        with lib.no_grad(), lib.inference_mode(False):  # False turns recording on
+            assert (x * 2).requires_grad
+
+        @lib.inference_mode()
+        def decorated():
+            return (x * 2).requires_grad
+
+        @lib.inference_mode
+        def bare():
+            return (x * 2).requires_grad
+
+        assert not decorated() and not bare() and (x * 2).requires_grad

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any, Callable, Iterator
 
 from ..._backend import xp
+from ..._device import check_device, device
 from ...autograd.grad_mode import no_grad
 from ...tensor import Tensor
 from ..parameter import Parameter
@@ -501,7 +502,8 @@ class Module:
         return self
 
     def to(self, *args: Any, **kwargs: Any) -> "Module":
-        """``to(dtype)`` casts floating parameters and buffers; ``to('cpu')`` is a no-op."""
+        """``to(dtype)`` casts floating parameters and buffers; ``to('cpu')`` (or ``to(device('cpu'))``)
+        is a no-op, and the CPU is the only device in this release."""
         unknown = sorted(set(kwargs) - {"device", "dtype", "non_blocking", "memory_format"})
         if unknown:
             raise TypeError(f"Module.to() got unexpected keyword argument(s) {unknown}; it takes "
@@ -510,9 +512,8 @@ class Module:
         for a in list(args) + [kwargs.get("device")]:
             if a is None:
                 continue
-            if isinstance(a, str):
-                if a != "cpu":
-                    raise ValueError(f"Module.to(): device {a!r} is not available; only 'cpu' is")
+            if isinstance(a, (str, device)):
+                check_device("Module.to()", a)
             else:
                 dtypes.append(a)
         if len(dtypes) > 1:
