@@ -19,9 +19,10 @@ from .tensor import Tensor
 from . import autograd
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from ._device import device
-from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like,
-                       linspace, logspace, normal, ones, ones_like, rand, rand_like, randint,
-                       randint_like, randn, randn_like, randperm, tensor, zeros, zeros_like)
+from .creation import (arange, as_tensor, bernoulli, empty, empty_like, eye, from_numpy, full,
+                       full_like, linspace, logspace, multinomial, normal, ones, ones_like, rand,
+                       rand_like, randint, randint_like, randn, randn_like, randperm, tensor, zeros,
+                       zeros_like)
 from .ops import (abs, add, all, allclose, amax, amin, any, argmax, argmin, argsort, bitwise_and,
                   bitwise_not, bitwise_or, bitwise_xor, bmm, broadcast_to, cat, ceil, chunk, clamp,
                   clamp_max, clamp_min, clip, clone, concat, concatenate, cos, cumprod, cumsum, div,
@@ -29,9 +30,10 @@ from .ops import (abs, add, all, allclose, amax, amin, any, argmax, argmin, args
                   gather, ge, greater, greater_equal, gt, index_select, isclose, isfinite, isinf,
                   isnan, le, lerp, less, less_equal, log, log1p, log2, log10, log_softmax,
                   logical_and, logical_not, logical_or, logical_xor, logsumexp, lt, masked_fill,
-                  matmul, max, maximum, mean, min, minimum, mm, movedim, mul, ne, neg, norm,
-                  not_equal, outer, permute, pow, prod, reciprocal, relu, remainder, repeat,
-                  reshape, round, rsqrt, scatter_add, sigmoid, sign, sin, softmax, sort, split,
+                  masked_select, matmul, max, maximum, mean, meshgrid, min, minimum, mm, movedim,
+                  mul, narrow, ne, neg, nonzero, norm, not_equal, outer, permute, pow, prod,
+                  reciprocal, relu, remainder, repeat, repeat_interleave, reshape, roll, round,
+                  rsqrt, scatter_add, sigmoid, sign, sin, softmax, sort, split,
                   sqrt, square, squeeze, stack, std, sub, sum, swapaxes, t, tanh, topk, transpose,
                   tril, triu, trunc, unbind, unflatten, unsqueeze, var, where)
 from .ops.reduction import MaxResult

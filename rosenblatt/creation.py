@@ -387,3 +387,54 @@ def normal(mean: float, std: float, size: Any, *, generator: Generator | None = 
         raise ValueError(f"normal(): expected std >= 0.0, got std={std}")
     array = numpy_generator(generator).normal(mean, std, size_arg((size,), "normal"))
     return _make(array.astype(_float(dtype)), requires_grad)
+
+
+def multinomial(input: Any, num_samples: int, replacement: bool = False, *,
+                generator: Generator | None = None) -> Tensor:
+    """``num_samples`` category indices drawn for each row of ``input``, a 1-d or 2-d tensor of
+    non-negative weights (probabilities up to scale); without ``replacement`` no index repeats
+    within a row.  int64, shape ``(num_samples,)`` or ``(rows, num_samples)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.multinomial(rb.tensor([0.0, 1.0, 0.0]), 2, replacement=True).tolist()
+        [1, 1]
+    """
+    weights = as_array(input, "multinomial")
+    num_samples = _int_arg(num_samples, "num_samples", "multinomial")
+    rows = weights.reshape(1, -1) if weights.ndim == 1 else weights
+    if weights.ndim not in (1, 2) or weights.dtype.kind != "f" or rows.shape[1] == 0:
+        raise ValueError(f"multinomial(): input must be a non-empty 1-d or 2-d floating tensor of weights, "
+                         f"got dtype {weights.dtype} and shape {list(weights.shape)}")
+    if num_samples <= 0:
+        raise ValueError(f"multinomial(): num_samples must be positive, got {num_samples}")
+    rows = rows.astype(xp.float64)
+    if not xp.isfinite(rows).all() or (rows < 0).any() or (rows.sum(1) <= 0).any():
+        raise ValueError("multinomial(): weights must be finite and non-negative, with a positive sum "
+                         "in every row")
+    if not replacement and num_samples > (rows > 0).sum(1).min():
+        raise ValueError(f"multinomial(): cannot draw {num_samples} samples without replacement from a row "
+                         f"with {int((rows > 0).sum(1).min())} non-zero weights")
+    rng = numpy_generator(generator)
+    out = xp.stack([rng.choice(rows.shape[1], num_samples, replace=replacement, p=row / row.sum())
+                    for row in rows])
+    return Tensor._wrap(out.astype(xp.int64).reshape(weights.shape[:-1] + (num_samples,)))
+
+
+def bernoulli(input: Any, p: float | None = None, *, generator: Generator | None = None) -> Tensor:
+    """1 with probability ``input`` (or ``p`` when given) for each entry, else 0, in ``input``'s dtype.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.bernoulli(rb.tensor([0.0, 1.0])).tolist()
+        [0.0, 1.0]
+    """
+    probs = as_array(input, "bernoulli")
+    if probs.dtype.kind != "f":
+        raise TypeError(f"bernoulli(): input must be a floating tensor of probabilities, got {probs.dtype}")
+    if p is not None:
+        probs = xp.full(probs.shape, p, dtype=xp.float64)
+    if not ((probs >= 0) & (probs <= 1)).all():
+        raise ValueError("bernoulli(): probabilities must lie in [0, 1]")
+    draws = numpy_generator(generator).random(probs.shape) < probs
+    return Tensor._wrap(draws.astype(as_array(input).dtype))

@@ -205,6 +205,12 @@ class Tensor:
             return ops.clone(self) if kwargs.get("copy") else self
         return ops.to_dtype(self, dtype)
 
+    def multinomial(self, num_samples: int, replacement: bool = False, *, generator: Any = None) -> "Tensor":
+        return creation.multinomial(self, num_samples, replacement, generator=generator)
+
+    def bernoulli(self, p: float | None = None, *, generator: Any = None) -> "Tensor":
+        return creation.bernoulli(self, p, generator=generator)
+
     def is_contiguous(self) -> bool:
         """Whether the elements lie in row-major order with no gaps (``contiguous()`` makes it so)."""
         return bool(self.data.flags.c_contiguous)

@@ -502,3 +502,34 @@ def test_small_integer_dtypes_are_exported_like_torch(name):
         _same_dtype(got, want)
         assert got.tolist() == want.tolist()
     assert rb.tensor([1.7, -2.7]).to(dtype).dtype == dtype
+
+
+def test_multinomial_draws_as_torch_does():
+    probs = rb.tensor([[0.0, 0.2, 0.8], [1.0, 1.0, 0.0]])
+    for replacement in (False, True):
+        out = rb.multinomial(probs, 2, replacement=replacement, generator=rb.Generator().manual_seed(1))
+        expected = torch.multinomial(torch.tensor(probs.tolist()), 2, replacement=replacement)
+        assert out.shape == tuple(expected.shape) and out.dtype == rb.int64
+        assert not (probs.numpy()[np.arange(2)[:, None], out.numpy()] == 0).any()  # never a zero weight
+        if not replacement:
+            assert (out.numpy()[:, 0] != out.numpy()[:, 1]).all()
+    draws = rb.multinomial(rb.tensor([1.0, 3.0]), 20000, replacement=True, generator=rb.Generator().manual_seed(0))
+    assert abs(draws.float().mean().item() - 0.75) < 0.02 and draws.shape == (20000,)
+    same = [rb.multinomial(rb.tensor([1.0, 1.0, 1.0]), 3, generator=rb.Generator().manual_seed(5)).tolist() for _ in range(2)]
+    assert same[0] == same[1] and sorted(same[0]) == [0, 1, 2]
+    for bad, match in [(lambda: rb.multinomial(rb.tensor([0.0, 1.0]), 2), "without replacement"),
+                       (lambda: rb.multinomial(rb.tensor([-1.0, 1.0]), 1), "non-negative"),
+                       (lambda: rb.multinomial(rb.tensor([1, 2]), 1), "floating")]:
+        with pytest.raises(ValueError, match=match):
+            bad()
+
+
+def test_bernoulli_as_torch():
+    probs = rb.tensor([0.0, 1.0, 0.0, 1.0], dtype=rb.float64)
+    assert rb.bernoulli(probs).tolist() == torch.bernoulli(torch.tensor(probs.tolist(), dtype=torch.float64)).tolist()
+    assert probs.bernoulli().dtype == rb.float64
+    draws = rb.bernoulli(rb.full((20000,), 0.3), generator=rb.Generator().manual_seed(0))
+    assert abs(draws.mean().item() - 0.3) < 0.02 and draws.dtype == rb.float32
+    assert abs(rb.zeros(20000).bernoulli(0.8).mean().item() - 0.8) < 0.02
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        rb.bernoulli(rb.tensor([1.5]))

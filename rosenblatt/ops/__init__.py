@@ -15,7 +15,8 @@ from .arithmetic import (add, allclose, bitwise_and, bitwise_not, bitwise_or, bi
                          less, less_equal, logical_and, logical_not, logical_or, logical_xor, lt,
                          maximum, minimum, mul, ne, neg, not_equal, pow, remainder, sign, square,
                          sub, where)
-from .indexing import gather, getitem, index_put, index_select, masked_fill, scatter_add, setitem_
+from .indexing import (gather, getitem, index_put, index_select, masked_fill, masked_select, nonzero,
+                       scatter_add, setitem_)
 from .inplace import copy_from, full_like_of, inplace
 from .linalg import bmm, dot, einsum, matmul, mm, outer
 from .pointwise import (abs, ceil, cos, exp, expm1, floor, log, log1p, log2, log10, reciprocal,
@@ -23,9 +24,9 @@ from .pointwise import (abs, ceil, cos, exp, expm1, floor, log, log1p, log2, log
 from .reduction import (all, amax, amin, any, argmax, argmin, cumprod, cumsum, logsumexp, max, mean,
                         min, norm, prod, std, sum, var)
 from .shape import (broadcast_to, cat, chunk, clone, concat, concatenate, contiguous, expand,
-                    expand_as, flatten, flip, movedim, pad, permute, repeat, reshape, split,
-                    squeeze, stack, swapaxes, t, transpose, tril, triu, unbind, unflatten,
-                    unsqueeze, view)
+                    expand_as, flatten, flip, meshgrid, movedim, narrow, pad, permute, repeat,
+                    repeat_interleave, reshape, roll, split, squeeze, stack, swapaxes, t, transpose,
+                    tril, triu, unbind, unflatten, unsqueeze, view)
 from .softmax import log_softmax, one_hot, softmax
 from .sorting import argsort, sort, topk
 
@@ -41,9 +42,10 @@ _METHODS = (
     "floor", "floor_divide", "fmod", "gather", "ge", "greater", "greater_equal", "gt",
     "index_select", "isclose", "isfinite", "isinf", "isnan", "le", "lerp", "less", "less_equal",
     "log", "log10", "log1p", "log2", "log_softmax", "logical_and", "logical_not", "logical_or",
-    "logical_xor", "logsumexp", "lt", "masked_fill", "matmul", "max", "maximum", "mean", "min",
-    "minimum", "mm", "movedim", "mul", "ne", "neg", "norm", "not_equal", "outer", "permute", "pow",
-    "prod", "reciprocal", "relu", "remainder", "repeat", "reshape", "round", "rsqrt", "scatter_add",
+    "logical_xor", "logsumexp", "lt", "masked_fill", "masked_select", "matmul", "max", "maximum",
+    "mean", "min", "minimum", "mm", "movedim", "mul", "narrow", "ne", "neg", "nonzero", "norm",
+    "not_equal", "outer", "permute", "pow", "prod", "reciprocal", "relu", "remainder", "repeat",
+    "repeat_interleave", "reshape", "roll", "round", "rsqrt", "scatter_add",
     "sigmoid", "sign", "sin", "softmax", "sort", "split", "sqrt", "square", "squeeze", "std", "sub",
     "sum", "swapaxes", "t", "tanh", "topk", "transpose", "tril", "triu", "trunc", "unbind",
     "unflatten", "unsqueeze", "var", "view",

@@ -556,8 +556,12 @@ def minimum(input: Any, other: Any) -> Tensor:
     return Minimum.apply(input, other)
 
 
-def where(condition: Any, input: Any, other: Any) -> Tensor:
-    """``input`` where ``condition`` holds, else ``other``."""
+def where(condition: Any, input: Any = None, other: Any = None) -> Any:
+    """``input`` where ``condition`` holds, else ``other``; ``where(condition)`` alone is
+    ``nonzero(condition, as_tuple=True)``, as in PyTorch."""
+    if input is None and other is None:
+        from .indexing import nonzero
+        return nonzero(condition, as_tuple=True)
     return Where.apply(condition, input, other)
 
 

@@ -258,3 +258,38 @@ def masked_fill(input: Any, mask: Any, value: Any) -> Tensor:
     else:  # cast as PyTorch casts it: -1 into uint8 is 255, 300 raises
         value = xp.asarray(_number_in(value, dtype, "masked_fill()"), dtype=dtype)
     return where(mask, value, input)
+
+
+def nonzero(input: Any, *, as_tuple: bool = False) -> Any:
+    """Indices of the non-zero entries, in row-major order: an int64 (count, ndim) tensor, or with
+    ``as_tuple`` one 1-d tensor per dim (what ``input[...]`` takes).  Not differentiable.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nonzero(rb.tensor([[1, 0], [0, 3]])).tolist()
+        [[0, 0], [1, 1]]
+    """
+    data = as_array(input, "nonzero")
+    if as_tuple:
+        return tuple(Tensor._wrap(i.astype(xp.int64)) for i in xp.nonzero(xp.atleast_1d(data)))
+    return Tensor._wrap(xp.argwhere(data).astype(xp.int64))
+
+
+def masked_select(input: Any, mask: Any) -> Tensor:
+    """The entries of ``input`` where ``mask`` (bool, broadcast with it) is True, as a 1-d tensor.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.masked_select(rb.tensor([[1.0, 2.0], [3.0, 4.0]]), rb.tensor([True, False])).tolist()
+        [1.0, 3.0]
+    """
+    from .shape import expand
+    mask_data = as_array(mask, "masked_select")
+    if mask_data.dtype != xp.bool_:
+        raise TypeError(f"masked_select(): mask must be a bool tensor, got {mask_data.dtype}")
+    try:
+        shape = xp.broadcast_shapes(as_array(input, "masked_select").shape, mask_data.shape)
+    except ValueError:
+        raise ValueError(f"masked_select(): input {list(as_array(input).shape)} and mask "
+                         f"{list(mask_data.shape)} cannot be broadcast together") from None
+    return getitem(expand(input, shape), xp.broadcast_to(mask_data, shape))

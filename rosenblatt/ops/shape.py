@@ -478,3 +478,96 @@ def contiguous(input: Any) -> Tensor:
     """``input`` if its elements already lie in row-major order with no gaps, else such a copy
     (in the graph, as ``clone``)."""
     return input if input.data.flags.c_contiguous else Clone.apply(input)
+
+
+class Roll(Function):
+    saves_arrays = False
+
+    def forward(self, x, shifts=(), axes=None):
+        self.shifts, self.axes = shifts, axes
+        return xp.roll(x, shifts, axes)
+
+    def backward(self, grad):
+        return xp.roll(grad, tuple(-s for s in self.shifts), self.axes)
+
+
+def roll(input: Any, shifts: int | Sequence[int], dims: int | Sequence[int] | None = None) -> Tensor:
+    """Shift elements ``shifts`` places along ``dims``, those pushed off one end coming back at
+    the other (without ``dims``: along the flattened tensor, shape kept).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.roll(rb.arange(5), 2).tolist()
+        [3, 4, 0, 1, 2]
+    """
+    shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
+    if dims is None:
+        if len(shifts) != 1:
+            raise ValueError(f"roll(): without dims, shifts must be one int, got {list(shifts)}")
+        return Roll.apply(input, shifts=shifts, axes=None)
+    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    if len(dims) != len(shifts):
+        raise ValueError(f"roll(): shifts and dims must have the same length, got shifts={list(shifts)} "
+                         f"and dims={list(dims)}")
+    ndim = _data(input).ndim
+    return Roll.apply(input, shifts=shifts, axes=tuple(dim_index(d, ndim, "roll") for d in dims))
+
+
+def narrow(input: Any, dim: int, start: int, length: int) -> Tensor:
+    """The ``length`` entries of ``input`` from ``start`` along ``dim``: a view, as
+    ``input[..., start:start + length]``."""
+    size = _data(input).shape[dim_index(dim, _data(input).ndim, "narrow")]
+    start = start + size if start < 0 else start
+    if not 0 <= start <= size or length < 0 or start + length > size:
+        raise ValueError(f"narrow(): start ({start}) + length ({length}) exceeds dimension size ({size}), "
+                         f"or one of them is negative")
+    axis = dim_index(dim, _data(input).ndim, "narrow")
+    return input[(slice(None),) * axis + (slice(start, start + length),)]
+
+
+def repeat_interleave(input: Any, repeats: Any, dim: int | None = None) -> Tensor:
+    """Each entry along ``dim`` repeated ``repeats`` times in place (``repeats`` an int or one
+    count per entry); without ``dim``, of the flattened tensor.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.repeat_interleave(rb.tensor([1, 2]), 2).tolist()
+        [1, 1, 2, 2]
+    """
+    from .indexing import index_select
+    if dim is None:
+        input, dim = reshape(input, (-1,)), 0
+    size = _data(input).shape[dim_index(dim, _data(input).ndim, "repeat_interleave")]
+    counts = as_array(repeats, "repeat_interleave")
+    if counts.dtype.kind not in "iu" or counts.ndim > 1 or counts.size not in (1, size) or (counts < 0).any():
+        raise ValueError(f"repeat_interleave(): repeats must be a non-negative int or one per entry "
+                         f"({size} along dim {dim}), got {repeats!r}")
+    counts = counts.reshape(-1) if counts.size == size else counts.reshape(-1)[0]
+    return index_select(input, dim, xp.repeat(xp.arange(size), counts))
+
+
+def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Tensor, ...]:
+    """Coordinate grids from 1-d tensors: with ``indexing='ij'`` output ``k`` has shape
+    ``(len(t0), len(t1), ...)`` and varies along dim ``k``; ``'xy'`` swaps the first two dims.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> [g.tolist() for g in rb.meshgrid(rb.tensor([1, 2]), rb.tensor([3, 4, 5]), indexing="ij")][1]
+        [[3, 4, 5], [3, 4, 5]]
+    """
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    if indexing not in ("ij", "xy"):
+        raise ValueError(f"meshgrid(): indexing must be 'ij' or 'xy', got {indexing!r}")
+    if any(_data(t).ndim > 1 for t in tensors):
+        raise ValueError(f"meshgrid(): expects 0-d or 1-d tensors, got shapes "
+                         f"{[list(_data(t).shape) for t in tensors]}")
+    tensors = [reshape(t, (-1,)) for t in tensors]
+    if indexing == "xy" and len(tensors) >= 2:
+        tensors[0], tensors[1] = tensors[1], tensors[0]
+    shape = tuple(_data(t).shape[0] for t in tensors)
+    grids = [expand(reshape(t, tuple(-1 if i == k else 1 for i in range(len(shape)))), shape)
+             for k, t in enumerate(tensors)]
+    if indexing == "xy" and len(grids) >= 2:  # the grids of (t1, t0, ...), handed back as (t0, t1, ...)
+        grids[0], grids[1] = grids[1], grids[0]
+    return tuple(grids)

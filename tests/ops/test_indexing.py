@@ -396,3 +396,20 @@ def test_numbers_outside_uint8_fill_or_raise_as_torch(op):
             op(rb, rb.tensor([1, 2], dtype=rb.uint8))
         return
     assert op(rb, rb.tensor([1, 2], dtype=rb.uint8)).tolist() == expected.tolist()
+
+
+def test_nonzero_and_one_argument_where_match_torch():
+    a = np.array([[0.0, 1.5, 0.0], [2.0, 0.0, -1.0]])
+    for data in [a, a > 0, np.array(0.0), np.array(3), np.zeros((2, 0))]:
+        r, t = rb.tensor(data), torch.tensor(data)
+        assert rb.nonzero(r).tolist() == torch.nonzero(t).tolist() and r.nonzero().dtype == rb.int64
+        assert [i.tolist() for i in rb.nonzero(r, as_tuple=True)] == [i.tolist() for i in torch.nonzero(t, as_tuple=True)]
+        assert [i.tolist() for i in rb.where(r)] == [i.tolist() for i in torch.where(t)]
+
+
+@pytest.mark.parametrize("mask_shape", [(2, 3), (3,), (2, 1)])
+def test_masked_select_matches_torch(mask_shape):
+    mask = np.random.default_rng(0).random(mask_shape) > 0.4
+    check_op([(2, 3)], lambda x: x.masked_select(rb.tensor(mask) if isinstance(x, rb.Tensor) else torch.tensor(mask)))
+    with pytest.raises(TypeError, match="bool"):
+        rb.masked_select(rb.zeros(2, 3), rb.ones(2, 3))

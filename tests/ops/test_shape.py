@@ -349,3 +349,44 @@ def test_a_bool_dim_raises_as_torch(op):
         op(torch, torch.ones(2, 3))
     with pytest.raises(TypeError, match="dim must be an int, got bool True"):
         op(rb, rb.ones(2, 3))
+
+
+def _lib(x):
+    return torch if isinstance(x, torch.Tensor) else rb
+
+
+@pytest.mark.parametrize("shifts, dims", [(1, None), (-3, None), (2, 0), (1, -1), ((1, -2), (0, 1)), (5, 1)])
+def test_roll_matches_torch(shifts, dims):
+    check_op([(3, 4)], lambda x: _lib(x).roll(x, shifts, dims))
+    check_op([(3, 4)], lambda x: x.roll(shifts, dims))
+
+
+@pytest.mark.parametrize("dim, start, length", [(0, 1, 2), (1, 0, 4), (-1, 2, 1), (1, -3, 2), (0, 3, 0)])
+def test_narrow_matches_torch(dim, start, length):
+    check_op([(3, 4)], lambda x: x.narrow(dim, start, length))
+
+
+@pytest.mark.parametrize("repeats, dim", [(2, None), (3, 0), (2, 1), ([1, 0, 2], 0), ([2, 1, 1, 3], -1)])
+def test_repeat_interleave_matches_torch(repeats, dim):
+    def op(x):
+        r = repeats if isinstance(repeats, int) else _lib(x).tensor(repeats)
+        return _lib(x).repeat_interleave(x, r, dim=dim)
+    check_op([(3, 4)], op)
+
+
+@pytest.mark.parametrize("indexing", ["ij", "xy"])
+def test_meshgrid_matches_torch(indexing):
+    check_op([(3,), (2,), (4,)], lambda a, b, c: _lib(a).meshgrid(a, b, c, indexing=indexing))
+    check_op([(3,), (2,)], lambda a, b: _lib(a).meshgrid([a, b], indexing=indexing))
+
+
+def test_roll_narrow_repeat_interleave_bad_arguments_raise():
+    x = rb.zeros(3, 4)
+    with pytest.raises(ValueError, match=r"roll\(\): shifts and dims"):
+        rb.roll(x, (1, 2), 0)
+    with pytest.raises(ValueError, match=r"narrow\(\): start \(2\) \+ length \(3\) exceeds"):
+        x.narrow(0, 2, 3)
+    with pytest.raises(ValueError, match=r"repeat_interleave\(\): repeats must be"):
+        x.repeat_interleave(rb.tensor([1, 2]), dim=0)
+    with pytest.raises(ValueError, match="indexing"):
+        rb.meshgrid(rb.zeros(2), indexing="yx")
