@@ -15,6 +15,7 @@ from __future__ import annotations
 from ._backend import bool_ as bool
 from ._backend import (float16, float32, float64, int8, int16, int32, int64, keep_freed_memory,
                        uint8)
+from ._backend import xp as _xp
 from .tensor import Tensor
 from . import autograd
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
@@ -23,7 +24,7 @@ from .creation import (arange, as_tensor, bernoulli, empty, empty_like, eye, fro
                        full_like, linspace, logspace, multinomial, normal, ones, ones_like, rand,
                        rand_like, randint, randint_like, randn, randn_like, randperm, tensor, zeros,
                        zeros_like)
-from .ops import (abs, add, all, allclose, amax, amin, any, argmax, argmin, argsort, bitwise_and,
+from .ops import (abs, add, all, allclose, amax, amin, any, argmax, argmin, argsort, bincount, bitwise_and,
                   bitwise_not, bitwise_or, bitwise_xor, bmm, broadcast_to, cat, ceil, chunk, clamp,
                   clamp_max, clamp_min, clip, clone, concat, concatenate, cos, cumprod, cumsum, div,
                   dot, einsum, eq, equal, exp, expm1, flatten, flip, floor, floor_divide, fmod,
@@ -35,7 +36,7 @@ from .ops import (abs, add, all, allclose, amax, amin, any, argmax, argmin, args
                   reciprocal, relu, remainder, repeat, repeat_interleave, reshape, roll, round,
                   rsqrt, scatter_add, sigmoid, sign, sin, softmax, sort, split,
                   sqrt, square, squeeze, stack, std, sub, sum, swapaxes, t, tanh, topk, transpose,
-                  tril, triu, trunc, unbind, unflatten, unsqueeze, var, where)
+                  tril, triu, trunc, unbind, unflatten, unique, unsqueeze, var, where)
 from .ops.reduction import MaxResult
 from .ops.sorting import SortResult, TopkResult
 from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed,
@@ -57,6 +58,16 @@ def is_tensor(obj: object) -> bool:
 def numel(input: Tensor) -> int:
     """The number of elements of ``input``."""
     return input.numel()
+
+
+def finfo(type: object = None) -> object:
+    """Limits of a float dtype (``eps``, ``max``, ``min``, ``tiny``, ``bits``, ...; default float32)."""
+    return _xp.finfo(float32 if type is None else type)
+
+
+def iinfo(type: object) -> object:
+    """Limits of an int dtype (``max``, ``min``, ``bits``)."""
+    return _xp.iinfo(type)
 
 
 def get_default_dtype() -> object:

@@ -21,14 +21,14 @@ from .inplace import copy_from, full_like_of, inplace
 from .linalg import bmm, dot, einsum, matmul, mm, outer
 from .pointwise import (abs, ceil, cos, exp, expm1, floor, log, log1p, log2, log10, reciprocal,
                         relu, round, rsqrt, sigmoid, sin, sqrt, tanh, to_dtype, trunc)
-from .reduction import (all, amax, amin, any, argmax, argmin, cumprod, cumsum, logsumexp, max, mean,
-                        min, norm, prod, std, sum, var)
+from .reduction import (all, amax, amin, any, argmax, argmin, bincount, cumprod, cumsum, logsumexp, max,
+                        mean, min, norm, prod, std, sum, var)
 from .shape import (broadcast_to, cat, chunk, clone, concat, concatenate, contiguous, expand,
                     expand_as, flatten, flip, meshgrid, movedim, narrow, pad, permute, repeat,
                     repeat_interleave, reshape, roll, split, squeeze, stack, swapaxes, t, transpose,
                     tril, triu, unbind, unflatten, unsqueeze, view)
 from .softmax import log_softmax, one_hot, softmax
-from .sorting import argsort, sort, topk
+from .sorting import argsort, sort, topk, unique
 
 # log(0), x/0 and friends give -inf/inf/nan exactly as PyTorch does; NumPy's
 # warnings about them would only be noise from inside the library.
@@ -36,7 +36,7 @@ warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"rosenblatt\.
 
 _METHODS = (
     "abs", "add", "all", "allclose", "amax", "amin", "any", "argmax", "argmin", "argsort",
-    "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "bmm", "broadcast_to", "ceil",
+    "bincount", "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "bmm", "broadcast_to", "ceil",
     "chunk", "clamp", "clamp_max", "clamp_min", "clip", "clone", "contiguous", "cos", "cumprod",
     "cumsum", "div", "dot", "eq", "equal", "exp", "expand", "expand_as", "expm1", "flatten", "flip",
     "floor", "floor_divide", "fmod", "gather", "ge", "greater", "greater_equal", "gt",
@@ -48,7 +48,7 @@ _METHODS = (
     "repeat_interleave", "reshape", "roll", "round", "rsqrt", "scatter_add",
     "sigmoid", "sign", "sin", "softmax", "sort", "split", "sqrt", "square", "squeeze", "std", "sub",
     "sum", "swapaxes", "t", "tanh", "topk", "transpose", "tril", "triu", "trunc", "unbind",
-    "unflatten", "unsqueeze", "var", "view",
+    "unflatten", "unique", "unsqueeze", "var", "view",
 )
 
 #: ops PyTorch also offers in place, ``x.exp_()``: the result is written into ``x`` by ``inplace``

@@ -460,3 +460,28 @@ def _truth(input: Any, dim: Any, keepdim: bool, op: str) -> Tensor:
     data = as_array(input)
     out = getattr(data, op)(axis=dims(dim, data.ndim, op), keepdims=keepdim)
     return Tensor._wrap(xp.asarray(out, dtype=xp.uint8 if data.dtype == xp.uint8 else xp.bool_))
+
+
+def bincount(input: Any, weights: Any = None, minlength: int = 0) -> Tensor:
+    """How often each value ``0 .. max(input)`` occurs in the 1-d non-negative int tensor
+    ``input`` (summing ``weights`` instead of counting ones, when given); at least
+    ``minlength`` bins.  int64 counts; weighted sums in float32 for float32 weights, else
+    float64, as PyTorch's.  Not differentiable.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.bincount(rb.tensor([1, 1, 3])).tolist()
+        [0, 2, 0, 1]
+    """
+    data = input.data if isinstance(input, Tensor) else xp.asarray(input)
+    if data.ndim != 1 or data.dtype.kind not in "iu" or (data.size and data.min() < 0):
+        raise ValueError(f"bincount(): input must be a 1-d tensor of non-negative ints, got dtype "
+                         f"{data.dtype} and shape {list(data.shape)}")
+    if weights is None:
+        return Tensor._wrap(xp.bincount(data, minlength=minlength).astype(xp.int64))
+    w = weights.data if isinstance(weights, Tensor) else xp.asarray(weights)
+    if w.shape != data.shape:
+        raise ValueError(f"bincount(): weights must have input's shape {list(data.shape)}, got "
+                         f"{list(w.shape)}")
+    out = xp.bincount(data, weights=w, minlength=minlength)
+    return Tensor._wrap(out.astype(xp.float32 if w.dtype == xp.float32 else xp.float64))

@@ -87,3 +87,28 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     if not 0 <= k <= size:
         raise RuntimeError(f"topk: k must be in [0, {size}] (the size of dim {dim}), got {k}")
     return TopkResult(*_sorted(input, dim, largest, k, "topk"))
+
+
+def unique(input: Any, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,
+           dim: int | None = None) -> Any:
+    """The distinct values of ``input`` in ascending order (flattened, or the distinct slices
+    along ``dim``); with ``return_inverse`` also where each entry went, with ``return_counts``
+    how often each value occurs.  Not differentiable.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> values, counts = rb.unique(rb.tensor([3, 1, 3]), return_counts=True)
+        >>> values.tolist(), counts.tolist()
+        ([1, 3], [1, 2])
+    """
+    data = input.data if isinstance(input, Tensor) else xp.asarray(input)
+    axis = None if dim is None else dim_index(dim, data.ndim, "unique")
+    # PyTorch sorts on the CPU whatever ``sorted`` says; so does NumPy.
+    values, inverse, counts = xp.unique(data, return_inverse=True, return_counts=True, axis=axis)
+    out = (Tensor._wrap(values),)
+    if return_inverse:
+        shape = data.shape if axis is None else (data.shape[axis],)
+        out += (Tensor._wrap(inverse.reshape(shape).astype(int64)),)
+    if return_counts:
+        out += (Tensor._wrap(counts.astype(int64)),)
+    return out[0] if len(out) == 1 else out

@@ -447,3 +447,27 @@ def test_numpy_integer_dims_work_as_torch():
     x = numpy.arange(6.0).reshape(2, 3)
     for op in [lambda t: t.sum(numpy.int64(1)), lambda t: t.sum([numpy.int32(0)]), lambda t: t.cumsum(numpy.int64(-1))]:
         assert_close(op(rb.tensor(x)), op(torch.tensor(x)))
+
+
+@pytest.mark.parametrize("weights", [None, [0.5, 1.5, 2.0, 1.0], "float64", "int64"])
+@pytest.mark.parametrize("minlength", [0, 9])
+def test_bincount_matches_torch(weights, minlength):
+    data = [1, 2, 2, 5]
+    if weights in ("float64", "int64"):
+        w_t, w_r = torch.tensor([1, 2, 3, 4], dtype=getattr(torch, weights)), rb.tensor([1, 2, 3, 4], dtype=getattr(rb, weights))
+    else:
+        w_t = None if weights is None else torch.tensor(weights)
+        w_r = None if weights is None else rb.tensor(weights)
+    expected = torch.bincount(torch.tensor(data), weights=w_t, minlength=minlength)
+    out = rb.bincount(rb.tensor(data), weights=w_r, minlength=minlength)
+    assert out.tolist() == expected.tolist() and str(out.dtype) == str(expected.dtype).replace("torch.", "")
+    with pytest.raises(ValueError, match="non-negative ints"):
+        rb.bincount(rb.tensor([-1, 2]))
+
+
+def test_finfo_and_iinfo_as_torch():
+    for dtype in ("float16", "float32", "float64"):
+        r, t = rb.finfo(getattr(rb, dtype)), torch.finfo(getattr(torch, dtype))
+        assert (float(r.eps), float(r.max), float(r.min), float(r.tiny), r.bits) == (t.eps, t.max, t.min, t.tiny, t.bits)
+    assert rb.finfo().eps == torch.finfo().eps
+    assert (rb.iinfo(rb.int64).max, rb.iinfo(rb.uint8).min) == (torch.iinfo(torch.int64).max, torch.iinfo(torch.uint8).min)

@@ -58,3 +58,14 @@ def test_topk_k_out_of_range_raises():
         torch.topk(torch.ones(3), 4)
     with pytest.raises(RuntimeError, match=r"topk: k must be in \[0, 3\] \(the size of dim -1\), got 4"):
         rb.topk(rb.ones(3), 4)
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"return_inverse": True}, {"return_counts": True},
+                                    {"return_inverse": True, "return_counts": True}, {"dim": 0},
+                                    {"dim": 1, "return_inverse": True, "return_counts": True}, {"sorted": False}])
+@pytest.mark.parametrize("data", [[[3, 1, 2], [3, 1, 2], [0, 1, 5]], [[2.5, -1.0, 2.5], [0.0, 0.0, 7.0]]])
+def test_unique_matches_torch(kwargs, data):
+    expected, out = torch.unique(torch.tensor(data), **kwargs), rb.unique(rb.tensor(data), **kwargs)
+    expected, out = (expected, out) if isinstance(expected, tuple) else ((expected,), (out,))
+    assert [o.tolist() for o in out] == [e.tolist() for e in expected]
+    assert [str(o.dtype) for o in out] == [str(e.dtype).replace("torch.", "") for e in expected]
