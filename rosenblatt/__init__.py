@@ -24,19 +24,20 @@ from .creation import (arange, as_tensor, bernoulli, empty, empty_like, eye, fro
                        full_like, linspace, logspace, multinomial, normal, ones, ones_like, rand,
                        rand_like, randint, randint_like, randn, randn_like, randperm, tensor, zeros,
                        zeros_like)
-from .ops import (abs, add, all, allclose, amax, amin, any, argmax, argmin, argsort, bincount, bitwise_and,
-                  bitwise_not, bitwise_or, bitwise_xor, bmm, broadcast_to, cat, ceil, chunk, clamp,
-                  clamp_max, clamp_min, clip, clone, concat, concatenate, cos, cumprod, cumsum, div,
-                  dot, einsum, eq, equal, exp, expm1, flatten, flip, floor, floor_divide, fmod,
-                  gather, ge, greater, greater_equal, gt, index_select, isclose, isfinite, isinf,
-                  isnan, le, lerp, less, less_equal, log, log1p, log2, log10, log_softmax,
-                  logical_and, logical_not, logical_or, logical_xor, logsumexp, lt, masked_fill,
-                  masked_select, matmul, max, maximum, mean, meshgrid, min, minimum, mm, movedim,
-                  mul, narrow, ne, neg, nonzero, norm, not_equal, outer, permute, pow, prod,
-                  reciprocal, relu, remainder, repeat, repeat_interleave, reshape, roll, round,
-                  rsqrt, scatter_add, sigmoid, sign, sin, softmax, sort, split,
-                  sqrt, square, squeeze, stack, std, sub, sum, swapaxes, t, tanh, topk, transpose,
-                  tril, triu, trunc, unbind, unflatten, unique, unsqueeze, var, where)
+from .ops import (abs, add, all, allclose, amax, amin, any, argmax, argmin, argsort, bincount,
+                  bitwise_and, bitwise_not, bitwise_or, bitwise_xor, bmm, broadcast_to, cat, ceil,
+                  chunk, clamp, clamp_max, clamp_min, clip, clone, concat, concatenate, cos,
+                  cumprod, cumsum, div, dot, einsum, eq, equal, exp, expm1, flatten, flip, floor,
+                  floor_divide, fmod, gather, ge, greater, greater_equal, gt, index_add,
+                  index_fill, index_select, isclose, isfinite, isinf, isnan, le, lerp, less,
+                  less_equal, log, log10, log1p, log2, log_softmax, logical_and, logical_not,
+                  logical_or, logical_xor, logsumexp, lt, masked_fill, masked_select, matmul, max,
+                  maximum, mean, meshgrid, min, minimum, mm, movedim, mul, narrow, ne, neg,
+                  nonzero, norm, not_equal, outer, permute, pow, prod, reciprocal, relu, remainder,
+                  repeat, repeat_interleave, reshape, roll, round, rsqrt, scatter, scatter_add,
+                  sigmoid, sign, sin, softmax, sort, split, sqrt, square, squeeze, stack, std, sub,
+                  sum, swapaxes, t, tanh, topk, transpose, tril, triu, trunc, unbind, unflatten,
+                  unique, unsqueeze, var, where)
 from .ops.reduction import MaxResult
 from .ops.sorting import SortResult, TopkResult
 from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed,

@@ -15,8 +15,8 @@ from .arithmetic import (add, allclose, bitwise_and, bitwise_not, bitwise_or, bi
                          less, less_equal, logical_and, logical_not, logical_or, logical_xor, lt,
                          maximum, minimum, mul, ne, neg, not_equal, pow, remainder, sign, square,
                          sub, where)
-from .indexing import (gather, getitem, index_put, index_select, masked_fill, masked_select, nonzero,
-                       scatter_add, setitem_)
+from .indexing import (gather, getitem, index_add, index_fill, index_put, index_select, masked_fill,
+                       masked_select, nonzero, scatter, scatter_add, setitem_)
 from .inplace import copy_from, full_like_of, inplace
 from .linalg import bmm, dot, einsum, matmul, mm, outer
 from .pointwise import (abs, ceil, cos, exp, expm1, floor, log, log1p, log2, log10, reciprocal,
@@ -40,12 +40,12 @@ _METHODS = (
     "chunk", "clamp", "clamp_max", "clamp_min", "clip", "clone", "contiguous", "cos", "cumprod",
     "cumsum", "div", "dot", "eq", "equal", "exp", "expand", "expand_as", "expm1", "flatten", "flip",
     "floor", "floor_divide", "fmod", "gather", "ge", "greater", "greater_equal", "gt",
-    "index_select", "isclose", "isfinite", "isinf", "isnan", "le", "lerp", "less", "less_equal",
+    "index_add", "index_fill", "index_select", "isclose", "isfinite", "isinf", "isnan", "le", "lerp", "less", "less_equal",
     "log", "log10", "log1p", "log2", "log_softmax", "logical_and", "logical_not", "logical_or",
     "logical_xor", "logsumexp", "lt", "masked_fill", "masked_select", "matmul", "max", "maximum",
     "mean", "min", "minimum", "mm", "movedim", "mul", "narrow", "ne", "neg", "nonzero", "norm",
     "not_equal", "outer", "permute", "pow", "prod", "reciprocal", "relu", "remainder", "repeat",
-    "repeat_interleave", "reshape", "roll", "round", "rsqrt", "scatter_add",
+    "repeat_interleave", "reshape", "roll", "round", "rsqrt", "scatter", "scatter_add",
     "sigmoid", "sign", "sin", "softmax", "sort", "split", "sqrt", "square", "squeeze", "std", "sub",
     "sum", "swapaxes", "t", "tanh", "topk", "transpose", "tril", "triu", "trunc", "unbind",
     "unflatten", "unique", "unsqueeze", "var", "view",
@@ -54,10 +54,11 @@ _METHODS = (
 #: ops PyTorch also offers in place, ``x.exp_()``: the result is written into ``x`` by ``inplace``
 _INPLACE_METHODS = (
     "abs", "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "ceil", "cos",
-    "cumprod", "cumsum", "eq", "exp", "expm1", "floor", "floor_divide", "fmod", "ge", "gt", "le",
-    "log", "log10", "log1p", "log2", "logical_and", "logical_not", "logical_or", "logical_xor",
-    "lt", "ne", "neg", "reciprocal", "relu", "remainder", "round", "rsqrt", "sigmoid", "sign",
-    "sin", "sqrt", "square", "tanh", "tril", "triu", "trunc",
+    "cumprod", "cumsum", "eq", "exp", "expm1", "floor", "floor_divide", "fmod", "ge", "gt",
+    "index_add", "index_fill", "le", "log", "log10", "log1p", "log2", "logical_and",
+    "logical_not", "logical_or", "logical_xor", "lt", "ne", "neg", "reciprocal", "relu",
+    "remainder", "round", "rsqrt", "scatter", "scatter_add", "sigmoid", "sign", "sin", "sqrt",
+    "square", "tanh", "tril", "triu", "trunc",
 )
 
 

@@ -150,6 +150,43 @@ class ScatterAdd(Function):
         return grad, None, gsrc
 
 
+class Scatter(Function):
+    """``x`` with the entries ``index`` names along ``axis`` replaced by ``src``'s (or by one number)."""
+
+    def forward(self, x, index, src, axis=0):
+        self.where = _along(index, axis)
+        out = x.copy()
+        if isinstance(src, xp.ndarray):
+            self.src_shape = src.shape
+            src = src[tuple(slice(0, n) for n in index.shape)]
+        out[self.where] = src
+        return out
+
+    def backward(self, grad):
+        gx = grad.copy()
+        gx[self.where] = 0  # overwritten entries had no say in the output
+        if self.parents[2] is None:
+            return gx, None, None
+        gsrc = xp.zeros(self.src_shape, dtype=grad.dtype)
+        picked = grad[self.where]
+        gsrc[tuple(slice(0, n) for n in picked.shape)] = picked
+        return gx, None, gsrc
+
+
+class IndexAdd(Function):
+    """``x`` plus ``alpha * source``, its slices along ``axis`` added at positions ``index``."""
+
+    def forward(self, x, index, source, axis=0, alpha=1):
+        self.index, self.axis, self.alpha = index, axis, alpha
+        out = x.copy()
+        xp.add.at(out, (slice(None),) * axis + (index,), source if alpha == 1 else source * alpha)
+        return out
+
+    def backward(self, grad):
+        gsource = xp.take(grad, self.index, axis=self.axis)
+        return grad, None, gsource if self.alpha == 1 else gsource * self.alpha
+
+
 class IndexSelect(Function):
     def forward(self, x, index, axis=0):
         self.in_shape, self.index, self.axis = x.shape, index, axis
@@ -176,7 +213,7 @@ def _check_index(op: str, input: Any, index: Any, dim: int) -> tuple[Any, Any, i
     if idx.dtype.kind not in "iu":
         raise TypeError(f"{op}(): index must be an integer tensor, got {idx.dtype}")
     axis = dim_index(dim, data.ndim, op)
-    if idx.ndim != data.ndim and op != "index_select":
+    if idx.ndim != data.ndim and not op.startswith("index_"):  # index_select/add/fill: a 1-d index
         raise ValueError(f"{op}(): index has {idx.ndim} dims but input has {data.ndim}; they must match")
     size = data.shape[axis] if data.ndim else 1
     if idx.size and (idx.min() < 0 or idx.max() >= size):  # no negative ones, as in PyTorch
@@ -293,3 +330,64 @@ def masked_select(input: Any, mask: Any) -> Tensor:
         raise ValueError(f"masked_select(): input {list(as_array(input).shape)} and mask "
                          f"{list(mask_data.shape)} cannot be broadcast together") from None
     return getitem(expand(input, shape), xp.broadcast_to(mask_data, shape))
+
+
+def scatter(input: Any, dim: int, index: Any, src: Any = None, *, value: Any = None,
+            reduce: str | None = None) -> Tensor:
+    """``input`` with the entries at positions ``index`` along ``dim`` replaced: ``out[index[i][j]][j]
+    = src[i][j]`` for ``dim = 0`` (and so on), or by one ``value``.  Where ``index`` repeats a
+    position, which entry lands there is unspecified, as in PyTorch.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.scatter(rb.zeros(2, 3), 1, rb.tensor([[2], [0]]), value=1.0).tolist()
+        [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]
+    """
+    if reduce is not None:
+        raise ValueError(f"scatter(): reduce={reduce!r} is not supported; use scatter_add for sums")
+    if (src is None) == (value is None):
+        raise ValueError("scatter(): give exactly one of src (a tensor) and value (a number)")
+    data, idx, axis = _check_index("scatter", input, index, dim)
+    if src is None:
+        return Scatter.apply(input, idx, _number_in(value, data.dtype, "scatter()"), axis=axis)
+    if not isinstance(src, Tensor):  # a number given as src, as PyTorch also takes
+        return Scatter.apply(input, idx, _number_in(src, data.dtype, "scatter()"), axis=axis)
+    if src.ndim != idx.ndim or any(n > m for n, m in zip(idx.shape, src.shape)) or any(
+            n > m for d, (n, m) in enumerate(zip(idx.shape, data.shape)) if d != axis):
+        raise ValueError(f"scatter(): index shape {list(idx.shape)} must be no larger than src shape "
+                         f"{list(src.shape)}, nor than input shape {list(data.shape)} outside dim {dim}")
+    return Scatter.apply(input, idx, src, axis=axis)
+
+
+def index_add(input: Any, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> Tensor:
+    """``input`` with ``alpha * source[..., i, ...]`` added to ``input[..., index[i], ...]`` along
+    ``dim`` for each i (repeated indices add up).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.index_add(rb.zeros(3), 0, rb.tensor([0, 0, 2]), rb.tensor([1.0, 2.0, 5.0])).tolist()
+        [3.0, 0.0, 5.0]
+    """
+    data, idx, axis = _check_index("index_add", input, index, dim)
+    src = source.data if isinstance(source, Tensor) else as_array(source, "index_add")
+    expected = data.shape[:axis] + (idx.size,) + data.shape[axis + 1:]
+    if idx.ndim > 1 or src.shape != expected:
+        raise ValueError(f"index_add(): source must have shape {list(expected)} (input's, with "
+                         f"{idx.size} along dim {dim}) for a 1-d index, got {list(src.shape)}")
+    return IndexAdd.apply(input, idx.reshape(-1), source, axis=axis, alpha=alpha)
+
+
+def index_fill(input: Any, dim: int, index: Any, value: Any) -> Tensor:
+    """``input`` with every entry of the slices ``index`` names along ``dim`` set to ``value``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.index_fill(rb.zeros(2, 3), 1, rb.tensor([0, 2]), 7.0).tolist()
+        [[7.0, 0.0, 7.0], [7.0, 0.0, 7.0]]
+    """
+    data, idx, axis = _check_index("index_fill", input, index, dim)
+    if idx.ndim > 1:
+        raise ValueError(f"index_fill(): index must be 0-d or 1-d, got shape {list(idx.shape)}")
+    shape = data.shape[:axis] + (idx.size,) + data.shape[axis + 1:]
+    where = xp.broadcast_to(idx.reshape((1,) * axis + (-1,) + (1,) * (data.ndim - axis - 1)), shape)
+    return Scatter.apply(input, where, _number_in(value, data.dtype, "index_fill()"), axis=axis)

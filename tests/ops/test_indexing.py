@@ -413,3 +413,55 @@ def test_masked_select_matches_torch(mask_shape):
     check_op([(2, 3)], lambda x: x.masked_select(rb.tensor(mask) if isinstance(x, rb.Tensor) else torch.tensor(mask)))
     with pytest.raises(TypeError, match="bool"):
         rb.masked_select(rb.zeros(2, 3), rb.ones(2, 3))
+
+
+def _lib(x):
+    return torch if isinstance(x, torch.Tensor) else rb
+
+
+@pytest.mark.parametrize("dim", [0, 1, -1])
+def test_scatter_matches_torch_forward_and_backward(dim):
+    # distinct targets along dim for every other position, so each written entry has one source
+    # (with repeats PyTorch leaves the winner unspecified)
+    index = np.argsort(np.random.default_rng(0).random((4, 3)), axis=0)[:2] if dim == 0 else \
+        np.argsort(np.random.default_rng(0).random((3, 4)), axis=1)[:, :2]
+    # src of index's shape: PyTorch's backward refuses a larger one (rosenblatt takes it, as forward does)
+    check_op([(4, 4), index.shape], lambda x, src: _lib(x).scatter(x, dim, _lib(x).tensor(index), src))
+    check_op([(4, 4)], lambda x: x.scatter(dim, _lib(x).tensor(index), value=2.5))
+
+
+def test_scatter_and_index_fill_in_place_as_torch():
+    for lib in (torch, rb):
+        x = lib.zeros(2, 3)
+        x.scatter_(1, lib.tensor([[2], [0]]), 1.0)
+        x.index_fill_(0, lib.tensor([1]), -1.0)
+        if lib is torch:
+            expected = x.tolist()
+    assert x.tolist() == expected == [[0.0, 0.0, 1.0], [-1.0, -1.0, -1.0]]
+
+
+@pytest.mark.parametrize("dim, index, alpha", [(0, [0, 2, 0], 1), (1, [3, 1], 2.5), (-1, [0, 0, 0, 1], 1)])
+def test_index_add_matches_torch_forward_and_backward(dim, index, alpha):
+    source_shape = (len(index), 4) if dim == 0 else (3, len(index))
+    check_op([(3, 4), source_shape], lambda x, s: _lib(x).index_add(x, dim, _lib(x).tensor(index), s, alpha=alpha))
+    for lib in (torch, rb):
+        out = lib.zeros(3, 4).index_add_(dim, lib.tensor(index), lib.ones(*source_shape), alpha=alpha)
+        if lib is torch:
+            expected = out.tolist()
+    assert out.tolist() == expected
+
+
+@pytest.mark.parametrize("dim", [0, 1])
+def test_index_fill_matches_torch(dim):
+    check_op([(3, 4)], lambda x: x.index_fill(dim, _lib(x).tensor([0, 2]), -3.0))
+
+
+def test_scatter_index_add_bad_arguments_raise():
+    with pytest.raises(ValueError, match="exactly one of src"):
+        rb.scatter(rb.zeros(3), 0, rb.tensor([0]))
+    with pytest.raises(ValueError, match="reduce"):
+        rb.scatter(rb.zeros(3), 0, rb.tensor([0]), rb.ones(1), reduce="add")
+    with pytest.raises(IndexError, match="index out of range"):
+        rb.scatter(rb.zeros(3), 0, rb.tensor([3]), value=1.0)
+    with pytest.raises(ValueError, match=r"index_add\(\): source must have shape \[2, 4\]"):
+        rb.index_add(rb.zeros(3, 4), 0, rb.tensor([0, 1]), rb.ones(3, 4))
