@@ -24,10 +24,10 @@ from .creation import (arange, as_tensor, bernoulli, empty, empty_like, eye, fro
                        full_like, linspace, logspace, multinomial, normal, ones, ones_like, rand,
                        rand_like, randint, randint_like, randn, randn_like, randperm, tensor, zeros,
                        zeros_like)
-from .ops import (abs, add, all, allclose, amax, amin, any, argmax, argmin, argsort, bincount,
+from .ops import (abs, add, addmm, all, allclose, amax, amin, any, argmax, argmin, argsort, bincount,
                   bitwise_and, bitwise_not, bitwise_or, bitwise_xor, bmm, broadcast_to, cat, ceil,
                   chunk, clamp, clamp_max, clamp_min, clip, clone, concat, concatenate, cos,
-                  cumprod, cumsum, div, dot, einsum, eq, equal, exp, expm1, flatten, flip, floor,
+                  cumprod, cumsum, diag, div, dot, einsum, eq, equal, exp, expm1, flatten, flip, floor,
                   floor_divide, fmod, gather, ge, greater, greater_equal, gt, index_add,
                   index_fill, index_select, isclose, isfinite, isinf, isnan, le, lerp, less,
                   less_equal, log, log10, log1p, log2, log_softmax, logical_and, logical_not,
@@ -36,7 +36,7 @@ from .ops import (abs, add, all, allclose, amax, amin, any, argmax, argmin, args
                   nonzero, norm, not_equal, outer, permute, pow, prod, reciprocal, relu, remainder,
                   repeat, repeat_interleave, reshape, roll, round, rsqrt, scatter, scatter_add,
                   sigmoid, sign, sin, softmax, sort, split, sqrt, square, squeeze, stack, std, sub,
-                  sum, swapaxes, t, tanh, topk, transpose, tril, triu, trunc, unbind, unflatten,
+                  sum, swapaxes, t, tanh, topk, trace, transpose, tril, triu, trunc, unbind, unflatten,
                   unique, unsqueeze, var, where)
 from .ops.reduction import MaxResult
 from .ops.sorting import SortResult, TopkResult

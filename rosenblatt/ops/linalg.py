@@ -201,3 +201,48 @@ def _parse_einsum(equation: str, arrays: list) -> tuple[list[str], str]:
         letters = "".join(expanded)
         output = ell + "".join(sorted(c for c in set(letters) if letters.count(c) == 1 and c not in ell))
     return expanded, output
+
+
+class Diag(Function):
+    """A vector onto the ``offset`` diagonal of a square matrix, or a matrix's ``offset`` diagonal out."""
+
+    def forward(self, x, offset=0):
+        self.shape, self.offset = x.shape, offset
+        return xp.diag(x, offset).copy()  # NumPy's diagonal of a matrix is a read-only view
+
+    def backward(self, grad):
+        if len(self.shape) == 1:  # the vector went onto the diagonal: read it back
+            return xp.diagonal(grad, self.offset).copy()
+        out = xp.zeros(self.shape, dtype=grad.dtype)
+        i = xp.arange(len(grad))
+        out[i + max(-self.offset, 0), i + max(self.offset, 0)] = grad
+        return out
+
+
+def diag(input: Any, diagonal: int = 0) -> Tensor:
+    """A 1-d ``input`` placed on the ``diagonal``-th diagonal of a square matrix (above the main
+    one for ``diagonal > 0``), or the ``diagonal``-th diagonal of a 2-d ``input``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.diag(rb.tensor([1.0, 2.0])).tolist()
+        [[1.0, 0.0], [0.0, 2.0]]
+        >>> rb.diag(rb.tensor([[1.0, 2.0], [3.0, 4.0]]), 1).tolist()
+        [2.0]
+    """
+    if _data(input).ndim not in (1, 2):
+        raise ValueError(f"diag(): expected a 1-d or 2-d tensor, got shape {list(_data(input).shape)}")
+    return Diag.apply(input, offset=diagonal)
+
+
+def trace(input: Any) -> Tensor:
+    """The sum of a 2-d ``input``'s main diagonal."""
+    if _data(input).ndim != 2:
+        raise ValueError(f"trace(): expected a 2-d tensor, got shape {list(_data(input).shape)}")
+    return diag(input).sum()
+
+
+def addmm(input: Any, mat1: Any, mat2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+    """``beta * input + alpha * (mat1 @ mat2)``, ``input`` broadcast to the product's shape."""
+    product = mm(mat1, mat2)
+    return (input if beta == 1 else input * beta) + (product if alpha == 1 else product * alpha)

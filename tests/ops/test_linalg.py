@@ -135,3 +135,23 @@ def test_outer_needs_vectors_as_torch():
         torch.outer(torch.ones(2, 2), torch.ones(2))
     with pytest.raises(ValueError, match=r"outer: expected 1-d tensors, got shapes \[2, 2\] and \[2\]"):
         rb.outer(rb.ones(2, 2), rb.ones(2))
+
+
+def _lib(x):
+    return torch if isinstance(x, torch.Tensor) else rb
+
+
+@pytest.mark.parametrize("shape", [(4,), (3, 4), (4, 3), (3, 3)])
+@pytest.mark.parametrize("diagonal", [0, 1, -1, 2, -3])
+def test_diag_matches_torch(shape, diagonal):
+    check_op([shape], lambda x: _lib(x).diag(x, diagonal))
+    check_op([shape], lambda x: x.diag(diagonal))
+
+
+def test_trace_and_addmm_match_torch():
+    check_op([(3, 4)], lambda x: _lib(x).trace(x))
+    check_op([(3, 5), (3, 4), (4, 5)], lambda c, a, b: _lib(c).addmm(c, a, b))
+    check_op([(5,), (3, 4), (4, 5)], lambda c, a, b: _lib(c).addmm(c, a, b, beta=0.5, alpha=2.0))
+    check_op([(3, 5), (3, 4), (4, 5)], lambda c, a, b: c.addmm(a, b, alpha=-1.0))
+    with pytest.raises(ValueError, match=r"diag\(\): expected a 1-d or 2-d tensor"):
+        rb.diag(rb.zeros(2, 2, 2))
