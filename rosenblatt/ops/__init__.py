@@ -23,12 +23,12 @@ from .pointwise import (abs, ceil, cos, exp, expm1, floor, log, log1p, log2, log
                         relu, round, rsqrt, sigmoid, sin, sqrt, tanh, to_dtype, trunc)
 from .reduction import (all, amax, amin, any, argmax, argmin, bincount, cumprod, cumsum, logsumexp, max,
                         mean, min, norm, prod, std, sum, var)
-from .shape import (broadcast_to, cat, chunk, clone, concat, concatenate, contiguous, expand,
+from .shape import (broadcast_to, cat, chunk, clone, concat, concatenate, contiguous, diff, expand,
                     expand_as, flatten, flip, meshgrid, movedim, narrow, pad, permute, repeat,
-                    repeat_interleave, reshape, roll, split, squeeze, stack, swapaxes, t, transpose,
-                    tril, triu, unbind, unflatten, unsqueeze, view)
+                    repeat_interleave, reshape, roll, rot90, split, squeeze, stack, swapaxes, t,
+                    transpose, tril, triu, unbind, unflatten, unsqueeze, view)
 from .softmax import log_softmax, one_hot, softmax
-from .sorting import argsort, sort, topk, unique
+from .sorting import argsort, bucketize, searchsorted, sort, topk, unique
 
 # log(0), x/0 and friends give -inf/inf/nan exactly as PyTorch does; NumPy's
 # warnings about them would only be noise from inside the library.
@@ -38,7 +38,7 @@ _METHODS = (
     "abs", "add", "addmm", "all", "allclose", "amax", "amin", "any", "argmax", "argmin", "argsort",
     "bincount", "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "bmm", "broadcast_to",
     "ceil", "chunk", "clamp", "clamp_max", "clamp_min", "clip", "clone", "contiguous", "cos",
-    "cumprod", "cumsum", "diag", "div", "dot", "eq", "equal", "exp", "expand", "expand_as",
+    "cumprod", "cumsum", "diag", "diff", "div", "dot", "eq", "equal", "exp", "expand", "expand_as",
     "expm1", "flatten", "flip", "floor", "floor_divide", "fmod", "gather", "ge", "greater",
     "greater_equal", "gt", "index_add", "index_fill", "index_select", "isclose", "isfinite",
     "isinf", "isnan", "le", "lerp", "less", "less_equal", "log", "log10", "log1p", "log2",
@@ -46,9 +46,9 @@ _METHODS = (
     "masked_fill", "masked_select", "matmul", "max", "maximum", "mean", "min", "minimum", "mm",
     "movedim", "mul", "narrow", "ne", "neg", "nonzero", "norm", "not_equal", "outer", "permute",
     "pow", "prod", "reciprocal", "relu", "remainder", "repeat", "repeat_interleave", "reshape",
-    "roll", "round", "rsqrt", "scatter", "scatter_add", "sigmoid", "sign", "sin", "softmax",
-    "sort", "split", "sqrt", "square", "squeeze", "std", "sub", "sum", "swapaxes", "t", "tanh",
-    "topk", "trace", "transpose", "tril", "triu", "trunc", "unbind", "unflatten", "unique",
+    "roll", "rot90", "round", "rsqrt", "scatter", "scatter_add", "sigmoid", "sign", "sin",
+    "softmax", "sort", "split", "sqrt", "square", "squeeze", "std", "sub", "sum", "swapaxes", "t",
+    "tanh", "topk", "trace", "transpose", "tril", "triu", "trunc", "unbind", "unflatten", "unique",
     "unsqueeze", "var", "view",
 )
 

@@ -571,3 +571,47 @@ def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Tensor, ...]:
     if indexing == "xy" and len(grids) >= 2:  # the grids of (t1, t0, ...), handed back as (t0, t1, ...)
         grids[0], grids[1] = grids[1], grids[0]
     return tuple(grids)
+
+
+def rot90(input: Any, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:
+    """``input`` rotated ``k`` quarter turns in the plane of ``dims``, from the first dim
+    towards the second (``k < 0`` the other way).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.rot90(rb.tensor([[1, 2], [3, 4]])).tolist()
+        [[2, 4], [1, 3]]
+    """
+    ndim = _data(input).ndim
+    if len(dims) != 2 or ndim < 2:
+        raise ValueError(f"rot90(): expected two dims of a tensor with at least 2, got dims={list(dims)} "
+                         f"for shape {list(_data(input).shape)}")
+    a, b = (dim_index(d, ndim, "rot90") for d in dims)
+    if a == b:
+        raise ValueError(f"rot90(): the two dims must differ, got {list(dims)}")
+    k %= 4
+    if k == 1:
+        return transpose(flip(input, b), a, b)
+    if k == 2:
+        return flip(input, (a, b))
+    if k == 3:
+        return flip(transpose(input, a, b), b)
+    return input
+
+
+def diff(input: Any, n: int = 1, dim: int = -1, prepend: Any = None, append: Any = None) -> Tensor:
+    """``n``-th forward differences along ``dim``: ``out[i] = x[i + 1] - x[i]``, applied ``n``
+    times, after ``prepend`` and ``append`` are joined to ``input`` along ``dim``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.diff(rb.tensor([1, 4, 9, 16])).tolist()
+        [3, 5, 7]
+    """
+    parts = [p for p in (prepend, input, append) if p is not None]
+    x = cat(parts, dim) if len(parts) > 1 else input
+    axis = dim_index(dim, _data(x).ndim, "diff")
+    for _ in range(n):
+        size = _data(x).shape[axis]
+        x = narrow(x, axis, min(size, 1), max(size - 1, 0)) - narrow(x, axis, 0, max(size - 1, 0))
+    return x

@@ -112,3 +112,44 @@ def unique(input: Any, sorted: bool = True, return_inverse: bool = False, return
     if return_counts:
         out += (Tensor._wrap(counts.astype(int64)),)
     return out[0] if len(out) == 1 else out
+
+
+def searchsorted(sorted_sequence: Any, input: Any, *, right: bool = False, side: str | None = None) -> Tensor:
+    """For each value of ``input``, the index where it would go in ``sorted_sequence`` (its last
+    dim sorted ascending) to keep it sorted: before equal entries, or after them with ``right``
+    (``side='right'``).  An N-d sequence searches row by row, ``input``'s rows matching its
+    leading dims.  int64, not differentiable.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.searchsorted(rb.tensor([1, 3, 5, 7]), rb.tensor([3, 6, 9])).tolist()
+        [1, 3, 4]
+    """
+    if side is not None:
+        if side not in ("left", "right") or (right and side == "left"):
+            raise ValueError(f"searchsorted(): side must be 'left' or 'right' (and agree with right), "
+                             f"got {side!r}")
+        right = side == "right"
+    seq = sorted_sequence.data if isinstance(sorted_sequence, Tensor) else xp.asarray(sorted_sequence)
+    values = input.data if isinstance(input, Tensor) else xp.asarray(input)
+    which = "right" if right else "left"
+    if seq.ndim <= 1:
+        return Tensor._wrap(xp.searchsorted(seq, values, side=which).astype(int64))
+    if values.shape[:-1] != seq.shape[:-1]:
+        raise ValueError(f"searchsorted(): input's leading dims {list(values.shape[:-1])} must match the "
+                         f"sorted sequence's {list(seq.shape[:-1])}")
+    rows_seq, rows_val = seq.reshape(-1, seq.shape[-1]), values.reshape(-1, values.shape[-1])
+    out = xp.stack([xp.searchsorted(s, v, side=which) for s, v in zip(rows_seq, rows_val)])
+    return Tensor._wrap(out.reshape(values.shape).astype(int64))
+
+
+def bucketize(input: Any, boundaries: Any, *, right: bool = False) -> Tensor:
+    """The bucket of each value of ``input`` among the sorted 1-d ``boundaries``: ``searchsorted``
+    with the arguments swapped, as PyTorch's.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.bucketize(rb.tensor([3, 6, 9]), rb.tensor([1, 3, 5, 7])).tolist()
+        [1, 3, 4]
+    """
+    return searchsorted(boundaries, input, right=right)

@@ -390,3 +390,16 @@ def test_roll_narrow_repeat_interleave_bad_arguments_raise():
         x.repeat_interleave(rb.tensor([1, 2]), dim=0)
     with pytest.raises(ValueError, match="indexing"):
         rb.meshgrid(rb.zeros(2), indexing="yx")
+
+
+@pytest.mark.parametrize("k", [0, 1, 2, 3, -1, 5])
+@pytest.mark.parametrize("dims", [(0, 1), (1, 0), (0, -1), (1, 2)])
+def test_rot90_matches_torch(k, dims):
+    check_op([(2, 3, 4)], lambda x: _lib(x).rot90(x, k, dims))
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"n": 2}, {"dim": 0}, {"n": 3, "dim": 1}, {"n": 5}])
+def test_diff_matches_torch(kwargs):
+    check_op([(3, 4)], lambda x: _lib(x).diff(x, **kwargs))
+    n = kwargs.get("n", 1)
+    check_op([(3, 4), (3, 2), (3, 1)], lambda x, p, a: x.diff(n, prepend=p, append=a))

@@ -69,3 +69,16 @@ def test_unique_matches_torch(kwargs, data):
     expected, out = (expected, out) if isinstance(expected, tuple) else ((expected,), (out,))
     assert [o.tolist() for o in out] == [e.tolist() for e in expected]
     assert [str(o.dtype) for o in out] == [str(e.dtype).replace("torch.", "") for e in expected]
+
+
+@pytest.mark.parametrize("right", [False, True])
+@pytest.mark.parametrize("seq, values", [([1, 3, 5, 7], [3, 6, 9, 0, 7]), ([1.0, 2.0, 2.0, 4.0], [[2.0, 0.5], [4.0, 9.0]]),
+                                         ([[1, 3, 5], [2, 4, 6]], [[3, 5], [0, 6]])])
+def test_searchsorted_and_bucketize_match_torch(seq, values, right):
+    expected = torch.searchsorted(torch.tensor(seq), torch.tensor(values), right=right)
+    out = rb.searchsorted(rb.tensor(seq), rb.tensor(values), right=right)
+    assert out.tolist() == expected.tolist() and out.dtype == rb.int64
+    assert rb.searchsorted(rb.tensor(seq), rb.tensor(values), side="right" if right else "left").tolist() == expected.tolist()
+    if len(np.shape(seq)) == 1:
+        assert rb.bucketize(rb.tensor(values), rb.tensor(seq), right=right).tolist() == \
+            torch.bucketize(torch.tensor(values), torch.tensor(seq), right=right).tolist()
