@@ -120,6 +120,12 @@ class Tensor:
         """The last two dimensions swapped."""
         return ops.transpose(self, -2, -1)
 
+    @property
+    def mH(self) -> "Tensor":
+        """The conjugate transpose of the last two dimensions: ``mT`` for real tensors, the only
+        kind in this release."""
+        return self.mT
+
     def size(self, dim: int | None = None) -> Any:
         shape = self.data.shape
         if dim is None:

@@ -18,7 +18,7 @@ from .arithmetic import (add, allclose, bitwise_and, bitwise_not, bitwise_or, bi
 from .indexing import (gather, getitem, index_add, index_fill, index_put, index_select, masked_fill,
                        masked_select, nonzero, scatter, scatter_add, setitem_)
 from .inplace import copy_from, full_like_of, inplace
-from .linalg import addmm, bmm, diag, dot, einsum, matmul, mm, outer, trace
+from .linalg import addmm, baddbmm, bmm, diag, dot, einsum, matmul, mm, outer, trace
 from .pointwise import (abs, ceil, cos, exp, expm1, floor, log, log1p, log2, log10, reciprocal,
                         relu, round, rsqrt, sigmoid, sin, sqrt, tanh, to_dtype, trunc)
 from .reduction import (all, amax, amin, any, argmax, argmin, bincount, cumprod, cumsum, logsumexp, max,
@@ -36,20 +36,20 @@ warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"rosenblatt\.
 
 _METHODS = (
     "abs", "add", "addmm", "all", "allclose", "amax", "amin", "any", "argmax", "argmin", "argsort",
-    "bincount", "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "bmm", "broadcast_to",
-    "ceil", "chunk", "clamp", "clamp_max", "clamp_min", "clip", "clone", "contiguous", "cos",
-    "cumprod", "cumsum", "diag", "diff", "div", "dot", "eq", "equal", "exp", "expand", "expand_as",
-    "expm1", "flatten", "flip", "floor", "floor_divide", "fmod", "gather", "ge", "greater",
-    "greater_equal", "gt", "index_add", "index_fill", "index_select", "isclose", "isfinite",
-    "isinf", "isnan", "le", "lerp", "less", "less_equal", "log", "log10", "log1p", "log2",
-    "log_softmax", "logical_and", "logical_not", "logical_or", "logical_xor", "logsumexp", "lt",
-    "masked_fill", "masked_select", "matmul", "max", "maximum", "mean", "min", "minimum", "mm",
-    "movedim", "mul", "narrow", "ne", "neg", "nonzero", "norm", "not_equal", "outer", "permute",
-    "pow", "prod", "reciprocal", "relu", "remainder", "repeat", "repeat_interleave", "reshape",
-    "roll", "rot90", "round", "rsqrt", "scatter", "scatter_add", "sigmoid", "sign", "sin",
-    "softmax", "sort", "split", "sqrt", "square", "squeeze", "std", "sub", "sum", "swapaxes", "t",
-    "tanh", "topk", "trace", "transpose", "tril", "triu", "trunc", "unbind", "unflatten", "unique",
-    "unsqueeze", "var", "view",
+    "baddbmm", "bincount", "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "bmm",
+    "broadcast_to", "ceil", "chunk", "clamp", "clamp_max", "clamp_min", "clip", "clone",
+    "contiguous", "cos", "cumprod", "cumsum", "diag", "diff", "div", "dot", "eq", "equal", "exp",
+    "expand", "expand_as", "expm1", "flatten", "flip", "floor", "floor_divide", "fmod", "gather",
+    "ge", "greater", "greater_equal", "gt", "index_add", "index_fill", "index_select", "isclose",
+    "isfinite", "isinf", "isnan", "le", "lerp", "less", "less_equal", "log", "log10", "log1p",
+    "log2", "log_softmax", "logical_and", "logical_not", "logical_or", "logical_xor", "logsumexp",
+    "lt", "masked_fill", "masked_select", "matmul", "max", "maximum", "mean", "min", "minimum",
+    "mm", "movedim", "mul", "narrow", "ne", "neg", "nonzero", "norm", "not_equal", "outer",
+    "permute", "pow", "prod", "reciprocal", "relu", "remainder", "repeat", "repeat_interleave",
+    "reshape", "roll", "rot90", "round", "rsqrt", "scatter", "scatter_add", "sigmoid", "sign",
+    "sin", "softmax", "sort", "split", "sqrt", "square", "squeeze", "std", "sub", "sum",
+    "swapaxes", "t", "tanh", "topk", "trace", "transpose", "tril", "triu", "trunc", "unbind",
+    "unflatten", "unique", "unsqueeze", "var", "view",
 )
 
 #: ops PyTorch also offers in place, ``x.exp_()``: the result is written into ``x`` by ``inplace``

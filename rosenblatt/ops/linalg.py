@@ -244,5 +244,18 @@ def trace(input: Any) -> Tensor:
 
 def addmm(input: Any, mat1: Any, mat2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """``beta * input + alpha * (mat1 @ mat2)``, ``input`` broadcast to the product's shape."""
-    product = mm(mat1, mat2)
-    return (input if beta == 1 else input * beta) + (product if alpha == 1 else product * alpha)
+    return _scaled_sum(input, beta, mm(mat1, mat2), alpha)
+
+
+def _scaled_sum(input: Any, beta: Any, product: Tensor, alpha: Any) -> Tensor:
+    """``beta * input + alpha * product``, skipping a multiply by 1; ``beta == 0`` ignores
+    ``input``, its nan and inf included, as PyTorch does."""
+    product = product if alpha == 1 else product * alpha
+    if beta == 0:
+        return product
+    return (input if beta == 1 else input * beta) + product
+
+
+def baddbmm(input: Any, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+    """``beta * input + alpha * (batch1 @ batch2)`` for batches of matrices, ``input`` broadcast."""
+    return _scaled_sum(input, beta, bmm(batch1, batch2), alpha)

@@ -155,3 +155,13 @@ def test_trace_and_addmm_match_torch():
     check_op([(3, 5), (3, 4), (4, 5)], lambda c, a, b: c.addmm(a, b, alpha=-1.0))
     with pytest.raises(ValueError, match=r"diag\(\): expected a 1-d or 2-d tensor"):
         rb.diag(rb.zeros(2, 2, 2))
+
+
+def test_baddbmm_and_mH_match_torch():
+    check_op([(2, 3, 5), (2, 3, 4), (2, 4, 5)], lambda c, a, b: _lib(c).baddbmm(c, a, b))
+    check_op([(5,), (2, 3, 4), (2, 4, 5)], lambda c, a, b: _lib(c).baddbmm(c, a, b, beta=0.5, alpha=-2.0))
+    check_op([(2, 3, 5), (2, 3, 4), (2, 4, 5)], lambda c, a, b: c.baddbmm(a, b, alpha=0.5))
+    check_op([(2, 3, 4)], lambda x: x.mH)
+    for lib in (torch, rb):  # beta=0 ignores input, nan included
+        out = lib.addmm(lib.full((2, 2), float("nan")), lib.ones(2, 3), lib.ones(3, 2), beta=0)
+        assert out.tolist() == [[3.0, 3.0], [3.0, 3.0]]
