@@ -18,7 +18,7 @@ from .arithmetic import (add, allclose, bitwise_and, bitwise_not, bitwise_or, bi
 from .indexing import (gather, getitem, index_add, index_fill, index_put, index_select, masked_fill,
                        masked_select, nonzero, scatter, scatter_add, setitem_)
 from .inplace import copy_from, full_like_of, inplace
-from .linalg import addmm, baddbmm, bmm, diag, dot, einsum, matmul, mm, outer, trace
+from .linalg import addmm, baddbmm, bmm, cdist, diag, dot, einsum, matmul, mm, outer, trace
 from .pointwise import (abs, ceil, cos, exp, expm1, floor, log, log1p, log2, log10, reciprocal,
                         relu, round, rsqrt, sigmoid, sin, sqrt, tanh, to_dtype, trunc)
 from .reduction import (all, amax, amin, any, argmax, argmin, bincount, cumprod, cumsum, logsumexp, max,

@@ -259,3 +259,44 @@ def _scaled_sum(input: Any, beta: Any, product: Tensor, alpha: Any) -> Tensor:
 def baddbmm(input: Any, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """``beta * input + alpha * (batch1 @ batch2)`` for batches of matrices, ``input`` broadcast."""
     return _scaled_sum(input, beta, bmm(batch1, batch2), alpha)
+
+
+class EuclideanDistances(Function):
+    """``d[..., i, j] = |x1[..., i, :] - x2[..., j, :]|`` through one GEMM: ``|a|^2 + |b|^2 - 2 a.b``."""
+
+    def forward(self, x1, x2):
+        self.x1, self.x2 = x1, x2
+        squared = ((x1 * x1).sum(-1)[..., :, None] + (x2 * x2).sum(-1)[..., None, :]
+                   - 2 * (x1 @ x2.swapaxes(-1, -2)))
+        self.d = xp.sqrt(xp.maximum(squared, 0))
+        return self.d
+
+    def backward(self, grad):
+        # d d_ij / d x1_i = (x1_i - x2_j) / d_ij, taken as 0 where d_ij = 0 (PyTorch's choice)
+        d = self.d
+        scaled = xp.divide(grad, d, out=xp.zeros_like(d), where=d > 0)
+        g1 = self.x1 * scaled.sum(-1)[..., None] - scaled @ self.x2
+        g2 = self.x2 * scaled.sum(-2)[..., None] - scaled.swapaxes(-1, -2) @ self.x1
+        return g1, g2
+
+
+def cdist(x1: Any, x2: Any, p: float = 2.0) -> Tensor:
+    """Euclidean distances between the rows of ``x1`` (..., P, M) and of ``x2`` (..., R, M):
+    (..., P, R), through one matrix product (``|a|^2 + |b|^2 - 2 a.b``), as PyTorch does for
+    large inputs.  The gradient at a zero distance is 0, as PyTorch's.  ``p = 2`` only.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.cdist(rb.tensor([[0.0, 0.0]]), rb.tensor([[3.0, 4.0], [0.0, 1.0]])).tolist()
+        [[5.0, 1.0]]
+    """
+    if p != 2:
+        raise ValueError(f"cdist(): only p=2 (Euclidean) is available, got p={p}")
+    a, b = _data(x1), _data(x2)
+    if a.ndim < 2 or b.ndim < 2 or a.shape[-1] != b.shape[-1]:
+        raise ValueError(f"cdist(): expected x1 (..., P, M) and x2 (..., R, M) with the same M, got "
+                         f"{list(a.shape)} and {list(b.shape)}")
+    _check_dtypes("cdist", a, b)
+    if a.dtype.kind != "f":
+        raise TypeError(f"cdist(): expected floating point inputs, got {a.dtype}")
+    return EuclideanDistances.apply(x1, x2)

@@ -1,4 +1,5 @@
 """matmul, mm, bmm, dot, outer and einsum against PyTorch."""
+import numpy as np
 import pytest
 import torch
 
@@ -165,3 +166,21 @@ def test_baddbmm_and_mH_match_torch():
     for lib in (torch, rb):  # beta=0 ignores input, nan included
         out = lib.addmm(lib.full((2, 2), float("nan")), lib.ones(2, 3), lib.ones(3, 2), beta=0)
         assert out.tolist() == [[3.0, 3.0], [3.0, 3.0]]
+
+
+@pytest.mark.parametrize("shapes", [[(3, 4), (5, 4)], [(2, 3, 4), (2, 5, 4)], [(1, 2), (1, 2)]])
+def test_cdist_matches_torch(shapes):
+    check_op(shapes, lambda a, b: _lib(a).cdist(a, b))
+
+
+def test_cdist_gradient_at_a_zero_distance_is_zero_as_torch():
+    grads = []
+    for lib in (torch, rb):
+        a = lib.tensor([[0.0, 0.0], [1.0, 1.0]], requires_grad=True)
+        b = lib.tensor([[0.0, 0.0], [3.0, 4.0]], requires_grad=True)
+        lib.cdist(a, b).sum().backward()
+        grads.append((a.grad.tolist(), b.grad.tolist()))
+    np.testing.assert_allclose(np.array(grads[1][0]), np.array(grads[0][0]), atol=1e-6)
+    np.testing.assert_allclose(np.array(grads[1][1]), np.array(grads[0][1]), atol=1e-6)
+    with pytest.raises(ValueError, match="p=2"):
+        rb.cdist(rb.zeros(2, 2), rb.zeros(2, 2), p=1)
