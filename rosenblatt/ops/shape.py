@@ -516,12 +516,12 @@ def roll(input: Any, shifts: int | Sequence[int], dims: int | Sequence[int] | No
 def narrow(input: Any, dim: int, start: int, length: int) -> Tensor:
     """The ``length`` entries of ``input`` from ``start`` along ``dim``: a view, as
     ``input[..., start:start + length]``."""
-    size = _data(input).shape[dim_index(dim, _data(input).ndim, "narrow")]
+    axis = dim_index(dim, _data(input).ndim, "narrow")
+    size = _data(input).shape[axis]
     start = start + size if start < 0 else start
     if not 0 <= start <= size or length < 0 or start + length > size:
         raise ValueError(f"narrow(): start ({start}) + length ({length}) exceeds dimension size ({size}), "
                          f"or one of them is negative")
-    axis = dim_index(dim, _data(input).ndim, "narrow")
     return input[(slice(None),) * axis + (slice(start, start + length),)]
 
 
