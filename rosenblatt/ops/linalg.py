@@ -264,6 +264,9 @@ def baddbmm(input: Any, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any =
 class EuclideanDistances(Function):
     """``d[..., i, j] = |x1[..., i, :] - x2[..., j, :]|`` through one GEMM: ``|a|^2 + |b|^2 - 2 a.b``."""
 
+    saves_inputs = (0, 1)
+    saves_output = True
+
     def forward(self, x1, x2):
         self.x1, self.x2 = x1, x2
         squared = ((x1 * x1).sum(-1)[..., :, None] + (x2 * x2).sum(-1)[..., None, :]

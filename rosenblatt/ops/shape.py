@@ -596,7 +596,7 @@ def rot90(input: Any, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:
         return flip(input, (a, b))
     if k == 3:
         return flip(transpose(input, a, b), b)
-    return input
+    return clone(input)  # a new tensor even for no turn, as PyTorch's
 
 
 def diff(input: Any, n: int = 1, dim: int = -1, prepend: Any = None, append: Any = None) -> Tensor:

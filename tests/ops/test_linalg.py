@@ -184,3 +184,14 @@ def test_cdist_gradient_at_a_zero_distance_is_zero_as_torch():
     np.testing.assert_allclose(np.array(grads[1][1]), np.array(grads[0][1]), atol=1e-6)
     with pytest.raises(ValueError, match="p=2"):
         rb.cdist(rb.zeros(2, 2), rb.zeros(2, 2), p=1)
+
+
+def test_cdist_reports_an_in_place_change_to_what_backward_needs():
+    for lib in (torch, rb):
+        a, b = lib.ones(2, 3, requires_grad=True), lib.zeros(4, 3, requires_grad=True)
+        x = a * 2
+        d = lib.cdist(x, b)
+        with lib.no_grad():
+            x.add_(1)
+        with pytest.raises(RuntimeError, match="modified by an inplace operation|in-place"):
+            d.sum().backward()

@@ -403,3 +403,11 @@ def test_diff_matches_torch(kwargs):
     check_op([(3, 4)], lambda x: _lib(x).diff(x, **kwargs))
     n = kwargs.get("n", 1)
     check_op([(3, 4), (3, 2), (3, 1)], lambda x, p, a: x.diff(n, prepend=p, append=a))
+
+
+def test_rot90_by_no_turn_is_a_new_tensor_as_torch():
+    for lib in (torch, rb):
+        x = lib.zeros(2, 3)
+        y = lib.rot90(x, 4)
+        y.add_(1)
+        assert x.sum().item() == 0 and y is not x
