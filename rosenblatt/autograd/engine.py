@@ -44,19 +44,18 @@ def _count_consumers(root: Function) -> dict:
     """How many graph edges point at each node and leaf reachable from ``root``."""
     consumers: dict = {}
     stack = [root]
+    push, pop = stack.append, stack.pop
     while stack:
-        parents = stack.pop().parents
+        parents = pop().parents
         if parents is None:
             raise RuntimeError(_RELEASED)
         for p in parents:
-            if p is None:
-                continue
             if p in consumers:
                 consumers[p] += 1
-            else:
+            elif p is not None:
                 consumers[p] = 1
                 if not isinstance(p, Tensor):
-                    stack.append(p)
+                    push(p)
     return consumers
 
 
@@ -65,9 +64,9 @@ def _check_saved(node: Function) -> None:
     any tensor viewing it)."""
     changed = []
     for i in node.saves_inputs:
-        tensor = node._inputs[i]
-        if isinstance(tensor, Tensor) and written_since(tensor.data, node._epoch):
-            changed.append(f"input {i} (shape {tuple(tensor.shape)})")
+        array = node._inputs[i]
+        if type(array) is _ndarray and written_since(array, node._epoch):
+            changed.append(f"input {i} (shape {tuple(array.shape)})")
     if node.saves_output and written_since(node._output, node._epoch):
         changed.append(f"the output (shape {tuple(node._output.shape)})")
     if changed:
@@ -186,12 +185,16 @@ def propagate(roots: list, retain_graph: bool, capture: dict | None = None) -> N
         grad = xp.zeros((), dtype=roots[0][1].dtype)
     consumers = _count_consumers(root)
     through = None if capture is None else _leading_to(root, capture)
-    partial: dict = {}  # gradient sums of nodes and leaves still waiting for consumers
-    mine: set = set()  # ids of the sums in partial that this pass made: safe to add into in place
+    # Gradient sums of graph elements still waiting for consumers: the first gradient as it
+    # came, in a 1-tuple (a backward may hand one array to several inputs: never added into),
+    # then a sum of this pass's own in the element's shape, added into in place.
+    partial: dict = {}
     ready = [(root, grad)]  # nodes with their complete gradient
     inplace_count = _state.inplace_count
+    kinds = _kinds
     while ready:
         node, g = ready.pop()
+        backward, checks_saved, saves_arrays = kinds.get(type(node)) or _kind(type(node))
         if g.shape != node._shape:
             g = sum_to(g, node._shape)
         if node._hooks is not None:
@@ -201,77 +204,81 @@ def propagate(roots: list, retain_graph: bool, capture: dict | None = None) -> N
                 capture[node] = _owned(g, handed_out)
             if node not in through:
                 continue
-        if node._checks_saved and node._epoch != inplace_count:
+        if checks_saved and node._epoch != inplace_count:
             _check_saved(node)
-        input_grads = node.backward(g)
+        input_grads = backward(node, g)
         if type(input_grads) is not tuple:
             input_grads = (input_grads,)
         for parent, ig in zip(node.parents, input_grads):
             if parent is None:
                 continue
             if ig is None:  # a backward that skipped an input that turns out to need it
-                ig = xp.zeros(parent._shape if isinstance(parent, Function) else parent.shape, dtype=g.dtype)
-            if parent in partial:
-                total = partial.pop(parent)
-                # The common case inline: a sum this pass made, and a gradient of its shape and dtype.
-                if (id(total) in mine and type(total) is _ndarray is type(ig)
-                        and total.shape == ig.shape and total.dtype is ig.dtype):
-                    total += ig
-                    ig = total
+                ig = xp.zeros(_shape_of(parent), dtype=g.dtype)
+            n = consumers[parent]  # n > 0: gradients to come; -n once the first has come
+            if n != 1:
+                if n > 1:  # the first of several
+                    partial[parent] = (ig,)
+                    consumers[parent] = 1 - n
+                    continue
+                total = partial[parent]
+                # The common case inline: a sum of the pass's own, and a gradient of its dtype.
+                if type(total) is _ndarray is type(ig) and total.dtype is ig.dtype:
+                    try:
+                        total += ig
+                    except ValueError:  # ig in a broadcast shape
+                        total += sum_to(ig, total.shape)
                 else:
-                    shape = parent._shape if isinstance(parent, Function) else parent.data.shape
-                    ig = _add(total, ig, shape, mine)
-            left = consumers[parent] - 1
-            if left:  # more gradients to come
-                partial[parent] = ig
-                consumers[parent] = left
-                continue
-            if type(ig) is IndexedGrad:
+                    total = partial[parent] = _sum(total, ig, _shape_of(parent))
+                if n != -1:  # more to come
+                    consumers[parent] = n + 1
+                    continue
+                del partial[parent]
+                ig = total
+            elif type(ig) is IndexedGrad:
                 ig = ig.dense()
-            mine.discard(id(ig))  # out of the pass's hands: never changed in place again
             if isinstance(parent, Tensor):  # a leaf has all its gradient: it takes it now
                 _arrive(parent, ig, handed_out, capture)
             else:
                 ready.append((parent, ig))
-        if not retain_graph and node.saves_arrays:
+        if not retain_graph and saves_arrays:
             node.__dict__.clear()  # frees saved arrays; class-level parents=None marks it released
 
 
-def _add(total: Any, grad: Any, shape: tuple, mine: set) -> Any:
-    """``total + grad``: two gradients of one graph element of ``shape``; either may be an
-    ``IndexedGrad``, and either may be in a broadcast shape (summed down to ``shape`` first,
-    else adding them would broadcast the other and count it once per copy).
+#: what the engine reads of a node's class, per class: CPython 3.11 reads attributes of
+#: instances of many classes at one place slowly, a dict lookup by class quickly.
+_kinds: dict = {}
 
-    Adds in place into ``total`` when this pass made it (its id in ``mine``) and the
-    dtypes agree; a sum it makes anew goes into ``mine``.
-    """
-    if total.shape != grad.shape:
-        total, grad = _summed_to(total, shape, mine), _summed_to(grad, shape, set())
-    if type(total) is IndexedGrad:
-        total, grad = grad, total
-        if type(total) is IndexedGrad:
-            total = _made(total.dense(), mine)
+
+def _kind(cls: type) -> tuple:
+    kind = _kinds[cls] = (cls.backward, cls._checks_saved, cls.saves_arrays)
+    return kind
+
+
+def _shape_of(element: Any) -> tuple:
+    """The shape of a graph element's gradient: its node's output, or a leaf's data."""
+    return element._shape if isinstance(element, Function) else element.data.shape
+
+
+def _sum(total: Any, grad: Any, shape: tuple) -> Any:
+    """``total + grad``, two gradients of one graph element of ``shape``, as an array of the
+    pass's own in ``shape``.  ``total`` is a 1-tuple of the first gradient as it came (left
+    unchanged) or a sum of the pass's own (added into where the dtypes agree).  Either may
+    be an ``IndexedGrad`` or in a broadcast shape (summed down first, else adding them would
+    broadcast the other and count it once per copy)."""
+    if type(total) is tuple:
+        first = total[0]
+        if type(first) is not IndexedGrad and type(grad) is not IndexedGrad:
+            return sum_to(first, shape) + sum_to(grad, shape)  # a new array
+        total = first.dense() if type(first) is IndexedGrad else sum_to(first, shape).copy()
     if type(grad) is IndexedGrad:
-        if total.dtype == grad.value.dtype:
-            return grad.add_to(total if id(total) in mine else _made(total.copy(), mine))
+        if grad.value.dtype == total.dtype:
+            return grad.add_to(total)
         grad = grad.dense()
-    if id(total) in mine and total.dtype == grad.dtype:
+    grad = sum_to(grad, shape)
+    if grad.dtype == total.dtype:
         total += grad
         return total
-    mine.discard(id(total))
-    return _made(total + grad, mine)
-
-
-def _summed_to(grad: Any, shape: tuple, mine: set) -> Any:
-    if type(grad) is IndexedGrad or grad.shape == shape:
-        return grad
-    mine.discard(id(grad))
-    return _made(sum_to(grad, shape), mine)
-
-
-def _made(array: Any, mine: set) -> Any:
-    mine.add(id(array))
-    return array
+    return total + grad  # the promoted dtype, as the two would give outside a sum
 
 
 def _leading_to(root: Function, targets: dict) -> set:

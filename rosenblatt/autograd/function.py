@@ -12,7 +12,9 @@ inputs in ``forward``, never in ``__init__``.
 
 The graph keeps ``parents`` (read it in backward to skip unneeded gradients)
 and the underscored ``_shape``, ``_inputs``, ``_output``, ``_epoch``, ``_hooks``
-on each node; a subclass must not use those names for its own state.
+on each node; a subclass must not use those names for its own state.  An op
+that declares ``saves_inputs`` may read its input arrays back from ``_inputs``
+in backward, and one that declares ``saves_output`` its output from ``_output``.
 
 Example:
     >>> import rosenblatt as rb
@@ -40,6 +42,8 @@ _new = object.__new__
 _ndarray = xp.ndarray
 _scalar_types = (int, float, bool)
 _ABSENT = object()  # an input apply was not given
+#: the dtypes a ``ufunc`` of an op keeps: NumPy's result is PyTorch's there
+_FLOATING = (xp.dtype(xp.float32), xp.dtype(xp.float64), xp.dtype(xp.float16))
 
 
 class Function:
@@ -59,6 +63,11 @@ class Function:
     _checks_saved = False
     #: hooks on the output's gradient (``Tensor.register_hook``, ``retain_grad``).
     _hooks: list | None = None
+    #: The NumPy ufunc ``forward`` amounts to for floating inputs of one dtype (``xp.add`` for
+    #: Add), or None.  ``apply`` calls it itself then, without ``forward``: an 8x8 op's
+    #: Python call costs more than its arithmetic.  Such an op must not keep state of its
+    #: own for ``backward``; it reads ``_inputs`` and ``_output``, which ``apply`` keeps.
+    ufunc: Any = None
 
     @property
     def last_backward(self) -> bool:
@@ -90,6 +99,7 @@ def _applier(cls: type) -> Any:
 
     # Read once, here: a subclass sets them in its class body.
     checks_saved, saves_inputs, saves_output = cls._checks_saved, bool(cls.saves_inputs), cls.saves_output
+    ufunc = cls.ufunc
     forward = cls.forward  # called unbound: no method lookup per call (~1% of an 8x8 op)
 
     def apply(x: Any = _ABSENT, y: Any = _ABSENT, /, *more: Any, **options: Any) -> "Tensor":
@@ -101,29 +111,33 @@ def _applier(cls: type) -> Any:
         try:
             if y is _ABSENT:
                 if isinstance(x, Tensor) and not options:
-                    inputs = (x,)
-                    out = forward(fn, x.data)
+                    inputs = (x.data,)
+                    if ufunc is not None and inputs[0].dtype in _FLOATING:
+                        out = ufunc(inputs[0])
+                    else:
+                        out = forward(fn, inputs[0])
                     needs_grad = x.requires_grad
                     parents = (x._node or x,)  # only read when x requires grad
                 else:
-                    inputs = () if x is _ABSENT else (x,)
-                    arrays, parents, needs_grad = _unpack(inputs, cls)
-                    out = forward(fn, *arrays, **options)
+                    inputs, parents, needs_grad = _unpack(() if x is _ABSENT else (x,), cls)
+                    out = forward(fn, *inputs, **options)
             elif not more and not options and isinstance(x, Tensor) and isinstance(y, Tensor):
-                inputs = (x, y)
-                out = forward(fn, x.data, y.data)
+                inputs = (x.data, y.data)
+                if ufunc is not None and inputs[0].dtype is inputs[1].dtype and inputs[0].dtype in _FLOATING:
+                    out = ufunc(inputs[0], inputs[1])
+                else:
+                    out = forward(fn, inputs[0], inputs[1])
                 needs_grad = x.requires_grad or y.requires_grad
                 parents = ((x._node or x) if x.requires_grad else None,  # a leaf is its own node
                            (y._node or y) if y.requires_grad else None)
             else:
-                inputs = (x, y) + more
-                arrays, parents, needs_grad = _unpack(inputs, cls)
-                out = forward(fn, *arrays, **options)
+                inputs, parents, needs_grad = _unpack((x, y) + more, cls)
+                out = forward(fn, *inputs, **options)
         except ValueError as error:
             if "broadcast" not in str(error):
                 raise
-            inputs = tuple(a for a in (x, y) + more if a is not _ABSENT)
-            shapes = " and ".join(str(list(xp.shape(as_array(a, cls)))) for a in inputs)
+            shapes = " and ".join(str(list(xp.shape(as_array(a, cls)))) for a in (x, y) + more
+                                  if a is not _ABSENT)
             raise ValueError(f"{cls.__name__.lower()}: shapes {shapes} cannot be broadcast "
                              f"together (sizes must match or be 1, aligned from the last dim)") from None
         if type(out) is not _ndarray:

@@ -24,6 +24,7 @@ _ndarray = xp.ndarray
 
 class Add(Function):
     saves_arrays = False
+    ufunc = xp.add
 
     def forward(self, x, y):
         try:
@@ -40,6 +41,7 @@ class Add(Function):
 
 class Sub(Function):
     saves_arrays = False
+    ufunc = xp.subtract
 
     def forward(self, x, y):
         try:
@@ -60,9 +62,9 @@ class Sub(Function):
 
 class Mul(Function):
     saves_inputs = (0, 1)
+    ufunc = xp.multiply
 
     def forward(self, x, y):
-        self.x, self.y = x, y
         try:
             out = x * y
             if type(x) is _ndarray is type(y) and x.dtype is y.dtype:
@@ -73,22 +75,24 @@ class Mul(Function):
 
     def backward(self, grad):
         p = self.parents
-        return (grad * self.y if p[0] is not None else None,
-                grad * self.x if p[1] is not None else None)
+        x, y = self._inputs
+        return (grad * y if p[0] is not None else None,
+                grad * x if p[1] is not None else None)
 
 
 class Div(Function):
     saves_inputs = (0, 1)
+    ufunc = xp.divide
 
     def forward(self, x, y):
-        self.x, self.y = x, y
         return _torch_dtype(x / y, x, y, "div")
 
     def backward(self, grad):
         p = self.parents
-        gx = grad / self.y
+        x, y = self._inputs
+        gx = grad / y
         return (gx if p[0] is not None else None,
-                -gx * self.x / self.y if p[1] is not None else None)
+                -gx * x / y if p[1] is not None else None)
 
 
 def _no_bool_subtraction(x: Any, y: Any) -> None:
@@ -110,6 +114,7 @@ def _is_bool(a: Any) -> bool:
 
 class Neg(Function):
     saves_arrays = False
+    ufunc = xp.negative
 
     def forward(self, x):
         try:

@@ -492,6 +492,31 @@ def test_gradients_in_different_broadcast_shapes_add_up_once():
     _compare(lambda lib, m, p: (m / p).sum() + p.sum(), m, [[1.0, -2.0, 3.0, 0.5]])  # (1, 4)
 
 
+def test_many_gradients_of_one_tensor_add_up_whatever_their_shapes_and_order():
+    # the first gradient is kept as it came; the second starts a sum of the pass's own; later
+    # ones are added into it, a broadcast-shaped one summed down first (in every position)
+    m, p = np.arange(12.0).reshape(3, 4), [1.0, -2.0, 3.0, 0.5]
+    uses = [lambda m, p: (p * 2).sum(), lambda m, p: (m + p).sum(), lambda m, p: (p * p).sum(),
+            lambda m, p: (m * p).exp().sum() * 1e-3, lambda m, p: p[1:3].sum()]
+    for order in ([0, 1, 2, 3, 4], [1, 0, 2, 4, 3], [2, 4, 0, 3, 1], [3, 1, 4, 2, 0], [4, 3, 2, 1, 0]):
+        _compare(lambda lib, m, p: sum(uses[i](m, p) for i in order), m, p)
+
+
+def test_gradients_of_two_dtypes_into_one_tensor_add_up_in_its_dtype():
+    # a float32 leaf used with float64 tensors gets float64 gradients besides float32 ones
+    a = np.array([0.5, -1.0, 2.0], dtype=np.float32)
+    b = np.array([1.5, 2.0, -0.25])
+    grads = []
+    for lib in (rb, torch):
+        x = lib.tensor(a, requires_grad=True)
+        y = lib.tensor(b)
+        (x * 3).sum().backward()  # a .grad to accumulate into, too
+        ((x * y).sum() + (x * x).sum() + (x + y).sum() + (x * 2).sum()).backward()
+        assert x.grad.dtype == (rb.float32 if lib is rb else torch.float32)
+        grads.append(x.grad.numpy())
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-6)
+
+
 def test_integer_index_gradients_sum_repeated_and_negative_rows():
     x = np.arange(15.0).reshape(5, 3)
     # -1 and 4 are one row; a 2-D index; repeats within and across the uses

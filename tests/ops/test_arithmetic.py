@@ -538,3 +538,39 @@ def test_subtracting_a_python_bool_raises_as_torch(dtype, op):
         op(torch, torch.tensor([1, 2], dtype=getattr(torch, dtype)))
     with pytest.raises(RuntimeError, match=r"sub\(\): .*with a bool tensor"):
         op(rb, rb.tensor([1, 2], dtype=getattr(rb, dtype)))
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64", "int64", "int32", "uint8", "bool"])
+@pytest.mark.parametrize("name", ["add", "sub", "mul", "div", "neg", "exp", "tanh"])
+def test_ops_that_call_their_ufunc_directly_match_pytorch_in_every_dtype(name, dtype):
+    # apply calls NumPy's ufunc itself for floating tensors of one dtype, forward otherwise:
+    # both give PyTorch's dtype and values (and errors: sub and neg of bools)
+    values = [[0.5, 2.0, -1.5], [1.5, -0.25, 3.0]] if dtype.startswith("float") else [[1, 0, 3], [2, 1, 1]]
+    ours = [rb.tensor(numpy.array(v).astype(dtype)) for v in values]
+    theirs = [torch.tensor(numpy.array(v).astype(dtype)) for v in values]
+    arity = 1 if name in ("neg", "exp", "tanh") else 2
+    try:
+        expected = getattr(torch, name)(*theirs[:arity])
+    except RuntimeError as error:
+        with pytest.raises(RuntimeError, match=name):
+            getattr(rb, name)(*ours[:arity])
+        assert "not supported" in str(error) or "not implemented" in str(error)
+        return
+    got = getattr(rb, name)(*ours[:arity])
+    assert got.dtype == getattr(rb, str(expected.dtype).removeprefix("torch."))
+    assert_close(got, expected, rtol=1e-3 if dtype == "float16" else 1e-6)
+    if dtype.startswith("float"):  # and the gradient
+        for t, u in zip(ours, theirs):
+            t.requires_grad_(), u.requires_grad_()
+        getattr(rb, name)(*ours[:arity]).sum().backward()
+        getattr(torch, name)(*theirs[:arity]).sum().backward()
+        for t, u in zip(ours[:arity], theirs[:arity]):
+            assert t.grad.dtype == t.dtype
+            assert_close(t.grad, u.grad, rtol=1e-2 if dtype == "float16" else 1e-6)  # 3 half ops
+
+
+def test_a_broadcast_error_on_the_direct_ufunc_path_names_the_op_and_shapes():
+    with pytest.raises(ValueError, match=r"mul: shapes \[2, 3\] and \[4\] cannot be broadcast"):
+        rb.ones(2, 3) * rb.ones(4)
+    with pytest.raises(ValueError, match=r"sub: shapes \[2, 3\] and \[2\] cannot be broadcast"):
+        rb.ones(2, 3, dtype=rb.float64) - rb.ones(2, dtype=rb.float64)
