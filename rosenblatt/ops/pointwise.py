@@ -51,50 +51,50 @@ class Log(Function):
     """Natural logarithm; ``log(0) = -inf`` and negative inputs give nan, as in PyTorch."""
 
     saves_inputs = (0,)
+    ufunc = xp.log
 
     def forward(self, x):
-        self.x = x = _float(x)
-        return xp.log(x)  # log(0) = -inf, as in PyTorch
+        return xp.log(_float(x))  # log(0) = -inf, as in PyTorch
 
     def backward(self, grad):
-        return grad / self.x
+        return grad / self._inputs[0]
 
 
 class Log1p(Function):
     """``log(1 + input)``, accurate for small inputs."""
 
     saves_inputs = (0,)
+    ufunc = xp.log1p
 
     def forward(self, x):
-        self.x = x = _float(x)
-        return xp.log1p(x)
+        return xp.log1p(_float(x))
 
     def backward(self, grad):
-        return grad / (1 + self.x)
+        return grad / (1 + self._inputs[0])
 
 
 class Expm1(Function):
     """``exp(input) - 1``, accurate for small inputs."""
 
     saves_output = True
+    ufunc = xp.expm1
 
     def forward(self, x):
-        self.out = xp.expm1(_float(x))
-        return self.out
+        return xp.expm1(_float(x))
 
     def backward(self, grad):
-        return grad * (self.out + 1)
+        return grad * (self._output + 1)
 
 
 class Sqrt(Function):
     saves_output = True
+    ufunc = xp.sqrt
 
     def forward(self, x):
-        self.out = xp.sqrt(_float(x))
-        return self.out
+        return xp.sqrt(_float(x))
 
     def backward(self, grad):
-        return grad / (2 * self.out)
+        return grad / (2 * self._output)
 
 
 class Rsqrt(Function):
@@ -123,24 +123,24 @@ class Abs(Function):
 
 class Sin(Function):
     saves_inputs = (0,)
+    ufunc = xp.sin
 
     def forward(self, x):
-        self.x = x = _float(x)
-        return xp.sin(x)
+        return xp.sin(_float(x))
 
     def backward(self, grad):
-        return grad * xp.cos(self.x)
+        return grad * xp.cos(self._inputs[0])
 
 
 class Cos(Function):
     saves_inputs = (0,)
+    ufunc = xp.cos
 
     def forward(self, x):
-        self.x = x = _float(x)
-        return xp.cos(x)
+        return xp.cos(_float(x))
 
     def backward(self, grad):
-        return -grad * xp.sin(self.x)
+        return -grad * xp.sin(self._inputs[0])
 
 
 class Tanh(Function):
