@@ -21,12 +21,12 @@ from .inplace import copy_from, full_like_of, inplace
 from .linalg import addmm, baddbmm, bmm, cdist, diag, dot, einsum, matmul, mm, outer, trace
 from .pointwise import (abs, ceil, cos, exp, expm1, floor, log, log1p, log2, log10, reciprocal,
                         relu, round, rsqrt, sigmoid, sin, sqrt, tanh, to_dtype, trunc)
-from .reduction import (all, amax, amin, any, argmax, argmin, bincount, cumprod, cumsum, logsumexp, max,
-                        mean, min, norm, prod, std, sum, var)
+from .reduction import (all, amax, amin, any, argmax, argmin, bincount, cummax, cummin, cumprod, cumsum,
+                        histc, logsumexp, max, mean, min, norm, prod, std, sum, var)
 from .shape import (broadcast_to, cat, chunk, clone, concat, concatenate, contiguous, diff, expand,
                     expand_as, flatten, flip, meshgrid, movedim, narrow, pad, permute, repeat,
                     repeat_interleave, reshape, roll, rot90, split, squeeze, stack, swapaxes, t,
-                    transpose, tril, triu, unbind, unflatten, unsqueeze, view)
+                    transpose, tril, triu, unbind, unflatten, unfold, unsqueeze, view)
 from .softmax import log_softmax, one_hot, softmax
 from .sorting import argsort, bucketize, searchsorted, sort, topk, unique
 
@@ -38,9 +38,9 @@ _METHODS = (
     "abs", "add", "addmm", "all", "allclose", "amax", "amin", "any", "argmax", "argmin", "argsort",
     "baddbmm", "bincount", "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "bmm",
     "broadcast_to", "ceil", "chunk", "clamp", "clamp_max", "clamp_min", "clip", "clone",
-    "contiguous", "cos", "cumprod", "cumsum", "diag", "diff", "div", "dot", "eq", "equal", "exp",
+    "contiguous", "cos", "cummax", "cummin", "cumprod", "cumsum", "diag", "diff", "div", "dot", "eq", "equal", "exp",
     "expand", "expand_as", "expm1", "flatten", "flip", "floor", "floor_divide", "fmod", "gather",
-    "ge", "greater", "greater_equal", "gt", "index_add", "index_fill", "index_select", "isclose",
+    "ge", "greater", "greater_equal", "gt", "histc", "index_add", "index_fill", "index_select", "isclose",
     "isfinite", "isinf", "isnan", "le", "lerp", "less", "less_equal", "log", "log10", "log1p",
     "log2", "log_softmax", "logical_and", "logical_not", "logical_or", "logical_xor", "logsumexp",
     "lt", "masked_fill", "masked_select", "matmul", "max", "maximum", "mean", "min", "minimum",
@@ -49,7 +49,7 @@ _METHODS = (
     "reshape", "roll", "rot90", "round", "rsqrt", "scatter", "scatter_add", "sigmoid", "sign",
     "sin", "softmax", "sort", "split", "sqrt", "square", "squeeze", "std", "sub", "sum",
     "swapaxes", "t", "tanh", "topk", "trace", "transpose", "tril", "triu", "trunc", "unbind",
-    "unflatten", "unique", "unsqueeze", "var", "view",
+    "unflatten", "unfold", "unique", "unsqueeze", "var", "view",
 )
 
 #: ops PyTorch also offers in place, ``x.exp_()``: the result is written into ``x`` by ``inplace``

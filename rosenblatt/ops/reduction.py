@@ -485,3 +485,76 @@ def bincount(input: Any, weights: Any = None, minlength: int = 0) -> Tensor:
                          f"{list(w.shape)}")
     out = xp.bincount(data, weights=w, minlength=minlength)
     return Tensor._wrap(out.astype(xp.float32 if w.dtype == xp.float32 else xp.float64))
+
+
+def cummax(input: Any, dim: int) -> MaxResult:
+    """Running maxima along ``dim`` and where each was found: ``(values, indices)``.
+
+    As PyTorch: on ties the index is the latest position, and from a nan on the values
+    are nan and the index is the latest nan's.  The values are ``input.gather(dim,
+    indices)``, so the gradient reaches the elements that were the maximum.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.cummax(rb.tensor([1.0, 3.0, 2.0, 3.0]), 0).indices.tolist()
+        [0, 1, 1, 3]
+    """
+    return _running_extreme(input, dim, xp.maximum, "cummax")
+
+
+def cummin(input: Any, dim: int) -> MaxResult:
+    """Running minima along ``dim`` and where each was found: ``(values, indices)``; see
+    :func:`cummax`."""
+    return _running_extreme(input, dim, xp.minimum, "cummin")
+
+
+def _running_extreme(input: Any, dim: int, extreme: Any, op: str) -> MaxResult:
+    from .indexing import gather
+    from .shape import reshape
+
+    input = input if isinstance(input, Tensor) else Tensor(as_array(input, op))
+    if input.ndim == 0:  # one element: itself, at 0
+        dim_index(dim, 1, op)
+        return MaxResult(reshape(input, ()), Tensor._wrap(xp.zeros((), dtype=xp.int64)))
+    data = input.data
+    axis = dim_index(dim, data.ndim, op)
+    running = extreme.accumulate(data, axis=axis)
+    # An element starts a new run where it equals the running extreme (>= the last one) or is
+    # nan; the index is the latest such position so far.
+    starts = (data == running) | (data != data)
+    positions = xp.arange(data.shape[axis]).reshape((-1,) + (1,) * (data.ndim - axis - 1))
+    indices = xp.maximum.accumulate(xp.where(starts, positions, 0), axis=axis)
+    return MaxResult(gather(input, axis, Tensor._wrap(indices)), Tensor._wrap(indices))
+
+
+def histc(input: Any, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:
+    """Counts of ``input``'s elements in ``bins`` equal bins over ``[min, max]``, in its dtype.
+
+    As PyTorch: ``min`` and ``max`` both 0 take the data's range; an empty range is
+    widened to ``[min - 1, max + 1]``; elements outside it (and nan) are not counted; the
+    last bin includes ``max``.  Floating tensors only; not differentiable.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.histc(rb.tensor([1.0, 2.0, 1.0, 4.0]), bins=4, min=0, max=4).tolist()
+        [0.0, 2.0, 1.0, 1.0]
+    """
+    data = (input.data if isinstance(input, Tensor) else as_array(input, "histc")).reshape(-1)
+    if data.dtype.kind != "f":
+        raise TypeError(f"histc(): expected a floating tensor, got {data.dtype}; convert it with .float()")
+    if not isinstance(bins, int) or bins <= 0:
+        raise ValueError(f"histc(): bins must be a positive int, got {bins!r}")
+    low, high = float(min), float(max)
+    if low == high == 0 and data.size:
+        low, high = float(data.min()), float(data.max())
+        if not (xp.isfinite(low) and xp.isfinite(high)):
+            raise ValueError(f"histc(): the data's range [{low}, {high}] is not finite; give min and max")
+    if low == high:
+        low, high = low - 1, high + 1
+    if low > high:
+        raise ValueError(f"histc(): max must be larger than min, got min={min} and max={max}")
+    inside = data[(data >= low) & (data <= high)]
+    low_t, high_t = data.dtype.type(low), data.dtype.type(high)  # PyTorch's arithmetic: in the dtype
+    position = ((inside - low_t) * data.dtype.type(bins) / (high_t - low_t)).astype(xp.int64)
+    counts = xp.bincount(xp.minimum(position, bins - 1), minlength=bins)
+    return Tensor._wrap(counts.astype(data.dtype))

@@ -615,3 +615,45 @@ def diff(input: Any, n: int = 1, dim: int = -1, prepend: Any = None, append: Any
         size = _data(x).shape[axis]
         x = narrow(x, axis, min(size, 1), max(size - 1, 0)) - narrow(x, axis, 0, max(size - 1, 0))
     return x
+
+
+class Windows(Function):
+    """Every ``step``-th window of ``size`` along ``axis``, the windows' elements as a new last
+    dim: a read-only view.  Backward adds each window's gradient back where it was read
+    (overlapping windows add up), one strided slice per position in the window."""
+
+    saves_arrays = False
+
+    def forward(self, x, axis, size, step):
+        self.shape, self.axis, self.size, self.step = x.shape, axis, size, step
+        windows = xp.lib.stride_tricks.sliding_window_view(x, size, axis=axis)
+        return windows[(slice(None),) * axis + (slice(None, None, step),)]
+
+    def backward(self, grad):
+        out = xp.zeros(self.shape, dtype=grad.dtype)
+        count, lead = grad.shape[self.axis], (slice(None),) * self.axis
+        for k in range(self.size):
+            out[lead + (slice(k, k + self.step * (count - 1) + 1, self.step),)] += grad[..., k]
+        return out
+
+
+def unfold(input: Any, dimension: int, size: int, step: int) -> Tensor:
+    """``Tensor.unfold``: the windows of ``size`` along ``dimension``, ``step`` apart, as a
+    new last dim (``(n - size) // step + 1`` of them along ``dimension``).  Not
+    ``nn.functional.unfold``, which takes image patches.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.arange(6.0).unfold(0, 3, 2).tolist()
+        [[0.0, 1.0, 2.0], [2.0, 3.0, 4.0]]
+    """
+    data = _data(input)
+    axis = dim_index(dimension, data.ndim or 1, "unfold")
+    length = data.shape[axis] if data.ndim else 1
+    if not 0 <= size <= length:
+        raise ValueError(f"unfold(): size must be in [0, {length}] (dimension {dimension}'s size), got {size}")
+    if step <= 0:
+        raise ValueError(f"unfold(): step must be > 0, got {step}")
+    if data.ndim == 0:  # one element, as a 1-d tensor of it (or of nothing)
+        return reshape(input, (1,))[:size]
+    return Windows.apply(input, axis=axis, size=size, step=step)

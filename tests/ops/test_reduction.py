@@ -471,3 +471,49 @@ def test_finfo_and_iinfo_as_torch():
         assert (float(r.eps), float(r.max), float(r.min), float(r.tiny), r.bits) == (t.eps, t.max, t.min, t.tiny, t.bits)
     assert rb.finfo().eps == torch.finfo().eps
     assert (rb.iinfo(rb.int64).max, rb.iinfo(rb.uint8).min) == (torch.iinfo(torch.int64).max, torch.iinfo(torch.uint8).min)
+
+
+@pytest.mark.parametrize("name", ["cummax", "cummin"])
+@pytest.mark.parametrize("shape,dim", [((7,), 0), ((3, 5), 1), ((4, 3), 0), ((2, 3, 4), -1), ((0, 3), 0)])
+def test_cummax_cummin(name, shape, dim):
+    # values and their gradient (it reaches each running extreme), then the indices
+    check_op([shape], lambda x: getattr(rb, name)(x, dim).values, lambda x: getattr(torch, name)(x, dim).values)
+    check_op([shape], lambda x: getattr(x, name)(dim)[0], lambda x: getattr(x, name)(dim)[0])
+    data = numpy.random.default_rng(1).standard_normal(shape)
+    assert_close(getattr(rb, name)(rb.tensor(data), dim).indices, getattr(torch, name)(torch.tensor(data), dim).indices)
+
+
+@pytest.mark.parametrize("name", ["cummax", "cummin"])
+def test_cummax_cummin_ties_nans_ints_and_0d_like_pytorch(name):
+    values = [[1.0, 3.0, 3.0, 2.0, float("nan"), 5.0, float("nan"), 1.0], [2.0, 2.0, 1.0, 1.0, 0.0, 4.0, 4.0, -1.0]]
+    for data in (numpy.array(values), numpy.array([[1, 5, 5, 2], [3, 3, 0, 7]]), numpy.array(2.5)):
+        ours, theirs = getattr(rb, name)(rb.tensor(data), -1), getattr(torch, name)(torch.tensor(data), -1)
+        assert_close(ours.values, theirs.values)
+        assert_close(ours.indices, theirs.indices)
+    # a tie sends the gradient to the latest position, as PyTorch's
+    check_op(None, lambda x: getattr(rb, name)(x, 0).values, lambda x: getattr(torch, name)(x, 0).values,
+             inputs=[numpy.array([1.0, 3.0, 3.0, 2.0, 0.5])], gradcheck=False)
+
+
+def test_histc_matches_pytorch():
+    rng = numpy.random.default_rng(0)
+    cases = [(rng.standard_normal(50), 10, 0, 0), (rng.standard_normal(200).astype(numpy.float32), 7, -1, 1),
+             (numpy.linspace(0, 3, 31), 4, 0, 3),  # elements on the bin edges
+             (numpy.array([2.0, 2.0, 2.0]), 4, 0, 0),  # an empty range is widened by 1 each way
+             (numpy.array([1.0, 2.0]), 2, 1.5, 1.5), (numpy.array([1.0, float("nan"), 5.0]), 3, 0, 2),
+             (numpy.zeros((2, 3)), 5, -1, 1)]
+    for data, bins, low, high in cases:
+        assert_close(rb.histc(rb.tensor(data), bins, low, high), torch.histc(torch.tensor(data), bins, low, high))
+        assert_close(rb.tensor(data).histc(bins=bins, min=low, max=high),
+                     torch.tensor(data).histc(bins=bins, min=low, max=high))
+
+
+def test_histc_refuses_what_pytorch_refuses():
+    with pytest.raises(TypeError, match=r"histc\(\): expected a floating tensor, got int64"):
+        rb.histc(rb.tensor([1, 2]), bins=2)
+    with pytest.raises(ValueError, match=r"histc\(\): max must be larger than min, got min=3 and max=1"):
+        rb.histc(rb.tensor([1.0, 2.0]), bins=2, min=3, max=1)
+    with pytest.raises(ValueError, match=r"histc\(\): the data's range \[nan, nan\] is not finite"):
+        rb.histc(rb.tensor([1.0, float("nan")]), bins=2)
+    with pytest.raises(ValueError, match=r"histc\(\): bins must be a positive int, got 0"):
+        rb.histc(rb.tensor([1.0]), bins=0)

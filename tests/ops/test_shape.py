@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 
 import rosenblatt as rb
-from helpers import check_op
+from helpers import assert_close, check_op
 
 
 # ----------------------------------------------------------- reshape family
@@ -411,3 +411,20 @@ def test_rot90_by_no_turn_is_a_new_tensor_as_torch():
         y = lib.rot90(x, 4)
         y.add_(1)
         assert x.sum().item() == 0 and y is not x
+
+
+@pytest.mark.parametrize("shape,dim,size,step", [((8,), 0, 3, 2), ((8,), 0, 3, 1), ((3, 7), 1, 2, 3),
+                                                 ((5, 4), 0, 5, 1), ((2, 6, 3), -2, 4, 2), ((4,), 0, 0, 1)])
+def test_tensor_unfold(shape, dim, size, step):
+    # overlapping windows (step < size) add their gradients up; windows may skip elements
+    check_op([shape], lambda x: x.unfold(dim, size, step))
+
+
+def test_tensor_unfold_of_0d_and_bad_arguments():
+    assert_close(rb.tensor(3.0).unfold(0, 1, 1), torch.tensor(3.0).unfold(0, 1, 1))
+    with pytest.raises(ValueError, match=r"unfold\(\): size must be in \[0, 5\] \(dimension 0's size\), got 6"):
+        rb.arange(5.0).unfold(0, 6, 1)
+    with pytest.raises(ValueError, match=r"unfold\(\): step must be > 0, got 0"):
+        rb.arange(5.0).unfold(0, 2, 0)
+    with pytest.raises(IndexError, match="unfold"):
+        rb.arange(5.0).unfold(1, 2, 1)
