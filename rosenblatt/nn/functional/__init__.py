@@ -34,13 +34,14 @@ from .adaptive_pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptiv
 from .conv3d import conv3d, conv_transpose3d
 from .pooling import avg_pool1d, avg_pool2d, dropout1d, dropout2d, dropout3d, max_pool1d, max_pool2d
 from .pooling3d import adaptive_avg_pool3d, adaptive_max_pool3d, avg_pool3d, max_pool3d
+from .grid import affine_grid, grid_sample
 from .sampling import interpolate
 from .shuffle import channel_shuffle, pixel_shuffle, pixel_unshuffle
 
 __all__ = [
     "conv3d", "conv_transpose3d", "adaptive_avg_pool3d", "adaptive_max_pool3d", "avg_pool3d", "dropout3d",
     "max_pool3d",
-    "ctc_loss", "embedding_bag", "fold", "unfold",
+    "ctc_loss", "embedding_bag", "fold", "unfold", "affine_grid", "grid_sample",
     "cosine_similarity", "normalize", "pairwise_distance", "channel_shuffle", "pixel_shuffle",
     "pixel_unshuffle", "cosine_embedding_loss", "gaussian_nll_loss", "hinge_embedding_loss",
     "margin_ranking_loss", "multi_margin_loss", "multilabel_soft_margin_loss", "poisson_nll_loss",
