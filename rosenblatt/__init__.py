@@ -35,7 +35,7 @@ from .ops import (abs, add, addmm, all, allclose, amax, amin, any, argmax, argmi
                   masked_fill, masked_select, matmul, max, maximum, mean, meshgrid, min, minimum,
                   mm, movedim, mul, narrow, ne, neg, nonzero, norm, not_equal, outer, permute, pow,
                   prod, reciprocal, relu, remainder, repeat, repeat_interleave, reshape, roll,
-                  rot90, round, rsqrt, scatter, scatter_add, searchsorted, sigmoid, sign, sin,
+                  rot90, round, rsqrt, scatter, scatter_add, scatter_reduce, searchsorted, sigmoid, sign, sin,
                   softmax, sort, split, sqrt, square, squeeze, stack, std, sub, sum, swapaxes, t,
                   tanh, topk, trace, transpose, tril, triu, trunc, unbind, unflatten, unique,
                   unsqueeze, var, where)

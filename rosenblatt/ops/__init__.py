@@ -16,7 +16,7 @@ from .arithmetic import (add, allclose, bitwise_and, bitwise_not, bitwise_or, bi
                          maximum, minimum, mul, ne, neg, not_equal, pow, remainder, sign, square,
                          sub, where)
 from .indexing import (gather, getitem, index_add, index_fill, index_put, index_select, masked_fill,
-                       masked_select, nonzero, scatter, scatter_add, setitem_)
+                       masked_select, nonzero, scatter, scatter_add, scatter_reduce, setitem_)
 from .inplace import copy_from, full_like_of, inplace
 from .linalg import addmm, baddbmm, bmm, cdist, diag, dot, einsum, matmul, mm, outer, trace
 from .pointwise import (abs, ceil, cos, exp, expm1, floor, log, log1p, log2, log10, reciprocal,
@@ -46,7 +46,7 @@ _METHODS = (
     "lt", "masked_fill", "masked_select", "matmul", "max", "maximum", "mean", "min", "minimum",
     "mm", "movedim", "mul", "narrow", "ne", "neg", "nonzero", "norm", "not_equal", "outer",
     "permute", "pow", "prod", "reciprocal", "relu", "remainder", "repeat", "repeat_interleave",
-    "reshape", "roll", "rot90", "round", "rsqrt", "scatter", "scatter_add", "sigmoid", "sign",
+    "reshape", "roll", "rot90", "round", "rsqrt", "scatter", "scatter_add", "scatter_reduce", "sigmoid", "sign",
     "sin", "softmax", "sort", "split", "sqrt", "square", "squeeze", "std", "sub", "sum",
     "swapaxes", "t", "tanh", "topk", "trace", "transpose", "tril", "triu", "trunc", "unbind",
     "unflatten", "unfold", "unique", "unsqueeze", "var", "view",
@@ -58,8 +58,8 @@ _INPLACE_METHODS = (
     "cumprod", "cumsum", "eq", "exp", "expm1", "floor", "floor_divide", "fmod", "ge", "gt",
     "index_add", "index_fill", "le", "log", "log10", "log1p", "log2", "logical_and",
     "logical_not", "logical_or", "logical_xor", "lt", "ne", "neg", "reciprocal", "relu",
-    "remainder", "round", "rsqrt", "scatter", "scatter_add", "sigmoid", "sign", "sin", "sqrt",
-    "square", "tanh", "tril", "triu", "trunc",
+    "remainder", "round", "rsqrt", "scatter", "scatter_add", "scatter_reduce", "sigmoid", "sign", "sin",
+    "sqrt", "square", "tanh", "tril", "triu", "trunc",
 )
 
 

@@ -173,6 +173,87 @@ class Scatter(Function):
         return gx, None, gsrc
 
 
+class ScatterReduce(Function):
+    """``x`` with ``src``'s entries combined into the positions ``index`` names along ``axis``
+    by ``reduce`` (sum, prod, mean, amax, amin), ``x``'s own entry taking part unless
+    ``include_self`` is False.  Backward follows PyTorch's: a mean shares its gradient
+    equally, amax/amin among all the entries equal to the result, a product by the
+    product of the others (exact with zeros among them)."""
+
+    saves_inputs = (0, 2)
+    saves_output = True
+
+    def forward(self, x, index, src, axis=0, reduce="sum", include_self=True):
+        self.where, self.reduce, self.include_self = _along(index, axis), reduce, include_self
+        self.x, self.src_shape = x, src.shape
+        self.src = src = src[tuple(slice(0, n) for n in index.shape)]
+        combine = _REDUCTIONS[reduce]
+        out = x.copy()
+        if not include_self:
+            out[self.where] = _identity(reduce, x.dtype)
+        combine.at(out, self.where, src)
+        if reduce == "mean":
+            self.count = xp.full(x.shape, int(include_self))
+            xp.add.at(self.count, self.where, 1)
+            count = xp.maximum(self.count, 1)  # no entry at all: x's, kept as it is
+            out = out // count if out.dtype.kind in "iub" else (out / count).astype(out.dtype)
+        self.out = out
+        return out
+
+    def backward(self, grad):
+        where, out = self.where, self.out
+        if self.reduce in ("sum", "mean"):
+            share = grad / xp.maximum(self.count, 1) if self.reduce == "mean" else grad
+            gx, gsrc = share, share[where]
+        elif self.reduce == "prod":
+            gx, gsrc = self._product_grads(grad)
+        else:  # amax, amin: shared among the entries equal to the result (x's counted even
+            own = self.x == out  # when not included, as PyTorch does)
+            hits = self.src == out[where]
+            count = own.astype(grad.dtype)
+            xp.add.at(count, where, hits)
+            share = grad / xp.maximum(count, 1)
+            gx, gsrc = share * own, share[where] * hits
+        if not self.include_self:
+            gx = gx.copy()
+            gx[where] = 0  # x's entries there had no say
+        full = xp.zeros(self.src_shape, dtype=grad.dtype)
+        full[tuple(slice(0, n) for n in gsrc.shape)] = gsrc
+        return gx, None, full
+
+    def _product_grads(self, grad):
+        """d out / d e: the product of the others: out / e without zeros, else the nonzero
+        product for the one zero entry of a position (and 0 with two zeros or more)."""
+        x, src, where = self.x, self.src, self.where
+        own = x
+        if not self.include_self:  # x's entries where src lands take no part: a neutral 1
+            own = x.copy()
+            own[where] = 1
+        zeros = (own == 0).astype(xp.int64)
+        xp.add.at(zeros, where, src == 0)
+        nonzero = xp.where(own == 0, 1, own)
+        xp.multiply.at(nonzero, where, xp.where(src == 0, 1, src))
+
+        def others(e, z, p):
+            return xp.where(e != 0, (z == 0) * p / xp.where(e == 0, 1, e), (z == 1) * p)
+        return grad * others(x, zeros, nonzero), grad[where] * others(src, zeros[where], nonzero[where])
+
+
+_REDUCTIONS = {"sum": xp.add, "mean": xp.add, "prod": xp.multiply, "amax": xp.maximum, "amin": xp.minimum}
+
+
+def _identity(reduce: str, dtype: Any) -> Any:
+    """Where a reduction starts from in ``dtype``: 0 for a sum, 1 for a product, the lowest
+    value for a maximum and the highest for a minimum."""
+    if reduce not in ("amax", "amin"):
+        return _REDUCTIONS[reduce].identity
+    if dtype.kind == "f":
+        return -xp.inf if reduce == "amax" else xp.inf
+    if dtype.kind == "b":
+        return reduce == "amin"
+    return xp.iinfo(dtype).min if reduce == "amax" else xp.iinfo(dtype).max
+
+
 class IndexAdd(Function):
     """``x`` plus ``alpha * source``, its slices along ``axis`` added at positions ``index``."""
 
@@ -256,13 +337,35 @@ def gather(input: Any, dim: int, index: Any) -> Tensor:
 def scatter_add(input: Any, dim: int, index: Any, src: Any) -> Tensor:
     """``input`` plus ``src`` added at the positions ``index`` names along ``dim``."""
     data, idx, axis = _check_index("scatter_add", input, index, dim)
+    _check_src("scatter_add", idx, src, data, axis, dim)
+    return ScatterAdd.apply(input, idx, src, axis=axis)
+
+
+def scatter_reduce(input: Any, dim: int, index: Any, src: Any, reduce: str, *,
+                   include_self: bool = True) -> Tensor:
+    """``input`` with ``src``'s entries combined into the positions ``index`` names along ``dim``:
+    ``reduce`` is "sum", "prod", "mean", "amax" or "amin"; with ``include_self=False`` the
+    entries of ``input`` that ``index`` reaches do not take part.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.scatter_reduce(rb.tensor([5.0, 2.0]), 0, rb.tensor([0, 0]), rb.tensor([1.0, 9.0]), "amax").tolist()
+        [9.0, 2.0]
+    """
+    if reduce not in _REDUCTIONS:
+        raise ValueError(f"scatter_reduce(): reduce must be one of {sorted(_REDUCTIONS)}, got {reduce!r}")
+    data, idx, axis = _check_index("scatter_reduce", input, index, dim)
+    _check_src("scatter_reduce", idx, src, data, axis, dim)
+    return ScatterReduce.apply(input, idx, src, axis=axis, reduce=reduce, include_self=bool(include_self))
+
+
+def _check_src(op: str, idx: Any, src: Any, data: Any, axis: int, dim: int) -> None:
+    """Each index entry takes the src entry at its own position (NumPy would broadcast a smaller src)."""
     src_shape = (src.data if isinstance(src, Tensor) else as_array(src)).shape
-    # Each index entry takes the src entry at its own position (NumPy would broadcast a smaller src).
     if len(src_shape) != idx.ndim or any(n > m for n, m in zip(idx.shape, src_shape)) or any(
             n > m for d, (n, m) in enumerate(zip(idx.shape, data.shape)) if d != axis):
-        raise ValueError(f"scatter_add(): index shape {list(idx.shape)} must be no larger than src "
+        raise ValueError(f"{op}(): index shape {list(idx.shape)} must be no larger than src "
                          f"shape {list(src_shape)}, nor than input shape {list(data.shape)} outside dim {dim}")
-    return ScatterAdd.apply(input, idx, src, axis=axis)
 
 
 def index_select(input: Any, dim: int, index: Any) -> Tensor:
@@ -352,10 +455,7 @@ def scatter(input: Any, dim: int, index: Any, src: Any = None, *, value: Any = N
         return Scatter.apply(input, idx, _number_in(value, data.dtype, "scatter()"), axis=axis)
     if not isinstance(src, Tensor):  # a number given as src, as PyTorch also takes
         return Scatter.apply(input, idx, _number_in(src, data.dtype, "scatter()"), axis=axis)
-    if src.ndim != idx.ndim or any(n > m for n, m in zip(idx.shape, src.shape)) or any(
-            n > m for d, (n, m) in enumerate(zip(idx.shape, data.shape)) if d != axis):
-        raise ValueError(f"scatter(): index shape {list(idx.shape)} must be no larger than src shape "
-                         f"{list(src.shape)}, nor than input shape {list(data.shape)} outside dim {dim}")
+    _check_src("scatter", idx, src, data, axis, dim)
     return Scatter.apply(input, idx, src, axis=axis)
 
 

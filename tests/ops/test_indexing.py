@@ -4,7 +4,7 @@ import pytest
 import torch
 
 import rosenblatt as rb
-from helpers import check_op
+from helpers import assert_close, check_op
 
 
 def _both(array):
@@ -465,3 +465,53 @@ def test_scatter_index_add_bad_arguments_raise():
         rb.scatter(rb.zeros(3), 0, rb.tensor([3]), value=1.0)
     with pytest.raises(ValueError, match=r"index_add\(\): source must have shape \[2, 4\]"):
         rb.index_add(rb.zeros(3, 4), 0, rb.tensor([0, 1]), rb.ones(3, 4))
+
+
+@pytest.mark.parametrize("include_self", [True, False])
+@pytest.mark.parametrize("reduce", ["sum", "prod", "mean", "amax", "amin"])
+def test_scatter_reduce(reduce, include_self):
+    # repeated positions and a position no entry reaches
+    index = np.array([[0, 2, 0, 3], [1, 1, 1, 0], [3, 3, 0, 2]])
+    def ours(x, s):
+        return rb.scatter_reduce(x, 1, rb.tensor(index), s, reduce, include_self=include_self)
+    def theirs(x, s):
+        return torch.scatter_reduce(x, 1, torch.tensor(index), s, reduce, include_self=include_self)
+    check_op([(3, 5), (3, 4)], ours, theirs, gradcheck=reduce not in ("amax", "amin"))
+    # PyTorch's backward refuses a src larger than the index: the forward only
+    check_op([(3, 5), (3, 6)], lambda x, s: x.scatter_reduce(1, rb.tensor(index), s, reduce, include_self=include_self),
+             lambda x, s: x.scatter_reduce(1, torch.tensor(index), s, reduce, include_self=include_self), grad=False)
+
+
+@pytest.mark.parametrize("include_self", [True, False])
+@pytest.mark.parametrize("reduce", ["prod", "amax", "amin"])
+def test_scatter_reduce_gradients_with_zeros_and_ties(reduce, include_self):
+    # prod: one zero or two among a position's entries; amax/amin: entries equal to the result share
+    x = np.array([0.0, 2.0, 3.0, 0.0, 5.0])
+    src = np.array([4.0, 0.0, 2.0, 3.0, 0.0, 5.0])
+    index = np.array([0, 0, 1, 2, 3, 4])
+    check_op(None, lambda a, b: rb.scatter_reduce(a, 0, rb.tensor(index), b, reduce, include_self=include_self),
+             lambda a, b: torch.scatter_reduce(a, 0, torch.tensor(index), b, reduce, include_self=include_self),
+             inputs=[x, src], gradcheck=False)
+
+
+def test_scatter_reduce_integers_and_errors_like_pytorch():
+    x, index, src = [5, -5, 7, 2], [0, 0, 1, 3, 3], [1, 4, 0, -3, 8]
+    for reduce in ("sum", "prod", "mean", "amax", "amin"):
+        for include_self in (True, False):
+            assert_close(rb.scatter_reduce(rb.tensor(x), 0, rb.tensor(index), rb.tensor(src), reduce,
+                                           include_self=include_self),
+                         torch.scatter_reduce(torch.tensor(x), 0, torch.tensor(index), torch.tensor(src), reduce,
+                                              include_self=include_self))
+    with pytest.raises(ValueError, match=r"scatter_reduce\(\): reduce must be one of .* got 'max'"):
+        rb.scatter_reduce(rb.tensor([1.0]), 0, rb.tensor([0]), rb.tensor([1.0]), "max")
+    with pytest.raises(ValueError, match=r"scatter_reduce\(\): index shape \[3\] must be no larger than src shape \[2\]"):
+        rb.scatter_reduce(rb.zeros(4), 0, rb.tensor([0, 1, 2]), rb.ones(2), "sum")
+
+
+def test_scatter_reduce_reports_an_in_place_change_to_what_it_saved():
+    x, src = rb.tensor([1.0, 2.0], requires_grad=True), rb.tensor([3.0, 4.0], requires_grad=True)
+    out = rb.scatter_reduce(x * 1, 0, rb.tensor([0, 0]), src, "prod")
+    with rb.no_grad():
+        src.mul_(2)
+    with pytest.raises(RuntimeError, match="modified by an in-place operation"):
+        out.sum().backward()
