@@ -17,7 +17,7 @@ from .arithmetic import (add, allclose, bitwise_and, bitwise_not, bitwise_or, bi
                          sub, where)
 from .indexing import (gather, getitem, index_add, index_fill, index_put, index_select, masked_fill,
                        masked_select, nonzero, scatter, scatter_add, scatter_reduce, setitem_)
-from .inplace import copy_from, full_like_of, inplace
+from .inplace import copy_from, full_like_of, inplace, inplace_view
 from .linalg import addmm, baddbmm, bmm, cdist, diag, dot, einsum, matmul, mm, outer, trace
 from .pointwise import (abs, ceil, cos, exp, expm1, floor, log, log1p, log2, log10, reciprocal,
                         relu, round, rsqrt, sigmoid, sin, sqrt, tanh, to_dtype, trunc)
@@ -76,6 +76,8 @@ def install_methods(cls: type) -> None:
     cls.absolute, cls.negative = abs, neg
     for name in _INPLACE_METHODS:
         setattr(cls, f"{name}_", _inplace_method(name))
+    for name in ("squeeze", "unsqueeze", "t", "transpose", "swapaxes"):
+        setattr(cls, f"{name}_", _inplace_view_method(name))
     cls.multiply_, cls.subtract_, cls.divide_, cls.true_divide_ = cls.mul_, cls.sub_, cls.div_, cls.div_
     cls.clip_, cls.absolute_, cls.negative_ = cls.clamp_, cls.abs_, cls.neg_
     cls.greater_, cls.greater_equal_, cls.less_, cls.less_equal_, cls.not_equal_ = (
@@ -95,4 +97,16 @@ def _inplace_method(name: str) -> Any:
     named_op.__name__ = name
     method.__name__ = method.__qualname__ = f"{name}_"
     method.__doc__ = f"``{name}`` in place: the result is written into this tensor, as PyTorch's ``{name}_``."
+    return method
+
+
+def _inplace_view_method(name: str) -> Any:
+    """``Tensor.<name>_``: the tensor itself takes ``<name>``'s shape (``inplace_view``)."""
+    op = globals()[name]
+
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        return inplace_view(self, op, f"{name}_()", *args, **kwargs)
+
+    method.__name__ = method.__qualname__ = f"{name}_"
+    method.__doc__ = f"``{name}`` in place: this tensor takes the new shape, as PyTorch's ``{name}_``."
     return method

@@ -67,6 +67,21 @@ def inplace(target: Tensor, op: Callable[..., Tensor], *args: Any, **kwargs: Any
     return target
 
 
+def inplace_view(target: Tensor, op: Callable[..., Tensor], name: str, *args: Any, **kwargs: Any) -> Tensor:
+    """``target`` reshaped or transposed in place by ``op`` (``unsqueeze_``, ``t_``): it takes
+    ``op``'s result, a view of the same memory (views of ``target`` still share it), and in the
+    graph that op's node, as PyTorch's in-place view ops do."""
+    if _state.enabled and target.requires_grad and target._node is None:
+        raise RuntimeError(
+            f"{name}: a leaf tensor that requires grad is being used in an in-place operation. Use "
+            "the out-of-place form (x = x.unsqueeze(0)), or change it under `with rosenblatt.no_grad():`.")
+    result = op(target, *args, **kwargs)
+    target.data, target._node, target.requires_grad = result.data, result._node, result.requires_grad
+    if getattr(target, "_view_of", None) is not None:  # x[i] no more: a later in-place op can't write x
+        target._view_of = name
+    return target
+
+
 class Overwrite(Function):
     """``new`` in place of ``old``, which gets a zero gradient: an in-place op whose result
     doesn't depend on the tensor (``fill_``, ``zero_``, ``copy_`` of a constant) keeps it in the

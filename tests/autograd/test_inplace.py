@@ -469,3 +469,38 @@ def test_inplace_changes_of_two_views_one_after_the_other_like_torch():
         results.append((y.detach().numpy(), x.grad.numpy()))
     for want, got in zip(*results):
         np.testing.assert_allclose(got, want)
+
+
+@pytest.mark.parametrize("method,args", [("unsqueeze_", (0,)), ("unsqueeze_", (-1,)), ("squeeze_", ()),
+                                         ("squeeze_", (1,)), ("t_", ()), ("transpose_", (0, 1)),
+                                         ("swapaxes_", (1, 0))])
+def test_in_place_view_ops_change_the_shape_and_keep_the_gradient(method, args):
+    data = np.arange(6.0).reshape(3, 1, 2)[:, :, 0] if method != "squeeze_" else np.arange(3.0).reshape(3, 1)
+    grads, shapes = [], []
+    for lib in (rb, torch):
+        leaf = lib.tensor(data, requires_grad=True)
+        y = leaf * 2
+        assert getattr(y, method)(*args) is y
+        shapes.append(tuple(y.shape))
+        (y * lib.tensor(np.arange(1.0, y.numel() + 1).reshape(tuple(y.shape)))).sum().backward()
+        grads.append(leaf.grad.numpy())
+    assert shapes[0] == shapes[1]
+    np.testing.assert_array_equal(grads[0], grads[1])
+
+
+def test_in_place_view_ops_keep_sharing_memory_and_refuse_leaves_like_pytorch():
+    for lib in (rb, torch):
+        v = lib.ones(4)
+        u = v.view(2, 2)
+        v.unsqueeze_(0)
+        u[0, 0] = 5.0  # u and v still share memory
+        assert v.tolist() == [[5.0, 1.0, 1.0, 1.0]]
+    with pytest.raises(RuntimeError, match=r"unsqueeze_\(\): a leaf tensor that requires grad"):
+        rb.ones(2, requires_grad=True).unsqueeze_(0)
+    with rb.no_grad():  # allowed there, as PyTorch
+        assert rb.ones(2, requires_grad=True).unsqueeze_(0).shape == (1, 2)
+    x = rb.ones(3, 2, requires_grad=True) * 1
+    row = x[0]
+    row.unsqueeze_(0)  # no longer x[0]: an in-place op in the graph can't write x through it
+    with pytest.raises(RuntimeError, match=r"by unsqueeze_\(\)"):
+        row.mul_(2)
