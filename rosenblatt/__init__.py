@@ -40,6 +40,8 @@ from .ops import (abs, add, addmm, all, allclose, amax, amin, any, argmax, argmi
                   tanh, topk, trace, transpose, tril, triu, trunc, unbind, unflatten, unique,
                   unsqueeze, var, where)
 from .ops.reduction import MaxResult
+from .ops.statistics import (MinMaxResult, aminmax, count_nonzero, kthvalue, logcumsumexp, median, nanmean,
+                             nanmedian, nanquantile, nansum, quantile, std_mean, var_mean)
 from .ops.sorting import SortResult, TopkResult
 from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed,
                      seed, set_rng_state)

@@ -1,0 +1,229 @@
+"""Order statistics and nan-aware reductions: median, kthvalue, quantile, nansum, nanmean,
+var_mean, aminmax, count_nonzero, logcumsumexp, as PyTorch's.
+
+The order statistics read ``sort``'s values (nan sorts last) at computed positions
+with ``gather``, so their gradient reaches the chosen elements (and, for
+``quantile``, the two it interpolates between) through ops that have one already.
+"""
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from .._backend import xp
+from ..autograd.function import Function, as_array
+from ..tensor import Tensor
+from ._dims import dim_index
+from .arithmetic import isnan, where
+from .indexing import gather
+from .reduction import MaxResult, amax, amin, mean, std, sum, var
+from .shape import movedim, reshape, squeeze, stack
+from .sorting import sort
+
+
+class MinMaxResult(NamedTuple):
+    """``(min, max)`` of ``aminmax``, like ``torch.return_types.aminmax``."""
+
+    min: Tensor
+    max: Tensor
+
+
+def _tensor(input: Any, op: str) -> Tensor:
+    return input if isinstance(input, Tensor) else Tensor(as_array(input, op))
+
+
+def var_mean(input: Any, dim: Any = None, *, correction: float = 1, keepdim: bool = False) -> tuple:
+    """``(var(input, dim), mean(input, dim))`` in one call."""
+    return (var(input, dim, keepdim=keepdim, correction=correction), mean(input, dim, keepdim=keepdim))
+
+
+def std_mean(input: Any, dim: Any = None, *, correction: float = 1, keepdim: bool = False) -> tuple:
+    """``(std(input, dim), mean(input, dim))`` in one call."""
+    return (std(input, dim, keepdim=keepdim, correction=correction), mean(input, dim, keepdim=keepdim))
+
+
+def aminmax(input: Any, *, dim: int | None = None, keepdim: bool = False) -> MinMaxResult:
+    """``(amin(input, dim), amax(input, dim))``: the smallest and largest entries."""
+    return MinMaxResult(amin(input, dim, keepdim), amax(input, dim, keepdim))
+
+
+def nansum(input: Any, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    """The sum with nan entries counted as 0 (their gradient is 0)."""
+    input = _tensor(input, "nansum")
+    return sum(where(isnan(input), 0.0, input), dim, keepdim, dtype=dtype)
+
+
+def nanmean(input: Any, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    """The mean of the entries that are not nan (nan where all are)."""
+    input = _tensor(input, "nanmean")
+    return nansum(input, dim, keepdim, dtype=dtype) / sum(~isnan(input), dim, keepdim)
+
+
+def count_nonzero(input: Any, dim: Any = None) -> Tensor:
+    """How many entries (along ``dim``, an int or a tuple) are not 0: int64."""
+    return sum(_tensor(input, "count_nonzero") != 0, dim)
+
+
+def median(input: Any, dim: int | None = None, keepdim: bool = False) -> Any:
+    """The lower of the two middle entries (PyTorch's median, not their mean); nan if any
+    entry is nan.  With ``dim``, ``(values, indices)`` along it.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.median(rb.tensor([4.0, 1.0, 3.0, 2.0])).item()
+        2.0
+    """
+    return _middle(input, dim, keepdim, "median")
+
+
+def nanmedian(input: Any, dim: int | None = None, keepdim: bool = False) -> Any:
+    """``median`` of the entries that are not nan (nan where all are)."""
+    return _middle(input, dim, keepdim, "nanmedian")
+
+
+def _middle(input: Any, dim: int | None, keepdim: bool, op: str) -> Any:
+    def middle(n: Any, valid: Any) -> Any:
+        if op == "nanmedian":
+            return xp.maximum(valid - 1, 0) // 2
+        return xp.where(valid < n, valid, (n - 1) // 2)  # the first nan, else the middle
+    if dim is None:
+        return _order_statistic(reshape(_tensor(input, op), (-1,)), 0, False, middle, op).values
+    return _order_statistic(input, dim, keepdim, middle, op)
+
+
+def kthvalue(input: Any, k: int, dim: int = -1, keepdim: bool = False) -> MaxResult:
+    """The ``k``-th smallest entry along ``dim`` (k from 1) and its index: ``(values, indices)``."""
+    input = _tensor(input, "kthvalue")
+    size = input.shape[dim_index(dim, input.ndim or 1, "kthvalue")] if input.ndim else 1
+    if not 1 <= k <= size:
+        raise IndexError(f"kthvalue(): k must be in [1, {size}] (the size of dim {dim}), got {k}")
+    return _order_statistic(input, dim, keepdim, lambda n, valid: xp.full_like(valid, k - 1), "kthvalue")
+
+
+def _order_statistic(input: Any, dim: int, keepdim: bool, position: Any, op: str) -> MaxResult:
+    """The entries at ``position(n, valid)`` (the entry count and the non-nan count along
+    ``dim``, kept as size-1 dims) of ``input`` sorted along ``dim``, with their indices."""
+    input = _tensor(input, op)
+    if input.ndim == 0:
+        dim_index(dim, 1, op)
+        return MaxResult(reshape(input, ()), Tensor._wrap(xp.zeros((), dtype=xp.int64)))
+    axis = dim_index(dim, input.ndim, op)
+    n = input.shape[axis]
+    if n == 0:
+        raise IndexError(f"{op}(): expected a non-empty dimension {dim}, got shape {tuple(input.shape)}")
+    values, indices = sort(input, axis)
+    valid = n - xp.isnan(input.data).sum(axis=axis, keepdims=True)
+    at = position(n, valid).astype(xp.int64)
+    picked = gather(values, axis, Tensor._wrap(at))
+    index = xp.take_along_axis(indices.data, at, axis=axis)
+    if not keepdim:
+        picked, index = squeeze(picked, axis), index.squeeze(axis)
+    return MaxResult(picked, Tensor._wrap(index))
+
+
+_INTERPOLATIONS = ("linear", "lower", "higher", "nearest", "midpoint")
+
+
+def quantile(input: Any, q: Any, dim: int | None = None, keepdim: bool = False, *,
+             interpolation: str = "linear") -> Tensor:
+    """The ``q``-quantiles (``q`` in [0, 1], a number or a 1-d tensor) of ``input`` along
+    ``dim`` (all entries when None); nan where a slice holds a nan.  ``interpolation``
+    picks between the two entries around position ``q * (n - 1)``: "linear" (the default),
+    "lower", "higher", "nearest" (half to even) or "midpoint".  A tensor ``q`` puts its
+    dim first in the result.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.quantile(rb.tensor([1.0, 2.0, 4.0, 8.0]), 0.5).item()
+        3.0
+    """
+    return _quantile(input, q, dim, keepdim, interpolation, "quantile")
+
+
+def nanquantile(input: Any, q: Any, dim: int | None = None, keepdim: bool = False, *,
+                interpolation: str = "linear") -> Tensor:
+    """``quantile`` of the entries that are not nan (nan where all are)."""
+    return _quantile(input, q, dim, keepdim, interpolation, "nanquantile")
+
+
+def _quantile(input: Any, q: Any, dim: int | None, keepdim: bool, interpolation: str, op: str) -> Tensor:
+    input = _tensor(input, op)
+    if interpolation not in _INTERPOLATIONS:
+        raise ValueError(f"{op}(): interpolation must be one of {_INTERPOLATIONS}, got {interpolation!r}")
+    qs = q.data if isinstance(q, Tensor) else xp.asarray(q, dtype=input.dtype)
+    if qs.ndim > 1 or not ((qs >= 0) & (qs <= 1)).all():
+        raise ValueError(f"{op}(): q must be a number or a 1-d tensor of values in [0, 1], got {q!r:.60}")
+    if dim is None:
+        source = reshape(input, (-1,) + (1,) * input.ndim if keepdim else (-1,))
+        axis = 0
+    else:
+        axis = dim_index(dim, input.ndim or 1, op)
+        source = movedim(input, axis, 0) if input.ndim else reshape(input, (1,))
+    if source.shape[0] == 0:
+        raise IndexError(f"{op}(): expected a non-empty input, got shape {tuple(input.shape)}")
+    values = sort(source, 0).values  # nan last
+    n = source.shape[0]
+    nans = xp.isnan(source.data).sum(axis=0, keepdims=True)
+    valid = n - nans if op == "nanquantile" else xp.full_like(nans, n)
+    results = [_interpolated(values, float(p) * xp.maximum(valid - 1, 0), interpolation) for p in qs.reshape(-1)]
+    if op == "quantile":  # a nan anywhere in a slice makes its quantiles nan, as PyTorch's
+        results = [where(Tensor._wrap(nans > 0), float("nan"), r) for r in results]
+    out = stack(results, 0)  # (q, 1, rest...): the reduced dim at 1
+    out = squeeze(out, 1) if not keepdim or dim is None else movedim(out, 1, axis + 1)
+    return out if qs.ndim else squeeze(out, 0)
+
+
+def _interpolated(values: Tensor, position: Any, interpolation: str) -> Tensor:
+    """``values`` (sorted along dim 0) read at fractional ``position`` (1, rest...)."""
+    lower, upper = xp.floor(position), xp.ceil(position)
+    if interpolation == "nearest":
+        lower = upper = xp.rint(position)
+    elif interpolation == "lower":
+        upper = lower
+    elif interpolation == "higher":
+        lower = upper
+    low = gather(values, 0, Tensor._wrap(lower.astype(xp.int64)))
+    high = gather(values, 0, Tensor._wrap(upper.astype(xp.int64)))
+    if interpolation == "midpoint":
+        return (low + high) * 0.5
+    weight = Tensor._wrap((position - lower).astype(values.dtype))
+    return low + (high - low) * weight
+
+
+class LogCumSumExp(Function):
+    """``out_i = log(sum_{j <= i} exp(x_j))`` along ``axis``, by NumPy's ``logaddexp``
+    accumulation (stable at any magnitude).  Backward, ``dx_j = sum_{i >= j} g_i exp(x_j -
+    out_i)``, sums the positive and negative parts of ``g`` in log space, as PyTorch's."""
+
+    saves_inputs = (0,)
+    saves_output = True
+
+    def forward(self, x, axis=0):
+        self.axis = axis
+        return xp.logaddexp.accumulate(x, axis=axis) if x.size else x.copy()
+
+    def backward(self, grad):
+        x, out, axis = self._inputs[0], self._output, self.axis
+        with xp.errstate(divide="ignore"):  # log(0) = -inf: no contribution
+            positive = xp.log(xp.where(grad > 0, grad, 0)) - out
+            negative = xp.log(xp.where(grad < 0, -grad, 0)) - out
+        return xp.exp(_reverse_logcumsumexp(positive, axis) + x) - xp.exp(_reverse_logcumsumexp(negative, axis) + x)
+
+
+def _reverse_logcumsumexp(a: Any, axis: int) -> Any:
+    flipped = xp.flip(a, axis)
+    return xp.flip(xp.logaddexp.accumulate(flipped, axis=axis), axis)
+
+
+def logcumsumexp(input: Any, dim: int) -> Tensor:
+    """``log(cumsum(exp(input), dim))``, stable for inputs of any magnitude.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> [round(v, 4) for v in rb.logcumsumexp(rb.tensor([0.0, 0.0, -1000.0]), 0).tolist()]
+        [0.0, 0.6931, 0.6931]
+    """
+    input = _tensor(input, "logcumsumexp")
+    if input.ndim == 0:  # one entry: itself
+        dim_index(dim, 1, "logcumsumexp")
+        return reshape(LogCumSumExp.apply(reshape(input, (1,)), axis=0), ())
+    return LogCumSumExp.apply(input, axis=dim_index(dim, input.ndim, "logcumsumexp"))
