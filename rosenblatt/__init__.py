@@ -40,6 +40,7 @@ from .ops import (abs, add, addmm, all, allclose, amax, amin, any, argmax, argmi
                   tanh, topk, trace, transpose, tril, triu, trunc, unbind, unflatten, unique,
                   unsqueeze, var, where)
 from .ops.reduction import MaxResult
+from .ops.products import addcdiv, addcmul, addmv, addr, dist, inner, kron, mv, tensordot
 from .ops.statistics import (MinMaxResult, aminmax, count_nonzero, kthvalue, logcumsumexp, median, nanmean,
                              nanmedian, nanquantile, nansum, quantile, std_mean, var_mean)
 from .ops.sorting import SortResult, TopkResult
@@ -82,8 +83,15 @@ def get_default_dtype() -> object:
 _SUBMODULES = {"nn", "optim", "data", "datasets", "models", "recipes", "ops", "linalg", "cuda"}
 
 
+# PyTorch's top-level linear algebra (torch.det, torch.svd, ...), loaded with linalg on first use.
+_LINALG_NAMES = {"cholesky", "det", "inverse", "logdet", "matrix_power", "qr", "slogdet", "svd"}
+
+
 def __getattr__(name: str):
     if name in _SUBMODULES:
         import importlib
         return importlib.import_module(f"{__name__}.{name}")
+    if name in _LINALG_NAMES:
+        from .linalg import _torch_names
+        return getattr(_torch_names, name)
     raise AttributeError(f"module 'rosenblatt' has no attribute {name!r}")

@@ -576,3 +576,18 @@ ops.install_methods(Tensor)
 _add, _sub, _mul, _div = Add.apply, Sub.apply, Mul.apply, Div.apply
 Tensor.__add__, Tensor.__sub__, Tensor.__mul__, Tensor.__truediv__ = _add, _sub, _mul, _div
 Tensor.__neg__ = Neg.apply
+
+
+def _linalg_method(name: str) -> Callable:
+    """``Tensor.<name>`` for PyTorch's top-level linear algebra (``x.det()``, ``x.svd()``):
+    rosenblatt.linalg loads on its first call, not with the tensor."""
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
+        from .linalg import _torch_names
+        return getattr(_torch_names, name)(self, *args, **kwargs)
+
+    method.__name__ = method.__qualname__ = name
+    return method
+
+
+for _name in ("cholesky", "det", "inverse", "logdet", "matrix_power", "qr", "slogdet", "svd"):
+    setattr(Tensor, _name, _linalg_method(_name))

@@ -28,6 +28,7 @@ from .shape import (broadcast_to, cat, chunk, clone, concat, concatenate, contig
                     repeat_interleave, reshape, roll, rot90, split, squeeze, stack, swapaxes, t,
                     transpose, tril, triu, unbind, unflatten, unfold, unsqueeze, view)
 from .softmax import log_softmax, one_hot, softmax
+from .products import addcdiv, addcmul, addmv, addr, dist, inner, kron, mv, tensordot
 from .statistics import (aminmax, count_nonzero, kthvalue, logcumsumexp, median, nanmean, nanmedian,
                          nanquantile, nansum, quantile, std_mean, var_mean)
 from .sorting import argsort, bucketize, searchsorted, sort, topk, unique
@@ -37,16 +38,16 @@ from .sorting import argsort, bucketize, searchsorted, sort, topk, unique
 warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"rosenblatt\.")
 
 _METHODS = (
-    "abs", "add", "addmm", "all", "allclose", "amax", "amin", "aminmax", "any", "argmax", "argmin", "argsort",
+    "abs", "add", "addcdiv", "addcmul", "addmm", "addmv", "addr", "all", "allclose", "amax", "amin", "aminmax", "any", "argmax", "argmin", "argsort",
     "baddbmm", "bincount", "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "bmm",
     "broadcast_to", "ceil", "chunk", "clamp", "clamp_max", "clamp_min", "clip", "clone",
-    "contiguous", "cos", "count_nonzero", "cummax", "cummin", "cumprod", "cumsum", "diag", "diff", "div", "dot", "eq", "equal", "exp",
+    "contiguous", "cos", "count_nonzero", "dist", "cummax", "cummin", "cumprod", "cumsum", "diag", "diff", "div", "dot", "eq", "equal", "exp",
     "expand", "expand_as", "expm1", "flatten", "flip", "floor", "floor_divide", "fmod", "gather",
     "ge", "greater", "greater_equal", "gt", "histc", "index_add", "index_fill", "index_select", "isclose",
-    "isfinite", "isinf", "isnan", "kthvalue", "le", "lerp", "less", "less_equal", "log", "log10", "log1p",
+    "inner", "isfinite", "isinf", "isnan", "kron", "kthvalue", "le", "lerp", "less", "less_equal", "log", "log10", "log1p",
     "log2", "log_softmax", "logcumsumexp", "logical_and", "logical_not", "logical_or", "logical_xor", "logsumexp",
     "lt", "masked_fill", "masked_select", "matmul", "max", "maximum", "mean", "median", "min", "minimum",
-    "mm", "movedim", "mul", "nanmean", "nanmedian", "nanquantile", "nansum", "narrow", "ne", "neg", "nonzero", "norm", "not_equal", "outer",
+    "mm", "movedim", "mul", "mv", "nanmean", "nanmedian", "nanquantile", "nansum", "narrow", "ne", "neg", "nonzero", "norm", "not_equal", "outer",
     "permute", "pow", "prod", "quantile", "reciprocal", "relu", "remainder", "repeat", "repeat_interleave",
     "reshape", "roll", "rot90", "round", "rsqrt", "scatter", "scatter_add", "scatter_reduce", "sigmoid", "sign",
     "sin", "softmax", "sort", "split", "sqrt", "square", "squeeze", "std", "sub", "sum",
