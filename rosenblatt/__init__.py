@@ -40,6 +40,9 @@ from .ops import (abs, add, addmm, all, allclose, amax, amin, any, argmax, argmi
                   tanh, topk, trace, transpose, tril, triu, trunc, unbind, unflatten, unique,
                   unsqueeze, var, where)
 from .ops.reduction import MaxResult
+from .ops.stacking import (atleast_1d, atleast_2d, atleast_3d, broadcast_shapes, broadcast_tensors, column_stack,
+                           diag_embed, diagonal, dsplit, dstack, fliplr, flipud, hsplit, hstack, moveaxis, ravel,
+                           select, take, take_along_dim, tensor_split, tile, vsplit, vstack)
 from .ops.products import addcdiv, addcmul, addmv, addr, dist, inner, kron, mv, tensordot
 from .ops.statistics import (MinMaxResult, aminmax, count_nonzero, kthvalue, logcumsumexp, median, nanmean,
                              nanmedian, nanquantile, nansum, quantile, std_mean, var_mean)

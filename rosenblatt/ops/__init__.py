@@ -28,6 +28,9 @@ from .shape import (broadcast_to, cat, chunk, clone, concat, concatenate, contig
                     repeat_interleave, reshape, roll, rot90, split, squeeze, stack, swapaxes, t,
                     transpose, tril, triu, unbind, unflatten, unfold, unsqueeze, view)
 from .softmax import log_softmax, one_hot, softmax
+from .stacking import (atleast_1d, atleast_2d, atleast_3d, broadcast_shapes, broadcast_tensors, column_stack,
+                       diag_embed, diagonal, dsplit, dstack, fliplr, flipud, hsplit, hstack, moveaxis, ravel, select,
+                       take, take_along_dim, tensor_split, tile, vsplit, vstack)
 from .products import addcdiv, addcmul, addmv, addr, dist, inner, kron, mv, tensordot
 from .statistics import (aminmax, count_nonzero, kthvalue, logcumsumexp, median, nanmean, nanmedian,
                          nanquantile, nansum, quantile, std_mean, var_mean)
@@ -38,21 +41,25 @@ from .sorting import argsort, bucketize, searchsorted, sort, topk, unique
 warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"rosenblatt\.")
 
 _METHODS = (
-    "abs", "add", "addcdiv", "addcmul", "addmm", "addmv", "addr", "all", "allclose", "amax", "amin", "aminmax", "any", "argmax", "argmin", "argsort",
-    "baddbmm", "bincount", "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "bmm",
-    "broadcast_to", "ceil", "chunk", "clamp", "clamp_max", "clamp_min", "clip", "clone",
-    "contiguous", "cos", "count_nonzero", "dist", "cummax", "cummin", "cumprod", "cumsum", "diag", "diff", "div", "dot", "eq", "equal", "exp",
-    "expand", "expand_as", "expm1", "flatten", "flip", "floor", "floor_divide", "fmod", "gather",
-    "ge", "greater", "greater_equal", "gt", "histc", "index_add", "index_fill", "index_select", "isclose",
-    "inner", "isfinite", "isinf", "isnan", "kron", "kthvalue", "le", "lerp", "less", "less_equal", "log", "log10", "log1p",
-    "log2", "log_softmax", "logcumsumexp", "logical_and", "logical_not", "logical_or", "logical_xor", "logsumexp",
-    "lt", "masked_fill", "masked_select", "matmul", "max", "maximum", "mean", "median", "min", "minimum",
-    "mm", "movedim", "mul", "mv", "nanmean", "nanmedian", "nanquantile", "nansum", "narrow", "ne", "neg", "nonzero", "norm", "not_equal", "outer",
-    "permute", "pow", "prod", "quantile", "reciprocal", "relu", "remainder", "repeat", "repeat_interleave",
-    "reshape", "roll", "rot90", "round", "rsqrt", "scatter", "scatter_add", "scatter_reduce", "sigmoid", "sign",
-    "sin", "softmax", "sort", "split", "sqrt", "square", "squeeze", "std", "sub", "sum",
-    "swapaxes", "t", "tanh", "topk", "trace", "transpose", "tril", "triu", "trunc", "unbind",
-    "unflatten", "unfold", "unique", "unsqueeze", "var", "view",
+    "abs", "add", "addcdiv", "addcmul", "addmm", "addmv", "addr", "all", "allclose", "amax", "amin",
+    "aminmax", "any", "argmax", "argmin", "argsort", "baddbmm", "bincount", "bitwise_and",
+    "bitwise_not", "bitwise_or", "bitwise_xor", "bmm", "broadcast_to", "ceil", "chunk", "clamp",
+    "clamp_max", "clamp_min", "clip", "clone", "contiguous", "cos", "count_nonzero", "cummax",
+    "cummin", "cumprod", "cumsum", "diag", "diag_embed", "diagonal", "diff", "dist", "div", "dot",
+    "dsplit", "eq", "equal", "exp", "expand", "expand_as", "expm1", "flatten", "flip", "fliplr",
+    "flipud", "floor", "floor_divide", "fmod", "gather", "ge", "greater", "greater_equal", "gt",
+    "histc", "hsplit", "index_add", "index_fill", "index_select", "inner", "isclose", "isfinite",
+    "isinf", "isnan", "kron", "kthvalue", "le", "lerp", "less", "less_equal", "log", "log10",
+    "log1p", "log2", "log_softmax", "logcumsumexp", "logical_and", "logical_not", "logical_or",
+    "logical_xor", "logsumexp", "lt", "masked_fill", "masked_select", "matmul", "max", "maximum",
+    "mean", "median", "min", "minimum", "mm", "moveaxis", "movedim", "mul", "mv", "nanmean",
+    "nanmedian", "nanquantile", "nansum", "narrow", "ne", "neg", "nonzero", "norm", "not_equal",
+    "outer", "permute", "pow", "prod", "quantile", "ravel", "reciprocal", "relu", "remainder",
+    "repeat", "repeat_interleave", "reshape", "roll", "rot90", "round", "rsqrt", "scatter",
+    "scatter_add", "scatter_reduce", "select", "sigmoid", "sign", "sin", "softmax", "sort", "split",
+    "sqrt", "square", "squeeze", "std", "sub", "sum", "swapaxes", "t", "take", "take_along_dim",
+    "tanh", "tensor_split", "tile", "topk", "trace", "transpose", "tril", "triu", "trunc", "unbind",
+    "unflatten", "unfold", "unique", "unsqueeze", "var", "view", "vsplit",
 )
 
 #: ops PyTorch also offers in place, ``x.exp_()``: the result is written into ``x`` by ``inplace``
