@@ -437,6 +437,7 @@ def diagonal(input: Any, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tenso
     """The ``offset``-th diagonal of the matrices in dims ``dim1`` and ``dim2``:
     ``out[..., i] = input[..., i, i + offset]`` (those two dims taken out, the diagonal put last).
     ``offset > 0`` is above the main diagonal, ``< 0`` below; one beyond the matrix is empty.
+    A copy (integer indexing), where PyTorch's is a view: writing into it leaves ``input`` alone.
 
     Args:
         input: a tensor of at least 2 dims.
