@@ -40,6 +40,10 @@ from .ops import (abs, add, addmm, all, allclose, amax, amin, any, argmax, argmi
                   tanh, topk, trace, transpose, tril, triu, trunc, unbind, unflatten, unique,
                   unsqueeze, var, where)
 from .ops.reduction import MaxResult
+from .ops.special import (copysign, erfinv, exp2, float_power, fmax, fmin, frac, heaviside, logaddexp, logit,
+                           nan_to_num, positive, sgn, signbit, xlogy)
+from .ops.trigonometric import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh,
+                                 asin, asinh, atan, atan2, atanh, cosh, deg2rad, hypot, rad2deg, sinh)
 from .ops.stacking import (atleast_1d, atleast_2d, atleast_3d, broadcast_shapes, broadcast_tensors, column_stack,
                            diag_embed, diagonal, dsplit, dstack, fliplr, flipud, hsplit, hstack, moveaxis, ravel,
                            select, take, take_along_dim, tensor_split, tile, vsplit, vstack)

@@ -28,6 +28,10 @@ from .shape import (broadcast_to, cat, chunk, clone, concat, concatenate, contig
                     repeat_interleave, reshape, roll, rot90, split, squeeze, stack, swapaxes, t,
                     transpose, tril, triu, unbind, unflatten, unfold, unsqueeze, view)
 from .softmax import log_softmax, one_hot, softmax
+from .special import (copysign, erfinv, exp2, float_power, fmax, fmin, frac, heaviside, logaddexp, logit,
+                      nan_to_num, positive, sgn, signbit, xlogy)
+from .trigonometric import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, asin,
+                            asinh, atan, atan2, atanh, cosh, deg2rad, hypot, rad2deg, sinh)
 from .stacking import (atleast_1d, atleast_2d, atleast_3d, broadcast_shapes, broadcast_tensors, column_stack,
                        diag_embed, diagonal, dsplit, dstack, fliplr, flipud, hsplit, hstack, moveaxis, ravel, select,
                        take, take_along_dim, tensor_split, tile, vsplit, vstack)
@@ -41,35 +45,42 @@ from .sorting import argsort, bucketize, searchsorted, sort, topk, unique
 warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"rosenblatt\.")
 
 _METHODS = (
-    "abs", "add", "addcdiv", "addcmul", "addmm", "addmv", "addr", "all", "allclose", "amax", "amin",
-    "aminmax", "any", "argmax", "argmin", "argsort", "baddbmm", "bincount", "bitwise_and",
-    "bitwise_not", "bitwise_or", "bitwise_xor", "bmm", "broadcast_to", "ceil", "chunk", "clamp",
-    "clamp_max", "clamp_min", "clip", "clone", "contiguous", "cos", "count_nonzero", "cummax",
-    "cummin", "cumprod", "cumsum", "diag", "diag_embed", "diagonal", "diff", "dist", "div", "dot",
-    "dsplit", "eq", "equal", "exp", "expand", "expand_as", "expm1", "flatten", "flip", "fliplr",
-    "flipud", "floor", "floor_divide", "fmod", "gather", "ge", "greater", "greater_equal", "gt",
-    "histc", "hsplit", "index_add", "index_fill", "index_select", "inner", "isclose", "isfinite",
-    "isinf", "isnan", "kron", "kthvalue", "le", "lerp", "less", "less_equal", "log", "log10",
-    "log1p", "log2", "log_softmax", "logcumsumexp", "logical_and", "logical_not", "logical_or",
-    "logical_xor", "logsumexp", "lt", "masked_fill", "masked_select", "matmul", "max", "maximum",
-    "mean", "median", "min", "minimum", "mm", "moveaxis", "movedim", "mul", "mv", "nanmean",
-    "nanmedian", "nanquantile", "nansum", "narrow", "ne", "neg", "nonzero", "norm", "not_equal",
-    "outer", "permute", "pow", "prod", "quantile", "ravel", "reciprocal", "relu", "remainder",
-    "repeat", "repeat_interleave", "reshape", "roll", "rot90", "round", "rsqrt", "scatter",
-    "scatter_add", "scatter_reduce", "select", "sigmoid", "sign", "sin", "softmax", "sort", "split",
-    "sqrt", "square", "squeeze", "std", "sub", "sum", "swapaxes", "t", "take", "take_along_dim",
-    "tanh", "tensor_split", "tile", "topk", "trace", "transpose", "tril", "triu", "trunc", "unbind",
-    "unflatten", "unfold", "unique", "unsqueeze", "var", "view", "vsplit",
+    "abs", "acos", "acosh", "add", "addcdiv", "addcmul", "addmm", "addmv", "addr", "all",
+    "allclose", "amax", "amin", "aminmax", "any", "arccos", "arccosh", "arcsin", "arcsinh",
+    "arctan", "arctan2", "arctanh", "argmax", "argmin", "argsort", "asin", "asinh", "atan", "atan2",
+    "atanh", "baddbmm", "bincount", "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor",
+    "bmm", "broadcast_to", "ceil", "chunk", "clamp", "clamp_max", "clamp_min", "clip", "clone",
+    "contiguous", "copysign", "cos", "cosh", "count_nonzero", "cummax", "cummin", "cumprod",
+    "cumsum", "deg2rad", "diag", "diag_embed", "diagonal", "diff", "dist", "div", "dot", "dsplit",
+    "eq", "equal", "erfinv", "exp", "exp2", "expand", "expand_as", "expm1", "flatten", "flip",
+    "fliplr", "flipud", "float_power", "floor", "floor_divide", "fmax", "fmin", "fmod", "frac",
+    "gather", "ge", "greater", "greater_equal", "gt", "heaviside", "histc", "hsplit", "hypot",
+    "index_add", "index_fill", "index_select", "inner", "isclose", "isfinite", "isinf", "isnan",
+    "kron", "kthvalue", "le", "lerp", "less", "less_equal", "log", "log10", "log1p", "log2",
+    "log_softmax", "logaddexp", "logcumsumexp", "logical_and", "logical_not", "logical_or",
+    "logical_xor", "logit", "logsumexp", "lt", "masked_fill", "masked_select", "matmul", "max",
+    "maximum", "mean", "median", "min", "minimum", "mm", "moveaxis", "movedim", "mul", "mv",
+    "nan_to_num", "nanmean", "nanmedian", "nanquantile", "nansum", "narrow", "ne", "neg", "nonzero",
+    "norm", "not_equal", "outer", "permute", "positive", "pow", "prod", "quantile", "rad2deg",
+    "ravel", "reciprocal", "relu", "remainder", "repeat", "repeat_interleave", "reshape", "roll",
+    "rot90", "round", "rsqrt", "scatter", "scatter_add", "scatter_reduce", "select", "sgn",
+    "sigmoid", "sign", "signbit", "sin", "sinh", "softmax", "sort", "split", "sqrt", "square",
+    "squeeze", "std", "sub", "sum", "swapaxes", "t", "take", "take_along_dim", "tanh",
+    "tensor_split", "tile", "topk", "trace", "transpose", "tril", "triu", "trunc", "unbind",
+    "unflatten", "unfold", "unique", "unsqueeze", "var", "view", "vsplit", "xlogy",
 )
 
 #: ops PyTorch also offers in place, ``x.exp_()``: the result is written into ``x`` by ``inplace``
 _INPLACE_METHODS = (
-    "abs", "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "ceil", "cos",
-    "cumprod", "cumsum", "eq", "exp", "expm1", "floor", "floor_divide", "fmod", "ge", "gt",
-    "index_add", "index_fill", "le", "log", "log10", "log1p", "log2", "logical_and",
-    "logical_not", "logical_or", "logical_xor", "lt", "ne", "neg", "reciprocal", "relu",
-    "remainder", "round", "rsqrt", "scatter", "scatter_add", "scatter_reduce", "sigmoid", "sign", "sin",
-    "sqrt", "square", "tanh", "tril", "triu", "trunc",
+    "abs", "acos", "acosh", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2",
+    "arctanh", "asin", "asinh", "atan", "atan2", "atanh", "bitwise_and", "bitwise_not",
+    "bitwise_or", "bitwise_xor", "ceil", "copysign", "cos", "cosh", "cumprod", "cumsum", "deg2rad",
+    "eq", "erfinv", "exp", "exp2", "expm1", "floor", "floor_divide", "fmod", "frac", "ge", "gt",
+    "heaviside", "hypot", "index_add", "index_fill", "le", "log", "log10", "log1p", "log2",
+    "logical_and", "logical_not", "logical_or", "logical_xor", "logit", "lt", "nan_to_num", "ne",
+    "neg", "rad2deg", "reciprocal", "relu", "remainder", "round", "rsqrt", "scatter", "scatter_add",
+    "scatter_reduce", "sgn", "sigmoid", "sign", "sin", "sinh", "sqrt", "square", "tanh", "tril",
+    "triu", "trunc", "xlogy",
 )
 
 
