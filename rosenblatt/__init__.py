@@ -40,15 +40,18 @@ from .ops import (abs, add, addmm, all, allclose, amax, amin, any, argmax, argmi
                   tanh, topk, trace, transpose, tril, triu, trunc, unbind, unflatten, unique,
                   unsqueeze, var, where)
 from .ops.reduction import MaxResult
+from .ops.indexing import argwhere
+from .ops.sorting import isin
+from .creation import tril_indices, triu_indices
 from .ops.special import (copysign, erfinv, exp2, float_power, fmax, fmin, frac, heaviside, logaddexp, logit,
                            nan_to_num, positive, sgn, signbit, xlogy)
 from .ops.trigonometric import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh,
                                  asin, asinh, atan, atan2, atanh, cosh, deg2rad, hypot, rad2deg, sinh)
-from .ops.stacking import (atleast_1d, atleast_2d, atleast_3d, broadcast_shapes, broadcast_tensors, column_stack,
+from .ops.stacking import (atleast_1d, atleast_2d, atleast_3d, block_diag, broadcast_shapes, broadcast_tensors, cartesian_prod, column_stack,
                            diag_embed, diagonal, dsplit, dstack, fliplr, flipud, hsplit, hstack, moveaxis, ravel,
                            select, take, take_along_dim, tensor_split, tile, vsplit, vstack)
-from .ops.products import addcdiv, addcmul, addmv, addr, dist, inner, kron, mv, tensordot
-from .ops.statistics import (MinMaxResult, aminmax, count_nonzero, kthvalue, logcumsumexp, median, nanmean,
+from .ops.products import addcdiv, addcmul, addmv, addr, cross, dist, inner, kron, mv, tensordot
+from .ops.statistics import (MinMaxResult, aminmax, corrcoef, count_nonzero, cov, kthvalue, logcumsumexp, median, nanmean,
                              nanmedian, nanquantile, nansum, quantile, std_mean, var_mean)
 from .ops.sorting import SortResult, TopkResult
 from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed,

@@ -438,3 +438,22 @@ def bernoulli(input: Any, p: float | None = None, *, generator: Generator | None
         raise ValueError("bernoulli(): probabilities must lie in [0, 1]")
     draws = numpy_generator(generator).random(probs.shape) < probs
     return Tensor._wrap(draws.astype(as_array(input).dtype))
+
+
+def triu_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, device: Any = None) -> Tensor:
+    """The (2, N) row and column indices of a ``row`` x ``col`` matrix's upper triangle from
+    diagonal ``offset`` on, row by row, as PyTorch's (int64 by default).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.triu_indices(2, 3).tolist()
+        [[0, 0, 0, 1, 1], [0, 1, 2, 1, 2]]
+    """
+    check_device("triu_indices()", device)
+    return Tensor._wrap(xp.stack(xp.triu_indices(row, offset, col)).astype(dtype or xp.int64))
+
+
+def tril_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, device: Any = None) -> Tensor:
+    """The (2, N) indices of the lower triangle up to diagonal ``offset``; see :func:`triu_indices`."""
+    check_device("tril_indices()", device)
+    return Tensor._wrap(xp.stack(xp.tril_indices(row, offset, col)).astype(dtype or xp.int64))

@@ -491,3 +491,8 @@ def index_fill(input: Any, dim: int, index: Any, value: Any) -> Tensor:
     shape = data.shape[:axis] + (idx.size,) + data.shape[axis + 1:]
     where = xp.broadcast_to(idx.reshape((1,) * axis + (-1,) + (1,) * (data.ndim - axis - 1)), shape)
     return Scatter.apply(input, where, _number_in(value, data.dtype, "index_fill()"), axis=axis)
+
+
+def argwhere(input: Any) -> Tensor:
+    """The indices of the non-zero entries as an int64 (count, ndim) tensor: ``nonzero(input)``."""
+    return nonzero(input)

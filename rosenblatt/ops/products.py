@@ -100,3 +100,15 @@ def _prod(values: Sequence[int] | Any) -> int:
     for v in values:
         out *= v
     return out
+
+
+def cross(input: Any, other: Any, dim: int | None = None) -> Tensor:
+    """The cross product of 3-vectors along ``dim``: ``linalg.cross``, whose ``dim`` defaults to
+    -1; here, as in PyTorch's older ``torch.cross``, to the first dim of size 3."""
+    if dim is None:
+        shape = _data(input).shape
+        dim = next((d for d, n in enumerate(shape) if n == 3), None)
+        if dim is None:
+            raise ValueError(f"cross: no dimension of size 3 in input's shape {list(shape)}; pass dim")
+    from ..linalg import cross as linalg_cross
+    return linalg_cross(input, other, dim=dim)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from .._backend import int64, xp
+from ..autograd.function import as_array
 from ..tensor import Tensor
 from ._dims import dim_index
 from .indexing import gather
@@ -153,3 +154,17 @@ def bucketize(input: Any, boundaries: Any, *, right: bool = False) -> Tensor:
         [1, 3, 4]
     """
     return searchsorted(boundaries, input, right=right)
+
+
+def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False, invert: bool = False) -> Tensor:
+    """Whether each of ``elements`` is among ``test_elements`` (a tensor or a number): a bool
+    tensor of ``elements``' shape (negated with ``invert``).  Not differentiable.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.isin(rb.tensor([1, 2, 3]), rb.tensor([2, 5])).tolist()
+        [False, True, False]
+    """
+    data = elements.data if isinstance(elements, Tensor) else as_array(elements, "isin")
+    tests = test_elements.data if isinstance(test_elements, Tensor) else as_array(test_elements, "isin")
+    return Tensor._wrap(xp.isin(data, tests, assume_unique=assume_unique, invert=invert))

@@ -16,7 +16,7 @@ from ..autograd.function import as_array
 from ..tensor import Tensor
 from ._dims import dim_index, size_arg
 from .indexing import gather, getitem, index_put
-from .shape import _check_same_shapes, _data, cat, expand, flip, movedim, repeat, reshape, unsqueeze
+from .shape import _check_same_shapes, _data, cat, expand, flip, movedim, repeat, reshape, stack, unsqueeze
 
 
 # ------------------------------------------------------------------ helpers
@@ -569,3 +569,43 @@ def take_along_dim(input: Any, indices: Any, dim: int | None = None) -> Tensor:
                          f"be in [{-size}, {size - 1}], got values in [{idx.min()}, {idx.max()}]")
     input = expand(input, outside[:axis] + (size,) + outside[axis:])
     return gather(input, axis, xp.where(idx < 0, idx + size, idx))
+
+
+def block_diag(*tensors: Any) -> Tensor:
+    """The tensors (0-d, 1-d as a row, or 2-d) as blocks along the diagonal of one matrix,
+    zeros elsewhere.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.block_diag(rb.tensor([[1, 2]]), rb.tensor(3)).tolist()
+        [[1, 2, 0], [0, 0, 3]]
+    """
+    from .shape import pad
+    blocks = [reshape(t, (1, -1) if t.ndim < 2 else t.shape) for t in _tensor_list(tensors, "block_diag")]
+    if any(b.ndim != 2 for b in blocks):
+        raise ValueError(f"block_diag(): expected tensors of at most 2 dims, got shapes "
+                         f"{[list(b.shape) for b in blocks]}")
+    width = sum(b.shape[1] for b in blocks)
+    rows, left = [], 0
+    for b in blocks:  # each block padded with zeros to the full width, then the rows stacked
+        rows.append(pad(b, (left, width - left - b.shape[1])))
+        left += b.shape[1]
+    return cat(rows, 0)
+
+
+def cartesian_prod(*tensors: Any) -> Tensor:
+    """Every combination of one entry of each 1-d tensor, as rows of an (N, k) tensor in
+    row-major order (one tensor: itself).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.cartesian_prod(rb.tensor([1, 2]), rb.tensor([3, 4])).tolist()
+        [[1, 3], [1, 4], [2, 3], [2, 4]]
+    """
+    from .shape import meshgrid
+    columns = _tensor_list(tensors, "cartesian_prod")
+    if any(c.ndim != 1 for c in columns):
+        raise ValueError(f"cartesian_prod(): expected 1-d tensors, got shapes {[list(c.shape) for c in columns]}")
+    if len(columns) == 1:
+        return columns[0]
+    return stack([reshape(g, (-1,)) for g in meshgrid(*columns, indexing="ij")], 1)

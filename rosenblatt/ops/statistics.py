@@ -227,3 +227,37 @@ def logcumsumexp(input: Any, dim: int) -> Tensor:
         dim_index(dim, 1, "logcumsumexp")
         return reshape(LogCumSumExp.apply(reshape(input, (1,)), axis=0), ())
     return LogCumSumExp.apply(input, axis=dim_index(dim, input.ndim, "logcumsumexp"))
+
+
+def cov(input: Any, *, correction: int = 1, fweights: Any = None, aweights: Any = None) -> Tensor:
+    """The covariance matrix of the variables in ``input``'s rows (observations in columns):
+    ``(X - mean) (X - mean)^T / (N - correction)``; one variable (a 1-d input or one row)
+    gives a 0-d result.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.cov(rb.tensor([[0.0, 2.0], [1.0, 1.0]])).tolist()
+        [[2.0, -1.0], [-1.0, 0.5]]
+    """
+    if fweights is not None or aweights is not None:
+        raise NotImplementedError("cov(): fweights and aweights are not supported in this release")
+    x = _tensor(input, "cov")
+    if x.ndim > 2:
+        raise ValueError(f"cov(): expected a 1-d or 2-d input (variables x observations), got shape "
+                         f"{list(x.shape)}")
+    rows = reshape(x, (1, -1)) if x.ndim < 2 else x
+    centered = rows - mean(rows, 1, keepdim=True)
+    out = (centered @ centered.mT) / max(rows.shape[1] - correction, 0)
+    return reshape(out, ()) if rows.shape[0] == 1 else out  # one variable: its variance, as PyTorch
+
+
+def corrcoef(input: Any) -> Tensor:
+    """Pearson's correlation coefficients of the variables in ``input``'s rows, clipped to
+    [-1, 1] as PyTorch's."""
+    from .arithmetic import clamp
+    from .pointwise import sqrt
+    c = cov(input)
+    if c.ndim == 0:
+        return c / c
+    d = sqrt(c.diagonal())
+    return clamp(c / d.unsqueeze(1) / d.unsqueeze(0), -1, 1)

@@ -515,3 +515,16 @@ def test_scatter_reduce_reports_an_in_place_change_to_what_it_saved():
         src.mul_(2)
     with pytest.raises(RuntimeError, match="modified by an in-place operation"):
         out.sum().backward()
+
+
+def test_isin_argwhere_and_triangle_indices():
+    a, b = [[1, 2, 3], [4, 2, 6]], [2, 6, 9]
+    for invert in (False, True):
+        assert_close(rb.isin(rb.tensor(a), rb.tensor(b), invert=invert), torch.isin(torch.tensor(a), torch.tensor(b), invert=invert))
+    assert_close(rb.isin(rb.tensor([1.0, 2.0]), 2.0), torch.isin(torch.tensor([1.0, 2.0]), 2.0))
+    m = [[0.0, 1.5], [2.0, 0.0]]
+    assert_close(rb.argwhere(rb.tensor(m)), torch.argwhere(torch.tensor(m)))
+    assert_close(rb.tensor(m).argwhere(), torch.tensor(m).argwhere())
+    for args in ((3, 4), (3, 4, 1), (4, 3, -1), (2, 2, 5)):
+        assert_close(rb.triu_indices(*args), torch.triu_indices(*args))
+        assert_close(rb.tril_indices(*args), torch.tril_indices(*args))

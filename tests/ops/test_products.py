@@ -85,3 +85,14 @@ def test_linear_algebra_as_tensor_methods():
         assert_close(getattr(rb.tensor(a), name)(*args), getattr(torch.tensor(a), name)(*args))
     assert_close(rb.tensor(a).slogdet()[1], torch.tensor(a).slogdet()[1])
     assert_close(rb.tensor(a).svd().S, torch.tensor(a).svd().S)
+
+
+def test_cross_takes_the_first_dim_of_size_3_by_default_as_torch_cross():
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PyTorch warns that this default will change
+        check_op([(4, 3), (4, 3)], rb.cross, torch.cross)
+        check_op([(3, 4), (3, 4)], rb.cross, torch.cross)
+    check_op([(2, 3), (2, 3)], lambda a, b: a.cross(b, dim=1), lambda a, b: a.cross(b, dim=1))
+    with pytest.raises(ValueError, match=r"cross: no dimension of size 3 in input's shape \[2, 2\]"):
+        rb.cross(rb.ones(2, 2), rb.ones(2, 2))

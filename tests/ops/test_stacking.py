@@ -344,3 +344,13 @@ def test_take_errors():
     # only negative ones should wrap); rosenblatt refuses it.
     with pytest.raises(IndexError, match=r"must be in \[-3, 2\], got values in \[0, 3\]"):
         rb.take_along_dim(rb.zeros(2, 3), rb.tensor([[0], [3]]), 1)
+
+
+def test_block_diag_and_cartesian_prod():
+    check_op([(), (2,), (2, 2), (1, 3)], rb.block_diag, torch.block_diag)
+    check_op([(2,), (3,), (2,)], rb.cartesian_prod, torch.cartesian_prod)
+    check_op([(4,)], rb.cartesian_prod, torch.cartesian_prod)
+    with pytest.raises(ValueError, match=r"block_diag\(\): expected tensors of at most 2 dims, got shapes \[\[1, 2, 3\]\]"):
+        rb.block_diag(rb.ones(1, 2, 3))
+    with pytest.raises(ValueError, match=r"cartesian_prod\(\): expected 1-d tensors"):
+        rb.cartesian_prod(rb.ones(2, 2), rb.ones(2))

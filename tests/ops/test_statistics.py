@@ -102,3 +102,12 @@ def test_logcumsumexp_is_stable_at_any_magnitude():
     # running sums of entries 1000 apart: exp() of either would over- or underflow
     check_op(None, lambda x: rb.logcumsumexp(x, 0), lambda x: torch.logcumsumexp(x, 0),
              inputs=[numpy.array([-1000.0, 0.0, 1000.0, -5.0, 999.0])], gradcheck=False)
+
+
+@pytest.mark.parametrize("shape", [(3, 6), (1, 5), (6,)])
+def test_cov_and_corrcoef(shape):
+    check_op([shape], rb.cov, torch.cov)
+    check_op([shape], lambda x: rb.cov(x, correction=0), lambda x: torch.cov(x, correction=0))
+    check_op([shape], lambda x: x.corrcoef(), lambda x: x.corrcoef())
+    with pytest.raises(NotImplementedError, match="fweights"):
+        rb.cov(rb.ones(2, 3), fweights=rb.tensor([1, 1, 1]))
