@@ -110,5 +110,5 @@ def cross(input: Any, other: Any, dim: int | None = None) -> Tensor:
         dim = next((d for d, n in enumerate(shape) if n == 3), None)
         if dim is None:
             raise ValueError(f"cross: no dimension of size 3 in input's shape {list(shape)}; pass dim")
-    from ..linalg import cross as linalg_cross
+    from ..linalg import cross as linalg_cross  # here: rosenblatt.linalg loads on first use
     return linalg_cross(input, other, dim=dim)
