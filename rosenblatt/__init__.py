@@ -41,8 +41,12 @@ from .ops import (abs, add, addmm, all, allclose, amax, amin, any, argmax, argmi
                   unsqueeze, var, where)
 from .ops.reduction import MaxResult
 from .ops.indexing import argwhere
-from .ops.sorting import isin
-from .creation import tril_indices, triu_indices
+from .ops.sorting import isin, msort
+from .ops.linalg import diagflat
+from .ops.arithmetic import bitwise_left_shift, bitwise_right_shift, gcd, lcm
+from .ops.stacking import combinations, vander
+from .creation import (bartlett_window, blackman_window, hamming_window, hann_window, tril_indices,
+                       triu_indices)
 from .ops.special import (copysign, erfinv, exp2, float_power, fmax, fmin, frac, heaviside, logaddexp, logit,
                            nan_to_num, positive, sgn, signbit, xlogy)
 from .ops.trigonometric import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh,
@@ -83,6 +87,21 @@ def finfo(type: object = None) -> object:
 def iinfo(type: object) -> object:
     """Limits of an int dtype (``max``, ``min``, ``bits``)."""
     return _xp.iinfo(type)
+
+
+def is_floating_point(input: Tensor) -> bool:
+    """Whether ``input``'s dtype is a floating-point one."""
+    return input.is_floating_point()
+
+
+def is_complex(input: Tensor) -> bool:
+    """False: this release has no complex tensors."""
+    return input.is_complex()
+
+
+def is_nonzero(input: Tensor) -> bool:
+    """Whether the one entry of ``input`` is not 0 (more or no entries raise, as PyTorch's)."""
+    return input.is_nonzero()
 
 
 def get_default_dtype() -> object:

@@ -457,3 +457,40 @@ def tril_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, devi
     """The (2, N) indices of the lower triangle up to diagonal ``offset``; see :func:`triu_indices`."""
     check_device("tril_indices()", device)
     return Tensor._wrap(xp.stack(xp.tril_indices(row, offset, col)).astype(dtype or xp.int64))
+
+
+def _window(length: int, periodic: bool, op: str, dtype: Any, device: Any, shape: Any) -> Tensor:
+    """A window of ``length`` points, ``shape(phase)`` at ``phase = 2 pi n / N`` with ``N =
+    length`` (periodic, for spectra) or ``length - 1`` (symmetric); one point is ``[1]``."""
+    check_device(f"{op}()", device)
+    length = _int_arg(length, "window_length", op)
+    if length < 0:
+        raise ValueError(f"{op}(): window_length must be >= 0, got {length}")
+    dtype = _float(dtype)
+    if length == 1:
+        return Tensor._wrap(xp.ones(1, dtype=dtype))
+    phase = 2 * math.pi * xp.arange(length) / (length if periodic else length - 1)
+    return Tensor._wrap(shape(phase).astype(dtype))
+
+
+def hann_window(window_length: int, periodic: bool = True, *, dtype: Any = None, device: Any = None) -> Tensor:
+    """``0.5 - 0.5 cos(2 pi n / N)``, as ``torch.hann_window``."""
+    return _window(window_length, periodic, "hann_window", dtype, device, lambda p: 0.5 - 0.5 * xp.cos(p))
+
+
+def hamming_window(window_length: int, periodic: bool = True, alpha: float = 0.54, beta: float = 0.46, *,
+                   dtype: Any = None, device: Any = None) -> Tensor:
+    """``alpha - beta cos(2 pi n / N)``, as ``torch.hamming_window``."""
+    return _window(window_length, periodic, "hamming_window", dtype, device, lambda p: alpha - beta * xp.cos(p))
+
+
+def blackman_window(window_length: int, periodic: bool = True, *, dtype: Any = None, device: Any = None) -> Tensor:
+    """``0.42 - 0.5 cos(2 pi n / N) + 0.08 cos(4 pi n / N)``, as ``torch.blackman_window``."""
+    return _window(window_length, periodic, "blackman_window", dtype, device,
+                   lambda p: 0.42 - 0.5 * xp.cos(p) + 0.08 * xp.cos(2 * p))
+
+
+def bartlett_window(window_length: int, periodic: bool = True, *, dtype: Any = None, device: Any = None) -> Tensor:
+    """The triangle ``1 - |2 n / N - 1|``, as ``torch.bartlett_window``."""
+    return _window(window_length, periodic, "bartlett_window", dtype, device,
+                   lambda p: 1 - xp.abs(p / math.pi - 1))

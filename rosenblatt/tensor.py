@@ -273,6 +273,16 @@ class Tensor:
     def is_floating_point(self) -> bool:
         return self.data.dtype.kind == "f"
 
+    def is_complex(self) -> bool:
+        """False: this release has no complex tensors."""
+        return False
+
+    def is_nonzero(self) -> bool:
+        """Whether the one entry is not 0 (more or no entries raise, as PyTorch's)."""
+        if self.data.size != 1:
+            raise RuntimeError(f"is_nonzero(): expected a tensor of one element, got shape {list(self.shape)}")
+        return self.data.item() != 0
+
     def cpu(self) -> "Tensor":
         return self
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from .arithmetic import (add, allclose, bitwise_and, bitwise_not, bitwise_or, bitwise_xor,
+from .arithmetic import (add, allclose, bitwise_and, bitwise_left_shift, bitwise_not, bitwise_or,
+                         bitwise_right_shift, bitwise_xor, gcd, lcm,
                          clamp, clamp_max, clamp_min, clip, div, eq, equal, floor_divide, fmod, ge,
                          greater, greater_equal, gt, isclose, isfinite, isinf, isnan, le, lerp,
                          less, less_equal, logical_and, logical_not, logical_or, logical_xor, lt,
@@ -18,7 +19,7 @@ from .arithmetic import (add, allclose, bitwise_and, bitwise_not, bitwise_or, bi
 from .indexing import (argwhere, gather, getitem, index_add, index_fill, index_put, index_select, masked_fill,
                        masked_select, nonzero, scatter, scatter_add, scatter_reduce, setitem_)
 from .inplace import copy_from, full_like_of, inplace, inplace_view
-from .linalg import addmm, baddbmm, bmm, cdist, diag, dot, einsum, matmul, mm, outer, trace
+from .linalg import addmm, baddbmm, bmm, cdist, diag, diagflat, dot, einsum, matmul, mm, outer, trace
 from .pointwise import (abs, ceil, cos, exp, expm1, floor, log, log1p, log2, log10, reciprocal,
                         relu, round, rsqrt, sigmoid, sin, sqrt, tanh, to_dtype, trunc)
 from .reduction import (all, amax, amin, any, argmax, argmin, bincount, cummax, cummin, cumprod, cumsum,
@@ -32,13 +33,13 @@ from .special import (copysign, erfinv, exp2, float_power, fmax, fmin, frac, hea
                       nan_to_num, positive, sgn, signbit, xlogy)
 from .trigonometric import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, asin,
                             asinh, atan, atan2, atanh, cosh, deg2rad, hypot, rad2deg, sinh)
-from .stacking import (atleast_1d, atleast_2d, atleast_3d, block_diag, broadcast_shapes, broadcast_tensors, cartesian_prod, column_stack,
+from .stacking import (atleast_1d, atleast_2d, atleast_3d, block_diag, broadcast_shapes, combinations, vander, broadcast_tensors, cartesian_prod, column_stack,
                        diag_embed, diagonal, dsplit, dstack, fliplr, flipud, hsplit, hstack, moveaxis, ravel, select,
                        take, take_along_dim, tensor_split, tile, vsplit, vstack)
 from .products import addcdiv, addcmul, addmv, addr, cross, dist, inner, kron, mv, tensordot
 from .statistics import (aminmax, corrcoef, count_nonzero, cov, kthvalue, logcumsumexp, median, nanmean, nanmedian,
                          nanquantile, nansum, quantile, std_mean, var_mean)
-from .sorting import argsort, bucketize, isin, searchsorted, sort, topk, unique
+from .sorting import argsort, bucketize, isin, msort, searchsorted, sort, topk, unique
 
 # log(0), x/0 and friends give -inf/inf/nan exactly as PyTorch does; NumPy's
 # warnings about them would only be noise from inside the library.
@@ -48,27 +49,27 @@ _METHODS = (
     "abs", "acos", "acosh", "add", "addcdiv", "addcmul", "addmm", "addmv", "addr", "all",
     "allclose", "amax", "amin", "aminmax", "any", "arccos", "arccosh", "arcsin", "arcsinh",
     "arctan", "arctan2", "arctanh", "argmax", "argmin", "argsort", "argwhere", "asin", "asinh",
-    "atan", "atan2", "atanh", "baddbmm", "bincount", "bitwise_and", "bitwise_not", "bitwise_or",
-    "bitwise_xor", "bmm", "broadcast_to", "ceil", "chunk", "clamp", "clamp_max", "clamp_min",
-    "clip", "clone", "contiguous", "copysign", "corrcoef", "cos", "cosh", "count_nonzero", "cov",
-    "cross", "cummax", "cummin", "cumprod", "cumsum", "deg2rad", "diag", "diag_embed", "diagonal",
-    "diff", "dist", "div", "dot", "dsplit", "eq", "equal", "erfinv", "exp", "exp2", "expand",
-    "expand_as", "expm1", "flatten", "flip", "fliplr", "flipud", "float_power", "floor",
-    "floor_divide", "fmax", "fmin", "fmod", "frac", "gather", "ge", "greater", "greater_equal",
-    "gt", "heaviside", "histc", "hsplit", "hypot", "index_add", "index_fill", "index_select",
-    "inner", "isclose", "isfinite", "isinf", "isnan", "kron", "kthvalue", "le", "lerp", "less",
-    "less_equal", "log", "log10", "log1p", "log2", "log_softmax", "logaddexp", "logcumsumexp",
-    "logical_and", "logical_not", "logical_or", "logical_xor", "logit", "logsumexp", "lt",
-    "masked_fill", "masked_select", "matmul", "max", "maximum", "mean", "median", "min", "minimum",
-    "mm", "moveaxis", "movedim", "mul", "mv", "nan_to_num", "nanmean", "nanmedian", "nanquantile",
-    "nansum", "narrow", "ne", "neg", "nonzero", "norm", "not_equal", "outer", "permute", "positive",
-    "pow", "prod", "quantile", "rad2deg", "ravel", "reciprocal", "relu", "remainder", "repeat",
-    "repeat_interleave", "reshape", "roll", "rot90", "round", "rsqrt", "scatter", "scatter_add",
-    "scatter_reduce", "select", "sgn", "sigmoid", "sign", "signbit", "sin", "sinh", "softmax",
-    "sort", "split", "sqrt", "square", "squeeze", "std", "sub", "sum", "swapaxes", "t", "take",
-    "take_along_dim", "tanh", "tensor_split", "tile", "topk", "trace", "transpose", "tril", "triu",
-    "trunc", "unbind", "unflatten", "unfold", "unique", "unsqueeze", "var", "view", "vsplit",
-    "xlogy",
+    "atan", "atan2", "atanh", "baddbmm", "bincount", "bitwise_and", "bitwise_left_shift",
+    "bitwise_not", "bitwise_or", "bitwise_right_shift", "bitwise_xor", "bmm", "broadcast_to",
+    "ceil", "chunk", "clamp", "clamp_max", "clamp_min", "clip", "clone", "contiguous", "copysign",
+    "corrcoef", "cos", "cosh", "count_nonzero", "cov", "cross", "cummax", "cummin", "cumprod",
+    "cumsum", "deg2rad", "diag", "diag_embed", "diagflat", "diagonal", "diff", "dist", "div", "dot",
+    "dsplit", "eq", "equal", "erfinv", "exp", "exp2", "expand", "expand_as", "expm1", "flatten",
+    "flip", "fliplr", "flipud", "float_power", "floor", "floor_divide", "fmax", "fmin", "fmod",
+    "frac", "gather", "gcd", "ge", "greater", "greater_equal", "gt", "heaviside", "histc", "hsplit",
+    "hypot", "index_add", "index_fill", "index_select", "inner", "isclose", "isfinite", "isinf",
+    "isnan", "kron", "kthvalue", "lcm", "le", "lerp", "less", "less_equal", "log", "log10", "log1p",
+    "log2", "log_softmax", "logaddexp", "logcumsumexp", "logical_and", "logical_not", "logical_or",
+    "logical_xor", "logit", "logsumexp", "lt", "masked_fill", "masked_select", "matmul", "max",
+    "maximum", "mean", "median", "min", "minimum", "mm", "moveaxis", "movedim", "msort", "mul",
+    "mv", "nan_to_num", "nanmean", "nanmedian", "nanquantile", "nansum", "narrow", "ne", "neg",
+    "nonzero", "norm", "not_equal", "outer", "permute", "positive", "pow", "prod", "quantile",
+    "rad2deg", "ravel", "reciprocal", "relu", "remainder", "repeat", "repeat_interleave", "reshape",
+    "roll", "rot90", "round", "rsqrt", "scatter", "scatter_add", "scatter_reduce", "select", "sgn",
+    "sigmoid", "sign", "signbit", "sin", "sinh", "softmax", "sort", "split", "sqrt", "square",
+    "squeeze", "std", "sub", "sum", "swapaxes", "t", "take", "take_along_dim", "tanh",
+    "tensor_split", "tile", "topk", "trace", "transpose", "tril", "triu", "trunc", "unbind",
+    "unflatten", "unfold", "unique", "unsqueeze", "var", "view", "vsplit", "xlogy",
 )
 
 #: ops PyTorch also offers in place, ``x.exp_()``: the result is written into ``x`` by ``inplace``

@@ -690,6 +690,14 @@ def _bitwise(ufunc: Any, name: str) -> Any:
 bitwise_and = _bitwise(xp.bitwise_and, "bitwise_and")
 bitwise_or = _bitwise(xp.bitwise_or, "bitwise_or")
 bitwise_xor = _bitwise(xp.bitwise_xor, "bitwise_xor")
+bitwise_left_shift = _bitwise(xp.left_shift, "bitwise_left_shift")
+bitwise_right_shift = _bitwise(xp.right_shift, "bitwise_right_shift")
+gcd = _bitwise(xp.gcd, "gcd")
+lcm = _bitwise(xp.lcm, "lcm")
+bitwise_left_shift.__doc__ = "``input << other`` element-wise, of integer tensors; not differentiable."
+bitwise_right_shift.__doc__ = "``input >> other`` element-wise (arithmetic), of integer tensors; not differentiable."
+gcd.__doc__ = "The greatest common divisor, element-wise, of integer tensors; not differentiable."
+lcm.__doc__ = "The least common multiple, element-wise, of integer tensors; not differentiable."
 
 
 def bitwise_not(input: Any) -> Tensor:

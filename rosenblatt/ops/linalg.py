@@ -235,6 +235,12 @@ def diag(input: Any, diagonal: int = 0) -> Tensor:
     return Diag.apply(input, offset=diagonal)
 
 
+def diagflat(input: Any, offset: int = 0) -> Tensor:
+    """``input``'s entries, flattened, on the ``offset``-th diagonal of a square matrix."""
+    from .shape import reshape
+    return diag(reshape(input, (-1,)), offset)
+
+
 def trace(input: Any) -> Tensor:
     """The sum of a 2-d ``input``'s main diagonal."""
     if _data(input).ndim != 2:

@@ -168,3 +168,8 @@ def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False, inve
     data = elements.data if isinstance(elements, Tensor) else as_array(elements, "isin")
     tests = test_elements.data if isinstance(test_elements, Tensor) else as_array(test_elements, "isin")
     return Tensor._wrap(xp.isin(data, tests, assume_unique=assume_unique, invert=invert))
+
+
+def msort(input: Any) -> Tensor:
+    """``input`` sorted along its first dim: ``sort(input, 0).values``."""
+    return sort(input, 0).values

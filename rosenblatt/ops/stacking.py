@@ -609,3 +609,42 @@ def cartesian_prod(*tensors: Any) -> Tensor:
     if len(columns) == 1:
         return columns[0]
     return stack([reshape(g, (-1,)) for g in meshgrid(*columns, indexing="ij")], 1)
+
+
+def combinations(input: Any, r: int = 2, with_replacement: bool = False) -> Tensor:
+    """Every combination of ``r`` entries of the 1-d ``input`` (in order, as
+    ``itertools.combinations``): a (C, r) tensor.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.combinations(rb.tensor([1, 2, 3])).tolist()
+        [[1, 2], [1, 3], [2, 3]]
+    """
+    import itertools
+    x = _tensor(input, "combinations")
+    if x.ndim != 1 or r < 0:
+        raise ValueError(f"combinations(): expected a 1-d input and r >= 0, got shape {list(x.shape)} and r={r}")
+    if r == 0:  # PyTorch: an empty 1-d tensor, outside the graph
+        return Tensor._wrap(xp.zeros(0, dtype=x.dtype))
+    pick = itertools.combinations_with_replacement if with_replacement else itertools.combinations
+    rows = xp.array(list(pick(range(x.shape[0]), r)), dtype=xp.int64).reshape(-1, r)
+    return getitem(x, rows)
+
+
+def vander(x: Any, N: int | None = None, increasing: bool = False) -> Tensor:
+    """The Vandermonde matrix of the 1-d ``x``: columns ``x^(N-1), ..., x, 1`` (``1, x, ...``
+    with ``increasing``), ``N = len(x)`` by default.  The powers are running products, so
+    the gradient is exact at 0 too."""
+    from .reduction import cumprod
+    x = _tensor(x, "vander")
+    if x.ndim != 1:
+        raise ValueError(f"vander(): expected a 1-d input, got shape {list(x.shape)}")
+    n = x.shape[0] if N is None else N
+    if n < 0:
+        raise ValueError(f"vander(): N must be >= 0, got {n}")
+    if n == 0:  # PyTorch: an empty matrix, outside the graph
+        return Tensor._wrap(xp.zeros((x.shape[0], 0), dtype=x.dtype))
+    ones = Tensor._wrap(xp.ones((x.shape[0], 1), dtype=x.dtype))
+    columns = cat([ones, expand(unsqueeze(x, 1), (x.shape[0], max(n - 1, 0)))], 1)
+    powers = cumprod(columns, 1)[:, :n]
+    return powers if increasing else flip(powers, (1,))
