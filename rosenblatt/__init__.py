@@ -20,44 +20,40 @@ from .tensor import Tensor
 from . import autograd
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from ._device import device
-from .creation import (arange, as_tensor, bernoulli, empty, empty_like, eye, from_numpy, full,
-                       full_like, linspace, logspace, multinomial, normal, ones, ones_like, rand,
-                       rand_like, randint, randint_like, randn, randn_like, randperm, tensor, zeros,
-                       zeros_like)
-from .ops import (abs, add, addmm, all, allclose, amax, amin, any, argmax, argmin, argsort,
-                  baddbmm, bincount, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, bmm,
-                  broadcast_to, bucketize, cat, cdist, ceil, chunk, clamp, clamp_max, clamp_min,
-                  clip, clone, concat, concatenate, cos, cummax, cummin, cumprod, cumsum, diag, diff, div, dot,
-                  einsum, eq, equal, exp, expm1, flatten, flip, floor, floor_divide, fmod, gather,
-                  ge, greater, greater_equal, gt, histc, index_add, index_fill, index_select, isclose,
-                  isfinite, isinf, isnan, le, lerp, less, less_equal, log, log10, log1p, log2,
-                  log_softmax, logical_and, logical_not, logical_or, logical_xor, logsumexp, lt,
-                  masked_fill, masked_select, matmul, max, maximum, mean, meshgrid, min, minimum,
-                  mm, movedim, mul, narrow, ne, neg, nonzero, norm, not_equal, outer, permute, pow,
-                  prod, reciprocal, relu, remainder, repeat, repeat_interleave, reshape, roll,
-                  rot90, round, rsqrt, scatter, scatter_add, scatter_reduce, searchsorted, sigmoid, sign, sin,
-                  softmax, sort, split, sqrt, square, squeeze, stack, std, sub, sum, swapaxes, t,
-                  tanh, topk, trace, transpose, tril, triu, trunc, unbind, unflatten, unique,
-                  unsqueeze, var, where)
+from .creation import (arange, as_tensor, bartlett_window, bernoulli, blackman_window, empty,
+                       empty_like, eye, from_numpy, full, full_like, hamming_window, hann_window,
+                       linspace, logspace, multinomial, normal, ones, ones_like, rand, rand_like,
+                       randint, randint_like, randn, randn_like, randperm, tensor, tril_indices,
+                       triu_indices, zeros, zeros_like)
+from .ops import (abs, acos, acosh, add, addcdiv, addcmul, addmm, addmv, addr, all, allclose, amax,
+                  amin, aminmax, any, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh,
+                  argmax, argmin, argsort, argwhere, asin, asinh, atan, atan2, atanh, atleast_1d,
+                  atleast_2d, atleast_3d, baddbmm, bincount, bitwise_and, bitwise_left_shift,
+                  bitwise_not, bitwise_or, bitwise_right_shift, bitwise_xor, block_diag, bmm,
+                  broadcast_shapes, broadcast_tensors, broadcast_to, bucketize, cartesian_prod, cat,
+                  cdist, ceil, chunk, clamp, clamp_max, clamp_min, clip, clone, column_stack,
+                  combinations, concat, concatenate, copysign, corrcoef, cos, cosh, count_nonzero,
+                  cov, cross, cummax, cummin, cumprod, cumsum, deg2rad, diag, diag_embed, diagflat,
+                  diagonal, diff, dist, div, dot, dsplit, dstack, einsum, eq, equal, erfinv, exp,
+                  exp2, expm1, flatten, flip, fliplr, flipud, float_power, floor, floor_divide,
+                  fmax, fmin, fmod, frac, gather, gcd, ge, greater, greater_equal, gt, heaviside,
+                  histc, hsplit, hstack, hypot, index_add, index_fill, index_select, inner, isclose,
+                  isfinite, isin, isinf, isnan, kron, kthvalue, lcm, le, lerp, less, less_equal,
+                  log, log10, log1p, log2, log_softmax, logaddexp, logcumsumexp, logical_and,
+                  logical_not, logical_or, logical_xor, logit, logsumexp, lt, masked_fill,
+                  masked_select, matmul, max, maximum, mean, median, meshgrid, min, minimum, mm,
+                  moveaxis, movedim, msort, mul, mv, nan_to_num, nanmean, nanmedian, nanquantile,
+                  nansum, narrow, ne, neg, nonzero, norm, not_equal, outer, permute, positive, pow,
+                  prod, quantile, rad2deg, ravel, reciprocal, relu, remainder, repeat,
+                  repeat_interleave, reshape, roll, rot90, round, rsqrt, scatter, scatter_add,
+                  scatter_reduce, searchsorted, select, sgn, sigmoid, sign, signbit, sin, sinh,
+                  softmax, sort, split, sqrt, square, squeeze, stack, std, std_mean, sub, sum,
+                  swapaxes, t, take, take_along_dim, tanh, tensor_split, tensordot, tile, topk,
+                  trace, transpose, tril, triu, trunc, unbind, unflatten, unique, unsqueeze, vander,
+                  var, var_mean, vsplit, vstack, where, xlogy)
 from .ops.reduction import MaxResult
-from .ops.indexing import argwhere
-from .ops.sorting import isin, msort
-from .ops.linalg import diagflat
-from .ops.arithmetic import bitwise_left_shift, bitwise_right_shift, gcd, lcm
-from .ops.stacking import combinations, vander
-from .creation import (bartlett_window, blackman_window, hamming_window, hann_window, tril_indices,
-                       triu_indices)
-from .ops.special import (copysign, erfinv, exp2, float_power, fmax, fmin, frac, heaviside, logaddexp, logit,
-                           nan_to_num, positive, sgn, signbit, xlogy)
-from .ops.trigonometric import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh,
-                                 asin, asinh, atan, atan2, atanh, cosh, deg2rad, hypot, rad2deg, sinh)
-from .ops.stacking import (atleast_1d, atleast_2d, atleast_3d, block_diag, broadcast_shapes, broadcast_tensors, cartesian_prod, column_stack,
-                           diag_embed, diagonal, dsplit, dstack, fliplr, flipud, hsplit, hstack, moveaxis, ravel,
-                           select, take, take_along_dim, tensor_split, tile, vsplit, vstack)
-from .ops.products import addcdiv, addcmul, addmv, addr, cross, dist, inner, kron, mv, tensordot
-from .ops.statistics import (MinMaxResult, aminmax, corrcoef, count_nonzero, cov, kthvalue, logcumsumexp, median, nanmean,
-                             nanmedian, nanquantile, nansum, quantile, std_mean, var_mean)
 from .ops.sorting import SortResult, TopkResult
+from .ops.statistics import MinMaxResult
 from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed,
                      seed, set_rng_state)
 from .serialization import load, save
