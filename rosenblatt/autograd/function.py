@@ -180,7 +180,7 @@ def _ufunc_applier(cls: type, general: Any) -> Any:
     instead of 10.7K.  Its recording, from ``if type(out)`` on, is the general one's.
     """
     ufunc = cls.ufunc
-    saves_inputs, saves_output = bool(cls.saves_inputs), cls.saves_output
+    checks_saved, saves_inputs, saves_output = cls._checks_saved, bool(cls.saves_inputs), cls.saves_output
 
     def apply(x: Any, y: Any = _ABSENT, /) -> "Tensor":
         if y is _ABSENT:
@@ -212,7 +212,7 @@ def _ufunc_applier(cls: type, general: Any) -> Any:
             fn = cls()
             fn.parents = parents
             fn._shape = out.shape
-            if saves_inputs or saves_output:
+            if checks_saved:
                 fn._epoch = _state.inplace_count
                 if saves_inputs:
                     fn._inputs = inputs

@@ -4,9 +4,11 @@ gradients are those ops'): ``mv``, ``addmv``, ``addr``, ``addcmul``, ``addcdiv``
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+import math
+from typing import Any
 
 from ..tensor import Tensor
+from .arithmetic import div, mul
 from .linalg import _data, _scaled_sum, matmul, outer
 from .reduction import norm
 from .shape import permute, reshape
@@ -32,13 +34,13 @@ def addr(input: Any, vec1: Any, vec2: Any, *, beta: Any = 1, alpha: Any = 1) -> 
 
 def addcmul(input: Any, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
     """``input + value * tensor1 * tensor2``, broadcast."""
-    product = tensor1 * tensor2 if isinstance(tensor1, Tensor) else Tensor._wrap(_data(tensor1)) * tensor2
+    product = mul(tensor1, tensor2)
     return input + (product if value == 1 else product * value)
 
 
 def addcdiv(input: Any, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
     """``input + value * tensor1 / tensor2``, broadcast."""
-    quotient = tensor1 / tensor2 if isinstance(tensor1, Tensor) else Tensor._wrap(_data(tensor1)) / tensor2
+    quotient = div(tensor1, tensor2)
     return input + (quotient if value == 1 else quotient * value)
 
 
@@ -64,7 +66,7 @@ def tensordot(a: Any, b: Any, dims: Any = 2) -> Tensor:
                          f"{list(y.shape)} must pair up with equal sizes")
     keep_a = [d for d in range(x.ndim) if d not in left]
     keep_b = [d for d in range(y.ndim) if d not in right]
-    size = int(_prod(x.shape[d] for d in left))
+    size = math.prod(x.shape[d] for d in left)
     a2 = reshape(permute(a, keep_a + left), (-1, size))
     b2 = reshape(permute(b, right + keep_b), (size, -1))
     return reshape(matmul(a2, b2), tuple(x.shape[d] for d in keep_a) + tuple(y.shape[d] for d in keep_b))
@@ -73,7 +75,7 @@ def tensordot(a: Any, b: Any, dims: Any = 2) -> Tensor:
 def inner(input: Any, other: Any) -> Tensor:
     """The sum of products over the last dims of both (a plain product when either is 0-d)."""
     if _data(input).ndim == 0 or _data(other).ndim == 0:
-        return input * other if isinstance(input, Tensor) else other * input
+        return mul(input, other)
     return tensordot(input, other, ([-1], [-1]))
 
 
@@ -93,13 +95,6 @@ def kron(input: Any, other: Any) -> Tensor:
 def dist(input: Any, other: Any, p: float = 2) -> Tensor:
     """The p-norm of ``input - other``."""
     return norm(input - other, p)
-
-
-def _prod(values: Sequence[int] | Any) -> int:
-    out = 1
-    for v in values:
-        out *= v
-    return out
 
 
 def cross(input: Any, other: Any, dim: int | None = None) -> Tensor:

@@ -302,12 +302,11 @@ class Copysign(Function):
 
     def forward(self, x, y):
         self.x, y = _floating(x, y)
-        self.out = xp.copysign(self.x, y)
-        return self.out
+        return xp.copysign(self.x, y)
 
     def backward(self, grad):
         p = self.parents
-        return (grad * xp.where(self.x == 0, 0, self.out / self.x) if p[0] is not None else None,
+        return (grad * xp.where(self.x == 0, 0, self._output / self.x) if p[0] is not None else None,
                 xp.zeros_like(grad) if p[1] is not None else None)
 
 

@@ -263,12 +263,11 @@ class Hypot(Function):
 
     def forward(self, x, y):
         self.x, self.y = x, y = _floating(x, y, "hypot()")
-        self.out = xp.hypot(x, y)
-        return self.out
+        return xp.hypot(x, y)
 
     def backward(self, grad):
         p = self.parents
-        scale = grad / self.out
+        scale = grad / self._output
         return (scale * self.x if p[0] is not None else None,
                 scale * self.y if p[1] is not None else None)
 
