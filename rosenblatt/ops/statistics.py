@@ -236,8 +236,8 @@ def cov(input: Any, *, correction: int = 1, fweights: Any = None, aweights: Any 
 
     Example:
         >>> import rosenblatt as rb
-        >>> rb.cov(rb.tensor([[0.0, 2.0], [1.0, 1.0]])).tolist()
-        [[2.0, -1.0], [-1.0, 0.5]]
+        >>> rb.cov(rb.tensor([[0.0, 2.0], [3.0, 1.0]])).tolist()
+        [[2.0, -2.0], [-2.0, 2.0]]
     """
     if fweights is not None or aweights is not None:
         raise NotImplementedError("cov(): fweights and aweights are not supported in this release")

@@ -48,9 +48,19 @@ class SequentialLR(_ScheduleList):
     """Run ``schedulers`` one after another, switching at each epoch in ``milestones``.
 
     Example:
-        >>> warmup = LinearLR(opt, start_factor=0.1, total_iters=5)  # doctest: +SKIP
-        >>> decay = CosineAnnealingLR(opt, T_max=95)  # doctest: +SKIP
-        >>> sched = SequentialLR(opt, [warmup, decay], milestones=[5])  # doctest: +SKIP
+        >>> import rosenblatt as rb
+        >>> from rosenblatt.optim.lr_scheduler import CosineAnnealingLR, LinearLR, SequentialLR
+        >>> opt = rb.optim.SGD([rb.zeros(1, requires_grad=True)], lr=1.0)
+        >>> warmup = LinearLR(opt, start_factor=0.1, total_iters=5)
+        >>> decay = CosineAnnealingLR(opt, T_max=95)
+        >>> sched = SequentialLR(opt, [warmup, decay], milestones=[5])
+        >>> lrs = []
+        >>> for epoch in range(7):
+        ...     lrs.append(round(opt.param_groups[0]["lr"], 3))
+        ...     opt.step()
+        ...     sched.step()
+        >>> lrs
+        [0.1, 0.28, 0.46, 0.64, 0.82, 1.0, 1.0]
     """
 
     def __init__(self, optimizer: Optimizer, schedulers: Sequence[LRScheduler],

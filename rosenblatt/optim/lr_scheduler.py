@@ -201,7 +201,11 @@ class LambdaLR(_LambdaScheduler):
     """lr = base_lr * lr_lambda(epoch); one function, or one per param group.
 
     Example:
-        >>> sched = LambdaLR(opt, lambda epoch: 0.95 ** epoch)  # doctest: +SKIP
+        >>> import rosenblatt as rb
+        >>> opt = rb.optim.SGD([rb.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = LambdaLR(opt, lambda epoch: 0.5 ** epoch)
+        >>> opt.step(); sched.step(); opt.param_groups[0]["lr"]
+        0.5
     """
 
     def get_lr(self) -> list[float]:
