@@ -34,11 +34,24 @@ from .adaptive_pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptiv
 from .conv3d import conv3d, conv_transpose3d
 from .pooling import avg_pool1d, avg_pool2d, dropout1d, dropout2d, dropout3d, max_pool1d, max_pool2d
 from .pooling3d import adaptive_avg_pool3d, adaptive_max_pool3d, avg_pool3d, max_pool3d
+from .fractional_pooling import fractional_max_pool2d
+from .local_response_norm import local_response_norm
+from .lp_pooling import lp_pool1d, lp_pool2d, lp_pool3d
+from .margin_loss import triplet_margin_with_distance_loss
+from .multilabel_margin import multilabel_margin_loss
+from .unpooling import (max_pool1d_with_indices, max_pool2d_with_indices, max_pool3d_with_indices,
+                        max_unpool1d, max_unpool2d, max_unpool3d)
 from .grid import affine_grid, grid_sample
 from .sampling import interpolate
 from .shuffle import channel_shuffle, pixel_shuffle, pixel_unshuffle
+from .bilinear import bilinear
+from .pdist import pdist
+from .stochastic import alpha_dropout, feature_alpha_dropout, gumbel_softmax, rrelu, rrelu_
+from .upsampling import upsample, upsample_bilinear, upsample_nearest
 
 __all__ = [
+    "alpha_dropout", "bilinear", "feature_alpha_dropout", "gumbel_softmax", "pdist", "rrelu", "rrelu_",
+    "upsample", "upsample_bilinear", "upsample_nearest",
     "conv3d", "conv_transpose3d", "adaptive_avg_pool3d", "adaptive_max_pool3d", "avg_pool3d", "dropout3d",
     "max_pool3d",
     "ctc_loss", "embedding_bag", "fold", "unfold", "affine_grid", "grid_sample",
@@ -46,6 +59,9 @@ __all__ = [
     "pixel_unshuffle", "cosine_embedding_loss", "gaussian_nll_loss", "hinge_embedding_loss",
     "margin_ranking_loss", "multi_margin_loss", "multilabel_soft_margin_loss", "poisson_nll_loss",
     "soft_margin_loss", "triplet_margin_loss",
+    "fractional_max_pool2d", "local_response_norm", "lp_pool1d", "lp_pool2d", "lp_pool3d",
+    "max_pool1d_with_indices", "max_pool2d_with_indices", "max_pool3d_with_indices", "max_unpool1d",
+    "max_unpool2d", "max_unpool3d", "multilabel_margin_loss", "triplet_margin_with_distance_loss",
     "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d",
     "avg_pool1d", "avg_pool2d", "conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d",
     "dropout1d", "dropout2d", "group_norm", "hardshrink", "softshrink", "interpolate", "max_pool1d", "max_pool2d",

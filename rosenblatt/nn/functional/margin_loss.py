@@ -1,12 +1,13 @@
 """Margin and embedding losses with PyTorch's options and reductions: ranking, hinge,
-soft margin, cosine embedding, triplet, multi-label soft margin and multi-class margin.
+soft margin, cosine embedding, triplet (and with any distance), multi-label soft margin and
+multi-class margin.
 
 Each is built from base ops (autograd gives its backward); the reductions and the
 legacy ``size_average``/``reduce`` flags are ``loss.py``'s.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from ..._backend import xp
 from ...ops import clamp_min, gather, minimum, relu, sqrt, where
@@ -182,6 +183,48 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, marg
     if swap:
         d_neg = minimum(d_neg, pairwise_distance(positive, negative, p, eps))
     return _reduce(clamp_min(margin + d_pos - d_neg, 0.0), reduction, "triplet_margin_loss")
+
+
+def triplet_margin_with_distance_loss(anchor: Tensor, positive: Tensor, negative: Tensor, *,
+                                      distance_function: Callable[[Tensor, Tensor], Tensor] | None = None,
+                                      margin: float = 1.0, swap: bool = False,
+                                      reduction: str = "mean") -> Tensor:
+    """``max(0, d(a, p) - d(a, n) + margin)`` for any distance ``d``, as
+    ``torch.nn.functional.triplet_margin_with_distance_loss``.
+
+    With ``swap``, ``d(a, n)`` becomes ``min(d(a, n), d(p, n))`` (Balntas et al., 2016).
+
+    Args:
+        anchor, positive, negative: the same number of dims; ``(N, D)`` or ``(D)`` for the
+            default distance, anything ``distance_function`` takes otherwise.
+        distance_function: maps two tensors to their (non-negative) distances, e.g.
+            ``lambda x, y: 1 - F.cosine_similarity(x, y)``; default ``pairwise_distance`` (the
+            Euclidean distance, with eps 1e-6).
+        margin: how much nearer the positive must be, > 0 (default 1).
+        swap: use the distance swap.
+        reduction: 'none' | 'mean' | 'sum'.
+
+    Shape:
+        'none' gives the distances' shape, ``(N)`` for the default one.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> F = rb.nn.functional
+        >>> a, pos, neg = rb.tensor([[0.0, 0.0]]), rb.tensor([[3.0, 4.0]]), rb.tensor([[1.0, 0.0]])
+        >>> l1 = lambda x, y: (x - y).abs().sum(-1)
+        >>> F.triplet_margin_with_distance_loss(a, pos, neg, distance_function=l1)
+        tensor(7.)
+    """
+    op = "triplet_margin_with_distance_loss"
+    reduction = _reduction(None, None, reduction, op)
+    if margin <= 0:
+        raise ValueError(f"{op}(): margin must be greater than 0, got {margin}")
+    _same_ndim({"anchor": anchor, "positive": positive, "negative": negative}, op)
+    distance = pairwise_distance if distance_function is None else distance_function
+    d_pos, d_neg = distance(anchor, positive), distance(anchor, negative)
+    if swap:
+        d_neg = minimum(d_neg, distance(positive, negative))
+    return _reduce(clamp_min(margin + d_pos - d_neg, 0.0), reduction, op)
 
 
 def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,

@@ -14,6 +14,11 @@ from .ctc_loss import CTCLoss
 from .distance import CosineSimilarity, PairwiseDistance
 from .dropout import Dropout
 from .pooling3d import AdaptiveAvgPool3d, AdaptiveMaxPool3d, AvgPool3d, MaxPool3d
+from .fractional_pooling import FractionalMaxPool2d
+from .loss import MultiLabelMarginLoss, TripletMarginWithDistanceLoss
+from .lp_pooling import LPPool1d, LPPool2d, LPPool3d
+from .normalization import LocalResponseNorm
+from .unpooling import MaxUnpool1d, MaxUnpool2d, MaxUnpool3d
 from .embedding_bag import EmbeddingBag
 from .fold import Fold, Unfold
 from .groupnorm import GroupNorm
@@ -36,8 +41,14 @@ from .sync_batchnorm import SyncBatchNorm
 from .upsampling import Upsample
 from .transformer import (Transformer, TransformerDecoder, TransformerDecoderLayer,
                           TransformerEncoder, TransformerEncoderLayer)
+from .activation import RReLU
+from .dropout import AlphaDropout, FeatureAlphaDropout
+from .linear import Bilinear, LazyLinear
+from .upsampling import UpsamplingBilinear2d, UpsamplingNearest2d
 
 __all__ = [
+    "AlphaDropout", "Bilinear", "FeatureAlphaDropout", "LazyLinear", "RReLU", "UpsamplingBilinear2d",
+    "UpsamplingNearest2d",
     "AdaptiveAvgPool3d", "AdaptiveMaxPool3d", "AvgPool3d", "BatchNorm3d", "Conv3d", "ConvTranspose3d",
     "Dropout3d", "InstanceNorm3d", "MaxPool3d",
     "CTCLoss", "EmbeddingBag", "Fold", "Unfold",
@@ -47,6 +58,8 @@ __all__ = [
     "ZeroPad1d", "ZeroPad2d", "CosineEmbeddingLoss", "GaussianNLLLoss", "HingeEmbeddingLoss",
     "MarginRankingLoss", "MultiLabelSoftMarginLoss", "MultiMarginLoss", "PoissonNLLLoss",
     "SoftMarginLoss", "TripletMarginLoss",
+    "FractionalMaxPool2d", "LPPool1d", "LPPool2d", "LPPool3d", "LocalResponseNorm", "MaxUnpool1d",
+    "MaxUnpool2d", "MaxUnpool3d", "MultiLabelMarginLoss", "TripletMarginWithDistanceLoss",
     "CELU", "GLU", "Hardshrink", "Softmax2d", "Softshrink", "Dropout1d", "Hardsigmoid", "Hardswish", "Hardtanh", "LogSigmoid", "Mish", "PReLU", "ReLU6",
     "SELU", "Softmin", "Softsign", "Tanhshrink", "Threshold",
     "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AvgPool1d",

@@ -6,9 +6,11 @@ from typing import Any
 
 from ..._backend import default_float, xp
 from ...ops import relu, sigmoid, tanh
+from ...random import Generator
 from ...tensor import Tensor
 from .. import functional as F
 from .. import init
+from ..functional.stochastic import rrelu
 from ..parameter import Parameter
 from .module import Module
 
@@ -481,3 +483,36 @@ class PReLU(Module):
 
     def extra_repr(self) -> str:
         return f"num_parameters={self.num_parameters}"
+
+
+class RReLU(Module):
+    """Randomized leaky ReLU (``functional.rrelu``): ``x`` for x > 0, ``a * x`` otherwise.
+
+    In training ``a ~ U(lower, upper)`` is drawn for each element at or below 0; in eval
+    ``a = (lower + upper) / 2``.
+
+    Args:
+        lower: lower bound of the slope (default 1/8).
+        upper: upper bound of the slope (default 1/3).
+        inplace: modify the input in place.
+        generator: the ``rosenblatt.Generator`` for the slopes (default generator if None).
+
+    Shape: any; the output has the input's shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.RReLU(0.25, 0.5).eval()(rb.tensor([-8.0, 2.0]))
+        tensor([-3.,  2.])
+    """
+
+    def __init__(self, lower: float = 1.0 / 8, upper: float = 1.0 / 3, inplace: bool = False,
+                 generator: Generator | None = None) -> None:
+        super().__init__()
+        self.lower, self.upper, self.inplace, self.generator = lower, upper, inplace, generator
+
+    def forward(self, input: Tensor) -> Tensor:
+        return rrelu(input, self.lower, self.upper, self.training, self.inplace,
+                     generator=self.generator)
+
+    def extra_repr(self) -> str:
+        return _inplace_repr(self.inplace, f"lower={self.lower}, upper={self.upper}")

@@ -4,14 +4,16 @@ Class weights are buffers, as in PyTorch, so they appear in ``state_dict()``.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from ...tensor import Tensor
 from .. import functional as F
 from ..functional.loss import _legacy_reduction, gaussian_nll_loss, poisson_nll_loss
 from ..functional.margin_loss import (cosine_embedding_loss, hinge_embedding_loss, margin_ranking_loss,
                                       multi_margin_loss, multilabel_soft_margin_loss, soft_margin_loss,
-                                      triplet_margin_loss)
+                                      triplet_margin_loss, triplet_margin_with_distance_loss)
+from ..functional.multilabel_margin import multilabel_margin_loss
+from .distance import PairwiseDistance
 from .module import Module
 
 
@@ -316,3 +318,52 @@ class MultiMarginLoss(_WeightedLoss):
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return multi_margin_loss(input, target, p=self.p, margin=self.margin, weight=self.weight,
                                  reduction=self.reduction)
+
+
+class TripletMarginWithDistanceLoss(_Loss):
+    """Triplet loss ``max(0, d(a, p) - d(a, n) + margin)`` with any distance ``d``; see
+    ``F.triplet_margin_with_distance_loss``.
+
+    Args:
+        distance_function: maps two tensors to their distances; default ``PairwiseDistance()``
+            (a submodule then, as in PyTorch).
+        margin: how much nearer the positive must be, > 0 (default 1).
+        swap: use the distance swap ``min(d(a, n), d(p, n))``.
+        reduction: 'none' | 'mean' | 'sum'.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> loss = rb.nn.TripletMarginWithDistanceLoss(distance_function=lambda x, y: (x - y).abs().sum(-1))
+        >>> loss(rb.tensor([[0.0, 0.0]]), rb.tensor([[3.0, 4.0]]), rb.tensor([[1.0, 0.0]]))
+        tensor(7.)
+    """
+
+    def __init__(self, *, distance_function: Callable[[Tensor, Tensor], Tensor] | None = None,
+                 margin: float = 1.0, swap: bool = False, reduction: str = "mean") -> None:
+        super().__init__(reduction=reduction)
+        if margin <= 0:
+            raise ValueError(f"TripletMarginWithDistanceLoss: expected margin to be greater than 0, "
+                             f"got {margin}")
+        self.distance_function = PairwiseDistance() if distance_function is None else distance_function
+        self.margin, self.swap = margin, swap
+
+    def forward(self, anchor: Tensor, positive: Tensor, negative: Tensor) -> Tensor:
+        return triplet_margin_with_distance_loss(anchor, positive, negative,
+                                                 distance_function=self.distance_function,
+                                                 margin=self.margin, swap=self.swap,
+                                                 reduction=self.reduction)
+
+
+class MultiLabelMarginLoss(_Loss):
+    """Multi-class, multi-label hinge loss over -1-padded target class lists; see
+    ``F.multilabel_margin_loss``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> loss = rb.nn.MultiLabelMarginLoss()
+        >>> loss(rb.tensor([[0.1, 0.2, 0.4, 0.8]]), rb.tensor([[3, 0, -1, 1]]))
+        tensor(0.85)
+    """
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return multilabel_margin_loss(input, target, reduction=self.reduction)

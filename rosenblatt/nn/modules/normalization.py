@@ -1,4 +1,4 @@
-"""LayerNorm and RMSNorm."""
+"""LayerNorm, RMSNorm and LocalResponseNorm."""
 from __future__ import annotations
 
 from typing import Any, Sequence
@@ -6,6 +6,7 @@ from typing import Any, Sequence
 from ..._backend import default_float, xp
 from ...tensor import Tensor
 from .. import init
+from ..functional.local_response_norm import local_response_norm
 from ..functional.normalization import layer_norm, rms_norm
 from ..parameter import Parameter
 from .module import Module
@@ -99,3 +100,35 @@ class RMSNorm(Module):
     def extra_repr(self) -> str:
         return (f"{self.normalized_shape}, eps={self.eps}, "
                 f"elementwise_affine={self.elementwise_affine}")
+
+
+class LocalResponseNorm(Module):
+    """Divides each value by the energy of its ``size`` neighbouring channels (Krizhevsky et
+    al., 2012); see ``F.local_response_norm``.
+
+    ``y[n, c] = x[n, c] / (k + alpha / size * sum_{c'} x[n, c']^2) ** beta``, ``c'`` over
+    ``c - size // 2 .. c + (size - 1) // 2``.
+
+    Args:
+        size: number of neighbouring channels summed.
+        alpha: multiplicative factor (default 1e-4).
+        beta: exponent (default 0.75).
+        k: additive factor (default 1).
+
+    Shape: ``(N, C, *)`` in and out, at least one dim after C.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.LocalResponseNorm(2)(rb.randn(4, 16, 8, 8)).shape
+        (4, 16, 8, 8)
+    """
+
+    def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0) -> None:
+        super().__init__()
+        self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
+
+    def forward(self, input: Tensor) -> Tensor:
+        return local_response_norm(input, self.size, self.alpha, self.beta, self.k)
+
+    def extra_repr(self) -> str:
+        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"

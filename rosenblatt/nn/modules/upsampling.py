@@ -1,4 +1,4 @@
-"""Upsample: a layer around ``functional.interpolate``."""
+"""Upsample, UpsamplingNearest2d and UpsamplingBilinear2d: layers around ``functional.interpolate``."""
 from __future__ import annotations
 
 from typing import Any
@@ -53,4 +53,49 @@ class Upsample(Module):
         return f"{info}, mode={self.mode!r}"
 
 
-__all__ = ["Upsample"]
+class UpsamplingNearest2d(Upsample):
+    """Nearest-neighbour upsampling: ``Upsample(size, scale_factor, mode='nearest')``.
+
+    Output cell ``i`` copies input cell ``floor(i * H / H_out)`` (and so along W).
+
+    Args:
+        size: output size ``(H_out, W_out)`` or one int for both; give this or ``scale_factor``.
+        scale_factor: multiplier of H and W (one number, or one each).
+
+    Shape: ``(N, C, H, W) -> (N, C, H_out, W_out)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.UpsamplingNearest2d(scale_factor=2)(rb.tensor([[[[1.0, 2.0]]]]))
+        tensor([[[[1., 1., 2., 2.],
+                  [1., 1., 2., 2.]]]])
+    """
+
+    def __init__(self, size: Any = None, scale_factor: Any = None) -> None:
+        super().__init__(size, scale_factor, mode="nearest")
+
+
+class UpsamplingBilinear2d(Upsample):
+    """Bilinear upsampling with aligned corners: ``Upsample(size, scale_factor,
+    mode='bilinear', align_corners=True)``, as PyTorch's.
+
+    Output cell ``i`` samples input position ``i (H - 1) / (H_out - 1)`` (and so along W), so
+    the corner cells of input and output coincide.
+
+    Args:
+        size: output size ``(H_out, W_out)`` or one int for both; give this or ``scale_factor``.
+        scale_factor: multiplier of H and W (one number, or one each).
+
+    Shape: ``(N, C, H, W) -> (N, C, H_out, W_out)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.UpsamplingBilinear2d(size=(1, 4))(rb.tensor([[[[0.0, 3.0]]]]))
+        tensor([[[[0., 1., 2., 3.]]]])
+    """
+
+    def __init__(self, size: Any = None, scale_factor: Any = None) -> None:
+        super().__init__(size, scale_factor, mode="bilinear", align_corners=True)
+
+
+__all__ = ["Upsample", "UpsamplingBilinear2d", "UpsamplingNearest2d"]
