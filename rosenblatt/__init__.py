@@ -20,37 +20,39 @@ from .tensor import Tensor
 from . import autograd
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from ._device import device
-from .creation import (arange, as_tensor, bartlett_window, bernoulli, blackman_window, empty,
-                       empty_like, eye, from_numpy, full, full_like, hamming_window, hann_window,
-                       linspace, logspace, multinomial, normal, ones, ones_like, rand, rand_like,
-                       randint, randint_like, randn, randn_like, randperm, tensor, tril_indices,
-                       triu_indices, zeros, zeros_like)
+from .creation import (arange, as_tensor, asarray, bernoulli, empty, empty_like, eye, from_numpy,
+                       frombuffer, full, full_like, linspace, logspace, multinomial, normal, ones,
+                       ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm,
+                       tensor, tril_indices, triu_indices, zeros, zeros_like)
+from .windows import bartlett_window, blackman_window, hamming_window, hann_window, kaiser_window
 from .ops import (abs, acos, acosh, add, addcdiv, addcmul, addmm, addmv, addr, all, allclose, amax,
                   amin, aminmax, any, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh,
                   argmax, argmin, argsort, argwhere, asin, asinh, atan, atan2, atanh, atleast_1d,
                   atleast_2d, atleast_3d, baddbmm, bincount, bitwise_and, bitwise_left_shift,
                   bitwise_not, bitwise_or, bitwise_right_shift, bitwise_xor, block_diag, bmm,
                   broadcast_shapes, broadcast_tensors, broadcast_to, bucketize, cartesian_prod, cat,
-                  cdist, ceil, chunk, clamp, clamp_max, clamp_min, clip, clone, column_stack,
-                  combinations, concat, concatenate, copysign, corrcoef, cos, cosh, count_nonzero,
-                  cov, cross, cummax, cummin, cumprod, cumsum, deg2rad, diag, diag_embed, diagflat,
-                  diagonal, diff, dist, div, dot, dsplit, dstack, einsum, eq, equal, erfinv, exp,
-                  exp2, expm1, flatten, flip, fliplr, flipud, float_power, floor, floor_divide,
-                  fmax, fmin, fmod, frac, gather, gcd, ge, greater, greater_equal, gt, heaviside,
-                  histc, hsplit, hstack, hypot, index_add, index_fill, index_select, inner, isclose,
+                  cdist, ceil, chain_matmul, chunk, clamp, clamp_, clamp_max, clamp_min, clip,
+                  clip_, clone, column_stack, combinations, concat, concatenate, copysign, corrcoef,
+                  cos, cosh, count_nonzero, cov, cross, cummax, cummin, cumprod, cumsum,
+                  cumulative_trapezoid, deg2rad, diag, diag_embed, diagflat, diagonal, diff, dist,
+                  div, dot, dsplit, dstack, einsum, eq, equal, erfinv, exp, exp2, expm1, flatten,
+                  flip, fliplr, flipud, float_power, floor, floor_divide, fmax, fmin, fmod, frac,
+                  gather, gcd, ge, greater, greater_equal, gt, heaviside, histc, histogram, hsplit,
+                  hstack, hypot, index_add, index_copy, index_fill, index_select, inner, isclose,
                   isfinite, isin, isinf, isnan, kron, kthvalue, lcm, le, lerp, less, less_equal,
                   log, log10, log1p, log2, log_softmax, logaddexp, logcumsumexp, logical_and,
                   logical_not, logical_or, logical_xor, logit, logsumexp, lt, masked_fill,
-                  masked_select, matmul, max, maximum, mean, median, meshgrid, min, minimum, mm,
-                  moveaxis, movedim, msort, mul, mv, nan_to_num, nanmean, nanmedian, nanquantile,
-                  nansum, narrow, ne, neg, nonzero, norm, not_equal, outer, permute, positive, pow,
-                  prod, quantile, rad2deg, ravel, reciprocal, relu, remainder, repeat,
-                  repeat_interleave, reshape, roll, rot90, round, rsqrt, scatter, scatter_add,
-                  scatter_reduce, searchsorted, select, sgn, sigmoid, sign, signbit, sin, sinh,
-                  softmax, sort, split, sqrt, square, squeeze, stack, std, std_mean, sub, sum,
-                  swapaxes, t, take, take_along_dim, tanh, tensor_split, tensordot, tile, topk,
-                  trace, transpose, tril, triu, trunc, unbind, unflatten, unique, unsqueeze, vander,
-                  var, var_mean, vsplit, vstack, where, xlogy)
+                  masked_scatter, masked_select, matmul, max, maximum, mean, median, meshgrid, min,
+                  minimum, mm, mode, moveaxis, movedim, msort, mul, mv, nan_to_num, nanmean,
+                  nanmedian, nanquantile, nansum, narrow, ne, neg, nonzero, norm, not_equal, outer,
+                  permute, positive, pow, prod, quantile, rad2deg, ravel, reciprocal, relu,
+                  remainder, renorm, repeat, repeat_interleave, reshape, roll, rot90, round, rsqrt,
+                  scatter, scatter_add, scatter_reduce, searchsorted, select, sgn, sigmoid, sign,
+                  signbit, sin, sinh, softmax, sort, split, sqrt, square, squeeze, stack, std,
+                  std_mean, sub, sum, swapaxes, t, take, take_along_dim, tanh, tensor_split,
+                  tensordot, tile, topk, trace, transpose, trapezoid, trapz, tril, triu, trunc,
+                  unbind, unflatten, unique, unravel_index, unsqueeze, vander, var, var_mean,
+                  vsplit, vstack, where, xlogy)
 from .ops.reduction import MaxResult
 from .ops.sorting import SortResult, TopkResult
 from .ops.statistics import MinMaxResult
@@ -109,7 +111,8 @@ _SUBMODULES = {"nn", "optim", "data", "datasets", "models", "recipes", "ops", "l
 
 
 # PyTorch's top-level linear algebra (torch.det, torch.svd, ...), loaded with linalg on first use.
-_LINALG_NAMES = {"cholesky", "det", "inverse", "logdet", "matrix_power", "qr", "slogdet", "svd"}
+_LINALG_NAMES = {"cholesky", "det", "inverse", "logdet", "lu", "lu_solve", "lu_unpack", "matrix_exp",
+                 "matrix_power", "pinverse", "qr", "slogdet", "svd"}
 
 
 def __getattr__(name: str):

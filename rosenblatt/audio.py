@@ -33,7 +33,7 @@ import wave
 from typing import Any
 
 from ._backend import xp
-from . import creation
+from . import windows
 
 #: added to mel power before the log; in peak-normalised FSDD recordings the loudest mel band
 #: reaches 2e2 to 2e3, so this only bounds silence (and zero padding) at log(1e-6).
@@ -97,7 +97,7 @@ def peak_normalize(waveform: Any) -> Any:
 def hann_window(window_length: int, periodic: bool = True) -> Any:
     """``w[n] = 0.5 - 0.5 cos(2 pi n / N)``, ``N = window_length`` (periodic) or ``window_length - 1``:
     ``rosenblatt.hann_window``'s array."""
-    return creation.hann_window(window_length, periodic).data
+    return windows.hann_window(window_length, periodic).data
 
 
 def spectrogram(waveform: Any, n_fft: int = 256, hop_length: int = 128) -> Any:

@@ -121,6 +121,118 @@ def as_tensor(data: Any, dtype: Any = None, *, device: Any = None) -> Tensor:
     return Tensor._wrap(array if dtype is None else array.astype(dtype, copy=False))
 
 
+def asarray(obj: Any, *, dtype: Any = None, device: Any = None, copy: bool | None = None,
+            requires_grad: bool | None = None) -> Tensor:
+    """``obj`` as a tensor, sharing its memory where it can, as ``torch.asarray``.
+
+    A tensor is returned itself (converted to ``dtype``, or cloned with ``copy=True``, in the
+    graph); a NumPy array shares its memory unless a dtype change or ``copy=True`` needs a
+    copy; an object with the buffer protocol (bytearray, ``array.array``) is read as raw
+    bytes of ``dtype``, float32 by default (``frombuffer``); numbers and (nested) lists
+    become a new tensor with ``tensor``'s dtypes.
+
+    Args:
+        obj: a tensor, array, buffer, number or (nested) sequence.
+        dtype (optional): the result's dtype; ``obj``'s (or ``tensor``'s rules) by default.
+        device (optional): only the CPU.
+        copy (bool, optional): True always copies; False never does (raises where a copy is
+            needed); None copies only where needed.
+        requires_grad (bool, optional): None keeps ``obj``'s; True makes a leaf require grad
+            (``obj`` itself when it is returned); False detaches.
+
+    Example:
+        >>> import numpy, rosenblatt as rb
+        >>> a = numpy.zeros(2, dtype=numpy.float32)
+        >>> t = rb.asarray(a)
+        >>> a[0] = 5
+        >>> t.tolist()
+        [5.0, 0.0]
+    """
+    check_device("asarray()", device)
+    dtype = None if dtype is None else xp.dtype(dtype)
+    if isinstance(obj, Tensor):
+        out = obj
+        if dtype is not None and dtype != obj.dtype:
+            _no_alias(copy, f"a {obj.dtype} tensor as {dtype}")
+            out = obj.to(dtype)
+        elif copy:
+            out = obj.clone()
+    elif isinstance(obj, (xp.ndarray, xp.generic)):
+        array = xp.asarray(obj)
+        if dtype is not None and dtype != array.dtype:
+            _no_alias(copy, f"a {array.dtype} array as {dtype}")
+            array = array.astype(dtype)
+        out = Tensor._wrap(array.copy() if copy else array)
+    elif not isinstance(obj, (list, tuple, int, float, bool)) and _has_buffer(obj):
+        out = frombuffer(obj, dtype=dtype or default_float)
+        out = out.clone() if copy else out
+    else:
+        _no_alias(copy, f"a {type(obj).__name__}")
+        out = Tensor._wrap(xp.array(_as_array(obj, dtype, "asarray"), dtype=dtype))
+    if requires_grad and not out.requires_grad:
+        out.requires_grad_(True)  # a leaf, as PyTorch's
+    elif requires_grad is False and out.requires_grad:
+        out = out.detach()  # PyTorch switches the given tensor off instead; a detached alias leaves it be
+    return out
+
+
+def _no_alias(copy: bool | None, what: str) -> None:
+    if copy is False:
+        raise ValueError(f"asarray(): can't alias {what} without a copy (copy=False); leave copy unset "
+                         f"to copy where needed")
+
+
+def _has_buffer(obj: Any) -> bool:
+    try:
+        memoryview(obj)
+    except TypeError:
+        return False
+    return True
+
+
+def frombuffer(buffer: Any, *, dtype: Any, count: int = -1, offset: int = 0,
+               requires_grad: bool = False) -> Tensor:
+    """A 1-d tensor reading ``buffer``'s raw bytes as ``dtype``, sharing its memory.
+
+    ``count`` items (all that fit by default) from byte ``offset`` on.  A read-only buffer
+    (``bytes``) is copied: PyTorch shares it and warns that writing the tensor would change
+    an immutable object.
+
+    Args:
+        buffer: an object with the buffer protocol (bytearray, ``array.array``, memoryview).
+        dtype: the items' dtype.
+        count (int): how many items; -1 for all after ``offset``.
+        offset (int): bytes to skip first.
+        requires_grad (bool): record ops on the result (floating dtypes only).
+
+    Example:
+        >>> import array, rosenblatt as rb
+        >>> rb.frombuffer(array.array("i", [1, 2, 3]), dtype=rb.int32, offset=4).tolist()
+        [2, 3]
+    """
+    if not _has_buffer(buffer):
+        raise TypeError(f"frombuffer(): expected an object with the buffer protocol (bytearray, array.array, "
+                        f"memoryview), got {type(buffer).__name__}; use tensor() for sequences")
+    dtype = xp.dtype(dtype)
+    count, offset = _int_arg(count, "count", "frombuffer"), _int_arg(offset, "offset", "frombuffer")
+    size = memoryview(buffer).nbytes
+    if size == 0 or count == 0:
+        raise ValueError(f"frombuffer(): both the buffer length ({size}) and count ({count}) must not be 0")
+    if not 0 <= offset < size:
+        raise ValueError(f"frombuffer(): offset ({offset} bytes) must be in [0, {size - 1}] for a buffer of "
+                         f"{size} bytes")
+    if count < 0:
+        if (size - offset) % dtype.itemsize:
+            raise ValueError(f"frombuffer(): the buffer's {size - offset} bytes after offset {offset} are not a "
+                             f"multiple of {dtype}'s {dtype.itemsize}; give count or another offset")
+        count = (size - offset) // dtype.itemsize
+    elif count * dtype.itemsize > size - offset:
+        raise ValueError(f"frombuffer(): {count} items of {dtype.itemsize} bytes need {count * dtype.itemsize} "
+                         f"bytes, but the buffer has {size - offset} after offset {offset}")
+    array = xp.frombuffer(buffer, dtype=dtype, count=count, offset=offset)
+    return _make(array if array.flags.writeable else array.copy(), requires_grad)
+
+
 def from_numpy(array: Any) -> Tensor:
     """A tensor sharing memory with the NumPy array ``array`` (its dtype kept)."""
     if not isinstance(array, xp.ndarray):
@@ -457,40 +569,3 @@ def tril_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, devi
     """The (2, N) indices of the lower triangle up to diagonal ``offset``; see :func:`triu_indices`."""
     check_device("tril_indices()", device)
     return Tensor._wrap(xp.stack(xp.tril_indices(row, offset, col)).astype(dtype or xp.int64))
-
-
-def _window(length: int, periodic: bool, op: str, dtype: Any, device: Any, shape: Any) -> Tensor:
-    """A window of ``length`` points, ``shape(phase)`` at ``phase = 2 pi n / N`` with ``N =
-    length`` (periodic, for spectra) or ``length - 1`` (symmetric); one point is ``[1]``."""
-    check_device(f"{op}()", device)
-    length = _int_arg(length, "window_length", op)
-    if length < 0:
-        raise ValueError(f"{op}(): window_length must be >= 0, got {length}")
-    dtype = _float(dtype)
-    if length == 1:
-        return Tensor._wrap(xp.ones(1, dtype=dtype))
-    phase = 2 * math.pi * xp.arange(length) / (length if periodic else length - 1)
-    return Tensor._wrap(shape(phase).astype(dtype))
-
-
-def hann_window(window_length: int, periodic: bool = True, *, dtype: Any = None, device: Any = None) -> Tensor:
-    """``0.5 - 0.5 cos(2 pi n / N)``, as ``torch.hann_window``."""
-    return _window(window_length, periodic, "hann_window", dtype, device, lambda p: 0.5 - 0.5 * xp.cos(p))
-
-
-def hamming_window(window_length: int, periodic: bool = True, alpha: float = 0.54, beta: float = 0.46, *,
-                   dtype: Any = None, device: Any = None) -> Tensor:
-    """``alpha - beta cos(2 pi n / N)``, as ``torch.hamming_window``."""
-    return _window(window_length, periodic, "hamming_window", dtype, device, lambda p: alpha - beta * xp.cos(p))
-
-
-def blackman_window(window_length: int, periodic: bool = True, *, dtype: Any = None, device: Any = None) -> Tensor:
-    """``0.42 - 0.5 cos(2 pi n / N) + 0.08 cos(4 pi n / N)``, as ``torch.blackman_window``."""
-    return _window(window_length, periodic, "blackman_window", dtype, device,
-                   lambda p: 0.42 - 0.5 * xp.cos(p) + 0.08 * xp.cos(2 * p))
-
-
-def bartlett_window(window_length: int, periodic: bool = True, *, dtype: Any = None, device: Any = None) -> Tensor:
-    """The triangle ``1 - |2 n / N - 1|``, as ``torch.bartlett_window``."""
-    return _window(window_length, periodic, "bartlett_window", dtype, device,
-                   lambda p: 1 - xp.abs(p / math.pi - 1))

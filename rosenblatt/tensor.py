@@ -599,5 +599,6 @@ def _linalg_method(name: str) -> Callable:
     return method
 
 
-for _name in ("cholesky", "det", "inverse", "logdet", "matrix_power", "qr", "slogdet", "svd"):
+for _name in ("cholesky", "det", "inverse", "logdet", "lu", "lu_solve", "matrix_exp", "matrix_power", "pinverse",
+              "qr", "slogdet", "svd"):
     setattr(Tensor, _name, _linalg_method(_name))

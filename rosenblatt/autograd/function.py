@@ -328,6 +328,12 @@ def as_array(value: Any, op: Any = None) -> Any:
     )
 
 
+def tensor_of(value: Any, op: Any = None) -> "Tensor":
+    """``value`` itself if it is a Tensor, else a tensor of ``as_array(value, op)``: for
+    functions that take numbers and lists where PyTorch takes tensors."""
+    return value if isinstance(value, Tensor) else Tensor._wrap(as_array(value, op))
+
+
 def _overflows_int64(value: Any) -> bool:
     try:
         xp.asarray(value, dtype=int64)

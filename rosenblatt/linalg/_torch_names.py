@@ -1,17 +1,22 @@
 """PyTorch's top-level names for ``torch.linalg``'s ops, with their older signatures:
 ``torch.svd`` returns V (not V^H) and takes ``some``; ``torch.qr`` takes ``some``;
 ``torch.cholesky`` takes ``upper`` positionally; ``logdet`` is nan for a negative
-determinant.
+determinant; ``lu`` returns the packed factors and never raises; ``lu_solve`` takes the
+right-hand side first.
 """
 from __future__ import annotations
 
 from typing import Any, NamedTuple
 
 from ..ops import log, transpose
+from ..tensor import Tensor
 from ._decompositions import cholesky as _cholesky, det, inv, qr as _qr, slogdet, svd as _svd
-from ._derived import matrix_power
+from ._derived import matrix_power, pinv
+from ._lu import _factor, lu_solve as _lu_solve, lu_unpack
+from ._matrix_exp import matrix_exp
 
-__all__ = ["cholesky", "det", "inverse", "logdet", "matrix_power", "qr", "slogdet", "svd"]
+__all__ = ["cholesky", "det", "inverse", "logdet", "lu", "lu_solve", "lu_unpack", "matrix_exp", "matrix_power",
+           "pinverse", "qr", "slogdet", "svd"]
 
 
 class SVD(NamedTuple):
@@ -50,3 +55,53 @@ def inverse(input: Any) -> Any:
 def logdet(input: Any) -> Any:
     """``log(det(input))``: -inf for a singular matrix, nan for a negative determinant."""
     return log(det(input))
+
+
+def pinverse(input: Any, rcond: float = 1e-15) -> Any:
+    """The pseudo-inverse ``linalg.pinv(input, rtol=rcond)``: singular values below ``rcond`` times
+    the largest count as 0.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.pinverse(rb.tensor([[2.0, 0.0], [0.0, 0.0]]))
+        tensor([[0.5, 0. ],
+                [0. , 0. ]])
+    """
+    return pinv(input, rtol=rcond)
+
+
+class LUWithInfo(NamedTuple):
+    """``(LU, pivots, info)`` of ``lu(..., get_infos=True)``, like ``torch.return_types._lu_with_info``."""
+
+    LU: Any
+    pivots: Any
+    info: Any
+
+
+def lu(A: Any, pivot: bool = True, get_infos: bool = False) -> Any:
+    """``linalg.lu_factor``'s ``(LU, pivots)``, without raising for a singular matrix; with
+    ``get_infos`` also LAPACK's ``info`` (int32: ``i`` when ``U[i-1, i-1]`` is 0, else 0).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.lu(rb.tensor([[0.0, 1.0], [0.0, 2.0]]), get_infos=True).info
+        tensor(1, dtype=int32)
+    """
+    packed, pivots, info, _ = _factor(A, pivot, "lu")
+    if get_infos:
+        return LUWithInfo(packed, Tensor._wrap(pivots), Tensor._wrap(info))
+    return packed, Tensor._wrap(pivots)
+
+
+def lu_solve(b: Any, LU_data: Any, LU_pivots: Any) -> Any:
+    """``linalg.lu_solve(LU_data, LU_pivots, b)``: the solution of ``A X = b``, the right-hand
+    side first (PyTorch's older order).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> LU, pivots = rb.lu(rb.tensor([[2.0, 0.0], [0.0, 4.0]]))
+        >>> rb.lu_solve(rb.tensor([[2.0], [4.0]]), LU, pivots)
+        tensor([[1.],
+                [1.]])
+    """
+    return _lu_solve(LU_data, LU_pivots, b)

@@ -16,9 +16,11 @@ from .arithmetic import (add, allclose, bitwise_and, bitwise_left_shift, bitwise
                          less, less_equal, logical_and, logical_not, logical_or, logical_xor, lt,
                          maximum, minimum, mul, ne, neg, not_equal, pow, remainder, sign, square,
                          sub, where)
+from .histograms import HistogramResult, histogram
 from .indexing import (argwhere, gather, getitem, index_add, index_fill, index_put, index_select, masked_fill,
                        masked_select, nonzero, scatter, scatter_add, scatter_reduce, setitem_)
-from .inplace import copy_from, full_like_of, inplace, inplace_view
+from .inplace import clamp_, clip_, copy_from, full_like_of, inplace, inplace_view
+from .integration import cumulative_trapezoid, trapezoid, trapz
 from .linalg import addmm, baddbmm, bmm, cdist, diag, diagflat, dot, einsum, matmul, mm, outer, trace
 from .pointwise import (abs, ceil, cos, exp, expm1, floor, log, log1p, log2, log10, reciprocal,
                         relu, round, rsqrt, sigmoid, sin, sqrt, tanh, to_dtype, trunc)
@@ -33,12 +35,15 @@ from .special import (copysign, erfinv, exp2, float_power, fmax, fmin, frac, hea
                       nan_to_num, positive, sgn, signbit, xlogy)
 from .trigonometric import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, asin,
                             asinh, atan, atan2, atanh, cosh, deg2rad, hypot, rad2deg, sinh)
-from .stacking import (atleast_1d, atleast_2d, atleast_3d, block_diag, broadcast_shapes, combinations, vander, broadcast_tensors, cartesian_prod, column_stack,
-                       diag_embed, diagonal, dsplit, dstack, fliplr, flipud, hsplit, hstack, moveaxis, ravel, select,
-                       take, take_along_dim, tensor_split, tile, vsplit, vstack)
-from .products import addcdiv, addcmul, addmv, addr, cross, dist, inner, kron, mv, tensordot
-from .statistics import (aminmax, corrcoef, count_nonzero, cov, kthvalue, logcumsumexp, median, nanmean, nanmedian,
-                         nanquantile, nansum, quantile, std_mean, var_mean)
+from .stacking import (atleast_1d, atleast_2d, atleast_3d, block_diag, broadcast_shapes,
+                       broadcast_tensors, cartesian_prod, column_stack, combinations, diag_embed,
+                       diagonal, dsplit, dstack, fliplr, flipud, hsplit, hstack, moveaxis, ravel,
+                       select, take, take_along_dim, tensor_split, tile, vander, vsplit, vstack)
+from .products import (addcdiv, addcmul, addmv, addr, chain_matmul, cross, dist, inner, kron, mv, renorm,
+                       tensordot)
+from .scattering import index_copy, masked_scatter, unravel_index
+from .statistics import (aminmax, corrcoef, count_nonzero, cov, kthvalue, logcumsumexp, median, mode, nanmean,
+                         nanmedian, nanquantile, nansum, quantile, std_mean, var_mean)
 from .sorting import argsort, bucketize, isin, msort, searchsorted, sort, topk, unique
 
 # log(0), x/0 and friends give -inf/inf/nan exactly as PyTorch does; NumPy's
@@ -56,15 +61,16 @@ _METHODS = (
     "cumsum", "deg2rad", "diag", "diag_embed", "diagflat", "diagonal", "diff", "dist", "div", "dot",
     "dsplit", "eq", "equal", "erfinv", "exp", "exp2", "expand", "expand_as", "expm1", "flatten",
     "flip", "fliplr", "flipud", "float_power", "floor", "floor_divide", "fmax", "fmin", "fmod",
-    "frac", "gather", "gcd", "ge", "greater", "greater_equal", "gt", "heaviside", "histc", "hsplit",
-    "hypot", "index_add", "index_fill", "index_select", "inner", "isclose", "isfinite", "isinf",
-    "isnan", "kron", "kthvalue", "lcm", "le", "lerp", "less", "less_equal", "log", "log10", "log1p",
-    "log2", "log_softmax", "logaddexp", "logcumsumexp", "logical_and", "logical_not", "logical_or",
-    "logical_xor", "logit", "logsumexp", "lt", "masked_fill", "masked_select", "matmul", "max",
-    "maximum", "mean", "median", "min", "minimum", "mm", "moveaxis", "movedim", "msort", "mul",
-    "mv", "nan_to_num", "nanmean", "nanmedian", "nanquantile", "nansum", "narrow", "ne", "neg",
-    "nonzero", "norm", "not_equal", "outer", "permute", "positive", "pow", "prod", "quantile",
-    "rad2deg", "ravel", "reciprocal", "relu", "remainder", "repeat", "repeat_interleave", "reshape",
+    "frac", "gather", "gcd", "ge", "greater", "greater_equal", "gt", "heaviside", "histc",
+    "histogram", "hsplit", "hypot", "index_add", "index_copy", "index_fill", "index_select",
+    "inner", "isclose", "isfinite", "isinf", "isnan", "kron", "kthvalue", "lcm", "le", "lerp",
+    "less", "less_equal", "log", "log10", "log1p", "log2", "log_softmax", "logaddexp",
+    "logcumsumexp", "logical_and", "logical_not", "logical_or", "logical_xor", "logit", "logsumexp",
+    "lt", "masked_fill", "masked_scatter", "masked_select", "matmul", "max", "maximum", "mean",
+    "median", "min", "minimum", "mm", "mode", "moveaxis", "movedim", "msort", "mul", "mv",
+    "nan_to_num", "nanmean", "nanmedian", "nanquantile", "nansum", "narrow", "ne", "neg", "nonzero",
+    "norm", "not_equal", "outer", "permute", "positive", "pow", "prod", "quantile", "rad2deg",
+    "ravel", "reciprocal", "relu", "remainder", "renorm", "repeat", "repeat_interleave", "reshape",
     "roll", "rot90", "round", "rsqrt", "scatter", "scatter_add", "scatter_reduce", "select", "sgn",
     "sigmoid", "sign", "signbit", "sin", "sinh", "softmax", "sort", "split", "sqrt", "square",
     "squeeze", "std", "sub", "sum", "swapaxes", "t", "take", "take_along_dim", "tanh",
@@ -78,11 +84,11 @@ _INPLACE_METHODS = (
     "arctanh", "asin", "asinh", "atan", "atan2", "atanh", "bitwise_and", "bitwise_not",
     "bitwise_or", "bitwise_xor", "ceil", "copysign", "cos", "cosh", "cumprod", "cumsum", "deg2rad",
     "eq", "erfinv", "exp", "exp2", "expm1", "floor", "floor_divide", "fmod", "frac", "ge", "gt",
-    "heaviside", "hypot", "index_add", "index_fill", "le", "log", "log10", "log1p", "log2",
-    "logical_and", "logical_not", "logical_or", "logical_xor", "logit", "lt", "nan_to_num", "ne",
-    "neg", "rad2deg", "reciprocal", "relu", "remainder", "round", "rsqrt", "scatter", "scatter_add",
-    "scatter_reduce", "sgn", "sigmoid", "sign", "sin", "sinh", "sqrt", "square", "tanh", "tril",
-    "triu", "trunc", "xlogy",
+    "heaviside", "hypot", "index_add", "index_copy", "index_fill", "le", "log", "log10", "log1p",
+    "log2", "logical_and", "logical_not", "logical_or", "logical_xor", "logit", "lt",
+    "masked_scatter", "nan_to_num", "ne", "neg", "rad2deg", "reciprocal", "relu", "remainder",
+    "renorm", "round", "rsqrt", "scatter", "scatter_add", "scatter_reduce", "sgn", "sigmoid",
+    "sign", "sin", "sinh", "sqrt", "square", "tanh", "tril", "triu", "trunc", "xlogy",
 )
 
 

@@ -193,3 +193,21 @@ def full_like_of(target: Tensor, value: Any) -> Tensor:
 
 
 full_like_of.__name__ = "fill"
+
+
+def clamp_(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
+    """``clamp`` in place: ``input``'s entries limited to ``[min, max]``, written into ``input``
+    (PyTorch's ``torch.clamp_``, ``Tensor.clamp_``).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x = rb.tensor([1.0, 5.0, -3.0])
+        >>> rb.clamp_(x, 0, 2) is x, x.tolist()
+        (True, [1.0, 2.0, 0.0])
+    """
+    if not isinstance(input, Tensor):
+        raise TypeError(f"clamp_(): expected a Tensor to change in place, got {type(input).__name__}")
+    return input.clamp_(min, max)
+
+
+clip_ = clamp_

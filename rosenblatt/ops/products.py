@@ -1,17 +1,19 @@
 """More of PyTorch's products, each composed from ``matmul``, ``outer`` and arithmetic (their
 gradients are those ops'): ``mv``, ``addmv``, ``addr``, ``addcmul``, ``addcdiv``, ``inner``,
-``tensordot``, ``kron``, ``dist``.
+``tensordot``, ``kron``, ``chain_matmul``, and the norm-based ``dist`` and ``renorm``.
 """
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 from ..tensor import Tensor
-from .arithmetic import div, mul
+from ._dims import dim_index
+from .arithmetic import div, mul, where
 from .linalg import _data, _scaled_sum, matmul, outer
 from .reduction import norm
-from .shape import permute, reshape
+from .shape import clone, permute, reshape
 
 
 def mv(input: Any, vec: Any) -> Tensor:
@@ -107,3 +109,73 @@ def cross(input: Any, other: Any, dim: int | None = None) -> Tensor:
             raise ValueError(f"cross: no dimension of size 3 in input's shape {list(shape)}; pass dim")
     from ..linalg import cross as linalg_cross  # here: rosenblatt.linalg loads on first use
     return linalg_cross(input, other, dim=dim)
+
+
+def renorm(input: Any, p: float, dim: int, maxnorm: float) -> Tensor:
+    """``input`` with each slice along ``dim`` whose p-norm exceeds ``maxnorm`` scaled down to it.
+
+    ``out[i] = input[i] * maxnorm / (norm_p(input[i]) + 1e-7)`` where ``norm_p(input[i]) >
+    maxnorm``, else ``input[i]`` (``input[i]`` the slice ``select(input, dim, i)``), as
+    PyTorch's, whose gradient also flows through the norm of the scaled slices.
+
+    Args:
+        input (Tensor): floating, at least 2-d.
+        p (float): the norm's power, > 0 (``inf`` for the largest magnitude).
+        dim (int): the dim whose slices are renormalised.
+        maxnorm (float): the largest norm a slice keeps, >= 0.
+
+    Shape: ``(*)`` -> ``(*)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> out = rb.renorm(rb.tensor([[3.0, 4.0], [0.3, 0.4]]), 2, 0, 1.0)
+        >>> [[round(v, 4) for v in row] for row in out.tolist()]
+        [[0.6, 0.8], [0.3, 0.4]]
+    """
+    x = input if isinstance(input, Tensor) else Tensor(input)
+    if x.dtype.kind != "f":
+        raise TypeError(f"renorm(): expected a floating tensor, got {x.dtype}; convert it with .float()")
+    if x.ndim < 2:
+        raise ValueError(f"renorm(): input needs at least 2 dims (slices along dim to renormalise), got "
+                         f"shape {list(x.shape)}; add one with unsqueeze(0)")
+    if not p > 0:
+        raise ValueError(f"renorm(): p must be positive, got {p}")
+    if not maxnorm >= 0:
+        raise ValueError(f"renorm(): maxnorm must be >= 0, got {maxnorm}")
+    axis = dim_index(dim, x.ndim, "renorm()")
+    norms = norm(x, p, tuple(d for d in range(x.ndim) if d != axis), keepdim=True)
+    over = Tensor._wrap(norms.data > maxnorm)
+    return x * where(over, maxnorm / (norms + 1e-7), 1.0)
+
+
+def chain_matmul(*matrices: Any) -> Tensor:
+    """The product of two or more 2-d tensors, ``matrices[0] @ matrices[1] @ ...`` (one alone is
+    copied).  Deprecated in PyTorch, as here: use ``linalg.multi_dot``, which takes a list.
+
+    Args:
+        *matrices (Tensor): 2-d, each one's columns matching the next one's rows.
+
+    Shape: ``(n0, n1), (n1, n2), ..., (nk-1, nk)`` -> ``(n0, nk)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.chain_matmul(rb.ones(2, 3), rb.ones(3, 4), rb.ones(4, 1)).tolist()
+        [[12.0], [12.0]]
+    """
+    warnings.warn("chain_matmul is deprecated and will be removed, as in PyTorch; use linalg.multi_dot, "
+                  "which accepts a list of two or more tensors", UserWarning, stacklevel=2)
+    if not matrices:
+        raise ValueError("chain_matmul(): expected one or more matrices, got none")
+    shapes = [tuple(_data(m).shape) for m in matrices]
+    for i, shape in enumerate(shapes):
+        if len(shape) != 2:
+            raise ValueError(f"chain_matmul(): every tensor must be 2-d, but tensor {i} has shape "
+                             f"{list(shape)}")
+    for i in range(len(shapes) - 1):
+        if shapes[i][1] != shapes[i + 1][0]:
+            raise ValueError(f"chain_matmul(): tensors {i} and {i + 1} with shapes {list(shapes[i])} and "
+                             f"{list(shapes[i + 1])} cannot be multiplied")
+    if len(matrices) == 1:
+        return clone(matrices[0])
+    from ..linalg import multi_dot  # here: rosenblatt.linalg loads on first use
+    return multi_dot(list(matrices))

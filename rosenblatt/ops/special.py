@@ -12,7 +12,7 @@ import math
 from typing import Any
 
 from .._backend import float64, xp
-from ..autograd.function import Function, as_array
+from ..autograd.function import Function, as_array, tensor_of
 from ..tensor import Tensor
 from .arithmetic import Pow, Sign, _torch_operands
 from .pointwise import _float, to_dtype
@@ -274,7 +274,7 @@ def float_power(input: Any, exponent: Any) -> Tensor:
 def _double(a: Any) -> Any:
     if isinstance(a, (bool, int, float)):
         return float(a)
-    return to_dtype(a if isinstance(a, Tensor) else Tensor._wrap(as_array(a)), float64)
+    return to_dtype(tensor_of(a), float64)
 
 
 erfinv = Erfinv.apply
@@ -347,7 +347,7 @@ def positive(input: Any) -> Tensor:
         >>> rb.positive(x) is x
         True
     """
-    x = input if isinstance(input, Tensor) else Tensor._wrap(as_array(input))
+    x = tensor_of(input, "positive")
     if x.dtype.kind == "b":
         raise RuntimeError("positive(): the `+` operator on a bool tensor is not supported, as in "
                            "PyTorch; convert it first (x.int())")

@@ -12,7 +12,7 @@ from itertools import accumulate
 from typing import Any, Sequence
 
 from .._backend import xp
-from ..autograd.function import as_array
+from ..autograd.function import as_array, tensor_of
 from ..tensor import Tensor
 from ._dims import dim_index, size_arg
 from .indexing import gather, getitem, index_put
@@ -20,17 +20,13 @@ from .shape import _check_same_shapes, _data, cat, expand, flip, movedim, repeat
 
 
 # ------------------------------------------------------------------ helpers
-def _tensor(input: Any, op: str) -> Tensor:
-    return input if isinstance(input, Tensor) else Tensor._wrap(as_array(input, op))
-
-
 def _tensor_list(tensors: Any, op: str) -> list[Tensor]:
     """The non-empty list of tensors that ``hstack``-like ops take (a lone tensor is refused,
     as in PyTorch: iterating over its rows would join them silently)."""
     if isinstance(tensors, Tensor):
         raise TypeError(f"{op}(): expected a list or tuple of tensors, got a single Tensor; "
                         f"wrap it in a list: {op}([x])")
-    tensors = [_tensor(t, op) for t in tensors]
+    tensors = [tensor_of(t, op) for t in tensors]
     if not tensors:
         raise ValueError(f"{op}(): expected a non-empty list of tensors")
     return tensors
@@ -54,10 +50,10 @@ def _int(value: Any, op: str, what: str) -> int:
 def _each(tensors: tuple, one: Any, op: str) -> Any:
     """``atleast_*``'s calling forms: one tensor gives one tensor, several (or one list) a tuple."""
     if len(tensors) == 1 and not isinstance(tensors[0], (list, tuple)):
-        return one(_tensor(tensors[0], op))
+        return one(tensor_of(tensors[0], op))
     if len(tensors) == 1:
         tensors = tensors[0]
-    return tuple(one(_tensor(t, op)) for t in tensors)
+    return tuple(one(tensor_of(t, op)) for t in tensors)
 
 
 # ------------------------------------------------------------------ atleast
@@ -621,7 +617,7 @@ def combinations(input: Any, r: int = 2, with_replacement: bool = False) -> Tens
         [[1, 2], [1, 3], [2, 3]]
     """
     import itertools
-    x = _tensor(input, "combinations")
+    x = tensor_of(input, "combinations")
     if x.ndim != 1 or r < 0:
         raise ValueError(f"combinations(): expected a 1-d input and r >= 0, got shape {list(x.shape)} and r={r}")
     if r == 0:  # PyTorch: an empty 1-d tensor, outside the graph
@@ -636,7 +632,7 @@ def vander(x: Any, N: int | None = None, increasing: bool = False) -> Tensor:
     with ``increasing``), ``N = len(x)`` by default.  The powers are running products, so
     the gradient is exact at 0 too."""
     from .reduction import cumprod
-    x = _tensor(x, "vander")
+    x = tensor_of(x, "vander")
     if x.ndim != 1:
         raise ValueError(f"vander(): expected a 1-d input, got shape {list(x.shape)}")
     n = x.shape[0] if N is None else N

@@ -1,4 +1,4 @@
-"""Order statistics and nan-aware reductions: median, kthvalue, quantile, nansum, nanmean,
+"""Order statistics and nan-aware reductions: median, kthvalue, mode, quantile, nansum, nanmean,
 var_mean, aminmax, count_nonzero, logcumsumexp, as PyTorch's.
 
 The order statistics read ``sort``'s values (nan sorts last) at computed positions
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from .._backend import xp
-from ..autograd.function import Function, as_array
+from ..autograd.function import Function, tensor_of
 from ..tensor import Tensor
 from ._dims import dim_index
 from .arithmetic import isnan, where
@@ -25,10 +25,6 @@ class MinMaxResult(NamedTuple):
 
     min: Tensor
     max: Tensor
-
-
-def _tensor(input: Any, op: str) -> Tensor:
-    return input if isinstance(input, Tensor) else Tensor(as_array(input, op))
 
 
 def var_mean(input: Any, dim: Any = None, *, correction: float = 1, keepdim: bool = False) -> tuple:
@@ -48,19 +44,19 @@ def aminmax(input: Any, *, dim: int | None = None, keepdim: bool = False) -> Min
 
 def nansum(input: Any, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """The sum with nan entries counted as 0 (their gradient is 0)."""
-    input = _tensor(input, "nansum")
+    input = tensor_of(input, "nansum")
     return sum(where(isnan(input), 0.0, input), dim, keepdim, dtype=dtype)
 
 
 def nanmean(input: Any, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """The mean of the entries that are not nan (nan where all are)."""
-    input = _tensor(input, "nanmean")
+    input = tensor_of(input, "nanmean")
     return nansum(input, dim, keepdim, dtype=dtype) / sum(~isnan(input), dim, keepdim)
 
 
 def count_nonzero(input: Any, dim: Any = None) -> Tensor:
     """How many entries (along ``dim``, an int or a tuple) are not 0: int64."""
-    return sum(_tensor(input, "count_nonzero") != 0, dim)
+    return sum(tensor_of(input, "count_nonzero") != 0, dim)
 
 
 def median(input: Any, dim: int | None = None, keepdim: bool = False) -> Any:
@@ -86,13 +82,13 @@ def _middle(input: Any, dim: int | None, keepdim: bool, op: str) -> Any:
             return xp.maximum(valid - 1, 0) // 2
         return xp.where(valid < n, valid, (n - 1) // 2)  # the first nan, else the middle
     if dim is None:
-        return _order_statistic(reshape(_tensor(input, op), (-1,)), 0, False, middle, op).values
+        return _order_statistic(reshape(tensor_of(input, op), (-1,)), 0, False, middle, op).values
     return _order_statistic(input, dim, keepdim, middle, op)
 
 
 def kthvalue(input: Any, k: int, dim: int = -1, keepdim: bool = False) -> MaxResult:
     """The ``k``-th smallest entry along ``dim`` (k from 1) and its index: ``(values, indices)``."""
-    input = _tensor(input, "kthvalue")
+    input = tensor_of(input, "kthvalue")
     size = input.shape[dim_index(dim, input.ndim or 1, "kthvalue")] if input.ndim else 1
     if not 1 <= k <= size:
         raise IndexError(f"kthvalue(): k must be in [1, {size}] (the size of dim {dim}), got {k}")
@@ -102,7 +98,7 @@ def kthvalue(input: Any, k: int, dim: int = -1, keepdim: bool = False) -> MaxRes
 def _order_statistic(input: Any, dim: int, keepdim: bool, position: Any, op: str) -> MaxResult:
     """The entries at ``position(n, valid)`` (the entry count and the non-nan count along
     ``dim``, kept as size-1 dims) of ``input`` sorted along ``dim``, with their indices."""
-    input = _tensor(input, op)
+    input = tensor_of(input, op)
     if input.ndim == 0:
         dim_index(dim, 1, op)
         return MaxResult(reshape(input, ()), Tensor._wrap(xp.zeros((), dtype=xp.int64)))
@@ -118,6 +114,55 @@ def _order_statistic(input: Any, dim: int, keepdim: bool, position: Any, op: str
     if not keepdim:
         picked, index = squeeze(picked, axis), index.squeeze(axis)
     return MaxResult(picked, Tensor._wrap(index))
+
+
+def mode(input: Any, dim: int = -1, keepdim: bool = False) -> MaxResult:
+    """The most frequent value along ``dim`` and the index of its last occurrence: ``(values, indices)``.
+
+    Among values that occur equally often the smallest wins, and the index is that value's
+    last position, as PyTorch's CPU kernel gives them (it sorts each slice and keeps the
+    first longest run).  nan entries count together, as one value above all others.  The
+    gradient reaches the entry at the returned index.
+
+    Args:
+        input (Tensor): any dtype.
+        dim (int): the dim to reduce (default -1, the last).
+        keepdim (bool): keep ``dim`` with size 1 (default False).
+
+    Shape: ``input (*, n, *)`` -> ``values`` and ``indices`` ``(*, *)`` (``(*, 1, *)`` with keepdim).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.mode(rb.tensor([3.0, 1.0, 3.0, 1.0, 2.0]))
+        MaxResult(values=tensor(1.), indices=tensor(3))
+    """
+    input = tensor_of(input, "mode")
+    if input.ndim == 0:
+        dim_index(dim, 1, "mode")
+        return MaxResult(reshape(input, ()), Tensor._wrap(xp.zeros((), dtype=xp.int64)))
+    axis = dim_index(dim, input.ndim, "mode")
+    n = input.shape[axis]
+    if n == 0:
+        raise IndexError(f"mode(): expected a non-empty dimension {dim} to reduce, got shape {tuple(input.shape)}")
+    rows = xp.moveaxis(input.data, axis, -1).reshape(-1, n)
+    order = xp.argsort(rows, axis=-1, kind="stable")  # nan last; equal values keep their order
+    ordered = xp.take_along_axis(rows, order, axis=-1)
+    same = ordered[:, 1:] == ordered[:, :-1]
+    if ordered.dtype.kind == "f":
+        same |= xp.isnan(ordered[:, 1:]) & xp.isnan(ordered[:, :-1])
+    edge = xp.ones((rows.shape[0], 1), dtype=bool)
+    starts, ends = xp.concatenate([edge, ~same], axis=1), xp.concatenate([~same, edge], axis=1)
+    position = xp.arange(n)
+    run_start = xp.maximum.accumulate(xp.where(starts, position, 0), axis=1)
+    # each run's length at its last position: argmax takes the first longest, the smallest value
+    last = xp.argmax(xp.where(ends, position - run_start + 1, 0), axis=1)
+    index = order[xp.arange(rows.shape[0]), last].astype(xp.int64)
+    shape = tuple(1 if d == axis else s for d, s in enumerate(input.shape))
+    index = xp.moveaxis(index.reshape(shape[:axis] + shape[axis + 1:] + (1,)), -1, axis)
+    values = gather(input, axis, Tensor._wrap(index))
+    if not keepdim:
+        values, index = squeeze(values, axis), index.squeeze(axis)
+    return MaxResult(values, Tensor._wrap(index))
 
 
 _INTERPOLATIONS = ("linear", "lower", "higher", "nearest", "midpoint")
@@ -146,7 +191,7 @@ def nanquantile(input: Any, q: Any, dim: int | None = None, keepdim: bool = Fals
 
 
 def _quantile(input: Any, q: Any, dim: int | None, keepdim: bool, interpolation: str, op: str) -> Tensor:
-    input = _tensor(input, op)
+    input = tensor_of(input, op)
     if interpolation not in _INTERPOLATIONS:
         raise ValueError(f"{op}(): interpolation must be one of {_INTERPOLATIONS}, got {interpolation!r}")
     qs = q.data if isinstance(q, Tensor) else xp.asarray(q, dtype=input.dtype)
@@ -222,7 +267,7 @@ def logcumsumexp(input: Any, dim: int) -> Tensor:
         >>> [round(v, 4) for v in rb.logcumsumexp(rb.tensor([0.0, 0.0, -1000.0]), 0).tolist()]
         [0.0, 0.6931, 0.6931]
     """
-    input = _tensor(input, "logcumsumexp")
+    input = tensor_of(input, "logcumsumexp")
     if input.ndim == 0:  # one entry: itself
         dim_index(dim, 1, "logcumsumexp")
         return reshape(LogCumSumExp.apply(reshape(input, (1,)), axis=0), ())
@@ -241,7 +286,7 @@ def cov(input: Any, *, correction: int = 1, fweights: Any = None, aweights: Any 
     """
     if fweights is not None or aweights is not None:
         raise NotImplementedError("cov(): fweights and aweights are not supported in this release")
-    x = _tensor(input, "cov")
+    x = tensor_of(input, "cov")
     if x.ndim > 2:
         raise ValueError(f"cov(): expected a 1-d or 2-d input (variables x observations), got shape "
                          f"{list(x.shape)}")

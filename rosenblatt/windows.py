@@ -1,0 +1,76 @@
+"""Window functions for spectra and filters, as PyTorch's ``torch.hann_window`` and friends.
+
+Each is ``shape(phase)`` sampled at ``phase = 2 pi n / N``, ``n = 0 .. window_length - 1``,
+with ``N = window_length`` (periodic, the default: for spectra) or ``window_length - 1``
+(symmetric: for filter design); float32 unless ``dtype`` says otherwise.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ._backend import xp
+from ._device import check_device
+from .creation import _float, _int_arg
+from .tensor import Tensor
+
+
+def _window(length: int, periodic: bool, op: str, dtype: Any, device: Any, shape: Any) -> Tensor:
+    """A window of ``length`` points, ``shape(phase)`` at ``phase = 2 pi n / N`` with ``N =
+    length`` (periodic, for spectra) or ``length - 1`` (symmetric); one point is ``[1]``."""
+    check_device(f"{op}()", device)
+    length = _int_arg(length, "window_length", op)
+    if length < 0:
+        raise ValueError(f"{op}(): window_length must be >= 0, got {length}")
+    dtype = _float(dtype)
+    if length == 1:
+        return Tensor._wrap(xp.ones(1, dtype=dtype))
+    phase = 2 * math.pi * xp.arange(length) / (length if periodic else length - 1)
+    return Tensor._wrap(shape(phase).astype(dtype))
+
+
+def hann_window(window_length: int, periodic: bool = True, *, dtype: Any = None, device: Any = None) -> Tensor:
+    """``0.5 - 0.5 cos(2 pi n / N)``, as ``torch.hann_window``."""
+    return _window(window_length, periodic, "hann_window", dtype, device, lambda p: 0.5 - 0.5 * xp.cos(p))
+
+
+def hamming_window(window_length: int, periodic: bool = True, alpha: float = 0.54, beta: float = 0.46, *,
+                   dtype: Any = None, device: Any = None) -> Tensor:
+    """``alpha - beta cos(2 pi n / N)``, as ``torch.hamming_window``."""
+    return _window(window_length, periodic, "hamming_window", dtype, device, lambda p: alpha - beta * xp.cos(p))
+
+
+def blackman_window(window_length: int, periodic: bool = True, *, dtype: Any = None, device: Any = None) -> Tensor:
+    """``0.42 - 0.5 cos(2 pi n / N) + 0.08 cos(4 pi n / N)``, as ``torch.blackman_window``."""
+    return _window(window_length, periodic, "blackman_window", dtype, device,
+                   lambda p: 0.42 - 0.5 * xp.cos(p) + 0.08 * xp.cos(2 * p))
+
+
+def bartlett_window(window_length: int, periodic: bool = True, *, dtype: Any = None, device: Any = None) -> Tensor:
+    """The triangle ``1 - |2 n / N - 1|``, as ``torch.bartlett_window``."""
+    return _window(window_length, periodic, "bartlett_window", dtype, device,
+                   lambda p: 1 - xp.abs(p / math.pi - 1))
+
+
+def kaiser_window(window_length: int, periodic: bool = True, beta: float = 12.0, *, dtype: Any = None,
+                  device: Any = None) -> Tensor:
+    """The Kaiser window ``I0(beta sqrt(1 - (2 n / N - 1)^2)) / I0(beta)``, as ``torch.kaiser_window``.
+
+    ``I0`` is the modified Bessel function of order 0; ``N`` is ``window_length`` (periodic,
+    for spectra) or ``window_length - 1`` (symmetric).  A larger ``beta`` narrows the window.
+
+    Args:
+        window_length (int): the number of points, >= 0.
+        periodic (bool): the periodic form (default True).
+        beta (float): the shape parameter (default 12.0).
+        dtype (optional): a floating dtype, float32 by default.
+
+    Shape: ``(window_length,)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> [round(v, 4) for v in rb.kaiser_window(5, periodic=False, beta=3.0).tolist()]
+        [0.2049, 0.7269, 1.0, 0.7269, 0.2049]
+    """
+    return _window(window_length, periodic, "kaiser_window", dtype, device,
+                   lambda p: xp.i0(beta * xp.sqrt(xp.abs(1 - (p / math.pi - 1) ** 2))) / xp.i0(beta))
