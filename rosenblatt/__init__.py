@@ -20,10 +20,11 @@ from .tensor import Tensor
 from . import autograd
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from ._device import device
-from .creation import (arange, as_tensor, asarray, bernoulli, empty, empty_like, eye, from_numpy,
-                       frombuffer, full, full_like, linspace, logspace, multinomial, normal, ones,
-                       ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm,
-                       tensor, tril_indices, triu_indices, zeros, zeros_like)
+from .creation import (arange, as_tensor, asarray, empty, empty_like, eye, from_numpy, frombuffer,
+                       full, full_like, linspace, logspace, ones, ones_like, tensor, tril_indices,
+                       triu_indices, zeros, zeros_like)
+from .sampling import (bernoulli, multinomial, normal, rand, rand_like, randint, randint_like, randn,
+                       randn_like, randperm)
 from .windows import bartlett_window, blackman_window, hamming_window, hann_window, kaiser_window
 from .ops import (abs, acos, acosh, add, addcdiv, addcmul, addmm, addmv, addr, all, allclose, amax,
                   amin, aminmax, any, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh,
@@ -35,24 +36,24 @@ from .ops import (abs, acos, acosh, add, addcdiv, addcmul, addmm, addmv, addr, a
                   clip_, clone, column_stack, combinations, concat, concatenate, copysign, corrcoef,
                   cos, cosh, count_nonzero, cov, cross, cummax, cummin, cumprod, cumsum,
                   cumulative_trapezoid, deg2rad, diag, diag_embed, diagflat, diagonal, diff, dist,
-                  div, dot, dsplit, dstack, einsum, eq, equal, erfinv, exp, exp2, expm1, flatten,
-                  flip, fliplr, flipud, float_power, floor, floor_divide, fmax, fmin, fmod, frac,
-                  gather, gcd, ge, greater, greater_equal, gt, heaviside, histc, histogram, hsplit,
-                  hstack, hypot, index_add, index_copy, index_fill, index_select, inner, isclose,
-                  isfinite, isin, isinf, isnan, kron, kthvalue, lcm, le, lerp, less, less_equal,
-                  log, log10, log1p, log2, log_softmax, logaddexp, logcumsumexp, logical_and,
-                  logical_not, logical_or, logical_xor, logit, logsumexp, lt, masked_fill,
-                  masked_scatter, masked_select, matmul, max, maximum, mean, median, meshgrid, min,
-                  minimum, mm, mode, moveaxis, movedim, msort, mul, mv, nan_to_num, nanmean,
-                  nanmedian, nanquantile, nansum, narrow, ne, neg, nonzero, norm, not_equal, outer,
-                  permute, positive, pow, prod, quantile, rad2deg, ravel, reciprocal, relu,
-                  remainder, renorm, repeat, repeat_interleave, reshape, roll, rot90, round, rsqrt,
-                  scatter, scatter_add, scatter_reduce, searchsorted, select, sgn, sigmoid, sign,
-                  signbit, sin, sinh, softmax, sort, split, sqrt, square, squeeze, stack, std,
-                  std_mean, sub, sum, swapaxes, t, take, take_along_dim, tanh, tensor_split,
-                  tensordot, tile, topk, trace, transpose, trapezoid, trapz, tril, triu, trunc,
-                  unbind, unflatten, unique, unravel_index, unsqueeze, vander, var, var_mean,
-                  vsplit, vstack, where, xlogy)
+                  div, dot, dsplit, dstack, einsum, eq, equal, erf, erfc, erfinv, exp, exp2, expm1,
+                  flatten, flip, fliplr, flipud, float_power, floor, floor_divide, fmax, fmin, fmod,
+                  frac, gather, gcd, ge, greater, greater_equal, gt, heaviside, histc, histogram,
+                  hsplit, hstack, hypot, index_add, index_copy, index_fill, index_select, inner,
+                  isclose, isfinite, isin, isinf, isnan, kron, kthvalue, lcm, le, lerp, less,
+                  less_equal, log, log10, log1p, log2, log_softmax, logaddexp, logcumsumexp,
+                  logical_and, logical_not, logical_or, logical_xor, logit, logsumexp, lt,
+                  masked_fill, masked_scatter, masked_select, matmul, max, maximum, mean, median,
+                  meshgrid, min, minimum, mm, mode, moveaxis, movedim, msort, mul, mv, nan_to_num,
+                  nanmean, nanmedian, nanquantile, nansum, narrow, ne, neg, nonzero, norm,
+                  not_equal, outer, permute, positive, pow, prod, quantile, rad2deg, ravel,
+                  reciprocal, relu, remainder, renorm, repeat, repeat_interleave, reshape, roll,
+                  rot90, round, rsqrt, scatter, scatter_add, scatter_reduce, searchsorted, select,
+                  sgn, sigmoid, sign, signbit, sin, sinh, softmax, sort, split, sqrt, square,
+                  squeeze, stack, std, std_mean, sub, sum, swapaxes, t, take, take_along_dim, tanh,
+                  tensor_split, tensordot, tile, topk, trace, transpose, trapezoid, trapz, tril,
+                  triu, trunc, unbind, unflatten, unique, unravel_index, unsqueeze, vander, var,
+                  var_mean, vsplit, vstack, where, xlogy)
 from .ops.reduction import MaxResult
 from .ops.sorting import SortResult, TopkResult
 from .ops.statistics import MinMaxResult
@@ -68,42 +69,121 @@ subtract = sub
 
 
 def is_tensor(obj: object) -> bool:
-    """Whether ``obj`` is a rosenblatt Tensor."""
+    """Whether ``obj`` is a rosenblatt Tensor.
+
+    Args:
+        obj (object): anything.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.is_tensor(rb.tensor([1.0])), rb.is_tensor([1.0])
+        (True, False)
+    """
     return isinstance(obj, Tensor)
 
 
 def numel(input: Tensor) -> int:
-    """The number of elements of ``input``."""
+    """The number of elements of ``input``.
+
+    The product of its shape; 1 for a 0-d tensor.
+
+    Args:
+        input (Tensor): any tensor.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.numel(rb.zeros(2, 3)), rb.numel(rb.tensor(5.0))
+        (6, 1)
+    """
     return input.numel()
 
 
 def finfo(type: object = None) -> object:
-    """Limits of a float dtype (``eps``, ``max``, ``min``, ``tiny``, ``bits``, ...; default float32)."""
+    """Limits of a float dtype (``eps``, ``max``, ``min``, ``tiny``, ``bits``, ...; default float32).
+
+    ``eps`` is the gap between 1 and the next larger number; ``tiny`` the smallest normal one.
+
+    Args:
+        type (dtype, optional): a floating dtype; float32 by default.
+
+    Returns:
+        NumPy's ``finfo`` of the dtype.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> float(rb.finfo().eps) == 2.0 ** -23, rb.finfo(rb.float64).bits
+        (True, 64)
+    """
     return _xp.finfo(float32 if type is None else type)
 
 
 def iinfo(type: object) -> object:
-    """Limits of an int dtype (``max``, ``min``, ``bits``)."""
+    """Limits of an int dtype (``max``, ``min``, ``bits``).
+
+    Args:
+        type (dtype): an integer dtype.
+
+    Returns:
+        NumPy's ``iinfo`` of the dtype.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.iinfo(rb.int8).min, rb.iinfo(rb.int8).max, rb.iinfo(rb.uint8).max
+        (-128, 127, 255)
+    """
     return _xp.iinfo(type)
 
 
 def is_floating_point(input: Tensor) -> bool:
-    """Whether ``input``'s dtype is a floating-point one."""
+    """Whether ``input``'s dtype is a floating-point one.
+
+    Args:
+        input (Tensor): any tensor.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.is_floating_point(rb.tensor([1.0])), rb.is_floating_point(rb.tensor([1]))
+        (True, False)
+    """
     return input.is_floating_point()
 
 
 def is_complex(input: Tensor) -> bool:
-    """False: this release has no complex tensors."""
+    """False: this release has no complex tensors.
+
+    Args:
+        input (Tensor): any tensor.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.is_complex(rb.tensor([1.0]))
+        False
+    """
     return input.is_complex()
 
 
 def is_nonzero(input: Tensor) -> bool:
-    """Whether the one entry of ``input`` is not 0 (more or no entries raise, as PyTorch's)."""
+    """Whether the one entry of ``input`` is not 0 (more or no entries raise, as PyTorch's).
+
+    Args:
+        input (Tensor): a tensor of exactly one element, of any shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.is_nonzero(rb.tensor([0.0])), rb.is_nonzero(rb.tensor(3))
+        (False, True)
+    """
     return input.is_nonzero()
 
 
 def get_default_dtype() -> object:
-    """float32: the dtype of tensors made from Python floats (fixed in this release)."""
+    """float32: the dtype of tensors made from Python floats (fixed in this release).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.get_default_dtype() == rb.float32, rb.tensor([0.5]).dtype == rb.get_default_dtype()
+        (True, True)
+    """
     return float32
 
 # Subpackages load on first use, so `import rosenblatt` stays close to NumPy's own import time.

@@ -1,4 +1,5 @@
-"""Making tensors: from data (``tensor``, ``from_numpy``), filled, ranges and random.
+"""Making tensors: from data (``tensor``, ``from_numpy``), filled and ranges (random ones:
+``sampling``).
 
 Float tensors default to float32, integers to int64, as in PyTorch.  Sizes may
 be given as varargs or one sequence: ``zeros(2, 3)`` and ``zeros((2, 3))``.
@@ -15,7 +16,6 @@ from ._device import check_device
 from .autograd.function import as_array
 from .ops._dims import size_arg
 from .ops.arithmetic import _number_in, _promote, result_type
-from .random import Generator, numpy_generator
 from .tensor import Tensor
 
 
@@ -113,7 +113,26 @@ def _add_element_dtypes(data: list | tuple, dtypes: set, op: str) -> None:
 
 
 def as_tensor(data: Any, dtype: Any = None, *, device: Any = None) -> Tensor:
-    """``data`` as a tensor, sharing memory when it already is an array or tensor of ``dtype``."""
+    """``data`` as a tensor, sharing memory when it already is an array or tensor of ``dtype``.
+
+    A tensor of that dtype comes back itself; lists are copied, with PyTorch's dtypes (Python
+    floats float32, ints int64).
+
+    Args:
+        data (Tensor, array, list or number): the values.
+        dtype (optional): the dtype; ``data``'s own by default.
+
+    Shape: ``data``'s.
+
+    Example:
+        >>> import numpy as np
+        >>> import rosenblatt as rb
+        >>> a = np.array([1, 2])
+        >>> t = rb.as_tensor(a)
+        >>> a[0] = 9  # the tensor sees the change: same memory
+        >>> t
+        tensor([9, 2])
+    """
     check_device("as_tensor()", device)
     if isinstance(data, Tensor) and (dtype is None or data.dtype == xp.dtype(dtype)):
         return data
@@ -234,30 +253,109 @@ def frombuffer(buffer: Any, *, dtype: Any, count: int = -1, offset: int = 0,
 
 
 def from_numpy(array: Any) -> Tensor:
-    """A tensor sharing memory with the NumPy array ``array`` (its dtype kept)."""
+    """A tensor sharing memory with the NumPy array ``array`` (its dtype kept).
+
+    Args:
+        array (numpy.ndarray): the array; writes to either show in both.
+
+    Shape: ``array``'s.
+
+    Example:
+        >>> import numpy as np
+        >>> import rosenblatt as rb
+        >>> a = np.zeros(2)
+        >>> t = rb.from_numpy(a)
+        >>> a[0] = 5.0
+        >>> t  # float64 kept, as NumPy's default
+        tensor([5., 0.], dtype=float64)
+    """
     if not isinstance(array, xp.ndarray):
         raise TypeError(f"from_numpy(): expected a numpy.ndarray, got {type(array).__name__}")
     return Tensor._wrap(array)
 
 
 def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+    """A tensor of ``size`` filled with 0.
+
+    Args:
+        size (ints or a sequence of ints): the shape, as varargs ``zeros(2, 3)`` or one
+            sequence ``zeros((2, 3))``.
+        dtype (optional): float32 by default.
+        requires_grad (bool): record operations on it for backward (default False).
+
+    Shape: ``size``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.zeros(2, 3)
+        tensor([[0., 0., 0.],
+                [0., 0., 0.]])
+    """
     check_device("zeros()", device)
     return _make(xp.zeros(size_arg(size, "zeros"), dtype=dtype or default_float), requires_grad)
 
 
 def ones(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+    """A tensor of ``size`` filled with 1.
+
+    Args:
+        size (ints or a sequence of ints): the shape, as varargs ``ones(2, 3)`` or one
+            sequence ``ones((2, 3))``.
+        dtype (optional): float32 by default.
+        requires_grad (bool): record operations on it for backward (default False).
+
+    Shape: ``size``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.ones(2, dtype=rb.int64), rb.ones((2, 3)).shape
+        (tensor([1, 1]), (2, 3))
+    """
     check_device("ones()", device)
     return _make(xp.ones(size_arg(size, "ones"), dtype=dtype or default_float), requires_grad)
 
 
 def empty(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+    """A tensor of ``size`` whose values are whatever the memory held: fill it before reading.
+
+    Args:
+        size (ints or a sequence of ints): the shape, as varargs ``empty(2, 3)`` or one
+            sequence ``empty((2, 3))``.
+        dtype (optional): float32 by default.
+        requires_grad (bool): record operations on it for backward (default False).
+
+    Shape: ``size``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x = rb.empty(2, 3)
+        >>> x.shape, x.dtype
+        ((2, 3), dtype('float32'))
+    """
     check_device("empty()", device)
     return _make(xp.empty(size_arg(size, "empty"), dtype=dtype or default_float), requires_grad)
 
 
 def full(size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False, *,
          device: Any = None) -> Tensor:
-    """A tensor of ``size`` filled with ``fill_value``; dtype follows the value (float -> float32)."""
+    """A tensor of ``size`` filled with ``fill_value``; dtype follows the value (float -> float32).
+
+    Args:
+        size (sequence of ints): the shape.
+        fill_value (number or 0-d Tensor): the value of every entry.
+        dtype (optional): by default int64 for an int, bool for a bool, float32 for a float.
+        requires_grad (bool): record operations on it for backward (default False).
+
+    Shape: ``size``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.full((2, 2), 7)
+        tensor([[7, 7],
+                [7, 7]])
+        >>> rb.full((2,), 0.5)
+        tensor([0.5, 0.5])
+    """
     check_device("full()", device)
     if isinstance(fill_value, Tensor):  # a 0-d tensor counts as its number, as in PyTorch
         fill_value = fill_value.item()
@@ -273,12 +371,40 @@ def _like(input: Tensor, dtype: Any) -> tuple[tuple, Any]:
 
 def zeros_like(input: Tensor, dtype: Any = None, requires_grad: bool = False, *,
                device: Any = None) -> Tensor:
+    """Zeros of ``input``'s shape and dtype (or ``dtype``), not in ``input``'s graph.
+
+    Args:
+        input (Tensor): the tensor whose shape (and dtype) to take.
+        dtype (optional): ``input``'s by default.
+        requires_grad (bool): record operations on it for backward (default False).
+
+    Shape: ``input``'s.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.zeros_like(rb.tensor([[1, 2, 3]]))
+        tensor([[0, 0, 0]])
+    """
     check_device("zeros_like()", device)
     shape, dtype = _like(input, dtype)
     return _make(xp.zeros(shape, dtype=dtype), requires_grad)
 
 
 def ones_like(input: Tensor, dtype: Any = None, requires_grad: bool = False, *, device: Any = None) -> Tensor:
+    """Ones of ``input``'s shape and dtype (or ``dtype``), not in ``input``'s graph.
+
+    Args:
+        input (Tensor): the tensor whose shape (and dtype) to take.
+        dtype (optional): ``input``'s by default.
+        requires_grad (bool): record operations on it for backward (default False).
+
+    Shape: ``input``'s.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.ones_like(rb.tensor([[1, 2, 3]])), rb.ones_like(rb.tensor([1, 2]), dtype=rb.float32)
+        (tensor([[1, 1, 1]]), tensor([1., 1.]))
+    """
     check_device("ones_like()", device)
     shape, dtype = _like(input, dtype)
     return _make(xp.ones(shape, dtype=dtype), requires_grad)
@@ -286,6 +412,21 @@ def ones_like(input: Tensor, dtype: Any = None, requires_grad: bool = False, *, 
 
 def empty_like(input: Tensor, dtype: Any = None, requires_grad: bool = False, *,
                device: Any = None) -> Tensor:
+    """An uninitialised tensor of ``input``'s shape and dtype (or ``dtype``): fill it before reading.
+
+    Args:
+        input (Tensor): the tensor whose shape (and dtype) to take.
+        dtype (optional): ``input``'s by default.
+        requires_grad (bool): record operations on it for backward (default False).
+
+    Shape: ``input``'s.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x = rb.empty_like(rb.zeros(2, 3, dtype=rb.int32))
+        >>> x.shape, x.dtype
+        ((2, 3), dtype('int32'))
+    """
     check_device("empty_like()", device)
     shape, dtype = _like(input, dtype)
     return _make(xp.empty(shape, dtype=dtype), requires_grad)
@@ -293,6 +434,24 @@ def empty_like(input: Tensor, dtype: Any = None, requires_grad: bool = False, *,
 
 def full_like(input: Tensor, fill_value: Any, dtype: Any = None, requires_grad: bool = False, *,
               device: Any = None) -> Tensor:
+    """``fill_value`` in ``input``'s shape and dtype (or ``dtype``), not in ``input``'s graph.
+
+    The value is cast to the dtype as PyTorch casts it: a float into an integer dtype is
+    truncated.
+
+    Args:
+        input (Tensor): the tensor whose shape (and dtype) to take.
+        fill_value (number): the value of every entry.
+        dtype (optional): ``input``'s by default.
+        requires_grad (bool): record operations on it for backward (default False).
+
+    Shape: ``input``'s.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.full_like(rb.tensor([1.0, 2.0]), 0.5), rb.full_like(rb.tensor([1, 2]), 2.7)
+        (tensor([0.5, 0.5]), tensor([2, 2]))
+    """
     check_device("full_like()", device)
     shape, dtype = _like(input, dtype)
     return _make(xp.full(shape, _number_in(fill_value, dtype, "full_like()"), dtype=dtype), requires_grad)
@@ -300,7 +459,24 @@ def full_like(input: Tensor, fill_value: Any, dtype: Any = None, requires_grad: 
 
 def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requires_grad: bool = False, *,
            device: Any = None) -> Tensor:
-    """``[start, start + step, ...)`` up to ``end``; int64 for int arguments, else float32."""
+    """``[start, start + step, ...)`` up to ``end``; int64 for int arguments, else float32.
+
+    ``ceil((end - start) / step)`` values ``start + i * step``; ``end`` is not included.
+
+    Args:
+        start (number): the first value, or ``end`` when ``end`` is not given (from 0).
+        end (number, optional): the bound, not reached.
+        step (number): the spacing, nonzero (default 1).
+        dtype (optional): int64 for int arguments, else float32, by default.
+        requires_grad (bool): record operations on it for backward (default False).
+
+    Shape: ``(ceil((end - start) / step),)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.arange(5), rb.arange(0, 10, 3), rb.arange(1, 2.5, 0.5)
+        (tensor([0, 1, 2, 3, 4]), tensor([0, 3, 6, 9]), tensor([1. , 1.5, 2. ]))
+    """
     check_device("arange()", device)
     if end is None:
         start, end = 0, start
@@ -348,6 +524,22 @@ def linspace(start: float, end: float, steps: int, dtype: Any = None, requires_g
     ends truncated to integers, the points in float64, truncated toward zero) can differ
     in the last bit (an integer, one lower) where PyTorch's fused multiply-add rounds
     once and float64 can't.
+
+    Point ``i`` is ``start + i * (end - start) / (steps - 1)``.
+
+    Args:
+        start (float): the first value.
+        end (float): the last value (included).
+        steps (int): the number of values, >= 0.
+        dtype (optional): float32 by default.
+        requires_grad (bool): record operations on it for backward (default False).
+
+    Shape: ``(steps,)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.linspace(0, 1, 5)
+        tensor([0.  , 0.25, 0.5 , 0.75, 1.  ])
     """
     check_device("linspace()", device)
     dtype = _range_dtype(steps, dtype, "linspace")
@@ -367,6 +559,23 @@ def logspace(start: float, end: float, steps: int, base: float = 10.0, dtype: An
     Computed as PyTorch's kernel does: the ends in ``dtype`` (so an integer ``dtype``
     truncates them), the exponents and powers in float64, then cast to ``dtype`` (an
     integer one truncates: ``logspace(0, 1, 5, dtype=int64)`` is ``[1, 1, 3, 5, 10]``).
+
+    Point ``i`` is ``base ** (start + i * (end - start) / (steps - 1))``.
+
+    Args:
+        start (float): the first exponent.
+        end (float): the last exponent (included).
+        steps (int): the number of values, >= 0.
+        base (float): the base (default 10.0).
+        dtype (optional): float32 by default.
+        requires_grad (bool): record operations on it for backward (default False).
+
+    Shape: ``(steps,)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.logspace(0, 3, 4), rb.logspace(0, 3, 4, base=2)
+        (tensor([   1.,   10.,  100., 1000.]), tensor([1., 2., 4., 8.]))
     """
     check_device("logspace()", device)
     dtype = _range_dtype(steps, dtype, "logspace")
@@ -417,26 +626,24 @@ def _from_nearer_end(start: Any, end: Any, step: Any, steps: int) -> Any:
 
 def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False, *,
         device: Any = None) -> Tensor:
+    """The ``n`` x ``m`` identity matrix: 1 on the main diagonal, 0 elsewhere.
+
+    Args:
+        n (int): the number of rows.
+        m (int, optional): the number of columns (default ``n``).
+        dtype (optional): float32 by default.
+        requires_grad (bool): record operations on it for backward (default False).
+
+    Shape: ``(n, m)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.eye(2, 3, dtype=rb.int64)
+        tensor([[1, 0, 0],
+                [0, 1, 0]])
+    """
     check_device("eye()", device)
     return _make(xp.eye(n, m, dtype=dtype or default_float), requires_grad)
-
-
-def rand(*size: Any, generator: Generator | None = None, dtype: Any = None, requires_grad: bool = False,
-         device: Any = None) -> Tensor:
-    """Uniform samples on ``[0, 1)``."""
-    check_device("rand()", device)
-    dtype = _float(dtype)
-    array = numpy_generator(generator).random(size_arg(size, "rand"), dtype=dtype if dtype.itemsize >= 4 else xp.float32)
-    return _make(array.astype(dtype, copy=False), requires_grad)
-
-
-def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, requires_grad: bool = False,
-          device: Any = None) -> Tensor:
-    """Standard normal samples."""
-    check_device("randn()", device)
-    dtype = _float(dtype)
-    array = numpy_generator(generator).standard_normal(size_arg(size, "randn"), dtype=dtype if dtype.itemsize >= 4 else xp.float32)
-    return _make(array.astype(dtype, copy=False), requires_grad)
 
 
 def _int_arg(value: Any, name: str, op: str) -> int:
@@ -445,111 +652,6 @@ def _int_arg(value: Any, name: str, op: str) -> int:
         return operator.index(value)
     except TypeError:
         raise TypeError(f"{op}(): {name} must be an int, got {type(value).__name__} {value!r}") from None
-
-
-def randint(low: int, high: int | None = None, size: Any = (), *, generator: Generator | None = None,
-            dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
-    """Integers uniform on ``[low, high)``; ``randint(high, size)`` starts at 0."""
-    check_device("randint()", device)
-    if isinstance(high, (tuple, list)):  # randint(high, size), PyTorch's short form
-        low, high, size = 0, low, high
-    if high is None:
-        low, high = 0, low
-    low, high = _int_arg(low, "low", "randint"), _int_arg(high, "high", "randint")
-    if low >= high:
-        raise ValueError(f"randint(): expected low < high, got low={low}, high={high}")
-    array = numpy_generator(generator).integers(low, high, size_arg((size,), "randint"))
-    return _make(xp.asarray(array, dtype=dtype or xp.int64), requires_grad)
-
-
-def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None,
-             requires_grad: bool = False, device: Any = None) -> Tensor:
-    """A random permutation of ``0 .. n-1``."""
-    check_device("randperm()", device)
-    n = _int_arg(n, "n", "randperm")
-    if n < 0:
-        raise ValueError(f"randperm(): n must be non-negative, got {n}")
-    return _make(numpy_generator(generator).permutation(n).astype(dtype or xp.int64), requires_grad)
-
-
-def rand_like(input: Tensor, generator: Generator | None = None, dtype: Any = None,
-              requires_grad: bool = False, *, device: Any = None) -> Tensor:
-    check_device("rand_like()", device)
-    return rand(input.shape, generator=generator, dtype=dtype or input.dtype, requires_grad=requires_grad)
-
-
-def randn_like(input: Tensor, generator: Generator | None = None, dtype: Any = None,
-               requires_grad: bool = False, *, device: Any = None) -> Tensor:
-    check_device("randn_like()", device)
-    return randn(input.shape, generator=generator, dtype=dtype or input.dtype, requires_grad=requires_grad)
-
-
-def randint_like(input: Tensor, low: int, high: int | None = None, generator: Generator | None = None,
-                 dtype: Any = None, requires_grad: bool = False, *, device: Any = None) -> Tensor:
-    check_device("randint_like()", device)
-    return randint(low, high, input.shape, generator=generator, dtype=dtype or input.dtype,
-                   requires_grad=requires_grad)
-
-
-def normal(mean: float, std: float, size: Any, *, generator: Generator | None = None, dtype: Any = None,
-           requires_grad: bool = False, device: Any = None) -> Tensor:
-    """Samples of N(mean, std^2) (scalar ``mean`` and ``std``)."""
-    check_device("normal()", device)
-    if not std >= 0:
-        raise ValueError(f"normal(): expected std >= 0.0, got std={std}")
-    array = numpy_generator(generator).normal(mean, std, size_arg((size,), "normal"))
-    return _make(array.astype(_float(dtype)), requires_grad)
-
-
-def multinomial(input: Any, num_samples: int, replacement: bool = False, *,
-                generator: Generator | None = None) -> Tensor:
-    """``num_samples`` category indices drawn for each row of ``input``, a 1-d or 2-d tensor of
-    non-negative weights (probabilities up to scale); without ``replacement`` no index repeats
-    within a row.  int64, shape ``(num_samples,)`` or ``(rows, num_samples)``.
-
-    Example:
-        >>> import rosenblatt as rb
-        >>> rb.multinomial(rb.tensor([0.0, 1.0, 0.0]), 2, replacement=True).tolist()
-        [1, 1]
-    """
-    weights = as_array(input, "multinomial")
-    num_samples = _int_arg(num_samples, "num_samples", "multinomial")
-    rows = weights.reshape(1, -1) if weights.ndim == 1 else weights
-    if weights.ndim not in (1, 2) or weights.dtype.kind != "f" or rows.shape[1] == 0:
-        raise ValueError(f"multinomial(): input must be a non-empty 1-d or 2-d floating tensor of weights, "
-                         f"got dtype {weights.dtype} and shape {list(weights.shape)}")
-    if num_samples <= 0:
-        raise ValueError(f"multinomial(): num_samples must be positive, got {num_samples}")
-    rows = rows.astype(xp.float64)
-    if not xp.isfinite(rows).all() or (rows < 0).any() or (rows.sum(1) <= 0).any():
-        raise ValueError("multinomial(): weights must be finite and non-negative, with a positive sum "
-                         "in every row")
-    if not replacement and num_samples > (rows > 0).sum(1).min():
-        raise ValueError(f"multinomial(): cannot draw {num_samples} samples without replacement from a row "
-                         f"with {int((rows > 0).sum(1).min())} non-zero weights")
-    rng = numpy_generator(generator)
-    out = xp.stack([rng.choice(rows.shape[1], num_samples, replace=replacement, p=row / row.sum())
-                    for row in rows])
-    return Tensor._wrap(out.astype(xp.int64).reshape(weights.shape[:-1] + (num_samples,)))
-
-
-def bernoulli(input: Any, p: float | None = None, *, generator: Generator | None = None) -> Tensor:
-    """1 with probability ``input`` (or ``p`` when given) for each entry, else 0, in ``input``'s dtype.
-
-    Example:
-        >>> import rosenblatt as rb
-        >>> rb.bernoulli(rb.tensor([0.0, 1.0])).tolist()
-        [0.0, 1.0]
-    """
-    probs = as_array(input, "bernoulli")
-    if probs.dtype.kind != "f":
-        raise TypeError(f"bernoulli(): input must be a floating tensor of probabilities, got {probs.dtype}")
-    if p is not None:
-        probs = xp.full(probs.shape, p, dtype=xp.float64)
-    if not ((probs >= 0) & (probs <= 1)).all():
-        raise ValueError("bernoulli(): probabilities must lie in [0, 1]")
-    draws = numpy_generator(generator).random(probs.shape) < probs
-    return Tensor._wrap(draws.astype(as_array(input).dtype))
 
 
 def triu_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, device: Any = None) -> Tensor:
@@ -566,6 +668,23 @@ def triu_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, devi
 
 
 def tril_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, device: Any = None) -> Tensor:
-    """The (2, N) indices of the lower triangle up to diagonal ``offset``; see :func:`triu_indices`."""
+    """The (2, N) indices of the lower triangle up to diagonal ``offset``; see :func:`triu_indices`.
+
+    Row ``0`` holds the row indices, row ``1`` the column ones, row by row: the positions
+    ``(i, j)`` with ``j - i <= offset``.
+
+    Args:
+        row (int): the number of rows of the matrix.
+        col (int): the number of columns.
+        offset (int): 0 the main diagonal, > 0 above it, < 0 below (default 0).
+        dtype (optional): int64 by default.
+
+    Shape: ``(2, N)``, N the number of such positions.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.tril_indices(3, 3, -1).tolist()  # strictly below the diagonal
+        [[1, 2, 2], [0, 0, 1]]
+    """
     check_device("tril_indices()", device)
     return Tensor._wrap(xp.stack(xp.tril_indices(row, offset, col)).astype(dtype or xp.int64))

@@ -212,10 +212,10 @@ class Tensor:
         return ops.to_dtype(self, dtype)
 
     def multinomial(self, num_samples: int, replacement: bool = False, *, generator: Any = None) -> "Tensor":
-        return creation.multinomial(self, num_samples, replacement, generator=generator)
+        return sampling.multinomial(self, num_samples, replacement, generator=generator)
 
     def bernoulli(self, p: float | None = None, *, generator: Any = None) -> "Tensor":
-        return creation.bernoulli(self, p, generator=generator)
+        return sampling.bernoulli(self, p, generator=generator)
 
     def is_contiguous(self) -> bool:
         """Whether the elements lie in row-major order with no gaps (``contiguous()`` makes it so)."""
@@ -577,7 +577,7 @@ class _HookHandle:
 from .autograd.function import as_array  # noqa: E402
 from .autograd.engine import RetainGrad, run_backward  # noqa: E402
 from .autograd.passes import _no_graph_of_gradients  # noqa: E402
-from . import creation, ops  # noqa: E402
+from . import creation, ops, sampling  # noqa: E402
 from ._device import CPU, check_device, device  # noqa: E402
 from .ops.arithmetic import Add, Sub, Mul, Div, Neg, bitwise_and, bitwise_not, bitwise_or, bitwise_xor  # noqa: E402
 ops.install_methods(Tensor)

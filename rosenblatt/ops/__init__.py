@@ -31,8 +31,8 @@ from .shape import (broadcast_to, cat, chunk, clone, concat, concatenate, contig
                     repeat_interleave, reshape, roll, rot90, split, squeeze, stack, swapaxes, t,
                     transpose, tril, triu, unbind, unflatten, unfold, unsqueeze, view)
 from .softmax import log_softmax, one_hot, softmax
-from .special import (copysign, erfinv, exp2, float_power, fmax, fmin, frac, heaviside, logaddexp, logit,
-                      nan_to_num, positive, sgn, signbit, xlogy)
+from .special import (copysign, erf, erfc, erfinv, exp2, float_power, fmax, fmin, frac, heaviside,
+                      logaddexp, logit, nan_to_num, positive, sgn, signbit, xlogy)
 from .trigonometric import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, asin,
                             asinh, atan, atan2, atanh, cosh, deg2rad, hypot, rad2deg, sinh)
 from .stacking import (atleast_1d, atleast_2d, atleast_3d, block_diag, broadcast_shapes,
@@ -59,7 +59,7 @@ _METHODS = (
     "ceil", "chunk", "clamp", "clamp_max", "clamp_min", "clip", "clone", "contiguous", "copysign",
     "corrcoef", "cos", "cosh", "count_nonzero", "cov", "cross", "cummax", "cummin", "cumprod",
     "cumsum", "deg2rad", "diag", "diag_embed", "diagflat", "diagonal", "diff", "dist", "div", "dot",
-    "dsplit", "eq", "equal", "erfinv", "exp", "exp2", "expand", "expand_as", "expm1", "flatten",
+    "dsplit", "eq", "equal", "erf", "erfc", "erfinv", "exp", "exp2", "expand", "expand_as", "expm1", "flatten",
     "flip", "fliplr", "flipud", "float_power", "floor", "floor_divide", "fmax", "fmin", "fmod",
     "frac", "gather", "gcd", "ge", "greater", "greater_equal", "gt", "heaviside", "histc",
     "histogram", "hsplit", "hypot", "index_add", "index_copy", "index_fill", "index_select",
@@ -83,7 +83,7 @@ _INPLACE_METHODS = (
     "abs", "acos", "acosh", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2",
     "arctanh", "asin", "asinh", "atan", "atan2", "atanh", "bitwise_and", "bitwise_not",
     "bitwise_or", "bitwise_xor", "ceil", "copysign", "cos", "cosh", "cumprod", "cumsum", "deg2rad",
-    "eq", "erfinv", "exp", "exp2", "expm1", "floor", "floor_divide", "fmod", "frac", "ge", "gt",
+    "eq", "erf", "erfc", "erfinv", "exp", "exp2", "expm1", "floor", "floor_divide", "fmod", "frac", "ge", "gt",
     "heaviside", "hypot", "index_add", "index_copy", "index_fill", "le", "log", "log10", "log1p",
     "log2", "logical_and", "logical_not", "logical_or", "logical_xor", "logit", "lt",
     "masked_scatter", "nan_to_num", "ne", "neg", "rad2deg", "reciprocal", "relu", "remainder",

@@ -29,7 +29,7 @@ def reference(name):
 UNARY = {
     "asin": (-0.9, 0.9), "acos": (-0.9, 0.9), "atan": (-2, 2), "sinh": (-2, 2), "cosh": (-2, 2),
     "asinh": (-2, 2), "acosh": (1.1, 3), "atanh": (-0.9, 0.9), "deg2rad": (-200, 200),
-    "rad2deg": (-4, 4), "erfinv": (-0.95, 0.95), "logit": (0.05, 0.95), "exp2": (-3, 3),
+    "rad2deg": (-4, 4), "erf": (-3, 3), "erfc": (-3, 3), "erfinv": (-0.95, 0.95), "logit": (0.05, 0.95), "exp2": (-3, 3),
     "frac": (-2.9, 2.9), "sgn": (-2, 2), "nan_to_num": (-2, 2), "positive": (-2, 2),
 }
 
@@ -78,7 +78,7 @@ def test_logit_eps():
 
 # ------------------------------------------------------------------ dtypes
 FLOATING_UNARY = ["asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "deg2rad",
-                  "rad2deg", "erfinv", "logit", "exp2"]
+                  "rad2deg", "erf", "erfc", "erfinv", "logit", "exp2"]
 
 
 @pytest.mark.parametrize("name", FLOATING_UNARY)
@@ -194,6 +194,20 @@ def test_erfinv_is_float64_accurate():
     assert_close(special.erfinv(rb.tensor(x)), torch.erfinv(torch.from_numpy(x)), rtol=1e-13, atol=0)
     x32 = numpy.linspace(-1, 1, 4001, dtype=numpy.float32)[1:-1]
     assert_close(special.erfinv(rb.tensor(x32)), torch.erfinv(torch.from_numpy(x32)), rtol=2e-6, atol=1e-6)
+
+
+def test_erf_and_erfc_over_their_range_and_tails():
+    # erfc keeps its digits where 1 - erf rounds to 0 (float32 from x = 3.9), and 2 - erfc(-x)
+    # for negative x; the float32 erf is the tanh form, within 2e-7 absolute
+    x = numpy.concatenate([numpy.linspace(-6, 6, 2401), [-30.0, -0.0, 1e-30, 26.0, 30.0, inf, -inf]])
+    for dtype, tolerance in ((numpy.float64, dict(rtol=5e-14, atol=0)), (numpy.float32, dict(rtol=2e-6, atol=0))):
+        xs = x.astype(dtype)
+        assert_close(special.erfc(rb.tensor(xs)), torch.erfc(torch.from_numpy(xs)), **tolerance)
+    assert_close(special.erf(rb.tensor(x)), torch.erf(torch.from_numpy(x)), rtol=1e-14, atol=1e-300)
+    x32 = x.astype(numpy.float32)
+    assert_close(special.erf(rb.tensor(x32)), torch.erf(torch.from_numpy(x32)), rtol=0, atol=2e-7)
+    assert rb.erfc(rb.tensor([5.0])).item() > 1e-12  # not 1 - erf(5) = 0
+    assert (special.erf(rb.tensor(x)).data[x > 0] > 0).all()
 
 
 def test_erfinv_gradient_in_the_tails():

@@ -16,7 +16,7 @@ from .ctc_loss import ctc_loss
 from .distance import cosine_similarity, normalize, pairwise_distance
 from .embedding_bag import embedding_bag
 from .fold import fold, unfold
-from .gelu import erf, gelu
+from .gelu import gelu
 from .linear import dropout, embedding, linear
 from .loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy,
                    gaussian_nll_loss, huber_loss, kl_div, l1_loss, mse_loss, nll_loss,
@@ -67,7 +67,7 @@ __all__ = [
     "dropout1d", "dropout2d", "group_norm", "hardshrink", "softshrink", "interpolate", "max_pool1d", "max_pool2d",
     "scaled_dot_product_attention",
     "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "celu", "celu_",
-    "cross_entropy", "dropout", "elu", "elu_", "embedding", "erf", "gelu", "glu", "hardsigmoid",
+    "cross_entropy", "dropout", "elu", "elu_", "embedding", "gelu", "glu", "hardsigmoid",
     "hardswish", "hardtanh", "hardtanh_", "huber_loss", "instance_norm", "kl_div", "l1_loss",
     "layer_norm", "leaky_relu", "leaky_relu_", "linear", "log_softmax", "logsigmoid", "mish",
     "mse_loss", "nll_loss", "one_hot", "pad", "prelu", "relu", "relu6", "relu_", "rms_norm",

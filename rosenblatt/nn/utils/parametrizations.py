@@ -10,7 +10,8 @@ import math
 from enum import Enum, auto
 
 from ..._backend import xp
-from ...creation import eye, randn, zeros
+from ...creation import eye, zeros
+from ...sampling import randn
 from ...linalg import solve
 from ...ops import cat, dot, matmul, norm
 from ...tensor import Tensor

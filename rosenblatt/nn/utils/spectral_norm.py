@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from ...autograd.grad_mode import no_grad
-from ...creation import randn
+from ...sampling import randn
 from ...ops import dot, matmul
 from ...tensor import Tensor
 from ..functional.distance import normalize
