@@ -19,7 +19,25 @@ import numpy
 
 
 class Generator:
-    """A seeded source of random numbers (wraps ``numpy.random.Generator``)."""
+    """A seeded source of random numbers (wraps ``numpy.random.Generator``).
+
+    Every random function takes one as ``generator=``; without it they draw from the
+    default generator that :func:`manual_seed` seeds.  Two generators with one seed give
+    the same numbers.
+
+    Args:
+        seed (int, optional): the seed, in ``[-2**63, 2**64)``; fresh entropy when None.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> g = rb.Generator(0)
+        >>> a = rb.rand(3, generator=g)
+        >>> b = rb.rand(3, generator=g)  # the stream moves on
+        >>> rb.equal(a, b), rb.equal(a, rb.rand(3, generator=rb.Generator(0)))
+        (False, True)
+        >>> g.manual_seed(0).initial_seed()
+        0
+    """
 
     def __init__(self, seed: int | None = None) -> None:
         if seed is None:
@@ -74,23 +92,87 @@ default_generator = Generator(0)
 
 
 def manual_seed(seed: int) -> Generator:
-    """Seed the default generator, used by every random function not given ``generator=``."""
+    """Seed the default generator, used by every random function not given ``generator=``.
+
+    Args:
+        seed (int): the seed, in ``[-2**63, 2**64)``.
+
+    Returns:
+        the default generator (``rosenblatt.default_generator``).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.manual_seed(0) is rb.default_generator
+        True
+        >>> a = rb.randn(3)
+        >>> _ = rb.manual_seed(0)
+        >>> rb.equal(a, rb.randn(3))  # same seed, same numbers
+        True
+    """
     return default_generator.manual_seed(seed)
 
 
 def initial_seed() -> int:
+    """The seed the default generator was last seeded with (by :func:`manual_seed` or :func:`seed`).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> _ = rb.manual_seed(42)
+        >>> rb.initial_seed()
+        42
+    """
     return default_generator.initial_seed()
 
 
 def seed() -> int:
+    """Reseed the default generator from fresh entropy (a non-deterministic seed) and return the seed.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> state = rb.get_rng_state()
+        >>> s = rb.seed()
+        >>> s == rb.initial_seed()
+        True
+        >>> rb.set_rng_state(state)  # back to the reproducible stream
+    """
     return default_generator.seed()
 
 
 def get_rng_state() -> dict:
+    """The default generator's seed and stream position, as a JSON-serialisable dict.
+
+    Save it in a checkpoint; :func:`set_rng_state` resumes the stream from it.
+
+    Returns:
+        a dict with ``"seed"`` and ``"bit_generator"`` (NumPy's PCG64 state).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> state = rb.get_rng_state()
+        >>> sorted(state)
+        ['bit_generator', 'seed']
+        >>> a = rb.rand(2)
+        >>> rb.set_rng_state(state)
+        >>> rb.equal(a, rb.rand(2))  # the same numbers again
+        True
+    """
     return default_generator.get_state()
 
 
 def set_rng_state(state: dict) -> None:
+    """Restore the default generator to a state from :func:`get_rng_state`.
+
+    Args:
+        state (dict): a state from ``get_rng_state()`` (or ``Generator.get_state()``).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> state = rb.get_rng_state()
+        >>> a = rb.randint(0, 100, (4,))
+        >>> rb.set_rng_state(state)
+        >>> rb.equal(a, rb.randint(0, 100, (4,)))
+        True
+    """
     default_generator.set_state(state)
 
 

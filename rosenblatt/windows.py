@@ -30,24 +30,92 @@ def _window(length: int, periodic: bool, op: str, dtype: Any, device: Any, shape
 
 
 def hann_window(window_length: int, periodic: bool = True, *, dtype: Any = None, device: Any = None) -> Tensor:
-    """``0.5 - 0.5 cos(2 pi n / N)``, as ``torch.hann_window``."""
+    """``0.5 - 0.5 cos(2 pi n / N)``, as ``torch.hann_window``.
+
+    ``N`` is ``window_length`` (periodic) or ``window_length - 1`` (symmetric).
+
+    Args:
+        window_length (int): the number of points, >= 0.
+        periodic (bool): the periodic form, for spectra (default True); False for the
+            symmetric one, for filter design.
+        dtype (optional): a floating dtype, float32 by default.
+
+    Shape: ``(window_length,)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.hann_window(4), rb.hann_window(5, periodic=False)
+        (tensor([0. , 0.5, 1. , 0.5]), tensor([0. , 0.5, 1. , 0.5, 0. ]))
+    """
     return _window(window_length, periodic, "hann_window", dtype, device, lambda p: 0.5 - 0.5 * xp.cos(p))
 
 
 def hamming_window(window_length: int, periodic: bool = True, alpha: float = 0.54, beta: float = 0.46, *,
                    dtype: Any = None, device: Any = None) -> Tensor:
-    """``alpha - beta cos(2 pi n / N)``, as ``torch.hamming_window``."""
+    """``alpha - beta cos(2 pi n / N)``, as ``torch.hamming_window``.
+
+    ``N`` is ``window_length`` (periodic) or ``window_length - 1`` (symmetric); the defaults
+    ``alpha = 0.54``, ``beta = 0.46`` are Hamming's, ``0.5, 0.5`` give the Hann window.
+
+    Args:
+        window_length (int): the number of points, >= 0.
+        periodic (bool): the periodic form, for spectra (default True); False for the
+            symmetric one, for filter design.
+        alpha (float): the constant term (default 0.54).
+        beta (float): the cosine's weight (default 0.46).
+        dtype (optional): a floating dtype, float32 by default.
+
+    Shape: ``(window_length,)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.hamming_window(5, periodic=False)
+        tensor([0.08, 0.54, 1.  , 0.54, 0.08])
+    """
     return _window(window_length, periodic, "hamming_window", dtype, device, lambda p: alpha - beta * xp.cos(p))
 
 
 def blackman_window(window_length: int, periodic: bool = True, *, dtype: Any = None, device: Any = None) -> Tensor:
-    """``0.42 - 0.5 cos(2 pi n / N) + 0.08 cos(4 pi n / N)``, as ``torch.blackman_window``."""
+    """``0.42 - 0.5 cos(2 pi n / N) + 0.08 cos(4 pi n / N)``, as ``torch.blackman_window``.
+
+    ``N`` is ``window_length`` (periodic) or ``window_length - 1`` (symmetric).
+
+    Args:
+        window_length (int): the number of points, >= 0.
+        periodic (bool): the periodic form, for spectra (default True); False for the
+            symmetric one, for filter design.
+        dtype (optional): a floating dtype, float32 by default.
+
+    Shape: ``(window_length,)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> w = rb.blackman_window(4)
+        >>> abs(w[0].item()) < 1e-7, [round(v, 2) for v in w.tolist()[1:]]  # 0 up to rounding
+        (True, [0.34, 1.0, 0.34])
+    """
     return _window(window_length, periodic, "blackman_window", dtype, device,
                    lambda p: 0.42 - 0.5 * xp.cos(p) + 0.08 * xp.cos(2 * p))
 
 
 def bartlett_window(window_length: int, periodic: bool = True, *, dtype: Any = None, device: Any = None) -> Tensor:
-    """The triangle ``1 - |2 n / N - 1|``, as ``torch.bartlett_window``."""
+    """The triangle ``1 - |2 n / N - 1|``, as ``torch.bartlett_window``.
+
+    ``N`` is ``window_length`` (periodic) or ``window_length - 1`` (symmetric).
+
+    Args:
+        window_length (int): the number of points, >= 0.
+        periodic (bool): the periodic form, for spectra (default True); False for the
+            symmetric one, for filter design.
+        dtype (optional): a floating dtype, float32 by default.
+
+    Shape: ``(window_length,)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.bartlett_window(5, periodic=False)
+        tensor([0. , 0.5, 1. , 0.5, 0. ])
+    """
     return _window(window_length, periodic, "bartlett_window", dtype, device,
                    lambda p: 1 - xp.abs(p / math.pi - 1))
 

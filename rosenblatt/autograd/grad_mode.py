@@ -37,7 +37,18 @@ _state = _State()
 
 
 def is_grad_enabled() -> bool:
-    """Whether ops record the graph for backward."""
+    """Whether ops record the graph for backward.
+
+    True unless inside ``no_grad``, ``inference_mode`` or ``set_grad_enabled(False)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.is_grad_enabled()
+        True
+        >>> with rb.no_grad():
+        ...     rb.is_grad_enabled()
+        False
+    """
     return _state.enabled
 
 
@@ -146,13 +157,51 @@ class inference_mode(_GradMode):
 
 
 class enable_grad(_GradMode):
-    """Context manager and decorator that turns graph recording back on inside ``no_grad``."""
+    """Context manager and decorator that turns graph recording back on inside ``no_grad``.
+
+    On leaving the block (or the decorated call) the mode before it comes back.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x = rb.ones(2, requires_grad=True)
+        >>> with rb.no_grad():
+        ...     with rb.enable_grad():
+        ...         y = x * 2
+        >>> y.requires_grad
+        True
+        >>> @rb.enable_grad()
+        ... def double(x):
+        ...     return x * 2
+        >>> with rb.no_grad():
+        ...     double(x).requires_grad
+        True
+    """
 
     mode = True
 
 
 class set_grad_enabled(_GradMode):
-    """Set graph recording on or off, as a context manager or a plain call."""
+    """Set graph recording on or off, as a context manager or a plain call.
+
+    As a context manager the mode before it comes back on leaving the block; as a plain
+    call it stays set.
+
+    Args:
+        mode (bool): True to record the graph, False not to.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x = rb.ones(2, requires_grad=True)
+        >>> with rb.set_grad_enabled(False):
+        ...     (x * 2).requires_grad
+        False
+        >>> _ = rb.set_grad_enabled(False)  # a plain call: recording stays off
+        >>> rb.is_grad_enabled()
+        False
+        >>> _ = rb.set_grad_enabled(True)
+        >>> (x * 2).requires_grad
+        True
+    """
 
     def __init__(self, mode: bool) -> None:
         self._prev = _state.enabled

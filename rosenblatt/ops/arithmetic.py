@@ -486,12 +486,38 @@ def _combine(higher: Any, lower: Any) -> Any:
 
 # ------------------------------------------------------------------ functions
 def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
-    """``input + alpha * other``, broadcasting."""
+    """``input + alpha * other``, broadcasting.
+
+    Args:
+        input (Tensor or number): the first operand.
+        other (Tensor or number): the second operand, broadcast with ``input``.
+        alpha (number): the multiplier of ``other`` (default 1).
+
+    Shape: ``input`` and ``other`` broadcast together; the result has the broadcast shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.add(rb.tensor([1.0, 2.0]), rb.tensor([10.0, 20.0]), alpha=2)
+        tensor([21., 42.])
+    """
     return Add.apply(input, other if alpha == 1 else _scaled(input, other, alpha, "add()"))
 
 
 def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
-    """``input - alpha * other``, broadcasting."""
+    """``input - alpha * other``, broadcasting (``subtract`` is the same function).
+
+    Args:
+        input (Tensor or number): the first operand.
+        other (Tensor or number): the second operand, broadcast with ``input``.
+        alpha (number): the multiplier of ``other`` (default 1).
+
+    Shape: ``input`` and ``other`` broadcast together; the result has the broadcast shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.sub(rb.tensor([5.0, 7.0]), rb.tensor([1.0, 2.0]), alpha=2)
+        tensor([3., 3.])
+    """
     return Sub.apply(input, other if alpha == 1 else _scaled(input, other, alpha, "sub()"))
 
 
@@ -509,12 +535,43 @@ def _scaled(input: Any, other: Any, alpha: Any, op: str) -> Tensor:
 
 
 def mul(input: Any, other: Any) -> Tensor:
-    """``input * other``, broadcasting."""
+    """``input * other``, broadcasting (``multiply`` is the same function).
+
+    Args:
+        input (Tensor or number): the first factor.
+        other (Tensor or number): the second factor, broadcast with ``input``.
+
+    Shape: ``input`` and ``other`` broadcast together; the result has the broadcast shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.mul(rb.tensor([[1.0], [2.0]]), rb.tensor([1.0, 10.0]))  # (2, 1) * (2,) -> (2, 2)
+        tensor([[ 1., 10.],
+                [ 2., 20.]])
+    """
     return Mul.apply(input, other)
 
 
 def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
-    """``input / other`` (true division; ``rounding_mode`` 'floor' or 'trunc' rounds)."""
+    """``input / other`` (true division; ``rounding_mode`` 'floor' or 'trunc' rounds).
+
+    ``divide`` and ``true_divide`` are the same function.  Integer inputs give float32
+    without a ``rounding_mode``, as in PyTorch.
+
+    Args:
+        input (Tensor or number): the dividend.
+        other (Tensor or number): the divisor, broadcast with ``input``.
+        rounding_mode (str, optional): None (true division, the default), 'floor' (round
+            down, Python's ``//``) or 'trunc' (round toward zero, C's ``/`` on ints).
+
+    Shape: ``input`` and ``other`` broadcast together; the result has the broadcast shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x = rb.tensor([-7.0, 7.0])
+        >>> rb.div(x, 2), rb.div(x, 2, rounding_mode="floor"), rb.div(x, 2, rounding_mode="trunc")
+        (tensor([-3.5,  3.5]), tensor([-4.,  3.]), tensor([-3.,  3.]))
+    """
     if rounding_mode is None:
         return Div.apply(input, other)
     if rounding_mode in ("floor", "trunc"):
@@ -523,47 +580,171 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
 
 
 def neg(input: Any) -> Tensor:
+    """``-input``, element-wise.
+
+    Args:
+        input (Tensor or number): any numeric dtype (not bool, as in PyTorch).
+
+    Shape: the result has ``input``'s shape and dtype.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.neg(rb.tensor([1.0, -2.0]))
+        tensor([-1.,  2.])
+    """
     return Neg.apply(input)
 
 
 def pow(input: Any, exponent: Any) -> Tensor:
-    """``input ** exponent``, element-wise; differentiable in both arguments."""
+    """``input ** exponent``, element-wise; differentiable in both arguments.
+
+    Args:
+        input (Tensor or number): the base.
+        exponent (Tensor or number): the power, broadcast with ``input``.
+
+    Shape: ``input`` and ``exponent`` broadcast together; the result has the broadcast shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.pow(rb.tensor([1.0, 2.0, 3.0]), 2), rb.pow(2, rb.tensor([1.0, 2.0, 3.0]))
+        (tensor([1., 4., 9.]), tensor([2., 4., 8.]))
+    """
     return Pow.apply(input, exponent)
 
 
 def square(input: Any) -> Tensor:
-    """``input * input``; bools give int64, as PyTorch's ``pow(input, 2)`` (not NumPy's bool)."""
+    """``input * input``; bools give int64, as PyTorch's ``pow(input, 2)`` (not NumPy's bool).
+
+    Args:
+        input (Tensor or number): any numeric or bool dtype.
+
+    Shape: the result has ``input``'s shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.square(rb.tensor([1, -3])), rb.square(rb.tensor([0.5]))
+        (tensor([1, 9]), tensor([0.25]))
+    """
     return Pow.apply(input, 2) if _arr(input).dtype.kind == "b" else Mul.apply(input, input)
 
 
 def floor_divide(input: Any, other: Any) -> Tensor:
-    """``floor(input / other)``; its gradient is zero (almost everywhere), as in PyTorch."""
+    """``floor(input / other)``; its gradient is zero (almost everywhere), as in PyTorch.
+
+    The same as ``div(input, other, rounding_mode="floor")`` and Python's ``//``: rounded
+    down, so ``-7 // 2 == -4``.
+
+    Args:
+        input (Tensor or number): the dividend.
+        other (Tensor or number): the divisor, broadcast with ``input``.
+
+    Shape: ``input`` and ``other`` broadcast together; the result has the broadcast shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.floor_divide(rb.tensor([-7, 7]), 2)
+        tensor([-4,  3])
+    """
     return RoundedDivide.apply(input, other, mode="floor")
 
 
 def remainder(input: Any, other: Any) -> Tensor:
-    """Python-style remainder, sign of the divisor; differentiable in both arguments."""
+    """Python-style remainder, sign of the divisor; differentiable in both arguments.
+
+    ``input - floor(input / other) * other``, as Python's ``%`` (see :func:`fmod` for C's).
+
+    Args:
+        input (Tensor or number): the dividend.
+        other (Tensor or number): the divisor, broadcast with ``input``.
+
+    Shape: ``input`` and ``other`` broadcast together; the result has the broadcast shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.remainder(rb.tensor([-7, 7]), 3)
+        tensor([2, 1])
+    """
     return Remainder.apply(input, other, mode="floor")
 
 
 def fmod(input: Any, other: Any) -> Tensor:
-    """C-style remainder, sign of the dividend; differentiable in both arguments."""
+    """C-style remainder, sign of the dividend; differentiable in both arguments.
+
+    ``input - trunc(input / other) * other``, as C's ``fmod`` (see :func:`remainder` for Python's).
+
+    Args:
+        input (Tensor or number): the dividend.
+        other (Tensor or number): the divisor, broadcast with ``input``.
+
+    Shape: ``input`` and ``other`` broadcast together; the result has the broadcast shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.fmod(rb.tensor([-7, 7]), 3)
+        tensor([-1,  1])
+    """
     return Remainder.apply(input, other, mode="trunc")
 
 
 def maximum(input: Any, other: Any) -> Tensor:
-    """Element-wise maximum; ties share the gradient evenly."""
+    """Element-wise maximum; ties share the gradient evenly.
+
+    ``max(input_i, other_i)``; nan wins where either is nan, as in PyTorch.
+
+    Args:
+        input (Tensor or number): the first operand.
+        other (Tensor or number): the second, broadcast with ``input``.
+
+    Shape: ``input`` and ``other`` broadcast together; the result has the broadcast shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.maximum(rb.tensor([1.0, 5.0]), rb.tensor([3.0, 2.0]))
+        tensor([3., 5.])
+    """
     return Maximum.apply(input, other)
 
 
 def minimum(input: Any, other: Any) -> Tensor:
-    """Element-wise minimum; ties share the gradient evenly."""
+    """Element-wise minimum; ties share the gradient evenly.
+
+    ``min(input_i, other_i)``; nan wins where either is nan, as in PyTorch.
+
+    Args:
+        input (Tensor or number): the first operand.
+        other (Tensor or number): the second, broadcast with ``input``.
+
+    Shape: ``input`` and ``other`` broadcast together; the result has the broadcast shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.minimum(rb.tensor([1.0, 5.0]), rb.tensor([3.0, 2.0]))
+        tensor([1., 2.])
+    """
     return Minimum.apply(input, other)
 
 
 def where(condition: Any, input: Any = None, other: Any = None) -> Any:
     """``input`` where ``condition`` holds, else ``other``; ``where(condition)`` alone is
-    ``nonzero(condition, as_tuple=True)``, as in PyTorch."""
+    ``nonzero(condition, as_tuple=True)``, as in PyTorch.
+
+    ``out_i = input_i if condition_i else other_i``; the gradient flows to the chosen side.
+
+    Args:
+        condition (Tensor): a bool mask.
+        input (Tensor or number, optional): the values where ``condition`` is True.
+        other (Tensor or number, optional): the values where it is False.
+
+    Shape: the three broadcast together; the result has the broadcast shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x = rb.tensor([-1.0, 2.0, -3.0])
+        >>> rb.where(x > 0, x, 0.0)
+        tensor([0., 2., 0.])
+        >>> rb.where(x > 0)  # the indices where it holds
+        (tensor([1]),)
+    """
     if input is None and other is None:
         from .indexing import nonzero
         return nonzero(condition, as_tuple=True)
@@ -574,7 +755,24 @@ _array_like = (Tensor, _ndarray, list, tuple)  # bounds that go to ClampTensors,
 
 
 def clamp(input: Any, min: Any = None, max: Any = None) -> Tensor:
-    """Limit ``input`` to ``[min, max]``; bounds may be numbers or tensors."""
+    """Limit ``input`` to ``[min, max]``; bounds may be numbers or tensors.
+
+    ``out_i = min(max(input_i, min), max)`` (``clip`` is the same function); the gradient
+    passes only where ``input`` is inside the bounds.
+
+    Args:
+        input (Tensor): the values to limit.
+        min (number or Tensor, optional): the lower bound (none by default).
+        max (number or Tensor, optional): the upper bound (none by default); at least one
+            of ``min`` and ``max`` must be given.
+
+    Shape: tensor bounds broadcast with ``input``; the result has the broadcast shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.clamp(rb.tensor([-2.0, 0.5, 3.0]), -1, 1)
+        tensor([-1. ,  0.5,  1. ])
+    """
     if min is None and max is None:
         raise ValueError("clamp(): at least one of min and max must be given")
     if isinstance(min, _array_like) or isinstance(max, _array_like):
@@ -587,12 +785,32 @@ clip = clamp
 
 
 def clamp_min(input: Any, min: Any) -> Tensor:
-    """``max(input, min)``, ``clamp(input, min=min)``; ``min`` a number or a tensor."""
+    """``max(input, min)``, ``clamp(input, min=min)``; ``min`` a number or a tensor.
+
+    Args:
+        input (Tensor): the values to limit.
+        min (number or Tensor): the lower bound, broadcast with ``input``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.clamp_min(rb.tensor([-2.0, 0.5]), 0)
+        tensor([0. , 0.5])
+    """
     return clamp(input, min=_bound(min, "clamp_min", "min"))
 
 
 def clamp_max(input: Any, max: Any) -> Tensor:
-    """``min(input, max)``, ``clamp(input, max=max)``; ``max`` a number or a tensor."""
+    """``min(input, max)``, ``clamp(input, max=max)``; ``max`` a number or a tensor.
+
+    Args:
+        input (Tensor): the values to limit.
+        max (number or Tensor): the upper bound, broadcast with ``input``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.clamp_max(rb.tensor([-2.0, 0.5]), 0)
+        tensor([-2.,  0.])
+    """
     return clamp(input, max=_bound(max, "clamp_max", "max"))
 
 
@@ -604,10 +822,36 @@ def _bound(bound: Any, op: str, name: str) -> Any:
 
 
 def sign(input: Any) -> Tensor:
+    """-1, 0 or 1 by the sign of each entry; its gradient is zero, as in PyTorch.
+
+    Args:
+        input (Tensor or number): any numeric or bool dtype; the result keeps it.
+
+    Shape: the result has ``input``'s shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.sign(rb.tensor([-2.0, 0.0, 3.0]))
+        tensor([-1.,  0.,  1.])
+    """
     return Sign.apply(input)
 
 
 def lerp(input: Any, end: Any, weight: Any) -> Tensor:
+    """Linear interpolation ``input + weight * (end - input)``, element-wise.
+
+    Args:
+        input (Tensor): the start points.
+        end (Tensor): the end points, broadcast with ``input``.
+        weight (number or Tensor): 0 gives ``input``, 1 gives ``end``.
+
+    Shape: the three broadcast together; the result has the broadcast shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.lerp(rb.tensor([0.0, 10.0]), rb.tensor([10.0, 20.0]), 0.5)
+        tensor([ 5., 15.])
+    """
     return add(input, mul(sub(end, input), weight))
 
 
@@ -670,6 +914,142 @@ logical_or = _comparison(xp.logical_or, "logical_or")
 logical_xor = _comparison(xp.logical_xor, "logical_xor")
 greater, less, greater_equal, less_equal, not_equal = gt, lt, ge, le, ne
 
+eq.__doc__ = """Element-wise ``input == other``, a bool tensor (not differentiable).
+
+    Args:
+        input (Tensor or number): the left side.
+        other (Tensor or number): the right side, broadcast with ``input``.
+
+    Shape: the result has the broadcast shape of ``input`` and ``other``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.eq(rb.tensor([1, 2, 3]), 2)
+        tensor([False,  True, False])
+    """
+
+ne.__doc__ = """Element-wise ``input != other``, a bool tensor (not differentiable).
+
+    ``not_equal`` is the same function.
+
+    Args:
+        input (Tensor or number): the left side.
+        other (Tensor or number): the right side, broadcast with ``input``.
+
+    Shape: the result has the broadcast shape of ``input`` and ``other``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.ne(rb.tensor([1, 2, 3]), 2)
+        tensor([ True, False,  True])
+    """
+
+lt.__doc__ = """Element-wise ``input < other``, a bool tensor (not differentiable).
+
+    ``less`` is the same function.
+
+    Args:
+        input (Tensor or number): the left side.
+        other (Tensor or number): the right side, broadcast with ``input``.
+
+    Shape: the result has the broadcast shape of ``input`` and ``other``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.lt(rb.tensor([1, 2, 3]), 2)
+        tensor([ True, False, False])
+    """
+
+le.__doc__ = """Element-wise ``input <= other``, a bool tensor (not differentiable).
+
+    ``less_equal`` is the same function.
+
+    Args:
+        input (Tensor or number): the left side.
+        other (Tensor or number): the right side, broadcast with ``input``.
+
+    Shape: the result has the broadcast shape of ``input`` and ``other``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.le(rb.tensor([1, 2, 3]), 2)
+        tensor([ True,  True, False])
+    """
+
+gt.__doc__ = """Element-wise ``input > other``, a bool tensor (not differentiable).
+
+    ``greater`` is the same function.
+
+    Args:
+        input (Tensor or number): the left side.
+        other (Tensor or number): the right side, broadcast with ``input``.
+
+    Shape: the result has the broadcast shape of ``input`` and ``other``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.gt(rb.tensor([1, 2, 3]), 2)
+        tensor([False, False,  True])
+    """
+
+ge.__doc__ = """Element-wise ``input >= other``, a bool tensor (not differentiable).
+
+    ``greater_equal`` is the same function.
+
+    Args:
+        input (Tensor or number): the left side.
+        other (Tensor or number): the right side, broadcast with ``input``.
+
+    Shape: the result has the broadcast shape of ``input`` and ``other``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.ge(rb.tensor([1, 2, 3]), 2)
+        tensor([False,  True,  True])
+    """
+
+logical_and.__doc__ = """Element-wise logical ``and`` (nonzero is True), a bool tensor (not differentiable).
+
+    Args:
+        input (Tensor or number): any dtype; nonzero entries count as True.
+        other (Tensor or number): the same, broadcast with ``input``.
+
+    Shape: the result has the broadcast shape of ``input`` and ``other``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.logical_and(rb.tensor([True, True, False, False]), rb.tensor([True, False, True, False]))
+        tensor([ True, False, False, False])
+    """
+
+logical_or.__doc__ = """Element-wise logical ``or`` (nonzero is True), a bool tensor (not differentiable).
+
+    Args:
+        input (Tensor or number): any dtype; nonzero entries count as True.
+        other (Tensor or number): the same, broadcast with ``input``.
+
+    Shape: the result has the broadcast shape of ``input`` and ``other``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.logical_or(rb.tensor([True, True, False, False]), rb.tensor([True, False, True, False]))
+        tensor([ True,  True,  True, False])
+    """
+
+logical_xor.__doc__ = """Element-wise logical ``xor`` (nonzero is True), a bool tensor (not differentiable).
+
+    Args:
+        input (Tensor or number): any dtype; nonzero entries count as True.
+        other (Tensor or number): the same, broadcast with ``input``.
+
+    Shape: the result has the broadcast shape of ``input`` and ``other``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.logical_xor(rb.tensor([True, True, False, False]), rb.tensor([True, False, True, False]))
+        tensor([False,  True,  True, False])
+    """
+
 
 def _bitwise(ufunc: Any, name: str) -> Any:
     def bitwise(input: Any, other: Any) -> Tensor:
@@ -694,14 +1074,135 @@ bitwise_left_shift = _bitwise(xp.left_shift, "bitwise_left_shift")
 bitwise_right_shift = _bitwise(xp.right_shift, "bitwise_right_shift")
 gcd = _bitwise(xp.gcd, "gcd")
 lcm = _bitwise(xp.lcm, "lcm")
-bitwise_left_shift.__doc__ = "``input << other`` element-wise, of integer tensors; not differentiable."
-bitwise_right_shift.__doc__ = "``input >> other`` element-wise (arithmetic), of integer tensors; not differentiable."
-gcd.__doc__ = "The greatest common divisor, element-wise, of integer tensors; not differentiable."
-lcm.__doc__ = "The least common multiple, element-wise, of integer tensors; not differentiable."
+bitwise_and.__doc__ = """Element-wise ``input & other``: the ``and`` of each bit (logical for bools).
+
+    Not differentiable.
+
+    Args:
+        input (Tensor or int): an integer or bool tensor.
+        other (Tensor or int): the same, broadcast with ``input``.
+
+    Shape: the result has the broadcast shape of ``input`` and ``other``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.bitwise_and(rb.tensor([12, 10]), 6)  # 0b1100, 0b1010 with 0b0110
+        tensor([4, 2])
+    """
+
+bitwise_or.__doc__ = """Element-wise ``input | other``: the ``or`` of each bit (logical for bools).
+
+    Not differentiable.
+
+    Args:
+        input (Tensor or int): an integer or bool tensor.
+        other (Tensor or int): the same, broadcast with ``input``.
+
+    Shape: the result has the broadcast shape of ``input`` and ``other``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.bitwise_or(rb.tensor([12, 10]), 6)  # 0b1100, 0b1010 with 0b0110
+        tensor([14, 14])
+    """
+
+bitwise_xor.__doc__ = """Element-wise ``input ^ other``: the ``xor`` of each bit (logical for bools).
+
+    Not differentiable.
+
+    Args:
+        input (Tensor or int): an integer or bool tensor.
+        other (Tensor or int): the same, broadcast with ``input``.
+
+    Shape: the result has the broadcast shape of ``input`` and ``other``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.bitwise_xor(rb.tensor([12, 10]), 6)  # 0b1100, 0b1010 with 0b0110
+        tensor([10, 12])
+    """
+
+bitwise_left_shift.__doc__ = """``input << other`` element-wise, of integer tensors; not differentiable.
+
+    ``input * 2 ** other``, wrapping around at the dtype's width.
+
+    Args:
+        input (Tensor or int): an integer tensor.
+        other (Tensor or int): the shift, broadcast with ``input``.
+
+    Shape: the result has the broadcast shape of ``input`` and ``other``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.bitwise_left_shift(rb.tensor([1, 3]), 2)
+        tensor([ 4, 12])
+    """
+
+bitwise_right_shift.__doc__ = """``input >> other`` element-wise (arithmetic), of integer tensors.
+
+    ``floor(input / 2 ** other)``: the sign bit is kept, so negative numbers stay negative.
+    Not differentiable.
+
+    Args:
+        input (Tensor or int): an integer tensor.
+        other (Tensor or int): the shift, broadcast with ``input``.
+
+    Shape: the result has the broadcast shape of ``input`` and ``other``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.bitwise_right_shift(rb.tensor([8, -8]), 2)
+        tensor([ 2, -2])
+    """
+
+gcd.__doc__ = """The greatest common divisor, element-wise, of integer tensors; not differentiable.
+
+    ``gcd(0, 0) = 0``; the result is never negative.
+
+    Args:
+        input (Tensor or int): an integer tensor.
+        other (Tensor or int): the same, broadcast with ``input``.
+
+    Shape: the result has the broadcast shape of ``input`` and ``other``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.gcd(rb.tensor([12, 18]), rb.tensor([8, 27]))
+        tensor([4, 9])
+    """
+
+lcm.__doc__ = """The least common multiple, element-wise, of integer tensors; not differentiable.
+
+    ``|input * other| / gcd(input, other)``, 0 where either is 0.
+
+    Args:
+        input (Tensor or int): an integer tensor.
+        other (Tensor or int): the same, broadcast with ``input``.
+
+    Shape: the result has the broadcast shape of ``input`` and ``other``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.lcm(rb.tensor([4, 6]), rb.tensor([6, 5]))
+        tensor([12, 30])
+    """
 
 
 def bitwise_not(input: Any) -> Tensor:
-    """Each bit flipped (``~x``) of an integer tensor; ``not`` of a bool one."""
+    """Each bit flipped (``~x``) of an integer tensor; ``not`` of a bool one.
+
+    For signed integers ``~x == -x - 1``.  Not differentiable.
+
+    Args:
+        input (Tensor or int): an integer or bool tensor.
+
+    Shape: the result has ``input``'s shape and dtype.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.bitwise_not(rb.tensor([0, 5, -1])), rb.bitwise_not(rb.tensor([True, False]))
+        (tensor([-1, -6,  0]), tensor([False,  True]))
+    """
     a = _operand(input)
     _integer_dtype("bitwise_not", a)
     return _constant(xp.invert(a))
@@ -721,30 +1222,123 @@ def _integer_dtype(op: str, *inputs: Any) -> Any:
 
 
 def logical_not(input: Any) -> Tensor:
+    """Element-wise logical ``not`` (True where ``input`` is 0), a bool tensor (not differentiable).
+
+    Args:
+        input (Tensor or number): any dtype.
+
+    Shape: the result has ``input``'s shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.logical_not(rb.tensor([0.0, 2.0]))
+        tensor([ True, False])
+    """
     return _constant(xp.logical_not(_arr(input)))
 
 
 def isnan(input: Any) -> Tensor:
+    """True where ``input`` is nan (a bool tensor; integers are never nan).
+
+    Args:
+        input (Tensor or number): any dtype.
+
+    Shape: the result has ``input``'s shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.isnan(rb.tensor([1.0, float("nan"), float("inf")]))
+        tensor([False,  True, False])
+    """
     return _constant(xp.isnan(_arr(input)))
 
 
 def isinf(input: Any) -> Tensor:
+    """True where ``input`` is +inf or -inf (a bool tensor).
+
+    Args:
+        input (Tensor or number): any dtype.
+
+    Shape: the result has ``input``'s shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.isinf(rb.tensor([1.0, float("nan"), float("inf"), -float("inf")]))
+        tensor([False, False,  True,  True])
+    """
     return _constant(xp.isinf(_arr(input)))
 
 
 def isfinite(input: Any) -> Tensor:
+    """True where ``input`` is neither nan nor +-inf (a bool tensor).
+
+    Args:
+        input (Tensor or number): any dtype.
+
+    Shape: the result has ``input``'s shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.isfinite(rb.tensor([1.0, float("nan"), float("inf")]))
+        tensor([ True, False, False])
+    """
     return _constant(xp.isfinite(_arr(input)))
 
 
 def equal(input: Any, other: Any) -> bool:
-    """True when both tensors have the same shape and elements."""
+    """True when both tensors have the same shape and elements.
+
+    A Python bool, unlike :func:`eq`, which compares element by element.
+
+    Args:
+        input (Tensor): the first tensor.
+        other (Tensor): the second; no broadcasting.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.equal(rb.tensor([1, 2]), rb.tensor([1, 2])), rb.equal(rb.tensor([1, 2]), rb.tensor([[1, 2]]))
+        (True, False)
+    """
     a, b = _arr(input), _arr(other)
     return a.shape == b.shape and bool((a == b).all())
 
 
 def allclose(input: Any, other: Any, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False) -> bool:
+    """Whether every ``|input - other| <= atol + rtol * |other|`` (a Python bool); see :func:`isclose`.
+
+    Args:
+        input (Tensor): the first tensor.
+        other (Tensor): the second, broadcast with ``input``.
+        rtol (float): the relative tolerance (default 1e-5).
+        atol (float): the absolute tolerance (default 1e-8).
+        equal_nan (bool): count two nans as close (default False).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.allclose(rb.tensor([1.0, 2.0]), rb.tensor([1.0, 2.000001]))
+        True
+        >>> rb.allclose(rb.tensor([1.0, 2.0]), rb.tensor([1.0, 2.5]))
+        False
+    """
     return bool(xp.allclose(_arr(input), _arr(other), rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
 def isclose(input: Any, other: Any, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False) -> Tensor:
+    """Element-wise ``|input - other| <= atol + rtol * |other|``, a bool tensor.
+
+    Args:
+        input (Tensor): the first tensor.
+        other (Tensor): the second, broadcast with ``input``.
+        rtol (float): the relative tolerance (default 1e-5).
+        atol (float): the absolute tolerance (default 1e-8).
+        equal_nan (bool): count two nans as close (default False).
+
+    Shape: the result has the broadcast shape of ``input`` and ``other``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x, y = rb.tensor([1.0, 2.0, float("nan")]), rb.tensor([1.0, 2.5, float("nan")])
+        >>> rb.isclose(x, y), rb.isclose(x, y, equal_nan=True)
+        (tensor([ True, False, False]), tensor([ True, False,  True]))
+    """
     return _constant(xp.isclose(_arr(input), _arr(other), rtol=rtol, atol=atol, equal_nan=equal_nan))

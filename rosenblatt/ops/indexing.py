@@ -325,7 +325,25 @@ def setitem_(input: Tensor, index: Any, value: Any) -> None:
 
 
 def gather(input: Any, dim: int, index: Any) -> Tensor:
-    """``out[i][j] = input[index[i][j]][j]`` for ``dim = 0`` (and so on for other dims)."""
+    """``out[i][j] = input[index[i][j]][j]`` for ``dim = 0`` (and so on for other dims).
+
+    For ``dim = 1``, ``out[i][j] = input[i][index[i][j]]``: each row picks its own entries.
+    The gradient is scattered back (added) to the picked positions.
+
+    Args:
+        input (Tensor): the source.
+        dim (int): the dim ``index`` indexes along.
+        index (Tensor): int64 positions, as many dims as ``input``, no larger outside ``dim``.
+
+    Shape: the result has ``index``'s shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> scores = rb.tensor([[10, 20, 30], [40, 50, 60]])
+        >>> rb.gather(scores, 1, rb.tensor([[2], [0]]))  # one entry per row
+        tensor([[30],
+                [40]])
+    """
     data, idx, axis = _check_index("gather", input, index, dim)
     for d, (n, m) in enumerate(zip(idx.shape, data.shape)):
         if d != axis and n > m:
@@ -335,7 +353,23 @@ def gather(input: Any, dim: int, index: Any) -> Tensor:
 
 
 def scatter_add(input: Any, dim: int, index: Any, src: Any) -> Tensor:
-    """``input`` plus ``src`` added at the positions ``index`` names along ``dim``."""
+    """``input`` plus ``src`` added at the positions ``index`` names along ``dim``.
+
+    For ``dim = 0``, ``out[index[i][j]][j] += src[i][j]``; repeated positions add up.
+
+    Args:
+        input (Tensor): the tensor added into.
+        dim (int): the dim ``index`` indexes along.
+        index (Tensor): int64 positions, as many dims as ``input``, no larger than ``src``.
+        src (Tensor): the values to add, one per entry of ``index``.
+
+    Shape: the result has ``input``'s shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.scatter_add(rb.zeros(3), 0, rb.tensor([0, 2, 0]), rb.tensor([1.0, 2.0, 3.0]))
+        tensor([4., 0., 2.])
+    """
     data, idx, axis = _check_index("scatter_add", input, index, dim)
     _check_src("scatter_add", idx, src, data, axis, dim)
     return ScatterAdd.apply(input, idx, src, axis=axis)
@@ -369,7 +403,23 @@ def _check_src(op: str, idx: Any, src: Any, data: Any, axis: int, dim: int) -> N
 
 
 def index_select(input: Any, dim: int, index: Any) -> Tensor:
-    """The entries of ``input`` at positions ``index`` (1-d) along ``dim``."""
+    """The entries of ``input`` at positions ``index`` (1-d) along ``dim``.
+
+    ``input[..., index, ...]`` with ``index`` at ``dim``; positions may repeat.
+
+    Args:
+        input (Tensor): the source.
+        dim (int): the dim to select along.
+        index (Tensor): 0-d or 1-d int64 positions.
+
+    Shape: ``input``'s shape with ``len(index)`` at ``dim``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.index_select(rb.tensor([[1, 2, 3], [4, 5, 6]]), 1, rb.tensor([2, 0]))
+        tensor([[3, 1],
+                [6, 4]])
+    """
     data, idx, axis = _check_index("index_select", input, index, dim)
     if idx.ndim > 1:
         raise ValueError(f"index_select(): index must be 0-d or 1-d, got shape {list(idx.shape)}")
@@ -383,7 +433,23 @@ def index_select(input: Any, dim: int, index: Any) -> Tensor:
 
 
 def masked_fill(input: Any, mask: Any, value: Any) -> Tensor:
-    """``value`` where ``mask`` is True, else ``input``."""
+    """``value`` where ``mask`` is True, else ``input``.
+
+    The result keeps ``input``'s dtype; the gradient to ``input`` is 0 where masked.
+
+    Args:
+        input (Tensor): the tensor.
+        mask (Tensor): a bool tensor, broadcast with ``input``.
+        value (number or 0-d Tensor): the fill value.
+
+    Shape: the broadcast shape of ``input`` and ``mask``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.masked_fill(rb.zeros(2, 2), rb.tensor([[False, True], [False, False]]), float("-inf"))
+        tensor([[  0., -inf],
+                [  0.,   0.]])
+    """
     from .arithmetic import where
     from .pointwise import to_dtype
     m = mask.data if isinstance(mask, Tensor) else as_array(mask)
@@ -494,5 +560,19 @@ def index_fill(input: Any, dim: int, index: Any, value: Any) -> Tensor:
 
 
 def argwhere(input: Any) -> Tensor:
-    """The indices of the non-zero entries as an int64 (count, ndim) tensor: ``nonzero(input)``."""
+    """The indices of the non-zero entries as an int64 (count, ndim) tensor: ``nonzero(input)``.
+
+    Row-major order; not differentiable.
+
+    Args:
+        input (Tensor): any dtype.
+
+    Shape: ``(count, input.ndim)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.argwhere(rb.tensor([[1, 0], [0, 3]]))
+        tensor([[0, 0],
+                [1, 1]])
+    """
     return nonzero(input)

@@ -113,7 +113,23 @@ def trapezoid(y: Any, x: Any = None, *, dx: Any = None, dim: int = -1) -> Tensor
 
 
 def trapz(y: Any, x: Any = None, *, dx: Any = None, dim: int = -1) -> Tensor:
-    """``trapezoid``, under NumPy's older name (PyTorch's alias)."""
+    """``trapezoid``, under NumPy's older name (PyTorch's alias).
+
+    ``sum_i (x[i+1] - x[i]) (y[i] + y[i+1]) / 2`` along ``dim``; see :func:`trapezoid`.
+
+    Args:
+        y (Tensor): the values to integrate, at least 1-d.
+        x (Tensor, optional): the sample points, instead of a constant spacing.
+        dx (float, optional): a constant spacing (1 when neither ``x`` nor ``dx`` is given).
+        dim (int): the dim to integrate along (default -1).
+
+    Shape: ``y (*, n, *)`` -> ``(*, *)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.trapz(rb.tensor([1.0, 2.0, 4.0])), rb.trapz(rb.tensor([1.0, 2.0, 4.0]), dx=0.5)
+        (tensor(4.5), tensor(2.25))
+    """
     _check_x_dx(x, dx, "trapz")
     return trapezoid(y, x, dx=dx, dim=dim)
 

@@ -105,9 +105,24 @@ def _check_dtypes(op: str, x: Any, y: Any) -> None:
 def matmul(input: Any, other: Any) -> Tensor:
     """Matrix product with NumPy/PyTorch rules: 1-d operands, batching and broadcasting.
 
-    Both operands must have one dtype, not bool (PyTorch's rule).
+    Both operands must have one dtype, not bool (PyTorch's rule).  ``out[..., i, j] =
+    sum_k input[..., i, k] * other[..., k, j]``; a 1-d first operand is a row and a 1-d
+    second one a column, their dim dropped from the result.  The same as ``input @ other``.
+
+    Args:
+        input (Tensor): at least 1-d.
+        other (Tensor): at least 1-d, of ``input``'s dtype.
 
     Shape: ``(*, n, k) @ (*, k, m) -> (*, n, m)`` with the ``*`` dims broadcast.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> a = rb.tensor([[1.0, 2.0], [3.0, 4.0]])
+        >>> rb.matmul(a, rb.tensor([[1.0, 0.0], [0.0, 2.0]]))
+        tensor([[1., 4.],
+                [3., 8.]])
+        >>> rb.matmul(a, rb.tensor([1.0, 1.0])), rb.matmul(rb.ones(5, 2, 3), rb.ones(3, 4)).shape
+        (tensor([3., 7.]), (5, 2, 4))
     """
     x, y = _data(input), _data(other)
     dtype = x.dtype
@@ -130,7 +145,22 @@ def matmul(input: Any, other: Any) -> Tensor:
 
 
 def mm(input: Any, mat2: Any) -> Tensor:
-    """Product of two matrices (2-d only)."""
+    """Product of two matrices (2-d only).
+
+    ``out[i, j] = sum_k input[i, k] * mat2[k, j]``; see :func:`matmul` for batches and vectors.
+
+    Args:
+        input (Tensor): an ``(n, k)`` matrix.
+        mat2 (Tensor): a ``(k, m)`` matrix of ``input``'s dtype.
+
+    Shape: ``(n, k) @ (k, m) -> (n, m)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.mm(rb.tensor([[1.0, 2.0], [3.0, 4.0]]), rb.tensor([[1.0, 0.0], [0.0, 2.0]]))
+        tensor([[1., 4.],
+                [3., 8.]])
+    """
     if _data(input).ndim != 2 or _data(mat2).ndim != 2:
         raise ValueError(f"mm: expected 2-d tensors, got shapes {list(_data(input).shape)} "
                          f"and {list(_data(mat2).shape)}")
@@ -139,7 +169,21 @@ def mm(input: Any, mat2: Any) -> Tensor:
 
 
 def bmm(input: Any, mat2: Any) -> Tensor:
-    """Batched product ``(b, n, k) @ (b, k, m) -> (b, n, m)``; no broadcasting."""
+    """Batched product ``(b, n, k) @ (b, k, m) -> (b, n, m)``; no broadcasting.
+
+    ``out[b] = input[b] @ mat2[b]`` for each batch entry ``b``.
+
+    Args:
+        input (Tensor): a ``(b, n, k)`` batch of matrices.
+        mat2 (Tensor): a ``(b, k, m)`` batch of ``input``'s dtype.
+
+    Shape: ``(b, n, k) @ (b, k, m) -> (b, n, m)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.bmm(rb.ones(5, 2, 3), rb.ones(5, 3, 4)).shape
+        (5, 2, 4)
+    """
     x, y = _data(input), _data(mat2)
     if x.ndim != 3 or y.ndim != 3 or x.shape[0] != y.shape[0]:
         raise ValueError(f"bmm: expected 3-d tensors with equal batch sizes, got shapes "
@@ -149,6 +193,19 @@ def bmm(input: Any, mat2: Any) -> Tensor:
 
 
 def dot(input: Any, other: Any) -> Tensor:
+    """The inner product ``sum_i input_i * other_i`` of two 1-d tensors of one dtype.
+
+    Args:
+        input (Tensor): a 1-d tensor.
+        other (Tensor): a 1-d tensor of the same length and dtype.
+
+    Shape: ``(n,), (n,) -> ()``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.dot(rb.tensor([1.0, 2.0, 3.0]), rb.tensor([4.0, 5.0, 6.0]))
+        tensor(32.)
+    """
     if _data(input).ndim != 1 or _data(other).ndim != 1:
         raise ValueError("dot: expected 1-d tensors")
     _check_dtypes("dot", _data(input), _data(other))
@@ -156,6 +213,20 @@ def dot(input: Any, other: Any) -> Tensor:
 
 
 def outer(input: Any, vec2: Any) -> Tensor:
+    """The outer product ``out[i, j] = input[i] * vec2[j]`` of two 1-d tensors.
+
+    Args:
+        input (Tensor): a 1-d tensor.
+        vec2 (Tensor): a 1-d tensor.
+
+    Shape: ``(n,), (m,) -> (n, m)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.outer(rb.tensor([1, 2]), rb.tensor([1, 10, 100]))
+        tensor([[  1,  10, 100],
+                [  2,  20, 200]])
+    """
     from .shape import unsqueeze
     if _data(input).ndim != 1 or _data(vec2).ndim != 1:
         raise ValueError(f"outer: expected 1-d tensors, got shapes {list(_data(input).shape)} and "
@@ -164,7 +235,26 @@ def outer(input: Any, vec2: Any) -> Tensor:
 
 
 def einsum(equation: str, *operands: Any) -> Tensor:
-    """Einstein summation, e.g. ``einsum('bij,bjk->bik', a, b)``; ``...`` and implicit output allowed."""
+    """Einstein summation, e.g. ``einsum('bij,bjk->bik', a, b)``; ``...`` and implicit output allowed.
+
+    Each operand's dims are named by letters; letters missing from the output are summed
+    over (multiplying the operands that share them).  Without ``->``, the output holds the
+    letters that appear once, in alphabetical order.
+
+    Args:
+        equation (str): the subscripts, as ``'ij,jk->ik'``.
+        operands (Tensor): one tensor per comma-separated term (or one list of them).
+
+    Shape: the output's dims are the sizes of its letters.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> a = rb.tensor([[1.0, 2.0], [3.0, 4.0]])
+        >>> rb.einsum("ii", a), rb.einsum("i,i->", rb.tensor([1.0, 2.0]), rb.tensor([3.0, 4.0]))
+        (tensor(5.), tensor(11.))
+        >>> rb.einsum("bij,bjk->bik", rb.ones(5, 2, 3), rb.ones(5, 3, 4)).shape
+        (5, 2, 4)
+    """
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     arrays = [_data(o) for o in operands]
@@ -236,20 +326,66 @@ def diag(input: Any, diagonal: int = 0) -> Tensor:
 
 
 def diagflat(input: Any, offset: int = 0) -> Tensor:
-    """``input``'s entries, flattened, on the ``offset``-th diagonal of a square matrix."""
+    """``input``'s entries, flattened, on the ``offset``-th diagonal of a square matrix.
+
+    Args:
+        input (Tensor): any shape; its ``n`` entries in row-major order.
+        offset (int): 0 the main diagonal, > 0 above it, < 0 below (default 0).
+
+    Shape: ``(n + |offset|, n + |offset|)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.diagflat(rb.tensor([1, 2]), 1)
+        tensor([[0, 1, 0],
+                [0, 0, 2],
+                [0, 0, 0]])
+    """
     from .shape import reshape
     return diag(reshape(input, (-1,)), offset)
 
 
 def trace(input: Any) -> Tensor:
-    """The sum of a 2-d ``input``'s main diagonal."""
+    """The sum of a 2-d ``input``'s main diagonal.
+
+    ``sum_i input[i, i]``; the matrix need not be square.
+
+    Args:
+        input (Tensor): a 2-d tensor.
+
+    Shape: ``(n, m) -> ()``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.trace(rb.tensor([[1.0, 2.0], [3.0, 4.0]]))
+        tensor(5.)
+    """
     if _data(input).ndim != 2:
         raise ValueError(f"trace(): expected a 2-d tensor, got shape {list(_data(input).shape)}")
     return diag(input).sum()
 
 
 def addmm(input: Any, mat1: Any, mat2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
-    """``beta * input + alpha * (mat1 @ mat2)``, ``input`` broadcast to the product's shape."""
+    """``beta * input + alpha * (mat1 @ mat2)``, ``input`` broadcast to the product's shape.
+
+    ``beta == 0`` ignores ``input`` (nan included), as PyTorch does.
+
+    Args:
+        input (Tensor): added to the product; broadcasts to ``(n, m)``.
+        mat1 (Tensor): an ``(n, k)`` matrix.
+        mat2 (Tensor): a ``(k, m)`` matrix.
+        beta (number): the multiplier of ``input`` (default 1).
+        alpha (number): the multiplier of the product (default 1).
+
+    Shape: ``(n, m)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> a, b = rb.tensor([[1.0, 2.0], [3.0, 4.0]]), rb.tensor([[1.0, 0.0], [0.0, 2.0]])
+        >>> rb.addmm(rb.tensor([1.0, 1.0]), a, b, beta=2)  # a bias row added to each row
+        tensor([[ 3.,  6.],
+                [ 5., 10.]])
+    """
     return _scaled_sum(input, beta, mm(mat1, mat2), alpha)
 
 
@@ -263,7 +399,25 @@ def _scaled_sum(input: Any, beta: Any, product: Tensor, alpha: Any) -> Tensor:
 
 
 def baddbmm(input: Any, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
-    """``beta * input + alpha * (batch1 @ batch2)`` for batches of matrices, ``input`` broadcast."""
+    """``beta * input + alpha * (batch1 @ batch2)`` for batches of matrices, ``input`` broadcast.
+
+    ``beta == 0`` ignores ``input`` (nan included), as PyTorch does.
+
+    Args:
+        input (Tensor): added to the products; broadcasts to ``(b, n, m)``.
+        batch1 (Tensor): a ``(b, n, k)`` batch of matrices.
+        batch2 (Tensor): a ``(b, k, m)`` batch.
+        beta (number): the multiplier of ``input`` (default 1).
+        alpha (number): the multiplier of the products (default 1).
+
+    Shape: ``(b, n, m)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> out = rb.baddbmm(rb.ones(1, 2, 2), rb.ones(3, 2, 4), rb.ones(3, 4, 2), alpha=0.5)
+        >>> out.shape, out[0, 0, 0].item()  # 1 + 0.5 * 4
+        ((3, 2, 2), 3.0)
+    """
     return _scaled_sum(input, beta, bmm(batch1, batch2), alpha)
 
 

@@ -35,7 +35,20 @@ def _float(x):
 
 
 class Exp(Function):
-    """``e ** input``."""
+    """``e ** input``.
+
+    Element-wise; integer inputs give float32.  Its gradient is the output itself.
+
+    Args:
+        input (Tensor): any numeric dtype.
+
+    Shape: the result has ``input``'s shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.exp(rb.tensor([0.0, 1.0, 2.0], dtype=rb.float64)).tolist()
+        [1.0, 2.718281828459045, 7.38905609893065]
+    """
 
     saves_output = True
     ufunc = xp.exp
@@ -48,7 +61,20 @@ class Exp(Function):
 
 
 class Log(Function):
-    """Natural logarithm; ``log(0) = -inf`` and negative inputs give nan, as in PyTorch."""
+    """Natural logarithm; ``log(0) = -inf`` and negative inputs give nan, as in PyTorch.
+
+    Element-wise ``ln(input)``; integer inputs give float32.  Its gradient is ``1 / input``.
+
+    Args:
+        input (Tensor): any numeric dtype.
+
+    Shape: the result has ``input``'s shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.log(rb.tensor([1.0, 0.0, -1.0]))
+        tensor([  0., -inf,  nan])
+    """
 
     saves_inputs = (0,)
     ufunc = xp.log
@@ -61,7 +87,21 @@ class Log(Function):
 
 
 class Log1p(Function):
-    """``log(1 + input)``, accurate for small inputs."""
+    """``log(1 + input)``, accurate for small inputs.
+
+    Element-wise; integer inputs give float32.  Its gradient is ``1 / (1 + input)``.
+
+    Args:
+        input (Tensor): any numeric dtype, ``> -1`` for a finite result.
+
+    Shape: the result has ``input``'s shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x = rb.tensor([1e-8])
+        >>> rb.log(1 + x).item(), rb.log1p(x).item() > 0  # 1 + 1e-8 rounds to 1 in float32
+        (0.0, True)
+    """
 
     saves_inputs = (0,)
     ufunc = xp.log1p
@@ -74,7 +114,21 @@ class Log1p(Function):
 
 
 class Expm1(Function):
-    """``exp(input) - 1``, accurate for small inputs."""
+    """``exp(input) - 1``, accurate for small inputs.
+
+    Element-wise; integer inputs give float32.  Its gradient is ``exp(input)``.
+
+    Args:
+        input (Tensor): any numeric dtype.
+
+    Shape: the result has ``input``'s shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x = rb.tensor([1e-8])
+        >>> (rb.exp(x) - 1).item(), rb.expm1(x).item() > 0  # exp(1e-8) rounds to 1 in float32
+        (0.0, True)
+    """
 
     saves_output = True
     ufunc = xp.expm1
@@ -87,6 +141,21 @@ class Expm1(Function):
 
 
 class Sqrt(Function):
+    """``input ** 0.5``, element-wise; negative inputs give nan, integers float32.
+
+    Its gradient is ``1 / (2 sqrt(input))``.
+
+    Args:
+        input (Tensor): any numeric dtype.
+
+    Shape: the result has ``input``'s shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.sqrt(rb.tensor([4.0, 9.0, 0.25]))
+        tensor([2. , 3. , 0.5])
+    """
+
     saves_output = True
     ufunc = xp.sqrt
 
@@ -98,7 +167,20 @@ class Sqrt(Function):
 
 
 class Rsqrt(Function):
-    """``1 / sqrt(input)``."""
+    """``1 / sqrt(input)``.
+
+    Element-wise; ``rsqrt(0) = inf``, negative inputs give nan, integers float32.
+
+    Args:
+        input (Tensor): any numeric dtype.
+
+    Shape: the result has ``input``'s shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.rsqrt(rb.tensor([4.0, 0.25]))
+        tensor([0.5, 2. ])
+    """
 
     saves_output = True
 
@@ -111,6 +193,21 @@ class Rsqrt(Function):
 
 
 class Abs(Function):
+    """``|input|``, element-wise, in ``input``'s dtype (not bool, as in PyTorch).
+
+    Its gradient is ``sign(input)``: 0 at 0.
+
+    Args:
+        input (Tensor): any numeric dtype.
+
+    Shape: the result has ``input``'s shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.abs(rb.tensor([-1.5, 2.0])), rb.abs(rb.tensor([-3, 2]))
+        (tensor([1.5, 2. ]), tensor([3, 2]))
+    """
+
     saves_inputs = (0,)
 
     def forward(self, x):
@@ -122,6 +219,22 @@ class Abs(Function):
 
 
 class Sin(Function):
+    """``sin(input)``, element-wise, in radians; integer inputs give float32.
+
+    Its gradient is ``cos(input)``.
+
+    Args:
+        input (Tensor): any numeric dtype.
+
+    Shape: the result has ``input``'s shape.
+
+    Example:
+        >>> import math
+        >>> import rosenblatt as rb
+        >>> rb.sin(rb.tensor([0.0, math.pi / 2]))
+        tensor([0., 1.])
+    """
+
     saves_inputs = (0,)
     ufunc = xp.sin
 
@@ -133,6 +246,22 @@ class Sin(Function):
 
 
 class Cos(Function):
+    """``cos(input)``, element-wise, in radians; integer inputs give float32.
+
+    Its gradient is ``-sin(input)``.
+
+    Args:
+        input (Tensor): any numeric dtype.
+
+    Shape: the result has ``input``'s shape.
+
+    Example:
+        >>> import math
+        >>> import rosenblatt as rb
+        >>> rb.cos(rb.tensor([0.0, math.pi]))
+        tensor([ 1., -1.])
+    """
+
     saves_inputs = (0,)
     ufunc = xp.cos
 
@@ -144,6 +273,21 @@ class Cos(Function):
 
 
 class Tanh(Function):
+    """``tanh(input) = (e^x - e^-x) / (e^x + e^-x)``, element-wise; integer inputs give float32.
+
+    Its gradient is ``1 - tanh(input)^2``, from the output.
+
+    Args:
+        input (Tensor): any numeric dtype.
+
+    Shape: the result has ``input``'s shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.tanh(rb.tensor([0.0, 100.0, -100.0]))
+        tensor([ 0.,  1., -1.])
+    """
+
     saves_output = True
     ufunc = xp.tanh
 
@@ -158,7 +302,20 @@ class Tanh(Function):
 
 
 class Sigmoid(Function):
-    """``1 / (1 + exp(-input))``, stable at any magnitude."""
+    """``1 / (1 + exp(-input))``, stable at any magnitude.
+
+    Element-wise; integer inputs give float32.  Its gradient is ``out * (1 - out)``.
+
+    Args:
+        input (Tensor): any numeric dtype.
+
+    Shape: the result has ``input``'s shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.sigmoid(rb.tensor([0.0, 100.0])), rb.sigmoid(rb.tensor(-1e4)).item()
+        (tensor([0.5, 1. ]), 0.0)
+    """
 
     saves_output = True
 
@@ -173,7 +330,21 @@ class Sigmoid(Function):
 
 
 class Relu(Function):
-    """``max(input, 0)``."""
+    """``max(input, 0)``.
+
+    Element-wise, in ``input``'s dtype (not bool); the gradient is 1 where ``input > 0``,
+    0 elsewhere (0 at 0 too, as in PyTorch).
+
+    Args:
+        input (Tensor): any numeric dtype.
+
+    Shape: the result has ``input``'s shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.relu(rb.tensor([-1.0, 0.0, 2.0]))
+        tensor([0., 0., 2.])
+    """
 
     def forward(self, x):
         _no_bool(x, "relu")
@@ -219,14 +390,50 @@ relu = Relu.apply
 
 
 def log2(input: Any) -> Tensor:
+    """The base-2 logarithm ``log(input) / log(2)``, element-wise; integers give float32.
+
+    Args:
+        input (Tensor): any numeric dtype; 0 gives -inf, negative values nan.
+
+    Shape: the result has ``input``'s shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.log2(rb.tensor([1.0, 8.0, 0.5]))
+        tensor([ 0.,  3., -1.])
+    """
     return Log.apply(input) * (1 / xp.log(2.0)).item()
 
 
 def log10(input: Any) -> Tensor:
+    """The base-10 logarithm ``log(input) / log(10)``, element-wise; integers give float32.
+
+    Args:
+        input (Tensor): any numeric dtype; 0 gives -inf, negative values nan.
+
+    Shape: the result has ``input``'s shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.log10(rb.tensor([1.0, 100.0, 0.1]))
+        tensor([ 0.,  2., -1.])
+    """
     return Log.apply(input) * (1 / xp.log(10.0)).item()
 
 
 def reciprocal(input: Any) -> Tensor:
+    """``1 / input``, element-wise; integers give float32, ``1 / 0 = inf``.
+
+    Args:
+        input (Tensor): any numeric dtype.
+
+    Shape: the result has ``input``'s shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.reciprocal(rb.tensor([2.0, -0.5, 4.0]))
+        tensor([ 0.5 , -2.  ,  0.25])
+    """
     return 1 / input if isinstance(input, Tensor) else Tensor._wrap(1 / as_array(input))
 
 
@@ -269,9 +476,65 @@ def _rounding(ufunc: Any, name: str) -> Any:
 floor = _rounding(xp.floor, "floor")
 ceil = _rounding(xp.ceil, "ceil")
 trunc = _rounding(xp.trunc, "trunc")
+floor.__doc__ = """Element-wise ``floor``; its gradient is zero, as in PyTorch.
+
+    Each entry becomes the largest integer ``<= input``.
+
+    Args:
+        input (Tensor): any numeric dtype (not bool); integers come back unchanged.
+
+    Shape: the result has ``input``'s shape and dtype.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.floor(rb.tensor([-1.5, 0.5, 2.5]))
+        tensor([-2.,  0.,  2.])
+    """
+ceil.__doc__ = """Element-wise ``ceil``; its gradient is zero, as in PyTorch.
+
+    Each entry becomes the smallest integer ``>= input``.
+
+    Args:
+        input (Tensor): any numeric dtype (not bool); integers come back unchanged.
+
+    Shape: the result has ``input``'s shape and dtype.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.ceil(rb.tensor([-1.5, 0.5, 2.5]))
+        tensor([-1.,  1.,  3.])
+    """
+trunc.__doc__ = """Element-wise ``trunc``; its gradient is zero, as in PyTorch.
+
+    Each entry becomes ``input`` rounded toward zero.
+
+    Args:
+        input (Tensor): any numeric dtype (not bool); integers come back unchanged.
+
+    Shape: the result has ``input``'s shape and dtype.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.trunc(rb.tensor([-1.5, 0.5, 2.5]))
+        tensor([-1.,  0.,  2.])
+    """
 
 
 def round(input: Any, *, decimals: int = 0) -> Tensor:
     """Element-wise rounding half to even, to ``decimals`` places (negative: to tens, hundreds,
-    ...); its gradient is zero, as in PyTorch."""
+    ...); its gradient is zero, as in PyTorch.
+
+    Args:
+        input (Tensor): any numeric dtype (not bool).
+        decimals (int): the number of decimal places (default 0); not for integer tensors.
+
+    Shape: the result has ``input``'s shape and dtype.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.round(rb.tensor([-1.5, 0.5, 2.5]))  # halves go to the even neighbour
+        tensor([-2.,  0.,  2.])
+        >>> rb.round(rb.tensor([1234.0, 1250.0]), decimals=-2)
+        tensor([1200., 1200.])
+    """
     return Rounding.apply(input, ufunc=xp.round, decimals=decimals)

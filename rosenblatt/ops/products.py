@@ -17,7 +17,21 @@ from .shape import clone, permute, reshape
 
 
 def mv(input: Any, vec: Any) -> Tensor:
-    """Matrix times vector: (n, m) @ (m,) -> (n,)."""
+    """Matrix times vector: (n, m) @ (m,) -> (n,).
+
+    ``out[i] = sum_j input[i, j] * vec[j]``.
+
+    Args:
+        input (Tensor): an ``(n, m)`` matrix.
+        vec (Tensor): an ``(m,)`` vector of ``input``'s dtype.
+
+    Shape: ``(n, m), (m,) -> (n,)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.mv(rb.tensor([[1.0, 2.0], [3.0, 4.0]]), rb.tensor([1.0, 1.0]))
+        tensor([3., 7.])
+    """
     if _data(input).ndim != 2 or _data(vec).ndim != 1:
         raise ValueError(f"mv: expected a matrix and a vector, got shapes {list(_data(input).shape)} and "
                          f"{list(_data(vec).shape)}")
@@ -25,23 +39,86 @@ def mv(input: Any, vec: Any) -> Tensor:
 
 
 def addmv(input: Any, mat: Any, vec: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
-    """``beta * input + alpha * (mat @ vec)``; ``beta == 0`` ignores ``input`` (nan included)."""
+    """``beta * input + alpha * (mat @ vec)``; ``beta == 0`` ignores ``input`` (nan included).
+
+    Args:
+        input (Tensor): added to the product; broadcasts to ``(n,)``.
+        mat (Tensor): an ``(n, m)`` matrix.
+        vec (Tensor): an ``(m,)`` vector.
+        beta (number): the multiplier of ``input`` (default 1).
+        alpha (number): the multiplier of the product (default 1).
+
+    Shape: ``(n,)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> mat, vec = rb.tensor([[1.0, 2.0], [3.0, 4.0]]), rb.tensor([1.0, 1.0])
+        >>> rb.addmv(rb.tensor([10.0, 10.0]), mat, vec, alpha=2)  # 10 + 2 * (3, 7)
+        tensor([16., 24.])
+    """
     return _scaled_sum(input, beta, mv(mat, vec), alpha)
 
 
 def addr(input: Any, vec1: Any, vec2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
-    """``beta * input + alpha * outer(vec1, vec2)``."""
+    """``beta * input + alpha * outer(vec1, vec2)``.
+
+    ``out[i, j] = beta * input[i, j] + alpha * vec1[i] * vec2[j]``; ``beta == 0`` ignores
+    ``input`` (nan included).
+
+    Args:
+        input (Tensor): added to the outer product; broadcasts to ``(n, m)``.
+        vec1 (Tensor): an ``(n,)`` vector.
+        vec2 (Tensor): an ``(m,)`` vector.
+        beta (number): the multiplier of ``input`` (default 1).
+        alpha (number): the multiplier of the outer product (default 1).
+
+    Shape: ``(n, m)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.addr(rb.ones(2, 2), rb.tensor([1.0, 2.0]), rb.tensor([3.0, 4.0]))
+        tensor([[4., 5.],
+                [7., 9.]])
+    """
     return _scaled_sum(input, beta, outer(vec1, vec2), alpha)
 
 
 def addcmul(input: Any, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
-    """``input + value * tensor1 * tensor2``, broadcast."""
+    """``input + value * tensor1 * tensor2``, broadcast.
+
+    Args:
+        input (Tensor): the tensor added to.
+        tensor1 (Tensor): the first factor.
+        tensor2 (Tensor): the second factor.
+        value (number): the multiplier of the product (default 1).
+
+    Shape: the three broadcast together; the result has the broadcast shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.addcmul(rb.tensor([1.0, 1.0]), rb.tensor([2.0, 3.0]), rb.tensor([4.0, 5.0]), value=0.5)
+        tensor([5. , 8.5])
+    """
     product = mul(tensor1, tensor2)
     return input + (product if value == 1 else product * value)
 
 
 def addcdiv(input: Any, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
-    """``input + value * tensor1 / tensor2``, broadcast."""
+    """``input + value * tensor1 / tensor2``, broadcast.
+
+    Args:
+        input (Tensor): the tensor added to.
+        tensor1 (Tensor): the numerator.
+        tensor2 (Tensor): the denominator.
+        value (number): the multiplier of the quotient (default 1).
+
+    Shape: the three broadcast together; the result has the broadcast shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.addcdiv(rb.tensor([1.0, 1.0]), rb.tensor([2.0, 3.0]), rb.tensor([4.0, 6.0]), value=2)
+        tensor([2., 2.])
+    """
     quotient = div(tensor1, tensor2)
     return input + (quotient if value == 1 else quotient * value)
 
@@ -75,7 +152,23 @@ def tensordot(a: Any, b: Any, dims: Any = 2) -> Tensor:
 
 
 def inner(input: Any, other: Any) -> Tensor:
-    """The sum of products over the last dims of both (a plain product when either is 0-d)."""
+    """The sum of products over the last dims of both (a plain product when either is 0-d).
+
+    ``out[i..., j...] = sum_k input[i..., k] * other[j..., k]``: for vectors, :func:`dot`.
+
+    Args:
+        input (Tensor): ``(*a, k)``.
+        other (Tensor): ``(*b, k)``.
+
+    Shape: ``(*a, k), (*b, k) -> (*a, *b)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.inner(rb.tensor([1.0, 2.0]), rb.tensor([3.0, 4.0]))
+        tensor(11.)
+        >>> rb.inner(rb.ones(2, 3), rb.ones(4, 3)).shape
+        (2, 4)
+    """
     if _data(input).ndim == 0 or _data(other).ndim == 0:
         return mul(input, other)
     return tensordot(input, other, ([-1], [-1]))
@@ -83,7 +176,20 @@ def inner(input: Any, other: Any) -> Tensor:
 
 def kron(input: Any, other: Any) -> Tensor:
     """The Kronecker product: block ``(i, j)`` of the result is ``input[i, j] * other`` (any
-    number of dims; the fewer-dimensional one gains leading size-1 dims)."""
+    number of dims; the fewer-dimensional one gains leading size-1 dims).
+
+    Args:
+        input (Tensor): the tensor whose entries scale the blocks.
+        other (Tensor): the block.
+
+    Shape: ``(a_0, a_1, ...), (b_0, b_1, ...) -> (a_0 * b_0, a_1 * b_1, ...)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.kron(rb.tensor([[1, 2], [3, 4]]), rb.tensor([[1, 1]]))
+        tensor([[1, 1, 2, 2],
+                [3, 3, 4, 4]])
+    """
     x, y = _data(input), _data(other)
     n = max(x.ndim, y.ndim)
     a = reshape(input, (1,) * (n - x.ndim) + x.shape)
@@ -95,13 +201,44 @@ def kron(input: Any, other: Any) -> Tensor:
 
 
 def dist(input: Any, other: Any, p: float = 2) -> Tensor:
-    """The p-norm of ``input - other``."""
+    """The p-norm of ``input - other``.
+
+    ``(sum_i |input_i - other_i|^p)^(1/p)`` over all entries; see :func:`norm` for ``p``.
+
+    Args:
+        input (Tensor): a floating tensor.
+        other (Tensor): broadcast with ``input``.
+        p (float): the order of the norm (default 2).
+
+    Shape: a 0-d tensor.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> a, b = rb.tensor([0.0, 0.0]), rb.tensor([3.0, 4.0])
+        >>> rb.dist(a, b), rb.dist(a, b, 1)
+        (tensor(5.), tensor(7.))
+    """
     return norm(input - other, p)
 
 
 def cross(input: Any, other: Any, dim: int | None = None) -> Tensor:
     """The cross product of 3-vectors along ``dim``: ``linalg.cross``, whose ``dim`` defaults to
-    -1; here, as in PyTorch's older ``torch.cross``, to the first dim of size 3."""
+    -1; here, as in PyTorch's older ``torch.cross``, to the first dim of size 3.
+
+    ``(a2 b3 - a3 b2, a3 b1 - a1 b3, a1 b2 - a2 b1)`` for ``a = input``, ``b = other``.
+
+    Args:
+        input (Tensor): with size 3 at ``dim``.
+        other (Tensor): the same, broadcast with ``input``.
+        dim (int, optional): the dim of the vectors; the first of size 3 by default.
+
+    Shape: the broadcast shape of ``input`` and ``other``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.cross(rb.tensor([1.0, 0.0, 0.0]), rb.tensor([0.0, 1.0, 0.0]))  # x times y is z
+        tensor([0., 0., 1.])
+    """
     if dim is None:
         shape = _data(input).shape
         dim = next((d for d, n in enumerate(shape) if n == 3), None)

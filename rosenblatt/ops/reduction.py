@@ -248,7 +248,20 @@ class Cumprod(Function):
 
 
 class MaxResult(NamedTuple):
-    """``(values, indices)`` returned by max/min along a dim, like ``torch.return_types``."""
+    """``(values, indices)`` returned by max/min along a dim, like ``torch.return_types``.
+
+    A named tuple: unpack it, or read ``.values`` and ``.indices``.  ``cummax``, ``cummin``,
+    ``mode``, ``median`` and ``kthvalue`` along a dim return one too.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> result = rb.max(rb.tensor([[1.0, 5.0], [4.0, 0.0]]), 1)
+        >>> result
+        MaxResult(values=tensor([5., 4.]), indices=tensor([1, 0]))
+        >>> values, indices = result
+        >>> indices.tolist()
+        [1, 0]
+    """
 
     values: Tensor
     indices: Tensor
@@ -287,14 +300,52 @@ def _require_float(input: Any, op: str) -> None:
 
 
 def sum(input: Any, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
-    """Sum over ``dim`` (all dims when None).  Integer and bool inputs sum to int64, as in PyTorch."""
+    """Sum over ``dim`` (all dims when None).  Integer and bool inputs sum to int64, as in PyTorch.
+
+    ``out = sum_i input_i`` over the reduced dims.
+
+    Args:
+        input (Tensor): any numeric or bool dtype.
+        dim (int or tuple of ints, optional): the dims to reduce; all by default.
+        keepdim (bool): keep the reduced dims with size 1 (default False).
+        dtype (optional): cast to this dtype before summing.
+
+    Shape: ``input`` without the reduced dims (with them, size 1, under ``keepdim``).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x = rb.tensor([[1.0, 2.0], [3.0, 4.0]])
+        >>> rb.sum(x), rb.sum(x, 0), rb.sum(x, 1, keepdim=True).shape
+        (tensor(10.), tensor([4., 6.]), (2, 1))
+        >>> rb.sum(rb.tensor([True, True, False]))  # counts, as int64
+        tensor(2)
+    """
     axes = _axes(dim, input, "sum")
     return Sum.apply(input, axes=axes, keepdim=keepdim, dtype=_total_dtype(input, dtype, "sum"))
 
 
 def mean(input: Any, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """Arithmetic mean over ``dim``; floating inputs only, as in PyTorch, or ``dtype`` given: the
-    input is cast to it first (``mean(int_tensor, dtype=float32)``, or float64 accumulation)."""
+    input is cast to it first (``mean(int_tensor, dtype=float32)``, or float64 accumulation).
+
+    ``out = (1 / N) sum_i input_i`` over the ``N`` entries of the reduced dims.
+
+    Args:
+        input (Tensor): a floating tensor (or any, with ``dtype``).
+        dim (int or tuple of ints, optional): the dims to reduce; all by default.
+        keepdim (bool): keep the reduced dims with size 1 (default False).
+        dtype (optional): a floating dtype to cast to first.
+
+    Shape: ``input`` without the reduced dims (with them, size 1, under ``keepdim``).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x = rb.tensor([[1.0, 2.0], [3.0, 4.0]])
+        >>> rb.mean(x), rb.mean(x, 1)
+        (tensor(2.5), tensor([1.5, 3.5]))
+        >>> rb.mean(rb.tensor([1, 2]), dtype=rb.float32)
+        tensor(1.5)
+    """
     if dtype is not None:
         input = to_dtype(input, dtype)
     _require_float(input, "mean")
@@ -302,7 +353,24 @@ def mean(input: Any, dim: Any = None, keepdim: bool = False, *, dtype: Any = Non
 
 
 def prod(input: Any, dim: int | None = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
-    """Product over ``dim`` (all elements when None).  Integer and bool inputs give int64."""
+    """Product over ``dim`` (all elements when None).  Integer and bool inputs give int64.
+
+    ``out = prod_i input_i``; the gradient is exact where entries are 0.
+
+    Args:
+        input (Tensor): any numeric or bool dtype.
+        dim (int, optional): the one dim to reduce; all by default.
+        keepdim (bool): keep ``dim`` with size 1 (default False).
+        dtype (optional): cast to this dtype first.
+
+    Shape: ``input`` without ``dim`` (with it, size 1, under ``keepdim``); 0-d without ``dim``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x = rb.tensor([[1.0, 2.0], [3.0, 4.0]])
+        >>> rb.prod(x), rb.prod(x, 1)
+        (tensor(24.), tensor([ 2., 12.]))
+    """
     ndim = _ndim(input)
     if dim is not None and not isinstance(dim, (int, xp.integer)):
         raise TypeError(f"prod(): dim must be an int (PyTorch's prod reduces one dim or all), got {dim!r}")
@@ -331,21 +399,103 @@ def _extreme(input: Any, dim: Any, keepdim: bool, largest: bool, op: str) -> Any
 
 
 def max(input: Any, dim: Any = None, keepdim: bool = False) -> Any:
-    """The largest element; with ``dim``, ``(values, indices)`` along that dim."""
+    """The largest element; with ``dim``, ``(values, indices)`` along that dim.
+
+    ``max(input, other)`` with a tensor ``other`` is the element-wise :func:`maximum`.  Over
+    all dims, ties share the gradient evenly; along ``dim``, it goes to the returned index
+    (the first of ties).
+
+    Args:
+        input (Tensor): any numeric dtype.
+        dim (int, optional): the dim to reduce; all dims, with no indices, by default.
+        keepdim (bool): keep ``dim`` with size 1 (default False).
+
+    Shape: a 0-d tensor without ``dim``; ``input`` without ``dim`` for ``values`` and
+    ``indices`` (int64) with it.
+
+    Returns:
+        Tensor, or a :class:`MaxResult` ``(values, indices)`` when ``dim`` is given.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x = rb.tensor([[1.0, 5.0, 2.0], [4.0, 0.0, 4.0]])
+        >>> rb.max(x)
+        tensor(5.)
+        >>> rb.max(x, 1)
+        MaxResult(values=tensor([5., 4.]), indices=tensor([1, 0]))
+    """
     return _extreme(input, dim, keepdim, True, "max")
 
 
 def min(input: Any, dim: Any = None, keepdim: bool = False) -> Any:
-    """The smallest element; with ``dim``, ``(values, indices)`` along that dim."""
+    """The smallest element; with ``dim``, ``(values, indices)`` along that dim.
+
+    ``min(input, other)`` with a tensor ``other`` is the element-wise :func:`minimum`.  Over
+    all dims, ties share the gradient evenly; along ``dim``, it goes to the returned index
+    (the first of ties).
+
+    Args:
+        input (Tensor): any numeric dtype.
+        dim (int, optional): the dim to reduce; all dims, with no indices, by default.
+        keepdim (bool): keep ``dim`` with size 1 (default False).
+
+    Shape: a 0-d tensor without ``dim``; ``input`` without ``dim`` for ``values`` and
+    ``indices`` (int64) with it.
+
+    Returns:
+        Tensor, or a :class:`MaxResult` ``(values, indices)`` when ``dim`` is given.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x = rb.tensor([[1.0, 5.0, 2.0], [4.0, 0.0, 4.0]])
+        >>> rb.min(x)
+        tensor(0.)
+        >>> rb.min(x, 1)
+        MaxResult(values=tensor([1., 0.]), indices=tensor([0, 1]))
+    """
     return _extreme(input, dim, keepdim, False, "min")
 
 
 def amax(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """The largest entries over ``dim`` (one dim or several), without indices.
+
+    Unlike ``max(input, dim)``, ties share the gradient evenly, as in PyTorch.
+
+    Args:
+        input (Tensor): any numeric dtype.
+        dim (int or tuple of ints, optional): the dims to reduce; all by default.
+        keepdim (bool): keep the reduced dims with size 1 (default False).
+
+    Shape: ``input`` without the reduced dims (with them, size 1, under ``keepdim``).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x = rb.tensor([[1.0, 5.0, 2.0], [4.0, 0.0, 4.0]])
+        >>> rb.amax(x, 1), rb.amax(x, (0, 1))
+        (tensor([5., 4.]), tensor(5.))
+    """
     return Extreme.apply(input, axes=_axes(dim, input, "amax"), keepdim=keepdim, largest=True,
                          nan_shares=False, op="amax")
 
 
 def amin(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """The smallest entries over ``dim`` (one dim or several), without indices.
+
+    Unlike ``min(input, dim)``, ties share the gradient evenly, as in PyTorch.
+
+    Args:
+        input (Tensor): any numeric dtype.
+        dim (int or tuple of ints, optional): the dims to reduce; all by default.
+        keepdim (bool): keep the reduced dims with size 1 (default False).
+
+    Shape: ``input`` without the reduced dims (with them, size 1, under ``keepdim``).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x = rb.tensor([[1.0, 5.0, 2.0], [4.0, 0.0, 4.0]])
+        >>> rb.amin(x, 0), rb.amin(x)
+        (tensor([1., 0., 2.]), tensor(0.))
+    """
     return Extreme.apply(input, axes=_axes(dim, input, "amin"), keepdim=keepdim, largest=False,
                          nan_shares=False, op="amin")
 
@@ -365,12 +515,40 @@ def _arg_extreme(input: Any, dim: int | None, keepdim: bool, largest: bool, op: 
 
 
 def argmax(input: Any, dim: int | None = None, keepdim: bool = False) -> Tensor:
-    """The index of the largest element (flat index when ``dim`` is None); the first of ties."""
+    """The index of the largest element (flat index when ``dim`` is None); the first of ties.
+
+    Args:
+        input (Tensor): any numeric dtype (not bool).
+        dim (int, optional): the dim to search along; the flattened tensor by default.
+        keepdim (bool): keep the reduced dim(s) with size 1 (default False).
+
+    Shape: int64, ``input`` without ``dim``; 0-d without ``dim``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x = rb.tensor([[1.0, 5.0, 2.0], [4.0, 0.0, 4.0]])
+        >>> rb.argmax(x), rb.argmax(x, 1)
+        (tensor(1), tensor([1, 0]))
+    """
     return _arg_extreme(input, dim, keepdim, True, "argmax")
 
 
 def argmin(input: Any, dim: int | None = None, keepdim: bool = False) -> Tensor:
-    """The index of the smallest element (flat index when ``dim`` is None); the first of ties."""
+    """The index of the smallest element (flat index when ``dim`` is None); the first of ties.
+
+    Args:
+        input (Tensor): any numeric dtype (not bool).
+        dim (int, optional): the dim to search along; the flattened tensor by default.
+        keepdim (bool): keep the reduced dim(s) with size 1 (default False).
+
+    Shape: int64, ``input`` without ``dim``; 0-d without ``dim``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x = rb.tensor([[1.0, 5.0, 2.0], [4.0, 0.0, 4.0]])
+        >>> rb.argmin(x), rb.argmin(x, 1)
+        (tensor(4), tensor([0, 1]))
+    """
     return _arg_extreme(input, dim, keepdim, False, "argmin")
 
 
@@ -396,6 +574,21 @@ def var(input: Any, dim: Any = None, unbiased: bool | None = None, keepdim: bool
 
     As in PyTorch, ``unbiased`` may be given in place of ``dim``: ``x.var(False)`` is the
     population variance over all dims.
+
+    Args:
+        input (Tensor): a floating tensor.
+        dim (int or tuple of ints, optional): the dims to reduce; all by default.
+        unbiased (bool, optional): True for ``correction=1``, False for 0.
+        keepdim (bool): keep the reduced dims with size 1 (default False).
+        correction (float, optional): subtracted from ``N`` in the divisor (default 1).
+
+    Shape: ``input`` without the reduced dims (with them, size 1, under ``keepdim``).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x = rb.tensor([1.0, 2.0, 3.0, 5.0])  # mean 2.75, squared deviations sum to 8.75
+        >>> rb.var(x), rb.var(x, correction=0)
+        (tensor(2.9167), tensor(2.1875))
     """
     centered, axes, divisor = _deviations(input, dim, unbiased, correction, "var")
     return Sum.apply(centered * centered, axes=axes, keepdim=keepdim) / divisor
@@ -403,7 +596,25 @@ def var(input: Any, dim: Any = None, unbiased: bool | None = None, keepdim: bool
 
 def std(input: Any, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *,
         correction: float | None = None) -> Tensor:
-    """Standard deviation, ``sqrt(var(input, dim, unbiased, keepdim, correction=correction))``."""
+    """Standard deviation, ``sqrt(var(input, dim, unbiased, keepdim, correction=correction))``.
+
+    ``sqrt(sum((x - mean)^2) / (N - correction))``; see :func:`var` for the arguments.
+
+    Args:
+        input (Tensor): a floating tensor.
+        dim (int or tuple of ints, optional): the dims to reduce; all by default.
+        unbiased (bool, optional): True for ``correction=1``, False for 0.
+        keepdim (bool): keep the reduced dims with size 1 (default False).
+        correction (float, optional): subtracted from ``N`` in the divisor (default 1).
+
+    Shape: ``input`` without the reduced dims (with them, size 1, under ``keepdim``).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x = rb.tensor([2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0])  # mean 5, squares sum to 32
+        >>> rb.std(x, correction=0), rb.std(rb.tensor([[1.0, 3.0], [2.0, 2.0]]), 1)
+        (tensor(2.), tensor([1.4142, 0.    ]))
+    """
     centered, axes, divisor = _deviations(input, dim, unbiased, correction, "std")
     # The 2-norm of the deviations, whose gradient is 0 where they all are 0 (a constant
     # input), as PyTorch's; sqrt(var) would give 0 * inf = nan there.
@@ -411,12 +622,49 @@ def std(input: Any, dim: Any = None, unbiased: bool | None = None, keepdim: bool
 
 
 def logsumexp(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:
-    """``log(sum(exp(input)))`` over ``dim``, stable for inputs of any magnitude."""
+    """``log(sum(exp(input)))`` over ``dim``, stable for inputs of any magnitude.
+
+    Computed as ``m + log(sum(exp(input - m)))`` with ``m`` the maximum, so large inputs
+    don't overflow.  Its gradient is ``softmax(input)``.
+
+    Args:
+        input (Tensor): a floating tensor.
+        dim (int or tuple of ints, optional): the dims to reduce; all by default.
+        keepdim (bool): keep the reduced dims with size 1 (default False).
+
+    Shape: ``input`` without the reduced dims (with them, size 1, under ``keepdim``).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.logsumexp(rb.tensor([0.0, 0.0]), 0)  # log 2
+        tensor(0.6931)
+        >>> rb.logsumexp(rb.tensor([1000.0, 1000.0]), 0)  # exp(1000) would overflow
+        tensor(1000.6932)
+    """
     return LogSumExp.apply(input, axes=_axes(dim, input, "logsumexp"), keepdim=keepdim)
 
 
 def norm(input: Any, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
-    """Vector p-norm over ``dim`` (all elements when None): p = 2/'fro', 1, inf, -inf or any number."""
+    """Vector p-norm over ``dim`` (all elements when None): p = 2/'fro', 1, inf, -inf or any number.
+
+    ``(sum_i |x_i|^p)^(1/p)``; ``inf`` is ``max |x_i|`` and ``-inf`` ``min |x_i|``.
+
+    Args:
+        input (Tensor): a floating tensor.
+        p (float or str): the order (default 'fro', the 2-norm of all entries).
+        dim (int or tuple of ints, optional): the dims to reduce; all by default.
+        keepdim (bool): keep the reduced dims with size 1 (default False).
+
+    Shape: ``input`` without the reduced dims (with them, size 1, under ``keepdim``).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x = rb.tensor([3.0, -4.0])
+        >>> rb.norm(x), rb.norm(x, 1), rb.norm(x, float("inf"))
+        (tensor(5.), tensor(7.), tensor(4.))
+        >>> rb.norm(rb.tensor([[3.0, 4.0], [6.0, 8.0]]), dim=1)
+        tensor([ 5., 10.])
+    """
     _require_float(input, "norm")
     axes = _axes(dim, input, "norm")
     if p in ("fro", 2, 2.0):
@@ -435,24 +683,83 @@ def norm(input: Any, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> 
 
 
 def cumsum(input: Any, dim: int, *, dtype: Any = None) -> Tensor:
-    """Running sums along ``dim``.  Integer and bool inputs give int64."""
+    """Running sums along ``dim``.  Integer and bool inputs give int64.
+
+    ``out_i = input_0 + input_1 + ... + input_i`` along ``dim``.
+
+    Args:
+        input (Tensor): any numeric or bool dtype.
+        dim (int): the dim to run along.
+        dtype (optional): cast to this dtype first.
+
+    Shape: the result has ``input``'s shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.cumsum(rb.tensor([1, 2, 3]), 0)
+        tensor([1, 3, 6])
+        >>> rb.cumsum(rb.tensor([[1, 2], [3, 4]]), 1)
+        tensor([[1, 3],
+                [3, 7]])
+    """
     axis = dim_index(dim, _ndim(input), "cumsum")
     return Cumsum.apply(input, axis=axis, dtype=_total_dtype(input, dtype, "cumsum"))
 
 
 def cumprod(input: Any, dim: int, *, dtype: Any = None) -> Tensor:
-    """Running products along ``dim``.  Integer and bool inputs give int64."""
+    """Running products along ``dim``.  Integer and bool inputs give int64.
+
+    ``out_i = input_0 * input_1 * ... * input_i`` along ``dim``; the gradient is exact at zeros.
+
+    Args:
+        input (Tensor): any numeric or bool dtype.
+        dim (int): the dim to run along.
+        dtype (optional): cast to this dtype first.
+
+    Shape: the result has ``input``'s shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.cumprod(rb.tensor([1.0, 2.0, 3.0, 0.5]), 0)
+        tensor([1., 2., 6., 3.])
+    """
     axis = dim_index(dim, _ndim(input), "cumprod")
     return Cumprod.apply(input, axis=axis, dtype=_total_dtype(input, dtype, "cumprod"))
 
 
 def all(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:
-    """Whether every element (along ``dim``) is nonzero: bool, uint8 for uint8 (PyTorch's rule)."""
+    """Whether every element (along ``dim``) is nonzero: bool, uint8 for uint8 (PyTorch's rule).
+
+    Args:
+        input (Tensor): any dtype.
+        dim (int or tuple of ints, optional): the dims to reduce; all by default.
+        keepdim (bool): keep the reduced dims with size 1 (default False).
+
+    Shape: ``input`` without the reduced dims (with them, size 1, under ``keepdim``).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.all(rb.tensor([1, 2, 0])), rb.all(rb.tensor([[True, False], [True, True]]), 1)
+        (tensor(False), tensor([False,  True]))
+    """
     return _truth(input, dim, keepdim, "all")
 
 
 def any(input: Any, dim: Any = None, keepdim: bool = False) -> Tensor:
-    """Whether some element (along ``dim``) is nonzero: bool, uint8 for uint8 (PyTorch's rule)."""
+    """Whether some element (along ``dim``) is nonzero: bool, uint8 for uint8 (PyTorch's rule).
+
+    Args:
+        input (Tensor): any dtype.
+        dim (int or tuple of ints, optional): the dims to reduce; all by default.
+        keepdim (bool): keep the reduced dims with size 1 (default False).
+
+    Shape: ``input`` without the reduced dims (with them, size 1, under ``keepdim``).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.any(rb.tensor([0, 0, 1])), rb.any(rb.tensor([[False, False], [True, False]]), 1)
+        (tensor(True), tensor([False,  True]))
+    """
     return _truth(input, dim, keepdim, "any")
 
 
@@ -504,7 +811,21 @@ def cummax(input: Any, dim: int) -> MaxResult:
 
 def cummin(input: Any, dim: int) -> MaxResult:
     """Running minima along ``dim`` and where each was found: ``(values, indices)``; see
-    :func:`cummax`."""
+    :func:`cummax`.
+
+    ``values_i = min(input_0, ..., input_i)``; on ties the index is the latest position.
+
+    Args:
+        input (Tensor): any numeric dtype.
+        dim (int): the dim to run along.
+
+    Shape: ``values`` and ``indices`` (int64) have ``input``'s shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.cummin(rb.tensor([3.0, 1.0, 2.0, 1.0]), 0)
+        MaxResult(values=tensor([3., 1., 1., 1.]), indices=tensor([0, 1, 1, 3]))
+    """
     return _running_extreme(input, dim, xp.minimum, "cummin")
 
 

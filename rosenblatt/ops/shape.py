@@ -150,7 +150,23 @@ def _resolve_shape(in_shape: tuple, shape: tuple, op: str) -> tuple:
 
 
 def reshape(input: Any, *shape: Any) -> Tensor:
-    """The same elements in a new shape; one size may be -1 (inferred)."""
+    """The same elements in a new shape; one size may be -1 (inferred).
+
+    The elements keep their row-major order; the new shape must hold as many.
+
+    Args:
+        input (Tensor): the tensor to reshape.
+        shape (ints or a sequence of ints): the new shape, as varargs ``reshape(x, 2, 3)`` or
+            one sequence ``reshape(x, (2, 3))``.
+
+    Shape: ``(*)`` -> ``shape``, with ``prod(shape) == input.numel()``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.reshape(rb.arange(6), (2, -1))
+        tensor([[0, 1, 2],
+                [3, 4, 5]])
+    """
     data = _data(input)
     shape = _resolve_shape(data.shape, size_arg(shape, "reshape"), "reshape")
     if shape == data.shape:
@@ -170,7 +186,21 @@ def to_dtype_view(input: Any, dtype: Any) -> Tensor:
 
 
 def flatten(input: Any, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-    """Merge dims ``start_dim..end_dim`` into one."""
+    """Merge dims ``start_dim..end_dim`` into one.
+
+    Args:
+        input (Tensor): the tensor to flatten; a 0-d one becomes 1-d.
+        start_dim (int): the first dim to merge (default 0).
+        end_dim (int): the last dim to merge, inclusive (default -1).
+
+    Shape: ``(*a, n_start, ..., n_end, *b)`` -> ``(*a, n_start * ... * n_end, *b)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x = rb.zeros(2, 3, 4)
+        >>> rb.flatten(x).shape, rb.flatten(x, 1).shape
+        ((24,), (2, 12))
+    """
     shape = _data(input).shape
     if not shape:
         return reshape(input, (1,))
@@ -182,7 +212,22 @@ def flatten(input: Any, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 
 
 def unflatten(input: Any, dim: int, sizes: Sequence[int]) -> Tensor:
-    """Split dim ``dim`` into ``sizes`` (one may be -1)."""
+    """Split dim ``dim`` into ``sizes`` (one may be -1).
+
+    The inverse of :func:`flatten` over those dims.
+
+    Args:
+        input (Tensor): the tensor to reshape.
+        dim (int): the dim to split.
+        sizes (sequence of ints): the new dims; their product is ``input.shape[dim]``.
+
+    Shape: ``(*a, n, *b)`` -> ``(*a, *sizes, *b)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.unflatten(rb.zeros(2, 12), 1, (3, -1)).shape
+        (2, 3, 4)
+    """
     shape = _data(input).shape
     axis = dim_index(dim, len(shape), "unflatten")
     sizes = _resolve_shape((shape[axis],), tuple(sizes), "unflatten")
@@ -190,7 +235,22 @@ def unflatten(input: Any, dim: int, sizes: Sequence[int]) -> Tensor:
 
 
 def squeeze(input: Any, dim: Any = None) -> Tensor:
-    """Remove dims of size 1 (only those in ``dim`` when given)."""
+    """Remove dims of size 1 (only those in ``dim`` when given).
+
+    A named dim whose size is not 1 stays, as in PyTorch.
+
+    Args:
+        input (Tensor): the tensor to squeeze.
+        dim (int or tuple of ints, optional): the dims to remove; every size-1 dim by default.
+
+    Shape: ``input``'s shape without the removed size-1 dims.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x = rb.zeros(2, 1, 3, 1)
+        >>> rb.squeeze(x).shape, rb.squeeze(x, 1).shape
+        ((2, 3), (2, 3, 1))
+    """
     shape = _data(input).shape
     if dim is None:
         axes = [i for i, n in enumerate(shape) if n == 1]
@@ -201,14 +261,40 @@ def squeeze(input: Any, dim: Any = None) -> Tensor:
 
 
 def unsqueeze(input: Any, dim: int) -> Tensor:
-    """Insert a dim of size 1 at ``dim``."""
+    """Insert a dim of size 1 at ``dim``.
+
+    Args:
+        input (Tensor): the tensor.
+        dim (int): the new dim's position in the result, in ``[-ndim - 1, ndim]``.
+
+    Shape: ``(*a, *b)`` -> ``(*a, 1, *b)`` with ``len(a) == dim``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x = rb.zeros(2, 3)
+        >>> rb.unsqueeze(x, 0).shape, rb.unsqueeze(x, -1).shape
+        ((1, 2, 3), (2, 3, 1))
+    """
     shape = _data(input).shape
     axis = dim_index(dim, len(shape) + 1, "unsqueeze")
     return reshape(input, shape[:axis] + (1,) + shape[axis:])
 
 
 def permute(input: Any, *dims: Any) -> Tensor:
-    """Reorder dims: output dim i is input dim ``dims[i]``."""
+    """Reorder dims: output dim i is input dim ``dims[i]``.
+
+    Args:
+        input (Tensor): the tensor.
+        dims (ints or a sequence of ints): a permutation of ``0 .. ndim - 1``, as varargs or
+            one sequence.
+
+    Shape: ``out.shape[i] == input.shape[dims[i]]``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.permute(rb.zeros(2, 3, 4), 2, 0, 1).shape
+        (4, 2, 3)
+    """
     ndim = _data(input).ndim
     axes = tuple(dim_index(d, ndim, "permute") for d in size_arg(dims, "permute"))
     if sorted(axes) != list(range(ndim)):
@@ -217,7 +303,22 @@ def permute(input: Any, *dims: Any) -> Tensor:
 
 
 def transpose(input: Any, dim0: int, dim1: int) -> Tensor:
-    """Swap dims ``dim0`` and ``dim1``."""
+    """Swap dims ``dim0`` and ``dim1``.
+
+    ``swapaxes`` is the same function; :func:`t` is the 2-d case.
+
+    Args:
+        input (Tensor): the tensor.
+        dim0 (int): one dim.
+        dim1 (int): the other.
+
+    Shape: ``input``'s shape with sizes ``dim0`` and ``dim1`` swapped.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.transpose(rb.zeros(2, 3, 4), 0, 2).shape
+        (4, 3, 2)
+    """
     ndim = _data(input).ndim
     axes = list(range(ndim))
     if ndim:
@@ -230,13 +331,43 @@ swapaxes = transpose
 
 
 def t(input: Any) -> Tensor:
-    """Transpose a matrix (0-d and 1-d tensors come back unchanged)."""
+    """Transpose a matrix (0-d and 1-d tensors come back unchanged).
+
+    ``transpose(input, 0, 1)`` for a 2-d tensor.
+
+    Args:
+        input (Tensor): a tensor of at most 2 dims.
+
+    Shape: ``(n, m)`` -> ``(m, n)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.t(rb.tensor([[1, 2, 3], [4, 5, 6]]))
+        tensor([[1, 4],
+                [2, 5],
+                [3, 6]])
+    """
     return transpose(input, 0, 1) if _data(input).ndim == 2 else input
 
 
 def movedim(input: Any, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
     """Move dims ``source`` to positions ``destination`` (ints or equal-length sequences);
-    the other dims keep their order."""
+    the other dims keep their order.
+
+    ``moveaxis`` is the same function.
+
+    Args:
+        input (Tensor): the tensor.
+        source (int or sequence of ints): the dims to move.
+        destination (int or sequence of ints): their positions in the result.
+
+    Shape: ``input``'s sizes, reordered.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.movedim(rb.zeros(2, 3, 4), 0, -1).shape  # channels first to channels last
+        (3, 4, 2)
+    """
     ndim = _data(input).ndim
     sources = [dim_index(d, ndim, "movedim") for d in ((source,) if isinstance(source, int) else source)]
     targets = [dim_index(d, ndim, "movedim") for d in
@@ -278,11 +409,45 @@ def expand_as(input: Any, other: Tensor) -> Tensor:
 
 
 def broadcast_to(input: Any, shape: Sequence[int]) -> Tensor:
+    """``input`` broadcast to ``shape`` without copying: ``expand(input, shape)``.
+
+    Size-1 dims are repeated and new leading dims added; -1 keeps a dim's size.  The
+    gradient sums over the broadcast dims.
+
+    Args:
+        input (Tensor): the tensor.
+        shape (sequence of ints): the target shape.
+
+    Shape: ``(*)`` -> ``shape``, where ``input``'s shape broadcasts to ``shape``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.broadcast_to(rb.tensor([1, 2, 3]), (2, 3))
+        tensor([[1, 2, 3],
+                [1, 2, 3]])
+    """
     return expand(input, tuple(shape))
 
 
 def repeat(input: Any, *repeats: Any) -> Tensor:
-    """Tile the tensor ``repeats[i]`` times along dim i."""
+    """Tile the tensor ``repeats[i]`` times along dim i.
+
+    As ``Tensor.repeat`` in PyTorch (NumPy's ``tile``); more repeats than dims add leading dims.
+    See :func:`repeat_interleave` to repeat each entry in place.
+
+    Args:
+        input (Tensor): the tensor.
+        repeats (ints or a sequence of ints): one count per dim at least, as varargs or one
+            sequence.
+
+    Shape: ``(n_0, ..., n_k)`` -> ``(r_0 * n_0, ..., r_k * n_k)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.repeat(rb.tensor([1, 2]), 2, 2)
+        tensor([[1, 2, 1, 2],
+                [1, 2, 1, 2]])
+    """
     repeats = size_arg(repeats, "repeat")
     if len(repeats) < _data(input).ndim:
         raise ValueError(f"repeat(): {len(repeats)} repeats given for a {_data(input).ndim}-d tensor; "
@@ -305,7 +470,24 @@ def _check_same_shapes(op: str, tensors: Sequence[Any], skip: int | None) -> tup
 
 
 def cat(tensors: Sequence[Any], dim: int = 0) -> Tensor:
-    """Join tensors along an existing dim."""
+    """Join tensors along an existing dim.
+
+    ``concat`` and ``concatenate`` are the same function.  1-d empty tensors are skipped,
+    as in PyTorch.
+
+    Args:
+        tensors (sequence of Tensor): tensors of one shape except along ``dim``.
+        dim (int): the dim to join along (default 0).
+
+    Shape: ``(*a, n_i, *b)`` each -> ``(*a, sum(n_i), *b)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.cat([rb.tensor([[1, 2], [3, 4]]), rb.tensor([[5, 6]])])
+        tensor([[1, 2],
+                [3, 4],
+                [5, 6]])
+    """
     tensors = [t for t in tensors if not (_data(t).ndim == 1 and _data(t).shape[0] == 0)] or list(tensors)[:1]
     ndim = _data(tensors[0]).ndim if tensors else 0
     axis = dim_index(dim, ndim, "cat")
@@ -317,13 +499,47 @@ concat = concatenate = cat
 
 
 def stack(tensors: Sequence[Any], dim: int = 0) -> Tensor:
-    """Join same-shaped tensors along a new dim."""
+    """Join same-shaped tensors along a new dim.
+
+    Args:
+        tensors (sequence of Tensor): tensors of one shape.
+        dim (int): the new dim's position in the result (default 0).
+
+    Shape: ``k`` tensors of ``(*a, *b)`` -> ``(*a, k, *b)`` with ``len(a) == dim``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> a, b = rb.tensor([1, 2]), rb.tensor([3, 4])
+        >>> rb.stack([a, b])
+        tensor([[1, 2],
+                [3, 4]])
+        >>> rb.stack([a, b], 1)
+        tensor([[1, 3],
+                [2, 4]])
+    """
     first = _check_same_shapes("stack", list(tensors), None)
     return Stack.apply(*tensors, axis=dim_index(dim, len(first) + 1, "stack"))
 
 
 def split(input: Any, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
-    """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the given sizes."""
+    """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the given sizes.
+
+    Args:
+        input (Tensor): the tensor to split.
+        split_size_or_sections (int or sequence of ints): the size of each piece, or the list
+            of sizes, which must sum to ``input.shape[dim]``.
+        dim (int): the dim to split along (default 0).
+
+    Returns:
+        a tuple of tensors, views of ``input``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.split(rb.arange(5), 2)
+        (tensor([0, 1]), tensor([2, 3]), tensor([4]))
+        >>> rb.split(rb.arange(5), [1, 4])
+        (tensor([0]), tensor([1, 2, 3, 4]))
+    """
     size = _data(input).shape[dim_index(dim, _data(input).ndim, "split")]
     if isinstance(split_size_or_sections, int):
         step = split_size_or_sections
@@ -347,7 +563,24 @@ def narrow_all(input: Any, sections: Sequence[int], dim: int) -> tuple[Tensor, .
 
 
 def chunk(input: Any, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
-    """Split into ``chunks`` pieces of equal size (the last may be smaller)."""
+    """Split into ``chunks`` pieces of equal size (the last may be smaller).
+
+    Each piece has ``ceil(n / chunks)`` entries along ``dim``, so there may be fewer than
+    ``chunks`` pieces, as in PyTorch.
+
+    Args:
+        input (Tensor): the tensor to split.
+        chunks (int): the number of pieces, > 0.
+        dim (int): the dim to split along (default 0).
+
+    Returns:
+        a tuple of tensors, views of ``input``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.chunk(rb.arange(5), 2)
+        (tensor([0, 1, 2]), tensor([3, 4]))
+    """
     if chunks <= 0:
         raise ValueError(f"chunk(): chunks must be positive, got {chunks}")
     size = _data(input).shape[dim_index(dim, _data(input).ndim, "chunk")]
@@ -357,6 +590,20 @@ def chunk(input: Any, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
 
 
 def unbind(input: Any, dim: int = 0) -> tuple[Tensor, ...]:
+    """The slices of ``input`` along ``dim``, that dim removed: ``(input[0], input[1], ...)``.
+
+    Args:
+        input (Tensor): the tensor.
+        dim (int): the dim to take apart (default 0).
+
+    Returns:
+        a tuple of ``input.shape[dim]`` tensors of ``input``'s shape without ``dim``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.unbind(rb.tensor([[1, 2], [3, 4]]), 1)
+        (tensor([1, 3]), tensor([2, 4]))
+    """
     from .indexing import getitem
     axis = dim_index(dim, _data(input).ndim, "unbind")
     return tuple(getitem(input, (slice(None),) * axis + (i,)) for i in range(_data(input).shape[axis]))
@@ -370,6 +617,16 @@ def pad(input: Any, pad: Sequence[int], mode: str = "constant", value: float | N
     widths crop: 'reflect' and 'replicate' pad the whole input first (a reflection mirrors at
     the input's own edge), 'constant' and 'circular' crop first (a wrap copies the cropped
     input), as PyTorch does.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x = rb.tensor([[1.0, 2.0, 3.0]])
+        >>> rb.nn.functional.pad(x, (1, 2))
+        tensor([[0., 1., 2., 3., 0., 0.]])
+        >>> rb.nn.functional.pad(x, (2, 0), mode="reflect")
+        tensor([[3., 2., 1., 2., 3.]])
+        >>> rb.nn.functional.pad(x, (0, 0, 1, 1), value=9.0).shape  # (left, right) of dim -1, then dim -2
+        (3, 3)
     """
     data = _data(input)
     if len(pad) % 2 or len(pad) // 2 > data.ndim:
@@ -451,16 +708,66 @@ def _triangle(input: Any, diagonal: int, upper: bool, op: str) -> Tensor:
 
 
 def tril(input: Any, diagonal: int = 0) -> Tensor:
-    """Zero the elements above the ``diagonal``-th diagonal of the last two dims."""
+    """Zero the elements above the ``diagonal``-th diagonal of the last two dims.
+
+    Keeps ``input[..., i, j]`` where ``j - i <= diagonal``.
+
+    Args:
+        input (Tensor): a tensor of at least 2 dims (a batch of matrices).
+        diagonal (int): 0 the main diagonal, > 0 above it, < 0 below (default 0).
+
+    Shape: the result has ``input``'s shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.tril(rb.ones(3, 3))
+        tensor([[1., 0., 0.],
+                [1., 1., 0.],
+                [1., 1., 1.]])
+    """
     return _triangle(input, diagonal, False, "tril")
 
 
 def triu(input: Any, diagonal: int = 0) -> Tensor:
-    """Zero the elements below the ``diagonal``-th diagonal of the last two dims."""
+    """Zero the elements below the ``diagonal``-th diagonal of the last two dims.
+
+    Keeps ``input[..., i, j]`` where ``j - i >= diagonal``.
+
+    Args:
+        input (Tensor): a tensor of at least 2 dims (a batch of matrices).
+        diagonal (int): 0 the main diagonal, > 0 above it, < 0 below (default 0).
+
+    Shape: the result has ``input``'s shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.triu(rb.ones(3, 3), 1)  # strictly upper: a causal attention mask
+        tensor([[0., 1., 1.],
+                [0., 0., 1.],
+                [0., 0., 0.]])
+    """
     return _triangle(input, diagonal, True, "triu")
 
 
 def flip(input: Any, dims: Any) -> Tensor:
+    """Reverse the order of the entries along each dim in ``dims``.
+
+    Args:
+        input (Tensor): the tensor.
+        dims (int or sequence of ints): the dims to reverse, each at most once.
+
+    Shape: the result has ``input``'s shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x = rb.tensor([[1, 2], [3, 4]])
+        >>> rb.flip(x, 0)
+        tensor([[3, 4],
+                [1, 2]])
+        >>> rb.flip(x, (0, 1))
+        tensor([[4, 3],
+                [2, 1]])
+    """
     ndim = _data(input).ndim
     dims = (dims,) if isinstance(dims, int) else dims
     axes = tuple(dim_index(d, ndim, "flip") for d in dims)
@@ -470,7 +777,22 @@ def flip(input: Any, dims: Any) -> Tensor:
 
 
 def clone(input: Any) -> Tensor:
-    """A copy with its own memory, still in the graph."""
+    """A copy with its own memory, still in the graph.
+
+    Unlike ``detach()``, the copy's gradient flows back to ``input``.
+
+    Args:
+        input (Tensor): the tensor to copy.
+
+    Shape: the result has ``input``'s shape and dtype.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x = rb.tensor([1.0, 2.0], requires_grad=True)
+        >>> y = rb.clone(x)
+        >>> y.data is x.data, y.requires_grad
+        (False, True)
+    """
     return Clone.apply(input)
 
 
@@ -515,7 +837,22 @@ def roll(input: Any, shifts: int | Sequence[int], dims: int | Sequence[int] | No
 
 def narrow(input: Any, dim: int, start: int, length: int) -> Tensor:
     """The ``length`` entries of ``input`` from ``start`` along ``dim``: a view, as
-    ``input[..., start:start + length]``."""
+    ``input[..., start:start + length]``.
+
+    Args:
+        input (Tensor): the tensor.
+        dim (int): the dim to narrow.
+        start (int): the first entry kept (negative counts from the end).
+        length (int): how many entries to keep.
+
+    Shape: ``input``'s shape with ``length`` at ``dim``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.narrow(rb.tensor([[0, 1, 2], [3, 4, 5]]), 1, 1, 2)
+        tensor([[1, 2],
+                [4, 5]])
+    """
     axis = dim_index(dim, _data(input).ndim, "narrow")
     size = _data(input).shape[axis]
     start = start + size if start < 0 else start

@@ -18,14 +18,34 @@ from .shape import reshape
 
 
 class SortResult(NamedTuple):
-    """``(values, indices)`` of ``sort``, like ``torch.return_types.sort``."""
+    """``(values, indices)`` of ``sort``, like ``torch.return_types.sort``.
+
+    A named tuple: unpack it, or read ``.values`` and ``.indices``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> values, indices = rb.sort(rb.tensor([3.0, 1.0, 2.0]))
+        >>> values.tolist(), indices.tolist()
+        ([1.0, 2.0, 3.0], [1, 2, 0])
+    """
 
     values: Tensor
     indices: Tensor
 
 
 class TopkResult(NamedTuple):
-    """``(values, indices)`` of ``topk``, like ``torch.return_types.topk``."""
+    """``(values, indices)`` of ``topk``, like ``torch.return_types.topk``.
+
+    A named tuple: unpack it, or read ``.values`` and ``.indices``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> best = rb.topk(rb.tensor([3.0, 1.0, 2.0, 5.0]), 2)
+        >>> best
+        TopkResult(values=tensor([5., 3.]), indices=tensor([3, 0]))
+        >>> best.indices.tolist()
+        [3, 0]
+    """
 
     values: Tensor
     indices: Tensor
@@ -69,7 +89,24 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = 
 
 
 def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
-    """The indices that sort ``input`` along ``dim`` (``sort(...).indices``)."""
+    """The indices that sort ``input`` along ``dim`` (``sort(...).indices``).
+
+    Stable: equal entries keep their order.
+
+    Args:
+        input (Tensor): any numeric dtype.
+        dim (int): the dim to sort along (default -1, the last).
+        descending (bool): largest first (default False).
+        stable (bool): accepted for PyTorch's signature; the sort is always stable.
+
+    Shape: int64, ``input``'s shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x = rb.tensor([3.0, 1.0, 2.0])
+        >>> rb.argsort(x), rb.argsort(x, descending=True)
+        (tensor([1, 2, 0]), tensor([0, 2, 1]))
+    """
     return sort(input, dim, descending, stable).indices
 
 
@@ -171,5 +208,20 @@ def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False, inve
 
 
 def msort(input: Any) -> Tensor:
-    """``input`` sorted along its first dim: ``sort(input, 0).values``."""
+    """``input`` sorted along its first dim: ``sort(input, 0).values``.
+
+    Each column of a matrix is sorted on its own.
+
+    Args:
+        input (Tensor): any numeric dtype.
+
+    Shape: the result has ``input``'s shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.msort(rb.tensor([[3, 1], [1, 2], [2, 0]]))
+        tensor([[1, 0],
+                [2, 1],
+                [3, 2]])
+    """
     return sort(input, 0).values

@@ -630,7 +630,22 @@ def combinations(input: Any, r: int = 2, with_replacement: bool = False) -> Tens
 def vander(x: Any, N: int | None = None, increasing: bool = False) -> Tensor:
     """The Vandermonde matrix of the 1-d ``x``: columns ``x^(N-1), ..., x, 1`` (``1, x, ...``
     with ``increasing``), ``N = len(x)`` by default.  The powers are running products, so
-    the gradient is exact at 0 too."""
+    the gradient is exact at 0 too.
+
+    Args:
+        x (Tensor): a 1-d tensor.
+        N (int, optional): the number of columns (default ``len(x)``).
+        increasing (bool): powers from 0 up, left to right (default False: from ``N - 1`` down).
+
+    Shape: ``(n,) -> (n, N)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.vander(rb.tensor([1, 2, 3]))
+        tensor([[1, 1, 1],
+                [4, 2, 1],
+                [9, 3, 1]])
+    """
     from .reduction import cumprod
     x = tensor_of(x, "vander")
     if x.ndim != 1:

@@ -21,41 +21,142 @@ from .sorting import sort
 
 
 class MinMaxResult(NamedTuple):
-    """``(min, max)`` of ``aminmax``, like ``torch.return_types.aminmax``."""
+    """``(min, max)`` of ``aminmax``, like ``torch.return_types.aminmax``.
+
+    A named tuple: unpack it, or read ``.min`` and ``.max``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> low, high = rb.aminmax(rb.tensor([3.0, -1.0, 2.0]))
+        >>> low.item(), high.item()
+        (-1.0, 3.0)
+    """
 
     min: Tensor
     max: Tensor
 
 
 def var_mean(input: Any, dim: Any = None, *, correction: float = 1, keepdim: bool = False) -> tuple:
-    """``(var(input, dim), mean(input, dim))`` in one call."""
+    """``(var(input, dim), mean(input, dim))`` in one call.
+
+    See :func:`var`: ``sum((x - mean)^2) / (N - correction)``.
+
+    Args:
+        input (Tensor): a floating tensor.
+        dim (int or tuple of ints, optional): the dims to reduce; all by default.
+        correction (float): subtracted from ``N`` in the variance's divisor (default 1).
+        keepdim (bool): keep the reduced dims with size 1 (default False).
+
+    Shape: both ``input`` without the reduced dims (with them, size 1, under ``keepdim``).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.var_mean(rb.tensor([1.0, 2.0, 3.0, 6.0]), correction=0)  # squares 4 + 1 + 0 + 9
+        (tensor(3.5), tensor(3.))
+    """
     return (var(input, dim, keepdim=keepdim, correction=correction), mean(input, dim, keepdim=keepdim))
 
 
 def std_mean(input: Any, dim: Any = None, *, correction: float = 1, keepdim: bool = False) -> tuple:
-    """``(std(input, dim), mean(input, dim))`` in one call."""
+    """``(std(input, dim), mean(input, dim))`` in one call.
+
+    See :func:`std`: ``sqrt(sum((x - mean)^2) / (N - correction))``.
+
+    Args:
+        input (Tensor): a floating tensor.
+        dim (int or tuple of ints, optional): the dims to reduce; all by default.
+        correction (float): subtracted from ``N`` in the variance's divisor (default 1).
+        keepdim (bool): keep the reduced dims with size 1 (default False).
+
+    Shape: both ``input`` without the reduced dims (with them, size 1, under ``keepdim``).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.std_mean(rb.tensor([[1.0, 3.0], [2.0, 2.0]]), 1, correction=0)
+        (tensor([1., 0.]), tensor([2., 2.]))
+    """
     return (std(input, dim, keepdim=keepdim, correction=correction), mean(input, dim, keepdim=keepdim))
 
 
 def aminmax(input: Any, *, dim: int | None = None, keepdim: bool = False) -> MinMaxResult:
-    """``(amin(input, dim), amax(input, dim))``: the smallest and largest entries."""
+    """``(amin(input, dim), amax(input, dim))``: the smallest and largest entries.
+
+    Args:
+        input (Tensor): any numeric dtype.
+        dim (int, optional): the dim to reduce; all by default.
+        keepdim (bool): keep ``dim`` with size 1 (default False).
+
+    Shape: both ``input`` without ``dim`` (0-d without ``dim``).
+
+    Returns:
+        a :class:`MinMaxResult` ``(min, max)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.aminmax(rb.tensor([[1.0, 5.0], [4.0, 0.0]]), dim=1)
+        MinMaxResult(min=tensor([1., 0.]), max=tensor([5., 4.]))
+    """
     return MinMaxResult(amin(input, dim, keepdim), amax(input, dim, keepdim))
 
 
 def nansum(input: Any, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
-    """The sum with nan entries counted as 0 (their gradient is 0)."""
+    """The sum with nan entries counted as 0 (their gradient is 0).
+
+    Args:
+        input (Tensor): any numeric dtype.
+        dim (int or tuple of ints, optional): the dims to reduce; all by default.
+        keepdim (bool): keep the reduced dims with size 1 (default False).
+        dtype (optional): cast to this dtype before summing.
+
+    Shape: ``input`` without the reduced dims (with them, size 1, under ``keepdim``).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nansum(rb.tensor([1.0, float("nan"), 2.0]))
+        tensor(3.)
+    """
     input = tensor_of(input, "nansum")
     return sum(where(isnan(input), 0.0, input), dim, keepdim, dtype=dtype)
 
 
 def nanmean(input: Any, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
-    """The mean of the entries that are not nan (nan where all are)."""
+    """The mean of the entries that are not nan (nan where all are).
+
+    ``nansum(input) / (number of non-nan entries)`` over the reduced dims.
+
+    Args:
+        input (Tensor): a floating tensor.
+        dim (int or tuple of ints, optional): the dims to reduce; all by default.
+        keepdim (bool): keep the reduced dims with size 1 (default False).
+        dtype (optional): cast to this dtype first.
+
+    Shape: ``input`` without the reduced dims (with them, size 1, under ``keepdim``).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> nan = float("nan")
+        >>> rb.nanmean(rb.tensor([1.0, nan, 2.0])), rb.nanmean(rb.tensor([[1.0, nan], [nan, nan]]), 1)
+        (tensor(1.5), tensor([ 1., nan]))
+    """
     input = tensor_of(input, "nanmean")
     return nansum(input, dim, keepdim, dtype=dtype) / sum(~isnan(input), dim, keepdim)
 
 
 def count_nonzero(input: Any, dim: Any = None) -> Tensor:
-    """How many entries (along ``dim``, an int or a tuple) are not 0: int64."""
+    """How many entries (along ``dim``, an int or a tuple) are not 0: int64.
+
+    Args:
+        input (Tensor): any dtype.
+        dim (int or tuple of ints, optional): the dims to count along; all by default.
+
+    Shape: ``input`` without the reduced dims.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x = rb.tensor([[0, 1, 2], [0, 0, 3]])
+        >>> rb.count_nonzero(x), rb.count_nonzero(x, 1)
+        (tensor(3), tensor([2, 1]))
+    """
     return sum(tensor_of(input, "count_nonzero") != 0, dim)
 
 
@@ -72,7 +173,28 @@ def median(input: Any, dim: int | None = None, keepdim: bool = False) -> Any:
 
 
 def nanmedian(input: Any, dim: int | None = None, keepdim: bool = False) -> Any:
-    """``median`` of the entries that are not nan (nan where all are)."""
+    """``median`` of the entries that are not nan (nan where all are).
+
+    The lower of the two middle non-nan entries; with ``dim``, ``(values, indices)``.
+
+    Args:
+        input (Tensor): any numeric dtype.
+        dim (int, optional): the dim to reduce; all entries, with no indices, by default.
+        keepdim (bool): keep ``dim`` with size 1 (default False).
+
+    Shape: a 0-d tensor without ``dim``; ``input`` without ``dim`` with it.
+
+    Returns:
+        Tensor, or a :class:`MaxResult` ``(values, indices)`` when ``dim`` is given.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> nan = float("nan")
+        >>> rb.nanmedian(rb.tensor([4.0, nan, 1.0, 3.0]))
+        tensor(3.)
+        >>> rb.nanmedian(rb.tensor([[4.0, nan, 1.0], [2.0, 3.0, nan]]), 1)
+        MaxResult(values=tensor([1., 2.]), indices=tensor([2, 0]))
+    """
     return _middle(input, dim, keepdim, "nanmedian")
 
 
@@ -87,7 +209,24 @@ def _middle(input: Any, dim: int | None, keepdim: bool, op: str) -> Any:
 
 
 def kthvalue(input: Any, k: int, dim: int = -1, keepdim: bool = False) -> MaxResult:
-    """The ``k``-th smallest entry along ``dim`` (k from 1) and its index: ``(values, indices)``."""
+    """The ``k``-th smallest entry along ``dim`` (k from 1) and its index: ``(values, indices)``.
+
+    Args:
+        input (Tensor): any numeric dtype.
+        k (int): the rank, from 1 (the smallest) to ``input.shape[dim]``.
+        dim (int): the dim to search along (default -1, the last).
+        keepdim (bool): keep ``dim`` with size 1 (default False).
+
+    Shape: ``values`` and ``indices`` (int64): ``input`` without ``dim``.
+
+    Returns:
+        a :class:`MaxResult` ``(values, indices)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.kthvalue(rb.tensor([3.0, 1.0, 4.0, 2.0, 5.0]), 2)
+        MaxResult(values=tensor(2.), indices=tensor(3))
+    """
     input = tensor_of(input, "kthvalue")
     size = input.shape[dim_index(dim, input.ndim or 1, "kthvalue")] if input.ndim else 1
     if not 1 <= k <= size:
@@ -186,7 +325,26 @@ def quantile(input: Any, q: Any, dim: int | None = None, keepdim: bool = False, 
 
 def nanquantile(input: Any, q: Any, dim: int | None = None, keepdim: bool = False, *,
                 interpolation: str = "linear") -> Tensor:
-    """``quantile`` of the entries that are not nan (nan where all are)."""
+    """``quantile`` of the entries that are not nan (nan where all are).
+
+    The ``q``-quantile interpolates at position ``q * (n - 1)`` of the ``n`` non-nan entries,
+    sorted; see :func:`quantile` for ``interpolation``.
+
+    Args:
+        input (Tensor): a floating tensor.
+        q (float or Tensor): in [0, 1], a number or a 1-d tensor.
+        dim (int, optional): the dim to reduce; all entries by default.
+        keepdim (bool): keep ``dim`` with size 1 (default False).
+        interpolation (str): "linear" (default), "lower", "higher", "nearest" or "midpoint".
+
+    Shape: ``input`` without ``dim``, with a leading dim of ``len(q)`` for a tensor ``q``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x = rb.tensor([1.0, float("nan"), 3.0])
+        >>> rb.nanquantile(x, 0.5), rb.nanquantile(x, rb.tensor([0.0, 0.25, 1.0]))
+        (tensor(2.), tensor([1. , 1.5, 3. ]))
+    """
     return _quantile(input, q, dim, keepdim, interpolation, "nanquantile")
 
 
@@ -298,7 +456,22 @@ def cov(input: Any, *, correction: int = 1, fweights: Any = None, aweights: Any 
 
 def corrcoef(input: Any) -> Tensor:
     """Pearson's correlation coefficients of the variables in ``input``'s rows, clipped to
-    [-1, 1] as PyTorch's."""
+    [-1, 1] as PyTorch's.
+
+    ``R[i, j] = C[i, j] / sqrt(C[i, i] C[j, j])`` with ``C = cov(input)``.
+
+    Args:
+        input (Tensor): a 2-d (variables x observations) or 1-d (one variable) floating tensor.
+
+    Shape: ``(v, n) -> (v, v)``; a 0-d tensor for one variable.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.corrcoef(rb.tensor([[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [3.0, 2.0, 1.0]]))
+        tensor([[ 1.,  1., -1.],
+                [ 1.,  1., -1.],
+                [-1., -1.,  1.]])
+    """
     from .arithmetic import clamp
     from .pointwise import sqrt
     c = cov(input)

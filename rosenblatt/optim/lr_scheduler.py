@@ -90,7 +90,22 @@ class LRScheduler:
             anything else resumes one (the groups must then hold ``'initial_lr'``).
 
     Subclasses write ``get_lr()``: the next lrs, from ``last_epoch`` and the
-    groups' current lrs.
+    groups' current lrs.  Call ``step()`` once per epoch, after ``optimizer.step()``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> class Halving(rb.optim.lr_scheduler.LRScheduler):  # base_lr / 2 ** epoch
+        ...     def get_lr(self):
+        ...         return [base / 2 ** self.last_epoch for base in self.base_lrs]
+        >>> opt = rb.optim.SGD([rb.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = Halving(opt)
+        >>> lrs = [sched.get_last_lr()[0]]
+        >>> for _ in range(3):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(sched.get_last_lr()[0])
+        >>> lrs
+        [1.0, 0.5, 0.25, 0.125]
     """
 
     _is_initial = False
@@ -243,7 +258,26 @@ class MultiplicativeLR(_LambdaScheduler):
 
 
 class StepLR(LRScheduler):
-    """Multiply the lr by ``gamma`` every ``step_size`` epochs: base_lr * gamma ** (epoch // step_size)."""
+    """Multiply the lr by ``gamma`` every ``step_size`` epochs: base_lr * gamma ** (epoch // step_size).
+
+    Args:
+        optimizer: the optimizer to schedule.
+        step_size: epochs between two decays.
+        gamma: the factor of each decay (default 0.1).
+        last_epoch: index of the last epoch; -1 (default) starts afresh.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> opt = rb.optim.SGD([rb.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = StepLR(opt, step_size=2, gamma=0.5)
+        >>> lrs = [sched.get_last_lr()[0]]
+        >>> for _ in range(5):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(sched.get_last_lr()[0])
+        >>> lrs
+        [1.0, 1.0, 0.5, 0.5, 0.25, 0.25]
+    """
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1,
                  last_epoch: int = -1) -> None:
@@ -261,7 +295,28 @@ class StepLR(LRScheduler):
 
 
 class MultiStepLR(LRScheduler):
-    """Multiply the lr by ``gamma`` at each epoch listed in ``milestones`` (repeats count twice)."""
+    """Multiply the lr by ``gamma`` at each epoch listed in ``milestones`` (repeats count twice).
+
+    ``base_lr * gamma ** (number of milestones <= epoch)``.
+
+    Args:
+        optimizer: the optimizer to schedule.
+        milestones: the epochs of the decays.
+        gamma: the factor of each decay (default 0.1).
+        last_epoch: index of the last epoch; -1 (default) starts afresh.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> opt = rb.optim.SGD([rb.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = MultiStepLR(opt, milestones=[1, 3, 3], gamma=0.5)  # 3 twice: 0.25 there
+        >>> lrs = [sched.get_last_lr()[0]]
+        >>> for _ in range(4):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(sched.get_last_lr()[0])
+        >>> lrs
+        [1.0, 0.5, 0.5, 0.125, 0.125]
+    """
 
     def __init__(self, optimizer: Optimizer, milestones: Sequence[int], gamma: float = 0.1,
                  last_epoch: int = -1) -> None:
@@ -281,7 +336,25 @@ class MultiStepLR(LRScheduler):
 
 
 class ExponentialLR(LRScheduler):
-    """Multiply the lr by ``gamma`` every epoch: base_lr * gamma ** epoch."""
+    """Multiply the lr by ``gamma`` every epoch: base_lr * gamma ** epoch.
+
+    Args:
+        optimizer: the optimizer to schedule.
+        gamma: the factor of each epoch.
+        last_epoch: index of the last epoch; -1 (default) starts afresh.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> opt = rb.optim.SGD([rb.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = ExponentialLR(opt, gamma=0.5)
+        >>> lrs = [sched.get_last_lr()[0]]
+        >>> for _ in range(3):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(sched.get_last_lr()[0])
+        >>> lrs
+        [1.0, 0.5, 0.25, 0.125]
+    """
 
     def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
         self.gamma = gamma
@@ -342,7 +415,29 @@ class ConstantLR(LRScheduler):
 
 
 class LinearLR(LRScheduler):
-    """Scale the lr linearly from ``start_factor`` to ``end_factor`` over ``total_iters`` epochs."""
+    """Scale the lr linearly from ``start_factor`` to ``end_factor`` over ``total_iters`` epochs.
+
+    ``base_lr * (start + (end - start) * min(epoch, total_iters) / total_iters)``; a common warmup.
+
+    Args:
+        optimizer: the optimizer to schedule.
+        start_factor: the factor at epoch 0, in (0, 1] (default 1/3).
+        end_factor: the factor from ``total_iters`` on, in [0, 1] (default 1.0).
+        total_iters: epochs of the ramp (default 5).
+        last_epoch: index of the last epoch; -1 (default) starts afresh.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> opt = rb.optim.SGD([rb.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = LinearLR(opt, start_factor=0.25, total_iters=3)
+        >>> lrs = [sched.get_last_lr()[0]]
+        >>> for _ in range(4):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(sched.get_last_lr()[0])
+        >>> lrs
+        [0.25, 0.5, 0.75, 1.0, 1.0]
+    """
 
     def __init__(self, optimizer: Optimizer, start_factor: float = 1.0 / 3,
                  end_factor: float = 1.0, total_iters: int = 5, last_epoch: int = -1) -> None:
@@ -416,6 +511,26 @@ class CosineAnnealingLR(LRScheduler):
     r"""Cosine annealing from base_lr down to ``eta_min`` over ``T_max`` epochs (SGDR without restarts).
 
     .. math:: \eta_t = \eta_{min} + \tfrac12(\eta_{max} - \eta_{min})(1 + \cos(\pi t / T_{max}))
+
+    Past ``T_max`` the lr rises again along the same cosine (period ``2 T_max``), as PyTorch's.
+
+    Args:
+        optimizer: the optimizer to schedule.
+        T_max (int): epochs from the base lr down to ``eta_min``.
+        eta_min (float): the lowest lr. Default: 0.
+        last_epoch (int): index of the last epoch; -1 starts afresh. Default: -1.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> opt = rb.optim.SGD([rb.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = CosineAnnealingLR(opt, T_max=4)
+        >>> lrs = [sched.get_last_lr()[0]]
+        >>> for _ in range(4):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(sched.get_last_lr()[0])
+        >>> [round(lr, 4) for lr in lrs]
+        [1.0, 0.8536, 0.5, 0.1464, 0.0]
     """
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0,

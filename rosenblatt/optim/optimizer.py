@@ -105,7 +105,28 @@ class Optimizer:
     ``_update(group, p, g, state, step, tmp)``, where ``p`` (updated in place),
     ``g`` (the gradient, read-only), ``state[key]`` and ``tmp`` (scratch) are
     1-D arrays of one length (``tmp``: ``_scratch`` of them back to back), and
-    ``step`` counts this parameter's steps including this one.
+    ``step`` counts this parameter's steps including this one.  The shared
+    ``step()`` reads ``weight_decay`` and ``maximize`` from each group, so put
+    them in ``defaults`` (``g`` comes negated when maximizing, L2 decay added).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> class PlainSGD(rb.optim.Optimizer):  # p <- p - lr * g
+        ...     def __init__(self, params, lr=0.25):
+        ...         super().__init__(params, dict(lr=lr, weight_decay=0.0, maximize=False))
+        ...     def _state_init(self, group):
+        ...         return {}
+        ...     def _update(self, group, p, g, state, step, tmp):
+        ...         p -= group["lr"] * g
+        >>> w = rb.tensor([1.0, -2.0], requires_grad=True)
+        >>> opt = PlainSGD([w])
+        >>> (w * w).sum().backward()  # gradient 2 w
+        >>> opt.step()
+        >>> w
+        tensor([ 0.5, -1. ], requires_grad=True)
+        >>> opt.zero_grad()
+        >>> w.grad is None, opt.param_groups[0]["lr"]
+        (True, 0.25)
     """
 
     #: False for optimizers whose state has no ``'step'`` entry (SGD).

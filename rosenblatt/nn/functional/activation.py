@@ -176,38 +176,125 @@ def _apply_inplace(input: Tensor, fn: Any, inplace_: bool, name: str) -> Tensor:
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
-    """``x`` for x > 0, ``negative_slope * x`` otherwise."""
+    """``x`` for x > 0, ``negative_slope * x`` otherwise.
+
+    Args:
+        input: a tensor of any shape.
+        negative_slope: the slope below 0 (default 0.01).
+        inplace: write the result into ``input`` (default False).
+
+    Shape: any; the output has the input's shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> import rosenblatt.nn.functional as F
+        >>> F.leaky_relu(rb.tensor([-2.0, 0.0, 3.0]), 0.25)
+        tensor([-0.5,  0. ,  3. ])
+    """
     return _apply_inplace(input, lambda t: LeakyRelu.apply(t, slope=negative_slope), inplace,
                           "leaky_relu")
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
-    """``x`` for x > 0, ``alpha * (exp(x) - 1)`` otherwise."""
+    """``x`` for x > 0, ``alpha * (exp(x) - 1)`` otherwise (Clevert et al., 2015).
+
+    Args:
+        input: a tensor of any shape.
+        alpha: the output tends to ``-alpha`` as x goes to minus infinity (default 1.0).
+        inplace: write the result into ``input`` (default False).
+
+    Shape: any; the output has the input's shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> import rosenblatt.nn.functional as F
+        >>> F.elu(rb.tensor([-1.0, 0.0, 2.0]))  # exp(-1) - 1 below 0
+        tensor([-0.6321,  0.    ,  2.    ])
+    """
     return _apply_inplace(input, lambda t: Elu.apply(t, alpha=alpha), inplace, "elu")
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
-    """``x * sigmoid(x)`` (also called swish)."""
+    """``x * sigmoid(x)`` (also called swish).
+
+    Args:
+        input: a tensor of any shape.
+        inplace: write the result into ``input`` (default False).
+
+    Shape: any; the output has the input's shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> import rosenblatt.nn.functional as F
+        >>> F.silu(rb.tensor([-2.0, 0.0, 2.0]))
+        tensor([-0.2384,  0.    ,  1.7616])
+    """
     return _apply_inplace(input, Silu.apply, inplace, "silu")
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
-    """``log(1 + exp(beta * x)) / beta``, and ``x`` where ``beta * x > threshold``."""
+    """``log(1 + exp(beta * x)) / beta``, and ``x`` where ``beta * x > threshold``.
+
+    Args:
+        input: a tensor of any shape.
+        beta: the sharpness (default 1.0); large beta approaches ReLU.
+        threshold: where ``beta * x`` exceeds it the output is ``x`` (default 20.0).
+
+    Shape: any; the output has the input's shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> import rosenblatt.nn.functional as F
+        >>> F.softplus(rb.tensor([0.0, 30.0]))  # log 2, and x above the threshold
+        tensor([ 0.6931, 30.    ])
+    """
     return Softplus.apply(input, beta=beta, threshold=threshold)
 
 
 def relu_(input: Tensor) -> Tensor:
-    """``relu`` in place: ``max(x, 0)`` written into ``input``."""
+    """``relu`` in place: ``max(x, 0)`` written into ``input``.
+
+    Returns: ``input`` itself.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> import rosenblatt.nn.functional as F
+        >>> x = rb.tensor([-2.0, 0.0, 3.0])
+        >>> F.relu_(x) is x
+        True
+        >>> x
+        tensor([0., 0., 3.])
+    """
     return _apply_inplace(input, relu, True, "relu")  # errors name relu_(), not apply_()
 
 
 def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
-    """``elu`` in place."""
+    """``elu`` in place: ``x`` for x > 0, ``alpha * (exp(x) - 1)`` otherwise, written into
+    ``input``, which is returned.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> import rosenblatt.nn.functional as F
+        >>> x = rb.tensor([-1.0, 2.0])
+        >>> _ = F.elu_(x)
+        >>> x
+        tensor([-0.6321,  2.    ])
+    """
     return elu(input, alpha, inplace=True)
 
 
 def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
-    """``leaky_relu`` in place."""
+    """``leaky_relu`` in place: ``x`` for x > 0, ``negative_slope * x`` otherwise, written
+    into ``input``, which is returned.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> import rosenblatt.nn.functional as F
+        >>> x = rb.tensor([-4.0, 2.0])
+        >>> _ = F.leaky_relu_(x, 0.5)
+        >>> x
+        tensor([-2.,  2.])
+    """
     return leaky_relu(input, negative_slope, inplace=True)
 
 
@@ -231,7 +318,17 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
 
 
 def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
-    """``hardtanh`` in place."""
+    """``hardtanh`` in place: ``x`` clipped to ``[min_val, max_val]`` (default [-1, 1]),
+    written into ``input``, which is returned.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> import rosenblatt.nn.functional as F
+        >>> x = rb.tensor([-2.0, 0.5, 3.0])
+        >>> _ = F.hardtanh_(x)
+        >>> x
+        tensor([-1. ,  0.5,  1. ])
+    """
     return hardtanh(input, min_val, max_val, inplace=True)
 
 
@@ -298,7 +395,17 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
 
 
 def selu_(input: Tensor) -> Tensor:
-    """``selu`` in place."""
+    """``selu`` in place: ``scale * (max(0, x) + min(0, alpha * (exp(x) - 1)))`` written
+    into ``input``, which is returned.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> import rosenblatt.nn.functional as F
+        >>> x = rb.tensor([-1.0, 0.0, 1.0])
+        >>> _ = F.selu_(x)
+        >>> x
+        tensor([-1.1113,  0.    ,  1.0507])
+    """
     return selu(input, inplace=True)
 
 
@@ -318,7 +425,17 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
 
 
 def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
-    """``celu`` in place."""
+    """``celu`` in place: ``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))`` written into
+    ``input``, which is returned.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> import rosenblatt.nn.functional as F
+        >>> x = rb.tensor([-1.0, 0.0, 1.0])
+        >>> _ = F.celu_(x, alpha=2.0)
+        >>> x
+        tensor([-0.7869,  0.    ,  1.    ])
+    """
     return celu(input, alpha, inplace=True)
 
 
@@ -380,7 +497,17 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
 
 
 def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
-    """``threshold`` in place."""
+    """``threshold`` in place: ``x`` where ``x > threshold``, else ``value``, written into
+    ``input``, which is returned.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> import rosenblatt.nn.functional as F
+        >>> x = rb.tensor([-1.0, 0.5, 2.0])
+        >>> _ = F.threshold_(x, 0.5, -9.0)
+        >>> x
+        tensor([-9., -9.,  2.])
+    """
     return _apply_inplace(input, lambda t: _threshold(t, threshold, value), True, "threshold")
 
 

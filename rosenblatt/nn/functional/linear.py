@@ -92,6 +92,17 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None) -> 
         padding_idx: this row receives no gradient (negative counts from the end).
 
     Shape: ``(*) -> (*, embedding_dim)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> import rosenblatt.nn.functional as F
+        >>> weight = rb.tensor([[0.0, 0.0], [1.0, 2.0], [3.0, 4.0]])
+        >>> F.embedding(rb.tensor([2, 1, 1]), weight)
+        tensor([[3., 4.],
+                [1., 2.],
+                [1., 2.]])
+        >>> F.embedding(rb.tensor([[0, 2], [1, 1]]), weight).shape
+        (2, 2, 2)
     """
     idx = input.data if isinstance(input, Tensor) else xp.asarray(input)
     if idx.dtype.kind not in "iu":
@@ -118,6 +129,24 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
 
     Identity when ``training`` is False.  Masks come from ``generator`` (the
     default generator when None), so a seeded generator gives the same masks.
+
+    Args:
+        input: a floating-point tensor of any shape.
+        p: probability of zeroing an element, in [0, 1] (default 0.5).
+        training: apply dropout (default True) or return ``input`` unchanged.
+        inplace: write the result into ``input`` (default False).
+        generator: the ``rosenblatt.Generator`` for the mask (default generator if None).
+
+    Shape: any; the output has the input's shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> import rosenblatt.nn.functional as F
+        >>> g = rb.Generator().manual_seed(0)
+        >>> F.dropout(rb.ones(8), p=0.5, generator=g)  # the kept ones scaled by 1 / (1 - p)
+        tensor([2., 2., 2., 0., 0., 0., 0., 0.])
+        >>> F.dropout(rb.ones(3), p=0.5, training=False)
+        tensor([1., 1., 1.])
     """
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")

@@ -282,6 +282,25 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
 
     ``loss_n = -w_{t_n} input[n, t_n]``; 'mean' divides by the summed weights.
     ``size_average``/``reduce`` are the deprecated flags.
+
+    Args:
+        input: log-probabilities ``(N, C)``, ``(N, C, d1, ...)`` or ``(C,)``, e.g. from
+            ``log_softmax(x, dim=1)``.
+        target: int64 class indices ``(N)``, ``(N, d1, ...)`` or ``()``, in ``[0, C)``.
+        weight: ``(C,)`` rescaling per class (default None: all 1).
+        ignore_index: targets equal to it add nothing and don't count in the mean (default -100).
+        reduction: 'none' | 'mean' | 'sum' (default 'mean').
+
+    Shape: a scalar out, or the target's shape with ``reduction='none'``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> import rosenblatt.nn.functional as F
+        >>> logp = rb.tensor([[-1.0, -2.0, -3.0], [-4.0, -5.0, -6.0]])
+        >>> F.nll_loss(logp, rb.tensor([0, 2]))  # (1 + 6) / 2
+        tensor(3.5)
+        >>> F.nll_loss(logp, rb.tensor([0, 2]), reduction="none")
+        tensor([1., 6.])
     """
     reduction = _reduction(size_average, reduce, reduction, "nll_loss")
     target_data = _data(target)
@@ -364,7 +383,25 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
                          reduction: str = "mean") -> Tensor:
     """``-w (y log x + (1 - y) log(1 - x))`` for probabilities ``x``; each log is clamped to >= -100.
 
-    ``size_average``/``reduce`` are the deprecated flags."""
+    ``size_average``/``reduce`` are the deprecated flags.
+
+    Args:
+        input: probabilities in [0, 1] (for logits use ``binary_cross_entropy_with_logits``).
+        target: the input's shape and dtype, usually 0 or 1.
+        weight: rescaling of each element, broadcast to the input's shape (default None).
+        reduction: 'none' | 'mean' | 'sum' (default 'mean').
+
+    Shape: input and target ``(*)``, the same shape; a scalar out, or ``(*)`` with
+    ``reduction='none'``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> import rosenblatt.nn.functional as F
+        >>> F.binary_cross_entropy(rb.tensor([0.5, 0.5]), rb.tensor([1.0, 0.0]))  # log 2
+        tensor(0.6931)
+        >>> F.binary_cross_entropy(rb.tensor([1.0, 0.0]), rb.tensor([0.0, 1.0]), reduction="none")
+        tensor([100., 100.])
+    """
     reduction = _reduction(size_average, reduce, reduction, "binary_cross_entropy")
     _same_shape(input, target, "binary_cross_entropy")
     x = input.data
@@ -412,6 +449,24 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     ``loss = -w [p y log sigmoid(x) + (1 - y) log(1 - sigmoid(x))]`` with ``p = pos_weight``
     broadcast over the last (class) dim.  ``weight`` and ``pos_weight`` get no gradient.
     ``size_average``/``reduce`` are the deprecated flags.
+
+    Args:
+        input: logits, any real values.
+        target: floating-point probabilities of the input's shape.
+        weight: rescaling of each element, broadcast to the input's shape (default None).
+        reduction: 'none' | 'mean' | 'sum' (default 'mean').
+        pos_weight: weight of the positive term, broadcast over the last dim (default None: 1).
+
+    Shape: input and target ``(*)``, the same shape; a scalar out, or ``(*)`` with
+    ``reduction='none'``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> import rosenblatt.nn.functional as F
+        >>> F.binary_cross_entropy_with_logits(rb.tensor([0.0, 0.0]), rb.tensor([1.0, 0.0]))  # log 2
+        tensor(0.6931)
+        >>> F.binary_cross_entropy_with_logits(rb.tensor([1e4, -1e4]), rb.tensor([1.0, 0.0]))
+        tensor(0.)
     """
     reduction = _reduction(size_average, reduce, reduction, "binary_cross_entropy_with_logits")
     _same_shape(input, target, "binary_cross_entropy_with_logits")
@@ -432,7 +487,25 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
 def mse_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
              reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
     """Mean squared error ``(x - y)^2``; with ``weight`` (the input's shape), ``w (x - y)^2``
-    and 'mean' divides by ``sum(w)``.  ``size_average``/``reduce`` are the deprecated flags."""
+    and 'mean' divides by ``sum(w)``.  ``size_average``/``reduce`` are the deprecated flags.
+
+    Args:
+        input, target: tensors of the same shape (another shape broadcasts, with a warning).
+        reduction: 'none' | 'mean' | 'sum' (default 'mean').
+        weight: per-element weights of the input's shape (default None).
+
+    Shape: input and target ``(*)``, the same shape; a scalar out, or ``(*)`` with
+    ``reduction='none'``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> import rosenblatt.nn.functional as F
+        >>> x, y = rb.tensor([1.0, 2.0, 3.0, 4.0]), rb.tensor([0.0, 2.0, 5.0, 4.0])
+        >>> F.mse_loss(x, y)  # (1 + 0 + 4 + 0) / 4
+        tensor(1.25)
+        >>> F.mse_loss(x, y, reduction="sum")
+        tensor(5.)
+    """
     reduction = _reduction(size_average, reduce, reduction, "mse_loss")
     _warn_if_shapes_differ(input, target, "mse_loss")
     d = sub(input, target)
@@ -442,7 +515,23 @@ def mse_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: An
 def l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
             reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
     """Mean absolute error ``|x - y|``; with ``weight`` (the input's shape), ``w |x - y|``
-    and 'mean' divides by ``sum(w)``.  ``size_average``/``reduce`` are the deprecated flags."""
+    and 'mean' divides by ``sum(w)``.  ``size_average``/``reduce`` are the deprecated flags.
+
+    Args:
+        input, target: tensors of the same shape (another shape broadcasts, with a warning).
+        reduction: 'none' | 'mean' | 'sum' (default 'mean').
+        weight: per-element weights of the input's shape (default None).
+
+    Shape: input and target ``(*)``, the same shape; a scalar out, or ``(*)`` with
+    ``reduction='none'``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> import rosenblatt.nn.functional as F
+        >>> x, y = rb.tensor([1.0, 2.0, 3.0, 4.0]), rb.tensor([0.0, 2.0, 5.0, 4.0])
+        >>> F.l1_loss(x, y)  # (1 + 0 + 2 + 0) / 4
+        tensor(0.75)
+    """
     reduction = _reduction(size_average, reduce, reduction, "l1_loss")
     _warn_if_shapes_differ(input, target, "l1_loss")
     return _reduce_weighted(abs_(sub(input, target)), input, weight, reduction, "l1_loss")
@@ -451,7 +540,22 @@ def l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any
 def smooth_l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
                    reduction: str = "mean", beta: float = 1.0) -> Tensor:
     """``0.5 d^2 / beta`` where ``|d| < beta``, else ``|d| - 0.5 beta`` (``d = x - y``).
-    ``size_average``/``reduce`` are the deprecated flags."""
+    ``size_average``/``reduce`` are the deprecated flags.
+
+    Args:
+        input, target: tensors of the same shape (another shape broadcasts, with a warning).
+        reduction: 'none' | 'mean' | 'sum' (default 'mean').
+        beta: where the loss turns from quadratic to linear, >= 0 (default 1.0; 0 is L1).
+
+    Shape: input and target ``(*)``, the same shape; a scalar out, or ``(*)`` with
+    ``reduction='none'``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> import rosenblatt.nn.functional as F
+        >>> F.smooth_l1_loss(rb.tensor([0.0, 0.0]), rb.tensor([0.5, 3.0]), reduction="none")
+        tensor([0.125, 2.5  ])
+    """
     reduction = _reduction(size_average, reduce, reduction, "smooth_l1_loss")
     _warn_if_shapes_differ(input, target, "smooth_l1_loss")
     if beta < 0:
@@ -465,7 +569,25 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average: Any = None, redu
 def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
                weight: Tensor | None = None) -> Tensor:
     """``0.5 d^2`` where ``|d| < delta``, else ``delta (|d| - 0.5 delta)``; times ``weight``
-    (the input's shape) if given, 'mean' still dividing by the element count (as PyTorch)."""
+    (the input's shape) if given, 'mean' still dividing by the element count (as PyTorch).
+
+    ``d = x - y``; ``huber_loss(x, y, delta=b) == b * smooth_l1_loss(x, y, beta=b)``.
+
+    Args:
+        input, target: tensors of the same shape (another shape broadcasts, with a warning).
+        reduction: 'none' | 'mean' | 'sum' (default 'mean').
+        delta: where the loss turns from quadratic to linear, > 0 (default 1.0).
+        weight: per-element weights of the input's shape (default None).
+
+    Shape: input and target ``(*)``, the same shape; a scalar out, or ``(*)`` with
+    ``reduction='none'``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> import rosenblatt.nn.functional as F
+        >>> F.huber_loss(rb.tensor([0.0, 0.0]), rb.tensor([1.0, 3.0]), reduction="none", delta=2.0)
+        tensor([0.5, 4. ])
+    """
     _warn_if_shapes_differ(input, target, "huber_loss")
     if delta <= 0:
         raise ValueError(f"huber_loss(): delta must be positive, got {delta}")
@@ -486,6 +608,23 @@ def kl_div(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any 
     deprecated flags (they override ``reduction``; a 'batchmean' given with them still divides
     their result by the batch size, as in PyTorch).  'mean' warns that it is not the true KL,
     as PyTorch does.
+
+    Args:
+        input: log-probabilities.
+        target: probabilities (log-probabilities with ``log_target``), broadcast to the input.
+        reduction: 'none' | 'batchmean' | 'mean' | 'sum' (default 'mean').
+        log_target: the target holds log-probabilities (default False).
+
+    Shape: input ``(*)``; a scalar out, or ``(*)`` with ``reduction='none'``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> import rosenblatt.nn.functional as F
+        >>> p = rb.tensor([[0.5, 0.5]])
+        >>> F.kl_div(p.log(), p, reduction="batchmean")
+        tensor(0.)
+        >>> F.kl_div(rb.tensor([[0.25, 0.75]]).log(), p, reduction="batchmean")  # 0.5 log 2 + 0.5 log(2/3)
+        tensor(0.1438)
     """
     if size_average is not None or reduce is not None:
         applied = _legacy_reduction(size_average, reduce)

@@ -164,7 +164,22 @@ def layer_norm(input: Tensor, normalized_shape: Sequence[int] | int, weight: Ten
 
     ``y = (x - E[x]) / sqrt(Var[x] + eps) * weight + bias`` (biased variance).
 
+    Args:
+        input: a floating-point tensor whose shape ends with ``normalized_shape``.
+        normalized_shape: the trailing shape to normalise over (int or tuple).
+        weight, bias: ``normalized_shape`` scale and shift (default None: none).
+        eps: added to the variance (default 1e-5).
+
     Shape: ``(*, *normalized_shape)`` in and out.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> import rosenblatt.nn.functional as F
+        >>> F.layer_norm(rb.tensor([[1.0, 3.0], [0.0, 4.0]]), (2,))
+        tensor([[-1.,  1.],
+                [-1.,  1.]])
+        >>> F.layer_norm(rb.tensor([[1.0, 3.0]]), 2, weight=rb.tensor([2.0, 2.0]), bias=rb.tensor([0.5, 0.5]))
+        tensor([[-1.5,  2.5]])
     """
     shape = _norm_shape("layer_norm()", normalized_shape)
     k = len(shape)
@@ -190,7 +205,31 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     the unbiased batch variance, as PyTorch does.  Eval uses the running statistics,
     which it then needs.
 
-    Shape: ``(N, C)`` or ``(N, C, *)``.
+    ``y = (x - mean) / sqrt(var + eps) * weight + bias``, per channel.
+
+    Args:
+        input: a floating-point tensor ``(N, C, *)``.
+        running_mean, running_var: ``(C,)`` or None (needed when ``training`` is False).
+        weight, bias: ``(C,)`` scale and shift (default None: none).
+        training: normalise with the batch statistics (default False: the running ones).
+        momentum: weight of the batch in the running statistics (default 0.1).
+        eps: added to the variance (default 1e-5).
+
+    Shape: ``(N, C)`` or ``(N, C, *)``, in and out.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> import rosenblatt.nn.functional as F
+        >>> x = rb.tensor([[1.0, 0.0], [3.0, 4.0]])  # (N, C) = (2, 2)
+        >>> mean, var = rb.zeros(2), rb.ones(2)
+        >>> F.batch_norm(x, mean, var, training=True)
+        tensor([[-1., -1.],
+                [ 1.,  1.]])
+        >>> mean, var  # 0.9 * (0, 1) + 0.1 * (batch mean, unbiased batch variance)
+        (tensor([0.2, 0.2]), tensor([1.1, 1.7]))
+        >>> F.batch_norm(x, rb.tensor([2.0, 2.0]), rb.tensor([4.0, 1.0]), eps=0.0)  # eval
+        tensor([[-0.5, -2. ],
+                [ 0.5,  2. ]])
     """
     x = input.data
     if x.ndim < 2:
@@ -307,6 +346,21 @@ def rms_norm(input: Tensor, normalized_shape: Sequence[int] | int, weight: Tenso
     """``x / sqrt(mean(x^2) + eps) * weight`` over the last ``len(normalized_shape)`` dims.
 
     ``eps=None`` uses the machine epsilon of the input's dtype, as PyTorch does.
+
+    Args:
+        input: a floating-point tensor whose shape ends with ``normalized_shape``.
+        normalized_shape: the trailing shape to normalise over (int or tuple).
+        weight: ``normalized_shape`` scale (default None: none).
+        eps: added to the mean square (default None: the dtype's machine epsilon).
+
+    Shape: ``(*, *normalized_shape)`` in and out.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> import rosenblatt.nn.functional as F
+        >>> F.rms_norm(rb.tensor([[3.0, -3.0], [1.0, 7.0]]), (2,))  # rms 3 and 5
+        tensor([[ 1. , -1. ],
+                [ 0.2,  1.4]])
     """
     shape = _norm_shape("rms_norm()", normalized_shape)
     k = len(shape)

@@ -66,7 +66,17 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, trainin
 
 def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False,
            *, generator: Generator | None = None) -> Tensor:
-    """``rrelu`` in place."""
+    """``rrelu`` in place: ``x`` for x > 0, ``a * x`` otherwise, written into ``input``,
+    which is returned; ``a ~ U(lower, upper)`` in training, ``(lower + upper) / 2`` in eval.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> import rosenblatt.nn.functional as F
+        >>> x = rb.tensor([-8.0, 2.0])
+        >>> _ = F.rrelu_(x, 0.25, 0.5)  # not training: the slope is 0.375
+        >>> x
+        tensor([-3.,  2.])
+    """
     return rrelu(input, lower, upper, training, True, generator=generator)
 
 

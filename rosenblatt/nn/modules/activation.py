@@ -21,7 +21,18 @@ def _inplace_repr(inplace: bool, fields: str = "") -> str:
 
 
 class ReLU(Module):
-    """``max(x, 0)``."""
+    """Rectified linear unit: ``max(x, 0)``, elementwise.
+
+    Args:
+        inplace: write the result into the input (default False).
+
+    Shape: any; the output has the input's shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.ReLU()(rb.tensor([-2.0, 0.0, 2.0]))
+        tensor([0., 0., 2.])
+    """
 
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
@@ -35,7 +46,19 @@ class ReLU(Module):
 
 
 class LeakyReLU(Module):
-    """``x`` for x > 0, ``negative_slope * x`` otherwise."""
+    """``x`` for x > 0, ``negative_slope * x`` otherwise.
+
+    Args:
+        negative_slope: the slope below 0 (default 0.01).
+        inplace: write the result into the input (default False).
+
+    Shape: any; the output has the input's shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.LeakyReLU(0.5)(rb.tensor([-2.0, 0.0, 2.0]))
+        tensor([-1.,  0.,  2.])
+    """
 
     def __init__(self, negative_slope: float = 1e-2, inplace: bool = False) -> None:
         super().__init__()
@@ -49,7 +72,20 @@ class LeakyReLU(Module):
 
 
 class ELU(Module):
-    """``x`` for x > 0, ``alpha * (exp(x) - 1)`` otherwise."""
+    """``x`` for x > 0, ``alpha * (exp(x) - 1)`` otherwise (Clevert et al., 2015).
+
+    Args:
+        alpha: the value the output approaches as x goes to minus infinity is ``-alpha``
+            (default 1.0).
+        inplace: write the result into the input (default False).
+
+    Shape: any; the output has the input's shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.ELU()(rb.tensor([-1.0, 0.0, 2.0]))
+        tensor([-0.6321,  0.    ,  2.    ])
+    """
 
     def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
         super().__init__()
@@ -63,7 +99,21 @@ class ELU(Module):
 
 
 class GELU(Module):
-    """``x * Phi(x)``; ``approximate='tanh'`` uses the tanh formula (Hendrycks & Gimpel, 2016)."""
+    """``x * Phi(x)``; ``approximate='tanh'`` uses the tanh formula (Hendrycks & Gimpel, 2016).
+
+    ``Phi`` is the standard normal CDF, ``(1 + erf(x / sqrt 2)) / 2``; the tanh formula is
+    ``0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3)))``.
+
+    Args:
+        approximate: ``'none'`` (exact, default) or ``'tanh'``.
+
+    Shape: any; the output has the input's shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.GELU()(rb.tensor([-2.0, 0.0, 2.0]))
+        tensor([-0.0455,  0.    ,  1.9545])
+    """
 
     def __init__(self, approximate: str = "none") -> None:
         super().__init__()
@@ -79,7 +129,18 @@ class GELU(Module):
 
 
 class SiLU(Module):
-    """``x * sigmoid(x)``."""
+    """Sigmoid linear unit (swish): ``x * sigmoid(x)``.
+
+    Args:
+        inplace: write the result into the input (default False).
+
+    Shape: any; the output has the input's shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.SiLU()(rb.tensor([-2.0, 0.0, 2.0]))
+        tensor([-0.2384,  0.    ,  1.7616])
+    """
 
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
@@ -93,21 +154,49 @@ class SiLU(Module):
 
 
 class Sigmoid(Module):
-    """``1 / (1 + exp(-x))``, finite for any x."""
+    """``1 / (1 + exp(-x))``, finite for any x.
+
+    Shape: any; the output has the input's shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.Sigmoid()(rb.tensor([-1000.0, 0.0, 1000.0]))
+        tensor([0. , 0.5, 1. ])
+    """
 
     def forward(self, input: Tensor) -> Tensor:
         return sigmoid(input)
 
 
 class Tanh(Module):
-    """Hyperbolic tangent."""
+    """Hyperbolic tangent: ``(exp(x) - exp(-x)) / (exp(x) + exp(-x))``, elementwise.
+
+    Shape: any; the output has the input's shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.Tanh()(rb.tensor([-1000.0, 0.0, 1.0]))
+        tensor([-1.    ,  0.    ,  0.7616])
+    """
 
     def forward(self, input: Tensor) -> Tensor:
         return tanh(input)
 
 
 class Softplus(Module):
-    """``log(1 + exp(beta x)) / beta``; linear above ``threshold`` (in units of beta x)."""
+    """``log(1 + exp(beta x)) / beta``; linear above ``threshold`` (in units of beta x).
+
+    Args:
+        beta: the sharpness (default 1.0); large beta approaches ReLU.
+        threshold: where ``beta x > threshold`` the output is ``x`` (default 20.0).
+
+    Shape: any; the output has the input's shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.Softplus()(rb.tensor([0.0, 30.0]))
+        tensor([ 0.6931, 30.    ])
+    """
 
     def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
         super().__init__()
@@ -121,7 +210,20 @@ class Softplus(Module):
 
 
 class Softmax(Module):
-    """``exp(x_i) / sum_j exp(x_j)`` along ``dim``."""
+    """``exp(x_i) / sum_j exp(x_j)`` along ``dim``.
+
+    Args:
+        dim: the dim the outputs sum to 1 along; None picks one as PyTorch's legacy rule does,
+            with a warning (pass it).
+
+    Shape: any; the output has the input's shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.Softmax(dim=-1)(rb.tensor([[0.0, 0.0], [5.0, 5.0]]))
+        tensor([[0.5, 0.5],
+                [0.5, 0.5]])
+    """
 
     def __init__(self, dim: int | None = None) -> None:
         super().__init__()
@@ -135,7 +237,19 @@ class Softmax(Module):
 
 
 class LogSoftmax(Module):
-    """``log(softmax(x))`` along ``dim``, computed stably."""
+    """``log(softmax(x))`` along ``dim``, computed stably: ``x_i - log sum_j exp(x_j)``.
+
+    Args:
+        dim: the dim to normalise along; None picks one as PyTorch's legacy rule does, with a
+            warning (pass it).
+
+    Shape: any; the output has the input's shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.LogSoftmax(dim=0)(rb.tensor([1.0, 1.0])).exp()
+        tensor([0.5, 0.5])
+    """
 
     def __init__(self, dim: int | None = None) -> None:
         super().__init__()

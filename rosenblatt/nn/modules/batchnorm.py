@@ -115,7 +115,34 @@ class BatchNorm1d(_BatchNorm):
 
 
 class BatchNorm2d(_BatchNorm):
-    """Batch normalisation over ``(N, C, H, W)`` input; see ``BatchNorm1d``."""
+    """Batch normalisation over ``(N, C, H, W)`` input; see ``BatchNorm1d``.
+
+    ``y = (x - E[x]) / sqrt(Var[x] + eps) * weight + bias``, the statistics of each channel
+    taken over N, H and W (the batch's in training, the running ones in eval).
+
+    Args:
+        num_features: C.
+        eps: added to the variance (default 1e-5).
+        momentum: weight of the new batch in the running statistics (default 0.1; None: a
+            cumulative average).
+        affine: learn ``weight`` (ones) and ``bias`` (zeros) (default True).
+        track_running_stats: keep running statistics (default True); if False, batch
+            statistics are used in eval mode too.
+        dtype: parameter dtype (default float32).
+
+    Shape: ``(N, C, H, W)`` in and out.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> bn = rb.nn.BatchNorm2d(2)
+        >>> x = rb.tensor([[[[1.0, 3.0]], [[0.0, 4.0]]]])  # (N, C, H, W) = (1, 2, 1, 2)
+        >>> bn(x).detach()
+        tensor([[[[-1.,  1.]],
+        <BLANKLINE>
+                 [[-1.,  1.]]]])
+        >>> bn.running_mean, bn.running_var  # 0.9 * (0, 1) + 0.1 * (mean, unbiased variance)
+        (tensor([0.2, 0.2]), tensor([1.1, 1.7]))
+    """
 
     _dims = (4,)
 

@@ -20,7 +20,18 @@ def _float_dtype(dtype: Any) -> Any:
 
 
 class Identity(Module):
-    """Returns its input unchanged (arguments are accepted and ignored, as in PyTorch)."""
+    """Returns its input unchanged (arguments are accepted and ignored, as in PyTorch).
+
+    A placeholder: e.g. a layer to swap in where a model's head or norm is switched off.
+
+    Shape: any; the output is the input itself.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x = rb.tensor([1.0, 2.0])
+        >>> rb.nn.Identity(54, unused="ignored")(x) is x
+        True
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__()
@@ -226,7 +237,21 @@ class Bilinear(Module):
                 f"out_features={self.out_features}, bias={self.bias is not None}")
 
 class Flatten(Module):
-    """Flattens dims ``start_dim..end_dim`` into one (default: all but the batch dim)."""
+    """Flattens dims ``start_dim..end_dim`` into one (default: all but the batch dim).
+
+    Args:
+        start_dim: the first dim to flatten (default 1).
+        end_dim: the last dim to flatten, inclusive (default -1).
+
+    Shape: ``(*, S_start, ..., S_end, *)`` in, ``(*, S_start * ... * S_end, *)`` out.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.Flatten()(rb.zeros(2, 3, 4, 5)).shape
+        (2, 60)
+        >>> rb.nn.Flatten(0, 1)(rb.zeros(2, 3, 4)).shape
+        (6, 4)
+    """
 
     def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
         super().__init__()
@@ -240,7 +265,19 @@ class Flatten(Module):
 
 
 class Unflatten(Module):
-    """Expands dim ``dim`` into ``unflattened_size``."""
+    """Expands dim ``dim`` into ``unflattened_size``: the inverse of ``Flatten``.
+
+    Args:
+        dim: the dim to expand.
+        unflattened_size: the new dims' sizes; their product is the size of ``dim``.
+
+    Shape: ``(*, S_dim, *)`` in, ``(*, *unflattened_size, *)`` out.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.Unflatten(1, (2, 3))(rb.zeros(4, 6)).shape
+        (4, 2, 3)
+    """
 
     def __init__(self, dim: int, unflattened_size: Sequence[int]) -> None:
         super().__init__()

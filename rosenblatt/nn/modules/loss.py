@@ -41,21 +41,67 @@ class _WeightedLoss(_Loss):
 
 
 class MSELoss(_Loss):
-    """Mean squared error; see ``F.mse_loss``."""
+    """Mean squared error ``(x - y)^2``, averaged or summed; see ``F.mse_loss``.
+
+    Args:
+        reduction: 'none' | 'mean' | 'sum' (default 'mean').
+        size_average, reduce: PyTorch's deprecated flags (they override ``reduction``).
+
+    Shape: input and target ``(*)``, the same shape; the output is a scalar, or ``(*)`` with
+    ``reduction='none'``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x, y = rb.tensor([1.0, 2.0, 3.0, 4.0]), rb.tensor([0.0, 2.0, 5.0, 4.0])
+        >>> rb.nn.MSELoss()(x, y)
+        tensor(1.25)
+        >>> rb.nn.MSELoss(reduction="none")(x, y)
+        tensor([1., 0., 4., 0.])
+    """
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.mse_loss(input, target, reduction=self.reduction)
 
 
 class L1Loss(_Loss):
-    """Mean absolute error; see ``F.l1_loss``."""
+    """Mean absolute error ``|x - y|``, averaged or summed; see ``F.l1_loss``.
+
+    Args:
+        reduction: 'none' | 'mean' | 'sum' (default 'mean').
+        size_average, reduce: PyTorch's deprecated flags (they override ``reduction``).
+
+    Shape: input and target ``(*)``, the same shape; the output is a scalar, or ``(*)`` with
+    ``reduction='none'``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x, y = rb.tensor([1.0, 2.0, 3.0, 4.0]), rb.tensor([0.0, 2.0, 5.0, 4.0])
+        >>> rb.nn.L1Loss()(x, y)
+        tensor(0.75)
+    """
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.l1_loss(input, target, reduction=self.reduction)
 
 
 class SmoothL1Loss(_Loss):
-    """Quadratic below ``beta``, linear above; see ``F.smooth_l1_loss``."""
+    """Quadratic below ``beta``, linear above; see ``F.smooth_l1_loss``.
+
+    ``0.5 d^2 / beta`` where ``|d| < beta``, else ``|d| - 0.5 beta``, for ``d = x - y``.
+
+    Args:
+        reduction: 'none' | 'mean' | 'sum' (default 'mean').
+        size_average, reduce: PyTorch's deprecated flags (they override ``reduction``).
+        beta: where the loss turns from quadratic to linear, >= 0 (default 1.0; 0 is L1).
+
+    Shape: input and target ``(*)``, the same shape; the output is a scalar, or ``(*)`` with
+    ``reduction='none'``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.SmoothL1Loss(reduction="none")(rb.tensor([0.0, 0.0]), rb.tensor([0.5, 3.0]))
+        tensor([0.125, 2.5  ])
+    """
 
     def __init__(self, size_average: Any = None, reduce: Any = None, reduction: str = "mean",
                  beta: float = 1.0) -> None:
@@ -67,7 +113,23 @@ class SmoothL1Loss(_Loss):
 
 
 class HuberLoss(_Loss):
-    """Quadratic below ``delta``, linear above; see ``F.huber_loss``."""
+    """Quadratic below ``delta``, linear above; see ``F.huber_loss``.
+
+    ``0.5 d^2`` where ``|d| < delta``, else ``delta (|d| - 0.5 delta)``, for ``d = x - y``
+    (``SmoothL1Loss`` times ``beta``).
+
+    Args:
+        reduction: 'none' | 'mean' | 'sum' (default 'mean').
+        delta: where the loss turns from quadratic to linear, > 0 (default 1.0).
+
+    Shape: input and target ``(*)``, the same shape; the output is a scalar, or ``(*)`` with
+    ``reduction='none'``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.HuberLoss(reduction="none", delta=2.0)(rb.tensor([0.0, 0.0]), rb.tensor([1.0, 3.0]))
+        tensor([0.5, 4. ])
+    """
 
     def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
         super().__init__(reduction=reduction)
@@ -98,7 +160,29 @@ class CrossEntropyLoss(_WeightedLoss):
 
 
 class NLLLoss(_WeightedLoss):
-    """Negative log-likelihood of class indices given log-probabilities; see ``F.nll_loss``."""
+    """Negative log-likelihood of class indices given log-probabilities; see ``F.nll_loss``.
+
+    ``loss_n = -w_{t_n} x[n, t_n]``; 'mean' divides the sum by the summed weights of the targets.
+    Put a ``LogSoftmax(dim=1)`` before it (or use ``CrossEntropyLoss``, which does both).
+
+    Args:
+        weight: ``(C,)`` rescaling per class (default None: all 1).
+        ignore_index: targets equal to it add nothing and don't count in the mean (default -100).
+        reduction: 'none' | 'mean' | 'sum' (default 'mean').
+        size_average, reduce: PyTorch's deprecated flags (they override ``reduction``).
+
+    Shape: input ``(N, C)`` or ``(N, C, d1, ...)`` (or ``(C,)``), target ``(N)`` or
+    ``(N, d1, ...)`` of int64 class indices; the output is a scalar, or the target's shape
+    with ``reduction='none'``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> logp = rb.tensor([[-1.0, -2.0, -3.0], [-4.0, -5.0, -6.0]])
+        >>> rb.nn.NLLLoss()(logp, rb.tensor([0, 2]))
+        tensor(3.5)
+        >>> rb.nn.NLLLoss(weight=rb.tensor([1.0, 1.0, 3.0]))(logp, rb.tensor([0, 2]))
+        tensor(4.75)
+    """
 
     def __init__(self, weight: Any = None, size_average: Any = None, ignore_index: int = -100,
                  reduce: Any = None, reduction: str = "mean") -> None:
@@ -111,14 +195,50 @@ class NLLLoss(_WeightedLoss):
 
 
 class BCELoss(_WeightedLoss):
-    """Binary cross entropy of probabilities; see ``F.binary_cross_entropy``."""
+    """Binary cross entropy of probabilities; see ``F.binary_cross_entropy``.
+
+    ``-w (y log x + (1 - y) log(1 - x))``, each log clamped to >= -100.  For logits use
+    ``BCEWithLogitsLoss``, which is stable.
+
+    Args:
+        weight: rescaling of each element, broadcast to the input's shape (default None).
+        reduction: 'none' | 'mean' | 'sum' (default 'mean').
+        size_average, reduce: PyTorch's deprecated flags (they override ``reduction``).
+
+    Shape: input (probabilities in [0, 1]) and target ``(*)``, the same shape and dtype; the
+    output is a scalar, or ``(*)`` with ``reduction='none'``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.BCELoss()(rb.tensor([0.5, 0.5]), rb.tensor([1.0, 0.0]))  # log 2
+        tensor(0.6931)
+    """
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.binary_cross_entropy(input, target, weight=self.weight, reduction=self.reduction)
 
 
 class BCEWithLogitsLoss(_Loss):
-    """Sigmoid + binary cross entropy, stable; see ``F.binary_cross_entropy_with_logits``."""
+    """Sigmoid + binary cross entropy, stable; see ``F.binary_cross_entropy_with_logits``.
+
+    ``-w [p y log sigmoid(x) + (1 - y) log(1 - sigmoid(x))]``, ``p`` the ``pos_weight``.
+
+    Args:
+        weight: rescaling of each element, broadcast to the input's shape (default None).
+        reduction: 'none' | 'mean' | 'sum' (default 'mean').
+        size_average, reduce: PyTorch's deprecated flags (they override ``reduction``).
+        pos_weight: weight of the positive targets, broadcast over the last (class) dim
+            (default None: 1).
+
+    Shape: input (logits) and target (probabilities) ``(*)``, the same shape; the output is
+    a scalar, or ``(*)`` with ``reduction='none'``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> loss = rb.nn.BCEWithLogitsLoss(reduction="none", pos_weight=rb.tensor([2.0]))
+        >>> loss(rb.tensor([0.0, 0.0]), rb.tensor([1.0, 0.0]))  # 2 log 2, log 2
+        tensor([1.3863, 0.6931])
+    """
 
     def __init__(self, weight: Any = None, size_average: Any = None, reduce: Any = None,
                  reduction: str = "mean", pos_weight: Any = None) -> None:
@@ -133,7 +253,28 @@ class BCEWithLogitsLoss(_Loss):
 
 
 class KLDivLoss(_Loss):
-    """KL divergence with log-probability input; see ``F.kl_div``."""
+    """KL divergence with log-probability input; see ``F.kl_div``.
+
+    ``y (log y - x)`` elementwise (0 where ``y = 0``), ``x`` the input's log-probabilities and
+    ``y`` the target's probabilities (its log-probabilities with ``log_target=True``).
+
+    Args:
+        reduction: 'none' | 'batchmean' | 'mean' | 'sum' (default 'mean'); 'batchmean'
+            divides the sum by the batch size, the true KL.
+        size_average, reduce: PyTorch's deprecated flags (they override ``reduction``).
+        log_target: the target holds log-probabilities (default False).
+
+    Shape: input ``(*)``, target ``(*)`` (broadcast to the input's shape); the output is a
+    scalar, or ``(*)`` with ``reduction='none'``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> loss = rb.nn.KLDivLoss(reduction="batchmean")
+        >>> loss(rb.tensor([[0.5, 0.5]]).log(), rb.tensor([[0.5, 0.5]]))  # the same distribution
+        tensor(0.)
+        >>> loss(rb.tensor([[0.25, 0.75]]).log(), rb.tensor([[0.5, 0.5]]))  # 0.5 log 2 + 0.5 log(2/3)
+        tensor(0.1438)
+    """
 
     def __init__(self, size_average: Any = None, reduce: Any = None, reduction: str = "mean",
                  log_target: bool = False) -> None:

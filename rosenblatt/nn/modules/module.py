@@ -31,7 +31,23 @@ class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpec
 
 
 class RemovableHandle:
-    """Returned by ``register_*_hook``; ``remove()`` (or leaving a ``with`` block) unregisters."""
+    """Returned by ``register_*_hook``; ``remove()`` (or leaving a ``with`` block) unregisters.
+
+    Removing twice, or after the ``with`` block, does nothing.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> layer, seen = rb.nn.Identity(), []
+        >>> handle = layer.register_forward_hook(lambda module, args, output: seen.append(output.shape))
+        >>> _ = layer(rb.zeros(2, 3))
+        >>> handle.remove()
+        >>> _ = layer(rb.zeros(4))  # not seen
+        >>> with layer.register_forward_hook(lambda module, args, output: seen.append("in with")):
+        ...     _ = layer(rb.zeros(1))
+        >>> _ = layer(rb.zeros(1))  # not seen
+        >>> seen
+        [(2, 3), 'in with']
+    """
 
     _next_id = 0
 

@@ -77,6 +77,12 @@ class RMSNorm(Module):
         dtype: parameter dtype (default float32).
 
     Shape: ``(*, *normalized_shape)`` in and out.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.RMSNorm(2)(rb.tensor([[3.0, -3.0], [1.0, 7.0]])).detach()  # rms 3 and 5
+        tensor([[ 1. , -1. ],
+                [ 0.2,  1.4]])
     """
 
     def __init__(self, normalized_shape: Sequence[int] | int, eps: float | None = None,

@@ -70,7 +70,33 @@ def _check_dtypes(name: str, x: Tensor, states: list, weight: Tensor) -> None:
 
 
 class RNNBase(Module):
-    """Shared machinery of ``RNN``, ``LSTM`` and ``GRU`` (see their docstrings)."""
+    """Shared machinery of ``RNN``, ``LSTM`` and ``GRU`` (see their docstrings).
+
+    PyTorch's ``RNNBase``: the parameters of every layer and direction (``weight_ih_l{k}``,
+    ``weight_hh_l{k}``, ``bias_ih_l{k}``, ``bias_hh_l{k}``, ``_reverse`` for the backward
+    direction; ``weight_ih`` has ``gates * hidden_size`` rows: 4 for LSTM, 3 for GRU, 1 for RNN),
+    their initialisation, the state checks and the loop over layers.  Use the subclasses; it
+    can be built directly with a ``mode`` as PyTorch's can.
+
+    Args:
+        mode: ``'LSTM'``, ``'GRU'``, ``'RNN_TANH'`` or ``'RNN_RELU'``.
+        input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
+            generator: as ``RNN``.
+        proj_size: as ``LSTM`` (default 0, LSTM only).
+
+    Shape: as ``RNN``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> gru = rb.nn.RNNBase("GRU", 4, 8, num_layers=2)
+        >>> gru.weight_ih_l0.shape, gru.weight_hh_l1.shape  # 3 gates of 8 features
+        ((24, 4), (24, 8))
+        >>> out, h = gru(rb.randn(5, 3, 4))
+        >>> out.shape, h.shape
+        ((5, 3, 8), (2, 3, 8))
+        >>> isinstance(rb.nn.LSTM(4, 8), rb.nn.RNNBase)
+        True
+    """
 
     def __init__(self, mode: str, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
                  batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
@@ -349,7 +375,28 @@ class GRU(RNNBase):
 
 
 class RNNCellBase(Module):
-    """Shared machinery of the single-step cells."""
+    """Shared machinery of the single-step cells ``RNNCell``, ``LSTMCell`` and ``GRUCell``.
+
+    The parameters ``weight_ih`` ``(gates * hidden_size, input_size)``, ``weight_hh``
+    ``(gates * hidden_size, hidden_size)``, ``bias_ih`` and ``bias_hh`` (4 gates for LSTM, 3
+    for GRU, 1 for RNN), initialised from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)), and
+    the one step.  Not built directly: a subclass sets the ``mode``.
+
+    Args:
+        input_size: features of the input.
+        hidden_size: features of the hidden state.
+        bias: learn ``bias_ih`` and ``bias_hh`` (default True).
+        dtype: parameter dtype (default float32).
+        generator: the ``rosenblatt.Generator`` for the initial weights (default generator if None).
+
+    Shape: input ``(B, I)`` or ``(I,)``; states ``(B, H)`` or ``(H,)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> cell = rb.nn.GRUCell(4, 8)
+        >>> isinstance(cell, rb.nn.RNNCellBase), cell.weight_ih.shape, cell.weight_hh.shape
+        (True, (24, 4), (24, 8))
+    """
 
     mode = ""
 

@@ -185,7 +185,26 @@ class TransformerEncoder(Module):
 
 
 class TransformerDecoder(Module):
-    """``num_layers`` deep copies of ``decoder_layer`` applied in turn, then ``norm`` if given."""
+    """``num_layers`` deep copies of ``decoder_layer`` applied in turn, then ``norm`` if given.
+
+    Each layer attends to the target so far and to ``memory`` (the encoder's output); the
+    masks and ``*_is_causal`` flags are passed to every layer.
+
+    Args:
+        decoder_layer: a ``TransformerDecoderLayer``, copied (its weights too) ``num_layers`` times.
+        num_layers: the number of layers.
+        norm: a layer applied to the last layer's output (default None).
+
+    Shape: tgt ``(T, N, E)``, memory ``(S, N, E)`` (batch first if the layer is
+    ``batch_first``); returns tgt's shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> layer = rb.nn.TransformerDecoderLayer(16, 4, 32)
+        >>> dec = rb.nn.TransformerDecoder(layer, num_layers=2, norm=rb.nn.LayerNorm(16))
+        >>> dec(rb.randn(3, 2, 16), rb.randn(5, 2, 16)).shape
+        (3, 2, 16)
+    """
 
     def __init__(self, decoder_layer: TransformerDecoderLayer, num_layers: int,
                  norm: Module | None = None) -> None:
