@@ -579,7 +579,8 @@ from .autograd.engine import RetainGrad, run_backward  # noqa: E402
 from .autograd.passes import _no_graph_of_gradients  # noqa: E402
 from . import creation, ops, sampling  # noqa: E402
 from ._device import CPU, check_device, device  # noqa: E402
-from .ops.arithmetic import Add, Sub, Mul, Div, Neg, bitwise_and, bitwise_not, bitwise_or, bitwise_xor  # noqa: E402
+from .ops.arithmetic import Add, Div, Mul, Neg, Sub  # noqa: E402
+from .ops.comparison import bitwise_and, bitwise_not, bitwise_or, bitwise_xor  # noqa: E402
 ops.install_methods(Tensor)
 # The operators are the ops' apply functions themselves (no wrapper call per op); the
 # reflected ones, methods above, swap the arguments.

@@ -9,13 +9,12 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from .arithmetic import (add, allclose, bitwise_and, bitwise_left_shift, bitwise_not, bitwise_or,
-                         bitwise_right_shift, bitwise_xor, gcd, lcm,
-                         clamp, clamp_max, clamp_min, clip, div, eq, equal, floor_divide, fmod, ge,
-                         greater, greater_equal, gt, isclose, isfinite, isinf, isnan, le, lerp,
-                         less, less_equal, logical_and, logical_not, logical_or, logical_xor, lt,
-                         maximum, minimum, mul, ne, neg, not_equal, pow, remainder, sign, square,
-                         sub, where)
+from .arithmetic import (add, clamp, clamp_max, clamp_min, clip, div, floor_divide, fmod, lerp, maximum,
+                         minimum, mul, neg, pow, remainder, sign, square, sub, where)
+from .comparison import (allclose, bitwise_and, bitwise_left_shift, bitwise_not, bitwise_or,
+                         bitwise_right_shift, bitwise_xor, eq, equal, gcd, ge, greater, greater_equal,
+                         gt, isclose, isfinite, isinf, isnan, lcm, le, less, less_equal, logical_and,
+                         logical_not, logical_or, logical_xor, lt, ne, not_equal)
 from .histograms import HistogramResult, histogram
 from .indexing import (argwhere, gather, getitem, index_add, index_fill, index_put, index_select, masked_fill,
                        masked_select, nonzero, scatter, scatter_add, scatter_reduce, setitem_)

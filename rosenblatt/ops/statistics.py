@@ -13,7 +13,8 @@ from .._backend import xp
 from ..autograd.function import Function, tensor_of
 from ..tensor import Tensor
 from ._dims import dim_index
-from .arithmetic import isnan, where
+from .arithmetic import where
+from .comparison import isnan
 from .indexing import gather
 from .reduction import MaxResult, amax, amin, mean, std, sum, var
 from .shape import movedim, reshape, squeeze, stack
