@@ -8,7 +8,22 @@ from ..functional.stochastic import alpha_dropout, feature_alpha_dropout
 from .module import Module
 
 
-class Dropout(Module):
+class _DropoutNd(Module):
+    """What the dropouts share (PyTorch's ``_DropoutNd``): ``p``, ``inplace``, ``generator``.  The
+channel dropouts Dropout1d/2d/3d, with the pools, derive from it too."""
+
+    def __init__(self, p: float = 0.5, inplace: bool = False, generator: Generator | None = None) -> None:
+        super().__init__()
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"{type(self).__name__}: dropout probability has to be between 0 and 1, "
+                             f"but got {p}")
+        self.p, self.inplace, self.generator = p, inplace, generator
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout(_DropoutNd):
     """Zeroes each element with probability ``p`` in training and scales the rest by ``1/(1-p)``.
 
     Identity in eval mode.
@@ -25,20 +40,12 @@ class Dropout(Module):
         True
     """
 
-    def __init__(self, p: float = 0.5, inplace: bool = False, generator: Generator | None = None) -> None:
-        super().__init__()
-        if not 0.0 <= p <= 1.0:
-            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-        self.p, self.inplace, self.generator = p, inplace, generator
-
     def forward(self, input: Tensor) -> Tensor:
         return dropout(input, self.p, self.training, self.inplace, generator=self.generator)
 
-    def extra_repr(self) -> str:
-        return f"p={self.p}, inplace={self.inplace}"
 
 
-class AlphaDropout(Module):
+class AlphaDropout(_DropoutNd):
     """Dropout for SELU networks: keeps zero mean and unit variance (``functional.alpha_dropout``).
 
     In training each element is dropped with probability ``p`` to SELU's negative saturation
@@ -59,17 +66,9 @@ class AlphaDropout(Module):
         (4, 8)
     """
 
-    def __init__(self, p: float = 0.5, inplace: bool = False, generator: Generator | None = None) -> None:
-        super().__init__()
-        if not 0.0 <= p <= 1.0:
-            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-        self.p, self.inplace, self.generator = p, inplace, generator
-
     def forward(self, input: Tensor) -> Tensor:
         return alpha_dropout(input, self.p, self.training, self.inplace, generator=self.generator)
 
-    def extra_repr(self) -> str:
-        return f"p={self.p}, inplace={self.inplace}"
 
 
 class FeatureAlphaDropout(AlphaDropout):

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...random import Generator
 from ...tensor import Tensor
 from ..functional.adaptive_pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d,
                                            adaptive_max_pool2d)
 from ..functional.pooling import (avg_pool1d, avg_pool2d, dropout1d, dropout2d, dropout3d, max_pool1d,
                                   max_pool2d)
+from .dropout import _DropoutNd
 from .module import Module
 
 
@@ -219,22 +219,7 @@ class AdaptiveMaxPool1d(_AdaptiveMaxPoolNd):
         return adaptive_max_pool1d(input, self.output_size, self.return_indices)
 
 
-class _ChannelDropout(Module):
-    """What Dropout1d, Dropout2d and Dropout3d share (separate classes in PyTorch: neither is an instance
-    of the other)."""
-
-    def __init__(self, p: float = 0.5, inplace: bool = False, generator: Generator | None = None) -> None:
-        super().__init__()
-        if not 0.0 <= p <= 1.0:
-            raise ValueError(f"{type(self).__name__}: dropout probability has to be between 0 and 1, "
-                             f"but got {p}")
-        self.p, self.inplace, self.generator = p, inplace, generator
-
-    def extra_repr(self) -> str:
-        return f"p={self.p}, inplace={self.inplace}"
-
-
-class Dropout2d(_ChannelDropout):
+class Dropout2d(_DropoutNd):
     """Zero whole channels with probability ``p`` in training, scaling the rest by ``1/(1-p)``.
 
     Identity in eval mode.  Adjacent pixels of a feature map are strongly
@@ -258,7 +243,7 @@ class Dropout2d(_ChannelDropout):
         return dropout2d(input, self.p, self.training, self.inplace, generator=self.generator)
 
 
-class Dropout1d(_ChannelDropout):
+class Dropout1d(_DropoutNd):
     """Zero whole channels of an (N, C, L) batch or a (C, L) sample with probability ``p`` in
     training, scaling the rest by ``1/(1-p)``; arguments as ``Dropout2d``.
 
@@ -272,7 +257,7 @@ class Dropout1d(_ChannelDropout):
         return dropout1d(input, self.p, self.training, self.inplace, generator=self.generator)
 
 
-class Dropout3d(_ChannelDropout):
+class Dropout3d(_DropoutNd):
     """Zero whole channels of an (N, C, D, H, W) batch or a (C, D, H, W) sample with
     probability ``p`` in training, scaling the rest by ``1/(1-p)``; identity in eval mode.
     Arguments as ``Dropout2d``.  Other ranks are taken as one unbatched sample, with
