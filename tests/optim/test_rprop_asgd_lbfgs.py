@@ -11,8 +11,8 @@ import rosenblatt as rb
 from rosenblatt import optim
 from rosenblatt.optim import optimizer as optimizer_module
 
-# the last one is large enough (>= optimizer.SMALL) to be updated in place, not on a flat copy
-SHAPES = [(3, 4), (5,), (), (2, 1, 3), (180, 200)]
+from .test_optimizers import SHAPES, assert_close, make_pair
+
 STEPS = 25
 DTYPES = [numpy.float32, numpy.float64]
 
@@ -30,12 +30,6 @@ def tolerance(dtype):
     return dict(rtol=2e-5, atol=2e-6) if dtype == numpy.float32 else dict(rtol=1e-12, atol=1e-12)
 
 
-def make_pair(rng, shapes=SHAPES, dtype=numpy.float32):
-    start = [rng.standard_normal(s).astype(dtype) for s in shapes]
-    return ([rb.tensor(a, requires_grad=True) for a in start],
-            [torch.tensor(a, requires_grad=True) for a in start])
-
-
 def feed(ours, theirs, rng, skip=()):
     """The same gradients on both sides (None for indices in ``skip``): those of ``|p|^2 / 2``
     plus noise, so that signs persist over some steps and flip on others (Rprop's branches)."""
@@ -45,12 +39,6 @@ def feed(ours, theirs, rng, skip=()):
             continue
         g = (p.data + 0.5 * rng.standard_normal(p.shape)).astype(p.dtype)
         p.grad, q.grad = rb.tensor(g), torch.tensor(g)
-
-
-def assert_close(ours, theirs, dtype=numpy.float32):
-    for p, q in zip(ours, theirs):
-        assert p.data.dtype == dtype
-        numpy.testing.assert_allclose(p.data, q.detach().numpy(), **tolerance(dtype))
 
 
 def value(v):
