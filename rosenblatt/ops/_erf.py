@@ -6,8 +6,8 @@
 float32 and smaller: ``erf`` is ``tanh(z q(z^2))``, ``z = x sqrt 2`` (absolute error < 2e-7,
 in cache-sized slices: GELU is a hot op).  float64, and ``erfc`` in every dtype (where
 ``1 - erf`` would lose all its digits for large x): exact to a few ulp, by the all-positive
-series ``erf(x) = 2/sqrt(pi) e^{-x^2} sum (2x^2)^n x / (2n+1)!!`` for |x| < 2 (no
-cancellation) and Laplace's continued fraction of ``erfc`` beyond.
+series ``erf(x) = 2/sqrt(pi) e^{-x^2} sum (2x^2)^n x / (2n+1)!!`` for |x| < 2 (1.7 for
+``erfc``; no cancellation) and Laplace's continued fraction of ``erfc`` beyond.
 """
 from __future__ import annotations
 
