@@ -194,7 +194,10 @@ def propagate(roots: list, retain_graph: bool, capture: dict | None = None) -> N
     kinds = _kinds
     while ready:
         node, g = ready.pop()
-        backward, checks_saved, saves_arrays = kinds.get(type(node)) or _kind(type(node))
+        try:
+            backward, checks_saved, saves_arrays = kinds[type(node)]
+        except KeyError:  # the first node of its class
+            backward, checks_saved, saves_arrays = _kind(type(node))
         if g.shape != node._shape:
             g = sum_to(g, node._shape)
         if node._hooks is not None:
@@ -221,8 +224,9 @@ def propagate(roots: list, retain_graph: bool, capture: dict | None = None) -> N
                     consumers[parent] = 1 - n
                     continue
                 total = partial[parent]
-                # The common case inline: a sum of the pass's own, and a gradient of its dtype.
-                if type(total) is _ndarray is type(ig) and total.dtype is ig.dtype:
+                # The common case inline: a sum of the pass's own and an array, added in the sum's
+                # dtype (as PyTorch casts each gradient to its tensor's dtype before adding).
+                if type(total) is _ndarray is type(ig):
                     try:
                         total += ig
                     except ValueError:  # ig in a broadcast shape
