@@ -22,6 +22,15 @@ def sigmoid_given_exp(x, e):
     return xp.maximum(e, xp.sign(x)) / (1 + e)
 
 
+def check_floating(op: str, x: Any, or_int64: bool = False) -> None:
+    """Raise PyTorch's refusal of an integer or bool input where it has floating-point kernels
+    only ("not implemented for 'Long'"); NumPy would give float64, or integers truncated.
+    ``or_int64``: the op also has an int64 kernel (avg_pool2d), so int64 passes."""
+    if x.dtype.kind != "f" and not (or_int64 and x.dtype == "int64"):
+        raise TypeError(f"{op}: expected a floating-point{' or int64' if or_int64 else ''} input, "
+                        f"got dtype {x.dtype}; convert it first, e.g. x.float()")
+
+
 def _no_bool(x, op):
     """PyTorch has no abs, relu or rounding of bool tensors (NumPy would give bool or float16)."""
     if x.dtype.kind == "b":  # a dtype against a type would build a dtype per call (hot: relu)

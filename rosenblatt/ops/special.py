@@ -16,8 +16,8 @@ from ..autograd.function import Function, as_array, tensor_of
 from ..tensor import Tensor
 from ._erf import erf as _erf, erfc as _erfc, laplace_fraction
 from .arithmetic import Pow, Sign, _torch_operands
-from .pointwise import _float, to_dtype
-from .trigonometric import _floating, _floating_only
+from .pointwise import _float, check_floating, to_dtype
+from .trigonometric import _floating
 
 _SQRT_PI_OVER_2 = math.sqrt(math.pi) / 2
 _TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
@@ -405,7 +405,7 @@ class Frac(Function):
     saves_arrays = False
 
     def forward(self, x):
-        _floating_only(x, "frac()")
+        check_floating("frac()", x)
         return x - xp.trunc(x)
 
     def backward(self, grad):

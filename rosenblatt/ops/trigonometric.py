@@ -34,14 +34,6 @@ def _floating(x: Any, y: Any, op: str | None = None) -> tuple[Any, Any]:
     return xp.asarray(x, dtype=dtype), xp.asarray(y, dtype=dtype)
 
 
-def _floating_only(x: Any, op: str) -> Any:
-    """``x`` unless it is an integer or bool array, which an op without integer kernels refuses."""
-    if x.dtype.kind != "f":
-        raise TypeError(f"{op}: not implemented for {x.dtype} inputs, as in PyTorch; convert it to "
-                        f"floating point first (x.float())")
-    return x
-
-
 # ------------------------------------------------------------------ inverse trigonometric
 class Asin(Function):
     """``arcsin(input)``, in ``[-pi/2, pi/2]``; nan outside ``[-1, 1]``.
