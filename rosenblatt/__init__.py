@@ -23,8 +23,9 @@ from ._device import device
 from .creation import (arange, as_tensor, asarray, empty, empty_like, eye, from_numpy, frombuffer,
                        full, full_like, linspace, logspace, ones, ones_like, tensor, tril_indices,
                        triu_indices, zeros, zeros_like)
-from .sampling import (bernoulli, multinomial, normal, rand, rand_like, randint, randint_like, randn,
-                       randn_like, randperm)
+from ._printing import get_printoptions, set_printoptions
+from .sampling import (bernoulli, multinomial, normal, poisson, rand, rand_like, randint,
+                       randint_like, randn, randn_like, randperm)
 from .windows import bartlett_window, blackman_window, hamming_window, hann_window, kaiser_window
 from .ops import (abs, acos, acosh, add, addcdiv, addcmul, addmm, addmv, addr, all, allclose, amax,
                   amin, aminmax, any, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh,

@@ -278,3 +278,37 @@ def bernoulli(input: Any, p: float | None = None, *, generator: Generator | None
         raise ValueError("bernoulli(): probabilities must lie in [0, 1]")
     draws = numpy_generator(generator).random(probs.shape) < probs
     return Tensor._wrap(draws.astype(as_array(input).dtype))
+
+
+def poisson(input: Tensor, generator: Generator | None = None) -> Tensor:
+    r"""A Poisson sample for each entry, with that entry as the rate.
+
+    .. math:: \text{out}_i \sim \text{Poisson}(\text{input}_i), \quad
+        P(k) = \frac{\lambda^k e^{-\lambda}}{k!}
+
+    Args:
+        input (Tensor): the rates, a floating tensor of non-negative finite values.
+        generator (Generator, optional): the source of randomness; the default one when None.
+
+    Returns:
+        a tensor of ``input``'s shape and dtype holding whole numbers. Its gradient
+        with respect to ``input`` is zero, as in PyTorch.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rates = rb.tensor([0.0, 4.0, 100.0])
+        >>> x = rb.poisson(rates.expand(10000, 3), generator=rb.Generator(0))
+        >>> x.dtype, x[:, 0].sum().item(), [round(v, 1) for v in x[:, 1:].mean(0).tolist()]
+        (dtype('float32'), 0.0, [4.0, 100.0])
+    """
+    rates = as_array(input, "poisson")
+    if rates.dtype.kind != "f":
+        raise TypeError(f"poisson(): input must be a floating tensor of rates, got dtype "
+                        f"{rates.dtype}; convert with .float()")
+    if not (xp.isfinite(rates) & (rates >= 0)).all():
+        raise ValueError("poisson(): invalid Poisson rate, expected every rate to be non-negative "
+                         f"and finite, got min {rates.min()} and max {rates.max()}")
+    out = Tensor._wrap(xp.asarray(numpy_generator(generator).poisson(rates), dtype=rates.dtype))
+    if isinstance(input, Tensor) and input.requires_grad:
+        out = out + input * 0  # PyTorch's zero gradient: the sample is connected to the graph
+    return out

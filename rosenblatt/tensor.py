@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Callable, Iterator
 
 from ._backend import xp
+from ._printing import format_array
 
 _new = object.__new__
 _ndarray = xp.ndarray
@@ -381,7 +382,7 @@ class Tensor:
 
     # ------------------------------------------------------------------- display
     def __repr__(self) -> str:
-        body = xp.array2string(self.data, separator=", ", prefix="tensor(", precision=4)
+        body = format_array(self.data, "tensor(")  # under rosenblatt.set_printoptions
         extras = []
         if self.data.dtype not in (xp.float32, xp.int64, xp.bool_):
             extras.append(f"dtype={self.data.dtype}")

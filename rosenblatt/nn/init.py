@@ -234,3 +234,78 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, generator: Generator | None =
     if rows < cols:
         q = q.T
     return _fill(tensor, gain * q.reshape(tensor.shape))
+
+
+def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
+    """Fill a 3, 4 or 5-d conv weight with the Dirac delta: the conv passes its input through.
+
+    ``tensor[g * out_per_group + d, d, center...] = 1`` for each group ``g`` and
+    ``d < min(out_per_group, in_channels)``, zeros elsewhere; ``center`` is ``size // 2``
+    of each kernel dim. As many input channels as possible are kept, per group.
+
+    Args:
+        tensor (Tensor): a ``(out_channels, in_channels / groups, *kernel)`` weight.
+        groups (int): the conv's groups; must divide ``tensor.shape[0]``. Default: 1.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt import nn
+        >>> conv = nn.Conv1d(2, 2, 3, padding=1, bias=False)
+        >>> _ = nn.init.dirac_(conv.weight)
+        >>> x = rb.randn(1, 2, 5)
+        >>> rb.allclose(conv(x), x)
+        True
+    """
+    if tensor.ndim not in (3, 4, 5):
+        raise ValueError(f"dirac_(): only tensors with 3, 4, or 5 dimensions (conv weights) are "
+                         f"supported, got shape {tuple(tensor.shape)}")
+    if isinstance(groups, bool) or not isinstance(groups, int) or groups < 1:
+        raise ValueError(f"dirac_(): groups must be a positive int, got {groups!r}")
+    if tensor.shape[0] % groups != 0:
+        raise ValueError(f"dirac_(): dim 0 must be divisible by groups, got shape "
+                         f"{tuple(tensor.shape)} and groups={groups}")
+    out_per_group = tensor.shape[0] // groups
+    values = xp.zeros(tensor.shape)
+    center = tuple(size // 2 for size in tensor.shape[2:])
+    for g in range(groups):
+        for d in range(min(out_per_group, tensor.shape[1])):
+            values[(g * out_per_group + d, d) + center] = 1
+    return _fill(tensor, values)
+
+
+def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01,
+            generator: Generator | None = None) -> Tensor:
+    r"""Fill a 2-d tensor with N(0, std^2) samples and zero ``ceil(sparsity * rows)`` per column.
+
+    The sparse initialisation of Martens (2010), "Deep learning via Hessian-free
+    optimization": each column gets its own random set of zeroed rows.
+
+    Args:
+        tensor (Tensor): a 2-d floating tensor.
+        sparsity (float): the fraction of each column set to zero, in [0, 1].
+        std (float): the standard deviation of the non-zero values. Default: 0.01.
+        generator (Generator, optional): the source of randomness; the default one when None.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt import nn
+        >>> w = nn.init.sparse_(rb.empty(10, 4), sparsity=0.3, generator=rb.Generator(0))
+        >>> (w == 0).sum(0).tolist()  # ceil(0.3 * 10) zeros in every column
+        [3, 3, 3, 3]
+    """
+    if tensor.ndim != 2:
+        raise ValueError(f"sparse_(): only tensors with 2 dimensions are supported, got shape "
+                         f"{tuple(tensor.shape)}")
+    if not 0 <= sparsity <= 1:
+        raise ValueError(f"sparse_(): sparsity is the fraction of each column set to zero, "
+                         f"expected a value in [0, 1], got {sparsity}")
+    if std < 0:
+        raise ValueError(f"sparse_(): expected std >= 0, got std={std}")
+    _require_float(tensor, "sparse_")
+    rows, cols = tensor.shape
+    num_zeros = math.ceil(sparsity * rows)
+    rng = numpy_generator(generator)
+    values = rng.normal(0.0, std, (rows, cols))
+    for col in range(cols):
+        values[rng.permutation(rows)[:num_zeros], col] = 0
+    return _fill(tensor, values)
