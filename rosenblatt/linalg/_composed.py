@@ -9,7 +9,8 @@ from .._backend import xp
 from ..ops.arithmetic import where
 from ..ops.linalg import matmul
 from ..ops.reduction import cumprod
-from ..ops.shape import cat, expand, movedim, reshape, unsqueeze
+from ..ops.joining import cat
+from ..ops.shape import expand, movedim, reshape, unsqueeze
 from ..autograd.function import tensor_of
 from ..tensor import Tensor
 from ._checks import array_of, check_float, check_matrix

@@ -9,7 +9,8 @@ from .._backend import xp
 from ..ops.arithmetic import where
 from ..ops.linalg import matmul
 from ..ops.reduction import sum as sum_
-from ..ops.shape import broadcast_to, movedim, stack, swapaxes, unsqueeze
+from ..ops.joining import stack
+from ..ops.shape import broadcast_to, movedim, swapaxes, unsqueeze
 from ..tensor import Tensor
 from ._checks import array_of, check_float, check_matrix
 from ._decompositions import inv, svd, svdvals

@@ -25,10 +25,10 @@ from .pointwise import (abs, ceil, cos, exp, expm1, floor, log, log1p, log2, log
                         relu, round, rsqrt, sigmoid, sin, sqrt, tanh, to_dtype, trunc)
 from .reduction import (all, amax, amin, any, argmax, argmin, bincount, cummax, cummin, cumprod, cumsum,
                         histc, logsumexp, max, mean, min, norm, prod, std, sum, var)
-from .shape import (broadcast_to, cat, chunk, clone, concat, concatenate, contiguous, diff, expand,
-                    expand_as, flatten, flip, meshgrid, movedim, narrow, pad, permute, repeat,
-                    repeat_interleave, reshape, roll, rot90, split, squeeze, stack, swapaxes, t,
-                    transpose, tril, triu, unbind, unflatten, unfold, unsqueeze, view)
+from .joining import cat, chunk, concat, concatenate, split, stack, unbind
+from .shape import (broadcast_to, clone, contiguous, diff, expand, expand_as, flatten, flip, meshgrid,
+                    movedim, narrow, pad, permute, repeat, repeat_interleave, reshape, roll, rot90,
+                    squeeze, swapaxes, t, transpose, tril, triu, unflatten, unfold, unsqueeze, view)
 from .softmax import log_softmax, one_hot, softmax
 from .special import (copysign, erf, erfc, erfinv, exp2, float_power, fmax, fmin, frac, heaviside,
                       logaddexp, logit, nan_to_num, positive, sgn, signbit, xlogy)

@@ -16,7 +16,8 @@ from ..autograd.function import as_array, tensor_of
 from ..tensor import Tensor
 from ._dims import dim_index, size_arg
 from .indexing import gather, getitem, index_put
-from .shape import _check_same_shapes, _data, cat, expand, flip, movedim, repeat, reshape, stack, unsqueeze
+from .joining import _check_same_shapes, cat, stack
+from .shape import _data, expand, flip, movedim, repeat, reshape, unsqueeze
 
 
 # ------------------------------------------------------------------ helpers

@@ -17,7 +17,8 @@ from .arithmetic import where
 from .comparison import isnan
 from .indexing import gather
 from .reduction import MaxResult, amax, amin, mean, std, sum, var
-from .shape import movedim, reshape, squeeze, stack
+from .joining import stack
+from .shape import movedim, reshape, squeeze
 from .sorting import sort
 
 
