@@ -8,7 +8,7 @@ from typing import Any, Sequence
 from .._backend import xp
 from ..ops.arithmetic import where
 from ..ops.linalg import matmul
-from ..ops.reduction import cumprod
+from ..ops.cumulative import cumprod
 from ..ops.joining import cat
 from ..ops.shape import expand, movedim, reshape, unsqueeze
 from ..autograd.function import tensor_of

@@ -15,7 +15,7 @@ from .comparison import (allclose, bitwise_and, bitwise_left_shift, bitwise_not,
                          bitwise_right_shift, bitwise_xor, eq, equal, gcd, ge, greater, greater_equal,
                          gt, isclose, isfinite, isinf, isnan, lcm, le, less, less_equal, logical_and,
                          logical_not, logical_or, logical_xor, lt, ne, not_equal)
-from .histograms import HistogramResult, histogram
+from .histograms import HistogramResult, bincount, histc, histogram
 from .indexing import (argwhere, gather, getitem, index_add, index_fill, index_put, index_select, masked_fill,
                        masked_select, nonzero, scatter, scatter_add, scatter_reduce, setitem_)
 from .inplace import clamp_, clip_, copy_from, full_like_of, inplace, inplace_view
@@ -23,8 +23,9 @@ from .integration import cumulative_trapezoid, trapezoid, trapz
 from .linalg import addmm, baddbmm, bmm, cdist, diag, diagflat, dot, einsum, matmul, mm, outer, trace
 from .pointwise import (abs, ceil, cos, exp, expm1, floor, log, log1p, log2, log10, reciprocal,
                         relu, round, rsqrt, sigmoid, sin, sqrt, tanh, to_dtype, trunc)
-from .reduction import (all, amax, amin, any, argmax, argmin, bincount, cummax, cummin, cumprod, cumsum,
-                        histc, logsumexp, max, mean, min, norm, prod, std, sum, var)
+from .reduction import (all, amax, amin, any, argmax, argmin, logsumexp, max, mean, min, norm, prod, std,
+                        sum, var)
+from .cumulative import cummax, cummin, cumprod, cumsum
 from .joining import cat, chunk, concat, concatenate, split, stack, unbind
 from .shape import (broadcast_to, clone, contiguous, diff, expand, expand_as, flatten, flip, meshgrid,
                     movedim, narrow, pad, permute, repeat, repeat_interleave, reshape, roll, rot90,

@@ -1,4 +1,4 @@
-"""``histogram``: counts (or summed weights) of a tensor's entries in bins, as PyTorch's.
+"""Counting entries in bins: ``histogram``, ``histc`` and ``bincount``, as PyTorch's.
 
 Not differentiable, as in PyTorch (whose outputs claim a gradient but raise on backward):
 the results here are plain tensors outside the graph.
@@ -104,3 +104,61 @@ def histogram(input: Any, bins: Any, *, range: tuple[float, float] | None = None
         with xp.errstate(invalid="ignore", divide="ignore"):  # nothing counted: nan, as PyTorch's
             hist = hist / hist.sum() / xp.diff(edges)
     return HistogramResult(Tensor._wrap(hist), Tensor._wrap(edges))
+
+
+def histc(input: Any, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:
+    """Counts of ``input``'s elements in ``bins`` equal bins over ``[min, max]``, in its dtype.
+
+    As PyTorch: ``min`` and ``max`` both 0 take the data's range; an empty range is
+    widened to ``[min - 1, max + 1]``; elements outside it (and nan) are not counted; the
+    last bin includes ``max``.  Floating tensors only; not differentiable.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.histc(rb.tensor([1.0, 2.0, 1.0, 4.0]), bins=4, min=0, max=4).tolist()
+        [0.0, 2.0, 1.0, 1.0]
+    """
+    data = (input.data if isinstance(input, Tensor) else as_array(input, "histc")).reshape(-1)
+    if data.dtype.kind != "f":
+        raise TypeError(f"histc(): expected a floating tensor, got {data.dtype}; convert it with .float()")
+    if not isinstance(bins, int) or bins <= 0:
+        raise ValueError(f"histc(): bins must be a positive int, got {bins!r}")
+    low, high = float(min), float(max)
+    if low == high == 0 and data.size:
+        low, high = float(data.min()), float(data.max())
+        if not (xp.isfinite(low) and xp.isfinite(high)):
+            raise ValueError(f"histc(): the data's range [{low}, {high}] is not finite; give min and max")
+    if low == high:
+        low, high = low - 1, high + 1
+    if low > high:
+        raise ValueError(f"histc(): max must be larger than min, got min={min} and max={max}")
+    inside = data[(data >= low) & (data <= high)]
+    low_t, high_t = data.dtype.type(low), data.dtype.type(high)  # PyTorch's arithmetic: in the dtype
+    position = ((inside - low_t) * data.dtype.type(bins) / (high_t - low_t)).astype(xp.int64)
+    counts = xp.bincount(xp.minimum(position, bins - 1), minlength=bins)
+    return Tensor._wrap(counts.astype(data.dtype))
+
+
+def bincount(input: Any, weights: Any = None, minlength: int = 0) -> Tensor:
+    """How often each value ``0 .. max(input)`` occurs in the 1-d non-negative int tensor
+    ``input`` (summing ``weights`` instead of counting ones, when given); at least
+    ``minlength`` bins.  int64 counts; weighted sums in float32 for float32 weights, else
+    float64, as PyTorch's.  Not differentiable.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.bincount(rb.tensor([1, 1, 3])).tolist()
+        [0, 2, 0, 1]
+    """
+    data = input.data if isinstance(input, Tensor) else xp.asarray(input)
+    if data.ndim != 1 or data.dtype.kind not in "iu" or (data.size and data.min() < 0):
+        raise ValueError(f"bincount(): input must be a 1-d tensor of non-negative ints, got dtype "
+                         f"{data.dtype} and shape {list(data.shape)}")
+    if weights is None:
+        return Tensor._wrap(xp.bincount(data, minlength=minlength).astype(xp.int64))
+    w = weights.data if isinstance(weights, Tensor) else xp.asarray(weights)
+    if w.shape != data.shape:
+        raise ValueError(f"bincount(): weights must have input's shape {list(data.shape)}, got "
+                         f"{list(w.shape)}")
+    out = xp.bincount(data, weights=w, minlength=minlength)
+    return Tensor._wrap(out.astype(xp.float32 if w.dtype == xp.float32 else xp.float64))

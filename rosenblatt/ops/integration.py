@@ -13,7 +13,8 @@ from ..autograd.function import tensor_of
 from ..tensor import Tensor
 from ._dims import dim_index
 from .indexing import getitem
-from .reduction import cumsum, sum
+from .cumulative import cumsum
+from .reduction import sum
 from .shape import reshape
 from .stacking import select
 

@@ -647,7 +647,7 @@ def vander(x: Any, N: int | None = None, increasing: bool = False) -> Tensor:
                 [4, 2, 1],
                 [9, 3, 1]])
     """
-    from .reduction import cumprod
+    from .cumulative import cumprod
     x = tensor_of(x, "vander")
     if x.ndim != 1:
         raise ValueError(f"vander(): expected a 1-d input, got shape {list(x.shape)}")
