@@ -36,25 +36,25 @@ from .ops import (abs, acos, acosh, add, addcdiv, addcmul, addmm, addmv, addr, a
                   cdist, ceil, chain_matmul, chunk, clamp, clamp_, clamp_max, clamp_min, clip,
                   clip_, clone, column_stack, combinations, concat, concatenate, copysign, corrcoef,
                   cos, cosh, count_nonzero, cov, cross, cummax, cummin, cumprod, cumsum,
-                  cumulative_trapezoid, deg2rad, diag, diag_embed, diagflat, diagonal, diff, dist,
-                  div, dot, dsplit, dstack, einsum, eq, equal, erf, erfc, erfinv, exp, exp2, expm1,
-                  flatten, flip, fliplr, flipud, float_power, floor, floor_divide, fmax, fmin, fmod,
-                  frac, gather, gcd, ge, greater, greater_equal, gt, heaviside, histc, histogram,
-                  hsplit, hstack, hypot, index_add, index_copy, index_fill, index_select, inner,
-                  isclose, isfinite, isin, isinf, isnan, kron, kthvalue, lcm, le, lerp, less,
-                  less_equal, log, log10, log1p, log2, log_softmax, logaddexp, logcumsumexp,
-                  logical_and, logical_not, logical_or, logical_xor, logit, logsumexp, lt,
-                  masked_fill, masked_scatter, masked_select, matmul, max, maximum, mean, median,
-                  meshgrid, min, minimum, mm, mode, moveaxis, movedim, msort, mul, mv, nan_to_num,
-                  nanmean, nanmedian, nanquantile, nansum, narrow, ne, neg, nonzero, norm,
-                  not_equal, outer, permute, positive, pow, prod, quantile, rad2deg, ravel,
-                  reciprocal, relu, remainder, renorm, repeat, repeat_interleave, reshape, roll,
-                  rot90, round, rsqrt, scatter, scatter_add, scatter_reduce, searchsorted, select,
-                  sgn, sigmoid, sign, signbit, sin, sinh, softmax, sort, split, sqrt, square,
-                  squeeze, stack, std, std_mean, sub, sum, swapaxes, t, take, take_along_dim, tanh,
-                  tensor_split, tensordot, tile, topk, trace, transpose, trapezoid, trapz, tril,
-                  triu, trunc, unbind, unflatten, unique, unravel_index, unsqueeze, vander, var,
-                  var_mean, vsplit, vstack, where, xlogy)
+                  cumulative_trapezoid, deg2rad, diag, diag_embed, diagflat, diagonal, diff,
+                  digamma, dist, div, dot, dsplit, dstack, einsum, eq, equal, erf, erfc, erfinv,
+                  exp, exp2, expm1, flatten, flip, fliplr, flipud, float_power, floor, floor_divide,
+                  fmax, fmin, fmod, frac, gather, gcd, ge, greater, greater_equal, gt, heaviside,
+                  histc, histogram, hsplit, hstack, hypot, i0, index_add, index_copy, index_fill,
+                  index_select, inner, isclose, isfinite, isin, isinf, isnan, kron, kthvalue, lcm,
+                  le, lerp, less, less_equal, lgamma, log, log10, log1p, log2, log_softmax,
+                  logaddexp, logcumsumexp, logical_and, logical_not, logical_or, logical_xor, logit,
+                  logsumexp, lt, masked_fill, masked_scatter, masked_select, matmul, max, maximum,
+                  mean, median, meshgrid, min, minimum, mm, mode, moveaxis, movedim, msort, mul, mv,
+                  mvlgamma, nan_to_num, nanmean, nanmedian, nanquantile, nansum, narrow, ne, neg,
+                  nonzero, norm, not_equal, outer, permute, polygamma, positive, pow, prod,
+                  quantile, rad2deg, ravel, reciprocal, relu, remainder, renorm, repeat,
+                  repeat_interleave, reshape, roll, rot90, round, rsqrt, scatter, scatter_add,
+                  scatter_reduce, searchsorted, select, sgn, sigmoid, sign, signbit, sin, sinc,
+                  sinh, softmax, sort, split, sqrt, square, squeeze, stack, std, std_mean, sub, sum,
+                  swapaxes, t, take, take_along_dim, tanh, tensor_split, tensordot, tile, topk,
+                  trace, transpose, trapezoid, trapz, tril, triu, trunc, unbind, unflatten, unique,
+                  unravel_index, unsqueeze, vander, var, var_mean, vsplit, vstack, where, xlogy)
 from .ops.reduction import MaxResult
 from .ops.sorting import SortResult, TopkResult
 from .ops.statistics import MinMaxResult
@@ -188,7 +188,7 @@ def get_default_dtype() -> object:
     return float32
 
 # Subpackages load on first use, so `import rosenblatt` stays close to NumPy's own import time.
-_SUBMODULES = {"nn", "optim", "data", "datasets", "models", "recipes", "ops", "linalg", "cuda"}
+_SUBMODULES = {"nn", "optim", "data", "datasets", "models", "recipes", "ops", "linalg", "cuda", "special"}
 
 
 # PyTorch's top-level linear algebra (torch.det, torch.svd, ...), loaded with linalg on first use.

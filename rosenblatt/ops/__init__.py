@@ -15,6 +15,7 @@ from .comparison import (allclose, bitwise_and, bitwise_left_shift, bitwise_not,
                          bitwise_right_shift, bitwise_xor, eq, equal, gcd, ge, greater, greater_equal,
                          gt, isclose, isfinite, isinf, isnan, lcm, le, less, less_equal, logical_and,
                          logical_not, logical_or, logical_xor, lt, ne, not_equal)
+from .gamma import _polygamma_method, digamma, i0, lgamma, mvlgamma, polygamma, polygamma_, sinc
 from .histograms import HistogramResult, bincount, histc, histogram
 from .indexing import (argwhere, gather, getitem, index_add, index_fill, index_put, index_select, masked_fill,
                        masked_select, nonzero, scatter, scatter_add, scatter_reduce, setitem_)
@@ -58,24 +59,25 @@ _METHODS = (
     "bitwise_not", "bitwise_or", "bitwise_right_shift", "bitwise_xor", "bmm", "broadcast_to",
     "ceil", "chunk", "clamp", "clamp_max", "clamp_min", "clip", "clone", "contiguous", "copysign",
     "corrcoef", "cos", "cosh", "count_nonzero", "cov", "cross", "cummax", "cummin", "cumprod",
-    "cumsum", "deg2rad", "diag", "diag_embed", "diagflat", "diagonal", "diff", "dist", "div", "dot",
-    "dsplit", "eq", "equal", "erf", "erfc", "erfinv", "exp", "exp2", "expand", "expand_as", "expm1", "flatten",
-    "flip", "fliplr", "flipud", "float_power", "floor", "floor_divide", "fmax", "fmin", "fmod",
-    "frac", "gather", "gcd", "ge", "greater", "greater_equal", "gt", "heaviside", "histc",
-    "histogram", "hsplit", "hypot", "index_add", "index_copy", "index_fill", "index_select",
-    "inner", "isclose", "isfinite", "isinf", "isnan", "kron", "kthvalue", "lcm", "le", "lerp",
-    "less", "less_equal", "log", "log10", "log1p", "log2", "log_softmax", "logaddexp",
-    "logcumsumexp", "logical_and", "logical_not", "logical_or", "logical_xor", "logit", "logsumexp",
-    "lt", "masked_fill", "masked_scatter", "masked_select", "matmul", "max", "maximum", "mean",
-    "median", "min", "minimum", "mm", "mode", "moveaxis", "movedim", "msort", "mul", "mv",
-    "nan_to_num", "nanmean", "nanmedian", "nanquantile", "nansum", "narrow", "ne", "neg", "nonzero",
-    "norm", "not_equal", "outer", "permute", "positive", "pow", "prod", "quantile", "rad2deg",
-    "ravel", "reciprocal", "relu", "remainder", "renorm", "repeat", "repeat_interleave", "reshape",
-    "roll", "rot90", "round", "rsqrt", "scatter", "scatter_add", "scatter_reduce", "select", "sgn",
-    "sigmoid", "sign", "signbit", "sin", "sinh", "softmax", "sort", "split", "sqrt", "square",
-    "squeeze", "std", "sub", "sum", "swapaxes", "t", "take", "take_along_dim", "tanh",
-    "tensor_split", "tile", "topk", "trace", "transpose", "tril", "triu", "trunc", "unbind",
-    "unflatten", "unfold", "unique", "unsqueeze", "var", "view", "vsplit", "xlogy",
+    "cumsum", "deg2rad", "diag", "diag_embed", "diagflat", "diagonal", "diff", "digamma", "dist",
+    "div", "dot", "dsplit", "eq", "equal", "erf", "erfc", "erfinv", "exp", "exp2", "expand",
+    "expand_as", "expm1", "flatten", "flip", "fliplr", "flipud", "float_power", "floor",
+    "floor_divide", "fmax", "fmin", "fmod", "frac", "gather", "gcd", "ge", "greater",
+    "greater_equal", "gt", "heaviside", "histc", "histogram", "hsplit", "hypot", "i0", "index_add",
+    "index_copy", "index_fill", "index_select", "inner", "isclose", "isfinite", "isinf", "isnan",
+    "kron", "kthvalue", "lcm", "le", "lerp", "less", "less_equal", "lgamma", "log", "log10",
+    "log1p", "log2", "log_softmax", "logaddexp", "logcumsumexp", "logical_and", "logical_not",
+    "logical_or", "logical_xor", "logit", "logsumexp", "lt", "masked_fill", "masked_scatter",
+    "masked_select", "matmul", "max", "maximum", "mean", "median", "min", "minimum", "mm", "mode",
+    "moveaxis", "movedim", "msort", "mul", "mv", "mvlgamma", "nan_to_num", "nanmean", "nanmedian",
+    "nanquantile", "nansum", "narrow", "ne", "neg", "nonzero", "norm", "not_equal", "outer",
+    "permute", "positive", "pow", "prod", "quantile", "rad2deg", "ravel", "reciprocal", "relu",
+    "remainder", "renorm", "repeat", "repeat_interleave", "reshape", "roll", "rot90", "round",
+    "rsqrt", "scatter", "scatter_add", "scatter_reduce", "select", "sgn", "sigmoid", "sign",
+    "signbit", "sin", "sinc", "sinh", "softmax", "sort", "split", "sqrt", "square", "squeeze",
+    "std", "sub", "sum", "swapaxes", "t", "take", "take_along_dim", "tanh", "tensor_split", "tile",
+    "topk", "trace", "transpose", "tril", "triu", "trunc", "unbind", "unflatten", "unfold",
+    "unique", "unsqueeze", "var", "view", "vsplit", "xlogy",
 )
 
 #: ops PyTorch also offers in place, ``x.exp_()``: the result is written into ``x`` by ``inplace``
@@ -83,12 +85,13 @@ _INPLACE_METHODS = (
     "abs", "acos", "acosh", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2",
     "arctanh", "asin", "asinh", "atan", "atan2", "atanh", "bitwise_and", "bitwise_not",
     "bitwise_or", "bitwise_xor", "ceil", "copysign", "cos", "cosh", "cumprod", "cumsum", "deg2rad",
-    "eq", "erf", "erfc", "erfinv", "exp", "exp2", "expm1", "floor", "floor_divide", "fmod", "frac", "ge", "gt",
-    "heaviside", "hypot", "index_add", "index_copy", "index_fill", "le", "log", "log10", "log1p",
-    "log2", "logical_and", "logical_not", "logical_or", "logical_xor", "logit", "lt",
-    "masked_scatter", "nan_to_num", "ne", "neg", "rad2deg", "reciprocal", "relu", "remainder",
-    "renorm", "round", "rsqrt", "scatter", "scatter_add", "scatter_reduce", "sgn", "sigmoid",
-    "sign", "sin", "sinh", "sqrt", "square", "tanh", "tril", "triu", "trunc", "xlogy",
+    "digamma", "eq", "erf", "erfc", "erfinv", "exp", "exp2", "expm1", "floor", "floor_divide",
+    "fmod", "frac", "ge", "gt", "heaviside", "hypot", "i0", "index_add", "index_copy", "index_fill",
+    "le", "lgamma", "log", "log10", "log1p", "log2", "logical_and", "logical_not", "logical_or",
+    "logical_xor", "logit", "lt", "masked_scatter", "mvlgamma", "nan_to_num", "ne", "neg",
+    "rad2deg", "reciprocal", "relu", "remainder", "renorm", "round", "rsqrt", "scatter",
+    "scatter_add", "scatter_reduce", "sgn", "sigmoid", "sign", "sin", "sinc", "sinh", "sqrt",
+    "square", "tanh", "tril", "triu", "trunc", "xlogy",
 )
 
 
@@ -103,6 +106,7 @@ def install_methods(cls: type) -> None:
     cls.type_as = lambda self, other: to_dtype(self, other.dtype)
     cls.multiply, cls.subtract, cls.divide, cls.true_divide = mul, sub, div, div
     cls.absolute, cls.negative = abs, neg
+    cls.polygamma, cls.polygamma_ = _polygamma_method, polygamma_  # polygamma(n, self)
     for name in _INPLACE_METHODS:
         setattr(cls, f"{name}_", _inplace_method(name))
     for name in ("squeeze", "unsqueeze", "t", "transpose", "swapaxes"):
