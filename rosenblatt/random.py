@@ -176,6 +176,12 @@ def set_rng_state(state: dict) -> None:
     default_generator.set_state(state)
 
 
+def draw_dtype(dtype: Any) -> Any:
+    """The dtype NumPy draws floats of ``dtype`` in: NumPy draws float32 and float64 only, so
+    float16 is drawn in float32 (and rounded after)."""
+    return dtype if dtype in (numpy.float32, numpy.float64) else numpy.float32
+
+
 def numpy_generator(generator: Generator | None) -> Any:
     """The NumPy generator behind ``generator`` (the default one when None)."""
     if generator is None:

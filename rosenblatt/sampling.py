@@ -12,7 +12,7 @@ from ._device import check_device
 from .autograd.function import as_array
 from .creation import _float, _int_arg, _make
 from .ops._dims import size_arg
-from .random import Generator, numpy_generator
+from .random import Generator, draw_dtype, numpy_generator
 from .tensor import Tensor
 
 
@@ -39,8 +39,7 @@ def rand(*size: Any, generator: Generator | None = None, dtype: Any = None, requ
     """
     check_device("rand()", device)
     dtype = _float(dtype)
-    drawn = dtype if dtype.itemsize >= 4 else xp.float32  # NumPy draws float32 and float64 only
-    array = numpy_generator(generator).random(size_arg(size, "rand"), dtype=drawn)
+    array = numpy_generator(generator).random(size_arg(size, "rand"), dtype=draw_dtype(dtype))
     return _make(array.astype(dtype, copy=False), requires_grad)
 
 
@@ -67,8 +66,7 @@ def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, req
     """
     check_device("randn()", device)
     dtype = _float(dtype)
-    drawn = dtype if dtype.itemsize >= 4 else xp.float32  # NumPy draws float32 and float64 only
-    array = numpy_generator(generator).standard_normal(size_arg(size, "randn"), dtype=drawn)
+    array = numpy_generator(generator).standard_normal(size_arg(size, "randn"), dtype=draw_dtype(dtype))
     return _make(array.astype(dtype, copy=False), requires_grad)
 
 

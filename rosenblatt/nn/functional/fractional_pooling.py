@@ -14,7 +14,8 @@ from typing import Any
 
 from ..._backend import xp
 from ...ops import gather
-from ...random import Generator, numpy_generator
+from ...random import Generator
+from ...sampling import rand
 from ...tensor import Tensor
 from ._checks import check_floating
 from .conv import _ints
@@ -134,10 +135,7 @@ def _samples(op: str, x: Tensor, samples: Any, generator: Generator | None) -> A
     """The (N, C, 2) samples array: checked as PyTorch checks ``_random_samples``, or drawn."""
     n, c = x.shape[:2]
     if samples is None:
-        # drawn as ``rand(n, c, 2, dtype=x.dtype, generator=generator)`` draws them: in float32
-        # directly (a float64 draw rounded to float32 can reach 1.0)
-        dtype = x.dtype if x.dtype.itemsize >= 4 else xp.float32
-        return numpy_generator(generator).random((n, c, 2), dtype=dtype).astype(x.dtype, copy=False)
+        return rand(n, c, 2, dtype=x.dtype, generator=generator).data
     data = samples.data if isinstance(samples, Tensor) else xp.asarray(samples)
     if data.ndim != 3 or data.shape[0] < n or data.shape[1] != c or data.shape[2] != 2:
         raise ValueError(f"{op}: _random_samples must have shape (N, C, 2) = ({n}, {c}, 2) (or "

@@ -6,7 +6,7 @@ from typing import Any
 from ..._backend import xp
 from ...autograd.function import Function, add_rows
 from ...ops import inplace, mul
-from ...random import Generator, numpy_generator
+from ...random import Generator, draw_dtype, numpy_generator
 from ...tensor import Tensor
 from ._checks import check_dtype, check_floating
 
@@ -158,8 +158,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         mask = xp.zeros(data.shape, dtype=data.dtype)
     else:
         rng = numpy_generator(generator)
-        draw_dtype = data.dtype if data.dtype in (xp.float32, xp.float64) else xp.float32
-        mask = (rng.random(data.shape, dtype=draw_dtype) >= p).astype(data.dtype)
+        mask = (rng.random(data.shape, dtype=draw_dtype(data.dtype)) >= p).astype(data.dtype)
         mask *= 1.0 / (1.0 - p)
     if inplace:
         return _inplace(input, mask)

@@ -15,15 +15,10 @@ from typing import Any
 from ..._backend import xp
 from ...ops import softmax
 from ...ops._dims import dim_index
-from ...random import Generator, numpy_generator
+from ...random import Generator, draw_dtype, numpy_generator
 from ...tensor import Tensor
 from ._checks import check_floating
 from .activation import LeakyRelu, _apply_inplace
-
-
-def _draw_dtype(dtype: Any) -> Any:
-    """NumPy draws float32 and float64 only: float16 noise is drawn in float32."""
-    return dtype if dtype in (xp.float32, xp.float64) else xp.float32
 
 
 def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False,
@@ -104,7 +99,7 @@ def _alpha_dropout(op: str, input: Tensor, p: float, training: bool, inplace: bo
                          f"channels can be dropped, got shape {tuple(x.shape)}; use alpha_dropout "
                          f"for element-wise dropout")
     shape = x.shape[:2] + (1,) * (x.ndim - 2) if feature else x.shape  # one draw per channel
-    kept = numpy_generator(generator).random(shape, dtype=_draw_dtype(x.dtype)) >= p
+    kept = numpy_generator(generator).random(shape, dtype=draw_dtype(x.dtype)) >= p
     noise = kept.astype(x.dtype)
     a = 1.0 / math.sqrt((_SELU_SATURATION ** 2 * p + 1) * (1 - p))
     # PyTorch's b = (noise - 1) alpha' a + alpha' a p, in the input's dtype as there
@@ -205,7 +200,7 @@ def gumbel_softmax(logits: Tensor, tau: float = 1, hard: bool = False, eps: floa
         raise ValueError(f"gumbel_softmax(): tau must be positive, got {tau}")
     axis = dim_index(dim, logits.ndim, "gumbel_softmax()")
     x = logits.data
-    e = numpy_generator(generator).standard_exponential(x.shape, dtype=_draw_dtype(x.dtype))
+    e = numpy_generator(generator).standard_exponential(x.shape, dtype=draw_dtype(x.dtype))
     # A draw of exactly 0 (float32 draws hit it) would give g = inf and a NaN sample
     e = xp.maximum(e, xp.finfo(e.dtype).tiny)
     gumbels = Tensor._wrap(-xp.log(e).astype(x.dtype, copy=False))  # Gumbel(0, 1)
