@@ -389,11 +389,7 @@ class RandomStructured(BasePruningMethod):
 
     def compute_mask(self, t: Tensor, default_mask: Tensor) -> Tensor:
         data = _array(t)
-        _validate_structured_pruning(data, type(self).__name__)
-        _validate_pruning_dim(data, self.dim)
-        nchannels = data.shape[self.dim]
-        nparams_toprune = _compute_nparams_toprune(self.amount, nchannels)
-        _validate_pruning_amount(nparams_toprune, nchannels, type(self).__name__)
+        nchannels, nparams_toprune = _channels_to_prune(data, self.amount, self.dim, type(self).__name__)
         if nparams_toprune == 0:
             return default_mask
         keep = xp.ones(nchannels, dtype=bool)
@@ -433,11 +429,7 @@ class LnStructured(BasePruningMethod):
 
     def compute_mask(self, t: Tensor, default_mask: Tensor) -> Tensor:
         data = _array(t)
-        _validate_structured_pruning(data, type(self).__name__)
-        _validate_pruning_dim(data, self.dim)
-        nchannels = data.shape[self.dim]
-        nparams_toprune = _compute_nparams_toprune(self.amount, nchannels)
-        _validate_pruning_amount(nparams_toprune, nchannels, type(self).__name__)
+        nchannels, nparams_toprune = _channels_to_prune(data, self.amount, self.dim, type(self).__name__)
         if nparams_toprune == 0:
             return default_mask
         norm = _compute_norm(data, self.n, self.dim)
@@ -766,6 +758,16 @@ def _validate_structured_pruning(data: Any, op: str) -> None:
         raise ValueError(f"{op}: structured pruning can only be applied to multidimensional "
                          f"tensors, got shape {tuple(data.shape)} with {data.ndim} dims; use an "
                          f"unstructured method")
+
+
+def _channels_to_prune(data: Any, amount: int | float, dim: int, op: str) -> tuple[int, int]:
+    """The number of channels along ``dim`` and how many of them to prune, both checked."""
+    _validate_structured_pruning(data, op)
+    _validate_pruning_dim(data, dim)
+    nchannels = data.shape[dim]
+    nparams_toprune = _compute_nparams_toprune(amount, nchannels)
+    _validate_pruning_amount(nparams_toprune, nchannels, op)
+    return nchannels, nparams_toprune
 
 
 def _compute_nparams_toprune(amount: int | float, tensor_size: int) -> int:
