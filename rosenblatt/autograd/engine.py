@@ -43,20 +43,27 @@ def sum_to(grad: Any, shape: tuple) -> Any:
 def _count_consumers(root: Function) -> dict:
     """How many graph edges point at each node and leaf reachable from ``root``."""
     consumers: dict = {}
-    stack = [root]
-    push, pop = stack.append, stack.pop
-    while stack:
-        parents = pop().parents
+    stack = []  # nodes still to visit, but the next one, held in node
+    node = root
+    while True:
+        parents = node.parents
         if parents is None:
             raise RuntimeError(_RELEASED)
+        node = None
         for p in parents:
             if p in consumers:
                 consumers[p] += 1
             elif p is not None:
                 consumers[p] = 1
-                if not isinstance(p, Tensor):
-                    push(p)
-    return consumers
+                if not isinstance(p, Tensor):  # a node: its inputs next
+                    if node is None:
+                        node = p
+                    else:
+                        stack.append(p)
+        if node is None:
+            if not stack:
+                return consumers
+            node = stack.pop()
 
 
 def _check_saved(node: Function) -> None:
@@ -189,11 +196,19 @@ def propagate(roots: list, retain_graph: bool, capture: dict | None = None) -> N
     # came, in a 1-tuple (a backward may hand one array to several inputs: never added into),
     # then a sum of this pass's own in the element's shape, added into in place.
     partial: dict = {}
-    ready = [(root, grad)]  # nodes with their complete gradient
+    # Nodes with their complete gradient, last in first out: the last in two variables (a node
+    # most often hands its gradient on to one input node: no tuple to build), the rest in a list.
+    next_node, next_g = root, grad
+    ready = []
     inplace_count = _state.inplace_count
     kinds = _kinds
-    while ready:
-        node, g = ready.pop()
+    while True:
+        if next_node is not None:
+            node, g, next_node = next_node, next_g, None
+        elif ready:
+            node, g = ready.pop()
+        else:
+            break
         try:
             backward, checks_saved, saves_arrays = kinds[type(node)]
         except KeyError:  # the first node of its class
@@ -242,8 +257,10 @@ def propagate(roots: list, retain_graph: bool, capture: dict | None = None) -> N
                 ig = ig.dense()
             if isinstance(parent, Tensor):  # a leaf has all its gradient: it takes it now
                 _arrive(parent, ig, handed_out, capture)
-            else:
-                ready.append((parent, ig))
+            else:  # ready: it goes next (last in, first out)
+                if next_node is not None:
+                    ready.append((next_node, next_g))
+                next_node, next_g = parent, ig
         if not retain_graph and saves_arrays:
             node.__dict__.clear()  # frees saved arrays; class-level parents=None marks it released
 

@@ -186,7 +186,6 @@ def _ufunc_applier(cls: type, general: Any) -> Any:
         if y is _ABSENT:
             if not isinstance(x, Tensor) or (a := x.data).dtype not in _FLOATING:
                 return general(x)
-            inputs = (a,)
             out = ufunc(a)
             needs_grad = x.requires_grad
             parents = (x._node or x,)
@@ -194,7 +193,6 @@ def _ufunc_applier(cls: type, general: Any) -> Any:
             if (not isinstance(y, Tensor) or not isinstance(x, Tensor)
                     or (dtype := (a := x.data).dtype) is not (b := y.data).dtype or dtype not in _FLOATING):
                 return general(x, y)
-            inputs = (a, b)
             try:
                 out = ufunc(a, b)
             except ValueError:  # shapes that do not broadcast: the general apply's error names them
@@ -214,8 +212,8 @@ def _ufunc_applier(cls: type, general: Any) -> Any:
             fn._shape = out.shape
             if checks_saved:
                 fn._epoch = _state.inplace_count
-                if saves_inputs:
-                    fn._inputs = inputs
+                if saves_inputs:  # built here only: most ops with a ufunc save no input
+                    fn._inputs = (a,) if y is _ABSENT else (a, b)
                 if saves_output:
                     fn._output = out
             t._node = fn

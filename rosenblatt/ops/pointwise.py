@@ -307,7 +307,9 @@ class Tanh(Function):
         # grad * (1 - out^2) without a Python scalar: NumPy's scalar path doubles the cost
         # of a small op (8x8 float32: 1 - x 0.86 us, x - y 0.43 us).
         out = self._output
-        return grad - grad * out * out
+        product = grad * out
+        product *= out  # in place: the array is ours (one allocation fewer)
+        return grad - product
 
 
 class Sigmoid(Function):
