@@ -370,6 +370,7 @@ class Tensor:
         if self._node is not None:
             if self._node._hooks is None:
                 self._node._hooks = []
+                _state.node_hooks = True
             hooks = self._node._hooks
         else:
             if self._hooks is None:
@@ -577,6 +578,7 @@ class _HookHandle:
 
 from .autograd.function import as_array  # noqa: E402
 from .autograd.engine import RetainGrad, run_backward  # noqa: E402
+from .autograd.grad_mode import _state  # noqa: E402
 from .autograd.passes import _no_graph_of_gradients  # noqa: E402
 from . import creation, ops, sampling  # noqa: E402
 from ._device import CPU, check_device, device  # noqa: E402

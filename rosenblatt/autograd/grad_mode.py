@@ -23,6 +23,9 @@ class _State:
 
     ``retain_graph`` is the running backward's (True when none runs): whether the
     nodes' saved arrays outlive it.
+
+    ``node_hooks`` turns True for good when a hook is first registered on a non-leaf
+    tensor (its node's ``_hooks``); until then backward reads no node's ``_hooks``.
     """
 
     def __init__(self) -> None:
@@ -31,6 +34,7 @@ class _State:
         self.enabled = True
         self.inplace_count = 0
         self.retain_graph = True
+        self.node_hooks = False
 
 
 _state = _State()
