@@ -51,6 +51,24 @@ def test_linear_generator_gives_reproducible_weights():
     assert not numpy.array_equal(a.weight.data, c.weight.data)
 
 
+@pytest.mark.parametrize("in_features,out_features,shape", [(0, 3, (2, 0)), (3, 0, (2, 3)), (3, 2, (0, 3)),
+                                                         (3, 2, (4, 0, 3))])
+def test_linear_with_a_zero_dimension_matches_torch(in_features, out_features, shape):
+    """A dimension of size 0 anywhere (no features in or out, an empty batch): values and
+    gradients as PyTorch's (reshape(-1, n) is ambiguous for such arrays)."""
+    w = numpy.random.default_rng(0).standard_normal((out_features, in_features))
+    x, tx = rb.zeros(*shape, dtype="float64", requires_grad=True), torch.zeros(*shape, dtype=torch.float64, requires_grad=True)
+    wt, tw = rb.tensor(w, requires_grad=True), torch.tensor(w, requires_grad=True)
+    bt, tb = rb.ones(out_features, dtype="float64", requires_grad=True), torch.ones(out_features, dtype=torch.float64, requires_grad=True)
+    y, ty = F.linear(x, wt, bt), torch.nn.functional.linear(tx, tw, tb)
+    numpy.testing.assert_array_equal(y.detach().numpy(), ty.detach().numpy())
+    y.sum().backward()
+    ty.sum().backward()
+    for ours, theirs in ((x, tx), (wt, tw), (bt, tb)):
+        assert ours.grad.shape == tuple(theirs.grad.shape)
+        numpy.testing.assert_array_equal(ours.grad.numpy(), theirs.grad.numpy())
+
+
 def test_linear_dtype_and_bad_input():
     layer = nn.Linear(3, 2, dtype=rb.float64)
     assert layer.weight.dtype == numpy.float64 and layer.bias.dtype == numpy.float64

@@ -1,6 +1,7 @@
 """linear, embedding and dropout: the functional forms behind Linear, Embedding, Dropout."""
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ..._backend import xp
@@ -19,7 +20,7 @@ class Linear(Function):
     def forward(self, x, w, b=None):
         self.x, self.w = x, w
         # One 2-D GEMM for any leading dims: NumPy's matmul would loop over a 3-D batch.
-        out = (x.reshape(-1, x.shape[-1]) @ w.T).reshape(x.shape[:-1] + (w.shape[0],))
+        out = (_rows(x) @ w.T).reshape(x.shape[:-1] + (w.shape[0],))
         if b is not None:
             out += b  # fresh array from the matmul, so adding in place is safe
         return out
@@ -27,18 +28,24 @@ class Linear(Function):
     def backward(self, grad):
         x, w = self.x, self.w
         parents = self.parents
-        g2 = grad.reshape(-1, grad.shape[-1])  # 2-D GEMMs, as in forward
+        g2 = _rows(grad)  # 2-D GEMMs, as in forward
         gx = (g2 @ w).reshape(x.shape) if parents[0] is not None else None
         gw = gb = None
         if parents[1] is not None or (len(parents) > 2 and parents[2] is not None):
             if parents[1] is not None:
-                gw = g2.T @ x.reshape(-1, x.shape[-1])
+                gw = g2.T @ _rows(x)
             if len(parents) > 2 and parents[2] is not None:
                 # a GEMV with a ones vector: 2-5x faster than sum(axis=0) over the rows
                 gb = xp.ones(g2.shape[0], dtype=g2.dtype) @ g2
         if len(parents) == 2:
             return gx, gw
         return gx, gw, gb
+
+
+def _rows(a: Any) -> Any:
+    """``a`` as a matrix whose rows are its last dimension (``reshape(-1, n)`` is ambiguous,
+    and raises, when a dimension is 0)."""
+    return a.reshape(math.prod(a.shape[:-1]), a.shape[-1])
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:

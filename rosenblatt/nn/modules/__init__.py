@@ -1,6 +1,7 @@
 """Layers: every ``nn.Module`` subclass, re-exported by ``rosenblatt.nn``."""
 from __future__ import annotations
 
+from .adaptive import AdaptiveLogSoftmaxWithLoss
 from .activation import (CELU, ELU, GELU, GLU, SELU, Hardshrink, Hardsigmoid, Hardswish, Hardtanh,
                          LeakyReLU, LogSigmoid, LogSoftmax, Mish, PReLU, ReLU, ReLU6, Sigmoid, SiLU,
                          Softmax, Softmax2d, Softmin, Softplus, Softshrink, Softsign, Tanh, Tanhshrink,
@@ -47,6 +48,7 @@ from .linear import Bilinear, LazyLinear
 from .upsampling import UpsamplingBilinear2d, UpsamplingNearest2d
 
 __all__ = [
+    "AdaptiveLogSoftmaxWithLoss",
     "AlphaDropout", "Bilinear", "FeatureAlphaDropout", "LazyLinear", "RReLU", "UpsamplingBilinear2d",
     "UpsamplingNearest2d",
     "AdaptiveAvgPool3d", "AdaptiveMaxPool3d", "AvgPool3d", "BatchNorm3d", "Conv3d", "ConvTranspose3d",
