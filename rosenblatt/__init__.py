@@ -188,7 +188,8 @@ def get_default_dtype() -> object:
     return float32
 
 # Subpackages load on first use, so `import rosenblatt` stays close to NumPy's own import time.
-_SUBMODULES = {"nn", "optim", "data", "datasets", "models", "recipes", "ops", "linalg", "cuda", "special"}
+_SUBMODULES = {"nn", "optim", "data", "datasets", "models", "recipes", "ops", "linalg", "cuda", "special",
+               "distributions"}
 
 
 # PyTorch's top-level linear algebra (torch.det, torch.svd, ...), loaded with linalg on first use.
