@@ -6,7 +6,7 @@ is differentiable with the standard backward formulas.  Failures on bad values
 ``cholesky``) raise ``LinAlgError``, a ``RuntimeError`` as PyTorch's.
 """
 from ._checks import LinAlgError
-from ._composed import householder_product, tensorinv, tensorsolve, vander
+from ._composed import householder_product, solve_triangular, tensorinv, tensorsolve, vander
 from ._decompositions import cholesky, det, eigh, eigvalsh, inv, qr, slogdet, solve, svd, svdvals
 from ._derived import cross, diagonal, lstsq, matrix_power, matrix_rank, multi_dot, pinv, vecdot
 from ._lu import lu, lu_factor, lu_solve
@@ -16,4 +16,4 @@ from ._norms import matrix_norm, norm, vector_norm
 __all__ = ["LinAlgError", "cholesky", "cross", "det", "diagonal", "eigh", "eigvalsh", "householder_product",
            "inv", "lstsq", "lu", "lu_factor", "lu_solve", "matrix_exp", "matrix_norm", "matrix_power",
            "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "svd", "svdvals",
-           "tensorinv", "tensorsolve", "vander", "vecdot", "vector_norm"]
+           "solve_triangular", "tensorinv", "tensorsolve", "vander", "vecdot", "vector_norm"]

@@ -1,5 +1,5 @@
 """More linalg ops composed from others (their gradients are those ops'): ``vander``,
-``tensorinv``, ``tensorsolve``, ``householder_product``."""
+``tensorinv``, ``tensorsolve``, ``solve_triangular``, ``householder_product``."""
 from __future__ import annotations
 
 import math
@@ -10,7 +10,7 @@ from ..ops.arithmetic import where
 from ..ops.linalg import matmul
 from ..ops.cumulative import cumprod
 from ..ops.joining import cat
-from ..ops.shape import expand, movedim, reshape, unsqueeze
+from ..ops.shape import expand, movedim, reshape, tril, triu, unsqueeze
 from ..autograd.function import tensor_of
 from ..tensor import Tensor
 from ._checks import array_of, check_float, check_matrix
@@ -85,6 +85,46 @@ def tensorinv(A: Any, ind: int = 2) -> Tensor:
     front, back = tuple(A.shape[:ind]), tuple(A.shape[ind:])
     side = _square_side(front, back, "linalg.tensorinv", f"A of shape {list(A.shape)} with ind={ind}")
     return reshape(inv(reshape(A, (side, side))), back + front)
+
+
+def solve_triangular(A: Any, B: Any, *, upper: bool, left: bool = True, unitriangular: bool = False) -> Tensor:
+    """The solution ``X`` of ``A X = B`` (``X A = B`` with ``left=False``) for a triangular ``A``.
+
+    Only ``A``'s upper (``upper=True``) or lower triangle is read, and with
+    ``unitriangular=True`` not its diagonal either (taken as ones); so only that part gets a
+    gradient: ``gB = A^-T gX`` and ``gA = -gB X^T`` restricted to it (``left=True``).
+    Unlike PyTorch, whose result is inf or nan there, a zero on the diagonal raises
+    ``LinAlgError``.
+
+    Args:
+        A (Tensor): ``(*, n, n)``.
+        B (Tensor): ``(*, n, k)`` (``(*, k, n)`` with ``left=False``); batch dims broadcast.
+        upper (bool): whether ``A`` is upper or lower triangular (keyword, required).
+        left (bool): solve ``A X = B`` (default) or ``X A = B``.
+        unitriangular (bool): take ``A``'s diagonal as ones.
+
+    Shape: ``X`` has ``B``'s shape (batch dims broadcast with ``A``'s).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt import linalg
+        >>> A = rb.tensor([[2.0, 1.0], [9.0, 4.0]])  # read as [[2, 1], [0, 4]]
+        >>> linalg.solve_triangular(A, rb.tensor([[4.0], [8.0]]), upper=True)
+        tensor([[1.],
+                [2.]])
+    """
+    A, B = tensor_of(A, "linalg.solve_triangular"), tensor_of(B, "linalg.solve_triangular")
+    check_matrix(A.data, "linalg.solve_triangular", square=True)
+    if B.ndim < 2:
+        raise RuntimeError(f"linalg.solve_triangular: expected B to have at least 2 dimensions, but it "
+                           f"has {B.ndim} (shape {list(B.shape)}); make a vector a column with "
+                           f"b.unsqueeze(-1)")
+    if unitriangular:
+        off_diagonal = triu(A, 1) if upper else tril(A, -1)
+        triangle = off_diagonal + Tensor._wrap(xp.eye(A.shape[-1], dtype=A.dtype))
+    else:
+        triangle = triu(A) if upper else tril(A)
+    return solve(triangle, B, left=left)
 
 
 def tensorsolve(A: Any, B: Any, dims: Sequence[int] | None = None) -> Tensor:

@@ -1,4 +1,4 @@
-"""linalg.matrix_exp, pinverse, tensorinv, tensorsolve, vander, householder_product and the LU
+"""linalg.matrix_exp, pinverse, tensorinv, tensorsolve, solve_triangular, vander, householder_product and the LU
 family (lu_factor, lu, lu_solve, lu, lu_unpack) against PyTorch: values, dtypes, gradients."""
 import subprocess
 import sys
@@ -84,6 +84,37 @@ def test_tensorinv_tensorsolve_errors():
         linalg.tensorinv(rb.zeros(2, 2), ind=1)
     with pytest.raises(RuntimeError, match=r"linalg.tensorsolve: A of shape \[6, 4, 3, 2\] .* must read as a square"):
         linalg.tensorsolve(rb.ones(6, 4, 3, 2), rb.ones(6, 4))
+
+
+# ---------------------------------------------------------------- solve_triangular
+def _triangular(shape, seed=0):
+    """Well-conditioned: the diagonal kept away from 0, the other triangle garbage (never read)."""
+    a = _matrices(shape, seed)
+    return a + 3 * numpy.sign(numpy.diagonal(a, axis1=-2, axis2=-1))[..., None] * numpy.eye(shape[-1])
+
+
+@pytest.mark.parametrize("upper", [True, False])
+@pytest.mark.parametrize("left", [True, False])
+@pytest.mark.parametrize("unitriangular", [False, True])
+@pytest.mark.parametrize("a_shape,b_shape", [((3, 3), (3, 2)), ((2, 4, 4), (4, 1)), ((4, 4), (2, 4, 4)),
+                                             ((1, 3, 3), (2, 3, 3))])
+def test_solve_triangular(upper, left, unitriangular, a_shape, b_shape):
+    """Only the triangle (without the diagonal when unitriangular) is read and gets a gradient,
+    as in PyTorch."""
+    if not left:
+        b_shape = b_shape[:-2] + b_shape[:-3:-1]
+    check_op(None, lambda a, b: linalg.solve_triangular(a, b, upper=upper, left=left, unitriangular=unitriangular),
+             lambda a, b: torch.linalg.solve_triangular(a, b, upper=upper, left=left, unitriangular=unitriangular),
+             inputs=[_triangular(a_shape), _matrices(b_shape, seed=1)], grad_rtol=1e-6, gradcheck_atol=1e-5)
+
+
+def test_solve_triangular_errors():
+    with pytest.raises(RuntimeError, match=r"linalg.solve_triangular: expected B to have at least 2 dimensions"):
+        linalg.solve_triangular(rb.eye(3), rb.ones(3), upper=True)
+    with pytest.raises(TypeError):
+        linalg.solve_triangular(rb.eye(3), rb.ones(3, 1))  # upper is required, as in PyTorch
+    with pytest.raises(RuntimeError, match="linalg.solve_triangular"):
+        linalg.solve_triangular(rb.ones(2, 3), rb.ones(2, 1), upper=True)
 
 
 # ---------------------------------------------------------------- vander
