@@ -26,7 +26,7 @@ from .margin_loss import (cosine_embedding_loss, hinge_embedding_loss, margin_ra
                           triplet_margin_loss)
 from .normalization import batch_norm, instance_norm, layer_norm, rms_norm
 
-from .attention import scaled_dot_product_attention
+from .attention import multi_head_attention_forward, scaled_dot_product_attention
 from .conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
 from .group_norm import group_norm
 from .adaptive_pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d,
@@ -65,7 +65,7 @@ __all__ = [
     "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d",
     "avg_pool1d", "avg_pool2d", "conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d",
     "dropout1d", "dropout2d", "group_norm", "hardshrink", "softshrink", "interpolate", "max_pool1d", "max_pool2d",
-    "scaled_dot_product_attention",
+    "multi_head_attention_forward", "scaled_dot_product_attention",
     "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "celu", "celu_",
     "cross_entropy", "dropout", "elu", "elu_", "embedding", "gelu", "glu", "hardsigmoid",
     "hardswish", "hardtanh", "hardtanh_", "huber_loss", "instance_norm", "kl_div", "l1_loss",
