@@ -5,8 +5,8 @@ import math
 from typing import Any
 
 from ..creation import eye
-from ..linalg import cholesky, inv, solve
-from ..ops import broadcast_shapes, flip, matmul, tril
+from ..linalg import cholesky, inv, solve_triangular
+from ..ops import broadcast_shapes, flip, matmul
 from ..sampling import randn
 from ..tensor import Tensor
 from . import constraints
@@ -17,14 +17,8 @@ __all__ = ["MultivariateNormal"]
 
 
 def solve_lower(lower: Tensor, rhs: Tensor) -> Tensor:
-    """``lower^-1 @ rhs`` for lower-triangular ``lower`` (batched, broadcast).
-
-    ``tril`` first, so the gradient reaches the lower triangle only, like PyTorch's
-    ``solve_triangular`` (a general solve would also send it to the zeros above the diagonal).
-    """
-    batch = broadcast_shapes(lower.shape[:-2], rhs.shape[:-2])
-    lower = tril(lower).expand(batch + lower.shape[-2:])
-    return solve(lower, rhs.expand(batch + rhs.shape[-2:]))
+    """``lower^-1 @ rhs`` for lower-triangular ``lower`` (batched, broadcast)."""
+    return solve_triangular(lower, rhs, upper=False)
 
 
 def batch_mahalanobis(scale_tril: Tensor, x: Tensor) -> Tensor:
