@@ -1,5 +1,8 @@
 """``Function``: one differentiable op, forward and backward side by side.
 
+(A subclass written as PyTorch's, a static ``forward(ctx, ...)`` on Tensors, gets its
+``apply`` from ctx_function.py instead; what follows is the library's own protocol.)
+
 A Function subclass writes ``forward(self, *arrays, **options)`` on arrays and
 ``backward(self, grad)`` returning the gradient for each input (one array for a
 one-input op, else a tuple; an ``IndexedGrad`` for an input it used only in part).  ``forward`` keeps on ``self`` only what
@@ -86,6 +89,13 @@ class Function:
         super().__init_subclass__(**kwargs)
         # Read by the engine for every node: one flag instead of two.
         cls._checks_saved = bool(cls.saves_inputs) or cls.saves_output
+        # PyTorch's style, a static forward(ctx, ...) on Tensors: its apply lives in
+        # ctx_function.py, loaded only when such a class is first defined.
+        forward = next(vars(k)["forward"] for k in cls.__mro__ if "forward" in vars(k))
+        if type(forward) is staticmethod or hasattr(cls, "setup_context"):
+            from .ctx_function import ctx_style_apply
+            cls.apply = ctx_style_apply(cls)
+            return
         # A plain function with the class in a closure, not a classmethod: Tensor binds
         # ``__mul__ = Mul.apply`` directly, one Python call fewer per operator.
         cls.apply = staticmethod(_applier(cls) if cls.ufunc is None else _ufunc_applier(cls, _applier(cls)))
@@ -344,3 +354,12 @@ def _overflows_int64(value: Any) -> bool:
 
 from .._backend import default_float, int64  # noqa: E402
 from ..tensor import Tensor  # noqa: E402  (tensor.py imports this module at its end)
+
+
+def __getattr__(name: str) -> Any:
+    """``FunctionCtx`` and ``once_differentiable``, for PyTorch-style Functions (ctx_function.py),
+    load on first use: ``import rosenblatt`` does not need them."""
+    if name in ("FunctionCtx", "once_differentiable"):
+        from . import ctx_function
+        return getattr(ctx_function, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
