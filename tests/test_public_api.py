@@ -19,6 +19,10 @@ PYTORCH_PATHS = [
     "nn.functional.adaptive_max_pool1d", "nn.functional.adaptive_max_pool2d",
     "nn.functional.fold", "nn.functional.unfold", "nn.functional.embedding_bag", "nn.functional.ctc_loss",
     "nn.Fold", "nn.Unfold", "nn.EmbeddingBag", "nn.CTCLoss",
+    "nn.AdaptiveLogSoftmaxWithLoss", "nn.functional.multi_head_attention_forward", "linalg.solve_triangular",
+    "distributions.Normal", "distributions.kl_divergence", "testing.assert_close",
+    "utils.checkpoint.checkpoint", "utils.checkpoint.checkpoint_sequential", "utils.data.DataLoader",
+    "utils.data.random_split", "autograd.function.once_differentiable",
 ]
 
 
@@ -34,10 +38,19 @@ def test_pytorch_path_resolves_from_the_top_package(path):
 def test_import_rosenblatt_loads_no_subpackage_it_does_not_need():
     """nn, optim, linalg, autograd.functional and torch load on first use only."""
     lazy = ["rosenblatt.nn", "rosenblatt.optim", "rosenblatt.linalg", "rosenblatt.autograd.functional",
-            "rosenblatt.data", "torch"]
+            "rosenblatt.data", "rosenblatt.distributions", "rosenblatt.utils", "rosenblatt.testing",
+            "rosenblatt.autograd.ctx_function", "torch"]
     code = f"import sys, rosenblatt; print([m for m in {lazy!r} if m in sys.modules])"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
+
+
+def test_torch_utils_data_path_is_rosenblatt_data_itself():
+    """``from torch.utils.data import X`` ports as ``from rosenblatt.utils.data import X``: the
+    same objects as ``rosenblatt.data``'s."""
+    from rosenblatt.utils.data import DataLoader, TensorDataset
+    assert DataLoader is rb.data.DataLoader and TensorDataset is rb.data.TensorDataset
+    assert set(rb.utils.data.__all__) == set(rb.data.__all__)
 
 
 def test_unknown_attribute_raises_attribute_error():

@@ -158,14 +158,15 @@ def run_backward(roots: list, retain_graph: bool, capture: dict | None = None) -
     """Propagate each ``(tensor, grad)`` of ``roots`` (``grad``: the gradient of some scalar
     w.r.t. ``tensor``) to the leaves, then run the callbacks queued meanwhile."""
     start = len(_queued_callbacks)  # a backward run inside a hook keeps its caller's callbacks
-    outer, _state.retain_graph = _state.retain_graph, retain_graph  # once per backward, not per node
+    outer = _state.retain_graph, _state.capture
+    _state.retain_graph, _state.capture = retain_graph, capture  # once per backward, not per node
     try:
         propagate(roots, retain_graph, capture)
     except BaseException:
         del _queued_callbacks[start:]
         raise
     finally:
-        _state.retain_graph = outer
+        _state.retain_graph, _state.capture = outer
     while len(_queued_callbacks) > start:
         _queued_callbacks.pop(start)()
 

@@ -24,6 +24,10 @@ class _State:
     ``retain_graph`` is the running backward's (True when none runs): whether the
     nodes' saved arrays outlive it.
 
+    ``capture`` is the running backward's (None when none runs, or for ``backward()``): the
+    dict ``autograd.grad`` collects gradients in; a backward run inside a backward (a
+    reentrant checkpoint's) reads it.
+
     ``node_hooks`` turns True for good when a hook is first registered on a non-leaf
     tensor (its node's ``_hooks``); until then backward reads no node's ``_hooks``.
     """
@@ -35,6 +39,7 @@ class _State:
         self.inplace_count = 0
         self.retain_graph = True
         self.node_hooks = False
+        self.capture = None
 
 
 _state = _State()
