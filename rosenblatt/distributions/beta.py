@@ -50,13 +50,7 @@ class Beta(Distribution):
         super().__init__(() if scalar else self.concentration1.shape, validate_args=validate_args)
 
     def expand(self, batch_shape: Any, _instance: Any = None) -> "Beta":
-        new = self._get_checked_instance(Beta, _instance)
-        batch_shape = tuple(batch_shape)
-        new.concentration1 = self.concentration1.expand(batch_shape)
-        new.concentration0 = self.concentration0.expand(batch_shape)
-        Distribution.__init__(new, batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return self._expanded(Beta, batch_shape, _instance, ("concentration1", "concentration0"))
 
     @property
     def _concentration(self) -> Tensor:

@@ -86,6 +86,17 @@ class Distribution:
         """A distribution with its parameters expanded (not copied) to ``batch_shape``."""
         raise NotImplementedError
 
+    def _expanded(self, cls: type, batch_shape: Any, _instance: Any, names: tuple[str, ...]) -> Any:
+        """``expand`` of a family whose parameters ``names`` all have the batch shape (scalar
+        events): a new ``cls`` with each of them expanded, validated as this one is."""
+        new = self._get_checked_instance(cls, _instance)
+        batch_shape = tuple(batch_shape)
+        for name in names:
+            setattr(new, name, getattr(self, name).expand(batch_shape))
+        Distribution.__init__(new, batch_shape, validate_args=False)
+        new._validate_args = self._validate_args
+        return new
+
     def _get_checked_instance(self, cls: type, _instance: Any = None) -> Any:
         if _instance is None and type(self).__init__ != cls.__init__:
             raise NotImplementedError(f"Subclass {type(self).__name__} of {cls.__name__} that defines a custom "
