@@ -253,6 +253,22 @@ def test_hook_on_non_leaf_changes_upstream_gradient_like_torch():
     handle.remove()  # removing after use is harmless
 
 
+def test_first_non_leaf_hook_of_a_process_runs():
+    """The engine reads nodes' hooks only once some non-leaf hook was registered: the first
+    one in a fresh interpreter (none before it) must still run, during the first backward."""
+    import subprocess
+    import sys
+    code = ("import rosenblatt as rb\n"
+            "x = rb.tensor([1.0, 2.0], requires_grad=True)\n"
+            "y = x * 3\n"
+            "seen = []\n"
+            "y.register_hook(lambda g: seen.append(g.tolist()) or g * 2)\n"
+            "y.sum().backward()\n"
+            "print(seen, x.grad.tolist())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[[1.0, 1.0]] [6.0, 6.0]"
+
+
 def test_removed_non_leaf_hook_is_not_called():
     x = rb.tensor([1.0, 2.0], requires_grad=True)
     h = x * 2.0
