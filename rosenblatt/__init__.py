@@ -189,7 +189,7 @@ def get_default_dtype() -> object:
 
 # Subpackages load on first use, so `import rosenblatt` stays close to NumPy's own import time.
 _SUBMODULES = {"nn", "optim", "data", "datasets", "models", "recipes", "ops", "linalg", "cuda", "special",
-               "distributions", "testing", "utils"}
+               "distributions", "func", "testing", "utils"}
 
 
 # PyTorch's top-level linear algebra (torch.det, torch.svd, ...), loaded with linalg on first use.

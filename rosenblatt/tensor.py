@@ -218,8 +218,61 @@ class Tensor:
     def bernoulli(self, p: float | None = None, *, generator: Any = None) -> "Tensor":
         return sampling.bernoulli(self, p, generator=generator)
 
+    def stride(self, dim: int | None = None) -> "tuple[int, ...] | int":
+        """The step in elements between neighbours along each dim (a tuple), or along ``dim``.
+
+        Read off the NumPy array (its byte strides over the item size), so it says how
+        rosenblatt's data lies; for the views both libraries make (``transpose``,
+        ``permute``, ``mT``, basic slicing, ``select``, ``narrow``, ``unfold``, ``view``,
+        ``unsqueeze``, ``expand``: stride 0 on expanded dims) it equals PyTorch's.  Where
+        the layouts differ it reports rosenblatt's own, not PyTorch's:
+
+        * ``flip`` is a NumPy view with a negative stride (PyTorch copies);
+        * ``diagonal`` and ``clone`` copy into a fresh row-major array (PyTorch's
+          ``diagonal`` is a view, its ``clone`` keeps the input's strides);
+        * a size-1 dim made by ``x[:, None]`` has stride 0 (PyTorch: the size times the
+          stride of the next dim); a size-1 dim's stride never addresses an element;
+        * an empty tensor may report 0 strides (NumPy's), not row-major ones.
+
+        Args:
+            dim (int, optional): the dim to report; negative counts from the end.
+
+        Returns:
+            A tuple of ints, one per dim, or an int when ``dim`` is given.
+
+        Example:
+            >>> import rosenblatt as rb
+            >>> x = rb.zeros(2, 3, 4)
+            >>> x.stride(), x.transpose(0, 2).stride(), x[:, ::2].stride(-2)
+            ((12, 4, 1), (1, 4, 12), 8)
+            >>> x[:, :1].expand(2, 5, 4).stride()
+            (12, 0, 1)
+        """
+        data = self.data
+        strides = tuple(s // data.itemsize for s in data.strides)
+        if dim is None:
+            return strides
+        if isinstance(dim, bool) or not isinstance(dim, int):
+            raise TypeError(f"stride(): argument 'dim' (position 1) must be int, not {type(dim).__name__}")
+        if data.ndim == 0:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        if not -data.ndim <= dim < data.ndim:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-data.ndim}, "
+                             f"{data.ndim - 1}], but got {dim})")
+        return strides[dim]
+
     def is_contiguous(self) -> bool:
-        """Whether the elements lie in row-major order with no gaps (``contiguous()`` makes it so)."""
+        """Whether the elements lie in row-major order with no gaps (``contiguous()`` makes it so).
+
+        As PyTorch's: size-1 dims and empty tensors don't count against it; an expanded
+        (stride-0) or transposed view is not contiguous.
+
+        Example:
+            >>> import rosenblatt as rb
+            >>> x = rb.zeros(2, 3)
+            >>> x.is_contiguous(), x.t().is_contiguous(), x.t().contiguous().is_contiguous()
+            (True, False, True)
+        """
         return bool(self.data.flags.c_contiguous)
 
     # ``new_*``: a new tensor with this one's dtype unless given another, as PyTorch's.
@@ -289,7 +342,7 @@ class Tensor:
 
     # ------------------------------------------------------------------ autograd
     def backward(self, gradient: Any = None, retain_graph: bool | None = None,
-                 create_graph: bool = False) -> None:
+                 create_graph: bool = False, inputs: Any = None) -> None:
         """Compute the gradient of this tensor w.r.t. every leaf that requires grad.
 
         Args:
@@ -298,9 +351,25 @@ class Tensor:
             retain_graph: keep the saved arrays so backward can run through the
                 graph again (default False).
             create_graph: not supported (gradients of gradients); True raises.
+            inputs: a tensor, a sequence of them or a dict (its values): accumulate into
+                the ``.grad`` of these only (leaves or not; a non-leaf is made to
+                ``retain_grad()``, as in PyTorch), every other ``.grad`` untouched.
+                Default: every leaf.
+
+        Example:
+            >>> import rosenblatt as rb
+            >>> x = rb.tensor([1.0, 2.0], requires_grad=True)
+            >>> w = rb.tensor([3.0, 4.0], requires_grad=True)
+            >>> (w * x).sum().backward(inputs=[w])
+            >>> w.grad, x.grad
+            (tensor([1., 2.]), None)
         """
         _no_graph_of_gradients(create_graph, "backward()")
-        run_backward([(self, self._root_gradient(gradient, "backward()"))], bool(retain_graph))
+        if inputs is None:
+            run_backward([(self, self._root_gradient(gradient, "backward()"))], bool(retain_graph))
+        else:
+            _backward_into(inputs, lambda: [(self, self._root_gradient(gradient, "backward()"))],
+                          bool(retain_graph), "backward()")
 
     def _root_gradient(self, gradient: Any, op: str) -> Any:
         """The array a backward pass from this tensor starts with: ``gradient`` checked against
@@ -579,7 +648,7 @@ class _HookHandle:
 from .autograd.function import as_array  # noqa: E402
 from .autograd.engine import RetainGrad, run_backward  # noqa: E402
 from .autograd.grad_mode import _state  # noqa: E402
-from .autograd.passes import _no_graph_of_gradients  # noqa: E402
+from .autograd.passes import _no_graph_of_gradients, _backward_into  # noqa: E402
 from . import creation, ops, sampling  # noqa: E402
 from ._device import CPU, check_device, device  # noqa: E402
 from .ops.arithmetic import Add, Div, Mul, Neg, Sub  # noqa: E402

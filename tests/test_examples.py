@@ -25,7 +25,7 @@ def test_every_module_is_found():
 #: the namespaces whose every public callable shows an example
 NAMESPACES = ["rosenblatt", "rosenblatt.nn", "rosenblatt.nn.functional", "rosenblatt.optim",
               "rosenblatt.optim.lr_scheduler", "rosenblatt.special", "rosenblatt.distributions",
-              "rosenblatt.testing", "rosenblatt.utils.checkpoint"]
+              "rosenblatt.testing", "rosenblatt.utils.checkpoint", "rosenblatt.func"]
 
 
 @pytest.mark.parametrize("namespace", NAMESPACES)

@@ -20,7 +20,8 @@ PYTORCH_PATHS = [
     "nn.functional.fold", "nn.functional.unfold", "nn.functional.embedding_bag", "nn.functional.ctc_loss",
     "nn.Fold", "nn.Unfold", "nn.EmbeddingBag", "nn.CTCLoss",
     "nn.AdaptiveLogSoftmaxWithLoss", "nn.functional.multi_head_attention_forward", "linalg.solve_triangular",
-    "distributions.Normal", "distributions.kl_divergence", "testing.assert_close",
+    "distributions.Normal", "distributions.kl_divergence", "testing.assert_close", "func.functional_call",
+    "nn.utils.stateless.functional_call", "nn.ReplicationPad3d",
     "utils.checkpoint.checkpoint", "utils.checkpoint.checkpoint_sequential", "utils.data.DataLoader",
     "utils.data.random_split", "autograd.function.once_differentiable",
 ]
@@ -39,7 +40,7 @@ def test_import_rosenblatt_loads_no_subpackage_it_does_not_need():
     """nn, optim, linalg, autograd.functional and torch load on first use only."""
     lazy = ["rosenblatt.nn", "rosenblatt.optim", "rosenblatt.linalg", "rosenblatt.autograd.functional",
             "rosenblatt.data", "rosenblatt.distributions", "rosenblatt.utils", "rosenblatt.testing",
-            "rosenblatt.autograd.ctx_function", "torch"]
+            "rosenblatt.autograd.ctx_function", "rosenblatt.func", "torch"]
     code = f"import sys, rosenblatt; print([m for m in {lazy!r} if m in sys.modules])"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"

@@ -16,6 +16,7 @@ Example:
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Sequence
 
 from ..tensor import Tensor
@@ -23,7 +24,8 @@ from .engine import run_backward
 
 
 def backward(tensors: Tensor | Sequence[Tensor], grad_tensors: Any = None,
-             retain_graph: bool | None = None, create_graph: bool = False) -> None:
+             retain_graph: bool | None = None, create_graph: bool = False,
+             inputs: Tensor | Sequence[Tensor] | dict | None = None) -> None:
     """Add the gradients of ``tensors`` to the ``.grad`` of every leaf, in one pass.
 
     Args:
@@ -32,9 +34,60 @@ def backward(tensors: Tensor | Sequence[Tensor], grad_tensors: Any = None,
             a one-element tensor: ones), as ``Tensor.backward``'s ``gradient``.
         retain_graph: keep the saved arrays for another pass (default False).
         create_graph: not supported (gradients of gradients); True raises.
+        inputs: a tensor, a sequence of them or a dict (its values): add gradients to the
+            ``.grad`` of these only (leaves or not; a non-leaf is made to ``retain_grad()``
+            for good, as in PyTorch), every other ``.grad`` left alone. Default: all leaves.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x = rb.tensor([1.0, 2.0], requires_grad=True)
+        >>> w = rb.tensor([3.0, 4.0], requires_grad=True)
+        >>> rb.autograd.backward((w * x).sum(), inputs=[x])
+        >>> x.grad, w.grad
+        (tensor([3., 4.]), None)
     """
-    _no_graph_of_gradients(create_graph, "autograd.backward()")
-    run_backward(_roots(tensors, grad_tensors, "autograd.backward()"), bool(retain_graph))
+    op = "autograd.backward()"
+    _no_graph_of_gradients(create_graph, op)
+    if inputs is None:
+        run_backward(_roots(tensors, grad_tensors, op), bool(retain_graph))
+    else:
+        _backward_into(inputs, lambda: _roots(tensors, grad_tensors, op), bool(retain_graph), op)
+
+
+def _backward_into(inputs: Any, roots: Any, retain_graph: bool, op: str) -> None:
+    """``backward(..., inputs=inputs)``: one capture pass for ``inputs`` from ``roots()``
+    (called after ``inputs`` is checked, PyTorch's order of errors), then each leaf's gradient
+    added to its ``.grad``; a non-leaf's arrives by the ``retain_grad()`` hook, during the pass."""
+    if type(inputs) is dict:
+        inputs = list(inputs.values())
+    elif isinstance(inputs, Mapping):
+        raise TypeError(f"`inputs` argument to `backward()` must be a dict, not {type(inputs).__name__}. "
+                        "Other Mapping types are not supported.")
+    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    if not inputs:
+        raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
+    for i, t in enumerate(inputs):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{op}: inputs must be tensors, got {type(t).__name__} at position {i}")
+        if not t.requires_grad:
+            raise RuntimeError(f"{op}: can't retain_grad on Tensor that has requires_grad=False "
+                               f"(input {i}, shape {tuple(t.shape)}); only tensors that require grad "
+                               f"can take a gradient")
+    for t in inputs:
+        if t._node is not None:
+            t.retain_grad()  # as PyTorch's: it stays after this pass
+    captured = dict.fromkeys(t._node or t for t in inputs)
+    run_backward(roots(), retain_graph, captured)
+    # The captured gradients are the pass's own arrays (or copies): safe to keep as .grad.
+    # Each distinct leaf once, as PyTorch runs a leaf's AccumulateGrad once however often it is listed.
+    for leaf in {id(t): t for t in inputs if t._node is None}.values():
+        g = captured[leaf]
+        if g is None:
+            continue
+        if leaf._grad is None:
+            leaf._grad = Tensor._wrap(g)
+        else:
+            leaf._grad.data += g
 
 
 def grad(outputs: Tensor | Sequence[Tensor], inputs: Tensor | Sequence[Tensor], grad_outputs: Any = None,

@@ -92,3 +92,25 @@ def test_padding_attributes_are_torchs():
     assert padding.ZeroPad2d(1).value == torch.nn.ZeroPad2d(1).value == 0.0
     assert isinstance(padding.ZeroPad1d(1), padding.ConstantPad1d)
     assert not isinstance(padding.ReflectionPad2d(1), padding.ReflectionPad1d)
+
+
+@pytest.mark.parametrize("pad, shape", [(1, (2, 3, 4, 5, 3)), ((1, 2, 3, 0, 0, 2), (3, 4, 5, 2)),
+                                        ((0, 3, 2, 1, 1, 1), (1, 1, 2, 4, 4)), ((-1, 2, 1, -2, 2, -1), (2, 2, 3, 4, 5)),
+                                        ((2, 1), (2, 3, 4)), ((1, 0, 0, 2), (2, 3, 4, 5)), (2, (0, 2, 3, 3, 3))])
+def test_replication_pad_3d_matches_torch(pad, shape):
+    make, tmake = _pair("ReplicationPad3d", pad)
+    check_layer(make, tmake, shape)
+    assert repr(make()) == repr(tmake())
+    assert make().padding == tmake().padding
+
+
+@pytest.mark.parametrize("pad, shape", [(1, (3, 3)), (1, (3, 3, 3)), (1, (2, 2, 2, 2, 2, 2)),
+                                        (1, (2, 0, 3, 3)), ((-4, 0, 0, 0, 0, 0), (2, 3, 3, 3))])
+def test_replication_pad_3d_refuses_what_torch_refuses(pad, shape):
+    """Not tested: a crop to an empty dim ((-3, ...) on size 3), which PyTorch's 2-d and 3-d
+    replication pads return and ops.pad refuses ("must leave at least one")."""
+    make, tmake = _pair("ReplicationPad3d", pad)
+    with pytest.raises((NotImplementedError, RuntimeError)):
+        tmake()(torch.zeros(shape))
+    with pytest.raises(ValueError):
+        make()(rb.zeros(*shape))

@@ -1,7 +1,9 @@
-"""Padding layers (zero, constant, reflection, replication, circular; 1-d and 2-d) around ``ops.pad``.
+"""Padding layers (zero, constant, reflection, replication, circular; 1-d and 2-d; replication 3-d too)
+around ``ops.pad``.
 
 ``padding`` is one int for every side, or PyTorch's tuple, last dim first:
-``(left, right)`` for 1-d, ``(left, right, top, bottom)`` for 2-d. Negative
+``(left, right)`` for 1-d, ``(left, right, top, bottom)`` for 2-d, ``(left, right, top,
+bottom, front, back)`` for 3-d. Negative
 widths crop. The output is ``(*, H + top + bottom, W + left + right)``.
 """
 from __future__ import annotations
@@ -207,6 +209,26 @@ class ReplicationPad2d(_ReplicationPadNd):
     dims = 2
 
 
+class ReplicationPad3d(_ReplicationPadNd):
+    """Pad the last three dims by repeating their edge values.
+
+    Args:
+        padding: an int for every side or ``(left, right, top, bottom, front, back)``;
+            negative widths crop (at least one element must be left).
+
+    Shape:
+        ``(C, D, H, W)`` or ``(N, C, D, H, W)`` ->
+        ``(..., D + front + back, H + top + bottom, W + left + right)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.ReplicationPad3d((1, 0, 0, 0, 0, 2))(rb.tensor([[[[1.0, 2.0]]]])).tolist()
+        [[[[1.0, 1.0, 2.0]], [[1.0, 1.0, 2.0]], [[1.0, 1.0, 2.0]]]]
+    """
+
+    dims = 3
+
+
 class CircularPad1d(_CircularPadNd):
     """Pad the last dim by wrapping around: ``[a b c] -> [c a b c a]`` for 1.
 
@@ -243,4 +265,5 @@ class CircularPad2d(_CircularPadNd):
 
 
 __all__ = ["CircularPad1d", "CircularPad2d", "ConstantPad1d", "ConstantPad2d", "ReflectionPad1d",
-           "ReflectionPad2d", "ReplicationPad1d", "ReplicationPad2d", "ZeroPad1d", "ZeroPad2d"]
+           "ReflectionPad2d", "ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d", "ZeroPad1d",
+           "ZeroPad2d"]
