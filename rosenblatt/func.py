@@ -1,11 +1,37 @@
 """``rosenblatt.func``, PyTorch's ``torch.func``: ``functional_call`` (a module called with
-other tensors in place of its parameters and buffers).  Loaded on first use, not at
-``import rosenblatt``."""
+other tensors in place of its parameters and buffers) and the function transforms ``grad``,
+``grad_and_value``, ``vjp`` and ``jacrev``.  Loaded on first use, not at ``import rosenblatt``.
+
+The transforms take pytrees of tensors built from tuples, lists and dicts, and return
+results in torch.func's structures.  Each call records a fresh graph: the differentiated
+arguments are replaced by detached copies that require grad, ``func`` runs on them (with grad
+enabled, whatever the caller's grad mode), and ``autograd.grad`` is taken on its output.
+Results are detached tensors in the inputs' dtypes.
+
+Limits, where torch.func differs:
+
+* No transform of a transform that differentiates through the inner one (``grad(grad(f))``,
+  ``jacrev(jacrev(f))`` for a Hessian): that needs double backward, and rosenblatt's backward
+  computes on arrays outside the graph.  A transform called inside another transform's
+  function, on tensors (arguments or captured ones) that depend on the outer transform's
+  inputs, raises ``NotImplementedError``; on constants it works.
+* Results are detached: called at top level on tensors that require grad, torch.func's
+  results carry a graph back to them, rosenblatt's do not.
+* ``jacrev`` runs one backward pass per output element (no ``vmap``); ``chunk_size`` is checked
+  but changes nothing.  ``vjp_fn`` always keeps the graph, so it can be called again.
+"""
 from __future__ import annotations
 
+import functools
+import threading
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Callable
 
+import numpy
+
+from .autograd.function import Function
+from .autograd.functional import _jacobian_blocks, _vjp
+from .autograd.grad_mode import enable_grad
 from .nn.modules.module import Module
 from .nn.utils.stateless import _functional_call
 from .tensor import Tensor
@@ -66,4 +92,358 @@ def functional_call(module: Module, parameter_and_buffer_dicts: dict[str, Tensor
     return _functional_call(module, merged, args, kwargs, tie_weights=tie_weights, strict=strict)
 
 
-__all__ = ["functional_call"]
+# ----------------------------------------------------------------- pytrees (tuple, list, dict)
+def _flatten(tree: Any) -> tuple[list, Any]:
+    """``(leaves, spec)``; a spec is None for a leaf, else ``(type, dict keys or None, child specs)``."""
+    if isinstance(tree, (tuple, list)):
+        leaves: list = []
+        specs = []
+        for child in tree:
+            child_leaves, spec = _flatten(child)
+            leaves += child_leaves
+            specs.append(spec)
+        return leaves, (type(tree), None, tuple(specs))
+    if isinstance(tree, dict):
+        leaves, specs = [], []
+        for key in tree:
+            child_leaves, spec = _flatten(tree[key])
+            leaves += child_leaves
+            specs.append(spec)
+        return leaves, (dict, tuple(tree), tuple(specs))
+    return [tree], None
+
+
+def _unflatten(leaves: Sequence[Any], spec: Any) -> Any:
+    it = iter(leaves)
+
+    def build(spec: Any) -> Any:
+        if spec is None:
+            return next(it)
+        kind, keys, children = spec
+        items = [build(c) for c in children]
+        if keys is not None:
+            return dict(zip(keys, items))
+        if hasattr(kind, "_fields"):  # a namedtuple takes its fields one by one
+            return kind(*items)
+        return kind(items)
+
+    return build(spec)
+
+
+def _describe(spec: Any) -> str:
+    if spec is None:
+        return "*"
+    kind, keys, children = spec
+    parts = [_describe(c) for c in children]
+    if keys is not None:
+        return "{" + ", ".join(f"{k!r}: {p}" for k, p in zip(keys, parts)) + "}"
+    return ("(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")" if issubclass(kind, tuple)
+            else "[" + ", ".join(parts) + "]")
+
+
+# ----------------------------------------------------------------- argnums and fresh leaves
+def _wrap_argnum(argnum: Any, num_args: int) -> int:
+    if not isinstance(argnum, int):
+        raise RuntimeError(f"argnum must be int, got: {type(argnum)}")
+    if -num_args <= argnum < num_args:
+        return argnum % num_args
+    raise RuntimeError(f"Got argnum={argnum}, but only {num_args} positional inputs")
+
+
+def _differentiable(args: tuple, argnums: int | tuple[int, ...] | None) -> tuple[tuple, list, Any]:
+    """``(args with the differentiated tensors replaced by fresh leaves that require grad,
+    those leaves flat, the spec to rebuild the differentiated part)``; ``argnums=None``: all."""
+    if argnums is None:
+        picked: Any = args
+    elif isinstance(argnums, int):
+        argnums = _wrap_argnum(argnums, len(args))
+        picked = args[argnums]
+    elif isinstance(argnums, tuple):
+        argnums = tuple(_wrap_argnum(a, len(args)) for a in argnums)
+        if not argnums:
+            raise RuntimeError("argnums must be non-empty")
+        if len(set(argnums)) != len(argnums):
+            raise RuntimeError(f"argnums elements must be unique, got {argnums}")
+        picked = tuple(args[i] for i in argnums)
+    else:
+        raise RuntimeError(f"argnums must be int or Tuple[int, ...], got: {type(argnums)}")
+    leaves, spec = _flatten(picked)
+    for x in leaves:
+        if not isinstance(x, Tensor):
+            raise ValueError(f"Thing passed to transform API must be Tensor, got {type(x)}")
+    fresh = [x.detach().requires_grad_(True) for x in leaves]
+    diff = _unflatten(fresh, spec)
+    if argnums is None:
+        return tuple(diff), fresh, spec
+    new_args = list(args)
+    for i, value in ([(argnums, diff)] if isinstance(argnums, int) else zip(argnums, diff)):
+        new_args[i] = value
+    return tuple(new_args), fresh, spec
+
+
+# ----------------------------------------------------------------- running f, nesting
+# The fresh leaves of every transform whose function is running (per thread, innermost last).
+_active = threading.local()
+
+
+def _reaches(tensors: list, targets: set[int]) -> bool:
+    """Whether any of ``tensors`` is, or was computed from, a tensor whose id is in ``targets``."""
+    seen: set[int] = set()
+    stack = []
+    for t in tensors:
+        if id(t) in targets:
+            return True
+        if t._node is not None:
+            stack.append(t._node)
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        for p in node.parents or ():
+            if isinstance(p, Function):
+                stack.append(p)
+            elif p is not None and id(p) in targets:
+                return True
+    return False
+
+
+def _call(func: Callable[..., Any], args: tuple, kwargs: dict, original: tuple, fresh: list,
+          has_aux: bool, api: str, name: str) -> tuple[Any, Any]:
+    """``(output, aux)`` of ``func(*args, **kwargs)`` run on a fresh graph."""
+    stack = _active.__dict__.setdefault("stack", [])
+    outer = {id(t) for leaves in stack for t in leaves}
+    stack.append(fresh)
+    try:
+        with enable_grad():
+            output = func(*args, **kwargs)
+    finally:
+        stack.pop()
+    aux = None
+    if has_aux:
+        if not (isinstance(output, tuple) and len(output) == 2):
+            raise RuntimeError(f"{api}: output of function f should be a tuple: (output, aux) "
+                               f"if has_aux is True")
+        output, aux = output
+    if outer:
+        seen = [t for t in _flatten((original, kwargs, output, aux))[0] if isinstance(t, Tensor)]
+        if _reaches(seen, outer):
+            raise NotImplementedError(
+                f"rosenblatt.func.{name}: called inside another transform's function on tensors that "
+                f"depend on its inputs; differentiating through {name} (grad of grad, a Hessian) "
+                f"needs double backward, which rosenblatt does not have (backward computes on arrays "
+                f"outside the graph). Compute the inner derivative in closed form, or pass the inner "
+                f"transform only tensors that do not depend on the outer transform's inputs")
+    return output, aux
+
+
+def _detach(tree: Any) -> Any:
+    leaves, spec = _flatten(tree)
+    return _unflatten([t.detach() if isinstance(t, Tensor) else t for t in leaves], spec)
+
+
+def _check_outputs(flat: list, api: str) -> None:
+    """torch.func's checks of a vjp/jacrev output: non-empty, tensors only, floating point."""
+    if not flat or (len(flat) == 1 and flat[0] is None):
+        raise RuntimeError(f"{api}: Expected f to be a function that has non-empty output (got output = "
+                           f"{flat})")
+    for o in flat:
+        if not isinstance(o, Tensor):
+            raise RuntimeError(f"{api}: expected f(*primals) to return only tensors, got unsupported "
+                               f"type {type(o)}")
+    for o in flat:
+        if not o.is_floating_point():
+            raise RuntimeError(f"vjp(f, ...): All outputs of f must be floating-point or complex Tensors, "
+                               f"got Tensor with dtype {o.dtype}")
+
+
+# ----------------------------------------------------------------- the transforms
+def grad_and_value(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0,
+                   has_aux: bool = False) -> Callable[..., Any]:
+    """``func`` turned into a function returning its gradient and its value, as
+    ``torch.func.grad_and_value``.
+
+    For a scalar function ``f(x_0, ..., x_{n-1})`` the returned function gives
+    ``(df/dx_a, f(x))`` for ``a`` in ``argnums``; each gradient has its input's shape and dtype.
+
+    Args:
+        func (callable): returns a 0-dim floating tensor (``(tensor, aux)`` with ``has_aux``).
+            Keyword arguments are passed through, not differentiated.
+        argnums (int or tuple of ints): which positional arguments to differentiate; each may be a
+            tensor or a tuple/list/dict of tensors. Default: 0.
+        has_aux (bool): ``func`` returns ``(output, aux)``; ``aux`` is returned, detached, not
+            differentiated. Default: False.
+
+    Shape:
+        Gradient of argument ``a``: the shape (pytree) of argument ``a``; value: ``()``.
+
+    Returns:
+        A function returning ``(grads, value)``, or ``(grads, (value, aux))`` with ``has_aux``;
+        ``grads`` is one pytree for an int ``argnums``, a tuple of them for a tuple.  Raises
+        ``NotImplementedError`` inside another transform's function (see the module).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt.func import grad_and_value
+        >>> grad_and_value(lambda x, y: (x * y).sum(), argnums=(0, 1))(rb.tensor([1.0, 2.0]), rb.tensor([3.0, 4.0]))
+        ((tensor([3., 4.]), tensor([1., 2.])), tensor(11.))
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        api = "grad_and_value(f)(*args)"
+        new_args, fresh, spec = _differentiable(args, argnums)
+        output, aux = _call(func, new_args, kwargs, args, fresh, has_aux, api, "grad")
+        if not isinstance(output, Tensor):
+            raise RuntimeError(f"{api}: Expected f(*args) to return a Tensor, got {type(output)}")
+        if output.dim() != 0:
+            raise RuntimeError(f"{api}: Expected f(*args) to return a scalar Tensor, got tensor with "
+                               f"{output.dim()} dims. Maybe you wanted to use the vjp or jacrev APIs "
+                               f"instead?")
+        one = Tensor(numpy.ones((), dtype=output.dtype))
+        grads = _unflatten(_vjp((output,), tuple(fresh), (one,), False, False, "grad"), spec)
+        value = output.detach()
+        return (grads, (value, _detach(aux))) if has_aux else (grads, value)
+
+    return wrapper
+
+
+def grad(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0,
+         has_aux: bool = False) -> Callable[..., Any]:
+    """``func`` turned into its gradient, as ``torch.func.grad``.
+
+    For a scalar function ``f(x_0, ..., x_{n-1})``, ``grad(f, argnums=a)(*x) = df/dx_a``:
+    ``grad_and_value`` without the value.
+
+    Args:
+        func (callable): returns a 0-dim floating tensor (``(tensor, aux)`` with ``has_aux``).
+        argnums (int or tuple of ints): the positional arguments to differentiate (tensors or
+            tuples/lists/dicts of tensors). Default: 0.
+        has_aux (bool): ``func`` returns ``(output, aux)``; then ``(grads, aux)`` is returned.
+            Default: False.
+
+    Shape:
+        Gradient of argument ``a``: the shape (pytree) of argument ``a``.
+
+    Returns:
+        A function returning the gradients (a tuple of them for a tuple ``argnums``), or
+        ``(grads, aux)``.  ``grad(grad(f))`` raises ``NotImplementedError`` (no double backward).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt.func import grad
+        >>> grad(lambda x: (x ** 3).sum())(rb.tensor([1.0, 2.0]))
+        tensor([ 3., 12.])
+    """
+    inner = grad_and_value(func, argnums, has_aux)
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        grads, value = inner(*args, **kwargs)
+        return (grads, value[1]) if has_aux else grads
+
+    return wrapper
+
+
+def vjp(func: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple:
+    """``func(*primals)`` and a function for its vector-Jacobian products, as ``torch.func.vjp``.
+
+    ``vjp_fn(v)`` gives ``v^T J``: for each primal ``x_j``, ``sum_i sum_k v_i[k] d out_i[k] / d x_j``,
+    where ``v`` has the structure and shapes of the output.
+
+    Args:
+        func (callable): maps the primals to a tensor or a tuple/list/dict of floating tensors
+            (``(output, aux)`` with ``has_aux``).
+        *primals: the point, each a tensor or a tuple/list/dict of tensors.
+        has_aux (bool): ``func`` returns ``(output, aux)``; ``aux`` is returned third. Default: False.
+
+    Shape:
+        ``vjp_fn(v)``: a tuple with one entry per primal, of its shape (pytree).
+
+    Returns:
+        ``(output, vjp_fn)`` or ``(output, vjp_fn, aux)``; ``output`` detached.
+        ``vjp_fn(cotangents, retain_graph=True, create_graph=None)`` may be called many times;
+        ``create_graph=True`` raises ``NotImplementedError`` (no double backward).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt.func import vjp
+        >>> out, vjp_fn = vjp(lambda x: x * x, rb.tensor([1.0, 2.0]))
+        >>> out, vjp_fn(rb.tensor([1.0, 10.0]))
+        (tensor([1., 4.]), (tensor([ 2., 40.]),))
+    """
+    api = "vjp(f, *primals)"
+    new_primals, fresh, spec = _differentiable(primals, None)
+    output, aux = _call(func, new_primals, {}, primals, fresh, has_aux, api, "vjp")
+    flat_out, out_spec = _flatten(output)
+    _check_outputs(flat_out, api)
+
+    def vjp_fn(cotangents: Any, retain_graph: bool = True, create_graph: bool | None = None) -> tuple:
+        if create_graph:
+            raise NotImplementedError("rosenblatt.func.vjp: vjp_fn(create_graph=True) needs double "
+                                      "backward, which rosenblatt does not have")
+        flat_v, v_spec = _flatten(cotangents)
+        if v_spec != out_spec:
+            raise RuntimeError(f"Expected pytree structure of cotangents to be the same as pytree "
+                               f"structure of outputs to the function. cotangents: {_describe(v_spec)}, "
+                               f"primal output: {_describe(out_spec)}")
+        grads = _vjp(tuple(flat_out), tuple(fresh), tuple(flat_v), False, False, "vjp")
+        return _unflatten(grads, spec)
+
+    result = _unflatten([o.detach() for o in flat_out], out_spec)
+    return (result, vjp_fn, _detach(aux)) if has_aux else (result, vjp_fn)
+
+
+def jacrev(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0, *, has_aux: bool = False,
+           chunk_size: int | None = None) -> Callable[..., Any]:
+    """``func`` turned into its Jacobian by reverse mode, as ``torch.func.jacrev``.
+
+    ``J[i][a][k, l] = d out_i[k] / d x_a[l]``, one backward pass per output element ``k``.
+
+    Args:
+        func (callable): returns a floating tensor or a tuple/list/dict of them (``(output, aux)``
+            with ``has_aux``).
+        argnums (int or tuple of ints): the positional arguments to differentiate (tensors or
+            tuples/lists/dicts of tensors). Default: 0.
+        has_aux (bool): ``func`` returns ``(output, aux)``; then ``(jacobian, aux)`` is returned.
+            Default: False.
+        chunk_size (int, optional): accepted for PyTorch's signature (must be positive); rows are
+            computed one at a time whatever it is.
+
+    Shape:
+        Block of output ``i`` and argument leaf ``x``: ``out_i.shape + x.shape``.
+
+    Returns:
+        A function returning the Jacobian in the output's structure; in it, per output, the
+        argument's structure (an int ``argnums``) or a tuple over ``argnums``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt.func import jacrev
+        >>> jacrev(lambda x: x ** 2)(rb.tensor([1.0, 2.0]))
+        tensor([[2., 0.],
+                [0., 4.]])
+    """
+    if not (chunk_size is None or chunk_size > 0):
+        raise ValueError("jacrev: `chunk_size` should be greater than 0.")
+
+    @functools.wraps(func)
+    def wrapper(*args: Any) -> Any:
+        api = "vjp(f, *primals)"  # PyTorch's jacrev reports errors as vjp's
+        new_args, fresh, spec = _differentiable(args, argnums)
+        output, aux = _call(func, new_args, {}, args, fresh, has_aux, api, "jacrev")
+        flat_out, out_spec = _flatten(output)
+        _check_outputs(flat_out, api)
+        blocks = _jacobian_blocks(tuple(flat_out), tuple(fresh), False, False, "jacrev")
+        per_output = []
+        for out, row in zip(flat_out, blocks):
+            jac = [Tensor(b.astype(x.dtype, copy=False).reshape(tuple(out.shape) + tuple(x.shape)))
+                   for b, x in zip(row, fresh)]  # (out.numel, x.numel) -> out.shape + x.shape
+            per_output.append(_unflatten(jac, spec))
+        jacobian = _unflatten(per_output, out_spec)
+        return (jacobian, _detach(aux)) if has_aux else jacobian
+
+    return wrapper
+
+
+__all__ = ["functional_call", "grad", "grad_and_value", "vjp", "jacrev"]

@@ -21,7 +21,8 @@ PYTORCH_PATHS = [
     "nn.Fold", "nn.Unfold", "nn.EmbeddingBag", "nn.CTCLoss",
     "nn.AdaptiveLogSoftmaxWithLoss", "nn.functional.multi_head_attention_forward", "linalg.solve_triangular",
     "distributions.Normal", "distributions.kl_divergence", "testing.assert_close", "func.functional_call",
-    "nn.utils.stateless.functional_call", "nn.ReplicationPad3d",
+    "nn.utils.stateless.functional_call", "nn.ReplicationPad3d", "func.grad", "func.grad_and_value",
+    "func.vjp", "func.jacrev",
     "utils.checkpoint.checkpoint", "utils.checkpoint.checkpoint_sequential", "utils.data.DataLoader",
     "utils.data.random_split", "autograd.function.once_differentiable",
 ]
