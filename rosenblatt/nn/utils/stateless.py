@@ -50,10 +50,8 @@ def functional_call(module: Module, parameters_and_buffers: dict[str, Tensor], a
         >>> y
         tensor([[3.]], grad_fn=<LinearBackward>)
     """
-    warnings.warn("`torch.nn.utils.stateless.functional_call` is deprecated as of PyTorch 2.0 and will be "
-                  "removed in a future version of PyTorch. Please use `torch.func.functional_call` instead "
-                  "which is a drop-in replacement. (rosenblatt: `rosenblatt.func.functional_call`)",
-                  FutureWarning, stacklevel=2)
+    warnings.warn("nn.utils.stateless.functional_call is deprecated, as PyTorch's is since 2.0: use "
+                  "rosenblatt.func.functional_call, which takes the same arguments", FutureWarning, stacklevel=2)
     return _functional_call(module, parameters_and_buffers, args, kwargs, tie_weights=tie_weights,
                             strict=strict)
 
