@@ -6,12 +6,13 @@ from typing import Any
 from .._backend import xp
 from ..creation import full
 from ..ops import broadcast_tensors, gather
+from ..ops._dims import size_arg
 from ..random import numpy_generator
 from ..tensor import Tensor
 from . import constraints
 from .bernoulli import _exactly_one
 from .distribution import Distribution
-from .utils import lazy_property, shape_of, logits_to_probs, probs_to_logits
+from .utils import lazy_property, logits_to_probs, probs_to_logits
 
 __all__ = ["Categorical", "OneHotCategorical"]
 
@@ -105,7 +106,7 @@ class Categorical(Distribution):
         return full(self._extended_shape(), float("nan"), dtype=self.probs.dtype)
 
     def sample(self, sample_shape: Any = (), generator: Any = None) -> Tensor:
-        sample_shape = shape_of(sample_shape)
+        sample_shape = size_arg((sample_shape,), "sample_shape")
         probs = self.probs.detach().data.astype(xp.float64)
         cdf = xp.cumsum(probs, -1)
         cdf /= cdf[..., -1:]

@@ -4,9 +4,10 @@ from __future__ import annotations
 from typing import Any
 
 from .. import autograd
+from ..ops._dims import size_arg
 from ..tensor import Tensor
 from . import constraints
-from .utils import lazy_property, shape_of
+from .utils import lazy_property
 
 __all__ = ["Distribution"]
 
@@ -80,7 +81,7 @@ class Distribution:
         return self._event_shape
 
     def _extended_shape(self, sample_shape: Any = ()) -> tuple[int, ...]:
-        return shape_of(sample_shape) + self._batch_shape + self._event_shape
+        return size_arg((sample_shape,), "sample_shape") + self._batch_shape + self._event_shape
 
     def expand(self, batch_shape: Any, _instance: Any = None) -> "Distribution":
         """A distribution with its parameters expanded (not copied) to ``batch_shape``."""

@@ -1,4 +1,4 @@
-"""Shared helpers: parameter broadcasting, logits <-> probabilities, sample shapes, lazy properties."""
+"""Shared helpers: parameter broadcasting, logits <-> probabilities, lazy properties."""
 from __future__ import annotations
 
 from numbers import Number
@@ -42,13 +42,6 @@ def broadcast_all(*values: Any) -> tuple[Tensor, ...]:
     if all(isinstance(v, Tensor) for v in values) and len({t.shape for t in tensors}) == 1:
         return tuple(tensors)
     return tuple(ops.broadcast_tensors(*tensors))
-
-
-def shape_of(size: Any) -> tuple[int, ...]:
-    """A ``sample_shape`` (an int, a sequence of ints or ``()``) as a tuple."""
-    if isinstance(size, int):
-        return (size,)
-    return tuple(int(s) for s in size)
 
 
 def sum_rightmost(value: Tensor, dim: int) -> Tensor:
