@@ -29,6 +29,7 @@ from typing import Any, Callable
 
 import numpy
 
+from ._pytree import tree_flatten, tree_unflatten
 from .autograd.function import Function
 from .autograd.functional import _jacobian_blocks, _vjp
 from .autograd.grad_mode import enable_grad
@@ -93,43 +94,6 @@ def functional_call(module: Module, parameter_and_buffer_dicts: dict[str, Tensor
 
 
 # ----------------------------------------------------------------- pytrees (tuple, list, dict)
-def _flatten(tree: Any) -> tuple[list, Any]:
-    """``(leaves, spec)``; a spec is None for a leaf, else ``(type, dict keys or None, child specs)``."""
-    if isinstance(tree, (tuple, list)):
-        leaves: list = []
-        specs = []
-        for child in tree:
-            child_leaves, spec = _flatten(child)
-            leaves += child_leaves
-            specs.append(spec)
-        return leaves, (type(tree), None, tuple(specs))
-    if isinstance(tree, dict):
-        leaves, specs = [], []
-        for key in tree:
-            child_leaves, spec = _flatten(tree[key])
-            leaves += child_leaves
-            specs.append(spec)
-        return leaves, (dict, tuple(tree), tuple(specs))
-    return [tree], None
-
-
-def _unflatten(leaves: Sequence[Any], spec: Any) -> Any:
-    it = iter(leaves)
-
-    def build(spec: Any) -> Any:
-        if spec is None:
-            return next(it)
-        kind, keys, children = spec
-        items = [build(c) for c in children]
-        if keys is not None:
-            return dict(zip(keys, items))
-        if hasattr(kind, "_fields"):  # a namedtuple takes its fields one by one
-            return kind(*items)
-        return kind(items)
-
-    return build(spec)
-
-
 def _describe(spec: Any) -> str:
     if spec is None:
         return "*"
@@ -167,12 +131,12 @@ def _differentiable(args: tuple, argnums: int | tuple[int, ...] | None) -> tuple
         picked = tuple(args[i] for i in argnums)
     else:
         raise RuntimeError(f"argnums must be int or Tuple[int, ...], got: {type(argnums)}")
-    leaves, spec = _flatten(picked)
+    leaves, spec = tree_flatten(picked)
     for x in leaves:
         if not isinstance(x, Tensor):
             raise ValueError(f"Thing passed to transform API must be Tensor, got {type(x)}")
     fresh = [x.detach().requires_grad_(True) for x in leaves]
-    diff = _unflatten(fresh, spec)
+    diff = tree_unflatten(fresh, spec)
     if argnums is None:
         return tuple(diff), fresh, spec
     new_args = list(args)
@@ -226,7 +190,7 @@ def _call(func: Callable[..., Any], args: tuple, kwargs: dict, original: tuple, 
                                f"if has_aux is True")
         output, aux = output
     if outer:
-        seen = [t for t in _flatten((original, kwargs, output, aux))[0] if isinstance(t, Tensor)]
+        seen = [t for t in tree_flatten((original, kwargs, output, aux))[0] if isinstance(t, Tensor)]
         if _reaches(seen, outer):
             raise NotImplementedError(
                 f"rosenblatt.func.{name}: called inside another transform's function on tensors that "
@@ -238,8 +202,8 @@ def _call(func: Callable[..., Any], args: tuple, kwargs: dict, original: tuple, 
 
 
 def _detach(tree: Any) -> Any:
-    leaves, spec = _flatten(tree)
-    return _unflatten([t.detach() if isinstance(t, Tensor) else t for t in leaves], spec)
+    leaves, spec = tree_flatten(tree)
+    return tree_unflatten([t.detach() if isinstance(t, Tensor) else t for t in leaves], spec)
 
 
 def _check_outputs(flat: list, api: str) -> None:
@@ -301,7 +265,7 @@ def grad_and_value(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0,
                                f"{output.dim()} dims. Maybe you wanted to use the vjp or jacrev APIs "
                                f"instead?")
         one = Tensor(numpy.ones((), dtype=output.dtype))
-        grads = _unflatten(_vjp((output,), tuple(fresh), (one,), False, False, "grad"), spec)
+        grads = tree_unflatten(_vjp((output,), tuple(fresh), (one,), False, False, "grad"), spec)
         value = output.detach()
         return (grads, (value, _detach(aux))) if has_aux else (grads, value)
 
@@ -375,22 +339,22 @@ def vjp(func: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple
     api = "vjp(f, *primals)"
     new_primals, fresh, spec = _differentiable(primals, None)
     output, aux = _call(func, new_primals, {}, primals, fresh, has_aux, api, "vjp")
-    flat_out, out_spec = _flatten(output)
+    flat_out, out_spec = tree_flatten(output)
     _check_outputs(flat_out, api)
 
     def vjp_fn(cotangents: Any, retain_graph: bool = True, create_graph: bool | None = None) -> tuple:
         if create_graph:
             raise NotImplementedError("rosenblatt.func.vjp: vjp_fn(create_graph=True) needs double "
                                       "backward, which rosenblatt does not have")
-        flat_v, v_spec = _flatten(cotangents)
+        flat_v, v_spec = tree_flatten(cotangents)
         if v_spec != out_spec:
             raise RuntimeError(f"Expected pytree structure of cotangents to be the same as pytree "
                                f"structure of outputs to the function. cotangents: {_describe(v_spec)}, "
                                f"primal output: {_describe(out_spec)}")
         grads = _vjp(tuple(flat_out), tuple(fresh), tuple(flat_v), False, False, "vjp")
-        return _unflatten(grads, spec)
+        return tree_unflatten(grads, spec)
 
-    result = _unflatten([o.detach() for o in flat_out], out_spec)
+    result = tree_unflatten([o.detach() for o in flat_out], out_spec)
     return (result, vjp_fn, _detach(aux)) if has_aux else (result, vjp_fn)
 
 
@@ -432,15 +396,15 @@ def jacrev(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0, *, has_
         api = "vjp(f, *primals)"  # PyTorch's jacrev reports errors as vjp's
         new_args, fresh, spec = _differentiable(args, argnums)
         output, aux = _call(func, new_args, {}, args, fresh, has_aux, api, "jacrev")
-        flat_out, out_spec = _flatten(output)
+        flat_out, out_spec = tree_flatten(output)
         _check_outputs(flat_out, api)
         blocks = _jacobian_blocks(tuple(flat_out), tuple(fresh), False, False, "jacrev")
         per_output = []
         for out, row in zip(flat_out, blocks):
             jac = [Tensor(b.astype(x.dtype, copy=False).reshape(tuple(out.shape) + tuple(x.shape)))
                    for b, x in zip(row, fresh)]  # (out.numel, x.numel) -> out.shape + x.shape
-            per_output.append(_unflatten(jac, spec))
-        jacobian = _unflatten(per_output, out_spec)
+            per_output.append(tree_unflatten(jac, spec))
+        jacobian = tree_unflatten(per_output, out_spec)
         return (jacobian, _detach(aux)) if has_aux else jacobian
 
     return wrapper

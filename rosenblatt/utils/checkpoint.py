@@ -38,6 +38,7 @@ import weakref
 from typing import Any, Callable
 
 from .. import random as _random
+from .._pytree import tree_flatten, tree_unflatten
 from ..autograd.engine import run_backward
 from ..autograd.function import Function, IndexedGrad
 from ..autograd.grad_mode import _state, enable_grad
@@ -430,29 +431,13 @@ def _connect(node: _Checkpoint, parents: tuple, saved: list) -> None:
 # ------------------------------------------------------------------------------ helpers
 def _tensors(value: Any) -> list:
     """The tensors in ``value`` (a tensor, or nested tuples, lists and dict values), in order."""
-    found: list = []
-    _rebuild(value, None, found)
-    return found
+    return [leaf for leaf in tree_flatten(value)[0] if isinstance(leaf, Tensor)]
 
 
-def _rebuild(value: Any, replacements: Any, found: list | None = None) -> Any:
-    """``value`` with each tensor replaced by the next of ``replacements`` (when given);
-    each tensor met is appended to ``found``."""
-    if isinstance(value, Tensor):
-        if found is not None:
-            found.append(value)
-        return value if replacements is None else next(replacements)
-    if isinstance(value, (tuple, list)):
-        items = [_rebuild(v, replacements, found) for v in value]
-        if replacements is None:
-            return value
-        if isinstance(value, tuple) and hasattr(value, "_fields"):  # a namedtuple
-            return type(value)(*items)
-        return type(value)(items)
-    if isinstance(value, dict):
-        items = {k: _rebuild(v, replacements, found) for k, v in value.items()}
-        return value if replacements is None else type(value)(items)
-    return value
+def _rebuild(value: Any, replacements: Any) -> Any:
+    """``value`` with each tensor replaced by the next of ``replacements``."""
+    leaves, spec = tree_flatten(value)
+    return tree_unflatten([next(replacements) if isinstance(leaf, Tensor) else leaf for leaf in leaves], spec)
 
 
 def _detached(value: Any, nested: bool, made: list | None = None, arrays: Any = None) -> Any:
