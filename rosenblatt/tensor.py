@@ -146,6 +146,49 @@ class Tensor:
     def element_size(self) -> int:
         return self.data.itemsize
 
+    # PyTorch's other names and the size facts it offers as properties.
+    nelement = numel
+    ndimension = dim
+
+    @property
+    def itemsize(self) -> int:
+        """The bytes one element takes (``element_size()``): 4 for float32."""
+        return self.data.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        """The bytes the elements take, ``numel() * itemsize`` (a view's, not its base's)."""
+        return self.data.size * self.data.itemsize
+
+    @property
+    def is_cpu(self) -> bool:
+        """True: this release computes on the CPU only."""
+        return True
+
+    @property
+    def is_cuda(self) -> bool:
+        """False: this release computes on the CPU only."""
+        return False
+
+    def get_device(self) -> int:
+        """The CUDA device index, -1 for a CPU tensor (every tensor in this release), as PyTorch."""
+        return -1
+
+    def is_signed(self) -> bool:
+        """Whether the dtype holds negative numbers: floats and signed integers; not uint8, not bool."""
+        return self.data.dtype.kind in "fic"
+
+    def is_same_size(self, other: "Tensor") -> bool:
+        """Whether ``other`` has this tensor's shape."""
+        if not isinstance(other, Tensor):
+            raise TypeError(f"is_same_size(): expected a Tensor, got {type(other).__name__}")
+        return self.data.shape == other.data.shape
+
+    def is_inference(self) -> bool:
+        """False: rosenblatt's ``inference_mode`` is ``no_grad`` and makes no inference tensors
+        (PyTorch's marks the tensors made inside it)."""
+        return False
+
     def __len__(self) -> int:
         if self.data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
@@ -424,8 +467,15 @@ class Tensor:
         if not self.requires_grad:
             raise RuntimeError("retain_grad(): the tensor does not require grad, so it gets no "
                                "gradient to keep; compute it from inputs with requires_grad=True")
-        if self._node is not None and not any(isinstance(h, RetainGrad) for h in self._node._hooks or ()):
+        if self._node is not None and not self.retains_grad:
             self.register_hook(RetainGrad(self))
+
+    @property
+    def retains_grad(self) -> bool:
+        """Whether ``retain_grad()`` was called on this non-leaf tensor, so backward keeps its
+        ``.grad`` (False for a leaf, which keeps it anyway, as in PyTorch)."""
+        node = self._node
+        return node is not None and any(isinstance(h, RetainGrad) for h in node_hooks(node) or ())
 
     def register_hook(self, hook: Callable[["Tensor"], "Tensor | None"]) -> Any:
         """Call ``hook(grad)`` when this tensor's gradient is computed.
@@ -437,10 +487,10 @@ class Tensor:
             raise RuntimeError("register_hook(): cannot register a hook on a tensor that "
                                "doesn't require gradient")
         if self._node is not None:
-            if self._node._hooks is None:
-                self._node._hooks = []
+            hooks = node_hooks(self._node)
+            if hooks is None:
+                hooks = self._node._hooks = []
                 _state.node_hooks = True
-            hooks = self._node._hooks
         else:
             if self._hooks is None:
                 self._hooks = []
@@ -646,7 +696,7 @@ class _HookHandle:
 
 
 from .autograd.function import as_array  # noqa: E402
-from .autograd.engine import RetainGrad, run_backward  # noqa: E402
+from .autograd.engine import RetainGrad, node_hooks, run_backward  # noqa: E402
 from .autograd.grad_mode import _state  # noqa: E402
 from .autograd.passes import _no_graph_of_gradients, _backward_into  # noqa: E402
 from . import creation, ops, sampling  # noqa: E402

@@ -212,18 +212,22 @@ def propagate(roots: list, retain_graph: bool, capture: dict | None = None) -> N
         else:
             break
         try:
-            backward, checks_saved, saves_arrays = kinds[type(node)]
+            backward, checks_saved, frees, pointwise = kinds[type(node)]
         except KeyError:  # the first node of its class
-            backward, checks_saved, saves_arrays = _kind(type(node))
-        if g.shape != node._shape:
+            backward, checks_saved, frees, pointwise = _kind(type(node))
+        # A gradient in a broadcast shape (a consumer broadcast this output) is summed down here,
+        # but for a pointwise node: its backward, elementwise and linear in the gradient, gives
+        # the same sums done after it, by the first node or leaf that needs its own shape.
+        # Reading an array's shape costs an 8x8 op ~3% of its forward+backward.
+        if not pointwise and g.shape != node._shape:
             g = sum_to(g, node._shape)
         # A class attribute read through an instance is among CPython 3.11's slowest reads:
         # none is made until some node has hooks.
-        if _state.node_hooks and node._hooks is not None:
-            g = _run_hooks(node._hooks, g)
+        if _state.node_hooks and (hooks := node_hooks(node)) is not None:
+            g = _run_hooks(hooks, sum_to(g, node._shape))
         if through is not None:
             if node in capture:
-                capture[node] = _owned(g, handed_out)
+                capture[node] = _owned(sum_to(g, node._shape), handed_out)
             if node not in through:
                 continue
         if checks_saved and node._epoch != inplace_count:
@@ -265,8 +269,11 @@ def propagate(roots: list, retain_graph: bool, capture: dict | None = None) -> N
                 next_node, next_g = parent, ig
             else:  # a leaf has all its gradient: it takes it now
                 _arrive(parent, ig, handed_out, capture)
-        if not retain_graph and saves_arrays:
-            node.__dict__.clear()  # frees saved arrays; class-level parents=None marks it released
+        if not retain_graph and frees:
+            if frees is _SLOTS:
+                node.parents = node._inputs = node._output = None
+            else:  # frees saved arrays; class-level parents=None marks it released
+                node.__dict__.clear()
 
 
 #: what the engine reads of a node's class, per class: CPython 3.11 reads attributes of
@@ -274,9 +281,18 @@ def propagate(roots: list, retain_graph: bool, capture: dict | None = None) -> N
 _kinds: dict = {}
 
 
+_SLOTS = 2  # how a node frees what it saved, for one in slots (POINTWISE_SLOTS)
+
+
 def _kind(cls: type) -> tuple:
-    kind = _kinds[cls] = (cls.backward, cls._checks_saved, cls.saves_arrays)
+    frees = cls.saves_arrays and (_SLOTS if cls.__dictoffset__ == 0 else 1)
+    kind = _kinds[cls] = (cls.backward, cls._checks_saved, frees, cls.ufunc is not None)
     return kind
+
+
+def node_hooks(node: Function) -> list | None:
+    """The hooks on a node's output gradient, or None (a node in slots may have none set)."""
+    return getattr(node, "_hooks", None)
 
 
 def _shape_of(element: Any) -> tuple:

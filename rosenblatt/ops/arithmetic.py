@@ -11,7 +11,7 @@ from typing import Any
 
 from .._backend import xp
 from .._backend import default_float
-from ..autograd.function import Function, as_array
+from ..autograd.function import POINTWISE_SLOTS, Function, as_array
 from ..tensor import Tensor
 
 _wrap = Tensor._wrap
@@ -25,6 +25,7 @@ _ndarray = xp.ndarray
 
 class Add(Function):
     saves_arrays = False
+    __slots__ = POINTWISE_SLOTS
     ufunc = xp.add
 
     def forward(self, x, y):
@@ -42,6 +43,7 @@ class Add(Function):
 
 class Sub(Function):
     saves_arrays = False
+    __slots__ = POINTWISE_SLOTS
     ufunc = xp.subtract
 
     def forward(self, x, y):
@@ -63,6 +65,7 @@ class Sub(Function):
 
 class Mul(Function):
     saves_inputs = (0, 1)
+    __slots__ = POINTWISE_SLOTS
     ufunc = xp.multiply
 
     def forward(self, x, y):
@@ -83,6 +86,7 @@ class Mul(Function):
 
 class Div(Function):
     saves_inputs = (0, 1)
+    __slots__ = POINTWISE_SLOTS
     ufunc = xp.divide
 
     def forward(self, x, y):
@@ -115,6 +119,7 @@ def _is_bool(a: Any) -> bool:
 
 class Neg(Function):
     saves_arrays = False
+    __slots__ = POINTWISE_SLOTS
     ufunc = xp.negative
 
     def forward(self, x):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._backend import default_float, xp
-from ..autograd.function import Function, as_array
+from ..autograd.function import POINTWISE_SLOTS, Function, as_array
 from ..tensor import Tensor
 from .arithmetic import sign_of
 
@@ -60,6 +60,7 @@ class Exp(Function):
     """
 
     saves_output = True
+    __slots__ = POINTWISE_SLOTS
     ufunc = xp.exp
 
     def forward(self, x):
@@ -86,6 +87,7 @@ class Log(Function):
     """
 
     saves_inputs = (0,)
+    __slots__ = POINTWISE_SLOTS
     ufunc = xp.log
 
     def forward(self, x):
@@ -113,6 +115,7 @@ class Log1p(Function):
     """
 
     saves_inputs = (0,)
+    __slots__ = POINTWISE_SLOTS
     ufunc = xp.log1p
 
     def forward(self, x):
@@ -140,6 +143,7 @@ class Expm1(Function):
     """
 
     saves_output = True
+    __slots__ = POINTWISE_SLOTS
     ufunc = xp.expm1
 
     def forward(self, x):
@@ -166,6 +170,7 @@ class Sqrt(Function):
     """
 
     saves_output = True
+    __slots__ = POINTWISE_SLOTS
     ufunc = xp.sqrt
 
     def forward(self, x):
@@ -245,6 +250,7 @@ class Sin(Function):
     """
 
     saves_inputs = (0,)
+    __slots__ = POINTWISE_SLOTS
     ufunc = xp.sin
 
     def forward(self, x):
@@ -272,6 +278,7 @@ class Cos(Function):
     """
 
     saves_inputs = (0,)
+    __slots__ = POINTWISE_SLOTS
     ufunc = xp.cos
 
     def forward(self, x):
@@ -298,6 +305,7 @@ class Tanh(Function):
     """
 
     saves_output = True
+    __slots__ = POINTWISE_SLOTS
     ufunc = xp.tanh
 
     def forward(self, x):

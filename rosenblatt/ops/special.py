@@ -12,7 +12,7 @@ import math
 from typing import Any
 
 from .._backend import float64, xp
-from ..autograd.function import Function, as_array, tensor_of
+from ..autograd.function import POINTWISE_SLOTS, Function, as_array, tensor_of
 from ..tensor import Tensor
 from ._erf import erf as _erf, erfc as _erfc, laplace_fraction
 from .arithmetic import Pow, Sign, _torch_operands
@@ -281,6 +281,7 @@ class Exp2(Function):
     """
 
     saves_output = True
+    __slots__ = POINTWISE_SLOTS
     ufunc = xp.exp2
 
     def forward(self, x):

@@ -1,9 +1,10 @@
-"""Inverse trigonometric, hyperbolic and inverse hyperbolic functions; atan2, hypot, and
-conversion between degrees and radians.
+"""The tangent, inverse trigonometric, hyperbolic and inverse hyperbolic functions; atan2,
+hypot, and conversion between degrees and radians (sin and cos live in pointwise.py).
 
-Each op keeps the cheapest thing its derivative needs, as in pointwise.py: the
-derivatives here are algebraic in the input (``asin'(x) = 1 / sqrt(1 - x^2)``), so
-they keep the input.  The derivative formulas are PyTorch's (``derivatives.yaml``),
+Each op keeps the cheapest thing its derivative needs, as in pointwise.py: tan's
+derivative is a function of its output (``1 + tan^2``), so it keeps the output; the
+others' are algebraic in the input (``asin'(x) = 1 / sqrt(1 - x^2)``), so they keep the
+input.  The derivative formulas are PyTorch's (``derivatives.yaml``),
 written the same way, so the gradients agree at the domain's edges too
 (``acosh'(1) = inf``, ``atanh'(1) = inf``).  Integer and bool inputs compute in
 float32; two inputs compute in PyTorch's promoted dtype (``_floating``).
@@ -14,7 +15,7 @@ import math
 from typing import Any
 
 from .._backend import default_float, xp
-from ..autograd.function import Function
+from ..autograd.function import POINTWISE_SLOTS, Function
 from ..tensor import Tensor
 from .arithmetic import Mul, result_type
 from .pointwise import _float
@@ -34,6 +35,37 @@ def _floating(x: Any, y: Any, op: str | None = None) -> tuple[Any, Any]:
     return xp.asarray(x, dtype=dtype), xp.asarray(y, dtype=dtype)
 
 
+# ------------------------------------------------------------------ tangent
+class Tan(Function):
+    """``tan(input) = sin(input) / cos(input)``, element-wise, in radians; integer and bool
+    inputs give float32.
+
+    ``d/dx tan(x) = 1 + tan(x)^2`` (PyTorch's formula, from the output: no cos to divide by).
+
+    Args:
+        input (Tensor): any numeric dtype.
+
+    Shape: the result has ``input``'s shape.
+
+    Example:
+        >>> import math
+        >>> import rosenblatt as rb
+        >>> rb.tan(rb.tensor([0.0, math.pi / 4, -math.pi / 4]))
+        tensor([ 0.,  1., -1.])
+    """
+
+    saves_output = True
+    __slots__ = POINTWISE_SLOTS
+    ufunc = xp.tan
+
+    def forward(self, x):
+        return xp.tan(_float(x))
+
+    def backward(self, grad):
+        y = self._output
+        return grad * (1 + y * y)
+
+
 # ------------------------------------------------------------------ inverse trigonometric
 class Asin(Function):
     """``arcsin(input)``, in ``[-pi/2, pi/2]``; nan outside ``[-1, 1]``.
@@ -47,6 +79,7 @@ class Asin(Function):
     """
 
     saves_inputs = (0,)
+    __slots__ = POINTWISE_SLOTS
     ufunc = xp.arcsin
 
     def forward(self, x):
@@ -69,6 +102,7 @@ class Acos(Function):
     """
 
     saves_inputs = (0,)
+    __slots__ = POINTWISE_SLOTS
     ufunc = xp.arccos
 
     def forward(self, x):
@@ -91,6 +125,7 @@ class Atan(Function):
     """
 
     saves_inputs = (0,)
+    __slots__ = POINTWISE_SLOTS
     ufunc = xp.arctan
 
     def forward(self, x):
@@ -141,6 +176,7 @@ class Sinh(Function):
     """
 
     saves_inputs = (0,)
+    __slots__ = POINTWISE_SLOTS
     ufunc = xp.sinh
 
     def forward(self, x):
@@ -162,6 +198,7 @@ class Cosh(Function):
     """
 
     saves_inputs = (0,)
+    __slots__ = POINTWISE_SLOTS
     ufunc = xp.cosh
 
     def forward(self, x):
@@ -183,6 +220,7 @@ class Asinh(Function):
     """
 
     saves_inputs = (0,)
+    __slots__ = POINTWISE_SLOTS
     ufunc = xp.arcsinh
 
     def forward(self, x):
@@ -205,6 +243,7 @@ class Acosh(Function):
     """
 
     saves_inputs = (0,)
+    __slots__ = POINTWISE_SLOTS
     ufunc = xp.arccosh
 
     def forward(self, x):
@@ -227,6 +266,7 @@ class Atanh(Function):
     """
 
     saves_inputs = (0,)
+    __slots__ = POINTWISE_SLOTS
     ufunc = xp.arctanh
 
     def forward(self, x):
@@ -265,6 +305,7 @@ class Hypot(Function):
 
 
 # The functions are the ops' apply functions themselves (see pointwise.py).
+tan = Tan.apply
 asin = Asin.apply
 acos = Acos.apply
 atan = Atan.apply

@@ -508,6 +508,53 @@ def test_gradients_in_different_broadcast_shapes_add_up_once():
     _compare(lambda lib, m, p: (m / p).sum() + p.sum(), m, [[1.0, -2.0, 3.0, 0.5]])  # (1, 4)
 
 
+def test_pointwise_nodes_pass_a_broadcast_gradient_on_to_be_summed_later():
+    # a pointwise node (exp, tanh, *, -, /) takes its gradient in the shape a consumer broadcast
+    # its output to and hands it on unsummed; the first node that needs its own shape (a
+    # reduction, a matmul, a view), a second consumer, or the leaf sums it down
+    m, p = np.arange(12.0).reshape(3, 4) / 10, [0.1, -0.2, 0.3, 0.05]
+    _compare(lambda lib, m, p: (m * (p.exp() * 2 - 1).tanh() / (p.cos() + 2)).sum(), m, p)
+    _compare(lambda lib, m, p: (m * p.exp().sum(1, keepdim=True).sin()).sum(), m, [p])  # (1, 4) -> (1, 1)
+    _compare(lambda lib, m, p: (m @ p.exp().reshape(4, 1)).sum() + (m - p.exp()).sum(), m, p)
+    _compare(lambda lib, m, p: (lambda q: (m[None] * q).sum() + (m * q[0]).sum() + q.sum())(p.exp() * 3),
+             m, [[p]])  # one node, three consumers, three shapes
+    # a node that keeps no shape of its own (it saved its inputs, of two shapes) with two consumers
+    _compare(lambda lib, m, p: (lambda q: q.sum() + (q * m[None, None]).sum())(p * m), m, p)
+    _compare(lambda lib, m, p: ((m[:, None, :] - p.tanh()) ** 2).sum(), m, p)  # (3, 1, 4) against (4,)
+
+
+def test_every_op_with_a_ufunc_keeps_its_node_in_slots():
+    # the engine frees such a node by its slots, and the ufunc apply sets nothing else on it
+    from rosenblatt.autograd.function import POINTWISE_SLOTS, Function
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    ops = [cls for cls in subclasses(Function) if cls.ufunc is not None]
+    assert len(ops) >= 20  # add, mul, exp, tanh, the trigonometric ones, ...
+    assert [cls.__name__ for cls in ops if cls.__dictoffset__ or cls.__slots__ != POINTWISE_SLOTS] == []
+
+
+def test_hooks_and_autograd_grad_see_a_pointwise_nodes_own_shape():
+    grads = []
+    for lib in (rb, torch):
+        p = lib.tensor([0.1, -0.2, 0.3, 0.05], dtype=lib.float64, requires_grad=True)
+        q = p.exp()
+        seen = []
+        q.register_hook(lambda g: seen.append(tuple(g.shape)))
+        q.retain_grad()
+        (q * lib.ones(2, 3, 4, dtype=lib.float64)).sum().backward(retain_graph=True)
+        assert seen == [(4,)] and tuple(q.grad.shape) == (4,)
+        r = p.tanh()
+        (dr,) = lib.autograd.grad((r - lib.ones(2, 4, dtype=lib.float64)).sum(), r)
+        assert tuple(dr.shape) == (4,)
+        grads.append((p.grad.numpy(), q.grad.numpy(), dr.numpy()))
+    for ours, theirs in zip(*grads):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
 def test_many_gradients_of_one_tensor_add_up_whatever_their_shapes_and_order():
     # the first gradient is kept as it came; the second starts a sum of the pass's own; later
     # ones are added into it, a broadcast-shaped one summed down first (in every position)
