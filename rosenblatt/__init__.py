@@ -55,6 +55,9 @@ from .ops import (abs, acos, acosh, add, addcdiv, addcmul, addmm, addmv, addr, a
                   swapaxes, t, take, take_along_dim, tanh, tensor_split, tensordot, tile, topk,
                   trace, transpose, trapezoid, trapz, tril, triu, trunc, unbind, unflatten, unique,
                   unravel_index, unsqueeze, vander, var, var_mean, vsplit, vstack, where, xlogy)
+from .ops import (absolute, can_cast, diagonal_scatter, ger, isneginf, isposinf, isreal, ldexp, logaddexp2,
+                  negative, nextafter, promote_types, result_type, row_stack, rsub, scalar_tensor,
+                  select_scatter, slice_scatter, split_with_sizes, swapdims, tan, vdot)
 from .ops.reduction import MaxResult
 from .ops.sorting import SortResult, TopkResult
 from .ops.statistics import MinMaxResult
@@ -177,6 +180,81 @@ def is_nonzero(input: Tensor) -> bool:
     return input.is_nonzero()
 
 
+def is_signed(input: Tensor) -> bool:
+    """Whether ``input``'s dtype holds negative numbers: floats and signed integers (not uint8, bool).
+
+    Args:
+        input (Tensor): any tensor.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.is_signed(rb.tensor([1])), rb.is_signed(rb.tensor([1], dtype=rb.uint8))
+        (True, False)
+    """
+    return input.is_signed()
+
+
+def is_same_size(input: Tensor, other: Tensor) -> bool:
+    """Whether ``input`` and ``other`` have the same shape.
+
+    Args:
+        input (Tensor): any tensor.
+        other (Tensor): any tensor.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.is_same_size(rb.zeros(2, 3), rb.ones(2, 3)), rb.is_same_size(rb.zeros(2, 3), rb.zeros(3, 2))
+        (True, False)
+    """
+    return input.is_same_size(other)
+
+
+def is_inference(input: Tensor) -> bool:
+    """False: :class:`inference_mode` here is ``no_grad`` and makes no inference tensors.
+
+    Args:
+        input (Tensor): any tensor.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> with rb.inference_mode():
+        ...     y = rb.ones(2) * 2
+        >>> rb.is_inference(y)
+        False
+    """
+    return input.is_inference()
+
+
+def get_device(input: Tensor) -> int:
+    """-1, the device index PyTorch gives a CPU tensor: this release computes on the CPU only.
+
+    Args:
+        input (Tensor): any tensor.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.get_device(rb.zeros(2))
+        -1
+    """
+    return input.get_device()
+
+
+def detach(input: Tensor) -> Tensor:
+    """``input.detach()``: a tensor sharing ``input``'s data, cut from the graph.
+
+    Args:
+        input (Tensor): any tensor.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x = rb.ones(2, requires_grad=True)
+        >>> y = rb.detach(x * 2)
+        >>> y.requires_grad, y.tolist()
+        (False, [2.0, 2.0])
+    """
+    return input.detach()
+
+
 def get_default_dtype() -> object:
     """float32: the dtype of tensors made from Python floats (fixed in this release).
 
@@ -197,6 +275,25 @@ _LINALG_NAMES = {"cholesky", "det", "inverse", "logdet", "lu", "lu_solve", "lu_u
                  "matrix_power", "pinverse", "qr", "slogdet", "svd"}
 
 
+# PyTorch's top-level forms of nn.functional ops (torch.conv2d, torch.dropout, ...), loaded with
+# nn.functional on first use: those whose torch signature rosenblatt's functional takes.  Left
+# out, as their torch.* signatures differ from F's (a torch call would mean something else
+# here): batch_norm, instance_norm (argument order), embedding (weight first),
+# adaptive_max_pool1d (torch's always returns indices), rrelu (a positional generator),
+# and the losses taking an int `reduction` (binary_cross_entropy_with_logits, kl_div,
+# cosine_embedding_loss, hinge_embedding_loss, margin_ranking_loss, triplet_margin_loss,
+# poisson_nll_loss).  Calls these do take mean the same as torch's or raise: torch's trailing
+# cudnn flag of layer_norm/group_norm, dropout's keyword `train`, a reduction int to ctc_loss.
+_FUNCTIONAL_NAMES = {
+    "adaptive_avg_pool1d", "alpha_dropout", "avg_pool1d", "bilinear", "celu", "celu_", "channel_shuffle",
+    "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
+    "cosine_similarity", "ctc_loss", "dropout", "feature_alpha_dropout", "group_norm", "hardshrink",
+    "layer_norm", "max_pool1d", "max_pool1d_with_indices", "max_pool2d", "max_pool3d", "pairwise_distance",
+    "pdist", "pixel_shuffle", "pixel_unshuffle", "prelu", "rms_norm", "rrelu_", "selu", "selu_",
+    "threshold", "threshold_",
+}
+
+
 def __getattr__(name: str):
     if name in _SUBMODULES:
         import importlib
@@ -204,4 +301,16 @@ def __getattr__(name: str):
     if name in _LINALG_NAMES:
         from .linalg import _torch_names
         return getattr(_torch_names, name)
+    if name in ("compile", "get_num_threads", "set_num_threads"):  # rosenblatt/_runtime.py
+        from . import _runtime
+        value = globals()[name] = getattr(_runtime, name)
+        return value
+    if name in _FUNCTIONAL_NAMES:
+        from .nn import functional
+        value = globals()[name] = getattr(functional, name)  # later lookups find it directly
+        return value
+    from .ops import TOP_LEVEL_INPLACE, inplace_function
+    if name in TOP_LEVEL_INPLACE:
+        value = globals()[name] = inplace_function(name)
+        return value
     raise AttributeError(f"module 'rosenblatt' has no attribute {name!r}")

@@ -2,13 +2,16 @@
 
 Ops are grouped by kind in the modules beside this file; ``install_methods``
 makes the ones PyTorch also offers as methods available as ``Tensor`` methods,
-and in place (``x.exp_()``) where PyTorch has that form too.
+and in place (``x.exp_()``) where PyTorch has that form too, with the in-place random
+fills of random_fills.py (``x.uniform_()``); ``inplace_function`` makes PyTorch's top-level
+in-place forms (``rosenblatt.exp_(x)``) from those methods.
 """
 from __future__ import annotations
 
 import warnings
 from typing import Any
 
+from ..tensor import Tensor
 from .arithmetic import (add, clamp, clamp_max, clamp_min, clip, div, floor_divide, fmod, lerp, maximum,
                          minimum, mul, neg, pow, remainder, sign, square, sub, where)
 from .comparison import (allclose, bitwise_and, bitwise_left_shift, bitwise_not, bitwise_or,
@@ -25,9 +28,9 @@ from .linalg import addmm, baddbmm, bmm, cdist, diag, diagflat, dot, einsum, mat
 from .pointwise import (abs, ceil, cos, exp, expm1, floor, log, log1p, log2, log10, reciprocal,
                         relu, round, rsqrt, sigmoid, sin, sqrt, tanh, to_dtype, trunc)
 from .reduction import (all, amax, amin, any, argmax, argmin, logsumexp, max, mean, min, norm, prod, std,
-                        sum, var)
+                        sum, sum_to_size, var)
 from .cumulative import cummax, cummin, cumprod, cumsum
-from .joining import cat, chunk, concat, concatenate, split, stack, unbind
+from .joining import cat, chunk, concat, concatenate, split, split_with_sizes, stack, unbind
 from .shape import (broadcast_to, clone, contiguous, diff, expand, expand_as, flatten, flip, meshgrid,
                     movedim, narrow, pad, permute, repeat, repeat_interleave, reshape, roll, rot90,
                     squeeze, swapaxes, t, transpose, tril, triu, unflatten, unfold, unsqueeze, view)
@@ -35,17 +38,22 @@ from .softmax import log_softmax, one_hot, softmax
 from .special import (copysign, erf, erfc, erfinv, exp2, float_power, fmax, fmin, frac, heaviside,
                       logaddexp, logit, nan_to_num, positive, sgn, signbit, xlogy)
 from .trigonometric import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, asin,
-                            asinh, atan, atan2, atanh, cosh, deg2rad, hypot, rad2deg, sinh)
+                            asinh, atan, atan2, atanh, cosh, deg2rad, hypot, rad2deg, sinh, tan)
 from .stacking import (atleast_1d, atleast_2d, atleast_3d, block_diag, broadcast_shapes,
                        broadcast_tensors, cartesian_prod, column_stack, combinations, diag_embed,
                        diagonal, dsplit, dstack, fliplr, flipud, hsplit, hstack, moveaxis, ravel,
                        select, take, take_along_dim, tensor_split, tile, vander, vsplit, vstack)
 from .products import (addcdiv, addcmul, addmv, addr, chain_matmul, cross, dist, inner, kron, mv, renorm,
                        tensordot)
-from .scattering import index_copy, masked_scatter, unravel_index
+from .scattering import (diagonal_scatter, index_copy, masked_scatter, select_scatter, slice_scatter,
+                         unravel_index)
 from .statistics import (aminmax, corrcoef, count_nonzero, cov, kthvalue, logcumsumexp, median, mode, nanmean,
                          nanmedian, nanquantile, nansum, quantile, std_mean, var_mean)
 from .sorting import argsort, bucketize, isin, msort, searchsorted, sort, topk, unique
+from .floating import isneginf, isposinf, isreal, ldexp, logaddexp2, nextafter
+from .aliases import absolute, ger, negative, row_stack, rsub, swapdims, vdot
+from .dtypes import can_cast, promote_types, result_type, scalar_tensor
+from . import random_fills
 
 # log(0), x/0 and friends give -inf/inf/nan exactly as PyTorch does; NumPy's
 # warnings about them would only be noise from inside the library.
@@ -78,6 +86,8 @@ _METHODS = (
     "std", "sub", "sum", "swapaxes", "t", "take", "take_along_dim", "tanh", "tensor_split", "tile",
     "topk", "trace", "transpose", "tril", "triu", "trunc", "unbind", "unflatten", "unfold",
     "unique", "unsqueeze", "var", "view", "vsplit", "xlogy",
+    "diagonal_scatter", "ger", "isneginf", "isposinf", "isreal", "ldexp", "logaddexp2", "nextafter",
+    "select_scatter", "slice_scatter", "split_with_sizes", "sum_to_size", "swapdims", "tan", "vdot",
 )
 
 #: ops PyTorch also offers in place, ``x.exp_()``: the result is written into ``x`` by ``inplace``
@@ -91,8 +101,12 @@ _INPLACE_METHODS = (
     "logical_xor", "logit", "lt", "masked_scatter", "mvlgamma", "nan_to_num", "ne", "neg",
     "rad2deg", "reciprocal", "relu", "remainder", "renorm", "round", "rsqrt", "scatter",
     "scatter_add", "scatter_reduce", "sgn", "sigmoid", "sign", "sin", "sinc", "sinh", "sqrt",
-    "square", "tanh", "tril", "triu", "trunc", "xlogy",
+    "square", "tanh", "tril", "triu", "trunc", "xlogy", "tan", "ldexp", "nextafter",
 )
+
+#: in-place random fills and ``fill_diagonal_``, PyTorch's Tensor methods (random_fills.py)
+_FILL_METHODS = ("uniform_", "normal_", "bernoulli_", "exponential_", "random_", "cauchy_", "log_normal_",
+                 "geometric_", "fill_diagonal_")
 
 
 def install_methods(cls: type) -> None:
@@ -109,8 +123,10 @@ def install_methods(cls: type) -> None:
     cls.polygamma, cls.polygamma_ = _polygamma_method, polygamma_  # polygamma(n, self)
     for name in _INPLACE_METHODS:
         setattr(cls, f"{name}_", _inplace_method(name))
-    for name in ("squeeze", "unsqueeze", "t", "transpose", "swapaxes"):
+    for name in ("squeeze", "unsqueeze", "t", "transpose", "swapaxes", "swapdims"):
         setattr(cls, f"{name}_", _inplace_view_method(name))
+    for name in _FILL_METHODS:
+        setattr(cls, name, getattr(random_fills, name))
     cls.multiply_, cls.subtract_, cls.divide_, cls.true_divide_ = cls.mul_, cls.sub_, cls.div_, cls.div_
     cls.clip_, cls.absolute_, cls.negative_ = cls.clamp_, cls.abs_, cls.neg_
     cls.greater_, cls.greater_equal_, cls.less_, cls.less_equal_, cls.not_equal_ = (
@@ -131,6 +147,50 @@ def _inplace_method(name: str) -> Any:
     method.__name__ = method.__qualname__ = f"{name}_"
     method.__doc__ = f"``{name}`` in place: the result is written into this tensor, as PyTorch's ``{name}_``."
     return method
+
+
+#: PyTorch's top-level in-place functions (``torch.exp_(x)``) whose method rosenblatt has:
+#: ``rosenblatt.exp_`` and the others are made from the method on first use (``inplace_function``).
+#: ``clamp_``/``clip_`` are functions of their own (inplace.py).
+TOP_LEVEL_INPLACE = frozenset((
+    "abs_", "acos_", "acosh_", "arccos_", "arccosh_", "arcsin_", "arcsinh_", "arctan_", "arctanh_",
+    "asin_", "asinh_", "atan_", "atanh_", "ceil_", "clamp_max_", "clamp_min_", "cos_", "cosh_",
+    "deg2rad_", "detach_", "erf_", "erfc_", "exp2_", "exp_", "expm1_", "fill_", "floor_", "frac_",
+    "i0_", "ldexp_", "log10_", "log1p_", "log2_", "log_", "logit_", "nan_to_num_", "neg_",
+    "negative_", "rad2deg_", "reciprocal_", "relu_", "round_", "rsqrt_", "sigmoid_", "sin_",
+    "sinc_", "sinh_", "sqrt_", "square_", "tan_", "tanh_", "trunc_", "xlogy_", "zero_",
+))
+
+#: the arguments after the tensor in each generated example, where the method needs some
+_EXAMPLE_ARGS = {"clamp_max_": "0.3", "clamp_min_": "0.3", "fill_": "1.0", "xlogy_": "2.0",
+                 "ldexp_": "rb.tensor([1.0, 2.0])"}
+
+
+def inplace_function(name: str) -> Any:
+    """``rosenblatt.<name>(input, *args, **kwargs)``: the method ``input.<name>(*args, **kwargs)``,
+    as PyTorch's top-level in-place functions (``torch.exp_(x)`` is ``x.exp_()``)."""
+    if name not in TOP_LEVEL_INPLACE:
+        raise AttributeError(f"module 'rosenblatt' has no attribute {name!r}")
+
+    def function(input: Any, *args: Any, **kwargs: Any) -> Any:
+        method = getattr(input, name, None) if isinstance(input, Tensor) else None
+        if method is None:
+            raise TypeError(f"{name}(): expected a Tensor to change in place, got {type(input).__name__}")
+        return method(*args, **kwargs)
+
+    values = "[1.25, 1.5]" if "cosh" in name else "[0.25, 0.5]"  # inside every op's domain
+    args = ", " + _EXAMPLE_ARGS[name] if name in _EXAMPLE_ARGS else ""
+    function.__name__ = function.__qualname__ = name
+    function.__module__ = "rosenblatt"
+    function.__doc__ = (
+        f"``input.{name}(...)``: the method as a function, changing ``input`` in place and "
+        f"returning it, as PyTorch's ``torch.{name}``.\n\n"
+        f"    Example:\n"
+        f"        >>> import rosenblatt as rb\n"
+        f"        >>> x, y = rb.tensor({values}), rb.tensor({values})\n"
+        f"        >>> rb.{name}(x{args}) is x, rb.allclose(x, y.{name}({args[2:]}), equal_nan=True)\n"
+        f"        (True, True)\n")
+    return function
 
 
 def _inplace_view_method(name: str) -> Any:

@@ -134,6 +134,36 @@ def split(input: Any, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor
     return narrow_all(input, sections, dim)
 
 
+def split_with_sizes(input: Any, split_sizes: Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
+    """Pieces of the given sizes along ``dim``: ``split`` with a list of sizes, which must be
+    non-negative and sum exactly to ``input.shape[dim]``.
+
+    Args:
+        input (Tensor): the tensor to split.
+        split_sizes (sequence of ints): the size of each piece.
+        dim (int): the dim to split along (default 0).
+
+    Returns:
+        a tuple of tensors, views of ``input``; gradients flow back to ``input``'s parts.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.split_with_sizes(rb.arange(5), [2, 3])
+        (tensor([0, 1]), tensor([2, 3, 4]))
+    """
+    if isinstance(split_sizes, int) or not all(isinstance(n, int) for n in split_sizes):
+        raise TypeError(f"split_with_sizes(): split_sizes must be a sequence of ints, got {split_sizes!r}; "
+                        f"split() takes one size for equal pieces")
+    sections = list(split_sizes)
+    if any(n < 0 for n in sections):
+        raise ValueError(f"split_with_sizes(): the sizes must be non-negative, got {sections}")
+    size = _data(input).shape[dim_index(dim, _data(input).ndim, "split_with_sizes()")]
+    if sum(sections) != size:
+        raise ValueError(f"split_with_sizes(): sizes {sections} sum to {sum(sections)}, but dim {dim} "
+                         f"has size {size}; they must sum to it exactly")
+    return narrow_all(input, sections, dim)
+
+
 def narrow_all(input: Any, sections: Sequence[int], dim: int) -> tuple[Tensor, ...]:
     from .indexing import getitem
     axis = dim_index(dim, _data(input).ndim, "split")

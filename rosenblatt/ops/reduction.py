@@ -13,8 +13,9 @@ from .._backend import default_float, xp
 from ..autograd.function import Function, as_array
 from ..autograd.grad_mode import _state
 from ..tensor import Tensor
-from ._dims import dim_index, dims
+from ._dims import dim_index, dims, size_arg
 from .pointwise import to_dtype
+from .shape import reshape
 
 
 def _expand_back(grad: Any, in_shape: tuple, axes: tuple | None, keepdim: bool) -> Any:
@@ -258,6 +259,39 @@ def sum(input: Any, dim: Any = None, keepdim: bool = False, *, dtype: Any = None
     """
     axes = _axes(dim, input, "sum")
     return Sum.apply(input, axes=axes, keepdim=keepdim, dtype=_total_dtype(input, dtype, "sum"))
+
+
+def sum_to_size(input: Tensor, *size: Any) -> Tensor:
+    """Sum ``input`` down to ``size``, a shape it broadcasts from: the reverse of ``expand``
+    (what a broadcast operand's gradient goes through).
+
+    The leading dims ``size`` lacks are summed away, and the dims where ``size`` has 1; the
+    others must match.  Where ``size`` is ``input``'s shape, ``input`` itself comes back;
+    otherwise integer and bool inputs sum to int64, as ``sum``.
+
+    Args:
+        input (Tensor): any numeric or bool dtype.
+        size (ints or a sequence of ints): the shape to sum to, as varargs or one sequence.
+
+    Shape: ``size``, which must be expandable to ``input``'s shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x = rb.ones(2, 3)
+        >>> x.sum_to_size(1, 3), x.sum_to_size(2, 1).shape, x.sum_to_size(3)
+        (tensor([[2., 2., 2.]]), (2, 1), tensor([2., 2., 2.]))
+    """
+    shape, target = tuple(input.shape), size_arg(size, "sum_to_size()")
+    lead = len(shape) - len(target)
+    if lead < 0 or builtins.any(t not in (s, 1) for t, s in zip(target, shape[lead:])):
+        raise ValueError(f"sum_to_size(): size {list(target)} is not expandable to the tensor's shape "
+                         f"{list(shape)}: aligned from the last dim, each size must be the tensor's "
+                         f"or 1, and there may be no more of them than the tensor has dims")
+    if target == shape:
+        return input
+    axes = tuple(range(lead)) + tuple(lead + i for i, (t, s) in enumerate(zip(target, shape[lead:]))
+                                      if t == 1 and s != 1)
+    return reshape(sum(input, axes, keepdim=True), target)
 
 
 def mean(input: Any, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
