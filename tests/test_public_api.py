@@ -25,6 +25,12 @@ PYTORCH_PATHS = [
     "func.vjp", "func.jacrev",
     "utils.checkpoint.checkpoint", "utils.checkpoint.checkpoint_sequential", "utils.data.DataLoader",
     "utils.data.random_split", "autograd.function.once_differentiable",
+    "nn.ZeroPad3d", "nn.ConstantPad3d", "nn.ReflectionPad3d", "nn.CircularPad3d",
+    "nn.LazyConv1d", "nn.LazyConv2d", "nn.LazyConv3d", "nn.LazyConvTranspose1d", "nn.LazyConvTranspose2d",
+    "nn.LazyConvTranspose3d", "nn.LazyBatchNorm1d", "nn.LazyBatchNorm2d", "nn.LazyBatchNorm3d",
+    "nn.LazyInstanceNorm1d", "nn.LazyInstanceNorm2d", "nn.LazyInstanceNorm3d", "nn.modules.lazy.LazyModuleMixin",
+    "nn.Buffer", "nn.UninitializedParameter", "nn.UninitializedBuffer", "nn.parameter.Buffer",
+    "nn.parameter.is_lazy", "nn.FractionalMaxPool3d", "nn.functional.fractional_max_pool3d",
 ]
 
 

@@ -15,6 +15,7 @@ from .modules import *  # noqa: F401,F403  (the layer list is modules.__all__)
 from .modules import __all__ as _modules_all
 from . import parallel, utils
 from .parallel import DataParallel
-from .parameter import Parameter
+from .parameter import Buffer, Parameter, UninitializedBuffer, UninitializedParameter
 
-__all__ = ["DataParallel", "Parameter", "functional", "init", "parallel", "utils"] + list(_modules_all)
+__all__ = ["Buffer", "DataParallel", "Parameter", "UninitializedBuffer", "UninitializedParameter",
+           "functional", "init", "parallel", "utils"] + list(_modules_all)

@@ -1,9 +1,10 @@
-"""``Parameter``: a tensor a ``Module`` owns and an optimizer updates."""
+"""``Parameter`` (a tensor a ``Module`` owns and an optimizer updates), ``Buffer`` (module
+state no optimizer trains) and the lazy layers' placeholders for both."""
 from __future__ import annotations
 
 from typing import Any
 
-from .._backend import xp
+from .._backend import default_float, xp
 from ..autograd.function import as_array
 from ..tensor import Tensor
 
@@ -42,3 +43,149 @@ class Parameter(Tensor):
     def __reduce_ex__(self, protocol: int) -> Any:
         return (Parameter, (self.data, self.requires_grad))
 
+
+
+class Buffer(Tensor):
+    """A tensor that registers itself as a ``Module`` buffer when assigned as an attribute.
+
+    ``self.running = nn.Buffer(t)`` in a module is ``self.register_buffer("running", t)``:
+    state that ``state_dict()`` saves and ``.to()`` casts, but that no optimizer trains.
+    ``persistent=False`` leaves it out of ``state_dict()``.  As PyTorch's (>= 2.5), the buffer
+    shares ``data``'s memory and keeps its ``requires_grad``.
+
+    Args:
+        data: the values (a Tensor, array or nested list; default an empty float32 tensor).
+        persistent: whether ``state_dict()`` includes it (keyword-only, default True).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt import nn
+        >>> class Counter(nn.Module):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.count = nn.Buffer(rb.zeros(()))
+        ...         self.scratch = nn.Buffer(rb.zeros(3), persistent=False)
+        >>> m = Counter()
+        >>> [name for name, _ in m.named_buffers()], list(m.state_dict())
+        (['count', 'scratch'], ['count'])
+    """
+
+    __slots__ = ("persistent",)
+
+    def __init__(self, data: Any = None, *, persistent: bool = True) -> None:
+        requires_grad = False
+        if data is None:
+            data = xp.empty((0,), dtype=xp.float32)
+        elif isinstance(data, Tensor):
+            data, requires_grad = data.data, data.requires_grad
+        elif not isinstance(data, xp.ndarray):
+            data = as_array(data, "Buffer")
+        super().__init__(data, requires_grad=requires_grad)
+        self.persistent = persistent
+
+
+class UninitializedTensorMixin:
+    """What ``UninitializedParameter`` and ``UninitializedBuffer`` share: a placeholder whose
+    shape is not known yet.  ``materialize(shape)`` gives it one, in place, and turns it into
+    its ``cls_to_become`` (the same object, so an optimizer built before holds it); until
+    then ``.shape`` raises.  Dtype casts (``Module.double()``) apply to the placeholder and
+    so to the materialised tensor."""
+
+    __slots__ = ()
+    cls_to_become: type
+
+    def materialize(self, shape: tuple[int, ...], device: Any = None, dtype: Any = None) -> None:
+        """Give the placeholder ``shape`` (uninitialised values) and make it a plain tensor of
+        its kind; ``dtype`` defaults to the placeholder's."""
+        dtype = self.data.dtype if dtype is None else xp.dtype(dtype)  # type: ignore[attr-defined]
+        self.data = xp.empty(tuple(shape), dtype=dtype)
+        self.__class__ = self.cls_to_become
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        raise RuntimeError(
+            "Can't access the shape of an uninitialized parameter or buffer. This error usually "
+            "happens in `load_state_dict` when trying to load an uninitialized parameter into an "
+            "initialized one. Call `forward` to initialize the parameters before accessing their "
+            "attributes.")
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}>"
+
+
+def _dtype(dtype: Any) -> Any:
+    return default_float if dtype is None else xp.dtype(dtype)
+
+
+class UninitializedParameter(UninitializedTensorMixin, Parameter):
+    """A ``Parameter`` whose shape is not known yet: the lazy layers' weights until their
+    first call (see ``nn.LazyLinear``).  ``materialize(shape)`` makes it a ``Parameter``.
+
+    Args:
+        requires_grad: as ``Parameter``'s (default True).
+        dtype: the dtype it will have (default float32).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> w = rb.nn.UninitializedParameter()
+        >>> w
+        <UninitializedParameter>
+        >>> w.materialize((2, 3))
+        >>> type(w).__name__, w.shape
+        ('Parameter', (2, 3))
+    """
+
+    __slots__ = ()
+    cls_to_become = Parameter
+
+    def __init__(self, requires_grad: bool = True, device: Any = None, dtype: Any = None) -> None:
+        super().__init__(xp.empty((0,), dtype=_dtype(dtype)), requires_grad)
+
+    def __reduce_ex__(self, protocol: int) -> Any:
+        return (type(self), (self.requires_grad, None, self.data.dtype))
+
+
+class UninitializedBuffer(UninitializedTensorMixin, Buffer):
+    """A ``Buffer`` whose shape is not known yet: the lazy norms' running statistics until
+    their first call.  ``materialize(shape)`` makes it a ``Buffer``.
+
+    Args:
+        requires_grad: default False.
+        dtype: the dtype it will have (default float32).
+        persistent: whether ``state_dict()`` includes it (default True).
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> b = rb.nn.UninitializedBuffer()
+        >>> b.materialize((4,))
+        >>> type(b).__name__, b.shape, b.persistent
+        ('Buffer', (4,), True)
+    """
+
+    __slots__ = ()
+    cls_to_become = Buffer
+
+    def __init__(self, requires_grad: bool = False, device: Any = None, dtype: Any = None,
+                 persistent: bool = True) -> None:
+        super().__init__(xp.empty((0,), dtype=_dtype(dtype)), persistent=persistent)
+        if requires_grad:
+            self.requires_grad_(True)
+
+    def __reduce_ex__(self, protocol: int) -> Any:
+        return (type(self), (self.requires_grad, None, self.data.dtype, self.persistent))
+
+
+def is_lazy(param: Any) -> bool:
+    """Whether ``param`` is an ``UninitializedParameter`` or ``UninitializedBuffer``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt.nn.parameter import is_lazy
+        >>> is_lazy(rb.nn.LazyLinear(2).weight), is_lazy(rb.nn.Linear(2, 2).weight)
+        (True, False)
+    """
+    return isinstance(param, UninitializedTensorMixin)
+
+
+__all__ = ["Buffer", "Parameter", "UninitializedBuffer", "UninitializedParameter",
+           "UninitializedTensorMixin", "is_lazy"]

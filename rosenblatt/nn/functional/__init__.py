@@ -34,7 +34,7 @@ from .adaptive_pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptiv
 from .conv3d import conv3d, conv_transpose3d
 from .pooling import avg_pool1d, avg_pool2d, dropout1d, dropout2d, dropout3d, max_pool1d, max_pool2d
 from .pooling3d import adaptive_avg_pool3d, adaptive_max_pool3d, avg_pool3d, max_pool3d
-from .fractional_pooling import fractional_max_pool2d
+from .fractional_pooling import fractional_max_pool2d, fractional_max_pool3d
 from .local_response_norm import local_response_norm
 from .lp_pooling import lp_pool1d, lp_pool2d, lp_pool3d
 from .margin_loss import triplet_margin_with_distance_loss
@@ -59,7 +59,7 @@ __all__ = [
     "pixel_unshuffle", "cosine_embedding_loss", "gaussian_nll_loss", "hinge_embedding_loss",
     "margin_ranking_loss", "multi_margin_loss", "multilabel_soft_margin_loss", "poisson_nll_loss",
     "soft_margin_loss", "triplet_margin_loss",
-    "fractional_max_pool2d", "local_response_norm", "lp_pool1d", "lp_pool2d", "lp_pool3d",
+    "fractional_max_pool2d", "fractional_max_pool3d", "local_response_norm", "lp_pool1d", "lp_pool2d", "lp_pool3d",
     "max_pool1d_with_indices", "max_pool2d_with_indices", "max_pool3d_with_indices", "max_unpool1d",
     "max_unpool2d", "max_unpool3d", "multilabel_margin_loss", "triplet_margin_with_distance_loss",
     "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d",

@@ -15,7 +15,7 @@ from .ctc_loss import CTCLoss
 from .distance import CosineSimilarity, PairwiseDistance
 from .dropout import Dropout
 from .pooling3d import AdaptiveAvgPool3d, AdaptiveMaxPool3d, AvgPool3d, MaxPool3d
-from .fractional_pooling import FractionalMaxPool2d
+from .fractional_pooling import FractionalMaxPool2d, FractionalMaxPool3d
 from .loss import MultiLabelMarginLoss, TripletMarginWithDistanceLoss
 from .lp_pooling import LPPool1d, LPPool2d, LPPool3d
 from .normalization import LocalResponseNorm
@@ -32,9 +32,9 @@ from .module import Module, RemovableHandle
 from .normalization import LayerNorm, RMSNorm
 from .pooling import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d,
                       AvgPool1d, AvgPool2d, Dropout1d, Dropout2d, Dropout3d, MaxPool1d, MaxPool2d)
-from .padding import (CircularPad1d, CircularPad2d, ConstantPad1d, ConstantPad2d, ReflectionPad1d,
-                      ReflectionPad2d, ReplicationPad1d, ReplicationPad2d, ReplicationPad3d, ZeroPad1d,
-                      ZeroPad2d)
+from .padding import (CircularPad1d, CircularPad2d, CircularPad3d, ConstantPad1d, ConstantPad2d,
+                      ConstantPad3d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d, ReplicationPad1d,
+                      ReplicationPad2d, ReplicationPad3d, ZeroPad1d, ZeroPad2d, ZeroPad3d)
 from .positional import LearnedPositionalEmbedding, RotaryEmbedding, SinusoidalPositionalEncoding
 from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from .shuffle import ChannelShuffle, PixelShuffle, PixelUnshuffle
@@ -46,10 +46,19 @@ from .transformer import (Transformer, TransformerDecoder, TransformerDecoderLay
 from .activation import RReLU
 from .dropout import AlphaDropout, FeatureAlphaDropout
 from .linear import Bilinear, LazyLinear
+from .lazy import LazyModuleMixin
+from .lazy_conv import (LazyConv1d, LazyConv2d, LazyConv3d, LazyConvTranspose1d, LazyConvTranspose2d,
+                        LazyConvTranspose3d)
+from .lazy_norm import (LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d, LazyInstanceNorm1d,
+                        LazyInstanceNorm2d, LazyInstanceNorm3d)
 from .upsampling import UpsamplingBilinear2d, UpsamplingNearest2d
 
 __all__ = [
     "AdaptiveLogSoftmaxWithLoss",
+    "CircularPad3d", "ConstantPad3d", "ReflectionPad3d", "ZeroPad3d", "FractionalMaxPool3d",
+    "LazyBatchNorm1d", "LazyBatchNorm2d", "LazyBatchNorm3d", "LazyConv1d", "LazyConv2d", "LazyConv3d",
+    "LazyConvTranspose1d", "LazyConvTranspose2d", "LazyConvTranspose3d", "LazyInstanceNorm1d",
+    "LazyInstanceNorm2d", "LazyInstanceNorm3d", "LazyModuleMixin",
     "AlphaDropout", "Bilinear", "FeatureAlphaDropout", "LazyLinear", "RReLU", "UpsamplingBilinear2d",
     "UpsamplingNearest2d",
     "AdaptiveAvgPool3d", "AdaptiveMaxPool3d", "AvgPool3d", "BatchNorm3d", "Conv3d", "ConvTranspose3d",

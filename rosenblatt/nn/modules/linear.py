@@ -11,8 +11,9 @@ from ...tensor import Tensor
 from .. import init
 from ..functional.bilinear import bilinear
 from ..functional.linear import Linear as _LinearFn
-from ..parameter import Parameter
-from .module import Module, _as_array
+from ..parameter import Parameter, UninitializedParameter
+from .lazy import LazyModuleMixin
+from .module import Module
 
 
 def _float_dtype(dtype: Any) -> Any:
@@ -99,16 +100,16 @@ class Linear(Module):
 
 
 
-class LazyLinear(Linear):
+class LazyLinear(LazyModuleMixin, Linear):
     """``Linear`` whose ``in_features`` is read from the first input: ``nn.LazyLinear``.
 
-    Until the first call the weight and bias are empty placeholder Parameters; the first
-    call gives them their shapes in place (the same Parameter objects, so an optimizer
-    built before holds them), initialises them as ``Linear`` does, and turns the layer into
-    a plain ``Linear`` (its class changes), as PyTorch's does.  ``load_state_dict`` before
-    the first call takes the shapes from the checkpoint.  ``state_dict()`` before either
-    raises: the shapes are not known yet (PyTorch returns uninitialized parameters,
-    whose shape then raises).  ``.double()`` before the first call gives float64 weights.
+    Until the first call the weight and bias are ``UninitializedParameter`` placeholders; the
+    first call gives them their shapes in place (the same objects, so an optimizer built
+    before holds them), initialises them as ``Linear`` does, and turns the layer into a plain
+    ``Linear`` (its class changes), as PyTorch's does.  ``load_state_dict`` before the first
+    call takes the shapes from the checkpoint.  ``state_dict()`` before either raises: the
+    shapes are not known yet (PyTorch returns the placeholders, whose shape then raises).
+    ``.double()`` before the first call gives float64 weights.  See ``LazyModuleMixin``.
 
     Args:
         out_features: size of each output sample.
@@ -127,64 +128,32 @@ class LazyLinear(Linear):
         Linear(in_features=3, out_features=2, bias=True)
     """
 
+    cls_to_become = Linear
+    _lazy_size = "in_features"
+
     def __init__(self, out_features: int, bias: bool = True, device: Any = None, dtype: Any = None,
                  generator: Generator | None = None) -> None:
         Module.__init__(self)  # not Linear's: there are no shapes to allocate yet
         self.in_features, self.out_features = 0, out_features
         self._generator = generator
-        dtype = _float_dtype(dtype)
-        self.weight = Parameter(xp.empty((0,), dtype=dtype))
+        self.weight = UninitializedParameter(dtype=dtype)
         if bias:
-            self.bias = Parameter(xp.empty((0,), dtype=dtype))
+            self.bias = UninitializedParameter(dtype=dtype)
         else:
             self.register_parameter("bias", None)
 
-    def has_uninitialized_params(self) -> bool:
-        """True until the first call (or a ``load_state_dict``) gives the weight its shape."""
-        return self.weight.ndim != 2  # the placeholder is 1-d
+    def _size_from_input(self, input: Tensor) -> int:
+        if not isinstance(input, Tensor) or input.ndim == 0:
+            got = "a 0-d tensor" if isinstance(input, Tensor) else f"a {type(input).__name__}"
+            raise ValueError(f"LazyLinear: expected an input of shape (*, in_features), got {got}; "
+                             f"give it at least one dim, e.g. x.reshape(1)")
+        return input.shape[-1]
 
-    def reset_parameters(self, generator: Generator | None = None) -> None:
-        if not self.has_uninitialized_params():
-            super().reset_parameters(generator)
+    def _lazy_shapes(self, size: int) -> dict[str, tuple[int, ...]]:
+        return {"weight": (self.out_features, size), "bias": (self.out_features,)}
 
-    def initialize_parameters(self, input: Tensor) -> None:
-        """Shape the weight ``(out_features, input.shape[-1])`` and the bias, and initialise them."""
-        if input.ndim == 0:
-            raise ValueError("LazyLinear: expected an input of shape (*, in_features), got a 0-d "
-                             "tensor; give it at least one dim, e.g. x.reshape(1)")
-        self._materialize(input.shape[-1])
-        super().reset_parameters(self._generator)
-
-    def _materialize(self, in_features: int) -> None:
-        self.in_features = in_features
-        # In place: the Parameter objects stay those parameters() already handed out.
-        self.weight.data = xp.empty((self.out_features, in_features), dtype=self.weight.dtype)
-        if self.bias is not None:
-            self.bias.data = xp.empty((self.out_features,), dtype=self.bias.dtype)
-
-    def forward(self, input: Tensor) -> Tensor:
-        if self.has_uninitialized_params():
-            self.initialize_parameters(input)
-        self.__class__ = Linear  # PyTorch's cls_to_become: from now on a plain Linear
-        return Linear.forward(self, input)
-
-    def state_dict(self, *args: Any, **kwargs: Any) -> Any:
-        if self.has_uninitialized_params():
-            raise RuntimeError(
-                "LazyLinear: state_dict() before the first forward: in_features, and so the "
-                "weight's shape, is not known yet. Call the layer on a batch first (or "
-                "load_state_dict a checkpoint, which sets the shapes).")
-        return super().state_dict(*args, **kwargs)
-
-    def _match_keys(self, state: dict, prefix: str, *args: Any) -> dict:
-        # PyTorch's lazy load hook: an uninitialized layer takes in_features from the
-        # checkpoint's weight; a weight of another shape is left to the size-mismatch error.
-        weight = state.get(prefix + "weight")
-        if weight is not None and self.has_uninitialized_params():
-            shape = tuple(_as_array(weight, prefix + "weight").shape)
-            if len(shape) == 2 and shape[0] == self.out_features:
-                self._materialize(shape[1])
-        return super()._match_keys(state, prefix, *args)
+    def _size_from_shape(self, name: str, shape: tuple[int, ...]) -> int | None:
+        return shape[1] if name == "weight" and len(shape) == 2 else None
 
 
 class Bilinear(Module):

@@ -14,7 +14,7 @@ from ..._backend import xp
 from ..._device import check_device, device
 from ...autograd.grad_mode import no_grad
 from ...tensor import Tensor
-from ..parameter import Parameter
+from ..parameter import Buffer, Parameter
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
@@ -204,17 +204,30 @@ class Module:
 
     def __setattr__(self, name: str, value: Any) -> None:
         d = self.__dict__
-        if isinstance(value, Parameter):
-            if "_parameters" not in d:
-                raise AttributeError("cannot assign parameters before Module.__init__() call")
-            self._drop(name, "_parameters")
-            d["_parameters"][name] = value
+        # The hot path is an ordinary value (an int, a tuple): one failed isinstance here and one
+        # for Module below, as before nn.Buffer; only Tensor subclasses pay for the two checks.
+        if isinstance(value, Tensor):
+            if type(value) is not Tensor:
+                if isinstance(value, Parameter):
+                    if "_parameters" not in d:
+                        raise AttributeError("cannot assign parameters before Module.__init__() call")
+                    self._drop(name, "_parameters")
+                    d["_parameters"][name] = value
+                    return
+                if (isinstance(value, Buffer) and name not in d.get("_parameters", ())
+                        and name not in d.get("_modules", ())):
+                    # PyTorch's (>= 2.5) nn.Buffer: registers itself, with its own persistence
+                    if "_buffers" not in d:
+                        raise AttributeError("cannot assign buffer before Module.__init__() call")
+                    self.register_buffer(name, value, value.persistent)
+                    return
         elif isinstance(value, Module):
             if "_modules" not in d:
                 raise AttributeError("cannot assign module before Module.__init__() call")
             self._drop(name, "_modules")
             d["_modules"][name] = value
-        elif "_parameters" in d and name in d["_parameters"]:
+            return
+        if "_parameters" in d and name in d["_parameters"]:
             if value is not None:
                 raise TypeError(f"cannot assign '{type(value).__name__}' as parameter '{name}' "
                                 f"(nn.Parameter or None expected)")
@@ -227,7 +240,7 @@ class Module:
         elif "_buffers" in d and name in d["_buffers"]:
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(f"cannot assign '{type(value).__name__}' as buffer '{name}' "
-                                f"(Tensor or None expected)")
+                                f"(nn.Buffer, Tensor or None expected)")
             d["_buffers"][name] = value
         else:
             object.__setattr__(self, name, value)
@@ -269,7 +282,8 @@ class Module:
     def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
         """Add a tensor that is state but not a parameter (running statistics, masks).
 
-        Non-persistent buffers are left out of ``state_dict()``.
+        Non-persistent buffers are left out of ``state_dict()``.  Assigning an ``nn.Buffer``
+        (``self.name = nn.Buffer(tensor, persistent=...)``) does the same.
         """
         self._check_name(name, "buffer", "_buffers")
         if tensor is not None and not isinstance(tensor, Tensor):

@@ -1,5 +1,5 @@
-"""Padding layers (zero, constant, reflection, replication, circular; 1-d and 2-d; replication 3-d too)
-around ``ops.pad``.
+"""Padding layers (zero, constant, reflection, replication, circular; 1-d, 2-d and 3-d) around
+``ops.pad``.
 
 ``padding`` is one int for every side, or PyTorch's tuple, last dim first:
 ``(left, right)`` for 1-d, ``(left, right, top, bottom)`` for 2-d, ``(left, right, top,
@@ -114,6 +114,29 @@ class ConstantPad2d(_ConstantPadNd):
     dims = 2
 
 
+class ConstantPad3d(_ConstantPadNd):
+    """Pad the last three dims with ``value``:
+    ``(*, D, H, W) -> (*, D + front + back, H + top + bottom, W + left + right)``.
+
+    ``out[..., d, h, w] = input[..., d - front, h - top, w - left]`` where that is inside the
+    input, else ``value``.
+
+    Args:
+        padding: an int for every side or ``(left, right, top, bottom, front, back)``;
+            negative widths crop.
+        value: the fill value.
+
+    Shape: any input of at least 3 dims; the last three grow.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.ConstantPad3d((1, 0, 0, 0, 0, 1), 7.0)(rb.ones(1, 1, 1, 2)).tolist()
+        [[[[7.0, 1.0, 1.0]], [[7.0, 7.0, 7.0]]]]
+    """
+
+    dims = 3
+
+
 class ZeroPad1d(_ZeroPadNd, ConstantPad1d):
     """Pad the last dim with zeros: ``(*, W) -> (*, W + left + right)``.
 
@@ -137,6 +160,21 @@ class ZeroPad2d(_ZeroPadNd, ConstantPad2d):
         >>> import rosenblatt as rb
         >>> rb.nn.ZeroPad2d((1, 1, 2, 0))(rb.ones(1, 3, 4, 4)).shape
         (1, 3, 6, 6)
+    """
+
+
+class ZeroPad3d(_ZeroPadNd, ConstantPad3d):
+    """Pad the last three dims with zeros:
+    ``(*, D, H, W) -> (*, D + front + back, H + top + bottom, W + left + right)``.
+
+    Args:
+        padding: an int for every side or ``(left, right, top, bottom, front, back)``;
+            negative widths crop.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.ZeroPad3d((1, 1, 2, 0, 0, 3))(rb.ones(2, 3, 4, 4, 4)).shape
+        (2, 3, 7, 6, 6)
     """
 
 
@@ -173,6 +211,30 @@ class ReflectionPad2d(_ReflectionPadNd):
     """
 
     dims = 2
+
+
+class ReflectionPad3d(_ReflectionPadNd):
+    """Pad the last three dims with their mirror image, the edge not repeated:
+    ``out[..., d, h, w] = input[..., r(d - front), r(h - top), r(w - left)]``, with
+    ``r(i) = |i|`` below 0 and ``2 (n - 1) - i`` past ``n - 1``.
+
+    Args:
+        padding: an int for every side or ``(left, right, top, bottom, front, back)``, each
+            less than the size of the dim it pads.
+
+    Shape:
+        ``(C, D, H, W)`` or ``(N, C, D, H, W)`` ->
+        ``(..., D + front + back, H + top + bottom, W + left + right)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.ReflectionPad3d((2, 0, 0, 0, 0, 0))(rb.tensor([[[[1.0, 2.0, 3.0]]]])).tolist()
+        [[[[3.0, 2.0, 1.0, 2.0, 3.0]]]]
+        >>> rb.nn.ReflectionPad3d(1)(rb.randn(2, 3, 4, 4, 4)).shape
+        (2, 3, 6, 6, 6)
+    """
+
+    dims = 3
 
 
 class ReplicationPad1d(_ReplicationPadNd):
@@ -264,6 +326,27 @@ class CircularPad2d(_CircularPadNd):
     dims = 2
 
 
-__all__ = ["CircularPad1d", "CircularPad2d", "ConstantPad1d", "ConstantPad2d", "ReflectionPad1d",
-           "ReflectionPad2d", "ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d", "ZeroPad1d",
-           "ZeroPad2d"]
+class CircularPad3d(_CircularPadNd):
+    """Pad the last three dims by wrapping around:
+    ``out[..., d, h, w] = input[..., (d - front) % D, (h - top) % H, (w - left) % W]``.
+
+    Args:
+        padding: an int for every side or ``(left, right, top, bottom, front, back)``, each at
+            most the size of the dim it pads.
+
+    Shape:
+        ``(C, D, H, W)`` or ``(N, C, D, H, W)`` ->
+        ``(..., D + front + back, H + top + bottom, W + left + right)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.CircularPad3d((1, 1, 0, 0, 0, 0))(rb.tensor([[[[1.0, 2.0, 3.0]]]])).tolist()
+        [[[[3.0, 1.0, 2.0, 3.0, 1.0]]]]
+    """
+
+    dims = 3
+
+
+__all__ = ["CircularPad1d", "CircularPad2d", "CircularPad3d", "ConstantPad1d", "ConstantPad2d",
+           "ConstantPad3d", "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d", "ReplicationPad1d",
+           "ReplicationPad2d", "ReplicationPad3d", "ZeroPad1d", "ZeroPad2d", "ZeroPad3d"]
