@@ -1,6 +1,7 @@
 """Adagrad: per-coordinate step sizes from the sum of squared gradients."""
 from __future__ import annotations
 
+import sys
 from typing import Any, Iterable
 
 from .._backend import axpy, xp
@@ -43,6 +44,11 @@ class Adagrad(Optimizer):
                                       eps=eps, maximize=maximize))
         # PyTorch builds Adagrad's state here, not at the first step: its state dict and
         # opt.state[p]['sum'] hold every parameter from the start
+        lazy = sys.modules.get("rosenblatt.nn.parameter")  # only loaded nn can have made lazy ones
+        if lazy is not None and any(lazy.is_lazy(p) for g in self.param_groups for p in g["params"]):
+            raise ValueError("Adagrad: a lazy layer's parameter (nn.LazyLinear, nn.LazyConv2d, ...) has no "
+                             "shape until the layer's first call, and Adagrad builds its state now: call "
+                             "the model on a batch before making the optimizer")
         for i, group in enumerate(self.param_groups):
             for dtype in {p.data.dtype for p in group["params"]}:
                 bucket = self._bucket(i, group, dtype)

@@ -536,3 +536,16 @@ def test_a_step_runs_its_blas_passes_in_one_thread_and_restores_the_count():
         assert lib.scipy_openblas_get_num_threads64_() == 2
     assert seen and set(seen) == {1}
     numpy.testing.assert_allclose(w.data, 0.5)
+
+
+def test_adagrad_refuses_a_lazy_layers_parameters_as_torch_does():
+    # Adagrad builds its state when made: a lazy layer's weight has no shape before its first call
+    for lib in (rb, torch):
+        model = lib.nn.LazyLinear(3)
+        with pytest.raises(ValueError):
+            lib.optim.Adagrad(model.parameters())
+        model(lib.ones(2, 4))
+        opt = lib.optim.Adagrad(model.parameters())  # fine once called
+        model(lib.ones(2, 4)).sum().backward()
+        opt.step()
+        assert tuple(model.weight.shape) == (3, 4)
