@@ -67,7 +67,10 @@ class Tensor:
     def grad(self) -> "Tensor | None":
         """The gradient backward accumulated here (None until then); assigning one checks it
         as PyTorch does: a Tensor of this tensor's shape and dtype, or None."""
-        return self._grad
+        try:
+            return self._grad
+        except AttributeError:  # an op's result: its _grad is never set until backward keeps one
+            return None
 
     @grad.setter
     def grad(self, value: "Tensor | None") -> None:
@@ -492,9 +495,9 @@ class Tensor:
                 hooks = self._node._hooks = []
                 _state.node_hooks = True
         else:
-            if self._hooks is None:
-                self._hooks = []
-            hooks = self._hooks
+            hooks = getattr(self, "_hooks", None)  # unset on an op's result made a leaf
+            if hooks is None:
+                hooks = self._hooks = []
         # Before the retain_grad hook, which keeps the gradient the other hooks leave.
         kept_at = next((i for i, h in enumerate(hooks) if isinstance(h, RetainGrad)), len(hooks))
         hooks.insert(kept_at, hook)

@@ -113,8 +113,9 @@ def _leaf_gradient(leaf: Tensor, grad: Any) -> Any:
     data = leaf.data
     if grad.shape != data.shape:
         grad = sum_to(grad, data.shape)
-    if leaf._hooks:
-        grad = _run_hooks(leaf._hooks, grad)
+    hooks = getattr(leaf, "_hooks", None)  # unset on an op's result made a leaf (requires_grad_())
+    if hooks:
+        grad = _run_hooks(hooks, grad)
     if grad.dtype != data.dtype:
         grad = grad.astype(data.dtype)
     return grad
@@ -125,7 +126,7 @@ def _arrive(leaf: Tensor, grad: Any, handed_out: set, capture: dict | None) -> N
     if capture is None:
         grad = _leaf_gradient(leaf, grad)
         with _leaf_lock:
-            if leaf._grad is None:  # the gradient is checked already: no need for the setter's checks
+            if leaf.grad is None:  # the gradient is checked already: no need for the setter's checks
                 leaf._grad = Tensor._wrap(_owned(grad, handed_out))
             else:
                 leaf._grad.data += grad
@@ -365,7 +366,7 @@ class RetainGrad:
     def __call__(self, grad: Tensor) -> None:
         kept = self.tensor()
         if kept is not None:
-            kept._grad = Tensor._wrap(grad.data if kept._grad is None else kept._grad.data + grad.data)
+            kept._grad = Tensor._wrap(grad.data if kept.grad is None else kept._grad.data + grad.data)
 
 
 from ..tensor import Tensor  # noqa: E402

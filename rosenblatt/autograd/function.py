@@ -158,10 +158,8 @@ def _applier(cls: type) -> Any:
                              f"together (sizes must match or be 1, aligned from the last dim)") from None
         if type(out) is not _ndarray:
             out = xp.asarray(out)  # NumPy returns scalars from 0-d arithmetic
-        t = _new(Tensor)
+        t = _new(Tensor)  # its _grad and _hooks stay unset (read with a default): two stores less an op
         t.data = out
-        t._grad = None
-        t._hooks = None
         if needs_grad and _state.enabled:
             fn.parents = parents
             if keeps_shape:
@@ -244,10 +242,8 @@ def _ufunc_applier(cls: type, general: Any) -> Any:
                        (y._node or y) if y.requires_grad else None)
         if type(out) is not _ndarray:
             out = xp.asarray(out)  # NumPy returns scalars from 0-d arithmetic
-        t = _new(Tensor)
+        t = _new(Tensor)  # its _grad and _hooks stay unset (read with a default): two stores less an op
         t.data = out
-        t._grad = None
-        t._hooks = None
         if needs_grad and _state.enabled:
             fn = cls()
             fn.parents = parents

@@ -84,7 +84,7 @@ def _backward_into(inputs: Any, roots: Any, retain_graph: bool, op: str) -> None
         g = captured[leaf]
         if g is None:
             continue
-        if leaf._grad is None:
+        if leaf.grad is None:
             leaf._grad = Tensor._wrap(g)
         else:
             leaf._grad.data += g

@@ -229,7 +229,7 @@ class _Checkpoint(Function):
         if not roots:
             raise RuntimeError("none of output has requires_grad=True, this checkpoint() is not necessary")
         run_backward(roots, False)
-        return tuple(None if d._grad is None else d._grad.data for d in detached if d.requires_grad)
+        return tuple(None if d.grad is None else d.grad.data for d in detached if d.requires_grad)
 
     def _captured_backward(self, outputs: list, grads: list, detached: list) -> tuple:
         """The non-reentrant backward: the recomputed graph's edges into outside tensors are

@@ -608,3 +608,21 @@ def test_a_leafs_gradient_is_writable_even_when_backward_broadcast_it():
         p.grad.add_(1.0)
         p.mean().backward()  # accumulates in place
         assert np.allclose(p.grad.numpy(), 0.01 / np.sqrt(12) + 1 + 1 / 12, atol=1e-6)
+
+
+def test_an_ops_result_made_a_leaf_takes_its_gradient_and_hooks():
+    # an op's result has no .grad or hooks of its own until it is made a leaf and given them
+    for lib in (rb, torch):
+        x = lib.ones(2) * 3
+        assert x.grad is None
+        x.requires_grad = True
+        seen = []
+        x.register_hook(lambda g: seen.append(g.tolist()))
+        (x * x).sum().backward()
+        y = lib.ones(2) * 2
+        y.requires_grad_()
+        (y * 5).sum().backward()
+        assert x.grad.tolist() == [6.0, 6.0] and seen == [[6.0, 6.0]] and y.grad.tolist() == [5.0, 5.0]
+    z = rb.ones(2, requires_grad=True) * 2  # a non-leaf keeps no .grad (PyTorch's warns when asked)
+    z.sum().backward()
+    assert z.grad is None
