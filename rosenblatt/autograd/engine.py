@@ -5,7 +5,8 @@ once, when every consumer has handed it its gradient (dependency counting, as
 PyTorch's engine does); a leaf's ``.grad`` is filled as soon as its last
 consumer has run, so its hooks fire during the pass.  Broadcasting is undone
 here, once for all ops: a gradient whose shape differs from its node's output
-is summed down to it.
+is summed down to it, by the node or, past pointwise nodes (whose backward gives
+the same sums done after it), by the first node or leaf that needs its own shape.
 """
 from __future__ import annotations
 
