@@ -280,16 +280,19 @@ def test_state_dict_round_trip_mid_training(name, options, rng):
     assert_state_dtype(converted)
 
 
-def test_state_dict_is_a_copy(rng):
-    ours, theirs = make_pair(rng)
-    opt = optim.Adam(ours)
+@pytest.mark.parametrize("name,key,shapes", [("Adam", "exp_avg", SHAPES), ("Adafactor", "row_var", [(3, 4)])])
+def test_state_dict_is_a_copy(name, key, shapes, rng):
+    """A saved state is a copy, not a view of the live one: Adam's (kept for flat slices of its
+    parameters) and Adafactor's (a PerTensorOptimizer's, a whole tensor per parameter)."""
+    ours, theirs = make_pair(rng, shapes)
+    opt = getattr(optim, name)(ours)
     feed(ours, theirs, rng)
     opt.step()
     saved = opt.state_dict()
-    before = saved["state"][0]["exp_avg"].data.copy()
+    before = saved["state"][0][key].data.copy()
     feed(ours, theirs, rng)
     opt.step()
-    numpy.testing.assert_array_equal(saved["state"][0]["exp_avg"].data, before)
+    numpy.testing.assert_array_equal(saved["state"][0][key].data, before)
     assert saved["state"][0]["step"] == 1 and opt.state[ours[0]]["step"] == 2
 
 
@@ -446,10 +449,10 @@ def test_adagrad_state_exists_before_the_first_step_as_torch(rng):
     assert_state_dtype(opt)
 
 
-@pytest.mark.parametrize("copy_method", ["deepcopy", "pickle"])
-@pytest.mark.parametrize("name,options", [CASES[2], CASES[9], CASES[16], CASES[21]])
-def test_deepcopy_and_pickle_continue_like_the_original(name, options, copy_method, rng):
-    """As PyTorch's, a copied optimizer steps its copied parameters, from its copied state."""
+def assert_copy_continues_like_the_original(opt, copy_method, rng):
+    """Steps ``opt`` (over float32 parameters, in its first group) twice, copies it by
+    ``copy_method`` ("deepcopy" or "pickle") and steps both twice more, on the same gradients:
+    the copy's parameters (new objects) and state stay equal to the original's. Returns the copy."""
     import copy
     import pickle
 
@@ -458,8 +461,7 @@ def test_deepcopy_and_pickle_continue_like_the_original(name, options, copy_meth
             p.grad = rb.tensor(rng.standard_normal(p.shape).astype(numpy.float32))
             c.grad = rb.tensor(p.grad.data.copy())
 
-    ours, _ = make_pair(rng)
-    opt = getattr(optim, name)(ours, **options)
+    ours = opt.param_groups[0]["params"]
     for _ in range(2):
         feed_both(ours, ours)
         opt.step()
@@ -475,6 +477,15 @@ def test_deepcopy_and_pickle_continue_like_the_original(name, options, copy_meth
         for key, value in opt.state[p].items():  # the clone's state is live, as the original's
             numpy.testing.assert_array_equal(numpy.asarray(getattr(clone.state[c][key], "data", clone.state[c][key])),
                                              numpy.asarray(getattr(value, "data", value)))
+    return clone
+
+
+@pytest.mark.parametrize("copy_method", ["deepcopy", "pickle"])
+@pytest.mark.parametrize("name,options", [CASES[2], CASES[9], CASES[16], CASES[21]])
+def test_deepcopy_and_pickle_continue_like_the_original(name, options, copy_method, rng):
+    """As PyTorch's, a copied optimizer steps its copied parameters, from its copied state."""
+    ours, _ = make_pair(rng)
+    clone = assert_copy_continues_like_the_original(getattr(optim, name)(ours, **options), copy_method, rng)
     assert_state_dtype(clone)
 
 
