@@ -67,6 +67,8 @@ class Function:
     saves_arrays = True
     #: ``saves_inputs or saves_output``, set for each subclass.
     _checks_saved = False
+    #: True for an op with a ``ufunc`` that saves arrays: its ``_shape`` is read off them.
+    _derives_shape = False
     #: hooks on the output's gradient (``Tensor.register_hook``, ``retain_grad``).
     _hooks: list | None = None
     #: The NumPy ufunc ``forward`` amounts to for floating inputs of one dtype (``xp.add`` for
@@ -96,10 +98,11 @@ class Function:
         super().__init_subclass__(**kwargs)
         # Read by the engine for every node: one flag instead of two.
         cls._checks_saved = bool(cls.saves_inputs) or cls.saves_output
-        if cls.ufunc is not None and cls._checks_saved:
-            # Reading an array's shape costs an 8x8 op ~5% of its forward: an op that saves
-            # arrays anyway gives its output's shape from them, read only when the engine needs
-            # it (a hook, autograd.grad, gradients of several consumers to add up).
+        # Reading an array's shape costs an 8x8 op ~5% of its forward: an op with a ufunc that
+        # saves arrays anyway gives its output's shape from them, read only when the engine
+        # needs it (a hook, autograd.grad, gradients of several consumers to add up).
+        cls._derives_shape = cls.ufunc is not None and cls._checks_saved
+        if cls._derives_shape:
             cls._shape = property(_shape_from_saved)
         # PyTorch's style, a static forward(ctx, ...) on Tensors: its apply lives in
         # ctx_function.py, loaded only when such a class is first defined.
@@ -121,7 +124,7 @@ def _applier(cls: type) -> Any:
 
     # Read once, here: a subclass sets them in its class body.
     checks_saved, saves_inputs, saves_output = cls._checks_saved, bool(cls.saves_inputs), cls.saves_output
-    keeps_shape = not isinstance(getattr(cls, "_shape", None), property)
+    keeps_shape = not cls._derives_shape
     forward = cls.forward  # called unbound: no method lookup per call (~1% of an 8x8 op)
 
     def apply(x: Any = _ABSENT, y: Any = _ABSENT, /, *more: Any, **options: Any) -> "Tensor":
@@ -158,7 +161,7 @@ def _applier(cls: type) -> Any:
                              f"together (sizes must match or be 1, aligned from the last dim)") from None
         if type(out) is not _ndarray:
             out = xp.asarray(out)  # NumPy returns scalars from 0-d arithmetic
-        t = _new(Tensor)  # its _grad and _hooks stay unset (read with a default): two stores less an op
+        t = _new(Tensor)  # its _grad and _hooks stay unset (read with a default): two stores fewer
         t.data = out
         if needs_grad and _state.enabled:
             fn.parents = parents
@@ -220,7 +223,7 @@ def _ufunc_applier(cls: type, general: Any) -> Any:
     """
     ufunc = cls.ufunc
     checks_saved, saves_inputs, saves_output = cls._checks_saved, bool(cls.saves_inputs), cls.saves_output
-    keeps_shape = not isinstance(getattr(cls, "_shape", None), property)
+    keeps_shape = not cls._derives_shape
 
     def apply(x: Any, y: Any = _ABSENT, /) -> "Tensor":
         if y is _ABSENT:
@@ -242,7 +245,7 @@ def _ufunc_applier(cls: type, general: Any) -> Any:
                        (y._node or y) if y.requires_grad else None)
         if type(out) is not _ndarray:
             out = xp.asarray(out)  # NumPy returns scalars from 0-d arithmetic
-        t = _new(Tensor)  # its _grad and _hooks stay unset (read with a default): two stores less an op
+        t = _new(Tensor)  # its _grad and _hooks stay unset (read with a default): two stores fewer
         t.data = out
         if needs_grad and _state.enabled:
             fn = cls()
