@@ -36,7 +36,7 @@ class Tensor:
 
     # ``_view_of``, set only on a tensor made by indexing or detach(), read by ops.inplace: ``(x,
     # index)`` for x[index]; else the name of what made it share another tensor's memory.
-    __slots__ = ("data", "_grad", "requires_grad", "_node", "_hooks", "_view_of", "__weakref__")
+    __slots__ = ("data", "_grad", "requires_grad", "_node", "_hooks", "_post_hooks", "_view_of", "__weakref__")
     # Comparisons return tensors, so identity decides dict and set membership, as in PyTorch.
     __hash__ = object.__hash__
     # Make NumPy defer to Tensor's reflected operators (array + tensor -> Tensor.__radd__).
@@ -479,6 +479,34 @@ class Tensor:
         ``.grad`` (False for a leaf, which keeps it anyway, as in PyTorch)."""
         node = self._node
         return node is not None and any(isinstance(h, RetainGrad) for h in node_hooks(node) or ())
+
+    def register_post_accumulate_grad_hook(self, hook: Callable[["Tensor"], None]) -> Any:
+        """Call ``hook(tensor)`` each time backward has added this leaf's gradient to its ``.grad``.
+
+        The hook returns None; it may read or change ``tensor.grad`` in place (an optimizer
+        step per parameter during backward, PyTorch's pattern for it).  ``autograd.grad``
+        adds to no ``.grad`` and runs none.  Returns a handle whose ``remove()`` unregisters it.
+
+        Example:
+            >>> import rosenblatt as rb
+            >>> w = rb.tensor([1.0, 2.0], requires_grad=True)
+            >>> def halve(t):
+            ...     t.grad.mul_(0.5)
+            >>> handle = w.register_post_accumulate_grad_hook(halve)
+            >>> (w * 4).sum().backward()
+            >>> w.grad
+            tensor([2., 2.])
+        """
+        if self._node is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        if not self.requires_grad:
+            raise RuntimeError("register_post_accumulate_grad_hook(): cannot register a hook on a tensor "
+                               "that doesn't require gradient")
+        hooks = getattr(self, "_post_hooks", None)  # unset until the first
+        if hooks is None:
+            hooks = self._post_hooks = []
+        hooks.append(hook)
+        return _HookHandle(hooks, hook)
 
     def register_hook(self, hook: Callable[["Tensor"], "Tensor | None"]) -> Any:
         """Call ``hook(grad)`` when this tensor's gradient is computed.

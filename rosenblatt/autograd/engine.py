@@ -125,14 +125,27 @@ def _leaf_gradient(leaf: Tensor, grad: Any) -> Any:
 def _arrive(leaf: Tensor, grad: Any, handed_out: set, capture: dict | None) -> None:
     """A leaf's complete gradient of this pass: added to its ``.grad``, or kept in ``capture``."""
     if capture is None:
-        grad = _leaf_gradient(leaf, grad)
-        with _leaf_lock:
-            if leaf.grad is None:  # the gradient is checked already: no need for the setter's checks
-                leaf._grad = Tensor._wrap(_owned(grad, handed_out))
-            else:
-                leaf._grad.data += grad
+        accumulate(leaf, _leaf_gradient(leaf, grad), handed_out)
     elif leaf in capture:
         capture[leaf] = _owned(_leaf_gradient(leaf, grad), handed_out)
+
+
+def accumulate(leaf: Tensor, grad: Any, handed_out: set | None = None) -> None:
+    """Add ``grad`` (checked, in the leaf's shape and dtype) to ``leaf.grad``, then run the
+    leaf's post-accumulate hooks (``register_post_accumulate_grad_hook``), as PyTorch's
+    AccumulateGrad.  ``handed_out``: the pass's gradients so far, for ``_owned``; None when
+    ``grad`` is the caller's own."""
+    with _leaf_lock:
+        if leaf.grad is None:  # no need for the setter's checks
+            leaf._grad = Tensor._wrap(grad if handed_out is None else _owned(grad, handed_out))
+        else:
+            leaf._grad.data += grad
+    for hook in tuple(getattr(leaf, "_post_hooks", None) or ()):  # unset until one is registered
+        result = hook(leaf)
+        if result is not None:
+            raise RuntimeError(f"Tensor post accumulate grad hooks should return None: "
+                               f"{getattr(hook, '__name__', type(hook).__name__)!r} returned "
+                               f"{type(result).__name__} (change tensor.grad in place instead)")
 
 
 _queued_callbacks: list = []

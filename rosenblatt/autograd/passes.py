@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from typing import Any, Sequence
 
 from ..tensor import Tensor
-from .engine import run_backward
+from .engine import accumulate, run_backward
 
 
 def backward(tensors: Tensor | Sequence[Tensor], grad_tensors: Any = None,
@@ -82,12 +82,8 @@ def _backward_into(inputs: Any, roots: Any, retain_graph: bool, op: str) -> None
     # Each distinct leaf once, as PyTorch runs a leaf's AccumulateGrad once however often it is listed.
     for leaf in {id(t): t for t in inputs if t._node is None}.values():
         g = captured[leaf]
-        if g is None:
-            continue
-        if leaf.grad is None:
-            leaf._grad = Tensor._wrap(g)
-        else:
-            leaf._grad.data += g
+        if g is not None:
+            accumulate(leaf, g)
 
 
 def grad(outputs: Tensor | Sequence[Tensor], inputs: Tensor | Sequence[Tensor], grad_outputs: Any = None,

@@ -626,3 +626,27 @@ def test_an_ops_result_made_a_leaf_takes_its_gradient_and_hooks():
     z = rb.ones(2, requires_grad=True) * 2  # a non-leaf keeps no .grad (PyTorch's warns when asked)
     z.sum().backward()
     assert z.grad is None
+
+
+def test_post_accumulate_grad_hooks_run_after_each_accumulation_as_torch():
+    results = []
+    for lib in (rb, torch):
+        x = lib.tensor([1.0, -2.0], requires_grad=True)
+        seen = []
+        handle = x.register_post_accumulate_grad_hook(lambda t: seen.append(t.grad.tolist()))
+        x.register_hook(lambda g: g * 10)
+        (x * 3).sum().backward()
+        (x * x).sum().backward(inputs=[x])  # backward(inputs=...) accumulates too
+        lib.autograd.grad((x * 3).sum(), x)  # adds to no .grad: no hook
+        handle.remove()
+        (x * 3).sum().backward()
+        results.append((seen, x.grad.tolist()))
+        with pytest.raises(RuntimeError, match="non-leaf"):
+            (x * 2).register_post_accumulate_grad_hook(lambda t: None)
+        with pytest.raises(RuntimeError, match="doesn't require gradient"):
+            lib.ones(2).register_post_accumulate_grad_hook(lambda t: None)
+    assert results[0] == results[1]
+    y = rb.ones(2, requires_grad=True)
+    y.register_post_accumulate_grad_hook(lambda t: t.grad * 2)
+    with pytest.raises(RuntimeError, match="should return None: '<lambda>' returned Tensor"):
+        (y * 2).sum().backward()
