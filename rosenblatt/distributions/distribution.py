@@ -1,13 +1,14 @@
 """``Distribution``: the base of every family, with PyTorch's shapes, validation and ``expand``."""
 from __future__ import annotations
 
+from numbers import Number
 from typing import Any
 
 from .. import autograd
 from ..ops._dims import size_arg
 from ..tensor import Tensor
 from . import constraints
-from .utils import lazy_property
+from .utils import broadcast_all, lazy_property
 
 __all__ = ["Distribution"]
 
@@ -181,3 +182,28 @@ class Distribution:
         args = ", ".join(f"{p}: {self.__dict__[p] if self.__dict__[p].numel() == 1 else self.__dict__[p].shape}"
                          for p in names)
         return f"{type(self).__name__}({args})"
+
+
+class LocScale(Distribution):
+    """A family on the real line with a location ``loc`` (its mean and mode) and a scale
+    ``scale > 0``, broadcast together to the batch shape: ``Normal``, ``Laplace``."""
+
+    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
+    support = constraints.real
+    has_rsample = True
+
+    def __init__(self, loc: Tensor | float, scale: Tensor | float, validate_args: bool | None = None) -> None:
+        self.loc, self.scale = broadcast_all(loc, scale)
+        batch_shape = () if isinstance(loc, Number) and isinstance(scale, Number) else self.loc.shape
+        super().__init__(batch_shape, validate_args=validate_args)
+
+    def expand(self, batch_shape: Any, _instance: Any = None) -> Any:
+        return self._expanded(LocScale, batch_shape, _instance, ("loc", "scale"))
+
+    @property
+    def mean(self) -> Tensor:
+        return self.loc
+
+    @property
+    def mode(self) -> Tensor:
+        return self.loc

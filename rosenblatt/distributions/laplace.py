@@ -1,20 +1,17 @@
 """The Laplace (double exponential) distribution."""
 from __future__ import annotations
 
-from numbers import Number
 from typing import Any
 
 from .._backend import xp
 from ..sampling import rand
 from ..tensor import Tensor
-from . import constraints
-from .distribution import Distribution
-from .utils import broadcast_all
+from .distribution import LocScale
 
 __all__ = ["Laplace"]
 
 
-class Laplace(Distribution):
+class Laplace(LocScale):
     r"""The Laplace distribution with location ``loc`` and scale ``scale``.
 
     .. math:: p(x) = \frac{1}{2b} \exp\left(-\frac{|x - \mu|}{b}\right)
@@ -33,26 +30,6 @@ class Laplace(Distribution):
         >>> d.log_prob(rb.tensor(1.0)), d.cdf(rb.tensor(0.0)), d.variance
         (tensor(-1.6931), tensor(0.5), tensor(2.))
     """
-
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    has_rsample = True
-
-    def __init__(self, loc: Tensor | float, scale: Tensor | float, validate_args: bool | None = None) -> None:
-        self.loc, self.scale = broadcast_all(loc, scale)
-        batch_shape = () if isinstance(loc, Number) and isinstance(scale, Number) else self.loc.shape
-        super().__init__(batch_shape, validate_args=validate_args)
-
-    def expand(self, batch_shape: Any, _instance: Any = None) -> "Laplace":
-        return self._expanded(Laplace, batch_shape, _instance, ("loc", "scale"))
-
-    @property
-    def mean(self) -> Tensor:
-        return self.loc
-
-    @property
-    def mode(self) -> Tensor:
-        return self.loc
 
     @property
     def variance(self) -> Tensor:
