@@ -9,16 +9,14 @@ The tests give bool tensors, not differentiable.
 """
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from .._backend import default_float, xp
 from ..autograd.function import Function
 from ..tensor import Tensor
 from .arithmetic import _arr, _constant, result_type
+from .special import _LN2
 from .trigonometric import _floating
-
-_LN2 = math.log(2.0)
 
 
 class Logaddexp2(Function):
