@@ -43,6 +43,8 @@ def collectives() -> None:
     out = rb.zeros(2)
     dist.reduce_scatter(out, [rb.full((2,), float(r + rank)) for r in range(world)])
     assert out.tolist() == [float(sum(rank + r for r in range(world)))] * 2, out
+    # every rank is on this machine: DDP sums the gradients through shared memory unless told not to
+    assert DistributedDataParallel(nn.Linear(2, 2))._shared is not None
     dist.barrier()
 
 
@@ -54,7 +56,12 @@ def _batches(classes: int, shape: tuple) -> list:
              rb.tensor(rng.integers(0, classes, world * B))) for _ in range(STEPS)]
 
 
-def _check_same_training(make_model, shape: tuple, sync_batchnorm: bool = False) -> None:
+def _reduction(path: str) -> dict:
+    """DistributedDataParallel's keyword for a reduction path: "shared-memory" or "mpi"."""
+    return {"shared-memory": {"shared_memory": True}, "mpi": {"shared_memory": False}}[path]
+
+
+def _check_same_training(make_model, shape: tuple, path: str, sync_batchnorm: bool = False) -> None:
     """DDP on batch B per rank == one process on the world's batch, after STEPS SGD steps.
 
     The replicas start from different weights (DDP must broadcast rank 0's); the
@@ -65,7 +72,8 @@ def _check_same_training(make_model, shape: tuple, sync_batchnorm: bool = False)
     model = make_model()
     if sync_batchnorm:
         model = nn.SyncBatchNorm.convert_sync_batchnorm(model)
-    ddp = DistributedDataParallel(model, bucket_cap_mb=0.001)  # several buckets
+    ddp = DistributedDataParallel(model, bucket_cap_mb=0.001, **_reduction(path))  # several buckets
+    assert (ddp._shared is not None) == (path == "shared-memory")
     reference = make_model()
     reference.load_state_dict(ddp.module.state_dict())
     start = {k: v.numpy().copy() for k, v in reference.state_dict().items()}
@@ -88,21 +96,21 @@ def _check_same_training(make_model, shape: tuple, sync_batchnorm: bool = False)
     assert all(np.array_equal(g.numpy(), gathered[0].numpy()) for g in gathered), "replicas differ"
 
 
-def mlp() -> None:
+def mlp(path: str) -> None:
     _check_same_training(lambda: nn.Sequential(nn.Linear(10, 32), nn.ReLU(), nn.Linear(32, 16), nn.Tanh(),
-                                               nn.Linear(16, 5)), (10,))
+                                               nn.Linear(16, 5)), (10,), path)
 
 
-def cnn() -> None:
+def cnn(path: str) -> None:
     _check_same_training(lambda: nn.Sequential(
         nn.Conv2d(1, 4, 3), nn.BatchNorm2d(4), nn.ReLU(), nn.Conv2d(4, 6, 3), nn.BatchNorm2d(6), nn.ReLU(),
-        nn.Flatten(), nn.Linear(6 * 4 * 4, 5)), (1, 8, 8), sync_batchnorm=True)
+        nn.Flatten(), nn.Linear(6 * 4 * 4, 5)), (1, 8, 8), path, sync_batchnorm=True)
 
 
-def no_sync() -> None:
+def no_sync(path: str) -> None:
     """Two micro-batches, the first under no_sync: the gradient is the average of their sums."""
     rank, world = dist.get_rank(), dist.get_world_size()
-    ddp = DistributedDataParallel(nn.Linear(3, 2))
+    ddp = DistributedDataParallel(nn.Linear(3, 2), **_reduction(path))
     reference = nn.Linear(3, 2)
     reference.load_state_dict(ddp.state_dict())
     rng = np.random.default_rng(1)
@@ -202,7 +210,7 @@ def overlap() -> None:
     model = nn.Sequential(nn.Linear(8, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 2))
     started = []
     model[0].weight.register_hook(lambda grad: started.append(ddp._next))  # runs before DDP's own hook
-    ddp = DistributedDataParallel(model, bucket_cap_mb=0.01)
+    ddp = DistributedDataParallel(model, bucket_cap_mb=0.01, **_reduction("mpi"))
     ddp(rb.randn(4, 8)).sum().backward()
     assert len(ddp._buckets) == 3 and started == [2], (len(ddp._buckets), started)
 
@@ -213,7 +221,7 @@ def recover() -> None:
     rank = dist.get_rank()
     layers = lambda: nn.Sequential(nn.Linear(8, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 2))
     model, reference = layers(), layers()
-    ddp = DistributedDataParallel(model, bucket_cap_mb=0.01)  # broadcasts rank 0's weights...
+    ddp = DistributedDataParallel(model, bucket_cap_mb=0.01, **_reduction("mpi"))  # broadcasts rank 0's...
     reference.load_state_dict(model.state_dict())              # ...which the reference copies
     failures = [RuntimeError("bad gradient")]
 

@@ -153,15 +153,25 @@ def test_mpiexec_comes_with_the_distributed_extra():
     assert os.access(find_mpiexec(), os.X_OK)
 
 
-@pytest.mark.parametrize("scenario", ["collectives", "mlp", "cnn", "no_sync", "overlap", "sampler", "recover"])
+@pytest.mark.parametrize("scenario", ["collectives", "mlp shared-memory", "mlp mpi", "cnn shared-memory",
+                                      "cnn mpi", "no_sync shared-memory", "no_sync mpi", "overlap", "sampler",
+                                      "recover"])
 def test_two_ranks(scenario):
-    """mlp/cnn: 2 ranks of batch B reach one process's parameters on batch 2B after 10 steps;
-    sampler: every sample exactly once per epoch; overlap: buckets start during backward;
-    recover: a backward that raised mid-reduction leaves the next one correct;
-    collectives, no_sync: values checked on each rank."""
-    result = mpiexec(scenario)
+    """mlp/cnn: 2 ranks of batch B reach one process's parameters on batch 2B after 10 steps, the
+    gradients summed through shared memory or by MPI's all-reduce; sampler: every sample exactly once
+    per epoch; overlap: MPI's all-reduces start during backward; recover: a backward that raised
+    mid-reduction leaves the next one correct; collectives, no_sync: values checked on each rank."""
+    scenario, *args = scenario.split()
+    result = mpiexec(scenario, *args)
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"ok {scenario} rank 0" in result.stdout and f"ok {scenario} rank 1" in result.stdout
+
+
+def test_three_ranks_train_as_one_process():
+    """The shared-memory sum with a third part to add, and uneven shares (N * B rows of 3 ranks)."""
+    result = mpiexec("mlp", "shared-memory", n=3)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert all(f"ok mlp rank {r}" in result.stdout for r in range(3))
 
 
 def test_a_rank_that_raises_stops_every_rank_naming_it():

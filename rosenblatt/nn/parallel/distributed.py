@@ -19,6 +19,15 @@ How the gradients travel (PyTorch's reducer design):
   for the next backward.  So a gradient is copied once (into the bucket), and
   ``.grad`` never aliases an array a later backward writes.
 
+When every rank is on one machine (and the arrays are NumPy's), the buckets
+live in a window of shared memory instead and are summed after backward by
+``distributed.shared_memory.SharedMemorySum``: each rank adds its share of
+every bucket straight from the others' memory, and ``.grad`` becomes a slice of
+a fresh copy of the sums.  Nothing overlaps backward then, and nothing needs
+to: backward keeps every core busy, and the sum costs less than MPI's
+all-reduce (2 ranks, 2 MB: ~0.4 ms against ~0.6 ms, ``make bench``'s
+data-parallel row 157-163% against 142% of one rank's throughput).
+
 A parameter that got no gradient on this rank contributes its ``.grad`` (or
 zeros), so a model with parameters unused on some ranks needs no
 ``find_unused_parameters`` flag; such a parameter gets the average like all
@@ -31,13 +40,19 @@ import functools
 import time
 from typing import Any, Iterator
 
+import numpy
+
 from ..._backend import xp
 from ...autograd.engine import queue_callback, sum_to
 from ...distributed import broadcast, process_group
+from ...distributed.shared_memory import SharedMemorySum
 from ...tensor import Tensor
 from ..modules.module import Module
 from ._wrapper import ModuleWrapper
 from .data_parallel import DataParallel
+
+
+_WHAT = "DistributedDataParallel gradient all-reduce"
 
 
 class _Bucket:
@@ -48,15 +63,24 @@ class _Bucket:
         self.filled = [False] * len(params)
         self.count = 0          # filled slots
         self.request: Any = None
+        self.size = sum(p.data.size for p in params)
         self.renew(dtype)
 
     def renew(self, dtype: Any) -> None:
         """A fresh flat array (the last one now holds the parameters' ``.grad``) and its views."""
-        self.flat = xp.empty(sum(p.data.size for p in self.params), dtype=dtype)
-        self.views, offset = [], 0
+        self.use(xp.empty(self.size, dtype=dtype))
+
+    def use(self, flat: Any) -> None:
+        """Take ``flat`` as the bucket's array, and slices of it as each parameter's gradient."""
+        self.flat = flat
+        self.views = self.slices(flat)
+
+    def slices(self, flat: Any) -> list:
+        views, offset = [], 0
         for p in self.params:
-            self.views.append(self.flat[offset:offset + p.data.size].reshape(p.shape))
+            views.append(flat[offset:offset + p.data.size].reshape(p.shape))
             offset += p.data.size
+        return views
 
 
 class DistributedDataParallel(ModuleWrapper):
@@ -79,6 +103,8 @@ class DistributedDataParallel(ModuleWrapper):
             bucket (default 25, PyTorch's). Larger buckets mean fewer, longer messages.
         broadcast_buffers: broadcast rank 0's buffers (batch-norm running statistics)
             before every forward. Default True.
+        shared_memory: sum the gradients through shared memory (every rank must be on
+            this machine) instead of with MPI's all-reduce. Default: when every rank is.
 
     Attributes:
         module: the wrapped model.
@@ -94,7 +120,8 @@ class DistributedDataParallel(ModuleWrapper):
         (2, 4)
     """
 
-    def __init__(self, module: Module, bucket_cap_mb: float = 25.0, broadcast_buffers: bool = True) -> None:
+    def __init__(self, module: Module, bucket_cap_mb: float = 25.0, broadcast_buffers: bool = True,
+                 shared_memory: bool | None = None) -> None:
         super().__init__()
         if not isinstance(module, Module):
             raise TypeError(f"DistributedDataParallel: module must be an nn.Module, "
@@ -117,11 +144,24 @@ class DistributedDataParallel(ModuleWrapper):
         self._pending = False   # a backward has filled slots whose reduction hasn't finished
         self._abandoned: list = []  # (request, array) of reductions a raising backward left running
         self._scale = 1.0 / self._group.world_size  # applied before the sum, so the sum is the mean
+        self._shared: SharedMemorySum | None = None  # the gradients' sum through shared memory, if used
         if self._group.world_size > 1:
             self._comm = self._group.comm.Dup()  # its own order of collectives, apart from SyncBatchNorm's
             for t in list(module.parameters()) + list(module.buffers()):
                 broadcast(t, src=0)
             self._build_buckets(int(bucket_cap_mb * 2**20))
+            if shared_memory is not False:  # None or True: ask (a collective call, so every rank asks)
+                possible = xp is numpy and SharedMemorySum.on_one_machine(self._comm)
+                if shared_memory and not possible:
+                    raise ValueError("DistributedDataParallel: shared_memory=True needs every rank on one "
+                                     "machine and NumPy arrays; leave it None to use shared memory where "
+                                     "possible and MPI's all-reduce elsewhere")
+                shared_memory = possible
+            if shared_memory:
+                self._shared = SharedMemorySum(self._comm, [(b.flat.dtype, b.size) for b in self._buckets],
+                                               _WHAT)
+                for bucket, flat in zip(self._buckets, self._shared.inputs):
+                    bucket.use(flat)
 
     def _build_buckets(self, cap_bytes: int) -> None:
         params = [p for p in self.module.parameters() if p.requires_grad]
@@ -187,6 +227,8 @@ class DistributedDataParallel(ModuleWrapper):
 
     def _start_ready(self) -> None:
         """Start the full buckets in index order; poll the started ones so MPI makes progress."""
+        if self._shared is not None:  # summed after backward: the cores are busy with it till then
+            return
         start = time.perf_counter()
         op = self._group.MPI.SUM
         while self._next < len(self._buckets):
@@ -212,13 +254,18 @@ class DistributedDataParallel(ModuleWrapper):
             bucket.count = len(bucket.params)
         self._start_ready()
         start = time.perf_counter()
-        for bucket in self._buckets:
-            process_group.wait(bucket.request, "DistributedDataParallel gradient all-reduce")
+        if self._shared is not None:
+            reduced = self._shared.sum()  # fresh arrays: the bucket keeps its window slice
+        else:
+            for bucket in self._buckets:
+                process_group.wait(bucket.request, _WHAT)
+            reduced = [bucket.flat for bucket in self._buckets]
+            for bucket in self._buckets:
+                bucket.renew(bucket.flat.dtype)
         self.comm_seconds += time.perf_counter() - start
-        for bucket in self._buckets:
-            for p, view in zip(bucket.params, bucket.views):
+        for bucket, flat in zip(self._buckets, reduced):
+            for p, view in zip(bucket.params, bucket.slices(flat)):
                 p.grad = Tensor._wrap(view)
-            bucket.renew(bucket.flat.dtype)
         self._reset()
 
     def _abandon_started(self) -> None:
