@@ -21,7 +21,8 @@ others as in every other collective.
 The next round may start writing ``inputs`` as soon as ``sum`` returns: every
 rank has read all inputs before the second barrier, and nobody writes results
 before the next round's first barrier, which every rank reaches only after
-copying the last results out.
+copying the last results out.  The window lives as long as the process: freeing
+it is a collective call, which a garbage collector cannot make.
 """
 from __future__ import annotations
 
