@@ -1,24 +1,33 @@
 """``rosenblatt.func``, PyTorch's ``torch.func``: ``functional_call`` (a module called with
-other tensors in place of its parameters and buffers) and the function transforms ``grad``,
-``grad_and_value``, ``vjp`` and ``jacrev``.  Loaded on first use, not at ``import rosenblatt``.
+other tensors in place of its parameters and buffers), the function transforms ``grad``,
+``grad_and_value``, ``vjp``, ``jacrev``, ``jvp`` and ``jacfwd``, and ``vmap`` (in ``_vmap.py``).
+Loaded on first use, not at ``import rosenblatt``.
 
 The transforms take pytrees of tensors built from tuples, lists and dicts, and return
-results in torch.func's structures.  Each call records a fresh graph: the differentiated
-arguments are replaced by detached copies that require grad, ``func`` runs on them (with grad
-enabled, whatever the caller's grad mode), and ``autograd.grad`` is taken on its output.
-Results are detached tensors in the inputs' dtypes.
+results in torch.func's structures.  Each differentiating call records a fresh graph: the
+differentiated arguments are replaced by detached copies that require grad, ``func`` runs on
+them (with grad enabled, whatever the caller's grad mode), and ``autograd.grad`` is taken on its
+output.  Results are detached tensors.  ``vmap`` is a loop over the batch (see below), built from
+``select`` and ``stack``, so it composes with the others both ways: ``vmap(grad(f))`` gives
+per-sample gradients, ``grad`` of a function calling ``vmap`` differentiates through it.
 
 Limits, where torch.func differs:
 
 * No transform of a transform that differentiates through the inner one (``grad(grad(f))``,
-  ``jacrev(jacrev(f))`` for a Hessian): that needs double backward, and rosenblatt's backward
+  ``jacfwd(jacrev(f))`` for a Hessian): that needs double backward, and rosenblatt's backward
   computes on arrays outside the graph.  A transform called inside another transform's
   function, on tensors (arguments or captured ones) that depend on the outer transform's
-  inputs, raises ``NotImplementedError``; on constants it works.
+  inputs, raises ``NotImplementedError``; on constants it works.  For that reason there is no
+  ``hessian`` (no correct way to build it without gradients of gradients).
 * Results are detached: called at top level on tensors that require grad, torch.func's
-  results carry a graph back to them, rosenblatt's do not.
-* ``jacrev`` runs one backward pass per output element (no ``vmap``); ``chunk_size`` is checked
-  but changes nothing.  ``vjp_fn`` always keeps the graph, so it can be called again.
+  results carry a graph back to them, rosenblatt's do not (``vmap``'s do).
+* No forward mode: ``jvp`` and ``jacfwd`` run reverse mode, one backward pass per output
+  element (``jvp`` builds the Jacobian and contracts it with the tangents).  ``jacrev`` too runs
+  one backward pass per output element; ``chunk_size`` is checked but changes nothing.
+  ``vjp_fn`` always keeps the graph, so it can be called again.
+* ``vmap`` has no batching rules: it calls ``func`` once per batch element (cost ~ batch size
+  times one call).  ``randomness='error'`` is checked on the default generator's state after
+  each call; an ``out_dims=None`` output is accepted when it is equal for every element.
 """
 from __future__ import annotations
 
@@ -30,6 +39,7 @@ from typing import Any, Callable
 import numpy
 
 from ._pytree import tree_flatten, tree_unflatten
+from ._vmap import _check_randomness_arg, _describe, _Randomness, vmap
 from .autograd.function import Function
 from .autograd.functional import _jacobian_blocks, _vjp
 from .autograd.grad_mode import enable_grad
@@ -91,18 +101,6 @@ def functional_call(module: Module, parameter_and_buffer_dicts: dict[str, Tensor
         raise ValueError(f"Expected parameter_and_buffer_dicts to be a dict, or a list/tuple of dicts, "
                          f"but got {type(parameter_and_buffer_dicts)}")
     return _functional_call(module, merged, args, kwargs, tie_weights=tie_weights, strict=strict)
-
-
-# ----------------------------------------------------------------- pytrees (tuple, list, dict)
-def _describe(spec: Any) -> str:
-    if spec is None:
-        return "*"
-    kind, keys, children = spec
-    parts = [_describe(c) for c in children]
-    if keys is not None:
-        return "{" + ", ".join(f"{k!r}: {p}" for k, p in zip(keys, parts)) + "}"
-    return ("(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")" if issubclass(kind, tuple)
-            else "[" + ", ".join(parts) + "]")
 
 
 # ----------------------------------------------------------------- argnums and fresh leaves
@@ -206,8 +204,9 @@ def _detach(tree: Any) -> Any:
     return tree_unflatten([t.detach() if isinstance(t, Tensor) else t for t in leaves], spec)
 
 
-def _check_outputs(flat: list, api: str) -> None:
-    """torch.func's checks of a vjp/jacrev output: non-empty, tensors only, floating point."""
+def _check_outputs(flat: list, api: str, floating: bool = True) -> None:
+    """torch.func's checks of a transform's output: non-empty, tensors only, and (vjp/jacrev,
+    not jvp/jacfwd) floating point."""
     if not flat or (len(flat) == 1 and flat[0] is None):
         raise RuntimeError(f"{api}: Expected f to be a function that has non-empty output (got output = "
                            f"{flat})")
@@ -216,9 +215,16 @@ def _check_outputs(flat: list, api: str) -> None:
             raise RuntimeError(f"{api}: expected f(*primals) to return only tensors, got unsupported "
                                f"type {type(o)}")
     for o in flat:
-        if not o.is_floating_point():
+        if floating and not o.is_floating_point():
             raise RuntimeError(f"vjp(f, ...): All outputs of f must be floating-point or complex Tensors, "
                                f"got Tensor with dtype {o.dtype}")
+
+
+def _check_aux(aux: Any) -> None:
+    """jvp/jacfwd's ``aux`` must be tensors (PyTorch unwraps, or vmaps, every leaf)."""
+    for leaf in tree_flatten(aux)[0]:
+        if not isinstance(leaf, Tensor):
+            raise RuntimeError(f"Expected tensors, got unsupported type {type(leaf)}")
 
 
 # ----------------------------------------------------------------- the transforms
@@ -390,19 +396,36 @@ def jacrev(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0, *, has_
     """
     if not (chunk_size is None or chunk_size > 0):
         raise ValueError("jacrev: `chunk_size` should be greater than 0.")
+    return _jacobian(func, argnums, has_aux, "jacrev")
+
+
+def _jacobian(func: Callable[..., Any], argnums: int | tuple[int, ...], has_aux: bool, name: str,
+              randomness: str = "different") -> Callable[..., Any]:
+    """jacrev's and jacfwd's shared body: the Jacobian from one backward pass per output element.
+    They differ in their error messages, the dtype of a block (jacrev: the input's, as a
+    gradient; jacfwd: the output's, as a tangent) and outputs that are not floating point
+    (jacrev raises; jacfwd gives zeros, their derivative)."""
+    forward = name == "jacfwd"
+    api = "jvp(f, primals, tangents)" if forward else "vjp(f, *primals)"  # PyTorch reports jvp's/vjp's
+    watched = func
+    if randomness == "error":  # PyTorch's jacfwd runs f under vmap: a random op raises
+        def watched(*args: Any) -> Any:
+            return _Randomness("error").call(func, args, {}, 0)
 
     @functools.wraps(func)
     def wrapper(*args: Any) -> Any:
-        api = "vjp(f, *primals)"  # PyTorch's jacrev reports errors as vjp's
         new_args, fresh, spec = _differentiable(args, argnums)
-        output, aux = _call(func, new_args, {}, args, fresh, has_aux, api, "jacrev")
+        output, aux = _call(watched, new_args, {}, args, fresh, has_aux, api, name)
         flat_out, out_spec = tree_flatten(output)
-        _check_outputs(flat_out, api)
-        blocks = _jacobian_blocks(tuple(flat_out), tuple(fresh), False, False, "jacrev")
+        _check_outputs(flat_out, api, floating=not forward)
+        if has_aux and forward:
+            _check_aux(aux)
+        blocks = _jacobian_blocks(tuple(flat_out), tuple(fresh), False, False, name)
         per_output = []
         for out, row in zip(flat_out, blocks):
-            jac = [Tensor(b.astype(x.dtype, copy=False).reshape(tuple(out.shape) + tuple(x.shape)))
-                   for b, x in zip(row, fresh)]  # (out.numel, x.numel) -> out.shape + x.shape
+            jac = [Tensor(b.astype(out.dtype if forward else x.dtype, copy=False)
+                          .reshape(tuple(out.shape) + tuple(x.shape)))  # (out.numel, x.numel)
+                   for b, x in zip(row, fresh)]
             per_output.append(tree_unflatten(jac, spec))
         jacobian = tree_unflatten(per_output, out_spec)
         return (jacobian, _detach(aux)) if has_aux else jacobian
@@ -410,4 +433,118 @@ def jacrev(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0, *, has_
     return wrapper
 
 
-__all__ = ["functional_call", "grad", "grad_and_value", "vjp", "jacrev"]
+def jacfwd(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0, has_aux: bool = False, *,
+           randomness: str = "error") -> Callable[..., Any]:
+    """``func`` turned into its Jacobian, as ``torch.func.jacfwd``: the same Jacobian as
+    ``jacrev``, and PyTorch's jacfwd return structure, dtypes and errors.
+
+    ``J[i][a][k, l] = d out_i[k] / d x_a[l]``.  PyTorch computes it in forward mode, one
+    ``jvp`` per input element; rosenblatt has no forward mode, so this runs reverse mode, one
+    backward pass per *output* element (as ``jacrev``): cheaper than PyTorch's for functions
+    with fewer outputs than inputs, dearer for the other kind.
+
+    Args:
+        func (callable): returns a tensor or a tuple/list/dict of tensors (``(output, aux)``
+            with ``has_aux``; ``aux`` must be tensors).
+        argnums (int or tuple of ints): the positional arguments to differentiate (tensors or
+            tuples/lists/dicts of tensors). Default: 0.
+        has_aux (bool): ``func`` returns ``(output, aux)``; then ``(jacobian, aux)`` is returned.
+            Default: False.
+        randomness (str): ``'error'`` raises if ``func`` draws from the default generator, as
+            PyTorch's (which vmaps ``func``); ``'same'`` and ``'different'`` allow it.  ``func``
+            runs once here, so every Jacobian entry sees the same draw (PyTorch's ``'same'``;
+            its ``'different'`` gives each input element its own). Default: 'error'.
+
+    Shape:
+        Block of output ``i`` and argument leaf ``x``: ``out_i.shape + x.shape``, in
+        ``out_i``'s dtype (zeros for an integer or bool output).
+
+    Returns:
+        A function returning the Jacobian in the output's structure; in it, per output, the
+        argument's structure (an int ``argnums``) or a tuple over ``argnums``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt.func import jacfwd
+        >>> jacfwd(lambda x, y: x * y, argnums=1)(rb.tensor([1.0, 2.0]), rb.tensor([3.0, 4.0]))
+        tensor([[1., 0.],
+                [0., 2.]])
+    """
+    _check_randomness_arg(randomness)
+    return _jacobian(func, argnums, has_aux, "jacfwd", randomness)
+
+
+def jvp(func: Callable[..., Any], primals: tuple, tangents: tuple, *, strict: bool = False,
+        has_aux: bool = False) -> tuple:
+    """``func(*primals)`` and its Jacobian-vector product with ``tangents``, as ``torch.func.jvp``.
+
+    ``jvp_out_i = sum_j J_ij t_j``: for each output ``i``, ``sum_j sum_l d out_i[k] / d x_j[l] t_j[l]``.
+    PyTorch computes it in one forward-mode pass; rosenblatt has no forward mode (and no double
+    backward for the double-vjp trick), so this builds the Jacobian with one backward pass per
+    output element and contracts it with the tangents: about ``out.numel()`` backward passes.
+
+    Args:
+        func (callable): maps the primals to a tensor or a tuple/list/dict of tensors
+            (``(output, aux)`` with ``has_aux``; ``aux`` must be tensors).
+        primals (tuple): the point: ``func(*primals)``; each a tensor or a tuple/list/dict of
+            floating tensors.
+        tangents (tuple): the direction, of ``primals``' structure and shapes.
+        strict (bool): raise where an output does not depend on the primals (default: zeros).
+        has_aux (bool): ``func`` returns ``(output, aux)``; ``aux`` is returned third. Default: False.
+
+    Shape:
+        ``jvp_out``: the output's structure and shapes (and dtypes).
+
+    Returns:
+        ``(output, jvp_out)`` or ``(output, jvp_out, aux)``, detached.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt.func import jvp
+        >>> jvp(lambda x, y: x * y, (rb.tensor([1.0, 2.0]), rb.tensor([3.0, 4.0])),
+        ...     (rb.tensor([1.0, 1.0]), rb.tensor([0.0, 0.0])))
+        (tensor([3., 8.]), tensor([3., 4.]))
+    """
+    api = "jvp(f, primals, tangents)"
+    if not isinstance(primals, tuple):
+        raise RuntimeError(f"{api}: Expected primals to be a tuple. E.g. it should be valid to call "
+                           f"f(*primals).")
+    flat_p, p_spec = tree_flatten(primals)
+    flat_t, t_spec = tree_flatten(tangents)
+    if p_spec != t_spec:
+        raise RuntimeError(f"{api}: Expected primals and tangents to have the same python structure. For "
+                           f"example, if primals is a tuple of 3 tensors, tangents also must be. Got primals "
+                           f"with structure {_describe(p_spec)} and tangents with structure "
+                           f"{_describe(t_spec)}")
+    for what, flat in (("primals", flat_p), ("tangents", flat_t)):
+        if not flat:
+            raise RuntimeError(f"{api}: Expected {what} to contain at least one Tensor.")
+        for x in flat:
+            if not isinstance(x, Tensor):
+                raise RuntimeError(f"{api}: Expected {what} to only contain Tensors, got {type(x)}")
+    for p, t in zip(flat_p, flat_t):
+        if not p.is_floating_point():
+            raise ValueError(f"Expected primal to be floating point or complex, but got: {p.dtype}")
+        if tuple(p.shape) != tuple(t.shape):
+            raise RuntimeError(f"Trying to set a forward gradient that has a different size than that of the "
+                               f"original Tensor, this is not supported. Tensor is of size {list(p.shape)} "
+                               f"while the given forward gradient is of size {list(t.shape)}.")
+    new_primals, fresh, _ = _differentiable(primals, None)
+    output, aux = _call(func, new_primals, {}, primals, fresh, has_aux, api, "jvp")
+    flat_out, out_spec = tree_flatten(output)
+    _check_outputs(flat_out, api, floating=False)
+    if strict and not all(o.requires_grad for o in flat_out):
+        raise RuntimeError("jvp(f, primals, tangents, strict=True): The output of f is independent of the "
+                           "inputs. This is not allowed with strict=True.")
+    if has_aux:
+        _check_aux(aux)
+    blocks = _jacobian_blocks(tuple(flat_out), tuple(fresh), False, False, "jvp")
+    products = [Tensor(sum(b @ t.data.reshape(-1).astype(b.dtype, copy=False) for b, t in zip(row, flat_t))
+                       .astype(out.dtype, copy=False).reshape(out.shape))  # J (out.numel, x.numel) @ t
+                for out, row in zip(flat_out, blocks)]
+    result = tree_unflatten([o.detach() for o in flat_out], out_spec)
+    jvp_out = tree_unflatten(products, out_spec)
+    return (result, jvp_out, _detach(aux)) if has_aux else (result, jvp_out)
+
+
+__all__ = ["functional_call", "grad", "grad_and_value", "vjp", "jacrev", "jacfwd", "jvp", "vmap"]

@@ -22,7 +22,7 @@ PYTORCH_PATHS = [
     "nn.AdaptiveLogSoftmaxWithLoss", "nn.functional.multi_head_attention_forward", "linalg.solve_triangular",
     "distributions.Normal", "distributions.kl_divergence", "testing.assert_close", "func.functional_call",
     "nn.utils.stateless.functional_call", "nn.ReplicationPad3d", "func.grad", "func.grad_and_value",
-    "func.vjp", "func.jacrev",
+    "func.vjp", "func.jacrev", "func.vmap", "func.jvp", "func.jacfwd", "vmap",
     "utils.checkpoint.checkpoint", "utils.checkpoint.checkpoint_sequential", "utils.data.DataLoader",
     "utils.data.random_split", "autograd.function.once_differentiable",
     "nn.ZeroPad3d", "nn.ConstantPad3d", "nn.ReflectionPad3d", "nn.CircularPad3d",
