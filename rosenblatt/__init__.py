@@ -58,6 +58,8 @@ from .ops import (abs, acos, acosh, add, addcdiv, addcmul, addmm, addmv, addr, a
 from .ops import (absolute, can_cast, diagonal_scatter, ger, isneginf, isposinf, isreal, ldexp, logaddexp2,
                   negative, nextafter, promote_types, result_type, row_stack, rsub, scalar_tensor,
                   select_scatter, slice_scatter, split_with_sizes, swapdims, tan, vdot)
+from .ops import (addbmm, adjoint, fix, frexp, index_put, index_reduce, narrow_copy, put, unique_consecutive,
+                  unsafe_chunk, unsafe_split, unsafe_split_with_sizes)
 from .ops.reduction import MaxResult
 from .ops.sorting import SortResult, TopkResult
 from .ops.statistics import MinMaxResult
@@ -304,6 +306,10 @@ def __getattr__(name: str):
     if name in ("compile", "get_num_threads", "set_num_threads"):  # rosenblatt/_runtime.py
         from . import _runtime
         value = globals()[name] = getattr(_runtime, name)
+        return value
+    if name == "vmap":  # torch.vmap; loads rosenblatt.func on first use
+        from .func import vmap
+        value = globals()[name] = vmap
         return value
     if name in _FUNCTIONAL_NAMES:
         from .nn import functional

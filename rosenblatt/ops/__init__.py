@@ -20,11 +20,11 @@ from .comparison import (allclose, bitwise_and, bitwise_left_shift, bitwise_not,
                          logical_not, logical_or, logical_xor, lt, ne, not_equal)
 from .gamma import _polygamma_method, digamma, i0, lgamma, mvlgamma, polygamma, polygamma_, sinc
 from .histograms import HistogramResult, bincount, histc, histogram
-from .indexing import (argwhere, gather, getitem, index_add, index_fill, index_put, index_select, masked_fill,
+from .indexing import (argwhere, gather, getitem, index_add, index_fill, index_select, masked_fill,
                        masked_select, nonzero, scatter, scatter_add, scatter_reduce, setitem_)
 from .inplace import clamp_, clip_, copy_from, full_like_of, inplace, inplace_view
 from .integration import cumulative_trapezoid, trapezoid, trapz
-from .linalg import addmm, baddbmm, bmm, cdist, diag, diagflat, dot, einsum, matmul, mm, outer, trace
+from .linalg import addbmm, addmm, baddbmm, bmm, cdist, diag, diagflat, dot, einsum, matmul, mm, outer, trace
 from .pointwise import (abs, ceil, cos, exp, expm1, floor, log, log1p, log2, log10, reciprocal,
                         relu, round, rsqrt, sigmoid, sin, sqrt, tanh, to_dtype, trunc)
 from .reduction import (all, amax, amin, any, argmax, argmin, logsumexp, max, mean, min, norm, prod, std,
@@ -36,7 +36,7 @@ from .shape import (broadcast_to, clone, contiguous, diff, expand, expand_as, fl
                     squeeze, swapaxes, t, transpose, tril, triu, unflatten, unfold, unsqueeze, view)
 from .softmax import log_softmax, one_hot, softmax
 from .special import (copysign, erf, erfc, erfinv, exp2, float_power, fmax, fmin, frac, heaviside,
-                      logaddexp, logit, nan_to_num, positive, sgn, signbit, xlogy)
+                      float_power_, logaddexp, logit, nan_to_num, positive, sgn, signbit, xlogy)
 from .trigonometric import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, asin,
                             asinh, atan, atan2, atanh, cosh, deg2rad, hypot, rad2deg, sinh, tan)
 from .stacking import (atleast_1d, atleast_2d, atleast_3d, block_diag, broadcast_shapes,
@@ -49,9 +49,11 @@ from .scattering import (diagonal_scatter, index_copy, masked_scatter, select_sc
                          unravel_index)
 from .statistics import (aminmax, corrcoef, count_nonzero, cov, kthvalue, logcumsumexp, median, mode, nanmean,
                          nanmedian, nanquantile, nansum, quantile, std_mean, var_mean)
-from .sorting import argsort, bucketize, isin, msort, searchsorted, sort, topk, unique
-from .floating import isneginf, isposinf, isreal, ldexp, logaddexp2, nextafter
-from .aliases import absolute, ger, negative, row_stack, rsub, swapdims, vdot
+from .sorting import argsort, bucketize, isin, msort, searchsorted, sort, topk, unique, unique_consecutive
+from .floating import FrexpResult, frexp, isneginf, isposinf, isreal, ldexp, logaddexp2, nextafter
+from .aliases import (absolute, adjoint, fix, ger, matrix_H, narrow_copy, negative, row_stack, rsub, swapdims,
+                      unsafe_chunk, unsafe_split, unsafe_split_with_sizes, vdot)
+from .placing import index_put, index_reduce, put
 from .dtypes import can_cast, promote_types, result_type, scalar_tensor
 from . import random_fills
 
@@ -88,6 +90,8 @@ _METHODS = (
     "unique", "unsqueeze", "var", "view", "vsplit", "xlogy",
     "diagonal_scatter", "ger", "isneginf", "isposinf", "isreal", "ldexp", "logaddexp2", "nextafter",
     "select_scatter", "slice_scatter", "split_with_sizes", "sum_to_size", "swapdims", "tan", "vdot",
+    "addbmm", "adjoint", "fix", "frexp", "index_put", "index_reduce", "narrow_copy", "put",
+    "unique_consecutive", "unsafe_chunk", "unsafe_split", "unsafe_split_with_sizes",
 )
 
 #: ops PyTorch also offers in place, ``x.exp_()``: the result is written into ``x`` by ``inplace``
@@ -102,6 +106,7 @@ _INPLACE_METHODS = (
     "rad2deg", "reciprocal", "relu", "remainder", "renorm", "round", "rsqrt", "scatter",
     "scatter_add", "scatter_reduce", "sgn", "sigmoid", "sign", "sin", "sinc", "sinh", "sqrt",
     "square", "tanh", "tril", "triu", "trunc", "xlogy", "tan", "ldexp", "nextafter",
+    "addbmm", "addmm", "addmv", "addr", "baddbmm", "fix", "gcd", "index_put", "index_reduce", "lcm", "put",
 )
 
 #: in-place random fills and ``fill_diagonal_``, PyTorch's Tensor methods (random_fills.py)
@@ -121,6 +126,9 @@ def install_methods(cls: type) -> None:
     cls.multiply, cls.subtract, cls.divide, cls.true_divide = mul, sub, div, div
     cls.absolute, cls.negative = abs, neg
     cls.polygamma, cls.polygamma_ = _polygamma_method, polygamma_  # polygamma(n, self)
+    cls.float_power_ = float_power_  # the tensor must be float64: its own check
+    cls.hardshrink, cls.prelu = _hardshrink, _prelu
+    cls.H = property(matrix_H)
     for name in _INPLACE_METHODS:
         setattr(cls, f"{name}_", _inplace_method(name))
     for name in ("squeeze", "unsqueeze", "t", "transpose", "swapaxes", "swapdims"):
@@ -131,6 +139,34 @@ def install_methods(cls: type) -> None:
     cls.clip_, cls.absolute_, cls.negative_ = cls.clamp_, cls.abs_, cls.neg_
     cls.greater_, cls.greater_equal_, cls.less_, cls.less_equal_, cls.not_equal_ = (
         cls.gt_, cls.ge_, cls.lt_, cls.le_, cls.ne_)
+
+
+def _hardshrink(self: Tensor, lambd: float = 0.5) -> Tensor:
+    """``nn.functional.hardshrink(self, lambd)``: PyTorch's ``Tensor.hardshrink``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.tensor([-1.0, 0.3, 2.0]).hardshrink()
+        tensor([-1.,  0.,  2.])
+    """
+    from ..nn.functional import hardshrink  # nn loads on first use, not with rosenblatt
+    return hardshrink(self, lambd)
+
+
+def _prelu(self: Tensor, weight: Tensor) -> Tensor:
+    """``nn.functional.prelu(self, weight)``: PyTorch's ``Tensor.prelu``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.tensor([-2.0, 3.0]).prelu(rb.tensor([0.25]))
+        tensor([-0.5,  3. ])
+    """
+    from ..nn.functional import prelu
+    return prelu(self, weight)
+
+
+_hardshrink.__name__ = _hardshrink.__qualname__ = "hardshrink"
+_prelu.__name__ = _prelu.__qualname__ = "prelu"
 
 
 def _inplace_method(name: str) -> Any:
@@ -155,15 +191,20 @@ def _inplace_method(name: str) -> Any:
 TOP_LEVEL_INPLACE = frozenset((
     "abs_", "acos_", "acosh_", "arccos_", "arccosh_", "arcsin_", "arcsinh_", "arctan_", "arctanh_",
     "asin_", "asinh_", "atan_", "atanh_", "ceil_", "clamp_max_", "clamp_min_", "cos_", "cosh_",
-    "deg2rad_", "detach_", "erf_", "erfc_", "exp2_", "exp_", "expm1_", "fill_", "floor_", "frac_",
+    "deg2rad_", "detach_", "erf_", "erfc_", "exp2_", "exp_", "expm1_", "fill_", "fix_", "floor_", "frac_",
     "i0_", "ldexp_", "log10_", "log1p_", "log2_", "log_", "logit_", "nan_to_num_", "neg_",
     "negative_", "rad2deg_", "reciprocal_", "relu_", "round_", "rsqrt_", "sigmoid_", "sin_",
     "sinc_", "sinh_", "sqrt_", "square_", "tan_", "tanh_", "trunc_", "xlogy_", "zero_",
+    "addmv_", "gcd_", "index_put_", "lcm_",
 ))
 
 #: the arguments after the tensor in each generated example, where the method needs some
 _EXAMPLE_ARGS = {"clamp_max_": "0.3", "clamp_min_": "0.3", "fill_": "1.0", "xlogy_": "2.0",
-                 "ldexp_": "rb.tensor([1.0, 2.0])"}
+                 "ldexp_": "rb.tensor([1.0, 2.0])", "addmv_": "rb.ones(2, 3), rb.ones(3)",
+                 "gcd_": "rb.tensor([6, 4])", "lcm_": "rb.tensor([6, 4])",
+                 "index_put_": "(rb.tensor([1]),), rb.tensor(2.0)"}
+#: the tensor in each generated example, where the method needs another than ``[0.25, 0.5]``
+_EXAMPLE_VALUES = {"gcd_": "[4, 6]", "lcm_": "[4, 6]"}
 
 
 def inplace_function(name: str) -> Any:
@@ -179,6 +220,7 @@ def inplace_function(name: str) -> Any:
         return method(*args, **kwargs)
 
     values = "[1.25, 1.5]" if "cosh" in name else "[0.25, 0.5]"  # inside every op's domain
+    values = _EXAMPLE_VALUES.get(name, values)
     args = ", " + _EXAMPLE_ARGS[name] if name in _EXAMPLE_ARGS else ""
     function.__name__ = function.__qualname__ = name
     function.__module__ = "rosenblatt"

@@ -1,4 +1,4 @@
-"""Floating-point utilities: ``logaddexp2``, ``ldexp``, ``nextafter``, and the tests
+"""Floating-point utilities: ``logaddexp2``, ``ldexp``, ``nextafter``, ``frexp``, and the tests
 ``isposinf``, ``isneginf``, ``isreal``.
 
 The differentiable ones compute in PyTorch's promoted dtype of their two inputs (float32
@@ -9,7 +9,7 @@ The tests give bool tensors, not differentiable.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from .._backend import default_float, xp
 from ..autograd.function import Function
@@ -121,9 +121,58 @@ class Nextafter(Function):
                 xp.zeros_like(grad) if p[1] is not None else None)
 
 
+class Mantissa(Function):
+    """The mantissa of ``frexp``, ``input / 2^exponent`` for the ``exponent`` frexp found:
+    ``d/d input = 2^-exponent`` (PyTorch's), through ``ldexp`` so no power of two overflows."""
+
+    saves_arrays = False
+
+    def forward(self, x, exponent=None):
+        self.exponent = exponent
+        return xp.frexp(x)[0]
+
+    def backward(self, grad):
+        return xp.ldexp(grad, -self.exponent)
+
+
 logaddexp2 = Logaddexp2.apply
 ldexp = Ldexp.apply
 nextafter = Nextafter.apply
+
+
+class FrexpResult(NamedTuple):
+    """``(mantissa, exponent)`` of ``frexp``, like ``torch.return_types.frexp``."""
+
+    mantissa: Tensor
+    exponent: Tensor
+
+
+def frexp(input: Tensor) -> FrexpResult:
+    """Each entry split as ``mantissa * 2^exponent``, ``0.5 <= |mantissa| < 1`` (0, inf and nan
+    keep their value as the mantissa, exponent 0).
+
+    The mantissa has ``input``'s floating dtype and its gradient, ``2^-exponent``; the exponent
+    is int32 and not differentiable, as in PyTorch.
+
+    Args:
+        input (Tensor): a floating tensor.
+
+    Returns:
+        FrexpResult: ``(mantissa, exponent)``, both of ``input``'s shape.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> mantissa, exponent = rb.frexp(rb.tensor([8.0, -3.5, 0.0]))
+        >>> mantissa.tolist(), exponent.tolist()
+        ([0.5, -0.875, 0.0], [4, 2, 0])
+    """
+    if not isinstance(input, Tensor):
+        raise TypeError(f"frexp(): expected a Tensor, got {type(input).__name__}")
+    if input.dtype.kind != "f":
+        raise TypeError(f"frexp(): only floating-point dtypes are supported, got {input.dtype}; "
+                        f"convert the tensor first (input.float())")
+    exponent = xp.frexp(input.data)[1].astype(xp.int32, copy=False)
+    return FrexpResult(Mantissa.apply(input, exponent=exponent), _constant(exponent))
 
 
 def isposinf(input: Any) -> Tensor:

@@ -196,7 +196,7 @@ class ScatterReduce(Function):
             self.count = xp.full(x.shape, int(include_self))
             xp.add.at(self.count, self.where, 1)
             count = xp.maximum(self.count, 1)  # no entry at all: x's, kept as it is
-            out = out // count if out.dtype.kind in "iub" else (out / count).astype(out.dtype)
+            out = (out // count if out.dtype.kind in "iub" else out / count).astype(out.dtype)  # int32 stays
         self.out = out
         return out
 

@@ -1,4 +1,5 @@
-"""Matrix products: matmul (batched, broadcasting), bmm, einsum.
+"""Matrix products: matmul (batched, broadcasting), bmm, einsum, and the fused forms
+addmm, baddbmm and addbmm (``beta * input + alpha * product``).
 
 Backward uses the transposed operands as views, so each gradient is one GEMM
 call on BLAS with no copies.
@@ -11,6 +12,7 @@ from .._backend import xp
 from ..autograd.function import Function, as_array
 from ..tensor import Tensor
 from .arithmetic import result_type
+from .shape import permute, reshape
 
 
 class MatMul(Function):
@@ -386,12 +388,16 @@ def addmm(input: Any, mat1: Any, mat2: Any, *, beta: Any = 1, alpha: Any = 1) ->
         tensor([[ 3.,  6.],
                 [ 5., 10.]])
     """
-    return _scaled_sum(input, beta, mm(mat1, mat2), alpha)
+    return _scaled_sum(input, beta, mm(mat1, mat2), alpha, "addmm")
 
 
-def _scaled_sum(input: Any, beta: Any, product: Tensor, alpha: Any) -> Tensor:
+def _scaled_sum(input: Any, beta: Any, product: Tensor, alpha: Any, op: str | None = None) -> Tensor:
     """``beta * input + alpha * product``, skipping a multiply by 1; ``beta == 0`` ignores
-    ``input``, its nan and inf included, as PyTorch does."""
+    ``input``, its nan and inf included, as PyTorch does.  With ``op`` named, ``input`` must
+    have the product's dtype and broadcast to its shape, as PyTorch's addmm/baddbmm/addmv
+    require (addr promotes instead, and passes no ``op``)."""
+    if op is not None:
+        _check_added(op, input, product)
     product = product if alpha == 1 else product * alpha
     if beta == 0:
         return product
@@ -418,7 +424,55 @@ def baddbmm(input: Any, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any =
         >>> out.shape, out[0, 0, 0].item()  # 1 + 0.5 * 4
         ((3, 2, 2), 3.0)
     """
-    return _scaled_sum(input, beta, bmm(batch1, batch2), alpha)
+    return _scaled_sum(input, beta, bmm(batch1, batch2), alpha, "baddbmm")
+
+
+def addbmm(input: Any, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+    """``beta * input + alpha * sum_b batch1[b] @ batch2[b]``: a batch of products summed into
+    one matrix, ``input`` broadcast to it.
+
+    ``beta == 0`` ignores ``input`` (nan included), as PyTorch does.
+
+    Args:
+        input (Tensor): added to the summed products; broadcasts to ``(n, m)``, of their dtype.
+        batch1 (Tensor): a ``(b, n, k)`` batch of matrices.
+        batch2 (Tensor): a ``(b, k, m)`` batch of ``batch1``'s dtype.
+        beta (number): the multiplier of ``input`` (default 1).
+        alpha (number): the multiplier of the summed products (default 1).
+
+    Shape: ``(n, m)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.addbmm(rb.zeros(2, 2), rb.ones(3, 2, 4), rb.ones(3, 4, 2), alpha=0.5)  # 0.5 * 3 * 4
+        tensor([[6., 6.],
+                [6., 6.]])
+    """
+    x, y = _data(batch1), _data(batch2)
+    if x.ndim != 3 or y.ndim != 3 or x.shape[0] != y.shape[0] or x.shape[2] != y.shape[1]:
+        raise ValueError(f"addbmm: expected batches of shapes (b, n, k) and (b, k, m), got "
+                         f"{list(x.shape)} and {list(y.shape)}")
+    _check_dtypes("addbmm", x, y)
+    b, n, k = x.shape
+    # One GEMM, as PyTorch: the batch side by side, (n, b*k) @ (b*k, m), sums the b products.
+    rows = reshape(permute(batch1, (1, 0, 2)), (n, b * k))
+    return _scaled_sum(input, beta, mm(rows, reshape(batch2, (b * k, y.shape[2]))), alpha, "addbmm")
+
+
+def _check_added(op: str, input: Any, product: Tensor) -> None:
+    """PyTorch's checks on the tensor added to a product: the product's dtype (no promotion,
+    so an in-place form never casts), and a shape that broadcasts to the product's."""
+    data = _data(input)
+    if data.dtype != product.dtype:
+        raise RuntimeError(f"{op}: expected input to have the dtype of the product, {product.dtype}, "
+                           f"got {data.dtype}; convert it first, e.g. input.to(mat.dtype)")
+    try:
+        fits = xp.broadcast_shapes(data.shape, product.shape) == product.shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(f"{op}: input of shape {list(data.shape)} does not broadcast to the "
+                         f"product's shape {list(product.shape)}")
 
 
 class EuclideanDistances(Function):

@@ -56,7 +56,7 @@ def addmv(input: Any, mat: Any, vec: Any, *, beta: Any = 1, alpha: Any = 1) -> T
         >>> rb.addmv(rb.tensor([10.0, 10.0]), mat, vec, alpha=2)  # 10 + 2 * (3, 7)
         tensor([16., 24.])
     """
-    return _scaled_sum(input, beta, mv(mat, vec), alpha)
+    return _scaled_sum(input, beta, mv(mat, vec), alpha, "addmv")
 
 
 def addr(input: Any, vec1: Any, vec2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:

@@ -7,6 +7,7 @@ PyTorch: last ascending, first descending.
 """
 from __future__ import annotations
 
+import math
 from typing import Any, NamedTuple
 
 from .._backend import int64, xp
@@ -149,6 +150,55 @@ def unique(input: Any, sorted: bool = True, return_inverse: bool = False, return
         out += (Tensor._wrap(inverse.reshape(shape).astype(int64)),)
     if return_counts:
         out += (Tensor._wrap(counts.astype(int64)),)
+    return out[0] if len(out) == 1 else out
+
+
+def unique_consecutive(input: Any, return_inverse: bool = False, return_counts: bool = False,
+                       dim: int | None = None) -> Any:
+    """``input`` with each run of equal consecutive values (flattened, or slices along ``dim``)
+    kept once; with ``return_inverse`` also which run each entry is in, with ``return_counts``
+    each run's length.  nan never equals nan, so each nan is a run of its own, as in PyTorch.
+    Not differentiable.
+
+    Args:
+        input (Tensor): the tensor.
+        return_inverse (bool): also return the run of each entry (default False).
+        return_counts (bool): also return each run's length (default False).
+        dim (int, optional): compare whole slices along this dim; None flattens (default).
+
+    Returns:
+        Tensor, or a tuple ``(output, inverse?, counts?)`` with the ones asked for; the
+        inverse has ``input``'s shape (``(input.size(dim),)`` with ``dim``), both int64.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> values, counts = rb.unique_consecutive(rb.tensor([1, 1, 2, 2, 3, 1]), return_counts=True)
+        >>> values.tolist(), counts.tolist()
+        ([1, 2, 3, 1], [2, 2, 1, 1])
+    """
+    data = input.data if isinstance(input, Tensor) else xp.asarray(input)
+    if dim is None:
+        rows, shape = data.reshape(-1, 1), data.shape
+    else:
+        if data.ndim == 0:
+            raise IndexError(f"unique_consecutive(): dim {dim} given, but the tensor has no dims")
+        axis = dim_index(dim, data.ndim, "unique_consecutive")
+        if data.size == 0 and data.shape[axis] != 0:
+            raise ValueError(f"unique_consecutive(): input of shape {list(data.shape)} has a dim of size 0 "
+                             f"other than dim {dim}, so its slices can't be compared, as in PyTorch")
+        moved = xp.moveaxis(data, axis, 0)
+        rows, shape = moved.reshape(moved.shape[0], math.prod(moved.shape[1:])), (data.shape[axis],)
+    starts = xp.ones(rows.shape[0], dtype=bool)
+    starts[1:] = (rows[1:] != rows[:-1]).any(axis=1) if rows.shape[1] else False
+    if dim is None:
+        values = data.reshape(-1)[starts]
+    else:
+        values = xp.moveaxis(xp.moveaxis(data, axis, 0)[starts], 0, axis)
+    out = (Tensor._wrap(xp.ascontiguousarray(values)),)
+    if return_inverse:
+        out += (Tensor._wrap((xp.cumsum(starts) - 1).astype(int64).reshape(shape)),)
+    if return_counts:
+        out += (Tensor._wrap(xp.diff(xp.append(xp.flatnonzero(starts), rows.shape[0])).astype(int64)),)
     return out[0] if len(out) == 1 else out
 
 

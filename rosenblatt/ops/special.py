@@ -16,6 +16,7 @@ from ..autograd.function import POINTWISE_SLOTS, Function, as_array, tensor_of
 from ..tensor import Tensor
 from ._erf import erf as _erf, erfc as _erfc, laplace_fraction
 from .arithmetic import Pow, Sign, _torch_operands
+from .inplace import inplace
 from .pointwise import _float, check_floating, to_dtype
 from .trigonometric import _floating
 
@@ -303,6 +304,23 @@ def float_power(input: Any, exponent: Any) -> Tensor:
         tensor([4., 9.], dtype=float64)
     """
     return Pow.apply(_double(input), _double(exponent))
+
+
+def float_power_(input: Tensor, exponent: Any) -> Tensor:
+    """``float_power`` in place: ``input ** exponent`` written into ``input``, which must be
+    float64 already (the result's dtype), as PyTorch's ``Tensor.float_power_`` requires.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> x = rb.tensor([2.0, 3.0], dtype=rb.float64)
+        >>> x.float_power_(2) is x, x.tolist()
+        (True, [4.0, 9.0])
+    """
+    if input.dtype != float64:
+        raise TypeError(f"float_power_(): the tensor has dtype {input.dtype}, but the result is float64 "
+                        f"and can't be written into it; convert it first (x = x.double()) or use "
+                        f"the out-of-place float_power")
+    return inplace(input, float_power, exponent)
 
 
 def _double(a: Any) -> Any:
