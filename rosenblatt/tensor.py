@@ -122,6 +122,9 @@ class Tensor:
     @property
     def mT(self) -> "Tensor":
         """The last two dimensions swapped."""
+        if self.data.ndim < 2:
+            raise ValueError(f"tensor.mT is only supported on matrices or batches of matrices; got a "
+                             f"{self.data.ndim}-D tensor (use .T or reshape it to (1, n) first)")
         return ops.transpose(self, -2, -1)
 
     @property

@@ -160,6 +160,14 @@ def test_shape_attributes_like_torch():
     assert r.device == rb.device("cpu") and str(r.device) == "cpu" and r.is_floating_point() and not rb.tensor([1]).is_floating_point()
 
 
+@pytest.mark.parametrize("name", ["mT", "mH"])
+def test_matrix_transposes_refuse_fewer_than_two_dims_as_torch(name):
+    with pytest.raises(RuntimeError, match="only supported on matrices"):
+        getattr(torch.zeros(3), name)
+    with pytest.raises(ValueError, match=r"tensor.mT is only supported on matrices .* got a 1-D tensor"):
+        getattr(rb.zeros(3), name)
+
+
 def test_T_is_differentiable():
     x = rb.tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
     w = rb.tensor(np.arange(6.0).reshape(3, 2) + 1.0)
