@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from typing import Any, Generic, Iterator, Sequence, TypeVar
+from typing import Any, Generic, Iterable, Iterator, Sequence, TypeVar
 
 from .._backend import xp
 from ..random import Generator, numpy_generator
@@ -162,6 +162,114 @@ class ConcatDataset(Dataset):
             raise IndexError(f"ConcatDataset: index {index} out of range for length {len(self)}")
         start = self.cumulative_sizes[d - 1] if d > 0 else 0
         return self.datasets[d][index - start]
+
+
+class ChainDataset(IterableDataset):
+    """Iterable datasets one after another, chained as they are read (nothing is copied).
+
+    Each dataset is checked when the chain reaches it, as in PyTorch: iterating or taking
+    ``len()`` of a chain holding a map-style dataset raises ``AssertionError``.
+
+    Args:
+        datasets: an iterable of ``IterableDataset`` s.
+
+    Example:
+        >>> class Count(IterableDataset):
+        ...     def __init__(self, n): self.n = n
+        ...     def __iter__(self): return iter(range(self.n))
+        ...     def __len__(self): return self.n
+        >>> chain = ChainDataset([Count(2), Count(3)])
+        >>> list(chain), len(chain)
+        ([0, 1, 0, 1, 2], 5)
+    """
+
+    def __init__(self, datasets: Iterable[Dataset]) -> None:
+        self.datasets = datasets
+
+    def __iter__(self) -> Iterator[Any]:
+        for d in self.datasets:
+            _check_iterable(d)
+            yield from d
+
+    def __len__(self) -> int:
+        total = 0
+        for d in self.datasets:
+            _check_iterable(d)
+            total += len(d)  # type: ignore[arg-type]
+        return total
+
+
+def _check_iterable(d: Any) -> None:
+    # PyTorch raises AssertionError here; kept, so code that catches it carries over
+    if not isinstance(d, IterableDataset):
+        raise AssertionError(f"ChainDataset only supports IterableDataset, got a {type(d).__name__}; "
+                             "join map-style datasets with ConcatDataset")
+
+
+class StackDataset(Dataset):
+    """Datasets of the same length side by side: sample ``i`` is the tuple (or dict) of
+    each dataset's sample ``i``, e.g. images and their captions kept in two datasets.
+
+    Args:
+        *args: datasets whose samples come back as a tuple, in this order.
+        **kwargs: or: datasets whose samples come back as a dict under these keys.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> images, labels = TensorDataset(rb.zeros(4, 2)), TensorDataset(rb.arange(4))
+        >>> stack = StackDataset(image=images, label=labels)
+        >>> len(stack), int(stack[3]["label"][0])
+        (4, 3)
+    """
+
+    datasets: tuple | dict
+
+    def __init__(self, *args: Dataset, **kwargs: Dataset) -> None:
+        if args and kwargs:
+            raise ValueError("Supported either ``tuple``- (via ``args``) or"
+                             "``dict``- (via ``kwargs``) like input/output, but both types are given.")
+        if not args and not kwargs:
+            raise ValueError("At least one dataset should be passed")
+        parts = list(args or kwargs.values())
+        self._length = len(parts[0])  # type: ignore[arg-type]
+        if any(self._length != len(d) for d in parts):  # type: ignore[arg-type]
+            # PyTorch's words first: code that matches them carries over
+            raise ValueError(f"Size mismatch between datasets: StackDataset needs datasets of one length, "
+                             f"got lengths {[len(d) for d in parts]}")  # type: ignore[arg-type]
+        self.datasets = args or kwargs
+        if all(callable(getattr(d, "__getbatch__", None)) for d in parts):
+            self.__getbatch__ = self._getbatch
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(self.datasets, dict):
+            return {k: d[index] for k, d in self.datasets.items()}
+        return tuple(d[index] for d in self.datasets)
+
+    def __getitems__(self, indices: list) -> list:
+        """The samples at ``indices``; a dataset with ``__getitems__`` fetches its part in one call."""
+        named = self.datasets.items() if isinstance(self.datasets, dict) else enumerate(self.datasets)
+        columns = {}
+        for key, d in named:
+            if callable(getattr(d, "__getitems__", None)):
+                items = d.__getitems__(indices)
+                if len(items) != len(indices):
+                    raise ValueError("Nested dataset's output size mismatch."
+                                     f" Expected {len(indices)}, got {len(items)}")
+                columns[key] = items
+            else:
+                columns[key] = [d[i] for i in indices]
+        if isinstance(self.datasets, dict):
+            return [{k: col[j] for k, col in columns.items()} for j in range(len(indices))]
+        return [tuple(col[j] for col in columns.values()) for j in range(len(indices))]
+
+    def __len__(self) -> int:
+        return self._length
+
+    def _getbatch(self, indices: Any) -> Any:
+        # default_collate of tuple samples is a list of collated fields, of dicts a dict
+        if isinstance(self.datasets, dict):
+            return {k: d.__getbatch__(indices) for k, d in self.datasets.items()}
+        return [d.__getbatch__(indices) for d in self.datasets]
 
 
 def _cumsum(sizes: Any) -> Iterator[int]:

@@ -15,7 +15,8 @@ from .modules import *  # noqa: F401,F403  (the layer list is modules.__all__)
 from .modules import __all__ as _modules_all
 from . import parallel, utils
 from .parallel import DataParallel
+from .functional.linear_cross_entropy import LinearCrossEntropyOptions
 from .parameter import Buffer, Parameter, UninitializedBuffer, UninitializedParameter
 
-__all__ = ["Buffer", "DataParallel", "Parameter", "UninitializedBuffer", "UninitializedParameter",
+__all__ = ["Buffer", "DataParallel", "LinearCrossEntropyOptions", "Parameter", "UninitializedBuffer", "UninitializedParameter",
            "functional", "init", "parallel", "utils"] + list(_modules_all)

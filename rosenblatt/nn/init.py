@@ -309,3 +309,31 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01,
     for col in range(cols):
         values[rng.permutation(rows)[:num_zeros], col] = 0
     return _fill(tensor, values)
+
+
+def _deprecated_alias(new: Any) -> Any:
+    """PyTorch's old name for ``new`` (``constant`` for ``constant_``): it warns, then calls it."""
+    old = new.__name__[:-1]
+
+    def alias(*args: Any, **kwargs: Any) -> Any:
+        warnings.warn(f"`nn.init.{old}` is now deprecated in favor of `nn.init.{new.__name__}`.",
+                      FutureWarning, stacklevel=2)
+        return new(*args, **kwargs)
+
+    alias.__name__ = alias.__qualname__ = old
+    alias.__doc__ = f"{old}(...): deprecated, as in PyTorch; use ``{new.__name__}``, which it calls."
+    return alias
+
+
+# PyTorch's deprecated names without the trailing underscore
+constant = _deprecated_alias(constant_)
+normal = _deprecated_alias(normal_)
+uniform = _deprecated_alias(uniform_)
+xavier_normal = _deprecated_alias(xavier_normal_)
+xavier_uniform = _deprecated_alias(xavier_uniform_)
+kaiming_normal = _deprecated_alias(kaiming_normal_)
+kaiming_uniform = _deprecated_alias(kaiming_uniform_)
+orthogonal = _deprecated_alias(orthogonal_)
+sparse = _deprecated_alias(sparse_)
+eye = _deprecated_alias(eye_)
+dirac = _deprecated_alias(dirac_)

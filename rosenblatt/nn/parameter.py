@@ -2,6 +2,7 @@
 state no optimizer trains) and the lazy layers' placeholders for both."""
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from .._backend import default_float, xp
@@ -84,12 +85,95 @@ class Buffer(Tensor):
         self.persistent = persistent
 
 
+def _used(kind: str, placeholder: str, owner: str, where: str) -> ValueError:
+    """PyTorch's error for an op on a placeholder, naming the placeholder where it is known."""
+    named = f" ({owner})" if owner else ""
+    return ValueError(
+        f"Attempted to use an uninitialized {kind}{named} in {where}. This error happens when you "
+        f"are using a `LazyModule` or explicitly manipulating `rosenblatt.nn.{placeholder}` objects. "
+        f"When using LazyModules call `forward` with a dummy batch to initialize the parameters "
+        f"before calling rosenblatt functions on them, or give the placeholder its shape with "
+        f"`materialize(shape)`.")
+
+
+class _Unmaterialized(xp.ndarray):
+    """The empty (0,) array a placeholder holds until ``materialize``.
+
+    Every op reads its inputs' arrays and computes with NumPy, so NumPy's override hooks are
+    the one place to stop them all: each ufunc and array function on this array (arithmetic,
+    reductions, matmul, concatenation, ...) and indexing or copying it raise PyTorch's
+    ValueError, instead of computing on an empty array and failing later with a puzzling
+    shape error.  ``astype`` still works: ``Module.double()`` casts placeholders.
+    """
+
+    kind = "parameter"
+    placeholder = "UninitializedParameter"
+    owner = ""  # "LazyLinear.weight", once a lazy module has named it
+
+    def __array_finalize__(self, obj: Any) -> None:
+        if obj is not None:  # a cast or view keeps what the error message says
+            self.kind = getattr(obj, "kind", self.kind)
+            self.placeholder = getattr(obj, "placeholder", self.placeholder)
+            self.owner = getattr(obj, "owner", self.owner)
+
+    def _used(self, where: str) -> ValueError:
+        return _used(self.kind, self.placeholder, self.owner, where)
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        name = ufunc.__name__ if method == "__call__" else f"{ufunc.__name__}.{method}"
+        raise self._used(f"numpy.{name}")
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        raise self._used(f"numpy.{func.__name__}")
+
+    @property
+    def shape(self) -> Any:
+        # what an op's checks read first (linear, mm, matmul); the caller's name is the one
+        # clue to which op it is
+        raise self._used(f"{sys._getframe(1).f_code.co_name}() (reading its shape)")
+
+    def __getitem__(self, key: Any) -> Any:
+        raise self._used("indexing")
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        raise self._used("item assignment")
+
+    def __iter__(self) -> Any:
+        raise self._used("iteration")
+
+    def _refuse(name: str) -> Any:  # type: ignore[misc]
+        def method(self: "_Unmaterialized", *args: Any, **kwargs: Any) -> Any:
+            raise self._used(f"ndarray.{name}()")
+        method.__name__ = name
+        return method
+
+    copy = _refuse("copy")
+    reshape = _refuse("reshape")
+    ravel = _refuse("ravel")
+    flatten = _refuse("flatten")
+    transpose = _refuse("transpose")
+    fill = _refuse("fill")
+    item = _refuse("item")
+    tolist = _refuse("tolist")
+    del _refuse
+
+
+def _placeholder_array(kind: str, placeholder: str, dtype: Any) -> Any:
+    array = xp.empty((0,), dtype=dtype).view(_Unmaterialized)
+    array.kind, array.placeholder = kind, placeholder
+    return array
+
+
 class UninitializedTensorMixin:
     """What ``UninitializedParameter`` and ``UninitializedBuffer`` share: a placeholder whose
     shape is not known yet.  ``materialize(shape)`` gives it one, in place, and turns it into
-    its ``cls_to_become`` (the same object, so an optimizer built before holds it); until
-    then ``.shape`` raises.  Dtype casts (``Module.double()``) apply to the placeholder and
-    so to the materialised tensor."""
+    its ``cls_to_become`` (the same object, so an optimizer built before holds it).
+
+    Until then, as in PyTorch, ``.shape`` raises RuntimeError and using it in an op (``p + 1``,
+    ``p.sum()``, ``F.linear(x, p)``), ``numel()``, ``dim()``, ``len()``, ``item()``,
+    ``numpy()`` or ``detach()`` raise ValueError, naming the placeholder and the fix; ``dtype``,
+    ``ndim``, ``size()`` (``(0,)``), ``requires_grad`` and ``repr`` answer.  Dtype casts
+    (``Module.double()``) apply to the placeholder and so to the materialised tensor."""
 
     __slots__ = ()
     cls_to_become: type
@@ -108,6 +192,51 @@ class UninitializedTensorMixin:
             "happens in `load_state_dict` when trying to load an uninitialized parameter into an "
             "initialized one. Call `forward` to initialize the parameters before accessing their "
             "attributes.")
+
+    def _name_owner(self, owner: str) -> None:
+        """Record where the placeholder lives (``"LazyLinear.weight"``) for the error messages."""
+        data = self.data  # type: ignore[attr-defined]
+        if isinstance(data, _Unmaterialized):
+            data.owner = owner
+
+    def _refused(self, where: str) -> ValueError:
+        data = self.data  # type: ignore[attr-defined]
+        kind = "buffer" if isinstance(self, Buffer) else "parameter"
+        return _used(kind, type(self).__name__, getattr(data, "owner", ""), where)
+
+    # the Tensor methods that read the array without a NumPy op: refused here, as PyTorch does
+    def numel(self) -> int:
+        raise self._refused("numel()")
+
+    def dim(self) -> int:
+        raise self._refused("dim()")
+
+    nelement, ndimension = numel, dim
+
+    def __len__(self) -> int:
+        raise self._refused("len()")
+
+    def __iter__(self) -> Any:
+        raise self._refused("iteration")
+
+    def item(self) -> Any:
+        raise self._refused("item()")
+
+    def tolist(self) -> Any:
+        raise self._refused("tolist()")
+
+    def numpy(self) -> Any:
+        raise self._refused("numpy()")
+
+    def detach(self) -> Any:
+        raise self._refused("detach()")
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> Any:
+        raise self._refused("numpy.asarray()")
+
+    def size(self, dim: int | None = None) -> Any:
+        # PyTorch answers (0,) here, though .shape raises
+        return Tensor._wrap(self.data.view(xp.ndarray)).size(dim)  # type: ignore[attr-defined]
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"
@@ -139,7 +268,7 @@ class UninitializedParameter(UninitializedTensorMixin, Parameter):
     cls_to_become = Parameter
 
     def __init__(self, requires_grad: bool = True, device: Any = None, dtype: Any = None) -> None:
-        super().__init__(xp.empty((0,), dtype=_dtype(dtype)), requires_grad)
+        super().__init__(_placeholder_array("parameter", type(self).__name__, _dtype(dtype)), requires_grad)
 
     def __reduce_ex__(self, protocol: int) -> Any:
         return (type(self), (self.requires_grad, None, self.data.dtype))
@@ -167,7 +296,8 @@ class UninitializedBuffer(UninitializedTensorMixin, Buffer):
 
     def __init__(self, requires_grad: bool = False, device: Any = None, dtype: Any = None,
                  persistent: bool = True) -> None:
-        super().__init__(xp.empty((0,), dtype=_dtype(dtype)), persistent=persistent)
+        super().__init__(_placeholder_array("buffer", type(self).__name__, _dtype(dtype)),
+                         persistent=persistent)
         if requires_grad:
             self.requires_grad_(True)
 

@@ -38,19 +38,6 @@ def test_lazy_linear_becomes_torchs_linear_after_the_first_call(bias, shape):
     assert_close(ours.weight.grad, theirs.weight.grad)
 
 
-def test_lazy_linear_state_dict_before_the_first_call_raises():
-    layer = nn.LazyLinear(4)
-    with pytest.raises(RuntimeError, match=r"LazyLinear: state_dict\(\) before the first forward"):
-        layer.state_dict()
-    with pytest.raises(RuntimeError, match="LazyLinear"):  # also through a parent
-        nn.Sequential(layer).state_dict()
-    # PyTorch's holds uninitialized parameters, whose shape raises
-    with pytest.raises(RuntimeError, match="uninitialized"):
-        torch.nn.LazyLinear(4).state_dict()["weight"].shape
-    layer(rb.randn(2, 6))
-    assert {k: v.shape for k, v in layer.state_dict().items()} == {"weight": (4, 6), "bias": (4,)}
-
-
 def test_lazy_linear_load_state_dict_before_the_first_call_takes_the_shapes():
     source = torch.nn.Linear(3, 4)
     ours, theirs = nn.LazyLinear(4), torch.nn.LazyLinear(4)

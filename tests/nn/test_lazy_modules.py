@@ -195,14 +195,6 @@ def test_load_state_dict_of_the_wrong_shapes_raises_and_leaves_the_layer_lazy(ma
     assert "Missing key" not in str(info.value)
 
 
-def test_state_dict_before_the_first_call_raises_naming_the_layer():
-    for layer, names in [(nn.LazyConv1d(2, 3), "weight, bias"),
-                         (nn.LazyBatchNorm2d(), "weight, bias, running_mean, running_var")]:
-        with pytest.raises(RuntimeError, match=rf"{type(layer).__name__}: state_dict\(\) before the first forward: "
-                                               rf"\w+, and so the shape of {names}, is not known yet"):
-            nn.Sequential(layer).state_dict()
-
-
 @pytest.mark.parametrize("make, x, message", [
     (lambda: nn.LazyConv2d(4, 3), rb.randn(3, 5),
      r"LazyConv2d: expected a batched \(N, C, H, W\) or unbatched \(C, H, W\) input to read in_channels \(C\) "

@@ -30,11 +30,14 @@ from .attention import multi_head_attention_forward, scaled_dot_product_attentio
 from .conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
 from .group_norm import group_norm
 from .adaptive_pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d,
-                               adaptive_max_pool2d)
+                               adaptive_max_pool1d_with_indices, adaptive_max_pool2d,
+                               adaptive_max_pool2d_with_indices, adaptive_max_pool3d_with_indices)
 from .conv3d import conv3d, conv_transpose3d
 from .pooling import avg_pool1d, avg_pool2d, dropout1d, dropout2d, dropout3d, max_pool1d, max_pool2d
 from .pooling3d import adaptive_avg_pool3d, adaptive_max_pool3d, avg_pool3d, max_pool3d
-from .fractional_pooling import fractional_max_pool2d, fractional_max_pool3d
+from .fractional_pooling import (fractional_max_pool2d, fractional_max_pool2d_with_indices,
+                                 fractional_max_pool3d, fractional_max_pool3d_with_indices)
+from .linear_cross_entropy import linear_cross_entropy
 from .local_response_norm import local_response_norm
 from .lp_pooling import lp_pool1d, lp_pool2d, lp_pool3d
 from .margin_loss import triplet_margin_with_distance_loss
@@ -50,6 +53,8 @@ from .stochastic import alpha_dropout, feature_alpha_dropout, gumbel_softmax, rr
 from .upsampling import upsample, upsample_bilinear, upsample_nearest
 
 __all__ = [
+    "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices", "adaptive_max_pool3d_with_indices",
+    "fractional_max_pool2d_with_indices", "fractional_max_pool3d_with_indices", "linear_cross_entropy",
     "alpha_dropout", "bilinear", "feature_alpha_dropout", "gumbel_softmax", "pdist", "rrelu", "rrelu_",
     "upsample", "upsample_bilinear", "upsample_nearest",
     "conv3d", "conv_transpose3d", "adaptive_avg_pool3d", "adaptive_max_pool3d", "avg_pool3d", "dropout3d",

@@ -12,6 +12,7 @@ from ...tensor import Tensor
 from ._checks import check_floating
 from .conv import _as_batch_of_one, _height_one, _single, _unbatched
 from .pooling import _check_3d_nonempty, _check_4d, _node_of
+from .pooling3d import adaptive_max_pool3d
 from .sampling import adaptive_bounds, average_matrix, separable_map
 
 
@@ -154,3 +155,48 @@ def _length_1d(op: str, output_size: Any) -> tuple[int, int]:
         raise ValueError(f"{op}: output_size must be a non-negative int (or a 1-tuple), got "
                          f"{output_size!r}")
     return (1, length)
+
+
+# PyTorch's ``F.*_with_indices`` forms: (output, indices) whatever ``return_indices`` says
+# (kept only for the signature, as in PyTorch).
+def adaptive_max_pool1d_with_indices(input: Tensor, output_size: int,
+                                     return_indices: bool = False) -> tuple[Tensor, Tensor]:
+    """``adaptive_max_pool1d`` returning ``(output, indices)`` always, as
+    ``torch.nn.functional.adaptive_max_pool1d_with_indices``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt.nn.functional import adaptive_max_pool1d_with_indices
+        >>> adaptive_max_pool1d_with_indices(rb.tensor([[[1.0, 4.0, 3.0, 2.0]]]), 2)[1].tolist()
+        [[[1, 2]]]
+    """
+    return adaptive_max_pool1d(input, output_size, return_indices=True)
+
+
+def adaptive_max_pool2d_with_indices(input: Tensor, output_size: int | tuple[int | None, int | None],
+                                     return_indices: bool = False) -> tuple[Tensor, Tensor]:
+    """``adaptive_max_pool2d`` returning ``(output, indices)`` always (flat ``h * W + w``
+    indices), as ``torch.nn.functional.adaptive_max_pool2d_with_indices``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt.nn.functional import adaptive_max_pool2d_with_indices
+        >>> adaptive_max_pool2d_with_indices(rb.randn(2, 3, 7, 5), (2, 3))[1].shape
+        (2, 3, 2, 3)
+    """
+    return adaptive_max_pool2d(input, output_size, return_indices=True)
+
+
+def adaptive_max_pool3d_with_indices(input: Tensor,
+                                     output_size: int | tuple[int | None, int | None, int | None],
+                                     return_indices: bool = False) -> tuple[Tensor, Tensor]:
+    """``adaptive_max_pool3d`` returning ``(output, indices)`` always (flat
+    ``(d * H + h) * W + w`` indices), as ``torch.nn.functional.adaptive_max_pool3d_with_indices``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt.nn.functional import adaptive_max_pool3d_with_indices
+        >>> adaptive_max_pool3d_with_indices(rb.randn(1, 2, 5, 4, 6), 2)[1].shape
+        (1, 2, 2, 2, 2)
+    """
+    return adaptive_max_pool3d(input, output_size, return_indices=True)

@@ -215,4 +215,42 @@ def _samples(op: str, x: Tensor, samples: Any, generator: Generator | None, dims
     return data[:n]
 
 
-__all__ = ["fractional_max_pool2d", "fractional_max_pool3d"]
+def fractional_max_pool2d_with_indices(input: Tensor, kernel_size: int | tuple[int, int],
+                                       output_size: int | tuple[int, int] | None = None,
+                                       output_ratio: float | tuple[float, float] | None = None,
+                                       return_indices: bool = False, _random_samples: Tensor | None = None,
+                                       generator: Generator | None = None) -> tuple[Tensor, Tensor]:
+    """``fractional_max_pool2d`` returning ``(output, indices)`` whatever ``return_indices``
+    says, as ``torch.nn.functional.fractional_max_pool2d_with_indices``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt.nn.functional import fractional_max_pool2d_with_indices
+        >>> y, i = fractional_max_pool2d_with_indices(rb.randn(1, 2, 9, 9), 2, output_size=4)
+        >>> y.shape, i.shape
+        ((1, 2, 4, 4), (1, 2, 4, 4))
+    """
+    return _fractional_max_pool("fractional_max_pool2d", 2, input, kernel_size, output_size,
+                                output_ratio, True, _random_samples, generator)
+
+
+def fractional_max_pool3d_with_indices(input: Tensor, kernel_size: int | tuple[int, int, int],
+                                       output_size: int | tuple[int, int, int] | None = None,
+                                       output_ratio: float | tuple[float, float, float] | None = None,
+                                       return_indices: bool = False, _random_samples: Tensor | None = None,
+                                       generator: Generator | None = None) -> tuple[Tensor, Tensor]:
+    """``fractional_max_pool3d`` returning ``(output, indices)`` whatever ``return_indices``
+    says, as ``torch.nn.functional.fractional_max_pool3d_with_indices``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt.nn.functional import fractional_max_pool3d_with_indices
+        >>> fractional_max_pool3d_with_indices(rb.randn(1, 2, 8, 8, 8), 2, output_size=3)[1].shape
+        (1, 2, 3, 3, 3)
+    """
+    return _fractional_max_pool("fractional_max_pool3d", 3, input, kernel_size, output_size,
+                                output_ratio, True, _random_samples, generator)
+
+
+__all__ = ["fractional_max_pool2d", "fractional_max_pool2d_with_indices", "fractional_max_pool3d",
+           "fractional_max_pool3d_with_indices"]

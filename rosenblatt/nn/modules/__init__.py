@@ -18,7 +18,7 @@ from .pooling3d import AdaptiveAvgPool3d, AdaptiveMaxPool3d, AvgPool3d, MaxPool3
 from .fractional_pooling import FractionalMaxPool2d, FractionalMaxPool3d
 from .loss import MultiLabelMarginLoss, TripletMarginWithDistanceLoss
 from .lp_pooling import LPPool1d, LPPool2d, LPPool3d
-from .normalization import LocalResponseNorm
+from .normalization import CrossMapLRN2d, LocalResponseNorm
 from .unpooling import MaxUnpool1d, MaxUnpool2d, MaxUnpool3d
 from .embedding_bag import EmbeddingBag
 from .fold import Fold, Unfold
@@ -52,9 +52,11 @@ from .lazy_conv import (LazyConv1d, LazyConv2d, LazyConv3d, LazyConvTranspose1d,
 from .lazy_norm import (LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d, LazyInstanceNorm1d,
                         LazyInstanceNorm2d, LazyInstanceNorm3d)
 from .upsampling import UpsamplingBilinear2d, UpsamplingNearest2d
+from .linear_cross_entropy import LinearCrossEntropyLoss
+from .loss import NLLLoss2d
 
 __all__ = [
-    "AdaptiveLogSoftmaxWithLoss",
+    "AdaptiveLogSoftmaxWithLoss", "CrossMapLRN2d", "LinearCrossEntropyLoss", "NLLLoss2d",
     "CircularPad3d", "ConstantPad3d", "ReflectionPad3d", "ZeroPad3d", "FractionalMaxPool3d",
     "LazyBatchNorm1d", "LazyBatchNorm2d", "LazyBatchNorm3d", "LazyConv1d", "LazyConv2d", "LazyConv3d",
     "LazyConvTranspose1d", "LazyConvTranspose2d", "LazyConvTranspose3d", "LazyInstanceNorm1d",

@@ -7,7 +7,8 @@ A lazy layer is its regular layer built with one size unknown (``in_features``,
 size from the input, materialises the placeholders in place (the same objects, so an
 optimizer built before holds them), initialises them as the regular layer does, and turns
 the layer into the regular class (``cls_to_become``), as PyTorch's do.  ``load_state_dict``
-before the first call takes the size from the checkpoint instead.
+before the first call takes the size from the checkpoint instead.  Until then an op on a
+placeholder raises, naming it (``LazyLinear.weight``) and the fix.
 """
 from __future__ import annotations
 
@@ -27,9 +28,10 @@ class LazyModuleMixin:
     size), ``_lazy_shapes(size)`` (the shape of each placeholder, by name) and
     ``_size_from_shape(name, shape)`` (the size a checkpoint entry implies, or None).
 
-    Unlike PyTorch's, ``state_dict()`` before the shapes are known raises (PyTorch's returns
-    the placeholders, whose ``.shape`` then raises), and a checkpoint whose shapes do not fit
-    the layer is refused with a size mismatch (PyTorch's materialises whatever shapes it has).
+    As PyTorch's, ``state_dict()`` before the shapes are known holds the placeholders
+    themselves (loading them into a lazy layer leaves it lazy; into a built one raises).
+    Unlike PyTorch's, a checkpoint whose shapes do not fit the layer is refused with a size
+    mismatch (PyTorch's materialises whatever shapes it has).
 
     Example:
         >>> import rosenblatt as rb
@@ -96,31 +98,51 @@ class LazyModuleMixin:
         self.__class__ = self.cls_to_become  # from now on the regular layer, as in PyTorch
         return self.forward(*args, **kwargs)  # type: ignore[attr-defined]
 
-    def state_dict(self, *args: Any, **kwargs: Any) -> Any:
-        lazy = self._placeholders()
-        if lazy:
-            raise RuntimeError(
-                f"{self._get_name()}: state_dict() before the first forward: {self._lazy_size}, "
-                f"and so the shape of {', '.join(lazy)}, is not known yet. Call the layer on a "
-                f"batch first (or load_state_dict a checkpoint, which sets the shapes).")
-        return super().state_dict(*args, **kwargs)  # type: ignore[misc]
+    def state_dict(self, *, destination: dict | None = None, prefix: str = "",
+                   keep_vars: bool = False) -> Any:
+        out = super().state_dict(destination=destination, prefix=prefix,  # type: ignore[misc]
+                                 keep_vars=keep_vars)
+        # PyTorch's: a placeholder goes in as itself (there are no values to detach)
+        for name in self._placeholders():
+            if prefix + name in out:
+                out[prefix + name] = getattr(self, name)
+        return out
+
+    # name the placeholders where they are registered, for the errors an op on them raises
+    def __setattr__(self, name: str, value: Any) -> None:
+        if is_lazy(value):
+            value._name_owner(f"{self._get_name()}.{name}")
+        super().__setattr__(name, value)  # type: ignore[misc]
+
+    def register_parameter(self, name: str, param: Any) -> None:
+        if is_lazy(param):
+            param._name_owner(f"{self._get_name()}.{name}")
+        super().register_parameter(name, param)  # type: ignore[misc]
+
+    def register_buffer(self, name: str, tensor: Any, persistent: bool = True) -> None:
+        if is_lazy(tensor):
+            tensor._name_owner(f"{self._get_name()}.{name}")
+        super().register_buffer(name, tensor, persistent)  # type: ignore[misc]
 
     def _match_keys(self, state: dict, prefix: str, missing: list, unexpected: list,
                     errors: list, pending: list) -> dict:
         # PyTorch's lazy load hook: a layer still lazy takes its size from the checkpoint, if
-        # every entry for a placeholder agrees with one size; else a size mismatch for each
+        # every entry for a placeholder agrees with one size; else a size mismatch for each.
+        # A placeholder in the checkpoint (a lazy layer's state_dict) leaves its one lazy.
+        lazy = {prefix + n for n in self._placeholders() if is_lazy(state.get(prefix + n))}
         given = {n: tuple(_as_array(state[prefix + n], prefix + n).shape)
-                 for n in self._placeholders() if prefix + n in state}
+                 for n in self._placeholders() if prefix + n in state and prefix + n not in lazy}
         wrong = self._materialize_from(given) if given else []
         for n, want in wrong:
             errors.append(f"size mismatch for {prefix}{n}: copying a param with shape {given[n]} "
                           f"from checkpoint, {self._get_name()} needs {want}.")
-        if wrong:  # the placeholders' entries are dealt with: neither loaded nor missing
-            keys = {prefix + n for n in given}
+        # these entries are dealt with: neither loaded nor missing
+        keys = lazy | ({prefix + n for n in given} if wrong else set())
+        if keys:
             state = {k: v for k, v in state.items() if k not in keys}
         match = super()._match_keys  # type: ignore[misc]
         by_child = match(state, prefix, missing, unexpected, errors, pending)
-        if wrong:
+        if keys:
             missing[:] = [k for k in missing if k not in keys]
         return by_child
 

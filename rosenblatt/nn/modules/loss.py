@@ -4,6 +4,7 @@ Class weights are buffers, as in PyTorch, so they appear in ``state_dict()``.
 """
 from __future__ import annotations
 
+import warnings
 from typing import Any, Callable
 
 from ...tensor import Tensor
@@ -192,6 +193,36 @@ class NLLLoss(_WeightedLoss):
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.nll_loss(input, target, weight=self.weight, ignore_index=self.ignore_index,
                           reduction=self.reduction)
+
+
+class NLLLoss2d(NLLLoss):
+    """PyTorch's deprecated name of ``NLLLoss`` (which takes ``(N, C, H, W)`` input itself):
+    the same loss, with PyTorch's ``FutureWarning`` when made.
+
+    Example:
+        >>> import warnings
+        >>> import rosenblatt as rb
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore", FutureWarning)
+        ...     loss = rb.nn.NLLLoss2d()
+        >>> loss(rb.zeros(1, 3, 2, 2), rb.zeros(1, 2, 2, dtype=rb.int64))
+        tensor(0.)
+    """
+
+    def __init__(self, weight: Any = None, size_average: Any = None, ignore_index: int = -100,
+                 reduce: Any = None, reduction: str = "mean") -> None:
+        if type(self) is NLLLoss2d:  # a subclass warned once, when it was defined
+            warnings.warn(_NLLLOSS2D_DEPRECATED, FutureWarning, stacklevel=2)
+        super().__init__(weight, size_average, ignore_index, reduce, reduction)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        warnings.warn(_NLLLOSS2D_DEPRECATED, FutureWarning, stacklevel=2)
+        super().__init_subclass__(**kwargs)
+
+
+_NLLLOSS2D_DEPRECATED = ("`NLLLoss2d` has been deprecated. Please use `NLLLoss` instead as a drop-in "
+                         "replacement and see https://pytorch.org/docs/main/nn.html#torch.nn.NLLLoss "
+                         "for more details.")
 
 
 class BCELoss(_WeightedLoss):

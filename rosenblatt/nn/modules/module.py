@@ -14,7 +14,7 @@ from ..._backend import xp
 from ..._device import check_device, device
 from ...autograd.grad_mode import no_grad
 from ...tensor import Tensor
-from ..parameter import Buffer, Parameter
+from ..parameter import Buffer, Parameter, is_lazy
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
@@ -78,6 +78,13 @@ def _addindent(text: str, spaces: int) -> str:
 def _as_array(value: Any, name: str) -> Any:
     """A checkpoint value (rosenblatt or torch tensor, NumPy array, list) as an array."""
     if isinstance(value, Tensor):
+        if is_lazy(value):
+            raise RuntimeError(
+                f"load_state_dict(): {name!r} in the checkpoint is an uninitialized placeholder "
+                f"({type(value).__name__}): the state_dict of a lazy module taken before its first "
+                f"forward, which has no shape "
+                f"or values to load. Call `forward` with a dummy batch on the source module before "
+                f"taking its state_dict.")
         return value.data
     if hasattr(value, "detach") and hasattr(value, "numpy"):  # a torch tensor
         value = value.detach().cpu()

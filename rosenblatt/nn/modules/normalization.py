@@ -1,4 +1,4 @@
-"""LayerNorm, RMSNorm and LocalResponseNorm."""
+"""LayerNorm, RMSNorm, LocalResponseNorm and CrossMapLRN2d."""
 from __future__ import annotations
 
 from typing import Any, Sequence
@@ -6,6 +6,7 @@ from typing import Any, Sequence
 from ..._backend import default_float, xp
 from ...tensor import Tensor
 from .. import init
+from ..functional.cross_map_lrn import cross_map_lrn2d
 from ..functional.local_response_norm import local_response_norm
 from ..functional.normalization import layer_norm, rms_norm
 from ..parameter import Parameter
@@ -135,6 +136,39 @@ class LocalResponseNorm(Module):
 
     def forward(self, input: Tensor) -> Tensor:
         return local_response_norm(input, self.size, self.alpha, self.beta, self.k)
+
+    def extra_repr(self) -> str:
+        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
+
+
+class CrossMapLRN2d(Module):
+    """PyTorch's legacy (Lua Torch) local response normalisation across channels of an
+    (N, C, H, W) batch.
+
+    ``y = x * (k + alpha / size * window_sum(x ** 2)) ** -beta``.  Not ``LocalResponseNorm``:
+    PyTorch's kernel keeps channel 0 in every window past the first few and has its own
+    hand-written backward; both are reproduced (see ``functional/cross_map_lrn.py``).
+
+    Args:
+        size: the channel window (``size >= 2`` for backward, as in PyTorch).
+        alpha: multiplicative factor (default 1e-4).
+        beta: exponent (default 0.75).
+        k: additive factor (default 1).
+
+    Shape: ``(N, C, H, W)`` in and out; other ranks raise ``ValueError``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.nn.CrossMapLRN2d(3)(rb.randn(2, 8, 5, 5)).shape
+        (2, 8, 5, 5)
+    """
+
+    def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1) -> None:
+        super().__init__()
+        self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
+
+    def forward(self, input: Tensor) -> Tensor:
+        return cross_map_lrn2d(input, self.size, self.alpha, self.beta, self.k)
 
     def extra_repr(self) -> str:
         return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
