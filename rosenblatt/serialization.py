@@ -67,6 +67,11 @@ class _Encoder:
 
     def encode(self, obj: Any, path: list[str]) -> Any:
         if isinstance(obj, Tensor):
+            if hasattr(obj, "cls_to_become"):  # nn.UninitializedParameter/Buffer: a lazy layer's
+                raise ValueError(
+                    f"save(): the tensor at {_where(path)} is a lazy module's uninitialized placeholder "
+                    f"({type(obj).__name__}), with no shape or values yet; call the model once on a "
+                    f"dummy batch before saving it")
             obj = obj.data
         if isinstance(obj, xp.ndarray):
             if obj.dtype.kind not in "biuf" or obj.dtype.itemsize > 8:

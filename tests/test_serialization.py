@@ -232,3 +232,12 @@ def test_saved_files_get_the_usual_permissions_not_private_temp_ones(tmp_path):
         assert stat.S_IMODE(os.stat(path).st_mode) == 0o644
     finally:
         os.umask(mask)
+
+
+def test_a_lazy_state_dict_before_the_first_call_is_refused_naming_the_fix(tmp_path):
+    path = tmp_path / "lazy.safetensors"
+    save({"ok": rb.ones(1)}, path)
+    with pytest.raises(ValueError, match=r"save\(\): the tensor at 'weight' is a lazy module's uninitialized "
+                                         r"placeholder \(UninitializedParameter\).*call the model once"):
+        save(rb.nn.LazyLinear(3).state_dict(), path)
+    assert load(path)["ok"].tolist() == [1.0]  # the last good file is intact
