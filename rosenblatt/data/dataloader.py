@@ -34,7 +34,8 @@ class _MapFetcher:
         if self.auto_collation:
             if not isinstance(indices, list):
                 indices = indices.tolist()
-            return self.collate_fn([self.dataset[i] for i in indices])
+            getitems = getattr(self.dataset, "__getitems__", None)  # PyTorch's batched fetch
+            return self.collate_fn(getitems(indices) if getitems else [self.dataset[i] for i in indices])
         return self.collate_fn(self.dataset[indices])
 
 

@@ -153,3 +153,28 @@ def test_stack_dataset_fast_batches_equal_the_default_collate_of_its_samples(for
 def test_public_paths():
     assert rb.utils.data.ChainDataset is ChainDataset and rb.utils.data.StackDataset is StackDataset
     assert issubclass(StackDataset, Dataset) and issubclass(ChainDataset, IterableDataset)
+
+
+def test_the_loader_fetches_a_batch_through_getitems_as_torchs():
+    """A dataset with ``__getitems__`` gets one call per batch with the batch's indices (torch's fetcher)."""
+    def make(base):
+        class Squares(base):
+            def __init__(self):
+                self.calls = []
+
+            def __len__(self):
+                return 6
+
+            def __getitem__(self, i):
+                raise AssertionError("the loader must use __getitems__")
+
+            def __getitems__(self, indices):
+                self.calls.append(list(indices))
+                return [float(i * i) for i in indices]
+        return Squares()
+
+    ours, theirs = make(Dataset), make(tud.Dataset)
+    got = [b.tolist() for b in DataLoader(ours, batch_size=4)]
+    expected = [b.tolist() for b in tud.DataLoader(theirs, batch_size=4)]
+    assert got == expected == [[0.0, 1.0, 4.0, 9.0], [16.0, 25.0]]
+    assert ours.calls == theirs.calls == [[0, 1, 2, 3], [4, 5]]
