@@ -274,7 +274,8 @@ _SUBMODULES = {"nn", "optim", "data", "datasets", "models", "recipes", "ops", "l
 
 # PyTorch's top-level linear algebra (torch.det, torch.svd, ...), loaded with linalg on first use.
 _LINALG_NAMES = {"cholesky", "det", "inverse", "logdet", "lu", "lu_solve", "lu_unpack", "matrix_exp",
-                 "matrix_power", "pinverse", "qr", "slogdet", "svd"}
+                 "matrix_power", "pinverse", "qr", "slogdet", "svd", "cholesky_solve", "cholesky_inverse",
+                 "triangular_solve"}
 
 
 # PyTorch's top-level forms of nn.functional ops (torch.conv2d, torch.dropout, ...), loaded with
@@ -306,6 +307,10 @@ def __getattr__(name: str):
     if name in ("compile", "get_num_threads", "set_num_threads"):  # rosenblatt/_runtime.py
         from . import _runtime
         value = globals()[name] = getattr(_runtime, name)
+        return value
+    if name in ("igamma", "igammac"):  # rosenblatt/_igamma.py, with its table, on first use
+        from . import _igamma
+        value = globals()[name] = getattr(_igamma, name)
         return value
     if name == "vmap":  # torch.vmap; loads rosenblatt.func on first use
         from .func import vmap

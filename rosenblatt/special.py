@@ -2,8 +2,11 @@
 
 Most are the top-level ops under SciPy's names (``expit`` is ``sigmoid``, ``gammaln`` is
 ``lgamma``, ``psi`` is ``digamma``); the ones with no top-level twin (``xlog1py``, ``entr``,
-``ndtr``, ``ndtri``, ``log_ndtr``, ``i0e``, ``i1``, ``i1e``) are defined here or in
-``ops/gamma.py``, each differentiable with PyTorch's gradient.
+``ndtr``, ``ndtri``, ``log_ndtr``, ``erfcx``, ``i0e``, ``i1``, ``i1e``) are defined here or in
+``ops/gamma.py``, each differentiable with PyTorch's gradient.  ``gammainc``/``gammaincc``
+(``_igamma.py``) and ``zeta`` (``_zeta.py``) are differentiable in their second argument only,
+as PyTorch; the Bessel and Airy functions (``_bessel.py``) and the orthogonal polynomials
+(``_polynomials.py``) have no derivative there, and none here.
 
 Example:
     >>> import rosenblatt as rb
@@ -16,6 +19,15 @@ import math
 from typing import Any
 
 from ._backend import float64, xp
+from ._bessel import (airy_ai, bessel_j0, bessel_j1, bessel_y0, bessel_y1, modified_bessel_i0, modified_bessel_i1,
+                      modified_bessel_k0, modified_bessel_k1, scaled_modified_bessel_k0, scaled_modified_bessel_k1,
+                      spherical_bessel_j0)
+from ._igamma import gammainc, gammaincc
+from ._polynomials import (chebyshev_polynomial_t, chebyshev_polynomial_u, chebyshev_polynomial_v,
+                           chebyshev_polynomial_w, hermite_polynomial_h, hermite_polynomial_he, laguerre_polynomial_l,
+                           legendre_polynomial_p, shifted_chebyshev_polynomial_t, shifted_chebyshev_polynomial_u,
+                           shifted_chebyshev_polynomial_v, shifted_chebyshev_polynomial_w)
+from ._zeta import zeta
 from .autograd.function import Function
 from .ops._erf import erfc as _erfc, laplace_fraction
 from .ops.gamma import digamma, i0, i0e, i1, i1e, lgamma, mvlgamma, polygamma, sinc
@@ -26,9 +38,15 @@ from .ops.special import _erfinv, erf, erfc, erfinv, exp2, logit, xlogy
 from .ops.trigonometric import _floating
 from .tensor import Tensor
 
-__all__ = ["digamma", "entr", "erf", "erfc", "erfinv", "exp2", "expit", "expm1", "gammaln", "i0", "i0e",
-           "i1", "i1e", "log1p", "log_ndtr", "log_softmax", "logit", "logsumexp", "multigammaln",
-           "ndtr", "ndtri", "polygamma", "psi", "round", "sinc", "softmax", "xlog1py", "xlogy"]
+__all__ = ["airy_ai", "bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1", "chebyshev_polynomial_t",
+           "chebyshev_polynomial_u", "chebyshev_polynomial_v", "chebyshev_polynomial_w", "digamma", "entr", "erf",
+           "erfc", "erfcx", "erfinv", "exp2", "expit", "expm1", "gammainc", "gammaincc", "gammaln",
+           "hermite_polynomial_h", "hermite_polynomial_he", "i0", "i0e", "i1", "i1e", "laguerre_polynomial_l",
+           "legendre_polynomial_p", "log1p", "log_ndtr", "log_softmax", "logit", "logsumexp", "modified_bessel_i0",
+           "modified_bessel_i1", "modified_bessel_k0", "modified_bessel_k1", "multigammaln", "ndtr", "ndtri",
+           "polygamma", "psi", "round", "scaled_modified_bessel_k0", "scaled_modified_bessel_k1",
+           "shifted_chebyshev_polynomial_t", "shifted_chebyshev_polynomial_u", "shifted_chebyshev_polynomial_v",
+           "shifted_chebyshev_polynomial_w", "sinc", "softmax", "spherical_bessel_j0", "xlog1py", "xlogy", "zeta"]
 
 expit = sigmoid
 gammaln = lgamma
@@ -188,3 +206,44 @@ def _log_ndtr_slope(a: Any) -> Any:
 
 
 log_ndtr = LogNdtr.apply
+
+
+class Erfcx(Function):
+    """The scaled complementary error function ``erfcx(x) = exp(x^2) erfc(x)``, finite where
+    ``erfc`` underflows (``erfcx(x) ~ 1 / (x sqrt(pi))`` for large x); +inf below -26.7.
+
+    float64: ``exp(x^2) erfc(x)`` on (-6.1, 2); Laplace's continued fraction, ``1 / (sqrt(pi)
+    F(x))``, from 2 on; ``2 exp(x^2)`` below -6.1 (where ``erfcx(-x)`` is below its last
+    digit), as PyTorch there.  ``d/dx erfcx(x) = 2x erfcx(x) - 2 / sqrt(pi)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.special.erfcx(rb.tensor([0.0, 1.0, 100.0, -2.0]))
+        tensor([1.0000e+00, 4.2758e-01, 5.6416e-03, 1.0894e+02])
+    """
+
+    saves_inputs = (0,)
+    saves_output = True
+
+    def forward(self, x):
+        self.x = x = _float(x)
+        return _erfcx(x.astype(float64, copy=False)).astype(x.dtype, copy=False)
+
+    def backward(self, grad):
+        return grad * (2 * self.x * self._output - 2 / math.sqrt(math.pi))
+
+
+def _erfcx(x: Any) -> Any:
+    """float64 ``erfcx`` of a float64 array."""
+    out = xp.full(x.shape, xp.nan)
+    with xp.errstate(over="ignore", invalid="ignore"):
+        tail = x >= 2
+        out[tail] = 1 / (math.sqrt(math.pi) * laplace_fraction(x[tail]))
+        middle = (x > -6.1) & (x < 2)
+        out[middle] = xp.exp(x[middle] ** 2) * _erfc(x[middle])
+        low = x <= -6.1
+        out[low] = xp.where(x[low] < -26.7, xp.inf, 2 * xp.exp(x[low] * x[low]))
+    return out
+
+
+erfcx = Erfcx.apply

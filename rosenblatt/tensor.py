@@ -745,17 +745,20 @@ Tensor.__add__, Tensor.__sub__, Tensor.__mul__, Tensor.__truediv__ = _add, _sub,
 Tensor.__neg__ = Neg.apply
 
 
-def _linalg_method(name: str) -> Callable:
-    """``Tensor.<name>`` for PyTorch's top-level linear algebra (``x.det()``, ``x.svd()``):
-    rosenblatt.linalg loads on its first call, not with the tensor."""
+def _method_loaded_on_first_call(module: str, name: str) -> Callable:
+    """``Tensor.<name>`` calling ``rosenblatt.<module>.<name>(self, ...)`` (``x.det()``, ``x.igamma(a)``):
+    the module loads on the method's first call, not with the tensor."""
     def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
-        from .linalg import _torch_names
-        return getattr(_torch_names, name)(self, *args, **kwargs)
+        import importlib
+        return getattr(importlib.import_module(f"rosenblatt.{module}"), name)(self, *args, **kwargs)
 
     method.__name__ = method.__qualname__ = name
     return method
 
 
+# PyTorch's top-level linear algebra as methods, and the incomplete gamma functions
 for _name in ("cholesky", "det", "inverse", "logdet", "lu", "lu_solve", "matrix_exp", "matrix_power", "pinverse",
-              "qr", "slogdet", "svd"):
-    setattr(Tensor, _name, _linalg_method(_name))
+              "qr", "slogdet", "svd", "cholesky_solve", "cholesky_inverse", "triangular_solve"):
+    setattr(Tensor, _name, _method_loaded_on_first_call("linalg._torch_names", _name))
+for _name in ("igamma", "igammac", "igamma_", "igammac_"):
+    setattr(Tensor, _name, _method_loaded_on_first_call("_igamma", _name))

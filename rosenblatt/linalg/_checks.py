@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._backend import xp
-from ..autograd.function import as_array
+from ..autograd.function import Function, as_array
 from ..tensor import Tensor
 
 
@@ -45,3 +45,18 @@ def factorize(op: str, what: str, compute: Any, *arrays: Any) -> Any:
         return compute(*arrays)
     except xp.linalg.LinAlgError as error:
         raise LinAlgError(f"{op}: {what} ({error})") from None
+
+
+class Underivable(Function):
+    """An op PyTorch defines no derivative for: its result (computed before, handed over as
+    ``result``) requires grad like its inputs, and backward through it raises, as PyTorch's;
+    the message names ``op`` and says what to do instead (``fix``)."""
+
+    saves_arrays = False
+
+    def forward(self, *inputs, result=None, op=None, fix=None):
+        self.op, self.fix = op, fix
+        return result
+
+    def backward(self, grad):
+        raise RuntimeError(f"the derivative for {self.op} is not implemented (as in PyTorch); {self.fix}")

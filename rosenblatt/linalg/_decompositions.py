@@ -103,29 +103,43 @@ def solve(A: Any, B: Any, *, left: bool = True) -> Tensor:
         >>> linalg.solve(rb.tensor([[2.0, 0.0], [0.0, 4.0]]), rb.tensor([2.0, 2.0]))
         tensor([1. , 0.5])
     """
-    a = check_matrix(A, "linalg.solve", square=True)
-    b = array_of(B, "linalg.solve")
-    check_float(b, "linalg.solve")
+    A, B, vector = linear_system(A, B, left, "linalg.solve")
+    return system_solution(Solve.apply(A, B), vector, left)
+
+
+def linear_system(A: Any, B: Any, left: bool, op: str) -> tuple[Tensor, Tensor, bool]:
+    """``A X = B`` checked and put in the form ``solve`` and ``solve_ex`` solve: ``B`` a batch of
+    matrices (a vector made a column), and with ``left=False`` both transposed (``X A = B`` is
+    ``A^T X^T = B^T``).  Returns ``A``, ``B`` and whether ``B`` was a vector."""
+    a = check_matrix(A, op, square=True)
+    b = array_of(B, op)
+    check_float(b, op)
     if a.dtype != b.dtype:
-        raise RuntimeError(f"linalg.solve: expected A and B to have the same dtype, got {a.dtype} and "
+        raise RuntimeError(f"{op}: expected A and B to have the same dtype, got {a.dtype} and "
                            f"{b.dtype}; convert one first")
     vector = b.ndim == 1 or (b.ndim == a.ndim - 1 and b.shape == a.shape[:-1])
+    A, B = _tensor(A), _tensor(B)
     if left:
         B = unsqueeze(B, -1) if vector else B
     else:
         A, B = swapaxes(A, -1, -2), unsqueeze(B, -1) if vector else swapaxes(B, -1, -2)
     rows = B.shape[-2] if B.ndim >= 2 else None
     if rows != a.shape[-1]:
-        raise RuntimeError(f"linalg.solve: incompatible shapes of A and B for the equation "
+        raise RuntimeError(f"{op}: incompatible shapes of A and B for the equation "
                            f"{'AX = B' if left else 'XA = B'} ({list(a.shape)} and {list(b.shape)}): "
                            f"B needs {a.shape[-1]} {'rows' if left else 'columns'}")
-    x = Solve.apply(A, B)
+    return A, B, vector
+
+
+def system_solution(x: Tensor, vector: bool, left: bool) -> Tensor:
+    """The solution of ``linear_system``'s form, back in the shape of the ``B`` given."""
     return squeeze(x, -1) if vector else x if left else swapaxes(x, -1, -2)
 
 
 def cholesky(A: Any, *, upper: bool = False) -> Tensor:
     """The lower-triangular ``L`` with ``A = L L^T`` of each symmetric positive-definite matrix
-    (the upper ``L^T`` with ``upper=True``); reads only the lower triangle of ``A``.
+    (the upper ``L^T`` with ``upper=True``); reads only the lower triangle of ``A`` (the upper
+    one with ``upper=True``, as PyTorch).
 
     Raises ``LinAlgError`` when ``A`` is not positive-definite.
 
@@ -142,8 +156,9 @@ def cholesky(A: Any, *, upper: bool = False) -> Tensor:
                 [1., 1.]])
     """
     check_matrix(A, "linalg.cholesky", square=True)
-    lower = Cholesky.apply(A)
-    return swapaxes(lower, -1, -2) if upper else lower
+    if upper:  # U = chol(A^T)^T: LAPACK's uplo='U' reads the upper triangle, as PyTorch's
+        return swapaxes(Cholesky.apply(swapaxes(_tensor(A), -1, -2)), -1, -2)
+    return Cholesky.apply(A)
 
 
 def qr(A: Any, mode: str = "reduced") -> QRResult:

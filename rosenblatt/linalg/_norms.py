@@ -1,16 +1,19 @@
-"""Vector and matrix norms, built from existing ops (abs, sum, amax, the p-norm) and
-``svdvals``: they need no backward of their own."""
+"""Vector and matrix norms and the condition number, built from existing ops (abs, sum, amax,
+the p-norm), ``svdvals`` and ``inv_ex``: they need no backward of their own."""
 from __future__ import annotations
 
 from typing import Any
 
+from .._backend import xp
 from ..ops._dims import dim_index
+from ..ops.arithmetic import where
 from ..ops.pointwise import abs as abs_, to_dtype
 from ..ops.reduction import amax, amin, norm as p_norm, sum as sum_
 from ..ops.shape import movedim, reshape, unsqueeze
 from ..tensor import Tensor
-from ._checks import array_of, check_float, check_matrix
+from ._checks import Underivable, array_of, check_float, check_matrix
 from ._decompositions import svdvals
+from ._ex import inv_ex
 
 _inf = float("inf")
 
@@ -111,3 +114,57 @@ def norm(A: Any, ord: Any = None, dim: Any = None, keepdim: bool = False, *, dty
         return matrix_norm(A, "fro" if ord is None else ord, (-2, -1) if dim is None else dim, keepdim,
                            dtype=dtype)
     return vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype)
+
+
+def cond(A: Any, p: Any = None) -> Tensor:
+    """The condition number ``||A||_p ||A^-1||_p`` of each matrix.
+
+    ``p``: None or 2 (the default: ``s_max / s_min`` of the singular values, for any ``m x n``
+    matrix), -2 (``s_min / s_max``), ``'nuc'`` (``sum(s) sum(1/s)``), or ``'fro'``, 1, -1, inf,
+    -inf (``matrix_norm`` of ``A`` and of its inverse; square matrices only).  A singular matrix
+    gives inf (for the norms through the inverse: its inverse counts as all inf, as PyTorch's);
+    an empty one gives 0.
+
+    Backward: through the singular values for None, 2, -2 and ``'nuc'``.  For ``'fro'``, 1, -1,
+    inf and -inf PyTorch's backward fails (an in-place fill of the inverse), so this one raises
+    there too, naming the composition that has a gradient.
+
+    Shape: ``(*, m, n) -> (*)``.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> from rosenblatt import linalg
+        >>> linalg.cond(rb.tensor([[1.0, 0.0], [0.0, 4.0]]))
+        tensor(4.)
+        >>> linalg.cond(rb.tensor([[1.0, 0.0], [0.0, 4.0]]), p=1)
+        tensor(4.)
+    """
+    op = "linalg.cond"
+    a = array_of(A, op)
+    if a.ndim < 2:
+        raise RuntimeError(f"{op}: the input tensor must have at least 2 dimensions, got shape {list(a.shape)}")
+    check_float(a, op)
+    numeric = not isinstance(p, (str, bool)) and isinstance(p, (int, float))
+    if not (p is None or (numeric and abs(p) in (1, 2, _inf)) or p in ("fro", "nuc")):
+        raise RuntimeError(f"{op} got an invalid norm type: {p!r}; use None, 'fro', 'nuc', inf, -inf, 1, -1, 2 "
+                           f"or -2")
+    A = A if isinstance(A, Tensor) else Tensor(a)
+    if not isinstance(p, str) and (p is None or abs(p) == 2):  # singular values: any m x n
+        if a.size == 0:
+            return Tensor._wrap(xp.zeros(a.shape[:-2], dtype=a.dtype))
+        s = svdvals(A)
+        largest, smallest = s[..., 0], s[..., -1]
+        return smallest / largest if p == -2 else largest / smallest
+    check_matrix(a, f"{op}(ord={p})", square=True)
+    if a.size == 0:
+        return Tensor._wrap(xp.zeros(a.shape[:-2], dtype=a.dtype))
+    if p == "nuc":
+        s = svdvals(A)
+        return sum_(s, -1) * sum_(1 / s, -1)
+    inverse, info = inv_ex(A.detach())
+    inverse = where(Tensor._wrap(info.data[..., None, None] > 0), float("inf"), inverse)
+    out = matrix_norm(A.detach(), p) * matrix_norm(inverse, p)
+    out = where(Tensor._wrap(xp.isnan(out.data)), float("inf"), out)  # 0 * inf: inf, as NumPy's cond
+    # PyTorch 2.13's backward fails here (it fills the inverse in place): raise as it does
+    return Underivable.apply(A, result=out.data, op=f"{op}(p={p!r})",
+                             fix="for a gradient write matrix_norm(A, p) * matrix_norm(linalg.inv(A), p)")

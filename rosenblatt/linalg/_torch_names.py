@@ -2,7 +2,9 @@
 ``torch.svd`` returns V (not V^H) and takes ``some``; ``torch.qr`` takes ``some``;
 ``torch.cholesky`` takes ``upper`` positionally; ``logdet`` is nan for a negative
 determinant; ``lu`` returns the packed factors and never raises; ``lu_solve`` takes the
-right-hand side first.
+right-hand side first.  ``cholesky_solve``, ``cholesky_inverse`` and ``triangular_solve`` (the
+older form of ``linalg.solve_triangular``) have no ``torch.linalg`` twin: they live in
+``_triangular``.
 """
 from __future__ import annotations
 
@@ -14,9 +16,10 @@ from ._decompositions import cholesky as _cholesky, det, inv, qr as _qr, slogdet
 from ._derived import matrix_power, pinv
 from ._lu import _factor, lu_solve as _lu_solve, lu_unpack
 from ._matrix_exp import matrix_exp
+from ._triangular import cholesky_inverse, cholesky_solve, triangular_solve
 
-__all__ = ["cholesky", "det", "inverse", "logdet", "lu", "lu_solve", "lu_unpack", "matrix_exp", "matrix_power",
-           "pinverse", "qr", "slogdet", "svd"]
+__all__ = ["cholesky", "cholesky_inverse", "cholesky_solve", "det", "inverse", "logdet", "lu", "lu_solve",
+           "lu_unpack", "matrix_exp", "matrix_power", "pinverse", "qr", "slogdet", "svd", "triangular_solve"]
 
 
 class SVD(NamedTuple):
