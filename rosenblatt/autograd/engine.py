@@ -79,12 +79,16 @@ def _check_saved(node: Function) -> None:
     if node.saves_output and written_since(node._output, node._epoch):
         changed.append(f"the output (shape {tuple(node._output.shape)})")
     if changed:
+        hint = ("the warning above shows the forward call of the op whose gradient failed; the tensor "
+                "was changed there or anywhere later" if _anomaly_report is not None else
+                "to see the forward call of that op, enable anomaly detection with "
+                "rosenblatt.autograd.set_detect_anomaly(True)")
         raise RuntimeError(
             f"one of the tensors needed for gradient computation has been modified by an "
             f"in-place operation: {' and '.join(changed)} of {type(node).__name__} was changed "
             f"after the op saved it (through it, a view of it or a detach()ed copy). Use an "
             f"out-of-place op (x = x + y instead of x.add_(y)), or clone() the tensor before "
-            f"changing it."
+            f"changing it. Hint: {hint}."
         )
 
 
@@ -218,82 +222,97 @@ def propagate(roots: list, retain_graph: bool, capture: dict | None = None) -> N
     next_node, next_g = root, grad
     ready = []
     inplace_count = _state.inplace_count
-    kinds = _kinds
-    while True:
-        if next_node is not None:
-            node, g, next_node = next_node, next_g, None
-        elif ready:
-            node, g = ready.pop()
-        else:
-            break
-        try:
-            backward, checks_saved, frees, pointwise = kinds[type(node)]
-        except KeyError:  # the first node of its class
-            backward, checks_saved, frees, pointwise = _kind(type(node))
-        # A gradient in a broadcast shape (a consumer broadcast this output) is summed down here,
-        # but for a pointwise node: its backward, elementwise and linear in the gradient, gives
-        # the same sums done after it, by the first node or leaf that needs its own shape.
-        # Reading an array's shape costs an 8x8 op ~3% of its forward+backward.
-        if not pointwise and g.shape != node._shape:
-            g = sum_to(g, node._shape)
-        # A class attribute read through an instance is among CPython 3.11's slowest reads:
-        # none is made until some node has hooks.
-        if _state.node_hooks and (hooks := node_hooks(node)) is not None:
-            g = _run_hooks(hooks, sum_to(g, node._shape))
-        if through is not None:
-            if node in capture:
-                capture[node] = _owned(sum_to(g, node._shape), handed_out)
-            if node not in through:
-                continue
-        if checks_saved and node._epoch != inplace_count:
-            _check_saved(node)
-        input_grads = backward(node, g)
-        if type(input_grads) is not tuple:
-            input_grads = (input_grads,)
-        for parent, ig in zip(node.parents, input_grads):
-            if parent is None:
-                continue
-            if ig is None:  # a backward that skipped an input that turns out to need it
-                ig = xp.zeros(_shape_of(parent), dtype=g.dtype)
-            n = consumers[parent]  # n > 0: gradients to come; -n once the first has come
-            if n != 1:
-                if n > 1:  # the first of several
-                    partial[parent] = (ig,)
-                    consumers[parent] = 1 - n
+    kinds = _active_kinds
+    node = None
+    # The try costs the loop nothing (CPython 3.11's exceptions are zero-cost until raised):
+    # anomaly mode's report of the failing node's forward call needs no check per node.
+    try:
+        while True:
+            if next_node is not None:
+                node, g, next_node = next_node, next_g, None
+            elif ready:
+                node, g = ready.pop()
+            else:
+                break
+            try:
+                backward, checks_saved, frees, pointwise = kinds[type(node)]
+            except KeyError:  # the first node of its class
+                backward, checks_saved, frees, pointwise = _kind(type(node))
+            # A gradient in a broadcast shape (a consumer broadcast this output) is summed down here,
+            # but for a pointwise node: its backward, elementwise and linear in the gradient, gives
+            # the same sums done after it, by the first node or leaf that needs its own shape.
+            # Reading an array's shape costs an 8x8 op ~3% of its forward+backward.
+            if not pointwise and g.shape != node._shape:
+                g = sum_to(g, node._shape)
+            # A class attribute read through an instance is among CPython 3.11's slowest reads:
+            # none is made until some node has hooks.
+            if _state.node_hooks and (hooks := node_hooks(node)) is not None:
+                g = _run_hooks(hooks, sum_to(g, node._shape))
+            if through is not None:
+                if node in capture:
+                    capture[node] = _owned(sum_to(g, node._shape), handed_out)
+                if node not in through:
                     continue
-                total = partial[parent]
-                # The common case inline: a sum of the pass's own and an array, added in the sum's
-                # dtype (as PyTorch casts each gradient to its tensor's dtype before adding).
-                if type(total) is _ndarray is type(ig):
-                    try:
-                        total += ig
-                    except ValueError:  # ig in a broadcast shape
-                        total += sum_to(ig, total.shape)
-                else:
-                    total = partial[parent] = _sum(total, ig, _shape_of(parent))
-                if n != -1:  # more to come
-                    consumers[parent] = n + 1
+            if checks_saved and node._epoch != inplace_count:
+                _check_saved(node)
+            input_grads = backward(node, g)
+            if type(input_grads) is not tuple:
+                input_grads = (input_grads,)
+            for parent, ig in zip(node.parents, input_grads):
+                if parent is None:
                     continue
-                del partial[parent]
-                ig = total
-            elif type(ig) is IndexedGrad:
-                ig = ig.dense()
-            if isinstance(parent, Function):  # ready: it goes next (last in, first out)
-                if next_node is not None:
-                    ready.append((next_node, next_g))
-                next_node, next_g = parent, ig
-            else:  # a leaf has all its gradient: it takes it now
-                _arrive(parent, ig, handed_out, capture)
-        if not retain_graph and frees:
-            if frees is _SLOTS:
-                node.parents = node._inputs = node._output = None
-            else:  # frees saved arrays; class-level parents=None marks it released
-                node.__dict__.clear()
+                if ig is None:  # a backward that skipped an input that turns out to need it
+                    ig = xp.zeros(_shape_of(parent), dtype=g.dtype)
+                n = consumers[parent]  # n > 0: gradients to come; -n once the first has come
+                if n != 1:
+                    if n > 1:  # the first of several
+                        partial[parent] = (ig,)
+                        consumers[parent] = 1 - n
+                        continue
+                    total = partial[parent]
+                    # The common case inline: a sum of the pass's own and an array, added in the sum's
+                    # dtype (as PyTorch casts each gradient to its tensor's dtype before adding).
+                    if type(total) is _ndarray is type(ig):
+                        try:
+                            total += ig
+                        except ValueError:  # ig in a broadcast shape
+                            total += sum_to(ig, total.shape)
+                    else:
+                        total = partial[parent] = _sum(total, ig, _shape_of(parent))
+                    if n != -1:  # more to come
+                        consumers[parent] = n + 1
+                        continue
+                    del partial[parent]
+                    ig = total
+                elif type(ig) is IndexedGrad:
+                    ig = ig.dense()
+                if isinstance(parent, Function):  # ready: it goes next (last in, first out)
+                    if next_node is not None:
+                        ready.append((next_node, next_g))
+                    next_node, next_g = parent, ig
+                else:  # a leaf has all its gradient: it takes it now
+                    _arrive(parent, ig, handed_out, capture)
+            if not retain_graph and frees:
+                if frees is _SLOTS:
+                    node.parents = node._inputs = node._output = None
+                else:  # frees saved arrays; class-level parents=None marks it released
+                    node.__dict__.clear()
+    except Exception:
+        if _anomaly_report is not None and node is not None:
+            _anomaly_report(node)
+        raise
 
 
 #: what the engine reads of a node's class, per class: CPython 3.11 reads attributes of
 #: instances of many classes at one place slowly, a dict lookup by class quickly.
 _kinds: dict = {}
+
+# Anomaly mode (anomaly.py) swaps these two while it is on, so that the engine asks nothing
+# of it per node: the dict of kinds ``propagate`` reads (``_kinds``, or one whose backward
+# checks the gradients for nan), and the report of a failing node (None, or a function
+# warning with the forward call that made the node).
+_active_kinds: dict = _kinds
+_anomaly_report: Callable[[Function], None] | None = None
 
 
 _SLOTS = 2  # how a node frees what it saved, for one in slots (POINTWISE_SLOTS)

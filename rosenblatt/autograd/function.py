@@ -11,7 +11,8 @@ one-input op, else a tuple; an ``IndexedGrad`` for an input it used only in part
 Positional arguments of ``apply`` are the op's inputs (tensors, numbers or
 lists); keyword arguments are options passed to ``forward`` unchanged.  The
 node is made by calling the subclass with no arguments, so a subclass takes its
-inputs in ``forward``, never in ``__init__``.
+inputs in ``forward``, never in ``__init__`` (which it must not define: anomaly
+mode records each node's forward call in ``Function.__init__``, anomaly.py).
 
 The graph keeps ``parents`` (read it in backward to skip unneeded gradients)
 and the underscored ``_shape``, ``_inputs``, ``_output``, ``_epoch``, ``_hooks``
