@@ -220,6 +220,20 @@ class Tensor:
     def tolist(self) -> Any:
         return self.data.tolist()
 
+    def __dlpack__(self, *, stream: Any = None, max_version: Any = None, dl_device: Any = None,
+                   copy: bool | None = None) -> Any:
+        """A DLPack capsule of this tensor's memory, for ``torch.from_dlpack(t)`` or
+        ``numpy.from_dlpack(t)``: they share it.  A tensor that requires grad raises, as
+        PyTorch's (``detach()`` it); a ``flip()`` view (negative strides, which torch can't
+        import) is exported as a copy unless ``copy=False``."""
+        if self.requires_grad:
+            raise BufferError("Can't export tensors that require gradient, use tensor.detach()")
+        return _strided.export(self.data, stream, max_version, dl_device, copy)
+
+    def __dlpack_device__(self) -> tuple[int, int]:
+        """``(1, 0)``: DLPack's CPU, device 0."""
+        return (1, 0)
+
     def __array__(self, dtype: Any = None, copy: Any = None) -> Any:
         return self.data if dtype is None else self.data.astype(dtype)
 
@@ -323,6 +337,171 @@ class Tensor:
             (True, False, True)
         """
         return bool(self.data.flags.c_contiguous)
+
+    # ------------------------------------------------------------ memory layout
+    def storage_offset(self) -> int:
+        """Where the first element lies in the memory this tensor views, in elements.
+
+        The memory is the NumPy array that owns it (the end of the data's chain of ``.base``),
+        PyTorch's storage: element ``[i, j, ...]`` lies ``storage_offset() + i * stride(0) +
+        j * stride(1) + ...`` elements into it.  As ``stride()``, it says how rosenblatt's
+        data lies, and equals PyTorch's for the views both libraries make; where they differ:
+
+        * a ``flip`` view starts at the input's last element (PyTorch's flip copies: 0);
+        * ``diagonal`` copies here (0; PyTorch's view starts at the first diagonal element);
+        * ``from_numpy``/``from_dlpack`` of a slice count from the sliced array's start
+          (PyTorch's storage starts at the slice).
+
+        Example:
+            >>> import rosenblatt as rb
+            >>> x = rb.zeros(3, 4)
+            >>> x[1:, 2:].storage_offset(), x.t()[1].storage_offset(), x[2].flip(0).storage_offset()
+            (6, 1, 11)
+        """
+        return _strided.storage_offset(self.data)
+
+    def data_ptr(self) -> int:
+        """The address of the first element; 0 for a tensor of no elements, as PyTorch's."""
+        return _strided.address(self.data) if self.data.size else 0
+
+    def dim_order(self, *, ambiguity_check: bool = False) -> tuple[int, ...]:
+        """The dims from outermost to innermost in memory (PyTorch's ``dim_order``, on this
+        tensor's ``stride()``); ``ambiguity_check=True`` raises when ties (size-1 dims, equal
+        strides) leave more than one order.
+
+        Example:
+            >>> import rosenblatt as rb
+            >>> rb.zeros(2, 3, 4).permute(2, 0, 1).dim_order()
+            (1, 2, 0)
+        """
+        return _strided.dim_order(self, ambiguity_check)
+
+    def as_strided(self, size: Any, stride: Any, storage_offset: int | None = None) -> "Tensor":
+        """``rosenblatt.as_strided(self, size, stride, storage_offset)``: a view of this tensor's
+        storage with any sizes and strides."""
+        return _strided.as_strided(self, size, stride, storage_offset)
+
+    def resize_(self, *sizes: Any) -> "Tensor":
+        """This tensor made a row-major tensor of ``sizes`` in place, as PyTorch's ``resize_``.
+
+        Shrinking (or any size the storage holds from the first element on) views the same
+        memory, its first elements in storage order; growing past the storage moves the
+        tensor to new memory, the old elements first and the rest uninitialised (PyTorch
+        grows its storage in place, so other views of it see the new elements; NumPy can't,
+        and here they keep the old memory).  A tensor that requires grad raises.
+
+        Example:
+            >>> import rosenblatt as rb
+            >>> x = rb.arange(6.0)
+            >>> x.resize_(2, 2)
+            tensor([[0., 1.],
+                    [2., 3.]])
+        """
+        return _strided.resize_(self, size_arg(sizes, "resize_()"))
+
+    def resize_as_(self, tensor: "Tensor") -> "Tensor":
+        """``resize_(tensor.shape)``."""
+        if not isinstance(tensor, Tensor):
+            raise TypeError(f"resize_as_(): argument 'the_template' must be Tensor, not {type(tensor).__name__}")
+        return _strided.resize_(self, tensor.shape)
+
+    def new_empty_strided(self, size: Any, stride: Any, *, dtype: Any = None, device: Any = None,
+                          requires_grad: bool = False, layout: Any = None, pin_memory: bool = False) -> "Tensor":
+        """``rosenblatt.empty_strided(size, stride)`` of this tensor's dtype unless given another."""
+        return _strided.empty_strided(size, stride, dtype=dtype or self.dtype, device=device, layout=layout,
+                                      requires_grad=requires_grad, pin_memory=pin_memory)
+
+    def apply_(self, callable: Callable[[Any], Any]) -> "Tensor":
+        """Each element replaced by ``callable(element)`` (a Python number in, one out), in
+        row-major order, in place: slow, for small tensors and tests, as PyTorch's.
+
+        Example:
+            >>> import rosenblatt as rb
+            >>> rb.tensor([1.0, 2.0]).apply_(lambda v: v * 10 + 1)
+            tensor([11., 21.])
+        """
+        return _strided.apply_(self, callable)
+
+    def map_(self, tensor: "Tensor", callable: Callable[[Any, Any], Any]) -> "Tensor":
+        """Each element replaced by ``callable(element, other)``, ``other`` the element of
+        ``tensor`` (of this dtype, broadcast to this shape) at the same index, in place.
+
+        Example:
+            >>> import rosenblatt as rb
+            >>> rb.tensor([1.0, 2.0]).map_(rb.tensor([3.0, 4.0]), lambda a, b: a * b)
+            tensor([3., 8.])
+        """
+        return _strided.map_(self, tensor, callable)
+
+    # PyTorch's facts about kinds of tensor this release never makes: strided, dense, real,
+    # unpinned CPU memory.
+    @property
+    def layout(self) -> Any:
+        """``rosenblatt.strided``: sizes and strides over one block of memory, the only layout."""
+        return _strided.strided
+
+    @property
+    def is_sparse(self) -> bool:
+        return False
+
+    @property
+    def is_sparse_csr(self) -> bool:
+        return False
+
+    @property
+    def is_quantized(self) -> bool:
+        return False
+
+    @property
+    def is_meta(self) -> bool:
+        return False
+
+    @property
+    def is_mkldnn(self) -> bool:
+        return False
+
+    @property
+    def is_nested(self) -> bool:
+        return False
+
+    def is_pinned(self) -> bool:
+        """False: pinned memory needs a GPU."""
+        return False
+
+    def is_shared(self) -> bool:
+        """False: no tensor lives in shared memory (PyTorch's ``share_memory_``) in this release."""
+        return False
+
+    def is_conj(self) -> bool:
+        """False: real tensors, the only kind in this release, carry no lazy conjugation."""
+        return False
+
+    def is_neg(self) -> bool:
+        """False: no tensor carries PyTorch's lazy negation bit."""
+        return False
+
+    def resolve_conj(self) -> "Tensor":
+        """This tensor itself (nothing to materialise: ``is_conj()`` is False), as PyTorch's."""
+        return self
+
+    def resolve_neg(self) -> "Tensor":
+        """This tensor itself (nothing to materialise: ``is_neg()`` is False), as PyTorch's."""
+        return self
+
+    def conj(self) -> "Tensor":
+        """This tensor itself: the conjugate of a real tensor, as PyTorch's ``conj`` returns it."""
+        return self
+
+    @property
+    def output_nr(self) -> int:
+        """Which output of the op that made it this tensor is: 0 but for the outputs of a custom
+        ``autograd.Function`` with several (each other op's outputs have their own nodes here,
+        so ``x.split(2)[1].output_nr`` is 0, PyTorch's 1)."""
+        node = self._node
+        if node is None:
+            return 0
+        index = getattr(node, "_index", None)
+        return getattr(node, "_sole", 0) if index is None else index
 
     # ``new_*``: a new tensor with this one's dtype unless given another, as PyTorch's.
     def new_tensor(self, data: Any, dtype: Any = None, *, device: Any = None,
@@ -735,6 +914,8 @@ from .autograd.grad_mode import _state  # noqa: E402
 from .autograd.passes import _no_graph_of_gradients, _backward_into  # noqa: E402
 from . import creation, ops, sampling  # noqa: E402
 from ._device import CPU, check_device, device  # noqa: E402
+from . import _strided  # noqa: E402
+from .ops._dims import size_arg  # noqa: E402
 from .ops.arithmetic import Add, Div, Mul, Neg, Sub  # noqa: E402
 from .ops.comparison import bitwise_and, bitwise_not, bitwise_or, bitwise_xor  # noqa: E402
 ops.install_methods(Tensor)
