@@ -58,6 +58,7 @@ from .ops import (abs, acos, acosh, add, addcdiv, addcmul, addmm, addmv, addr, a
 from .ops import (absolute, can_cast, diagonal_scatter, ger, isneginf, isposinf, isreal, ldexp, logaddexp2,
                   negative, nextafter, promote_types, result_type, row_stack, rsub, scalar_tensor,
                   select_scatter, slice_scatter, split_with_sizes, swapdims, tan, vdot)
+from ._strided import as_strided, empty_strided, layout, strided
 from .ops import (addbmm, adjoint, fix, frexp, index_put, index_reduce, narrow_copy, put, unique_consecutive,
                   unsafe_chunk, unsafe_split, unsafe_split_with_sizes)
 from .ops.reduction import MaxResult
@@ -105,12 +106,12 @@ def numel(input: Tensor) -> int:
 
 
 def finfo(type: object = None) -> object:
-    """Limits of a float dtype (``eps``, ``max``, ``min``, ``tiny``, ``bits``, ...; default float32).
+    """Limits of a float dtype (``eps``, ``max``, ``min``, ``tiny``, ``bits``, ...; default: the default dtype).
 
     ``eps`` is the gap between 1 and the next larger number; ``tiny`` the smallest normal one.
 
     Args:
-        type (dtype, optional): a floating dtype; float32 by default.
+        type (dtype, optional): a floating dtype; ``get_default_dtype()`` by default.
 
     Returns:
         NumPy's ``finfo`` of the dtype.
@@ -120,7 +121,7 @@ def finfo(type: object = None) -> object:
         >>> float(rb.finfo().eps) == 2.0 ** -23, rb.finfo(rb.float64).bits
         (True, 64)
     """
-    return _xp.finfo(float32 if type is None else type)
+    return _xp.finfo(get_default_dtype() if type is None else type)
 
 
 def iinfo(type: object) -> object:
@@ -258,14 +259,51 @@ def detach(input: Tensor) -> Tensor:
 
 
 def get_default_dtype() -> object:
-    """float32: the dtype of tensors made from Python floats (fixed in this release).
+    """The default floating dtype: float32 until :func:`set_default_dtype` changes it.
+
+    Tensors made from Python floats, the float factories without a ``dtype`` (``zeros``,
+    ``rand``, ``arange(0.5)``, ...), integers combined with a Python float or put through a
+    floating op (``int_tensor * 0.5``, ``sqrt``), and new layers' parameters take it.
 
     Example:
         >>> import rosenblatt as rb
         >>> rb.get_default_dtype() == rb.float32, rb.tensor([0.5]).dtype == rb.get_default_dtype()
         (True, True)
     """
-    return float32
+    from . import _backend  # here, not at the top: this file's imports are its public names
+    return _backend.default_float
+
+
+def set_default_dtype(d: object) -> None:
+    """Make ``d`` the default floating dtype (see :func:`get_default_dtype`), as ``torch.set_default_dtype``.
+
+    Tensors that exist keep their dtype, and so do NumPy arrays made into tensors
+    (``from_numpy``, ``tensor(array)``).  The setting is global to the process, as PyTorch's.
+
+    Args:
+        d (dtype): a floating dtype: ``rb.float32`` (the default), ``rb.float64`` or ``rb.float16``.
+
+    Raises:
+        TypeError: ``d`` is not a rosenblatt dtype (a string or a NumPy scalar type), or not a
+            floating one, with PyTorch's messages.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.set_default_dtype(rb.float64)
+        >>> rb.tensor([0.5]).dtype, rb.zeros(2).dtype, (rb.arange(3) * 0.5).dtype
+        (dtype('float64'), dtype('float64'), dtype('float64'))
+        >>> rb.set_default_dtype(rb.float32)
+    """
+    from . import _backend
+    # PyTorch takes only its dtype objects (no strings or Python types); ours are NumPy's.
+    if not isinstance(d, _xp.dtype):
+        raise TypeError(f"set_default_dtype(): invalid dtype object: only floating-point types are supported "
+                        f"as the default type, got {type(d).__name__} {d!r}; pass e.g. rosenblatt.float64")
+    if d not in (float16, float32, float64):  # NumPy's longdouble is floating too, but no dtype of ours
+        raise TypeError(f"set_default_dtype(): only floating-point types are supported as the default type, "
+                        f"got {d}; pass rosenblatt.float32, float64 or float16")
+    _backend.default_float = next(t for t in (float16, float32, float64) if t == d)  # ours, for `is` tests
+
 
 # Subpackages load on first use, so `import rosenblatt` stays close to NumPy's own import time.
 _SUBMODULES = {"nn", "optim", "data", "datasets", "models", "recipes", "ops", "linalg", "cuda", "special",
@@ -311,6 +349,14 @@ def __getattr__(name: str):
     if name in ("igamma", "igammac"):  # rosenblatt/_igamma.py, with its table, on first use
         from . import _igamma
         value = globals()[name] = getattr(_igamma, name)
+        return value
+    if name in ("is_anomaly_enabled", "is_anomaly_check_nan_enabled", "set_anomaly_enabled"):
+        from .autograd import anomaly  # autograd/anomaly.py, on first use
+        value = globals()[name] = getattr(anomaly, name)
+        return value
+    if name == "from_dlpack":  # rosenblatt/utils/dlpack.py, on first use
+        from .utils.dlpack import from_dlpack
+        value = globals()[name] = from_dlpack
         return value
     if name == "vmap":  # torch.vmap; loads rosenblatt.func on first use
         from .func import vmap

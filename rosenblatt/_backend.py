@@ -26,8 +26,19 @@ int8 = numpy.dtype("int8")
 uint8 = numpy.dtype("uint8")
 bool_ = numpy.dtype("bool")
 
-#: the dtype of floating-point tensors made from Python floats.
+#: the default floating dtype (``get_default_dtype``): of tensors made from Python floats,
+#: of the float factories without a dtype, of integers promoted with a Python float, of new
+#: layers' parameters.  ``set_default_dtype`` assigns it, so modules read it as
+#: ``_backend.default_float`` when called; ``from ._backend import default_float`` would keep
+#: the value of import time.
 default_float = float32
+
+
+def scalar_float() -> numpy.dtype:
+    """The dtype of optimizers' scalar state (ASGD's ``eta``, NAdam's ``mu_product``): float64
+    under a float64 default, else float32 (a float16 default too), as ``torch.optim``'s
+    ``_get_scalar_dtype``."""
+    return float64 if default_float == float64 else float32
 
 
 def get_array_module(*arrays: object):

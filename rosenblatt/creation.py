@@ -1,7 +1,8 @@
 """Making tensors: from data (``tensor``, ``from_numpy``), filled and ranges (random ones:
 ``sampling``).
 
-Float tensors default to float32, integers to int64, as in PyTorch.  Sizes may
+Float tensors default to ``get_default_dtype()`` (float32 unless ``set_default_dtype`` changed
+it), integers to int64, as in PyTorch.  Sizes may
 be given as varargs or one sequence: ``zeros(2, 3)`` and ``zeros((2, 3))``.
 """
 from __future__ import annotations
@@ -11,7 +12,8 @@ import math
 import operator
 from typing import Any
 
-from ._backend import default_float, xp
+from ._backend import xp
+from . import _backend
 from ._device import check_device
 from .autograd.function import as_array
 from .ops._dims import size_arg
@@ -27,7 +29,7 @@ def _make(array: Any, requires_grad: bool) -> Tensor:
 
 
 def _float(dtype: Any) -> Any:
-    dtype = default_float if dtype is None else xp.dtype(dtype)
+    dtype = _backend.default_float if dtype is None else xp.dtype(dtype)
     if dtype.kind != "f":
         raise TypeError(f"expected a floating point dtype, got {dtype}")
     return dtype
@@ -51,7 +53,7 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, *, device:
 def _as_array(data: Any, dtype: Any, op: str) -> Any:
     """``as_array(data)``, but Python numbers go straight to ``dtype`` when one is given.
 
-    Going through the float32 default first would round ``tensor([0.1], dtype=float64)``.
+    Going through a float32 default first would round ``tensor([0.1], dtype=float64)``.
     """
     if dtype is None and isinstance(data, (list, tuple)):
         dtype = _elements_dtype(data, op)
@@ -78,18 +80,19 @@ def _ints_into(array: Any, dtype: Any, op: str) -> Any:
     return array.astype(dtype)
 
 
-#: the dtype PyTorch gives each kind of Python number in a list
-_NUMBER_DTYPES = {float: default_float, int: xp.dtype(xp.int64), bool: xp.dtype(xp.bool_)}
-_NUMBERS = frozenset(_NUMBER_DTYPES)
+#: the dtype PyTorch gives each kind of Python number in a list (a float: the default dtype,
+#: read when used, as ``set_default_dtype`` changes it)
+_NUMBER_DTYPES = {int: xp.dtype(xp.int64), bool: xp.dtype(xp.bool_)}
+_NUMBERS = frozenset({float, int, bool})
 
 
 def _elements_dtype(data: list | tuple, op: str) -> Any:
     """The dtype of a tensor of the nested list ``data`` when it holds NumPy numbers, arrays or
-    tensors, None when only Python numbers (``as_array``'s float32/int64/bool cover those).
+    tensors, None when only Python numbers (``as_array``'s default float/int64/bool cover those).
 
-    PyTorch promotes the elements' dtypes, a Python float counting as float32 and an int as
-    int64, so ``[numpy.float64(1)]`` is float64 and ``[True, numpy.int32(2)]`` int32, where
-    NumPy's dtype, cast to the defaults, made them float32 and int64.
+    PyTorch promotes the elements' dtypes, a Python float counting as the default dtype and an
+    int as int64, so ``[numpy.float64(1)]`` is float64 and ``[True, numpy.int32(2)]`` int32, where
+    NumPy's dtype, cast to the defaults, made them the default float and int64.
     """
     if set(map(type, data)) <= _NUMBERS:  # the common case, in one pass in C
         return None
@@ -97,7 +100,8 @@ def _elements_dtype(data: list | tuple, op: str) -> Any:
     _add_element_dtypes(data, dtypes, op)
     if dtypes <= _NUMBERS:
         return None
-    return functools.reduce(_promote, (_NUMBER_DTYPES.get(d, d) for d in dtypes))
+    numbers = {**_NUMBER_DTYPES, float: _backend.default_float}
+    return functools.reduce(_promote, (numbers.get(d, d) for d in dtypes))
 
 
 def _add_element_dtypes(data: list | tuple, dtypes: set, op: str) -> None:
@@ -116,7 +120,7 @@ def as_tensor(data: Any, dtype: Any = None, *, device: Any = None) -> Tensor:
     """``data`` as a tensor, sharing memory when it already is an array or tensor of ``dtype``.
 
     A tensor of that dtype comes back itself; lists are copied, with PyTorch's dtypes (Python
-    floats float32, ints int64).
+    floats the default dtype, ints int64).
 
     Args:
         data (Tensor, array, list or number): the values.
@@ -147,7 +151,7 @@ def asarray(obj: Any, *, dtype: Any = None, device: Any = None, copy: bool | Non
     A tensor is returned itself (converted to ``dtype``, or cloned with ``copy=True``, in the
     graph); a NumPy array shares its memory unless a dtype change or ``copy=True`` needs a
     copy; an object with the buffer protocol (bytearray, ``array.array``) is read as raw
-    bytes of ``dtype``, float32 by default (``frombuffer``); numbers and (nested) lists
+    bytes of ``dtype``, the default dtype by default (``frombuffer``); numbers and (nested) lists
     become a new tensor with ``tensor``'s dtypes.
 
     Args:
@@ -183,7 +187,7 @@ def asarray(obj: Any, *, dtype: Any = None, device: Any = None, copy: bool | Non
             array = array.astype(dtype)
         out = Tensor._wrap(array.copy() if copy else array)
     elif not isinstance(obj, (list, tuple, int, float, bool)) and _has_buffer(obj):
-        out = frombuffer(obj, dtype=dtype or default_float)
+        out = frombuffer(obj, dtype=dtype or _backend.default_float)
         out = out.clone() if copy else out
     else:
         _no_alias(copy, f"a {type(obj).__name__}")
@@ -280,7 +284,7 @@ def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False, device: An
     Args:
         size (ints or a sequence of ints): the shape, as varargs ``zeros(2, 3)`` or one
             sequence ``zeros((2, 3))``.
-        dtype (optional): float32 by default.
+        dtype (optional): ``get_default_dtype()`` (float32) by default.
         requires_grad (bool): record operations on it for backward (default False).
 
     Shape: ``size``.
@@ -292,7 +296,7 @@ def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False, device: An
                 [0., 0., 0.]])
     """
     check_device("zeros()", device)
-    return _make(xp.zeros(size_arg(size, "zeros"), dtype=dtype or default_float), requires_grad)
+    return _make(xp.zeros(size_arg(size, "zeros"), dtype=dtype or _backend.default_float), requires_grad)
 
 
 def ones(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
@@ -301,7 +305,7 @@ def ones(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any
     Args:
         size (ints or a sequence of ints): the shape, as varargs ``ones(2, 3)`` or one
             sequence ``ones((2, 3))``.
-        dtype (optional): float32 by default.
+        dtype (optional): ``get_default_dtype()`` (float32) by default.
         requires_grad (bool): record operations on it for backward (default False).
 
     Shape: ``size``.
@@ -312,7 +316,7 @@ def ones(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any
         (tensor([1, 1]), (2, 3))
     """
     check_device("ones()", device)
-    return _make(xp.ones(size_arg(size, "ones"), dtype=dtype or default_float), requires_grad)
+    return _make(xp.ones(size_arg(size, "ones"), dtype=dtype or _backend.default_float), requires_grad)
 
 
 def empty(*size: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
@@ -321,7 +325,7 @@ def empty(*size: Any, dtype: Any = None, requires_grad: bool = False, device: An
     Args:
         size (ints or a sequence of ints): the shape, as varargs ``empty(2, 3)`` or one
             sequence ``empty((2, 3))``.
-        dtype (optional): float32 by default.
+        dtype (optional): ``get_default_dtype()`` (float32) by default.
         requires_grad (bool): record operations on it for backward (default False).
 
     Shape: ``size``.
@@ -333,17 +337,17 @@ def empty(*size: Any, dtype: Any = None, requires_grad: bool = False, device: An
         ((2, 3), dtype('float32'))
     """
     check_device("empty()", device)
-    return _make(xp.empty(size_arg(size, "empty"), dtype=dtype or default_float), requires_grad)
+    return _make(xp.empty(size_arg(size, "empty"), dtype=dtype or _backend.default_float), requires_grad)
 
 
 def full(size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False, *,
          device: Any = None) -> Tensor:
-    """A tensor of ``size`` filled with ``fill_value``; dtype follows the value (float -> float32).
+    """A tensor of ``size`` filled with ``fill_value``; dtype follows the value (float -> the default dtype).
 
     Args:
         size (sequence of ints): the shape.
         fill_value (number or 0-d Tensor): the value of every entry.
-        dtype (optional): by default int64 for an int, bool for a bool, float32 for a float.
+        dtype (optional): by default int64 for an int, bool for a bool, the default dtype for a float.
         requires_grad (bool): record operations on it for backward (default False).
 
     Shape: ``size``.
@@ -359,7 +363,7 @@ def full(size: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = Fa
     check_device("full()", device)
     if isinstance(fill_value, Tensor):  # a 0-d tensor counts as its number, as in PyTorch
         fill_value = fill_value.item()
-    if dtype is None:  # NumPy's numbers count as Python ones (float64 -> float32), as in PyTorch
+    if dtype is None:  # NumPy's numbers count as Python ones (float64 -> the default), as in PyTorch
         dtype = result_type(fill_value)
     fill_value = _number_in(fill_value, xp.dtype(dtype), "full()")  # -1 into uint8 is 255, 300 raises
     return _make(xp.full(size_arg((size,), "full"), fill_value, dtype=dtype), requires_grad)
@@ -459,7 +463,7 @@ def full_like(input: Tensor, fill_value: Any, dtype: Any = None, requires_grad: 
 
 def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requires_grad: bool = False, *,
            device: Any = None) -> Tensor:
-    """``[start, start + step, ...)`` up to ``end``; int64 for int arguments, else float32.
+    """``[start, start + step, ...)`` up to ``end``; int64 for int arguments, else the default dtype.
 
     ``ceil((end - start) / step)`` values ``start + i * step``; ``end`` is not included.
 
@@ -467,7 +471,7 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requir
         start (number): the first value, or ``end`` when ``end`` is not given (from 0).
         end (number, optional): the bound, not reached.
         step (number): the spacing, nonzero (default 1).
-        dtype (optional): int64 for int arguments, else float32, by default.
+        dtype (optional): int64 for int arguments, else ``get_default_dtype()``, by default.
         requires_grad (bool): record operations on it for backward (default False).
 
     Shape: ``(ceil((end - start) / step),)``.
@@ -492,7 +496,7 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requir
                          f"from {start} to {end} by {step}; use a step of the other sign")
     if dtype is None:
         ints = all(isinstance(v, int) for v in (start, end, step))
-        dtype = xp.int64 if ints else default_float
+        dtype = xp.int64 if ints else _backend.default_float
     if xp.dtype(dtype).kind in "iu":
         return _make(_integer_range(start, end, step, xp.dtype(dtype)), requires_grad)
     return _make(xp.arange(start, end, step).astype(dtype), requires_grad)
@@ -531,7 +535,7 @@ def linspace(start: float, end: float, steps: int, dtype: Any = None, requires_g
         start (float): the first value.
         end (float): the last value (included).
         steps (int): the number of values, >= 0.
-        dtype (optional): float32 by default.
+        dtype (optional): ``get_default_dtype()`` (float32) by default.
         requires_grad (bool): record operations on it for backward (default False).
 
     Shape: ``(steps,)``.
@@ -567,7 +571,7 @@ def logspace(start: float, end: float, steps: int, base: float = 10.0, dtype: An
         end (float): the last exponent (included).
         steps (int): the number of values, >= 0.
         base (float): the base (default 10.0).
-        dtype (optional): float32 by default.
+        dtype (optional): ``get_default_dtype()`` (float32) by default.
         requires_grad (bool): record operations on it for backward (default False).
 
     Shape: ``(steps,)``.
@@ -587,10 +591,10 @@ def logspace(start: float, end: float, steps: int, base: float = 10.0, dtype: An
 
 
 def _range_dtype(steps: Any, dtype: Any, op: str) -> Any:
-    """The dtype of linspace/logspace (float32 by default), after checking ``steps``."""
+    """The dtype of linspace/logspace (the default dtype by default), after checking ``steps``."""
     if _int_arg(steps, "steps", op) < 0:
         raise ValueError(f"{op}(): number of steps must be non-negative, got {steps}")
-    dtype = default_float if dtype is None else xp.dtype(dtype)
+    dtype = _backend.default_float if dtype is None else xp.dtype(dtype)
     if dtype.kind == "b":
         raise TypeError(f"{op}(): not implemented for bool; use a numeric dtype and compare")
     return dtype
@@ -631,7 +635,7 @@ def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = F
     Args:
         n (int): the number of rows.
         m (int, optional): the number of columns (default ``n``).
-        dtype (optional): float32 by default.
+        dtype (optional): ``get_default_dtype()`` (float32) by default.
         requires_grad (bool): record operations on it for backward (default False).
 
     Shape: ``(n, m)``.
@@ -643,7 +647,7 @@ def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = F
                 [0, 1, 0]])
     """
     check_device("eye()", device)
-    return _make(xp.eye(n, m, dtype=dtype or default_float), requires_grad)
+    return _make(xp.eye(n, m, dtype=dtype or _backend.default_float), requires_grad)
 
 
 def _int_arg(value: Any, name: str, op: str) -> int:

@@ -24,7 +24,7 @@ def rand(*size: Any, generator: Generator | None = None, dtype: Any = None, requ
         size (ints or a sequence of ints): the shape, as varargs or one sequence.
         generator (Generator, optional): the source of randomness; the default one (see
             :func:`manual_seed`) when None.
-        dtype (optional): a floating dtype, float32 by default.
+        dtype (optional): a floating dtype, ``get_default_dtype()`` (float32) by default.
         requires_grad (bool): record operations on it for backward (default False).
 
     Shape: ``size``.
@@ -53,7 +53,7 @@ def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, req
         size (ints or a sequence of ints): the shape, as varargs or one sequence.
         generator (Generator, optional): the source of randomness; the default one (see
             :func:`manual_seed`) when None.
-        dtype (optional): a floating dtype, float32 by default.
+        dtype (optional): a floating dtype, ``get_default_dtype()`` (float32) by default.
         requires_grad (bool): record operations on it for backward (default False).
 
     Shape: ``size``.
@@ -209,7 +209,7 @@ def normal(mean: float, std: float, size: Any, *, generator: Generator | None = 
         std (float): the standard deviation, >= 0.
         size (sequence of ints): the shape.
         generator (Generator, optional): the source of randomness; the default one when None.
-        dtype (optional): a floating dtype, float32 by default.
+        dtype (optional): a floating dtype, ``get_default_dtype()`` (float32) by default.
         requires_grad (bool): record operations on it for backward (default False).
 
     Shape: ``size``.

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from . import _backend
 from ._backend import float64, xp
 from ._bessel import (airy_ai, bessel_j0, bessel_j1, bessel_y0, bessel_y1, modified_bessel_i0, modified_bessel_i1,
                       modified_bessel_k0, modified_bessel_k1, scaled_modified_bessel_k0, scaled_modified_bessel_k1,
@@ -125,7 +126,7 @@ def ndtr(input: Any) -> Tensor:
 
 def _as_float(input: Any) -> Tensor:
     x = input if isinstance(input, Tensor) else Tensor._wrap(xp.asarray(input))
-    return x.float() if x.dtype.kind in "biu" else x
+    return x.to(_backend.default_float) if x.dtype.kind in "biu" else x
 
 
 class Ndtri(Function):

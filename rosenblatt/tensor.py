@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterator
 
+from . import _backend
 from ._backend import xp
 from ._printing import format_array
 
@@ -717,7 +718,7 @@ class Tensor:
     def __repr__(self) -> str:
         body = format_array(self.data, "tensor(")  # under rosenblatt.set_printoptions
         extras = []
-        if self.data.dtype not in (xp.float32, xp.int64, xp.bool_):
+        if self.data.dtype not in (_backend.default_float, xp.int64, xp.bool_):  # as torch: the defaults unsaid
             extras.append(f"dtype={self.data.dtype}")
         if self.data.size == 0:
             extras.append(f"size={tuple(self.shape)}")

@@ -2,7 +2,7 @@
 
 Each is ``shape(phase)`` sampled at ``phase = 2 pi n / N``, ``n = 0 .. window_length - 1``,
 with ``N = window_length`` (periodic, the default: for spectra) or ``window_length - 1``
-(symmetric: for filter design); float32 unless ``dtype`` says otherwise.
+(symmetric: for filter design); the default dtype (float32) unless ``dtype`` says otherwise.
 """
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def hann_window(window_length: int, periodic: bool = True, *, dtype: Any = None,
         window_length (int): the number of points, >= 0.
         periodic (bool): the periodic form, for spectra (default True); False for the
             symmetric one, for filter design.
-        dtype (optional): a floating dtype, float32 by default.
+        dtype (optional): a floating dtype, ``get_default_dtype()`` (float32) by default.
 
     Shape: ``(window_length,)``.
 
@@ -63,7 +63,7 @@ def hamming_window(window_length: int, periodic: bool = True, alpha: float = 0.5
             symmetric one, for filter design.
         alpha (float): the constant term (default 0.54).
         beta (float): the cosine's weight (default 0.46).
-        dtype (optional): a floating dtype, float32 by default.
+        dtype (optional): a floating dtype, ``get_default_dtype()`` (float32) by default.
 
     Shape: ``(window_length,)``.
 
@@ -84,7 +84,7 @@ def blackman_window(window_length: int, periodic: bool = True, *, dtype: Any = N
         window_length (int): the number of points, >= 0.
         periodic (bool): the periodic form, for spectra (default True); False for the
             symmetric one, for filter design.
-        dtype (optional): a floating dtype, float32 by default.
+        dtype (optional): a floating dtype, ``get_default_dtype()`` (float32) by default.
 
     Shape: ``(window_length,)``.
 
@@ -107,7 +107,7 @@ def bartlett_window(window_length: int, periodic: bool = True, *, dtype: Any = N
         window_length (int): the number of points, >= 0.
         periodic (bool): the periodic form, for spectra (default True); False for the
             symmetric one, for filter design.
-        dtype (optional): a floating dtype, float32 by default.
+        dtype (optional): a floating dtype, ``get_default_dtype()`` (float32) by default.
 
     Shape: ``(window_length,)``.
 
@@ -131,7 +131,7 @@ def kaiser_window(window_length: int, periodic: bool = True, beta: float = 12.0,
         window_length (int): the number of points, >= 0.
         periodic (bool): the periodic form (default True).
         beta (float): the shape parameter (default 12.0).
-        dtype (optional): a floating dtype, float32 by default.
+        dtype (optional): a floating dtype, ``get_default_dtype()`` (float32) by default.
 
     Shape: ``(window_length,)``.
 

@@ -352,7 +352,7 @@ def as_array(value: Any, op: Any = None) -> Any:
     if isinstance(value, (list, tuple, int, float, bool)):
         arr = xp.asarray(value)
         if arr.dtype.kind == "f":
-            return arr.astype(default_float, copy=False)
+            return arr.astype(_backend.default_float, copy=False)
         if arr.dtype.kind == "i":
             return arr.astype(int64, copy=False)
         if arr.dtype.kind == "b":
@@ -385,7 +385,8 @@ def _overflows_int64(value: Any) -> bool:
     return False
 
 
-from .._backend import default_float, int64  # noqa: E402
+from .. import _backend  # noqa: E402
+from .._backend import int64  # noqa: E402
 from ..tensor import Tensor  # noqa: E402  (tensor.py imports this module at its end)
 
 

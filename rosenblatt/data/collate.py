@@ -5,7 +5,8 @@ import collections.abc
 import copy
 from typing import Any, Sequence
 
-from .._backend import default_float, xp
+from .._backend import xp
+from .. import _backend
 from ..ops.arithmetic import result_type
 from ..tensor import Tensor
 
@@ -54,9 +55,9 @@ def default_collate(batch: Sequence[Any]) -> Any:
         return Tensor._wrap(xp.asarray(batch))
     if isinstance(elem, float):
         return Tensor._wrap(xp.asarray(batch, dtype=xp.float64))
-    if isinstance(elem, int):  # bool too; the dtype comes from every value: [1, 2.5] is float32
+    if isinstance(elem, int):  # bool too; the dtype comes from every value: [1, 2.5] is the default dtype
         values = xp.asarray(batch)  # NumPy's kind is PyTorch's here: bool, int64 or float
-        return Tensor._wrap(values.astype(default_float) if values.dtype.kind == "f" else values)
+        return Tensor._wrap(values.astype(_backend.default_float) if values.dtype.kind == "f" else values)
     if isinstance(elem, (str, bytes)):
         return batch  # as is: a tuple when it is a field of tuple samples, as in PyTorch
     if isinstance(elem, collections.abc.Mapping):

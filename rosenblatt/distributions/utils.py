@@ -5,6 +5,7 @@ from numbers import Number
 from typing import Any, Callable
 
 from .. import ops
+from .. import _backend
 from .._backend import xp
 from ..creation import tensor as _tensor
 from ..ops.softmax import softmax
@@ -29,7 +30,7 @@ class lazy_property:
 
 
 def broadcast_all(*values: Any) -> tuple[Tensor, ...]:
-    """Tensors (numbers become 0-d tensors of the tensors' dtype, or float32) broadcast together.
+    """Tensors (numbers become 0-d tensors of the tensors' dtype, or the default dtype) broadcast together.
 
     A Python number takes the float dtype of the tensors given with it, so a float32 ``loc``
     and ``scale=1.0`` stay float32.
@@ -37,7 +38,7 @@ def broadcast_all(*values: Any) -> tuple[Tensor, ...]:
     if not all(isinstance(v, (Tensor, Number)) for v in values):
         kinds = ", ".join(type(v).__name__ for v in values)
         raise ValueError(f"distribution parameters must be Tensors or numbers, got {kinds}")
-    dtype = next((v.dtype for v in values if isinstance(v, Tensor)), xp.float32)
+    dtype = next((v.dtype for v in values if isinstance(v, Tensor)), _backend.default_float)
     tensors = [v if isinstance(v, Tensor) else _tensor(v, dtype=dtype) for v in values]
     if all(isinstance(v, Tensor) for v in values) and len({t.shape for t in tensors}) == 1:
         return tuple(tensors)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from .._backend import default_float, xp
+from .._backend import xp
+from .. import _backend
 from ..autograd.function import as_array
 from ..tensor import Tensor
 
@@ -28,7 +29,7 @@ class Parameter(Tensor):
 
     def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
         if data is None:
-            data = xp.empty((0,), dtype=xp.float32)
+            data = xp.empty((0,), dtype=_backend.default_float)
         elif isinstance(data, Tensor):
             data = data.data
         elif not isinstance(data, xp.ndarray):
@@ -55,7 +56,7 @@ class Buffer(Tensor):
     shares ``data``'s memory and keeps its ``requires_grad``.
 
     Args:
-        data: the values (a Tensor, array or nested list; default an empty float32 tensor).
+        data: the values (a Tensor, array or nested list; default an empty tensor of the default dtype).
         persistent: whether ``state_dict()`` includes it (keyword-only, default True).
 
     Example:
@@ -76,7 +77,7 @@ class Buffer(Tensor):
     def __init__(self, data: Any = None, *, persistent: bool = True) -> None:
         requires_grad = False
         if data is None:
-            data = xp.empty((0,), dtype=xp.float32)
+            data = xp.empty((0,), dtype=_backend.default_float)
         elif isinstance(data, Tensor):
             data, requires_grad = data.data, data.requires_grad
         elif not isinstance(data, xp.ndarray):
@@ -243,7 +244,7 @@ class UninitializedTensorMixin:
 
 
 def _dtype(dtype: Any) -> Any:
-    return default_float if dtype is None else xp.dtype(dtype)
+    return _backend.default_float if dtype is None else xp.dtype(dtype)
 
 
 class UninitializedParameter(UninitializedTensorMixin, Parameter):
@@ -252,7 +253,7 @@ class UninitializedParameter(UninitializedTensorMixin, Parameter):
 
     Args:
         requires_grad: as ``Parameter``'s (default True).
-        dtype: the dtype it will have (default float32).
+        dtype: the dtype it will have (default: ``get_default_dtype()``).
 
     Example:
         >>> import rosenblatt as rb
@@ -280,7 +281,7 @@ class UninitializedBuffer(UninitializedTensorMixin, Buffer):
 
     Args:
         requires_grad: default False.
-        dtype: the dtype it will have (default float32).
+        dtype: the dtype it will have (default: ``get_default_dtype()``).
         persistent: whether ``state_dict()`` includes it (default True).
 
     Example:

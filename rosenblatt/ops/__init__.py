@@ -195,14 +195,14 @@ TOP_LEVEL_INPLACE = frozenset((
     "i0_", "ldexp_", "log10_", "log1p_", "log2_", "log_", "logit_", "nan_to_num_", "neg_",
     "negative_", "rad2deg_", "reciprocal_", "relu_", "round_", "rsqrt_", "sigmoid_", "sin_",
     "sinc_", "sinh_", "sqrt_", "square_", "tan_", "tanh_", "trunc_", "xlogy_", "zero_",
-    "addmv_", "gcd_", "index_put_", "lcm_",
+    "addmv_", "gcd_", "index_put_", "lcm_", "resize_as_",
 ))
 
 #: the arguments after the tensor in each generated example, where the method needs some
 _EXAMPLE_ARGS = {"clamp_max_": "0.3", "clamp_min_": "0.3", "fill_": "1.0", "xlogy_": "2.0",
                  "ldexp_": "rb.tensor([1.0, 2.0])", "addmv_": "rb.ones(2, 3), rb.ones(3)",
                  "gcd_": "rb.tensor([6, 4])", "lcm_": "rb.tensor([6, 4])",
-                 "index_put_": "(rb.tensor([1]),), rb.tensor(2.0)"}
+                 "index_put_": "(rb.tensor([1]),), rb.tensor(2.0)", "resize_as_": "rb.zeros(2)"}
 #: the tensor in each generated example, where the method needs another than ``[0.25, 0.5]``
 _EXAMPLE_VALUES = {"gcd_": "[4, 6]", "lcm_": "[4, 6]"}
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._backend import default_float, xp
+from .._backend import xp
+from .. import _backend
 from ..tensor import Tensor
 from .arithmetic import _KIND, _promote
 from .arithmetic import result_type as _result_type
@@ -27,8 +28,8 @@ def result_type(tensor1: Any, tensor2: Any) -> Any:
     """The dtype an arithmetic op on ``tensor1`` and ``tensor2`` gives (``tensor1 + tensor2``).
 
     Tensors with dims decide first, then 0-d tensors, then numbers; a lower group changes the
-    dtype only when of a higher kind (an int64 tensor with 2.5 gives float32; float32 with a
-    0-d float64 tensor stays float32).
+    dtype only when of a higher kind (an int64 tensor with 2.5 gives the default dtype, float32;
+    float32 with a 0-d float64 tensor stays float32).
 
     Args:
         tensor1 (Tensor or number): the first operand.
@@ -90,12 +91,12 @@ def can_cast(from_: Any, to: Any) -> bool:
 
 
 def scalar_tensor(s: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    """A 0-d tensor holding the number ``s``, float32 unless ``dtype`` says otherwise (the
-    dtype doesn't follow ``s``: ``scalar_tensor(3)`` is float32, as in PyTorch).
+    """A 0-d tensor holding the number ``s``, of the default dtype unless ``dtype`` says otherwise
+    (the dtype doesn't follow ``s``: ``scalar_tensor(3)`` is float32, as in PyTorch).
 
     Args:
         s (number): the value.
-        dtype (optional): the dtype, float32 by default; ``s`` is cast into it as PyTorch
+        dtype (optional): the dtype, ``get_default_dtype()`` by default; ``s`` is cast into it as PyTorch
             casts (2.7 into int64 is 2, -1 into uint8 is 255).
         device (optional): only the CPU is available.
         requires_grad (bool): record operations on it for backward (default False).
@@ -110,5 +111,5 @@ def scalar_tensor(s: Any, *, dtype: Any = None, device: Any = None, requires_gra
     from ..creation import full  # here: creation loads the ops package itself
     if isinstance(s, Tensor):
         s = s.item()
-    return full((), s, dtype=default_float if dtype is None else dtype, device=device,
+    return full((), s, dtype=_backend.default_float if dtype is None else dtype, device=device,
                 requires_grad=requires_grad)

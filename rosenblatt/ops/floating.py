@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from .._backend import default_float, xp
+from .._backend import xp
+from .. import _backend
 from ..autograd.function import Function
 from ..tensor import Tensor
 from .arithmetic import _arr, _constant, result_type
@@ -53,8 +54,8 @@ class Logaddexp2(Function):
 class Ldexp(Function):
     """``input * 2^other``: ``input`` scaled by a power of two.
 
-    In the promoted dtype of the two (float32 for integers: ``ldexp`` of two int tensors is
-    float32, as in PyTorch).  ``d/d input = 2^other``, ``d/d other = input 2^other ln 2``.
+    In the promoted dtype of the two (the default dtype for integers: ``ldexp`` of two int
+    tensors is float32, as in PyTorch).  ``d/d input = 2^other``, ``d/d other = input 2^other ln 2``.
     A bool ``other`` with a floating ``input`` raises, as in PyTorch (it has no such kernel).
 
     Args:
@@ -76,7 +77,7 @@ class Ldexp(Function):
         if xp.asarray(e).dtype.kind == "b" and dtype.kind == "f":
             raise TypeError(f"ldexp(): a bool exponent with a {dtype} input is not implemented, as in "
                             f"PyTorch; convert the exponent first (other.int())")
-        dtype = dtype if dtype.kind == "f" else default_float
+        dtype = dtype if dtype.kind == "f" else _backend.default_float
         self.dtype = dtype
         # float16 computes in float32: 2^e alone would overflow it where input * 2^e does not.
         work = xp.float32 if dtype == xp.float16 else dtype

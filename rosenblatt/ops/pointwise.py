@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._backend import default_float, xp
+from .._backend import xp
+from .. import _backend
 from ..autograd.function import POINTWISE_SLOTS, Function, as_array
 from ..tensor import Tensor
 from .arithmetic import sign_of
@@ -39,14 +40,15 @@ def _no_bool(x, op):
 
 
 def _float(x):
-    """Integer and bool inputs of floating ops compute in float32, PyTorch's default (NumPy: float64)."""
-    return x.astype(default_float) if x.dtype.kind in "biu" else x
+    """Integer and bool inputs of floating ops compute in the default dtype (``get_default_dtype()``),
+    as PyTorch's (NumPy: float64)."""
+    return x.astype(_backend.default_float) if x.dtype.kind in "biu" else x
 
 
 class Exp(Function):
     """``e ** input``.
 
-    Element-wise; integer inputs give float32.  Its gradient is the output itself.
+    Element-wise; integer inputs give the default dtype.  Its gradient is the output itself.
 
     Args:
         input (Tensor): any numeric dtype.
@@ -73,7 +75,7 @@ class Exp(Function):
 class Log(Function):
     """Natural logarithm; ``log(0) = -inf`` and negative inputs give nan, as in PyTorch.
 
-    Element-wise ``ln(input)``; integer inputs give float32.  Its gradient is ``1 / input``.
+    Element-wise ``ln(input)``; integer inputs give the default dtype.  Its gradient is ``1 / input``.
 
     Args:
         input (Tensor): any numeric dtype.
@@ -100,7 +102,7 @@ class Log(Function):
 class Log1p(Function):
     """``log(1 + input)``, accurate for small inputs.
 
-    Element-wise; integer inputs give float32.  Its gradient is ``1 / (1 + input)``.
+    Element-wise; integer inputs give the default dtype.  Its gradient is ``1 / (1 + input)``.
 
     Args:
         input (Tensor): any numeric dtype, ``> -1`` for a finite result.
@@ -128,7 +130,7 @@ class Log1p(Function):
 class Expm1(Function):
     """``exp(input) - 1``, accurate for small inputs.
 
-    Element-wise; integer inputs give float32.  Its gradient is ``exp(input)``.
+    Element-wise; integer inputs give the default dtype.  Its gradient is ``exp(input)``.
 
     Args:
         input (Tensor): any numeric dtype.
@@ -154,7 +156,7 @@ class Expm1(Function):
 
 
 class Sqrt(Function):
-    """``input ** 0.5``, element-wise; negative inputs give nan, integers float32.
+    """``input ** 0.5``, element-wise; negative inputs give nan, integers the default dtype.
 
     Its gradient is ``1 / (2 sqrt(input))``.
 
@@ -183,7 +185,7 @@ class Sqrt(Function):
 class Rsqrt(Function):
     """``1 / sqrt(input)``.
 
-    Element-wise; ``rsqrt(0) = inf``, negative inputs give nan, integers float32.
+    Element-wise; ``rsqrt(0) = inf``, negative inputs give nan, integers the default dtype.
 
     Args:
         input (Tensor): any numeric dtype.
@@ -233,7 +235,7 @@ class Abs(Function):
 
 
 class Sin(Function):
-    """``sin(input)``, element-wise, in radians; integer inputs give float32.
+    """``sin(input)``, element-wise, in radians; integer inputs give the default dtype.
 
     Its gradient is ``cos(input)``.
 
@@ -261,7 +263,7 @@ class Sin(Function):
 
 
 class Cos(Function):
-    """``cos(input)``, element-wise, in radians; integer inputs give float32.
+    """``cos(input)``, element-wise, in radians; integer inputs give the default dtype.
 
     Its gradient is ``-sin(input)``.
 
@@ -289,7 +291,7 @@ class Cos(Function):
 
 
 class Tanh(Function):
-    """``tanh(input) = (e^x - e^-x) / (e^x + e^-x)``, element-wise; integer inputs give float32.
+    """``tanh(input) = (e^x - e^-x) / (e^x + e^-x)``, element-wise; integer inputs give the default dtype.
 
     Its gradient is ``1 - tanh(input)^2``, from the output.
 
@@ -323,7 +325,7 @@ class Tanh(Function):
 class Sigmoid(Function):
     """``1 / (1 + exp(-input))``, stable at any magnitude.
 
-    Element-wise; integer inputs give float32.  Its gradient is ``out * (1 - out)``.
+    Element-wise; integer inputs give the default dtype.  Its gradient is ``out * (1 - out)``.
 
     Args:
         input (Tensor): any numeric dtype.
@@ -409,7 +411,7 @@ relu = Relu.apply
 
 
 def log2(input: Any) -> Tensor:
-    """The base-2 logarithm ``log(input) / log(2)``, element-wise; integers give float32.
+    """The base-2 logarithm ``log(input) / log(2)``, element-wise; integers give the default dtype.
 
     Args:
         input (Tensor): any numeric dtype; 0 gives -inf, negative values nan.
@@ -425,7 +427,7 @@ def log2(input: Any) -> Tensor:
 
 
 def log10(input: Any) -> Tensor:
-    """The base-10 logarithm ``log(input) / log(10)``, element-wise; integers give float32.
+    """The base-10 logarithm ``log(input) / log(10)``, element-wise; integers give the default dtype.
 
     Args:
         input (Tensor): any numeric dtype; 0 gives -inf, negative values nan.
@@ -441,7 +443,7 @@ def log10(input: Any) -> Tensor:
 
 
 def reciprocal(input: Any) -> Tensor:
-    """``1 / input``, element-wise; integers give float32, ``1 / 0 = inf``.
+    """``1 / input``, element-wise; integers give the default dtype, ``1 / 0 = inf``.
 
     Args:
         input (Tensor): any numeric dtype.

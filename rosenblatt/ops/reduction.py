@@ -9,7 +9,8 @@ from __future__ import annotations
 import builtins
 from typing import Any, NamedTuple
 
-from .._backend import default_float, xp
+from .._backend import xp
+from .. import _backend
 from ..autograd.function import Function, as_array
 from ..autograd.grad_mode import _state
 from ..tensor import Tensor
@@ -142,7 +143,7 @@ def _check_reducible(shape: tuple, axes: tuple | None, op: str) -> None:
 class LogSumExp(Function):
     def forward(self, x, axes=None, keepdim=False):
         if x.dtype.kind in "biu":
-            x = x.astype(default_float)  # PyTorch: integer inputs give float32
+            x = x.astype(_backend.default_float)  # PyTorch: integer inputs give the default dtype
         peak = x.max(axis=axes, keepdims=True, initial=-xp.inf)  # an empty dim sums to log(0)
         peak = xp.where(xp.isfinite(peak), peak, 0)  # all -inf stays -inf, not nan
         out = xp.log(xp.exp(x - peak).sum(axis=axes, keepdims=True)) + peak

@@ -7,14 +7,15 @@ others' are algebraic in the input (``asin'(x) = 1 / sqrt(1 - x^2)``), so they k
 input.  The derivative formulas are PyTorch's (``derivatives.yaml``),
 written the same way, so the gradients agree at the domain's edges too
 (``acosh'(1) = inf``, ``atanh'(1) = inf``).  Integer and bool inputs compute in
-float32; two inputs compute in PyTorch's promoted dtype (``_floating``).
+the default dtype; two inputs compute in PyTorch's promoted dtype (``_floating``).
 """
 from __future__ import annotations
 
 import math
 from typing import Any
 
-from .._backend import default_float, xp
+from .._backend import xp
+from .. import _backend
 from ..autograd.function import POINTWISE_SLOTS, Function
 from ..tensor import Tensor
 from .arithmetic import Mul, result_type
@@ -24,21 +25,21 @@ from .pointwise import _float
 def _floating(x: Any, y: Any, op: str | None = None) -> tuple[Any, Any]:
     """``x`` and ``y`` (arrays or numbers) as arrays of the dtype PyTorch computes a floating op
     of two inputs in: their promoted dtype (``result_type``: float32 with a float64 number
-    stays float32), float32 where that is an integer or bool.  ``op``, when given, is an op
-    PyTorch has no integer kernel for (hypot, logaddexp): integer inputs raise, naming it."""
+    stays float32), the default dtype where that is an integer or bool.  ``op``, when given, is
+    an op PyTorch has no integer kernel for (hypot, logaddexp): integer inputs raise, naming it."""
     dtype = result_type(x, y)
     if dtype.kind != "f":
         if op is not None:
             raise TypeError(f"{op}: not implemented for {dtype} inputs, as in PyTorch; convert them "
                             f"to floating point first (x.float())")
-        dtype = default_float
+        dtype = _backend.default_float
     return xp.asarray(x, dtype=dtype), xp.asarray(y, dtype=dtype)
 
 
 # ------------------------------------------------------------------ tangent
 class Tan(Function):
     """``tan(input) = sin(input) / cos(input)``, element-wise, in radians; integer and bool
-    inputs give float32.
+    inputs give the default dtype.
 
     ``d/dx tan(x) = 1 + tan(x)^2`` (PyTorch's formula, from the output: no cos to divide by).
 
@@ -323,14 +324,14 @@ arcsinh, arccosh, arctanh = asinh, acosh, atanh
 
 
 # ------------------------------------------------------------------ angles
-# Products with a constant: Mul's gradient and dtypes (an integer tensor gives float32) are
+# Products with a constant: Mul's gradient and dtypes (an integer tensor gives the default dtype) are
 # already PyTorch's, so these need no Function of their own.
 _RADIANS_PER_DEGREE = math.pi / 180
 _DEGREES_PER_RADIAN = 180 / math.pi
 
 
 def deg2rad(input: Any) -> Tensor:
-    """``input * pi / 180``: degrees to radians; integer and bool inputs give float32.
+    """``input * pi / 180``: degrees to radians; integer and bool inputs give the default dtype.
 
     Example:
         >>> import rosenblatt as rb
@@ -341,7 +342,7 @@ def deg2rad(input: Any) -> Tensor:
 
 
 def rad2deg(input: Any) -> Tensor:
-    """``input * 180 / pi``: radians to degrees; integer and bool inputs give float32.
+    """``input * 180 / pi``: radians to degrees; integer and bool inputs give the default dtype.
 
     Example:
         >>> import rosenblatt as rb

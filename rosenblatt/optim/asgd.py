@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from .._backend import axpy, default_float, scal, xp
+from .._backend import axpy, scal, xp
+from .. import _backend
 from ..tensor import Tensor
 from .optimizer import Optimizer, _array, _Bucket
 
@@ -22,8 +23,9 @@ class ASGD(Optimizer):
     :math:`\theta` for the first :math:`t_0` steps). The average :math:`\bar\theta` is
     ``state[p]['ax']``; the step leaves the parameters at :math:`\theta_t`, and evaluating
     with the average is up to the caller (copy ``ax`` into the parameters). :math:`\eta` and
-    :math:`\mu` are kept, as in PyTorch, as float32 scalars ``state[p]['eta']`` and
-    ``state[p]['mu']``, computed from the options of the step before.
+    :math:`\mu` are kept, as in PyTorch, as float32 scalars (float64 under a float64 default
+    dtype) ``state[p]['eta']`` and ``state[p]['mu']``, computed from the options of the step
+    before.
 
     Args:
         params: tensors, or dicts of tensors with per-group options.
@@ -70,8 +72,8 @@ class ASGD(Optimizer):
             state = self.state.get(p)
             if state and "eta" in state:
                 key = (float(state["eta"]), float(state["mu"]))
-            else:  # a fresh state: PyTorch starts eta at the lr, as a float32 scalar
-                key = (float(xp.asarray(group["lr"], dtype=default_float)), 1.0)
+            else:  # a fresh state: PyTorch starts eta at the lr, as a float32 (or float64) scalar
+                key = (float(xp.asarray(group["lr"], dtype=_backend.scalar_float())), 1.0)
             by_scalars.setdefault(key, []).append(p)
         for (eta, mu), some in by_scalars.items():
             self._eta, self._mu = eta, mu
@@ -79,12 +81,14 @@ class ASGD(Optimizer):
         lr, lambd, alpha, t0 = group["lr"], group["lambd"], group["alpha"], group["t0"]
         for p in params:
             step = self.state[p]["step"]
-            # computed in Python floats, then rounded to float32, as PyTorch's single-tensor step
-            self._set_scalars(p, lr / ((1 + lambd * lr * step) ** alpha), 1 / max(1, step - t0))
+            # computed in Python floats, made tensors of the default dtype (torch.as_tensor), then
+            # copied into the scalar dtype, as PyTorch's single-tensor step: a float16 default rounds
+            eta, mu = lr / ((1 + lambd * lr * step) ** alpha), 1 / max(1, step - t0)
+            self._set_scalars(p, *(xp.asarray(v, dtype=_backend.default_float) for v in (eta, mu)))
 
     def _set_scalars(self, p: Tensor, eta: Any, mu: Any) -> None:
-        self.state[p]["eta"] = Tensor._wrap(xp.asarray(eta, dtype=default_float))
-        self.state[p]["mu"] = Tensor._wrap(xp.asarray(mu, dtype=default_float))
+        self.state[p]["eta"] = Tensor._wrap(xp.asarray(eta, dtype=_backend.scalar_float()))
+        self.state[p]["mu"] = Tensor._wrap(xp.asarray(mu, dtype=_backend.scalar_float()))
 
     def _update(self, group: dict[str, Any], p: Any, g: Any, state: dict[str, Any],
                 step: int, tmp: Any) -> None:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from .._backend import axpy, default_float, xp
+from .._backend import axpy, xp
+from .. import _backend
 from ..tensor import Tensor
 from .adam import Moments
 
@@ -98,6 +99,7 @@ class NAdam(Moments):
         self._show_mu_product(group, p)
 
     def _show_mu_product(self, group: dict[str, Any], p: Tensor) -> None:
-        """``state[p]['mu_product']`` as PyTorch keeps it (a float32 scalar), for readers and state dicts."""
+        """``state[p]['mu_product']`` as PyTorch keeps it (a float32 scalar, float64 under a
+        float64 default dtype), for readers and state dicts."""
         product = self._mu_product(group, self.state[p]["step"])
-        self.state[p]["mu_product"] = Tensor._wrap(xp.asarray(product, dtype=default_float))
+        self.state[p]["mu_product"] = Tensor._wrap(xp.asarray(product, dtype=_backend.scalar_float()))

@@ -4,7 +4,8 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from ..._backend import default_float, xp
+from ..._backend import xp
+from ... import _backend
 from ...ops import relu, sigmoid, tanh
 from ...random import Generator
 from ...tensor import Tensor
@@ -572,7 +573,7 @@ class PReLU(Module):
     Args:
         num_parameters: 1 (one slope for all channels) or C (one per channel, dim 1).
         init: the slopes' initial value (default 0.25).
-        dtype: the weight's dtype (default float32).
+        dtype: the weight's dtype (default ``get_default_dtype()``, float32).
 
     Shape: ``(N, C, *)``, or any shape with one slope; in and out.
 
@@ -586,7 +587,7 @@ class PReLU(Module):
                  dtype: Any = None) -> None:
         super().__init__()
         self.num_parameters, self.init = num_parameters, init
-        dtype = default_float if dtype is None else xp.dtype(dtype)
+        dtype = _backend.default_float if dtype is None else xp.dtype(dtype)
         self.weight = Parameter(xp.full(num_parameters, init, dtype=dtype))
 
     def reset_parameters(self) -> None:

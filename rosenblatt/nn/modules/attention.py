@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..._backend import default_float, xp
+from ..._backend import xp
+from ... import _backend
 from ...random import Generator
 from ...tensor import Tensor
 from .. import init
@@ -63,7 +64,7 @@ class MultiheadAttention(Module):
             remainder = embed_dim % num_heads if num_heads > 0 else "n/a"
             raise ValueError(f"MultiheadAttention: embed_dim ({embed_dim}) must be a positive multiple of "
                              f"num_heads ({num_heads}), got remainder {remainder}")
-        dtype = default_float if dtype is None else xp.dtype(dtype)
+        dtype = _backend.default_float if dtype is None else xp.dtype(dtype)
         self.embed_dim, self.num_heads, self.dropout = embed_dim, num_heads, dropout
         self.kdim = embed_dim if kdim is None else kdim
         self.vdim = embed_dim if vdim is None else vdim

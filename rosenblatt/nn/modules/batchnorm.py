@@ -4,7 +4,8 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from ..._backend import default_float, xp
+from ..._backend import xp
+from ... import _backend
 from ...tensor import Tensor
 from .. import init
 from ..functional.normalization import batch_norm, instance_norm
@@ -24,7 +25,7 @@ class _NormBase(Module):
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
-        dtype = default_float if dtype is None else xp.dtype(dtype)
+        dtype = _backend.default_float if dtype is None else xp.dtype(dtype)
         if affine:
             self.weight = Parameter(xp.ones(num_features, dtype=dtype))
             if bias:
@@ -128,7 +129,7 @@ class BatchNorm2d(_BatchNorm):
         affine: learn ``weight`` (ones) and ``bias`` (zeros) (default True).
         track_running_stats: keep running statistics (default True); if False, batch
             statistics are used in eval mode too.
-        dtype: parameter dtype (default float32).
+        dtype: parameter dtype (default ``get_default_dtype()``, float32).
 
     Shape: ``(N, C, H, W)`` in and out.
 

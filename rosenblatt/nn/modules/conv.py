@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..._backend import default_float, xp
+from ..._backend import xp
+from ... import _backend
 from ...ops import pad as _pad
 from ...random import Generator
 from ...tensor import Tensor
@@ -63,7 +64,7 @@ class _ConvNd(Module):
         self.dilation = _ntuple(dilation, n, "dilation", name)
         self.output_padding = (0,) * n
         self.padding_mode, self.transposed = padding_mode, self._transposed
-        dtype = default_float if dtype is None else xp.dtype(dtype)
+        dtype = _backend.default_float if dtype is None else xp.dtype(dtype)
         shape = ((in_channels, out_channels // groups) if self._transposed
                  else (out_channels, in_channels // groups)) + self.kernel_size
         self.weight = Parameter(xp.empty(shape, dtype=dtype))
@@ -136,7 +137,7 @@ class Conv2d(_ConvNd):
         groups: channel groups (default 1; ``groups == C`` is depthwise).
         bias: learn a per-channel bias (default True).
         padding_mode: ``'zeros'``, ``'reflect'``, ``'replicate'`` or ``'circular'``.
-        dtype: parameter dtype (default float32).
+        dtype: parameter dtype (default ``get_default_dtype()``, float32).
         generator: the ``rosenblatt.Generator`` for the initial weights.
 
     Shape: ``(N, C, H, W) -> (N, O, Ho, Wo)``, ``Ho = (H + 2p - d(k - 1) - 1) // s + 1``;

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..._backend import default_float, xp
+from ..._backend import xp
+from ... import _backend
 from ...tensor import Tensor
 from .. import init
 from ..functional.group_norm import group_norm
@@ -24,7 +25,7 @@ class GroupNorm(Module):
         eps: added to the variance (default 1e-5).
         affine: learn ``weight`` (ones) and ``bias`` (zeros) (default True).
         bias: learn ``bias`` (only with ``affine``; keyword-only, as in PyTorch).
-        dtype: parameter dtype (default float32).
+        dtype: parameter dtype (default ``get_default_dtype()``, float32).
 
     Shape: ``(N, C, *)`` in and out.
 
@@ -41,7 +42,7 @@ class GroupNorm(Module):
             raise ValueError(f"GroupNorm: num_channels ({num_channels}) must be divisible by "
                              f"num_groups ({num_groups})")
         self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, eps, affine
-        dtype = default_float if dtype is None else xp.dtype(dtype)
+        dtype = _backend.default_float if dtype is None else xp.dtype(dtype)
         if affine:
             self.weight = Parameter(xp.ones(num_channels, dtype=dtype))
             if bias:

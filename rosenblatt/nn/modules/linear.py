@@ -4,7 +4,8 @@ from __future__ import annotations
 import math
 from typing import Any, Sequence
 
-from ..._backend import default_float, xp
+from ..._backend import xp
+from ... import _backend
 from ...ops import flatten, unflatten
 from ...random import Generator
 from ...tensor import Tensor
@@ -17,7 +18,7 @@ from .module import Module
 
 
 def _float_dtype(dtype: Any) -> Any:
-    return default_float if dtype is None else xp.dtype(dtype)
+    return _backend.default_float if dtype is None else xp.dtype(dtype)
 
 
 class Identity(Module):
@@ -51,7 +52,7 @@ class Linear(Module):
         in_features: size of each input sample.
         out_features: size of each output sample.
         bias: learn an additive bias (default True).
-        dtype: parameter dtype (default float32).
+        dtype: parameter dtype (default ``get_default_dtype()``, float32).
         generator: the ``rosenblatt.Generator`` for the initial weights (default generator if None).
 
     Shape: ``(*, in_features) -> (*, out_features)``.
@@ -114,7 +115,7 @@ class LazyLinear(LazyModuleMixin, Linear):
     Args:
         out_features: size of each output sample.
         bias: learn an additive bias (default True).
-        dtype: parameter dtype (default float32).
+        dtype: parameter dtype (default ``get_default_dtype()``, float32).
         generator: the ``rosenblatt.Generator`` for the initial weights (default generator if None).
 
     Shape: ``(*, in_features) -> (*, out_features)``, ``in_features`` the first input's last dim.
@@ -167,7 +168,7 @@ class Bilinear(Module):
         in2_features: size of each second input sample.
         out_features: size of each output sample.
         bias: learn an additive bias (default True).
-        dtype: parameter dtype (default float32).
+        dtype: parameter dtype (default ``get_default_dtype()``, float32).
         generator: the ``rosenblatt.Generator`` for the initial weights (default generator if None).
 
     Shape: ``(*, in1_features), (*, in2_features) -> (*, out_features)``, the same ``*`` for both.

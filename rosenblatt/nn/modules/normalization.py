@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from ..._backend import default_float, xp
+from ..._backend import xp
+from ... import _backend
 from ...tensor import Tensor
 from .. import init
 from ..functional.cross_map_lrn import cross_map_lrn2d
@@ -27,7 +28,7 @@ class LayerNorm(Module):
         eps: added to the variance for stability (default 1e-5).
         elementwise_affine: learn ``weight`` (ones) and ``bias`` (zeros).
         bias: learn ``bias`` (only with ``elementwise_affine``).
-        dtype: parameter dtype (default float32).
+        dtype: parameter dtype (default ``get_default_dtype()``, float32).
 
     Shape: ``(*, *normalized_shape)`` in and out.
 
@@ -43,7 +44,7 @@ class LayerNorm(Module):
         super().__init__()
         self.normalized_shape = _shape(normalized_shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
-        dtype = default_float if dtype is None else xp.dtype(dtype)
+        dtype = _backend.default_float if dtype is None else xp.dtype(dtype)
         if elementwise_affine:
             self.weight = Parameter(xp.ones(self.normalized_shape, dtype=dtype))
             if bias:
@@ -75,7 +76,7 @@ class RMSNorm(Module):
         normalized_shape: the trailing shape to normalise over.
         eps: added inside the root; None uses the dtype's machine epsilon, as PyTorch does.
         elementwise_affine: learn ``weight`` (ones).
-        dtype: parameter dtype (default float32).
+        dtype: parameter dtype (default ``get_default_dtype()``, float32).
 
     Shape: ``(*, *normalized_shape)`` in and out.
 
@@ -91,7 +92,7 @@ class RMSNorm(Module):
         super().__init__()
         self.normalized_shape = _shape(normalized_shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
-        dtype = default_float if dtype is None else xp.dtype(dtype)
+        dtype = _backend.default_float if dtype is None else xp.dtype(dtype)
         if elementwise_affine:
             self.weight = Parameter(xp.ones(self.normalized_shape, dtype=dtype))
         else:

@@ -4,7 +4,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..._backend import default_float, xp
+from ..._backend import xp
+from ... import _backend
 from ...ops import cat
 from ...random import Generator
 from ...tensor import Tensor
@@ -46,7 +47,7 @@ class SinusoidalPositionalEncoding(Module):
         div = xp.exp(xp.arange(0, d_model, 2, dtype=xp.float64) * (-math.log(10000.0) / d_model))
         pe = xp.empty((max_len, d_model), dtype=xp.float64)
         pe[:, 0::2], pe[:, 1::2] = xp.sin(pos * div), xp.cos(pos * div)
-        self.register_buffer("pe", Tensor._wrap(pe.astype(default_float)), persistent=False)
+        self.register_buffer("pe", Tensor._wrap(pe.astype(_backend.default_float)), persistent=False)
         self.max_len, self.batch_first = max_len, batch_first
         self.dropout = Dropout(dropout)
 
@@ -71,7 +72,7 @@ class LearnedPositionalEmbedding(Module):
 
     def __init__(self, max_len: int, d_model: int, dtype: Any = None, generator: Generator | None = None) -> None:
         super().__init__()
-        dtype = default_float if dtype is None else xp.dtype(dtype)
+        dtype = _backend.default_float if dtype is None else xp.dtype(dtype)
         self.weight = Parameter(xp.empty((max_len, d_model), dtype=dtype))
         init.normal_(self.weight, 0.0, 0.02, generator=generator)
         self.max_len = max_len
@@ -110,8 +111,9 @@ class RotaryEmbedding(Module):
         inv_freq = base ** (-xp.arange(0, head_dim, 2, dtype=xp.float64) / head_dim)  # (d/2,)
         angles = xp.arange(max_len, dtype=xp.float64)[:, None] * inv_freq  # (max_len, d/2)
         angles = xp.concatenate([angles, angles], axis=-1)  # (max_len, d)
-        self.register_buffer("cos", Tensor._wrap(xp.cos(angles).astype(default_float)), persistent=False)
-        self.register_buffer("sin", Tensor._wrap(xp.sin(angles).astype(default_float)), persistent=False)
+        dtype = _backend.default_float
+        self.register_buffer("cos", Tensor._wrap(xp.cos(angles).astype(dtype)), persistent=False)
+        self.register_buffer("sin", Tensor._wrap(xp.sin(angles).astype(dtype)), persistent=False)
         self.head_dim, self.max_len = head_dim, max_len
 
     def forward(self, x: Tensor, offset: int = 0) -> Tensor:

@@ -10,7 +10,8 @@ import math
 import warnings
 from typing import Any
 
-from ..._backend import default_float, xp
+from ..._backend import xp
+from ... import _backend
 from ...ops import cat, getitem, stack, transpose
 from ...random import Generator
 from ...tensor import Tensor
@@ -125,7 +126,7 @@ class RNNBase(Module):
         self.hidden_size, self.num_layers = hidden_size, num_layers
         self.bias, self.batch_first, self.dropout = bias, batch_first, float(dropout)
         self.bidirectional, self.generator = bidirectional, generator
-        dtype = default_float if dtype is None else xp.dtype(dtype)
+        dtype = _backend.default_float if dtype is None else xp.dtype(dtype)
         gh = _GATES[mode] * hidden_size
         out_size = proj_size or hidden_size  # the carried state h and the output features
         directions = self._directions
@@ -386,7 +387,7 @@ class RNNCellBase(Module):
         input_size: features of the input.
         hidden_size: features of the hidden state.
         bias: learn ``bias_ih`` and ``bias_hh`` (default True).
-        dtype: parameter dtype (default float32).
+        dtype: parameter dtype (default ``get_default_dtype()``, float32).
         generator: the ``rosenblatt.Generator`` for the initial weights (default generator if None).
 
     Shape: input ``(B, I)`` or ``(I,)``; states ``(B, H)`` or ``(H,)``.
@@ -404,7 +405,7 @@ class RNNCellBase(Module):
                  dtype: Any = None, generator: Generator | None = None) -> None:
         super().__init__()
         self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
-        dtype = default_float if dtype is None else xp.dtype(dtype)
+        dtype = _backend.default_float if dtype is None else xp.dtype(dtype)
         gh = _GATES[self.mode] * hidden_size
         self.weight_ih = Parameter(xp.empty((gh, input_size), dtype=dtype))
         self.weight_hh = Parameter(xp.empty((gh, hidden_size), dtype=dtype))

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..._backend import default_float, xp
+from ..._backend import xp
+from ... import _backend
 from ...autograd.grad_mode import no_grad
 from ...random import Generator
 from ...tensor import Tensor
@@ -28,7 +29,7 @@ class _Table(Module):
                                  f"num_embeddings={num_embeddings}")
             padding_idx %= num_embeddings
         self.num_embeddings, self.embedding_dim, self.padding_idx = num_embeddings, embedding_dim, padding_idx
-        dtype = default_float if dtype is None else xp.dtype(dtype)
+        dtype = _backend.default_float if dtype is None else xp.dtype(dtype)
         if _weight is None:
             self.weight = Parameter(xp.empty((num_embeddings, embedding_dim), dtype=dtype),
                                     requires_grad=not _freeze)
@@ -63,7 +64,7 @@ class Embedding(_Table):
         num_embeddings: size of the table.
         embedding_dim: size of each vector.
         padding_idx: index of the padding row (negative counts from the end).
-        dtype: parameter dtype (default float32).
+        dtype: parameter dtype (default ``get_default_dtype()``, float32).
         generator: the ``rosenblatt.Generator`` for the initial weights.
 
     Shape: ``(*)`` integer -> ``(*, embedding_dim)``.

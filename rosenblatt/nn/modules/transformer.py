@@ -4,7 +4,8 @@ from __future__ import annotations
 import copy
 from typing import Any, Callable
 
-from ..._backend import default_float, xp
+from ..._backend import xp
+from ... import _backend
 from ...ops import relu
 from ...tensor import Tensor
 from .. import init
@@ -289,5 +290,5 @@ class Transformer(Module):
     @staticmethod
     def generate_square_subsequent_mask(sz: int, device: Any = None, dtype: Any = None) -> Tensor:
         """``(sz, sz)`` float mask: -inf above the diagonal (future positions), 0 elsewhere."""
-        dtype = default_float if dtype is None else xp.dtype(dtype)
+        dtype = _backend.default_float if dtype is None else xp.dtype(dtype)
         return Tensor._wrap(xp.triu(xp.full((sz, sz), -xp.inf, dtype=dtype), k=1))

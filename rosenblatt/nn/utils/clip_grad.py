@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from ... import _backend
 from ..._backend import xp
 from ...tensor import Tensor
 
@@ -50,7 +51,7 @@ def clip_grad_norm_(parameters: _Params, max_norm: float, norm_type: float = 2.0
     grads = _grads(parameters)
     max_norm, norm_type = float(max_norm), float(norm_type)
     if not grads:
-        return Tensor._wrap(xp.zeros((), dtype=xp.float32))
+        return Tensor._wrap(xp.zeros((), dtype=_backend.default_float))
     dtype = xp.result_type(*[g.data.dtype for g in grads])
     # Norms accumulate in at least float32, as PyTorch's: squaring float16 gradients in float16
     # overflows from 256 up, and the inf norm then zeroed every gradient.
