@@ -335,6 +335,33 @@ _FUNCTIONAL_NAMES = {
 }
 
 
+# Top-level names whose modules load on first use, so `import rosenblatt` stays fast: module -> names.
+_LAZY_MODULES = {
+    "_runtime": ("compile", "get_num_threads", "set_num_threads", "get_num_interop_threads",
+                 "set_num_interop_threads"),
+    "_switches": ("use_deterministic_algorithms", "are_deterministic_algorithms_enabled",
+                  "is_deterministic_algorithms_warn_only_enabled", "set_deterministic_debug_mode",
+                  "get_deterministic_debug_mode", "set_float32_matmul_precision",
+                  "get_float32_matmul_precision", "set_warn_always", "is_warn_always_enabled",
+                  "is_inference_mode_enabled"),
+    "_igamma": ("igamma", "igammac"),  # with its coefficient table
+    "autograd.anomaly": ("is_anomaly_enabled", "is_anomaly_check_nan_enabled", "set_anomaly_enabled"),
+    "utils.dlpack": ("from_dlpack",),
+    "func": ("vmap",),
+    "ops.copies": ("alias_copy", "as_strided_copy", "detach_copy", "diagonal_copy", "expand_copy",
+                   "permute_copy", "select_copy", "slice_copy", "split_copy", "split_with_sizes_copy",
+                   "squeeze_copy", "t_copy", "transpose_copy", "unbind_copy", "unfold_copy",
+                   "unsqueeze_copy", "view_copy"),
+    "_numerics": ("fill", "typename", "range", "gradient"),
+    "_histogramdd": ("histogramdd",),
+    "_binomial": ("binomial",),
+    "_lowrank": ("svd_lowrank", "pca_lowrank"),
+    "_control_flow": ("cond", "while_loop"),
+    "nn.functional": tuple(_FUNCTIONAL_NAMES),
+}
+_LAZY_NAMES = {name: module for module, names in _LAZY_MODULES.items() for name in names}
+
+
 def __getattr__(name: str):
     if name in _SUBMODULES:
         import importlib
@@ -342,29 +369,12 @@ def __getattr__(name: str):
     if name in _LINALG_NAMES:
         from .linalg import _torch_names
         return getattr(_torch_names, name)
-    if name in ("compile", "get_num_threads", "set_num_threads"):  # rosenblatt/_runtime.py
-        from . import _runtime
-        value = globals()[name] = getattr(_runtime, name)
-        return value
-    if name in ("igamma", "igammac"):  # rosenblatt/_igamma.py, with its table, on first use
-        from . import _igamma
-        value = globals()[name] = getattr(_igamma, name)
-        return value
-    if name in ("is_anomaly_enabled", "is_anomaly_check_nan_enabled", "set_anomaly_enabled"):
-        from .autograd import anomaly  # autograd/anomaly.py, on first use
-        value = globals()[name] = getattr(anomaly, name)
-        return value
-    if name == "from_dlpack":  # rosenblatt/utils/dlpack.py, on first use
-        from .utils.dlpack import from_dlpack
-        value = globals()[name] = from_dlpack
-        return value
-    if name == "vmap":  # torch.vmap; loads rosenblatt.func on first use
-        from .func import vmap
-        value = globals()[name] = vmap
-        return value
-    if name in _FUNCTIONAL_NAMES:
-        from .nn import functional
-        value = globals()[name] = getattr(functional, name)  # later lookups find it directly
+    module = _LAZY_NAMES.get(name)
+    if module is not None:
+        import importlib
+        value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+        if name != "range":  # kept out of globals(): this module's own code means Python's range
+            globals()[name] = value  # later lookups find it directly
         return value
     from .ops import TOP_LEVEL_INPLACE, inplace_function
     if name in TOP_LEVEL_INPLACE:

@@ -1,5 +1,6 @@
-"""How rosenblatt runs, under PyTorch's names: ``compile`` (accepted, runs eagerly) and the
-BLAS thread count (``get_num_threads``, ``set_num_threads``)."""
+"""How rosenblatt runs, under PyTorch's names: ``compile`` (accepted, runs eagerly), the
+BLAS thread count (``get_num_threads``, ``set_num_threads``) and the inter-op thread count
+(``get_num_interop_threads``, ``set_num_interop_threads``)."""
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -99,3 +100,52 @@ def set_num_threads(n: int) -> None:
         raise RuntimeError("set_num_threads(): this NumPy's BLAS is not the OpenBLAS rosenblatt can "
                            "control; set OPENBLAS_NUM_THREADS or OMP_NUM_THREADS before starting Python")
     lib.scipy_openblas_set_num_threads64_(ctypes.c_int(n))
+
+
+#: set_num_interop_threads's count; None until it is called (the default is the core count)
+_interop_threads: int | None = None
+
+
+def get_num_interop_threads() -> int:
+    """The number of threads PyTorch would run independent ops on at once (its inter-op pool).
+
+    rosenblatt runs one op at a time (each matrix product on ``get_num_threads()`` BLAS
+    threads), so this is the count :func:`set_num_interop_threads` recorded, else PyTorch's
+    default, the number of cores this process may run on.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.get_num_interop_threads() >= 1
+        True
+    """
+    if _interop_threads is None:
+        from ._threads import cores
+        return len(cores())
+    return _interop_threads
+
+
+def set_num_interop_threads(n: int) -> None:
+    """Set the inter-op thread count, once per process, before any other call, as PyTorch allows.
+
+    rosenblatt has no inter-op pool (ops run one at a time), so the count is recorded for
+    :func:`get_num_interop_threads` and changes nothing else.  A second call raises, as in
+    PyTorch.
+
+    Args:
+        n (int): the thread count, > 0.
+
+    Example:
+        >>> import rosenblatt as rb
+        >>> rb.set_num_interop_threads(0)  # rb.set_num_interop_threads(4) at start-up sets it
+        Traceback (most recent call last):
+        ValueError: set_num_interop_threads(): expects a positive integer, got 0
+    """
+    global _interop_threads
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"set_num_interop_threads(): expects an int, but got {type(n).__name__}")
+    if n <= 0:
+        raise ValueError(f"set_num_interop_threads(): expects a positive integer, got {n}")
+    if _interop_threads is not None:
+        raise RuntimeError("set_num_interop_threads(): cannot set the number of interop threads after "
+                           "set_num_interop_threads was called (once per process, as in PyTorch)")
+    _interop_threads = n

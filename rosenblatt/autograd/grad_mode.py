@@ -40,6 +40,7 @@ class _State:
         self.retain_graph = True
         self.node_hooks = False
         self.capture = None
+        self.inference = False  # inside inference_mode(True) (is_inference_mode_enabled)
 
 
 _state = _State()
@@ -62,17 +63,24 @@ def is_grad_enabled() -> bool:
 
 
 class _Switch:
-    """Recording set to ``mode`` for a block, then set back (what a decorated call runs in)."""
+    """Recording set to ``mode`` for a block, then set back (what a decorated call runs in);
+    ``inference``, unless None, sets inference mode's flag the same way."""
 
-    def __init__(self, mode: bool) -> None:
-        self.mode = mode
+    inference: bool | None = None
+
+    def __init__(self, mode: bool, inference: bool | None = None) -> None:
+        self.mode, self.inference = mode, inference
 
     def __enter__(self) -> None:
         self._prev = _state.enabled
         _state.enabled = self.mode
+        if self.inference is not None:
+            self._prev_inference, _state.inference = _state.inference, self.inference
 
     def __exit__(self, *exc: object) -> None:
         _state.enabled = self._prev
+        if self.inference is not None:
+            _state.inference = self._prev_inference
 
 
 class _GradMode(_Switch):
@@ -88,19 +96,19 @@ class _GradMode(_Switch):
         pass  # the mode is the class's
 
     def __call__(self, func: F) -> F:
-        mode = self.mode
+        mode, inference = self.mode, self.inference
         if inspect.isgeneratorfunction(func):
-            return _generator_in_mode(func, mode)  # type: ignore[return-value]
+            return _generator_in_mode(func, mode, inference)  # type: ignore[return-value]
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with _Switch(mode):
+            with _Switch(mode, inference):
                 return func(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]
 
 
-def _generator_in_mode(func: Callable, mode: bool) -> Callable:
+def _generator_in_mode(func: Callable, mode: bool, inference: bool | None) -> Callable:
     """``func``, a generator function, with its body run in ``mode`` (as PyTorch's decorators).
 
     Wrapping only the call would switch the mode while the generator is made, not while its
@@ -113,14 +121,14 @@ def _generator_in_mode(func: Callable, mode: bool) -> Callable:
         step, arg = gen.send, None
         while True:
             try:
-                with _Switch(mode):
+                with _Switch(mode, inference):
                     item = step(arg)
             except StopIteration as end:
                 return end.value
             try:
                 step, arg = gen.send, (yield item)
             except GeneratorExit:
-                with _Switch(mode):
+                with _Switch(mode, inference):
                     gen.close()
                 raise
             except BaseException as error:  # thrown in by the caller: on to func's body
@@ -162,7 +170,7 @@ class inference_mode(_GradMode):
     mode = False
 
     def __init__(self, mode: bool = True) -> None:
-        self.mode = not mode
+        self.mode, self.inference = not mode, bool(mode)
 
 
 class enable_grad(_GradMode):
