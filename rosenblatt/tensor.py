@@ -435,35 +435,11 @@ class Tensor:
         return _strided.map_(self, tensor, callable)
 
     # PyTorch's facts about kinds of tensor this release never makes: strided, dense, real,
-    # unpinned CPU memory.
+    # unpinned CPU memory (is_sparse, is_quantized, ...: installed after the class, all False).
     @property
     def layout(self) -> Any:
         """``rosenblatt.strided``: sizes and strides over one block of memory, the only layout."""
         return _strided.strided
-
-    @property
-    def is_sparse(self) -> bool:
-        return False
-
-    @property
-    def is_sparse_csr(self) -> bool:
-        return False
-
-    @property
-    def is_quantized(self) -> bool:
-        return False
-
-    @property
-    def is_meta(self) -> bool:
-        return False
-
-    @property
-    def is_mkldnn(self) -> bool:
-        return False
-
-    @property
-    def is_nested(self) -> bool:
-        return False
 
     def is_pinned(self) -> bool:
         """False: pinned memory needs a GPU."""
@@ -937,6 +913,9 @@ def _method_loaded_on_first_call(module: str, name: str) -> Callable:
     method.__name__ = method.__qualname__ = name
     return method
 
+
+for _name in ("is_sparse", "is_sparse_csr", "is_quantized", "is_meta", "is_mkldnn", "is_nested"):
+    setattr(Tensor, _name, property(lambda self: False, doc="False: a dense, strided CPU tensor."))
 
 # PyTorch's top-level linear algebra as methods, and the incomplete gamma functions
 for _name in ("cholesky", "det", "inverse", "logdet", "lu", "lu_solve", "matrix_exp", "matrix_power", "pinverse",
