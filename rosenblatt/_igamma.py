@@ -274,28 +274,8 @@ def gammaincc(input: Any, other: Any) -> Tensor:
     return _Igammac.apply(input, other)
 
 
-def igamma(input: Any, other: Any) -> Tensor:
-    """``torch.igamma``: ``gammainc(input, other)``, the regularized lower incomplete gamma function.
-
-    Example:
-        >>> import rosenblatt as rb
-        >>> from rosenblatt._igamma import igamma
-        >>> igamma(rb.tensor([1.0, 2.0]), rb.tensor([1.0, 1.0]))
-        tensor([0.6321, 0.2642])
-    """
-    return _Igamma.apply(input, other)
-
-
-def igammac(input: Any, other: Any) -> Tensor:
-    """``torch.igammac``: ``gammaincc(input, other)``, the regularized upper incomplete gamma function.
-
-    Example:
-        >>> import rosenblatt as rb
-        >>> from rosenblatt._igamma import igammac
-        >>> igammac(rb.tensor([1.0, 2.0]), rb.tensor([1.0, 1.0]))
-        tensor([0.3679, 0.7358])
-    """
-    return _Igammac.apply(input, other)
+#: ``torch.igamma``/``torch.igammac``: the same functions as ``special.gammainc``/``gammaincc``
+igamma, igammac = gammainc, gammaincc
 
 
 def igamma_(self: Tensor, other: Any) -> Tensor:
