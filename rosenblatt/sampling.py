@@ -9,10 +9,11 @@ from typing import Any
 
 from ._backend import xp
 from ._device import check_device
-from .autograd.function import as_array
+from .autograd.function import Function, as_array
 from .creation import _float, _int_arg, _make
 from .ops._dims import size_arg
 from .random import Generator, draw_dtype, numpy_generator
+from .ops.arithmetic import result_type
 from .tensor import Tensor
 
 
@@ -198,33 +199,66 @@ def randint_like(input: Tensor, low: int, high: int | None = None, generator: Ge
                    requires_grad=requires_grad)
 
 
-def normal(mean: float, std: float, size: Any, *, generator: Generator | None = None, dtype: Any = None,
-           requires_grad: bool = False, device: Any = None) -> Tensor:
-    """Samples of N(mean, std^2) (scalar ``mean`` and ``std``).
+class Normal(Function):
+    """``mean + std * noise``, a draw from tensors ``mean`` and ``std``, with PyTorch's zero
+    gradients for both: a sample, not a reparameterization (for gradients through the draw,
+    write ``mean + std * randn_like(std)``)."""
 
-    ``mean + std * z`` with ``z`` standard normal.
+    def forward(self, mean, std, *, noise):
+        return mean + std * noise
+
+    def backward(self, grad):
+        return None, None  # the engine gives each input that needs one a zero gradient
+
+
+def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Generator | None = None,
+           dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+    """Samples of N(mean, std^2): ``mean + std * z`` with ``z`` standard normal.
+
+    PyTorch's four forms: numbers ``mean`` and ``std`` with a ``size``; a tensor ``mean``
+    and/or a tensor ``std`` (no ``size``), giving one sample per element of their broadcast
+    shape in their floating dtype.  As in PyTorch, a sample drawn from tensors that require
+    grad requires grad too, with zero gradients.
 
     Args:
-        mean (float): the mean.
-        std (float): the standard deviation, >= 0.
-        size (sequence of ints): the shape.
+        mean (float or Tensor): the mean(s).
+        std (float or Tensor): the standard deviation(s), >= 0 (default 1).
+        size (sequence of ints): the shape; only with numbers ``mean`` and ``std``.
         generator (Generator, optional): the source of randomness; the default one when None.
-        dtype (optional): a floating dtype, ``get_default_dtype()`` (float32) by default.
-        requires_grad (bool): record operations on it for backward (default False).
+        dtype (optional): with numbers, a floating dtype, ``get_default_dtype()`` by default.
+        requires_grad (bool): with numbers, record operations on it for backward (default False).
 
-    Shape: ``size``.
+    Shape: ``size``, or ``mean`` and ``std`` broadcast.
 
     Example:
         >>> import rosenblatt as rb
         >>> x = rb.normal(2.0, 3.0, (10000,), generator=rb.Generator(0))
         >>> abs(x.mean().item() - 2) < 0.1, abs(x.std().item() - 3) < 0.1
         (True, True)
+        >>> rb.normal(rb.zeros(2, 1), rb.ones(3)).shape
+        (2, 3)
     """
     check_device("normal()", device)
-    if not std >= 0:
-        raise ValueError(f"normal(): expected std >= 0.0, got std={std}")
-    array = numpy_generator(generator).normal(mean, std, size_arg((size,), "normal"))
-    return _make(array.astype(_float(dtype)), requires_grad)
+    if not (isinstance(mean, Tensor) or isinstance(std, Tensor)):
+        if size is None:
+            raise TypeError("normal(): with a number mean and std, give the size, e.g. normal(0.0, 1.0, (3,)), "
+                            "or pass a tensor mean or std")
+        if not std >= 0:
+            raise ValueError(f"normal(): expected std >= 0.0, got std={std}")
+        array = numpy_generator(generator).normal(mean, std, size_arg((size,), "normal"))
+        return _make(array.astype(_float(dtype)), requires_grad)
+    if size is not None:
+        raise TypeError("normal(): size is taken from the tensor mean or std; drop it, or expand them first")
+    tensors = [t for t in (mean, std) if isinstance(t, Tensor)]
+    dtype = result_type(*tensors)
+    if dtype.kind != "f":
+        raise TypeError(f"normal(): expected a floating mean and std, got {dtype}; convert with .float()")
+    mean, std = (t if isinstance(t, Tensor) else Tensor._wrap(xp.asarray(t, dtype=dtype)) for t in (mean, std))
+    if (std.data < 0).any():
+        raise ValueError("normal(): expected all elements of std >= 0.0")
+    shape = xp.broadcast_shapes(mean.shape, std.shape)
+    noise = numpy_generator(generator).standard_normal(shape, dtype=draw_dtype(dtype)).astype(dtype, copy=False)
+    return Normal.apply(mean, std, noise=noise)
 
 
 def multinomial(input: Any, num_samples: int, replacement: bool = False, *,

@@ -355,6 +355,45 @@ def test_random_dtypes_shapes_and_ranges():
     assert rb.rand(3, requires_grad=True).requires_grad
 
 
+@pytest.mark.parametrize("mean, std", [((2, 1), (3,)), ((2, 3), None), (None, (4,))])
+def test_normal_from_tensors_has_torchs_shape_dtype_and_zero_gradients(mean, std):
+    def make(lib, shape, value, dtype):
+        return value if shape is None else lib.full(shape, value, dtype=dtype, requires_grad=True)
+    for dtype in ("float32", "float64"):
+        ours = [make(rb, mean, 1.0, getattr(rb, dtype)), make(rb, std, 2.0, getattr(rb, dtype))]
+        theirs = [make(torch, mean, 1.0, getattr(torch, dtype)), make(torch, std, 2.0, getattr(torch, dtype))]
+        got, want = rb.normal(*ours), torch.normal(*theirs)
+        assert got.shape == tuple(want.shape) and str(got.dtype) == dtype == str(want.dtype).split(".")[1]
+        assert got.requires_grad and want.requires_grad
+        got.sum().backward()
+        want.sum().backward()
+        for o, t in zip(ours, theirs):
+            if isinstance(o, rb.Tensor):
+                assert np.array_equal(o.grad.numpy(), t.grad.numpy()) and not o.grad.numpy().any()
+
+
+def test_normal_from_tensors_draws_each_elements_own_distribution():
+    mean = rb.tensor([0.0, 10.0, -5.0]).expand(20000, 3)
+    std = rb.tensor([1.0, 0.5, 3.0])
+    x = rb.normal(mean, std, generator=rb.Generator(1)).numpy()
+    np.testing.assert_allclose(x.mean(0), [0.0, 10.0, -5.0], atol=0.06)
+    np.testing.assert_allclose(x.std(0), [1.0, 0.5, 3.0], rtol=0.03)
+    assert np.array_equal(rb.normal(mean, std, generator=rb.Generator(1)).numpy(), x)  # same seed, same draw
+
+
+def test_normal_errors_name_the_fix():
+    with pytest.raises(ValueError, match=r"normal\(\): expected all elements of std >= 0.0"):
+        rb.normal(rb.zeros(3), rb.tensor([-1.0, 1.0, 1.0]))
+    with pytest.raises(RuntimeError, match="std >= 0.0"):
+        torch.normal(torch.zeros(3), torch.tensor([-1.0, 1.0, 1.0]))
+    with pytest.raises(TypeError, match=r"normal\(\): with a number mean and std, give the size"):
+        rb.normal(0.0, 1.0)
+    with pytest.raises(TypeError, match=r"normal\(\): size is taken from the tensor"):
+        rb.normal(rb.zeros(3), 1.0, (3,))
+    with pytest.raises(TypeError, match=r"normal\(\): expected a floating mean and std, got int64"):
+        rb.normal(rb.tensor([1, 2]), 1.0)
+
+
 def test_normal_statistics():
     x = rb.normal(3.0, 0.5, (20000,), generator=rb.Generator(0)).numpy()
     assert abs(x.mean() - 3.0) < 0.02 and abs(x.std() - 0.5) < 0.02
