@@ -1,4 +1,6 @@
 """The Tensor API: dtypes, conversion, attributes, repr, iteration, truth value."""
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -466,3 +468,20 @@ def test_is_tensor_numel_and_default_dtype_as_torch():
 
 def _library(x):
     return torch if isinstance(x, torch.Tensor) else rb
+
+
+def test_t_unbind_and_integer_fill_refuse_what_torch_refuses():
+    with pytest.raises(RuntimeError, match="expects a tensor with <= 2 dimensions"):
+        torch.zeros(2, 3, 4).t()
+    with pytest.raises(ValueError, match=r"t\(\): expects a tensor with <= 2 dimensions, but the input is 3-D"):
+        rb.zeros(2, 3, 4).t()
+    with pytest.raises(IndexError, match="no dimensions"):
+        torch.unbind(torch.tensor(1.0))
+    with pytest.raises(IndexError, match="unbind: dimension specified as 0 but the tensor has no dimensions"):
+        rb.unbind(rb.tensor(1.0))
+    for value, dtype in [(float("nan"), "int64"), (1e30, "int64"), (-1.5, "uint8"), (float("inf"), "int32")]:
+        with pytest.raises(RuntimeError, match="without overflow"):
+            torch.zeros(2, dtype=getattr(torch, dtype)).fill_(value)
+        with pytest.raises(RuntimeError, match=rf"fill_\(\): the number {re.escape(str(value))} cannot be converted to {dtype}"):
+            rb.zeros(2, dtype=getattr(rb, dtype)).fill_(value)
+    assert rb.zeros(2, dtype=rb.int64).fill_(2.7).tolist() == torch.zeros(2, dtype=torch.int64).fill_(2.7).tolist()

@@ -220,6 +220,12 @@ def _number_in(number: Any, dtype: Any, op: str) -> Any:
                                f"overflow (its range is [{info.min}, {info.max}]); convert the tensor "
                                f"to a wider dtype first (x.long())")
         return _int_in(number, dtype)
+    if dtype.kind in "iu" and isinstance(number, float):  # truncated, as PyTorch, when it fits
+        info = xp.iinfo(dtype)
+        if not (math.isfinite(number) and info.min - 1 < number < info.max + 1):
+            raise RuntimeError(f"{op}: the number {number} cannot be converted to {dtype} without "
+                               f"overflow (its range is [{info.min}, {info.max}])")
+        return number
     if dtype.kind == "f" and isinstance(number, float) and math.isfinite(number):
         if abs(number) > xp.finfo(dtype).max:
             raise RuntimeError(f"{op}: the number {number} cannot be converted to {dtype} without "

@@ -215,5 +215,8 @@ def unbind(input: Any, dim: int = 0) -> tuple[Tensor, ...]:
         (tensor([1, 3]), tensor([2, 4]))
     """
     from .indexing import getitem
+    if _data(input).ndim == 0:
+        raise IndexError(f"unbind: dimension specified as {dim} but the tensor has no dimensions; "
+                         f"a 0-d tensor has no slices (use .item() for its value)")
     axis = dim_index(dim, _data(input).ndim, "unbind")
     return tuple(getitem(input, (slice(None),) * axis + (i,)) for i in range(_data(input).shape[axis]))

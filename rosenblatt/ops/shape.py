@@ -329,7 +329,11 @@ def t(input: Any) -> Tensor:
                 [2, 5],
                 [3, 6]])
     """
-    return transpose(input, 0, 1) if _data(input).ndim == 2 else input
+    ndim = _data(input).ndim
+    if ndim > 2:
+        raise ValueError(f"t(): expects a tensor with <= 2 dimensions, but the input is {ndim}-D; "
+                         f"use transpose(dim0, dim1), or .mT to swap the last two")
+    return transpose(input, 0, 1) if ndim == 2 else input
 
 
 def movedim(input: Any, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
