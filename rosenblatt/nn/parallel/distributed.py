@@ -25,8 +25,8 @@ live in a window of shared memory instead and are summed after backward by
 every bucket straight from the others' memory, and ``.grad`` becomes a slice of
 a fresh copy of the sums.  Nothing overlaps backward then, and nothing needs
 to: backward keeps every core busy, and the sum costs less than MPI's
-all-reduce (2 ranks, 2 MB: ~0.4 ms against ~0.6 ms, ``make bench``'s
-data-parallel row 157-163% against 142% of one rank's throughput).
+all-reduce (2 ranks, 2 MB: ~0.4 ms against ~0.6 ms; the benchmark's data-parallel
+epoch 4% shorter at the median of 20 interleaved pairs).
 
 A parameter that got no gradient on this rank contributes its ``.grad`` (or
 zeros), so a model with parameters unused on some ranks needs no
@@ -63,12 +63,11 @@ class _Bucket:
         self.filled = [False] * len(params)
         self.count = 0          # filled slots
         self.request: Any = None
-        self.size = sum(p.data.size for p in params)
-        self.renew(dtype)
+        self.use(xp.empty(sum(p.data.size for p in params), dtype=dtype))
 
-    def renew(self, dtype: Any) -> None:
+    def renew(self) -> None:
         """A fresh flat array (the last one now holds the parameters' ``.grad``) and its views."""
-        self.use(xp.empty(self.size, dtype=dtype))
+        self.use(xp.empty_like(self.flat))
 
     def use(self, flat: Any) -> None:
         """Take ``flat`` as the bucket's array, and slices of it as each parameter's gradient."""
@@ -158,7 +157,7 @@ class DistributedDataParallel(ModuleWrapper):
                                      "possible and MPI's all-reduce elsewhere")
                 shared_memory = possible
             if shared_memory:
-                self._shared = SharedMemorySum(self._comm, [(b.flat.dtype, b.size) for b in self._buckets],
+                self._shared = SharedMemorySum(self._comm, [(b.flat.dtype, b.flat.size) for b in self._buckets],
                                                _WHAT)
                 for bucket, flat in zip(self._buckets, self._shared.inputs):
                     bucket.use(flat)
@@ -261,7 +260,7 @@ class DistributedDataParallel(ModuleWrapper):
                 process_group.wait(bucket.request, _WHAT)
             reduced = [bucket.flat for bucket in self._buckets]
             for bucket in self._buckets:
-                bucket.renew(bucket.flat.dtype)
+                bucket.renew()
         self.comm_seconds += time.perf_counter() - start
         for bucket, flat in zip(self._buckets, reduced):
             for p, view in zip(bucket.params, bucket.slices(flat)):
@@ -278,7 +277,7 @@ class DistributedDataParallel(ModuleWrapper):
         for bucket in self._buckets:
             if bucket.request is not None:
                 self._abandoned.append((bucket.request, bucket.flat))
-                bucket.renew(bucket.flat.dtype)
+                bucket.renew()
 
     def _reset(self) -> None:
         for bucket in self._buckets:
