@@ -85,7 +85,7 @@ class AdaptiveLogSoftmaxWithLoss(Module):
         div_value (float): cluster ``k``'s hidden size is ``in_features // div_value**k``
             (default 4.0).
         head_bias (bool): give the head a bias (default False, as the paper's code).
-        dtype: parameter dtype (default float32).
+        dtype: parameter dtype (default: get_default_dtype()).
         generator: the ``rosenblatt.Generator`` for the initial weights (default generator if None).
 
     Shape:

@@ -30,7 +30,7 @@ class Conv3d(_ConvNd):
         groups: channel groups (default 1; ``groups == C`` is depthwise).
         bias: learn a per-channel bias (default True).
         padding_mode: ``'zeros'``, ``'reflect'``, ``'replicate'`` or ``'circular'``.
-        dtype: parameter dtype (default float32).
+        dtype: parameter dtype (default: get_default_dtype()).
         generator: the ``rosenblatt.Generator`` for the initial weights.
 
     Shape: ``(N, C, D, H, W) -> (N, O, Do, Ho, Wo)``, ``Do = (D + 2p - d(k - 1) - 1) // s + 1``

@@ -25,7 +25,7 @@ class EmbeddingBag(_Table):
         include_last_offset: ``offsets`` ends with the end of the last bag (CSR layout).
         padding_idx: index left out of every bag (negative counts from the end).
         max_norm, norm_type, scale_grad_by_freq, sparse: not supported; leave the defaults.
-        dtype: parameter dtype (default float32).
+        dtype: parameter dtype (default: get_default_dtype()).
         generator: the ``rosenblatt.Generator`` for the initial weights.
 
     Shape:

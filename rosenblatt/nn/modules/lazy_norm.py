@@ -80,7 +80,7 @@ class LazyBatchNorm1d(_LazyNormBase, BatchNorm1d):
             cumulative average for the batch norms).
         affine: learn ``weight`` (ones) and ``bias`` (zeros) per channel (default True).
         track_running_stats: keep running statistics for eval (default True).
-        dtype: parameter and statistics dtype (default float32).
+        dtype: parameter and statistics dtype (default: get_default_dtype()).
         bias: learn ``bias`` (only with ``affine``; keyword-only, as in PyTorch).
 
     Shape: ``(N, C)`` or ``(N, C, L)``, in and out.
@@ -150,7 +150,7 @@ class LazyInstanceNorm1d(_LazyInstanceNorm, InstanceNorm1d):
             cumulative average for the batch norms).
         affine: learn ``weight`` (ones) and ``bias`` (zeros) per channel (default True).
         track_running_stats: keep running statistics for eval (default True).
-        dtype: parameter and statistics dtype (default float32).
+        dtype: parameter and statistics dtype (default: get_default_dtype()).
         bias: learn ``bias`` (only with ``affine``; keyword-only, as in PyTorch).
 
     Shape: ``(N, C, L)`` or ``(C, L)``, in and out.
